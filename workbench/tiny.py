@@ -179,6 +179,9 @@ def build_tiny(kind: str, root: Path) -> Path:
     if (folder / "config.json").exists():
         return folder
     root.mkdir(parents=True, exist_ok=True)
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
     staging = Path(tempfile.mkdtemp(prefix=f".{kind}-", dir=root))
     try:
         builders[kind](staging)

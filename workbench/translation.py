@@ -1,0 +1,276 @@
+"""Running the models over stored articles: segment translation (direct or pivot) and summaries.
+
+This is the one place where machine outputs are made; the CLI, the Python API and the UI call it.
+Work is committed in small chunks, so an interrupted run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from typing import Any, Protocol
+
+from .articles import rebuild
+from .errors import LicenceRefused, ModelNotAvailable, UnknownModelError, WorkbenchError
+from .migrations import now
+from .models import LANGUAGE_NAMES
+from .profiles import SOURCE_LANG, ModelSet
+from .prompts import default_template_name, load_template
+from .qa import check_output, flag_arabic, flag_empty, flag_repetition, unique
+from .store import MachineOutputRecord, Store
+from .wrappers import CachedTranslator, PivotTranslator
+
+TRANSLATABLE = ("title", "heading", "body")
+FATAL = (ModelNotAvailable, LicenceRefused, UnknownModelError)
+CHUNK = 8
+
+
+class Progress(Protocol):
+    def start(self, articles: int, units: int) -> None: ...
+    def advance(self, units: int, tokens: int) -> None: ...
+    def article_done(self, article_id: str) -> None: ...
+    def close(self) -> None: ...
+
+
+class NoProgress:
+    def start(self, articles: int, units: int) -> None: pass
+    def advance(self, units: int, tokens: int) -> None: pass
+    def article_done(self, article_id: str) -> None: pass
+    def close(self) -> None: pass
+
+
+@dataclass
+class Failure:
+    article_id: str
+    lang: str
+    reason: str
+    segment_id: str | None = None
+
+
+@dataclass
+class TranslateReport:
+    article_ids: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    translated: int = 0
+    skipped: int = 0
+    cached: int = 0
+    summaries: int = 0
+    tokens: int = 0
+    seconds: float = 0.0
+    failures: list[Failure] = field(default_factory=list)
+    import_problems: list[str] = field(default_factory=list)
+    models: dict[str, Any] = field(default_factory=dict)
+    meaningless: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.import_problems
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["ok"] = self.ok
+        return out
+
+
+def versions() -> dict[str, str]:
+    out = {}
+    for name in ("arabic-news-workbench", "transformers", "torch"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "unknown"
+    out["workbench"] = out.pop("arabic-news-workbench")
+    return out
+
+
+def _provenance(models: ModelSet, engine: Any, lang: str, source_lang: str, cached: bool, **extra: Any) -> dict[str, Any]:
+    info = engine.info
+    return {
+        "model": info.id, "revision": info.revision, "licence": info.licence, "family": info.family,
+        "profile": models.selection.profile, "task": f"{source_lang}→{lang}", "settings": engine.settings(),
+        "device": info.device, "dtype": info.dtype, "cached": cached, "meaningless": info.meaningless,
+        "versions": versions(), "created": now(), **extra,
+    }
+
+
+def translatable_segments(store: Store, article_id: str) -> list[dict[str, Any]]:
+    return [s for s in store.segments(article_id) if s["kind"] in TRANSLATABLE]
+
+
+def pending_segments(store: Store, article_id: str, lang: str) -> list[dict[str, Any]]:
+    done = {k[1] for k in store.latest_machine_outputs(article_id) if k[0] == "segment" and k[2] == lang}
+    return [s for s in translatable_segments(store, article_id) if s["id"] not in done]
+
+
+def translate_segments(store: Store, models: ModelSet, article_id: str, lang: str, *,
+                       segment_ids: Iterable[str] | None = None, redo: bool = False,
+                       progress: Progress | None = None, chunk: int = CHUNK) -> tuple[int, int, list[Failure]]:
+    """Translate an article's segments into `lang`; returns (translated, cached, failures).
+
+    Without `redo`, segments that already have a machine output are left alone (resume). For a pivot
+    route the input is the current text of the pivot language, so a reviewed English gives a new Russian.
+    """
+    progress = progress or NoProgress()
+    wanted = set(segment_ids) if segment_ids is not None else None
+    segs = translatable_segments(store, article_id) if redo else pending_segments(store, article_id, lang)
+    if wanted is not None:
+        segs = [s for s in segs if s["id"] in wanted]
+    if not segs:
+        return 0, 0, []
+    translator = models.translator(lang)
+    pivot_lang = translator.pivot if isinstance(translator, PivotTranslator) else None
+    engine = translator.second if isinstance(translator, PivotTranslator) else translator
+    failures: list[Failure] = []
+    if pivot_lang:
+        missing = {s["id"] for s in pending_segments(store, article_id, pivot_lang)} & {s["id"] for s in segs}
+        if missing:
+            _, _, pivot_failures = translate_segments(store, models, article_id, pivot_lang, segment_ids=missing,
+                                                      progress=progress, chunk=chunk)
+            failures.extend(pivot_failures)
+        current = store.current_revisions(article_id)
+        inputs = []
+        for s in segs:
+            rev = current.get(("segment", s["id"], pivot_lang))
+            inputs.append((s, rev["text"] if rev else None, rev["id"] if rev else None))
+        for s, text, _ in inputs:
+            if text is None and not any(f.segment_id == s["id"] for f in failures):
+                failures.append(Failure(article_id, lang, f"no {pivot_lang} text to pivot from", s["id"]))
+        inputs = [item for item in inputs if item[1] is not None]
+    else:
+        inputs = [(s, s["source_text"], None) for s in segs]
+    source_lang = pivot_lang or SOURCE_LANG
+    translated = cached_count = 0
+    for start in range(0, len(inputs), chunk):
+        part = inputs[start:start + chunk]
+        texts = [t for _, t, _ in part]
+        before = models.tokens_generated()
+        cached = engine.cached(texts) if isinstance(engine, CachedTranslator) else [False] * len(texts)
+        outputs: list[str | None]
+        try:
+            outputs = list(engine.translate(texts))
+        except FATAL:
+            raise
+        except Exception:  # a model error or out-of-memory on the batch: retry one by one
+            outputs = []
+            for s, text, _ in part:
+                try:
+                    outputs.append(engine.translate([text])[0])
+                except FATAL:
+                    raise
+                except Exception as exc:
+                    outputs.append(None)
+                    failures.append(Failure(article_id, lang, f"{type(exc).__name__}: {exc}"[:300], s["id"]))
+        records = []
+        for (s, text, rev_id), out, was_cached in zip(part, outputs, cached, strict=True):
+            if out is None:
+                continue
+            flags = check_output(text, out, source_lang, lang)
+            if engine.info.meaningless:
+                flags.append("meaningless_model")
+            pivot = {"via": pivot_lang, "input_revision_id": rev_id, "first_model": translator.first.info.id} if pivot_lang else None
+            records.append(MachineOutputRecord(article_id, s["id"], "segment", lang, text, out, unique(flags),
+                                               _provenance(models, engine, lang, source_lang, was_cached, pivot=pivot)))
+        store.add_machine_outputs(records)
+        translated += len(records)
+        cached_count += sum(1 for (_, _, _), out, c in zip(part, outputs, cached, strict=True) if out is not None and c)
+        progress.advance(len(part), models.tokens_generated() - before)
+    return translated, cached_count, failures
+
+
+def article_text_for(store: Store, article_id: str, lang: str | None) -> str:
+    """The article without meta lines: the Arabic source, or the current text in `lang`."""
+    segs = translatable_segments(store, article_id)
+    if lang is None:
+        return rebuild(segs)
+    current = store.current_revisions(article_id)
+    texts = []
+    for s in segs:
+        rev = current.get(("segment", s["id"], lang))
+        if rev is None:
+            raise WorkbenchError(f"article {article_id} has no {LANGUAGE_NAMES.get(lang, lang)} text for every segment yet; translate it first")
+        texts.append(rev["text"])
+    return rebuild(segs, texts)
+
+
+def summarize_article(store: Store, models: ModelSet, article_id: str, lang: str, *, redo: bool = False,
+                      template: str | None = None) -> bool:
+    """Make the article's summary in `lang` from a prompt template; False when one exists already."""
+    if not redo and ("summary", None, lang) in store.latest_machine_outputs(article_id):
+        return False
+    tmpl = load_template(template or models.selection.templates.get(lang) or default_template_name(lang))
+    if tmpl.language != lang:
+        raise WorkbenchError(f"prompt template {tmpl.name!r} writes {tmpl.language}, not {lang}")
+    article = store.article(article_id)
+    text = article_text_for(store, article_id, None if tmpl.input == "source" else lang)
+    prompt = tmpl.render(title=article["title"] or "(none)", text=text, date=article["date"] or article["date_raw"] or "unknown",
+                         source=article["source"] or "unknown", language=LANGUAGE_NAMES[lang],
+                         source_language=LANGUAGE_NAMES[SOURCE_LANG if tmpl.input == "source" else lang])
+    summarizer = models.summarizer()
+    cache_key_seen = models.tokens_generated()
+    summary = summarizer.summarize(prompt)
+    flags = [f for f in (flag_empty(text, summary), flag_arabic(text, summary, lang), flag_repetition(text, summary)) if f]
+    if summarizer.info.meaningless:
+        flags.append("meaningless_model")
+    provenance = _provenance(models, summarizer, lang, SOURCE_LANG if tmpl.input == "source" else lang,
+                             models.tokens_generated() == cache_key_seen,
+                             template={"name": tmpl.name, "hash": tmpl.hash, "input": tmpl.input})
+    store.add_machine_outputs([MachineOutputRecord(article_id, None, "summary", lang, text, summary, flags, provenance)])
+    return True
+
+
+def order_targets(models: ModelSet, targets: list[str]) -> list[str]:
+    """Pivot languages first, so that English exists before Russian is made from it."""
+    ordered: list[str] = []
+
+    def add(lang: str) -> None:
+        route = models.selection.routes.get(lang)
+        if route and route.via and route.via in targets:
+            add(route.via)
+        if lang not in ordered:
+            ordered.append(lang)
+
+    for lang in targets:
+        add(lang)
+    return ordered
+
+
+def translate_articles(store: Store, models: ModelSet, article_ids: list[str], targets: list[str], *,
+                       summarize: bool = False, redo: bool = False, progress: Progress | None = None) -> TranslateReport:
+    """Translate (and summarize) many articles; one failing article or language never stops the others."""
+    progress = progress or NoProgress()
+    started = time.perf_counter()
+    targets = order_targets(models, targets)
+    report = TranslateReport(article_ids=list(article_ids), targets=targets, models=models.selection.to_dict(),
+                             meaningless=models.selection.meaningless)
+    models.prepare(targets, summarize)
+    total = 0
+    for article_id in article_ids:
+        for lang in targets:
+            total += len(translatable_segments(store, article_id) if redo else pending_segments(store, article_id, lang))
+    progress.start(len(article_ids), total)
+    tokens_before = models.tokens_generated()
+    for article_id in article_ids:
+        for lang in targets:
+            try:
+                done, cached, failures = translate_segments(store, models, article_id, lang, redo=redo, progress=progress)
+                report.translated += done
+                report.cached += cached
+                if summarize and not failures:
+                    report.summaries += int(summarize_article(store, models, article_id, lang, redo=redo))
+            except FATAL:
+                raise
+            except Exception as exc:
+                failures = [Failure(article_id, lang, f"{type(exc).__name__}: {exc}"[:300])]
+            if failures:
+                report.failures.extend(failures)
+                store.record_failure(article_id, lang, "; ".join(sorted({f.reason for f in failures}))[:500])
+            else:
+                store.clear_failures(article_id, lang)
+                store.set_status(article_id, lang, "machine", "workbench", only_if=("new",))
+        progress.article_done(article_id)
+    progress.close()
+    report.tokens = models.tokens_generated() - tokens_before
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report

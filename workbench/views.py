@@ -1,0 +1,124 @@
+"""Read-side views of the store: an article with its segments, outputs, revisions and flags.
+
+The CLI (`show --json`), the Python API, the UI and the exporters all read articles through here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .articles import rebuild
+from .store import Store
+
+LANGS = ("en", "ru")
+
+
+def _unit(machine: dict | None, current: dict | None) -> dict[str, Any] | None:
+    if machine is None and current is None:
+        return None
+    flags = list(machine["flags"]) if machine else []
+    edited = bool(current and current["origin"] != "machine" and (machine is None or current["text"] != machine["text"]))
+    return {
+        "machine": None if machine is None else {
+            "id": machine["id"], "text": machine["text"], "flags": machine["flags"],
+            "provenance": machine["provenance"], "created": machine["created"],
+        },
+        "text": current["text"] if current else machine["text"],  # type: ignore[index]
+        "revision_id": current["id"] if current else None,
+        "author": current["author"] if current else None,
+        "origin": current["origin"] if current else None,
+        "updated": current["created"] if current else None,
+        "edited": edited,
+        "flags": flags,
+    }
+
+
+def article_view(store: Store, article_id: str, langs: tuple[str, ...] = LANGS) -> dict[str, Any]:
+    """Metadata, per-language status and summaries, and every segment with its source and each language's
+    machine output (with provenance and flags) and current text (with revision id)."""
+    article = store.article(article_id)
+    segments = store.segments(article_id)
+    machine = store.latest_machine_outputs(article_id)
+    current = store.current_revisions(article_id)
+    statuses = store.statuses(article_id)
+    rows = []
+    for seg in segments:
+        row = {k: seg[k] for k in ("id", "position", "paragraph", "kind", "role", "source_text", "start", "end")}
+        row["targets"] = {}
+        for lang in langs:
+            unit = _unit(machine.get(("segment", seg["id"], lang)), current.get(("segment", seg["id"], lang)))
+            if unit and lang != "en" and unit["machine"]:
+                pivot = (unit["machine"]["provenance"] or {}).get("pivot")
+                en = current.get(("segment", seg["id"], pivot["via"])) if pivot else None
+                if pivot and en and en["id"] != pivot.get("input_revision_id"):
+                    unit["flags"] = [*unit["flags"], "stale_pivot"]
+            row["targets"][lang] = unit
+        rows.append(row)
+    summaries = {lang: _unit(machine.get(("summary", None, lang)), current.get(("summary", None, lang))) for lang in langs}
+    translatable = [r for r in rows if r["kind"] != "meta"]
+    progress = {lang: {"done": sum(1 for r in translatable if r["targets"][lang]), "total": len(translatable)} for lang in langs}
+    meaningless = any(
+        (u and u["machine"] and u["machine"]["provenance"].get("meaningless"))
+        for r in rows for u in r["targets"].values()) or any(
+        (u and u["machine"] and u["machine"]["provenance"].get("meaningless")) for u in summaries.values())
+    return {
+        "id": article["id"],
+        "title": article["title"],
+        "label": _label(article),
+        "date": article["date"],
+        "date_raw": article["date_raw"],
+        "source": article["source"],
+        "source_raw": article["source_raw"],
+        "photo_credit": article["photo_credit"],
+        "publisher": article["publisher"],
+        "url": article["url"],
+        "path": article["path"],
+        "encoding": article["encoding"],
+        "warnings": article["warnings"],
+        "content_hash": article["content_hash"],
+        "status": {lang: statuses.get(lang, "new") for lang in langs},
+        "progress": progress,
+        "meaningless": bool(meaningless),
+        "summaries": summaries,
+        "segments": rows,
+    }
+
+
+def _label(article: dict[str, Any]) -> str:
+    if article.get("title"):
+        return article["title"]
+    words = article["cleaned_text"].split("\n", 1)[0].split()
+    return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
+
+
+def translation_text(view: dict[str, Any], lang: str, *, source: str = "current", include_meta: bool = False) -> str:
+    """The full translation rebuilt from segments in order ("current" text or raw "machine" output)."""
+    rows = [r for r in view["segments"] if include_meta or r["kind"] != "meta"]
+    texts = []
+    for r in rows:
+        unit = r["targets"].get(lang)
+        if unit is None:
+            texts.append(r["source_text"] if r["kind"] == "meta" else "")
+        elif source == "machine" and unit["machine"]:
+            texts.append(unit["machine"]["text"])
+        else:
+            texts.append(unit["text"])
+    return rebuild(rows, texts)
+
+
+def list_view(store: Store, langs: tuple[str, ...] = LANGS) -> list[dict[str, Any]]:
+    """One row per article: id, label, title, date, source, photo credit, segment counts, status per language."""
+    out = []
+    for item in store.list_articles():
+        out.append({
+            "id": item["id"],
+            "title": item["title"],
+            "label": _label(item),
+            "date": item["date"] or item["date_raw"],
+            "source": item["source"],
+            "photo_credit": item["photo_credit"],
+            "segments": item["segments"] or 0,
+            "body_segments": item["body_segments"] or 0,
+            "status": {lang: item["status"].get(lang, "new") for lang in langs},
+        })
+    return out
