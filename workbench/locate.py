@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import ModelNotAvailable, UnknownModelError
 from .models import TINY_PREFIX, licence_of
-from .settings import cache_dir, hub_offline, models_dirs
+from .settings import hub_offline, models_dirs, tiny_dir
 
 BUNDLE_FILE = "workbench-model.json"
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[\w.\-]+$")
@@ -62,7 +62,7 @@ def locate(spec: str, task: str, *, home: str | os.PathLike[str] | None = None, 
     if spec.startswith(TINY_PREFIX):
         from .tiny import build_tiny
 
-        folder = build_tiny(spec[len(TINY_PREFIX):], cache_dir(home) / "tiny")
+        folder = build_tiny(spec[len(TINY_PREFIX):], tiny_dir(home))
         return Located(spec, str(folder), folder_revision(folder), licence_of(spec), True)
     path = Path(spec).expanduser()
     if path.exists():

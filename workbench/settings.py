@@ -34,6 +34,12 @@ def cache_dir(home: str | os.PathLike[str] | None = None) -> Path:
     return home_dir(home) / "cache"
 
 
+def tiny_dir(home: str | os.PathLike[str] | None = None) -> Path:
+    """Where tiny models are built: $WORKBENCH_TINY_DIR, else the data home's cache."""
+    env = os.environ.get("WORKBENCH_TINY_DIR")
+    return Path(env).expanduser() if env else cache_dir(home) / "tiny"
+
+
 def load_config(home: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Read `config.toml` from the data home; an absent file is an empty config."""
     path = home_dir(home) / CONFIG_NAME

@@ -17,7 +17,7 @@ from .cleaning import clean_lines
 from .resources import seeds_dir
 
 KINDS = ("marian-ar-en", "marian-en-zle", "marian-en-ru", "marian-ar-ru", "qwen2", "m2m100")
-BUILD_VERSION = "1"
+BUILD_VERSION = "2"
 
 ENGLISH = """Russian Foreign Minister Sergey Lavrov said the level of mutual trust between Russia and Kazakhstan allows them to discuss the most difficult issues.
 The two countries share the longest land border in the world, 7,591 kilometres long.
@@ -146,7 +146,9 @@ def _build_m2m100(out: Path) -> None:
         tokenizer = M2M100Tokenizer(str(Path(tmp) / "vocab.json"), str(spm_model), src_lang="ar", tgt_lang="en")
         tokenizer.save_pretrained(out)
     config = M2M100Config(
-        vocab_size=max(tokenizer.lang_code_to_id.values()) + 1 + 8,  # language tokens sit after the vocabulary d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+        # language tokens (and 8 made-up words) sit after the SentencePiece vocabulary
+        vocab_size=max(tokenizer.lang_code_to_id.values()) + 1 + 8,
+        d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
         decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=1024,
         pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2,
     )

@@ -1,0 +1,82 @@
+"""Shared fixtures: offline hub, tiny models built once per session, a workbench in a temp folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("tiny-models")
+
+
+@pytest.fixture(autouse=True)
+def offline_env(monkeypatch: pytest.MonkeyPatch, tiny_dir: Path) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("WORKBENCH_TINY_DIR", str(tiny_dir))
+    monkeypatch.delenv("WORKBENCH_HOME", raising=False)
+    monkeypatch.delenv("WORKBENCH_MODELS", raising=False)
+    monkeypatch.delenv("WORKBENCH_TRACE", raising=False)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture
+def wb(home: Path):
+    from workbench import Workbench
+
+    bench = Workbench(home, profile="tiny")
+    yield bench
+    bench.close()
+
+
+@pytest.fixture(scope="session")
+def translated_template(tmp_path_factory: pytest.TempPathFactory, tiny_dir: Path) -> Path:
+    """A data home with the five seeds translated to en and ru with summaries by tiny models, made once."""
+    from workbench import Workbench
+
+    home = tmp_path_factory.mktemp("translated") / "data"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HF_HUB_OFFLINE", "1")
+        mp.setenv("WORKBENCH_TINY_DIR", str(tiny_dir))
+        with Workbench(home, profile="tiny") as bench:
+            report = bench.translate([str(SEEDS)], ["en", "ru"], summarize=True)
+            assert report.ok, report.failures
+    return home
+
+
+@pytest.fixture
+def translated(translated_template: Path, home: Path):
+    """A fresh copy of the translated data home, opened as a Workbench with the tiny profile."""
+    from workbench import Workbench
+
+    shutil.copytree(translated_template, home)
+    bench = Workbench(home, profile="tiny")
+    yield bench
+    bench.close()
+
+
+def subprocess_env(home: Path, tiny: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"HF_HUB_OFFLINE": "1", "WORKBENCH_TINY_DIR": str(tiny), "WORKBENCH_HOME": str(home)})
+    env.update(extra)
+    return env
