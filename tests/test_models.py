@@ -10,7 +10,14 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli import cli
-from workbench.errors import LicenceRefused, MissingVariables, ModelNotAvailable, TemplateError, UnknownModelError, WorkbenchError
+from workbench.errors import (
+    LicenceRefused,
+    MissingVariables,
+    ModelNotAvailable,
+    TemplateError,
+    UnknownModelError,
+    WorkbenchError,
+)
 from workbench.hf import Seq2SeqTranslator
 from workbench.models import TranslationOptions
 from workbench.prompts import load_template, parse_template
@@ -184,12 +191,13 @@ def test_multilingual_m2m100_uses_language_codes_and_forced_bos(home, tmp_path, 
 def test_licence_switch_refuses_non_permissive_models(home, tmp_path):
     from workbench.models import check_licence
 
-    with pytest.raises(LicenceRefused, match="cc-by-nc-4.0"):
+    with pytest.raises(LicenceRefused, match=r"cc-by-nc-4\.0"):
         check_licence("facebook/nllb-200-distilled-600M", "cc-by-nc-4.0", "permissive")
     check_licence("Helsinki-NLP/opus-mt-tc-big-ar-en", "cc-by-4.0", "permissive")
     # a local folder whose model card declares a non-commercial licence
-    from workbench.tiny import build_tiny
     import shutil
+
+    from workbench.tiny import build_tiny
 
     folder = tmp_path / "nc-model"
     shutil.copytree(build_tiny("marian-ar-en", tmp_path / "t"), folder)

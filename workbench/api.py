@@ -13,7 +13,7 @@ from .profiles import ModelSet, Selection, select
 from .results import article_record, write_results
 from .settings import database_path, ensure_home
 from .store import STATUSES, Store
-from .translation import Progress, TranslateReport, translate_articles, translate_segments, summarize_article
+from .translation import Progress, TranslateReport, summarize_article, translate_articles, translate_segments
 from .views import LANGS, article_view, list_view
 
 

@@ -15,7 +15,14 @@ from typing import Any
 from .errors import ModelNotAvailable, WorkbenchError
 from .locate import Located, locate
 from .models import (
-    Backend, Counters, ModelInfo, Prompt, Summarizer, SummaryOptions, TranslationOptions, Translator,
+    Backend,
+    Counters,
+    ModelInfo,
+    Prompt,
+    Summarizer,
+    SummaryOptions,
+    TranslationOptions,
+    Translator,
     register_backend,
 )
 

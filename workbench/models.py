@@ -17,7 +17,7 @@ from .errors import LicenceRefused, UnknownModelError, WorkbenchError
 LANGUAGE_NAMES = {"ar": "Arabic", "en": "English", "ru": "Russian"}
 PERMISSIVE = {"apache-2.0", "mit", "bsd-2-clause", "bsd-3-clause", "cc-by-4.0", "cc0-1.0"}
 
-O = TypeVar("O", bound="Options")
+OptionsT = TypeVar("OptionsT", bound="Options")
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Options:
     """Base for typed option objects: unknown keys are an error, not silently ignored."""
 
     @classmethod
-    def from_dict(cls: type[O], values: dict[str, Any] | None) -> O:
+    def from_dict(cls: type[OptionsT], values: dict[str, Any] | None) -> OptionsT:
         values = dict(values or {})
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)

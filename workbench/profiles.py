@@ -13,7 +13,13 @@ from typing import Any
 
 from .errors import WorkbenchError
 from .models import (
-    TINY_PREFIX, Summarizer, SummaryOptions, TranslationOptions, Translator, check_licence, get_backend,
+    TINY_PREFIX,
+    Summarizer,
+    SummaryOptions,
+    TranslationOptions,
+    Translator,
+    check_licence,
+    get_backend,
 )
 from .settings import cache_dir, load_config
 

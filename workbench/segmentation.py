@@ -80,7 +80,7 @@ def _split_long(text: str, offset: int, max_tokens: int, count: Callable[[str], 
             return [Span(offset, offset + len(text))]
     pieces: list[tuple[int, int]] = []
     prev = 0
-    for cut in cuts + [len(text)]:
+    for cut in [*cuts, len(text)]:
         if cut > prev:
             pieces.append((prev, cut))
         prev = cut

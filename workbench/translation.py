@@ -248,7 +248,9 @@ def translate_articles(store: Store, models: ModelSet, article_ids: list[str], t
     total = 0
     for article_id in article_ids:
         for lang in targets:
-            total += len(translatable_segments(store, article_id) if redo else pending_segments(store, article_id, lang))
+            pending = len(translatable_segments(store, article_id) if redo else pending_segments(store, article_id, lang))
+            report.skipped += len(translatable_segments(store, article_id)) - pending
+            total += pending
     progress.start(len(article_ids), total)
     tokens_before = models.tokens_generated()
     for article_id in article_ids:

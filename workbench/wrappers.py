@@ -9,8 +9,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .models import Counters, Prompt, Summarizer, Translator
 from .migrations import now
+from .models import Counters, Prompt, Summarizer, Translator
 
 
 class TranslationCache:
