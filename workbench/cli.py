@@ -305,6 +305,52 @@ def models_pull(ctx: click.Context, profile: str | None, model_ids: tuple[str, .
     click.echo(f"done. On the offline machine: export WORKBENCH_MODELS={target.resolve()}")
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def read_auth(auth: str | None, auth_file: str | None) -> list[tuple[str, str]] | None:
+    """USER:PASSWORD pairs from --auth and from --auth-file (one pair per line, # comments)."""
+    pairs = []
+    lines = [auth] if auth else []
+    if auth_file:
+        from pathlib import Path
+
+        lines += [ln.strip() for ln in Path(auth_file).read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        if not line or line.startswith("#"):
+            continue
+        user, sep, password = line.partition(":")
+        if not sep or not user or not password:
+            raise WorkbenchError("auth entries must look like USER:PASSWORD")
+        pairs.append((user, password))
+    return pairs or None
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; anything but loopback needs --auth.")
+@click.option("--port", default=7860, show_default=True, type=int, help="Port to listen on.")
+@click.option("--auth", default=None, metavar="USER:PASSWORD", help="Require this login; the user name is recorded with saves.")
+@click.option("--auth-file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="File with one USER:PASSWORD per line.")
+@model_options
+@click.pass_context
+@handle_errors
+def serve_cmd(ctx: click.Context, host: str, port: int, auth: str | None, auth_file: str | None, **model_kw: Any) -> None:
+    """Open the review UI: articles, aligned original and translations, edit, history, diff, approve."""
+    credentials = read_auth(auth, auth_file)
+    if host not in LOOPBACK and not credentials:
+        raise WorkbenchError(
+            f"refusing to serve on {host} without a login: anyone on the network could edit translations. "
+            "Add --auth USER:PASSWORD (or --auth-file FILE), or keep the default --host 127.0.0.1.")
+    from .ui import launch
+
+    wb = _workbench(ctx, **_model_args(**model_kw))
+    click.echo(f"serving {wb.home} on http://{host}:{port} (Ctrl-C stops)")
+    if wb.selection().meaningless:
+        click.echo(MEANINGLESS_NOTE)
+    launch(wb, host=host, port=port, auth=credentials)
+
+
 def main() -> None:
     cli(obj={})
 

@@ -32,7 +32,7 @@ def atomic_write(path: str | Path, data: bytes) -> None:
 
 def article_record(view: dict[str, Any], langs: list[str]) -> dict[str, Any]:
     """Metadata, full translations rebuilt from segments, summaries, flags and provenance of one article."""
-    record: dict[str, Any] = {k: view[k] for k in ("id", "title", "label", "date", "date_raw", "source", "photo_credit", "url", "path")}
+    record: dict[str, Any] = {k: view[k] for k in ("id", "title", "label", "date", "date_raw", "source", "photo_credit", "url", "source_file")}
     record["status"] = {lang: view["status"][lang] for lang in langs}
     record["meaningless"] = view["meaningless"]
     record["translations"] = {}

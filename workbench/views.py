@@ -72,7 +72,7 @@ def article_view(store: Store, article_id: str, langs: tuple[str, ...] = LANGS) 
         "photo_credit": article["photo_credit"],
         "publisher": article["publisher"],
         "url": article["url"],
-        "path": article["path"],
+        "source_file": article["path"],  # not "path": gradio_client would take the dict for a file
         "encoding": article["encoding"],
         "warnings": article["warnings"],
         "content_hash": article["content_hash"],

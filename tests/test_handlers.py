@@ -1,0 +1,132 @@
+"""UI handlers as plain functions (tiny models): list, open, save, conflict, revert, diff, approve, re-translate."""
+
+from __future__ import annotations
+
+from workbench import handlers as h
+
+ARTICLE = "004_4fe84c6801f8dc08"
+
+
+def first_body(wb, article=ARTICLE):
+    return next(s for s in wb.article(article)["segments"] if s["kind"] == "body")
+
+
+def test_list_search_and_status_filter(translated):
+    wb = translated
+    assert len(h.list_articles(wb)) == 5
+    hits = h.list_articles(wb, "بايكونور")  # only in the body text of 000
+    assert [r["id"] for r in hits] == ["000_b2b0b7ef8c4c7ace"]
+    assert [r["id"] for r in h.list_articles(wb, "يبحثان التعاون")] == [ARTICLE]  # a title
+    assert h.list_articles(wb, status="approved") == []
+    wb.set_status(ARTICLE, "en", "approved", "chief")
+    assert [r["id"] for r in h.list_articles(wb, status="approved")] == [ARTICLE]
+    table = h.article_table(h.list_articles(wb))
+    assert table[4] == ["وزيرا الخارجية الروسي والكازاخستاني يبحثان التعاون الثنائي", "2025-10-22", "TASS", "approved",
+                        "machine", ARTICLE]
+
+
+def test_open_article_gives_aligned_rows_and_meta_apart(translated):
+    view = h.get_article(translated, ARTICLE)
+    rows = h.segment_rows(view)
+    assert len(rows) == len(h.segment_ids(view)) == 21  # title + 2 headings + 18 body; meta shown apart
+    assert rows[0][1] == "TITLE" and rows[0][2] == view["title"]
+    assert all(r[3] and r[4] for r in rows)  # English and Russian present
+    header = h.header_markdown(view)
+    assert "مجلس الاتحاد الروسي" in header and "TASS" in header and "2025-10-22" in header
+    assert "meaningless" in header
+
+
+def test_html_in_article_text_is_escaped(wb, tmp_path):
+    path = tmp_path / "xss.txt"
+    path.write_text('<script>alert("x")</script> عنوان\nقال الوزير <b>شيئاً</b> & مضى.\nالمصدر: تاس\n', encoding="utf-8")
+    wb.import_paths([path])
+    view = h.get_article(wb, "xss")
+    header = h.header_markdown(view)
+    assert "<script>" not in header and "&lt;script&gt;" in header
+    assert h.segment_rows(view)[1][2] == "قال الوزير <b>شيئاً</b> & مضى."  # shown as text by the table
+    assert "<b>" not in h.diff_html("a <b>", "a <b> c") and "&lt;b&gt;" in h.diff_html("a <b>", "a <b> c")
+
+
+def test_save_creates_revision_and_marks_in_review(translated):
+    wb = translated
+    seg = first_body(wb)
+    ed = h.segment_editor(wb, ARTICLE, seg["id"], "en")
+    result = h.save_segment(wb, ARTICLE, seg["id"], "en", "Lavrov hosts Kazykhanov.", ed["revision_id"], "alice")
+    assert result["ok"]
+    ed2 = h.segment_editor(wb, ARTICLE, seg["id"], "en")
+    assert ed2["text"] == "Lavrov hosts Kazykhanov." and ed2["revision_id"] == result["revision_id"]
+    assert ed2["history"][0][2] == "alice" and ed2["history"][0][3] == "human"
+    assert wb.article(ARTICLE)["status"]["en"] == "in_review"
+    assert "edited" in h.segment_rows(wb.article(ARTICLE))[1][5]
+
+
+def test_second_reviewer_on_an_old_revision_gets_a_conflict(translated):
+    wb = translated
+    seg = first_body(wb)
+    base = h.segment_editor(wb, ARTICLE, seg["id"], "en")["revision_id"]
+    assert h.save_segment(wb, ARTICLE, seg["id"], "en", "Alice's text", base, "alice")["ok"]
+    result = h.save_segment(wb, ARTICLE, seg["id"], "en", "Bob's text", base, "bob")
+    assert result["ok"] is False and result["conflict"]
+    assert result["current_text"] == "Alice's text" and result["current_author"] == "alice"
+    assert h.segment_editor(wb, ARTICLE, seg["id"], "en")["text"] == "Alice's text"
+
+
+def test_revert_to_an_earlier_revision(translated):
+    wb = translated
+    seg = first_body(wb)
+    ed = h.segment_editor(wb, ARTICLE, seg["id"], "en")
+    machine_rev, machine_text = ed["revision_id"], ed["text"]
+    r1 = h.save_segment(wb, ARTICLE, seg["id"], "en", "one", machine_rev, "a")["revision_id"]
+    r2 = h.save_segment(wb, ARTICLE, seg["id"], "en", "two", r1, "a")["revision_id"]
+    result = h.revert_segment(wb, ARTICLE, seg["id"], "en", machine_rev, r2, "a")
+    assert result["ok"]
+    ed = h.segment_editor(wb, ARTICLE, seg["id"], "en")
+    assert ed["text"] == machine_text
+    assert [row[3] for row in ed["history"]][:3] == ["revert", "human", "human"]
+    assert len(ed["history"]) == 4  # nothing was deleted
+
+
+def test_word_diff_between_machine_output_and_current(translated):
+    wb = translated
+    seg = first_body(wb)
+    ed = h.segment_editor(wb, ARTICLE, seg["id"], "en")
+    h.save_segment(wb, ARTICLE, seg["id"], "en", ed["machine"] + " Kazykhanov", ed["revision_id"], "a")
+    diff = h.segment_editor(wb, ARTICLE, seg["id"], "en")["diff_html"]
+    assert "<ins>Kazykhanov</ins>" in diff and "<del>" not in diff
+    assert h.diff_html("the minister said", "the foreign minister said") == (
+        "<p class='diff'>the <ins>foreign</ins> minister said</p>")
+
+
+def test_approve_and_summary_edit(translated):
+    wb = translated
+    assert h.set_review_status(wb, ARTICLE, "ru", "approved", "chief") == {"ok": True, "status": "approved"}
+    assert wb.article(ARTICLE)["status"]["ru"] == "approved"
+    assert h.set_review_status(wb, ARTICLE, "ru", "done", "chief")["ok"] is False
+    _, rev = h.summary_text(wb.article(ARTICLE), "en")
+    assert h.save_summary(wb, ARTICLE, "en", "Lavrov and Kazykhanov met in Moscow.", rev, "alice")["ok"]
+    assert h.summary_text(wb.article(ARTICLE), "en")[0] == "Lavrov and Kazykhanov met in Moscow."
+    assert h.save_summary(wb, ARTICLE, "en", "stale", rev, "bob")["conflict"]
+
+
+def test_retranslate_segment_article_russian_and_summary(translated):
+    wb = translated
+    seg = first_body(wb)
+    before = wb.store.counts()["machine_outputs"]
+    assert h.retranslate_segment(wb, ARTICLE, seg["id"], "en") == {"ok": True}
+    assert wb.store.counts()["machine_outputs"] == before + 1
+    ed = h.segment_editor(wb, ARTICLE, seg["id"], "en")
+    h.save_segment(wb, ARTICLE, seg["id"], "en", "Lavrov hosts his Kazakh counterpart in Moscow.", ed["revision_id"], "a")
+    assert h.regenerate_russian(wb, ARTICLE, [seg["id"]]) == {"ok": True, "segments": 1}
+    machine = wb.store.latest_machine_outputs(ARTICLE)[("segment", seg["id"], "ru")]
+    assert machine["input_text"] == "Lavrov hosts his Kazakh counterpart in Moscow."
+    report = h.translate_article(wb, ARTICLE, ["en"])
+    assert report["ok"] and report["translated"] == 21 and report["cached"] == 21  # same Arabic: all from cache
+    assert h.regenerate_summary(wb, ARTICLE, "ru") == {"ok": True}
+
+
+def test_export_article_for_download(translated, tmp_path):
+    path = h.export_article(translated, ARTICLE, "txt", folder=tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert "[en]" in text and "[ru]" in text and "meaningless" in text
+    path = h.export_article(translated, ARTICLE, "jsonl", folder=tmp_path)
+    assert path.suffix == ".jsonl" and ARTICLE in path.read_text(encoding="utf-8")

@@ -1,0 +1,232 @@
+"""UI event handlers as plain functions over a `Workbench`: what the Gradio app (and its API) calls.
+
+They take and return plain data, so they are tested without a browser; `ui.py` only wires them up.
+"""
+
+from __future__ import annotations
+
+import html
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .api import Workbench, word_diff
+from .errors import ConflictError, WorkbenchError
+from .qa import FLAG_HELP
+from .views import LANGS
+
+KIND_MARK = {"title": "TITLE", "heading": "HEADING", "body": "", "meta": "meta"}
+STATUS_FILTERS = ("all", "new", "machine", "in_review", "approved")
+EXPORT_FORMATS = ("jsonl", "txt")
+
+
+# --------------------------------------------------------------------------- article list
+def list_articles(wb: Workbench, query: str = "", status: str = "all") -> list[dict[str, Any]]:
+    """Articles whose title or text contains `query` (case-insensitive), with a language in `status`."""
+    query = (query or "").strip().lower()
+    rows = wb.articles()
+    if query:
+        texts = {r["id"]: (r["title"] or "") + "\n" + wb.store.article(r["id"])["cleaned_text"] for r in rows}
+        rows = [r for r in rows if query in texts[r["id"]].lower() or query in r["id"].lower()]
+    if status and status != "all":
+        rows = [r for r in rows if status in r["status"].values()]
+    return rows
+
+
+def article_table(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    return [[r["label"], r["date"] or "", r["source"] or "", r["status"]["en"], r["status"]["ru"], r["id"]] for r in rows]
+
+
+# --------------------------------------------------------------------------- one article
+def get_article(wb: Workbench, article_id: str) -> dict[str, Any]:
+    """The article view: metadata, summaries, and segments with source, machine output, current text and
+    revision id per language, with flags."""
+    return wb.article(article_id)
+
+
+def unit_state(unit: dict[str, Any] | None) -> str:
+    """Compact row state: machine / edited / reverted …, and the number of flags (details in the editor)."""
+    if unit is None:
+        return "—"
+    state = "edited" if unit["edited"] else ("machine" if unit["origin"] == "machine" else unit["origin"] or "")
+    if unit["flags"]:
+        state += f" ⚑{len(unit['flags'])}"
+    return state
+
+
+def segment_rows(view: dict[str, Any]) -> list[list[Any]]:
+    """Aligned rows for the review table: #, kind, Arabic, English, Russian, state per language."""
+    rows = []
+    for seg in view["segments"]:
+        if seg["kind"] == "meta":
+            continue
+        en, ru = seg["targets"]["en"], seg["targets"]["ru"]
+        rows.append([
+            seg["position"], KIND_MARK[seg["kind"]], seg["source_text"],
+            en["text"] if en else "", ru["text"] if ru else "",
+            f"en {unit_state(en)}\nru {unit_state(ru)}",
+        ])
+    return rows
+
+
+def segment_ids(view: dict[str, Any]) -> list[str]:
+    return [s["id"] for s in view["segments"] if s["kind"] != "meta"]
+
+
+def header_markdown(view: dict[str, Any]) -> str:
+    """Title and metadata (meta lines shown apart from the text), escaped so article text shows as text."""
+    esc = html.escape
+    title = view["title"] or view["label"]
+    lines = [f"<h2 dir='rtl' class='ar'>{esc(title)}</h2>"]
+    facts = [("id", view["id"]), ("date", view["date"] or view["date_raw"] or "—"), ("source", view["source"] or "—"),
+             ("photo", view["photo_credit"] or "—"), ("publisher", view["publisher"] or "—")]
+    lines.append("<div class='meta'>" + " · ".join(f"<b>{k}</b>: <span>{esc(str(v))}</span>" for k, v in facts) + "</div>")
+    status = ", ".join(f"{lang}: {view['status'][lang]} ({view['progress'][lang]['done']}/{view['progress'][lang]['total']})"
+                       for lang in LANGS)
+    lines.append(f"<div class='meta'><b>status</b>: {esc(status)}</div>")
+    if view["meaningless"]:
+        lines.append("<div class='warning'>Made by tiny random-weight models: these outputs are meaningless.</div>")
+    if view["warnings"]:
+        lines.append("<div class='warning'>" + esc("; ".join(view["warnings"])) + "</div>")
+    return "\n".join(lines)
+
+
+def summary_text(view: dict[str, Any], lang: str) -> tuple[str, int | None]:
+    unit = view["summaries"][lang]
+    return (unit["text"], unit["revision_id"]) if unit else ("", None)
+
+
+# --------------------------------------------------------------------------- editing
+def segment_editor(wb: Workbench, article_id: str, segment_id: str, lang: str) -> dict[str, Any]:
+    """Everything the editor shows for one segment and language."""
+    view = wb.article(article_id)
+    seg = next((s for s in view["segments"] if s["id"] == segment_id), None)
+    if seg is None:
+        raise WorkbenchError(f"segment {segment_id} is not in article {article_id}")
+    unit = seg["targets"][lang]
+    machine = unit["machine"]["text"] if unit and unit["machine"] else ""
+    current = unit["text"] if unit else ""
+    return {
+        "source": seg["source_text"], "kind": seg["kind"], "text": current,
+        "revision_id": unit["revision_id"] if unit else None, "machine": machine,
+        "flags": unit["flags"] if unit else [], "diff_html": diff_html(machine, current),
+        "history": history_rows(wb.history(article_id, segment_id, lang)),
+    }
+
+
+def save_segment(wb: Workbench, article_id: str, segment_id: str, lang: str, text: str,
+                 base_revision_id: int | None, author: str) -> dict[str, Any]:
+    """Save at once as a new revision; a save based on an older revision is refused and shows the other text."""
+    if lang not in LANGS:
+        return {"ok": False, "error": f"unknown language {lang!r}"}
+    try:
+        rev = wb.save(article_id, segment_id, lang, text, author=author or "reviewer", base_revision_id=_rev(base_revision_id))
+    except ConflictError as exc:
+        return {"ok": False, "conflict": True, "message": str(exc), "current_text": exc.current_text,
+                "current_revision_id": exc.current_revision_id, "current_author": exc.current_author}
+    except WorkbenchError as exc:
+        return {"ok": False, "error": str(exc)}
+    return {"ok": True, "revision_id": rev}
+
+
+def save_summary(wb: Workbench, article_id: str, lang: str, text: str, base_revision_id: int | None,
+                 author: str) -> dict[str, Any]:
+    try:
+        rev = wb.save(article_id, None, lang, text, author=author or "reviewer",
+                      base_revision_id=_rev(base_revision_id), target="summary")
+    except ConflictError as exc:
+        return {"ok": False, "conflict": True, "message": str(exc), "current_text": exc.current_text,
+                "current_revision_id": exc.current_revision_id}
+    return {"ok": True, "revision_id": rev}
+
+
+def revert_segment(wb: Workbench, article_id: str, segment_id: str, lang: str, revision_id: int,
+                   base_revision_id: int | None, author: str) -> dict[str, Any]:
+    try:
+        rev = wb.revert(article_id, segment_id, lang, int(revision_id), author=author or "reviewer",
+                        base_revision_id=_rev(base_revision_id))
+    except ConflictError as exc:
+        return {"ok": False, "conflict": True, "message": str(exc), "current_text": exc.current_text}
+    except WorkbenchError as exc:
+        return {"ok": False, "error": str(exc)}
+    return {"ok": True, "revision_id": rev}
+
+
+def history_rows(history: list[dict[str, Any]]) -> list[list[Any]]:
+    return [[h["id"], h["created"][:19].replace("T", " "), h["author"], h["origin"], h["text"]] for h in reversed(history)]
+
+
+def diff_html(old: str, new: str) -> str:
+    """A word-level diff of machine output → current text as escaped HTML (<del>/<ins>)."""
+    if not old and not new:
+        return "<p class='diff'>—</p>"
+    parts = []
+    for op, text in word_diff(old, new):
+        text = html.escape(text)
+        parts.append(text if op == "=" else f"<del>{text}</del>" if op == "-" else f"<ins>{text}</ins>")
+    return "<p class='diff'>" + " ".join(parts) + "</p>"
+
+
+def flags_markdown(flags: list[str]) -> str:
+    if not flags:
+        return ""
+    return "⚑ " + "; ".join(f"**{f}**: {FLAG_HELP.get(f, f)}" for f in flags)
+
+
+def _rev(value: Any) -> int | None:
+    if value in (None, "", 0):
+        return None
+    return int(value)
+
+
+# --------------------------------------------------------------------------- models and status
+def translate_article(wb: Workbench, article_id: str, languages: list[str], *, summarize: bool = False,
+                      redo: bool = True, progress: Any = None) -> dict[str, Any]:
+    """Translate (again) a whole article into `languages`; returns the batch report as a dict."""
+    report = wb.translate([article_id], [lang for lang in LANGS if lang in languages], summarize=summarize,
+                          redo=redo, progress=progress)
+    return report.to_dict()
+
+
+def retranslate_segment(wb: Workbench, article_id: str, segment_id: str, lang: str) -> dict[str, Any]:
+    try:
+        wb.retranslate(article_id, lang, [segment_id])
+    except WorkbenchError as exc:
+        return {"ok": False, "error": str(exc)}
+    return {"ok": True}
+
+
+def regenerate_russian(wb: Workbench, article_id: str, segment_ids: list[str] | None = None) -> dict[str, Any]:
+    """New Russian from the current (corrected) English, for some segments or the whole article."""
+    try:
+        n = wb.retranslate(article_id, "ru", segment_ids)
+    except WorkbenchError as exc:
+        return {"ok": False, "error": str(exc)}
+    return {"ok": True, "segments": n}
+
+
+def regenerate_summary(wb: Workbench, article_id: str, lang: str) -> dict[str, Any]:
+    try:
+        wb.summarize(article_id, lang)
+    except WorkbenchError as exc:
+        return {"ok": False, "error": str(exc)}
+    return {"ok": True}
+
+
+def set_review_status(wb: Workbench, article_id: str, lang: str, status: str, author: str) -> dict[str, Any]:
+    try:
+        return {"ok": True, "status": wb.set_status(article_id, lang, status, author or "reviewer")}
+    except WorkbenchError as exc:
+        return {"ok": False, "error": str(exc)}
+
+
+def export_article(wb: Workbench, article_id: str, fmt: str, langs: list[str] | None = None,
+                   folder: Path | None = None) -> Path:
+    """Write the article's translations to a file in `fmt` and return its path (for a download)."""
+    from .export import export
+
+    langs = langs or list(LANGS)
+    folder = folder or Path(tempfile.mkdtemp(prefix="workbench-export-"))
+    path = folder / f"{article_id}.{ 'docx' if fmt == 'docx' else fmt}"
+    export(wb, [article_id], langs, fmt, path)
+    return path
