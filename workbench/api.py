@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ArticleNotFound, WorkbenchError
+from .glossary import Glossary
+from .glossary import load as load_glossary
 from .importer import ImportReport, import_paths
+from .memory import TranslationMemory
 from .profiles import ModelSet, Selection, select
 from .results import article_record, write_results
 from .settings import database_path, ensure_home
@@ -55,7 +58,15 @@ class Workbench:
         return list_view(self.store)
 
     def article(self, article_id: str) -> dict[str, Any]:
-        return article_view(self.store, article_id)
+        """An article with segments, machine outputs, current revisions, QA flags and summaries."""
+        return article_view(self.store, article_id, glossary=self.glossary())
+
+    def glossary(self) -> Glossary:
+        """The data home's glossary (the project's starter glossary until it is edited)."""
+        return load_glossary(self.home)
+
+    def memory(self, lang: str) -> TranslationMemory:
+        return TranslationMemory.from_store(self.store, lang)
 
     def resolve(self, items: list[str], *, all_articles: bool = False) -> tuple[list[str], ImportReport]:
         """Article ids for a mix of paths (imported first) and ids; every article with `all_articles`."""

@@ -173,9 +173,17 @@ class Store:
                     "INSERT INTO revisions (article_id, segment_id, target, lang, text, author, origin,"
                     " machine_output_id, base_revision_id, created) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (rec.article_id, rec.segment_id, rec.target, rec.lang, rec.text,
-                     f"machine:{rec.provenance.get('model', '?')}", "machine", mo_id, base, stamp))
+                     *self._origin(rec), mo_id, base, stamp))
                 ids.append(mo_id)
         return ids
+
+    @staticmethod
+    def _origin(rec: MachineOutputRecord) -> tuple[str, str]:
+        """(author, origin) of the revision a machine output becomes: a model, or the translation memory."""
+        memory = rec.provenance.get("memory")
+        if memory:
+            return f"memory:{memory['article_id']}", "memory"
+        return f"machine:{rec.provenance.get('model', '?')}", "machine"
 
     @staticmethod
     def _latest_revision_id(conn: sqlite3.Connection, article_id: str, target: str,

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from .articles import rebuild
 from .errors import LicenceRefused, ModelNotAvailable, UnknownModelError, WorkbenchError
+from .memory import TranslationMemory
 from .migrations import now
 from .models import LANGUAGE_NAMES
 from .profiles import SOURCE_LANG, ModelSet
@@ -142,6 +143,23 @@ def translate_segments(store: Store, models: ModelSet, article_id: str, lang: st
         inputs = [(s, s["source_text"], None) for s in segs]
     source_lang = pivot_lang or SOURCE_LANG
     translated = cached_count = 0
+    memory = TranslationMemory.from_store(store, lang)
+    if len(memory):
+        from_memory = []
+        for item in inputs:
+            entry = memory.exact(item[0]["source_text"], exclude_segment=item[0]["id"])
+            if entry is not None:
+                from_memory.append(MachineOutputRecord(
+                    article_id, item[0]["id"], "segment", lang, item[0]["source_text"], entry.text,
+                    check_output(item[0]["source_text"], entry.text, SOURCE_LANG, lang),
+                    {"model": "translation-memory", "memory": entry.to_dict(), "profile": models.selection.profile,
+                     "task": f"{SOURCE_LANG}→{lang}", "versions": versions(), "created": now(), "meaningless": False}))
+        if from_memory:
+            store.add_machine_outputs(from_memory)
+            used = {r.segment_id for r in from_memory}
+            inputs = [item for item in inputs if item[0]["id"] not in used]
+            translated += len(from_memory)
+            progress.advance(len(from_memory), 0)
     for start in range(0, len(inputs), chunk):
         part = inputs[start:start + chunk]
         texts = [t for _, t, _ in part]

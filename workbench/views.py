@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from .articles import rebuild
+from .glossary import Glossary
+from .qa import check_segment, explain, unique
 from .store import Store
 
 LANGS = ("en", "ru")
@@ -30,10 +32,22 @@ def _unit(machine: dict | None, current: dict | None) -> dict[str, Any] | None:
         "updated": current["created"] if current else None,
         "edited": edited,
         "flags": flags,
+        "qa": [],
     }
 
 
-def article_view(store: Store, article_id: str, langs: tuple[str, ...] = LANGS) -> dict[str, Any]:
+def _segment_flags(unit: dict[str, Any], source: str, lang: str, glossary: Glossary | None) -> None:
+    """Flags of the current text: QA checks against the Arabic source, plus model-level marks."""
+    flags = check_segment(source, unit["text"], "ar", lang, glossary)
+    machine = unit["machine"]
+    if machine and not unit["edited"] and "meaningless_model" in machine["flags"]:
+        flags.append("meaningless_model")
+    unit["flags"] = unique(flags)
+    unit["qa"] = explain(source, unit["text"], lang, glossary)
+
+
+def article_view(store: Store, article_id: str, langs: tuple[str, ...] = LANGS,
+                 glossary: Glossary | None = None) -> dict[str, Any]:
     """Metadata, per-language status and summaries, and every segment with its source and each language's
     machine output (with provenance and flags) and current text (with revision id)."""
     article = store.article(article_id)
@@ -47,6 +61,8 @@ def article_view(store: Store, article_id: str, langs: tuple[str, ...] = LANGS) 
         row["targets"] = {}
         for lang in langs:
             unit = _unit(machine.get(("segment", seg["id"], lang)), current.get(("segment", seg["id"], lang)))
+            if unit:
+                _segment_flags(unit, seg["source_text"], lang, glossary)
             if unit and lang != "en" and unit["machine"]:
                 pivot = (unit["machine"]["provenance"] or {}).get("pivot")
                 en = current.get(("segment", seg["id"], pivot["via"])) if pivot else None
