@@ -305,6 +305,81 @@ def models_pull(ctx: click.Context, profile: str | None, model_ids: tuple[str, .
     click.echo(f"done. On the offline machine: export WORKBENCH_MODELS={target.resolve()}")
 
 
+@cli.command("export")
+@click.argument("article_ids", nargs=-1)
+@click.option("--all", "all_articles", is_flag=True, help="Every article in the store.")
+@click.option("--to", "to", default="en,ru", show_default=True, help="Target languages, comma-separated.")
+@click.option("--format", "fmt", type=click.Choice(["xliff", "tmx", "jsonl", "csv", "tsv", "docx", "txt"]),
+              default="xliff", show_default=True, help="Output format.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write (atomically).")
+@click.option("--status", type=click.Choice(["new", "machine", "in_review", "approved"]), default=None,
+              help="Only article languages with this review status (e.g. approved).")
+@click.option("--source", type=click.Choice(["current", "machine"]), default="current", show_default=True,
+              help="Export the current (reviewed) text or the raw machine output.")
+@click.pass_context
+@handle_errors
+def export_cmd(ctx: click.Context, article_ids: tuple[str, ...], all_articles: bool, to: str, fmt: str, out: str,
+               status: str | None, source: str) -> None:
+    """Export translations: XLIFF 1.2 (state, notes with flags and provenance, TM matches), TMX 1.4 pairs,
+    JSONL, CSV/TSV (one row per segment), a bilingual DOCX, or plain text."""
+    from .export import render
+    from .results import atomic_write
+
+    if not article_ids and not all_articles:
+        raise click.UsageError("name article ids or pass --all")
+    with _workbench(ctx) as wb:
+        ids = wb.store.article_ids() if all_articles else list(article_ids)
+        for article_id in ids:
+            wb.store.article(article_id)  # a clear error for an unknown id
+        data, pairs = render(wb, ids, _targets(to), fmt, status=status, source=source)
+    atomic_write(out, data)
+    click.echo(f"wrote {out}: {fmt}, {pairs} article-language pairs, {len(data)} bytes")
+
+
+@cli.command("import-xliff")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: {applied, unchanged, conflicts, unknown, ok}.")
+@click.pass_context
+@handle_errors
+def import_xliff_cmd(ctx: click.Context, file: str, as_json: bool) -> None:
+    """Bring back an XLIFF edited outside: changed targets become revisions by "xliff:FILE"; units changed here
+    since the export are conflicts and are not applied; unknown ids are reported. Nothing is overwritten."""
+    from .xliff import import_xliff
+
+    with _workbench(ctx) as wb:
+        report = import_xliff(wb, file)
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        click.echo(f"{len(report.applied)} applied, {report.unchanged} unchanged, {len(report.conflicts)} conflicts, "
+                   f"{len(report.unknown)} unknown ids")
+        for c in report.conflicts:
+            click.echo(f"conflict: {c['article_id']} {c['segment_id']} {c['lang']}: {c['reason']}", err=True)
+        for u in report.unknown:
+            click.echo(f"unknown: {u['article_id']} {u['segment_id']} {u['lang']}: {u['reason']}", err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command("glossary")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {ar, en, ru, note} with variants as lists.")
+@click.pass_context
+@handle_errors
+def glossary_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Show the glossary (DATA_HOME/glossary.csv, created from the starter glossary; edit it there or in the UI)."""
+    from .glossary import glossary_path
+
+    with _workbench(ctx) as wb:
+        glossary = wb.glossary()
+        path = glossary_path(wb.home)
+    if as_json:
+        _echo_json([{"ar": list(t.ar), "en": list(t.en), "ru": list(t.ru), "note": t.note} for t in glossary.terms])
+        return
+    click.echo(f"{path} ({len(glossary)} terms)")
+    for t in glossary.terms:
+        click.echo(f"{' | '.join(t.ar)}  →  {' | '.join(t.en)}  /  {' | '.join(t.ru)}")
+
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 

@@ -17,7 +17,7 @@ from .views import LANGS
 
 KIND_MARK = {"title": "TITLE", "heading": "HEADING", "body": "", "meta": "meta"}
 STATUS_FILTERS = ("all", "new", "machine", "in_review", "approved")
-EXPORT_FORMATS = ("jsonl", "txt")
+EXPORT_FORMATS = ("xliff", "docx", "tmx", "csv", "tsv", "jsonl", "txt")
 
 
 # --------------------------------------------------------------------------- article list
@@ -106,10 +106,13 @@ def segment_editor(wb: Workbench, article_id: str, segment_id: str, lang: str) -
     unit = seg["targets"][lang]
     machine = unit["machine"]["text"] if unit and unit["machine"] else ""
     current = unit["text"] if unit else ""
+    suggestions = [{"score": score, "source": e.source, "text": e.text, "article_id": e.article_id}
+                   for e, score in wb.memory(lang).fuzzy(seg["source_text"], exclude_segment=segment_id)]
     return {
         "source": seg["source_text"], "kind": seg["kind"], "text": current,
         "revision_id": unit["revision_id"] if unit else None, "machine": machine,
-        "flags": unit["flags"] if unit else [], "diff_html": diff_html(machine, current),
+        "flags": unit["flags"] if unit else [], "qa": unit["qa"] if unit else [],
+        "diff_html": diff_html(machine, current), "suggestions": suggestions,
         "history": history_rows(wb.history(article_id, segment_id, lang)),
     }
 
@@ -167,10 +170,31 @@ def diff_html(old: str, new: str) -> str:
     return "<p class='diff'>" + " ".join(parts) + "</p>"
 
 
-def flags_markdown(flags: list[str]) -> str:
-    if not flags:
-        return ""
-    return "⚑ " + "; ".join(f"**{f}**: {FLAG_HELP.get(f, f)}" for f in flags)
+def flags_markdown(flags: list[str], details: list[str] | None = None, suggestions: list[dict] | None = None) -> str:
+    """Flags with their meaning, QA details, and translation-memory suggestions with their scores."""
+    parts = []
+    if flags:
+        parts.append("⚑ " + "; ".join(f"**{f}**: {FLAG_HELP.get(f, f)}" for f in flags))
+    for detail in details or []:
+        parts.append(f"- {html.escape(detail)}")
+    for s in suggestions or []:
+        parts.append(f"- memory {s['score']:.0f}% ({html.escape(s['article_id'])}): {html.escape(s['text'])}")
+    return "\n".join(parts)
+
+
+def glossary_rows(wb: Workbench) -> list[list[str]]:
+    return wb.glossary().to_rows()
+
+
+def save_glossary(wb: Workbench, rows: list[list[Any]]) -> dict[str, Any]:
+    """Validate and save the edited glossary table; QA flags use it at once."""
+    from .glossary import save_rows
+
+    try:
+        glossary = save_rows(wb.home, rows)
+    except WorkbenchError as exc:
+        return {"ok": False, "error": str(exc)}
+    return {"ok": True, "terms": len(glossary)}
 
 
 def _rev(value: Any) -> int | None:
@@ -227,6 +251,8 @@ def export_article(wb: Workbench, article_id: str, fmt: str, langs: list[str] | 
 
     langs = langs or list(LANGS)
     folder = folder or Path(tempfile.mkdtemp(prefix="workbench-export-"))
-    path = folder / f"{article_id}.{ 'docx' if fmt == 'docx' else fmt}"
+    from .export import EXTENSIONS
+
+    path = folder / f"{article_id}.{EXTENSIONS.get(fmt, fmt)}"
     export(wb, [article_id], langs, fmt, path)
     return path

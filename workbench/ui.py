@@ -100,7 +100,8 @@ def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
             return "", "", None, "", "", [], gr.update(choices=[])
         ed = h.segment_editor(wb, article_id, seg_id, lang)
         choices = [str(r[0]) for r in ed["history"]]
-        return (ed["source"], ed["text"], ed["revision_id"], h.flags_markdown(ed["flags"]), ed["diff_html"],
+        notes = h.flags_markdown(ed["flags"], ed["qa"], ed["suggestions"])
+        return (ed["source"], ed["text"], ed["revision_id"], notes, ed["diff_html"],
                 ed["history"], gr.update(choices=choices, value=None))
 
     def on_segment_select(ids: list[str], evt: gr.SelectData) -> str:
@@ -179,6 +180,14 @@ def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
             return None
         return str(h.export_article(wb, article_id, fmt))
 
+    def load_glossary() -> list[list[str]]:
+        return h.glossary_rows(wb)
+
+    def save_glossary(rows: Any) -> str:
+        values = rows.values.tolist() if hasattr(rows, "values") else rows
+        result = h.save_glossary(wb, values)
+        return f"Glossary saved: {result['terms']} terms." if result["ok"] else f"Not saved: {result['error']}"
+
     # ------------------------------------------------------------------ API endpoints (gradio_client)
     def list_articles(query: str = "", status: str = "all") -> list[dict]:
         """Articles with id, title, label, date, source, photo credit, segment counts and status per language."""
@@ -256,9 +265,15 @@ def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
                     status_value = gr.Dropdown(["in_review", "approved", "machine"], value="approved", label="as")
                     status_btn = gr.Button("Set status", elem_id="set-status")
                 with gr.Row():
-                    export_fmt = gr.Dropdown(list(h.EXPORT_FORMATS), value="jsonl", label="Download format")
+                    export_fmt = gr.Dropdown(list(h.EXPORT_FORMATS), value="xliff", label="Download format")
                     export_btn = gr.Button("Prepare download", elem_id="download")
                     export_file = gr.File(label="Download", interactive=False)
+                with gr.Accordion("Glossary (ar, en, ru, note; variants separated by |)", open=False):
+                    glossary = gr.Dataframe(headers=["ar", "en", "ru", "note"], datatype="str", interactive=True,
+                                            wrap=True, elem_id="glossary")
+                    with gr.Row():
+                        glossary_save = gr.Button("Save glossary", elem_id="save-glossary")
+                        glossary_msg = gr.Markdown()
 
         article_outputs = [header, sum_en, sum_en_rev, sum_ru, sum_ru_rev, segments, seg_ids, article_state,
                            seg_state, source, base_rev, text, flags, diff, history, revert_to]
@@ -285,6 +300,8 @@ def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
         status_btn.click(mark, [article_state, status_lang, status_value, reviewer], message).then(
             **reload_article).then(refresh_list, [search, status_filter], articles)
         export_btn.click(download, [article_state, export_fmt], export_file)
+        app.load(load_glossary, None, glossary)
+        glossary_save.click(save_glossary, glossary, glossary_msg).then(**reload_article)
 
         gr.api(list_articles, api_name="list_articles")
         gr.api(get_article, api_name="get_article")
