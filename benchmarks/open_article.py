@@ -17,8 +17,8 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from workbench import Workbench  # noqa: E402
-from workbench import handlers as h  # noqa: E402
+from workbench import Workbench
+from workbench import handlers as h
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -178,3 +178,24 @@ def test_python_api_example_from_the_readme(home):
     assert seg["targets"]["en"]["revision_id"] and isinstance(seg["targets"]["en"]["flags"], list)
     assert report.ok and report.translated == 2 * sum(len(body_ids(wb.article(a))) for a in report.article_ids)
     wb.close()
+
+
+def test_switching_models_retranslates_machine_output_but_never_human_edits(translated):
+    """Tiny-model output is pending again for another model; a reviewer's text is never written over."""
+    from workbench import Workbench
+
+    article = "003_70140ed69b948bf5"
+    seg = next(s for s in translated.article(article)["segments"] if s["kind"] == "body")
+    translated.save(article, seg["id"], "en", "Reviewed English.", author="editor",
+                    base_revision_id=seg["targets"]["en"]["revision_id"])
+    again = translated.translate([article], ["en"])
+    assert again.translated == 0  # same model: nothing to do (resume)
+    with Workbench(translated.home, profile="tiny", models={"en": "tiny:m2m100"}) as other:
+        report = other.translate([article], ["en"])
+        assert report.ok and report.translated == 9  # 10 translatable segments, one edited by a person
+        view = other.article(article)
+        row = next(s for s in view["segments"] if s["id"] == seg["id"])
+        assert row["targets"]["en"]["text"] == "Reviewed English."
+        models = {s["targets"]["en"]["machine"]["provenance"]["model"] for s in view["segments"]
+                  if s["kind"] != "meta" and s["id"] != seg["id"]}
+        assert models == {"tiny:m2m100"}

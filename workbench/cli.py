@@ -361,6 +361,47 @@ def import_xliff_cmd(ctx: click.Context, file: str, as_json: bool) -> None:
         sys.exit(1)
 
 
+@cli.command("qa")
+@click.argument("article_ids", nargs=-1)
+@click.option("--all", "all_articles", is_flag=True, help="Every article in the store.")
+@click.option("--to", "to", default="en,ru", show_default=True, help="Languages to check.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {article_id, segment_id, lang, flags, details, source, text}.")
+@click.pass_context
+@handle_errors
+def qa_cmd(ctx: click.Context, article_ids: tuple[str, ...], all_articles: bool, to: str, as_json: bool) -> None:
+    """List flagged segments (glossary, numbers, untranslated Arabic, empty, copied, repetition, length) with details."""
+    from .qa import FLAG_HELP
+
+    if not article_ids and not all_articles:
+        raise click.UsageError("name article ids or pass --all")
+    langs = _targets(to)
+    rows = []
+    with _workbench(ctx) as wb:
+        for article_id in wb.store.article_ids() if all_articles else article_ids:
+            view = wb.article(article_id)
+            for seg in view["segments"]:
+                for lang in langs:
+                    unit = seg["targets"].get(lang)
+                    if unit and unit["flags"]:
+                        rows.append({"article_id": article_id, "segment_id": seg["id"], "lang": lang, "flags": unit["flags"],
+                                     "details": unit["qa"], "source": seg["source_text"], "text": unit["text"]})
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['segment_id']} {r['lang']}: {', '.join(r['flags'])}")
+        for d in r["details"]:
+            click.echo(f"    {d}")
+    counts: dict[str, int] = {}
+    for r in rows:
+        for f in r["flags"]:
+            counts[f] = counts.get(f, 0) + 1
+    click.echo(f"{len(rows)} flagged segment translations" + (": " if counts else "")
+               + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    for k in sorted(counts):
+        click.echo(f"  {k}: {FLAG_HELP.get(k, k)}")
+
+
 @cli.command("glossary")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {ar, en, ru, note} with variants as lists.")
 @click.pass_context

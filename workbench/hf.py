@@ -127,6 +127,7 @@ class Seq2SeqTranslator(_HFModel, Translator):
         super().__init__(spec, f"{source}→{target} translation", **kw)
         self.prefix = ""
         self.forced_bos: int | None = None
+        self.generate_kwargs: dict[str, Any] = {}  # extra generate() arguments (benchmarks, experiments)
 
     def _after_load(self) -> None:
         tokenizer, model, _ = self._loaded  # type: ignore[misc]
@@ -161,7 +162,7 @@ class Seq2SeqTranslator(_HFModel, Translator):
         import torch
 
         started = time.perf_counter()
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i])) if self.options.sort_by_length else list(range(len(texts)))
         results: list[str] = [""] * len(texts)
         size = max(1, self.options.batch_size)
         with self._lock, torch.inference_mode():
@@ -179,7 +180,7 @@ class Seq2SeqTranslator(_HFModel, Translator):
                 )
                 if self.forced_bos is not None:
                     gen["forced_bos_token_id"] = self.forced_bos
-                out = model.generate(**enc, **gen)
+                out = model.generate(**enc, **gen, **self.generate_kwargs)
                 self.counters.tokens += int((out != (model.config.pad_token_id if model.config.pad_token_id is not None else -1)).sum())
                 decoded = tokenizer.batch_decode(out, skip_special_tokens=True)
                 for i, text in zip(idx, decoded, strict=True):

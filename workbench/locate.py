@@ -82,7 +82,33 @@ def locate(spec: str, task: str, *, home: str | os.PathLike[str] | None = None, 
         return Located(spec, str(snapshot), snapshot.name, licence_of(spec, str(snapshot)), True)
     if hub_offline():
         raise ModelNotAvailable(spec, task, profile, "HF_HUB_OFFLINE is set and the model is not in any local folder")
+    if not hub_reachable():
+        raise ModelNotAvailable(spec, task, profile, f"the model hub ({hub_endpoint()}) cannot be reached from here")
     return Located(spec, spec, None, licence_of(spec), False)
+
+
+def hub_endpoint() -> str:
+    return os.environ.get("HF_ENDPOINT", "https://huggingface.co")
+
+
+_REACHABLE: dict[str, bool] = {}
+
+
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether a TCP connection to the hub opens within `timeout` (checked once per process), so an offline
+    machine gets the clear message at once instead of after the hub client's retries."""
+    import socket
+    from urllib.parse import urlparse
+
+    url = urlparse(hub_endpoint())
+    key = url.netloc
+    if key not in _REACHABLE:
+        try:
+            with socket.create_connection((url.hostname or "", url.port or (443 if url.scheme == "https" else 80)), timeout):
+                _REACHABLE[key] = True
+        except OSError:
+            _REACHABLE[key] = False
+    return _REACHABLE[key]
 
 
 def _bundle_id(path: Path) -> str | None:

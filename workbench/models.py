@@ -45,6 +45,7 @@ class TranslationOptions(Options):
     max_length_extra: int = 10
     max_new_tokens: int = 512
     batch_size: int = 16
+    sort_by_length: bool = True  # batches of similar length waste less padding
     renormalize_logits: bool = True
 
 

@@ -170,6 +170,11 @@ class ModelSet:
                 self._translators[lang] = self._direct_translator(route.model, SOURCE_LANG, lang)
         return self._translators[lang]
 
+    def model_id(self, lang: str) -> str:
+        """The id of the model that writes `lang` (for a pivot route, the second model)."""
+        translator = self.translator(lang)
+        return getattr(translator, "second", translator).info.id
+
     def summarizer(self) -> Summarizer:
         from .wrappers import CachedSummarizer
 

@@ -100,9 +100,25 @@ def translatable_segments(store: Store, article_id: str) -> list[dict[str, Any]]
     return [s for s in store.segments(article_id) if s["kind"] in TRANSLATABLE]
 
 
-def pending_segments(store: Store, article_id: str, lang: str) -> list[dict[str, Any]]:
-    done = {k[1] for k in store.latest_machine_outputs(article_id) if k[0] == "segment" and k[2] == lang}
-    return [s for s in translatable_segments(store, article_id) if s["id"] not in done]
+def pending_segments(store: Store, article_id: str, lang: str, model_id: str | None = None) -> list[dict[str, Any]]:
+    """Segments that still need machine output in `lang`.
+
+    Done are: segments whose current text came from a person, the memory or an XLIFF import (a batch run
+    never writes over them), and segments whose machine output came from `model_id` (so a rerun resumes).
+    Machine output of another model (say the tiny profile's) is pending again when `model_id` is given.
+    """
+    machine = store.latest_machine_outputs(article_id)
+    current = store.current_revisions(article_id)
+    out = []
+    for seg in translatable_segments(store, article_id):
+        rev = current.get(("segment", seg["id"], lang))
+        if rev is None:
+            out.append(seg)
+        elif rev["origin"] == "machine" and model_id is not None:
+            made = machine.get(("segment", seg["id"], lang))
+            if made is None or made["provenance"].get("model") != model_id:
+                out.append(seg)
+    return out
 
 
 def translate_segments(store: Store, models: ModelSet, article_id: str, lang: str, *,
@@ -115,17 +131,18 @@ def translate_segments(store: Store, models: ModelSet, article_id: str, lang: st
     """
     progress = progress or NoProgress()
     wanted = set(segment_ids) if segment_ids is not None else None
-    segs = translatable_segments(store, article_id) if redo else pending_segments(store, article_id, lang)
+    translator = models.translator(lang)
+    pivot_lang = translator.pivot if isinstance(translator, PivotTranslator) else None
+    engine = translator.second if isinstance(translator, PivotTranslator) else translator
+    segs = translatable_segments(store, article_id) if redo else pending_segments(store, article_id, lang, engine.info.id)
     if wanted is not None:
         segs = [s for s in segs if s["id"] in wanted]
     if not segs:
         return 0, 0, []
-    translator = models.translator(lang)
-    pivot_lang = translator.pivot if isinstance(translator, PivotTranslator) else None
-    engine = translator.second if isinstance(translator, PivotTranslator) else translator
     failures: list[Failure] = []
     if pivot_lang:
-        missing = {s["id"] for s in pending_segments(store, article_id, pivot_lang)} & {s["id"] for s in segs}
+        pivot_model = models.model_id(pivot_lang)
+        missing = {s["id"] for s in pending_segments(store, article_id, pivot_lang, pivot_model)} & {s["id"] for s in segs}
         if missing:
             _, _, pivot_failures = translate_segments(store, models, article_id, pivot_lang, segment_ids=missing,
                                                       progress=progress, chunk=chunk)
@@ -214,9 +231,14 @@ def article_text_for(store: Store, article_id: str, lang: str | None) -> str:
 
 def summarize_article(store: Store, models: ModelSet, article_id: str, lang: str, *, redo: bool = False,
                       template: str | None = None) -> bool:
-    """Make the article's summary in `lang` from a prompt template; False when one exists already."""
-    if not redo and ("summary", None, lang) in store.latest_machine_outputs(article_id):
-        return False
+    """Make the article's summary in `lang` from a prompt template; False when it is already done (by this
+    summarizer, or edited by a person)."""
+    summarizer = models.summarizer()
+    if not redo:
+        made = store.latest_machine_outputs(article_id).get(("summary", None, lang))
+        rev = store.current_revisions(article_id).get(("summary", None, lang))
+        if rev is not None and (rev["origin"] != "machine" or (made and made["provenance"].get("model") == summarizer.info.id)):
+            return False
     tmpl = load_template(template or models.selection.templates.get(lang) or default_template_name(lang))
     if tmpl.language != lang:
         raise WorkbenchError(f"prompt template {tmpl.name!r} writes {tmpl.language}, not {lang}")
@@ -225,7 +247,6 @@ def summarize_article(store: Store, models: ModelSet, article_id: str, lang: str
     prompt = tmpl.render(title=article["title"] or "(none)", text=text, date=article["date"] or article["date_raw"] or "unknown",
                          source=article["source"] or "unknown", language=LANGUAGE_NAMES[lang],
                          source_language=LANGUAGE_NAMES[SOURCE_LANG if tmpl.input == "source" else lang])
-    summarizer = models.summarizer()
     cache_key_seen = models.tokens_generated()
     summary = summarizer.summarize(prompt)
     flags = [f for f in (flag_empty(text, summary), flag_arabic(text, summary, lang), flag_repetition(text, summary)) if f]
@@ -266,7 +287,8 @@ def translate_articles(store: Store, models: ModelSet, article_ids: list[str], t
     total = 0
     for article_id in article_ids:
         for lang in targets:
-            pending = len(translatable_segments(store, article_id) if redo else pending_segments(store, article_id, lang))
+            pending = len(translatable_segments(store, article_id) if redo
+                          else pending_segments(store, article_id, lang, models.model_id(lang)))
             report.skipped += len(translatable_segments(store, article_id)) - pending
             total += pending
     progress.start(len(article_ids), total)
