@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from workbench import handlers as h
 
+from .conftest import SEEDS
+
 ARTICLE = "004_4fe84c6801f8dc08"
 
 
@@ -130,3 +132,42 @@ def test_export_article_for_download(translated, tmp_path):
     assert "[en]" in text and "[ru]" in text and "meaningless" in text
     path = h.export_article(translated, ARTICLE, "jsonl", folder=tmp_path)
     assert path.suffix == ".jsonl" and ARTICLE in path.read_text(encoding="utf-8")
+
+
+def test_glossary_edit_applies_to_qa_at_once(translated):
+    wb = translated
+    rows = h.glossary_rows(wb)
+    assert any(r[1] == "Tokayev" for r in rows)
+    seg = next(s for s in wb.article(ARTICLE)["segments"] if "توكاييف" in s["source_text"] and s["kind"] == "body")
+    ed = h.segment_editor(wb, ARTICLE, seg["id"], "en")
+    h.save_segment(wb, ARTICLE, seg["id"], "en", "President Tokaev will visit Russia.", ed["revision_id"], "a")
+    unit = next(s for s in wb.article(ARTICLE)["segments"] if s["id"] == seg["id"])["targets"]["en"]
+    assert "glossary" in unit["flags"]
+    edited = [[r[0], "Tokayev|Tokaev" if r[1] == "Tokayev" else r[1], r[2], r[3]] for r in rows]
+    assert h.save_glossary(wb, edited) == {"ok": True, "terms": len(rows)}
+    unit = next(s for s in wb.article(ARTICLE)["segments"] if s["id"] == seg["id"])["targets"]["en"]
+    assert "glossary" not in unit["flags"]
+    assert h.save_glossary(wb, [["", "Lavrov", "Лавров", ""]])["ok"] is False  # a row without Arabic is refused
+
+
+def test_translate_article_reports_a_missing_model_instead_of_raising(home):
+    from workbench import Workbench
+
+    with Workbench(home, profile="fast") as wb:
+        wb.import_paths([str(next(SEEDS.glob("003_*.txt")))])
+        result = h.translate_article(wb, "003_70140ed69b948bf5", ["en"])
+        assert result["ok"] is False and "Helsinki-NLP/opus-mt-ar-en" in result["error"]
+
+
+def test_auth_pairs_from_option_and_file(tmp_path):
+    import pytest
+
+    from workbench.cli import read_auth
+    from workbench.errors import WorkbenchError
+
+    path = tmp_path / "users"
+    path.write_text("# reviewers\nalice:secret\nbob:pa:ss\n")
+    assert read_auth("chief:pw", str(path)) == [("chief", "pw"), ("alice", "secret"), ("bob", "pa:ss")]
+    assert read_auth(None, None) is None
+    with pytest.raises(WorkbenchError):
+        read_auth("no-colon", None)

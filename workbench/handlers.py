@@ -206,9 +206,13 @@ def _rev(value: Any) -> int | None:
 # --------------------------------------------------------------------------- models and status
 def translate_article(wb: Workbench, article_id: str, languages: list[str], *, summarize: bool = False,
                       redo: bool = True, progress: Any = None) -> dict[str, Any]:
-    """Translate (again) a whole article into `languages`; returns the batch report as a dict."""
-    report = wb.translate([article_id], [lang for lang in LANGS if lang in languages], summarize=summarize,
-                          redo=redo, progress=progress)
+    """Translate (again) a whole article into `languages`; returns the batch report as a dict (with `ok` false
+    and an `error` when, say, a model is not available)."""
+    try:
+        report = wb.translate([article_id], [lang for lang in LANGS if lang in languages], summarize=summarize,
+                              redo=redo, progress=progress)
+    except WorkbenchError as exc:
+        return {"ok": False, "error": str(exc), "failures": [], "translated": 0, "cached": 0}
     return report.to_dict()
 
 

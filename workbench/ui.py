@@ -165,6 +165,8 @@ def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
         if not article_id:
             return "Pick an article first."
         report = h.translate_article(wb, article_id, langs, progress=_GradioProgress(progress))
+        if report.get("error"):
+            return f"Not translated: {report['error']}"
         if report["ok"]:
             return f"Translated {report['translated']} segments ({report['cached']} from cache)."
         return "Some segments failed: " + "; ".join(f"{f['lang']} {f['segment_id'] or ''}: {f['reason']}" for f in report["failures"])
