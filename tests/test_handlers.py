@@ -142,11 +142,11 @@ def test_glossary_edit_applies_to_qa_at_once(translated):
     ed = h.segment_editor(wb, ARTICLE, seg["id"], "en")
     h.save_segment(wb, ARTICLE, seg["id"], "en", "President Tokaev will visit Russia.", ed["revision_id"], "a")
     unit = next(s for s in wb.article(ARTICLE)["segments"] if s["id"] == seg["id"])["targets"]["en"]
-    assert "glossary" in unit["flags"]
+    assert "glossary" in unit["flags"] and "glossary: توكاييف should be Tokayev" in unit["qa"]
     edited = [[r[0], "Tokayev|Tokaev" if r[1] == "Tokayev" else r[1], r[2], r[3]] for r in rows]
     assert h.save_glossary(wb, edited) == {"ok": True, "terms": len(rows)}
     unit = next(s for s in wb.article(ARTICLE)["segments"] if s["id"] == seg["id"])["targets"]["en"]
-    assert "glossary" not in unit["flags"]
+    assert not any("توكاييف" in line for line in unit["qa"])
     assert h.save_glossary(wb, [["", "Lavrov", "Лавров", ""]])["ok"] is False  # a row without Arabic is refused
 
 
