@@ -299,3 +299,17 @@ def test_real_marian_translates_a_known_sentence():
     translator = Seq2SeqTranslator("Helsinki-NLP/opus-mt-tc-big-ar-en", "ar", "en")
     out = translator.translate(["قال وزير الخارجية الروسي سيرغي لافروف إن روسيا وكازاخستان حليفتان."])[0]
     assert "Lavrov" in out and "Kazakhstan" in out
+
+
+def test_encoder_decoder_summarizer_goes_through_the_seq2seq_path(home):
+    """An encoder-decoder summarizer (mT5 XL-Sum style) is detected from its config and given the article text."""
+    from workbench import Workbench
+    from workbench.hf import Seq2SeqSummarizer
+
+    with Workbench(home, profile="tiny", summarizer="tiny:m2m100") as wb:
+        report = wb.translate([str(next(SEEDS.glob("003_*.txt")))], ["en"], summarize=True)
+        assert report.ok and report.summaries == 1
+        assert isinstance(wb.models.summarizer().inner, Seq2SeqSummarizer)
+        summary = wb.article("003_70140ed69b948bf5")["summaries"]["en"]["machine"]
+        assert summary["provenance"]["model"] == "tiny:m2m100" and summary["provenance"]["family"] == "m2m_100"
+        assert summary["provenance"]["settings"]["num_beams"] == 4  # XL-Sum's recommended settings

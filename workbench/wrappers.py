@@ -58,18 +58,13 @@ def _identity(model: Translator | Summarizer) -> dict[str, Any]:
     return {"id": model.info.id, "revision": model.info.revision}
 
 
-class CachedTranslator(Translator):
-    """Translate only what the cache has not seen for this model, revision and settings."""
+class _Wrapping:
+    """A wrapper reports the wrapped model's identity, settings and token count as its own."""
 
-    def __init__(self, inner: Translator, cache: TranslationCache):
-        self.inner = inner
-        self.cache = cache
-        self.source, self.target = inner.source, inner.target
-        self.options = inner.options
-        self.counters = Counters()
+    inner: Any
 
     @property
-    def info(self):  # type: ignore[override]
+    def info(self):  # type: ignore[no-untyped-def]
         return self.inner.info
 
     def settings(self) -> dict[str, Any]:
@@ -78,6 +73,17 @@ class CachedTranslator(Translator):
     @property
     def tokens_generated(self) -> int:
         return self.inner.tokens_generated
+
+
+class CachedTranslator(_Wrapping, Translator):
+    """Translate only what the cache has not seen for this model, revision and settings."""
+
+    def __init__(self, inner: Translator, cache: TranslationCache):
+        self.inner = inner
+        self.cache = cache
+        self.source, self.target = inner.source, inner.target
+        self.options = inner.options
+        self.counters = Counters()
 
     def _keys(self, texts: list[str]) -> list[str]:
         settings = {**self.inner.settings(), "source": self.source, "target": self.target}
@@ -129,23 +135,12 @@ class PivotTranslator(Translator):
         return self.second.translate(self.first.translate(texts))
 
 
-class CachedSummarizer(Summarizer):
+class CachedSummarizer(_Wrapping, Summarizer):
     """Summaries cached by model, settings and the full rendered prompt."""
 
     def __init__(self, inner: Summarizer, cache: TranslationCache):
         self.inner, self.cache = inner, cache
         self.options = inner.options
-
-    @property
-    def info(self):  # type: ignore[override]
-        return self.inner.info
-
-    def settings(self) -> dict[str, Any]:
-        return self.inner.settings()
-
-    @property
-    def tokens_generated(self) -> int:
-        return self.inner.tokens_generated
 
     def summarize(self, prompt: Prompt) -> str:
         key = self.cache.key(_identity(self.inner), {**self.inner.settings(), "task": "summary"},
