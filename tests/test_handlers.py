@@ -23,8 +23,8 @@ def test_list_search_and_status_filter(translated):
     wb.set_status(ARTICLE, "en", "approved", "chief")
     assert [r["id"] for r in h.list_articles(wb, status="approved")] == [ARTICLE]
     table = h.article_table(h.list_articles(wb))
-    assert table[4] == ["وزيرا الخارجية الروسي والكازاخستاني يبحثان التعاون الثنائي", "2025-10-22", "TASS", "approved",
-                        "machine", ARTICLE]
+    assert table[4] == ["وزيرا الخارجية الروسي والكازاخستاني يبحثان التعاون الثنائي", "2025-10-22", "TASS", "✓ / MT",
+                        ARTICLE]
 
 
 def test_open_article_gives_aligned_rows_and_meta_apart(translated):

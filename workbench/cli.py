@@ -461,7 +461,7 @@ def serve_cmd(ctx: click.Context, host: str, port: int, auth: str | None, auth_f
     from .ui import launch
 
     wb = _workbench(ctx, **_model_args(**model_kw))
-    click.echo(f"serving {wb.home} on http://{host}:{port} (Ctrl-C stops)")
+    click.echo(f"serving {wb.home.resolve()} on http://{host}:{port} (Ctrl-C stops)")
     if wb.selection().meaningless:
         click.echo(MEANINGLESS_NOTE)
     launch(wb, host=host, port=port, auth=credentials)

@@ -33,8 +33,13 @@ def list_articles(wb: Workbench, query: str = "", status: str = "all") -> list[d
     return rows
 
 
+STATUS_SHORT = {"new": "new", "machine": "MT", "in_review": "review", "approved": "✓"}
+
+
 def article_table(rows: list[dict[str, Any]]) -> list[list[Any]]:
-    return [[r["label"], r["date"] or "", r["source"] or "", r["status"]["en"], r["status"]["ru"], r["id"]] for r in rows]
+    """Rows for the article list: title (or first words), date, source, "en / ru" status, id."""
+    return [[r["label"], r["date"] or "", r["source"] or "",
+             f"{STATUS_SHORT[r['status']['en']]} / {STATUS_SHORT[r['status']['ru']]}", r["id"]] for r in rows]
 
 
 # --------------------------------------------------------------------------- one article

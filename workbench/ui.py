@@ -13,7 +13,7 @@ from . import handlers as h
 from .api import Workbench
 from .views import LANGS
 
-ARTICLE_HEADERS = ["title", "date", "source", "en", "ru", "id"]
+ARTICLE_HEADERS = ["title", "date", "source", "en / ru", "id"]
 SEGMENT_HEADERS = ["#", "kind", "Arabic", "English", "Russian", "state"]
 HISTORY_HEADERS = ["revision", "time (UTC)", "author", "origin", "text"]
 
@@ -218,7 +218,7 @@ def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
         sum_ru_rev = gr.State(None)
 
         with gr.Row():
-            with gr.Column(scale=1, min_width=320):
+            with gr.Column(scale=1, min_width=380):
                 gr.Markdown("### Articles")
                 search = gr.Textbox(label="Search titles and text", elem_id="search")
                 status_filter = gr.Dropdown(list(h.STATUS_FILTERS), value="all", label="Status")
@@ -226,7 +226,8 @@ def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
                                       visible=not auth_enabled, elem_id="reviewer")
                 articles = gr.Dataframe(headers=ARTICLE_HEADERS, datatype="str", interactive=False, wrap=True,
                                         elem_id="articles", max_height=700,
-                                        column_widths=["40%", "16%", "10%", "10%", "10%", "14%"])
+                                        column_widths=["42%", "17%", "11%", "14%", "16%"])
+                gr.Markdown("status: new · MT (machine) · review · ✓ approved", elem_classes=["meta"])
             with gr.Column(scale=4):
                 header = gr.HTML("<p>Pick an article on the left.</p>", elem_id="article-header")
                 with gr.Row():
