@@ -85,7 +85,7 @@ def header_markdown(view: dict[str, Any]) -> str:
     lines = [f"<h2 dir='rtl' class='ar'>{esc(title)}</h2>"]
     facts = [("id", view["id"]), ("date", view["date"] or view["date_raw"] or "—"), ("source", view["source"] or "—"),
              ("photo", view["photo_credit"] or "—"), ("publisher", view["publisher"] or "—")]
-    lines.append("<div class='meta'>" + " · ".join(f"<b>{k}</b>: <span>{esc(str(v))}</span>" for k, v in facts) + "</div>")
+    lines.append("<div class='meta'>" + " · ".join(f"<b>{k}</b>: <bdi>{esc(str(v))}</bdi>" for k, v in facts) + "</div>")
     status = ", ".join(f"{lang}: {view['status'][lang]} ({view['progress'][lang]['done']}/{view['progress'][lang]['total']})"
                        for lang in LANGS)
     lines.append(f"<div class='meta'><b>status</b>: {esc(status)}</div>")
