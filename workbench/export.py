@@ -99,23 +99,7 @@ def export_txt(items: list[Item], opts: dict[str, Any]) -> bytes:
 def export_xliff(items: list[Item], opts: dict[str, Any]) -> bytes:
     from .xliff import build
 
-    out = None
-    # one document; each article contributes a <file> per language it exports
-    views_by_langs: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for view, langs in items:
-        views_by_langs.setdefault(tuple(langs), []).append(view)
-    if len(views_by_langs) == 1:
-        (langs, views), = views_by_langs.items()
-        return build(views, list(langs), source=opts["source"], memories=opts.get("memories"))
-    from lxml import etree
-
-    for langs, views in views_by_langs.items():
-        doc = etree.fromstring(build(views, list(langs), source=opts["source"], memories=opts.get("memories")))
-        if out is None:
-            out = doc
-        else:
-            out.extend(list(doc))
-    return etree.tostring(out, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return build(items, source=opts["source"], memories=opts.get("memories"))
 
 
 def export_tmx(items: list[Item], opts: dict[str, Any]) -> bytes:

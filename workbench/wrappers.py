@@ -101,8 +101,9 @@ class CachedTranslator(_Wrapping, Translator):
         return [found[k] for k in keys]
 
     def cached(self, texts: list[str]) -> list[bool]:
-        found = self.cache.get_many(self._keys(texts))
-        return [k in found for k in self._keys(texts)]
+        keys = self._keys(texts)
+        found = self.cache.get_many(keys)
+        return [k in found for k in keys]
 
 
 class PivotTranslator(Translator):

@@ -47,12 +47,12 @@ def _state(unit: dict[str, Any], approved: bool) -> tuple[str, str | None]:
     return "needs-review-translation", "mt-suggestion"
 
 
-def build(views: list[dict[str, Any]], langs: list[str], *, source: str = "current",
+def build(items: list[tuple[dict[str, Any], list[str]]], *, source: str = "current",
           memories: dict[str, Any] | None = None) -> bytes:
-    """An XLIFF 1.2 document for the given article views and target languages."""
+    """An XLIFF 1.2 document with a <file> for each (article view, target language) of `items`."""
     root = etree.Element(f"{{{NS}}}xliff", nsmap={None: NS}, version="1.2")
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    for view in views:
+    for view, langs in items:
         for lang in langs:
             approved = view["status"].get(lang) == "approved"
             file_el = _el(root, "file", original=view["id"], source_language="ar", target_language=lang,
