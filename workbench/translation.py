@@ -16,7 +16,7 @@ from .articles import rebuild
 from .errors import LicenceRefused, ModelNotAvailable, UnknownModelError, WorkbenchError
 from .memory import TranslationMemory
 from .migrations import now
-from .models import LANGUAGE_NAMES
+from .models import LANGUAGE_NAMES, Translator
 from .profiles import SOURCE_LANG, ModelSet
 from .prompts import default_template_name, load_template
 from .qa import check_output, flag_arabic, flag_empty, flag_repetition, unique
@@ -121,82 +121,106 @@ def pending_segments(store: Store, article_id: str, lang: str, model_id: str | N
     return out
 
 
+Input = tuple[dict[str, Any], str, int | None]  # (segment, text given to the model, pivot revision id)
+
+
+def _pivot_inputs(store: Store, models: ModelSet, article_id: str, lang: str, pivot_lang: str,
+                  segs: list[dict[str, Any]], progress: Progress, chunk: int) -> tuple[list[Input], list[Failure]]:
+    """The current pivot-language text of each segment, translating the pivot language first where missing."""
+    failures: list[Failure] = []
+    missing = {s["id"] for s in pending_segments(store, article_id, pivot_lang, models.model_id(pivot_lang))}
+    missing &= {s["id"] for s in segs}
+    if missing:
+        _, _, failures = translate_segments(store, models, article_id, pivot_lang, segment_ids=missing,
+                                            progress=progress, chunk=chunk)
+    current = store.current_revisions(article_id)
+    inputs: list[Input] = []
+    for s in segs:
+        rev = current.get(("segment", s["id"], pivot_lang))
+        if rev is not None:
+            inputs.append((s, rev["text"], rev["id"]))
+        elif not any(f.segment_id == s["id"] for f in failures):
+            failures.append(Failure(article_id, lang, f"no {pivot_lang} text to pivot from", s["id"]))
+    return inputs, failures
+
+
+def _from_memory(store: Store, models: ModelSet, article_id: str, lang: str, inputs: list[Input]) -> list[Input]:
+    """Store approved translations for exact memory matches; return the inputs still needing a model."""
+    memory = TranslationMemory.from_store(store, lang)
+    if not len(memory):
+        return inputs
+    records, rest = [], []
+    for item in inputs:
+        seg = item[0]
+        entry = memory.exact(seg["source_text"], exclude_segment=seg["id"])
+        if entry is None:
+            rest.append(item)
+            continue
+        records.append(MachineOutputRecord(
+            article_id, seg["id"], "segment", lang, seg["source_text"], entry.text,
+            check_output(seg["source_text"], entry.text, SOURCE_LANG, lang),
+            {"model": "translation-memory", "memory": entry.to_dict(), "profile": models.selection.profile,
+             "task": f"{SOURCE_LANG}→{lang}", "versions": versions(), "created": now(), "meaningless": False}))
+    if records:
+        store.add_machine_outputs(records)
+    return rest
+
+
+def _translate_chunk(engine: Translator, part: list[Input], article_id: str, lang: str,
+                     failures: list[Failure]) -> list[str | None]:
+    """Outputs for one chunk; after a model error (or out of memory) each segment is retried alone."""
+    texts = [t for _, t, _ in part]
+    try:
+        return list(engine.translate(texts))
+    except FATAL:
+        raise
+    except Exception:
+        outputs: list[str | None] = []
+        for s, text, _ in part:
+            try:
+                outputs.append(engine.translate([text])[0])
+            except FATAL:
+                raise
+            except Exception as exc:
+                outputs.append(None)
+                failures.append(Failure(article_id, lang, f"{type(exc).__name__}: {exc}"[:300], s["id"]))
+        return outputs
+
+
 def translate_segments(store: Store, models: ModelSet, article_id: str, lang: str, *,
                        segment_ids: Iterable[str] | None = None, redo: bool = False,
                        progress: Progress | None = None, chunk: int = CHUNK) -> tuple[int, int, list[Failure]]:
     """Translate an article's segments into `lang`; returns (translated, cached, failures).
 
-    Without `redo`, segments that already have a machine output are left alone (resume). For a pivot
-    route the input is the current text of the pivot language, so a reviewed English gives a new Russian.
+    Without `redo`, finished segments are left alone (see `pending_segments`), so a rerun resumes. For a
+    pivot route the input is the current text of the pivot language, so a reviewed English gives a new
+    Russian. Exact translation-memory matches are used instead of the model. Each chunk is committed.
     """
     progress = progress or NoProgress()
-    wanted = set(segment_ids) if segment_ids is not None else None
     translator = models.translator(lang)
     pivot_lang = translator.pivot if isinstance(translator, PivotTranslator) else None
     engine = translator.second if isinstance(translator, PivotTranslator) else translator
     segs = translatable_segments(store, article_id) if redo else pending_segments(store, article_id, lang, engine.info.id)
-    if wanted is not None:
+    if segment_ids is not None:
+        wanted = set(segment_ids)
         segs = [s for s in segs if s["id"] in wanted]
     if not segs:
         return 0, 0, []
     failures: list[Failure] = []
     if pivot_lang:
-        pivot_model = models.model_id(pivot_lang)
-        missing = {s["id"] for s in pending_segments(store, article_id, pivot_lang, pivot_model)} & {s["id"] for s in segs}
-        if missing:
-            _, _, pivot_failures = translate_segments(store, models, article_id, pivot_lang, segment_ids=missing,
-                                                      progress=progress, chunk=chunk)
-            failures.extend(pivot_failures)
-        current = store.current_revisions(article_id)
-        inputs = []
-        for s in segs:
-            rev = current.get(("segment", s["id"], pivot_lang))
-            inputs.append((s, rev["text"] if rev else None, rev["id"] if rev else None))
-        for s, text, _ in inputs:
-            if text is None and not any(f.segment_id == s["id"] for f in failures):
-                failures.append(Failure(article_id, lang, f"no {pivot_lang} text to pivot from", s["id"]))
-        inputs = [item for item in inputs if item[1] is not None]
+        inputs, failures = _pivot_inputs(store, models, article_id, lang, pivot_lang, segs, progress, chunk)
     else:
         inputs = [(s, s["source_text"], None) for s in segs]
+    rest = _from_memory(store, models, article_id, lang, inputs)
+    translated = len(inputs) - len(rest)
+    progress.advance(translated, 0)
     source_lang = pivot_lang or SOURCE_LANG
-    translated = cached_count = 0
-    memory = TranslationMemory.from_store(store, lang)
-    if len(memory):
-        from_memory = []
-        for item in inputs:
-            entry = memory.exact(item[0]["source_text"], exclude_segment=item[0]["id"])
-            if entry is not None:
-                from_memory.append(MachineOutputRecord(
-                    article_id, item[0]["id"], "segment", lang, item[0]["source_text"], entry.text,
-                    check_output(item[0]["source_text"], entry.text, SOURCE_LANG, lang),
-                    {"model": "translation-memory", "memory": entry.to_dict(), "profile": models.selection.profile,
-                     "task": f"{SOURCE_LANG}→{lang}", "versions": versions(), "created": now(), "meaningless": False}))
-        if from_memory:
-            store.add_machine_outputs(from_memory)
-            used = {r.segment_id for r in from_memory}
-            inputs = [item for item in inputs if item[0]["id"] not in used]
-            translated += len(from_memory)
-            progress.advance(len(from_memory), 0)
-    for start in range(0, len(inputs), chunk):
-        part = inputs[start:start + chunk]
-        texts = [t for _, t, _ in part]
+    cached_count = 0
+    for start in range(0, len(rest), chunk):
+        part = rest[start:start + chunk]
         before = models.tokens_generated()
-        cached = engine.cached(texts) if isinstance(engine, CachedTranslator) else [False] * len(texts)
-        outputs: list[str | None]
-        try:
-            outputs = list(engine.translate(texts))
-        except FATAL:
-            raise
-        except Exception:  # a model error or out-of-memory on the batch: retry one by one
-            outputs = []
-            for s, text, _ in part:
-                try:
-                    outputs.append(engine.translate([text])[0])
-                except FATAL:
-                    raise
-                except Exception as exc:
-                    outputs.append(None)
-                    failures.append(Failure(article_id, lang, f"{type(exc).__name__}: {exc}"[:300], s["id"]))
+        cached = engine.cached([t for _, t, _ in part]) if isinstance(engine, CachedTranslator) else [False] * len(part)
+        outputs = _translate_chunk(engine, part, article_id, lang, failures)
         records = []
         for (s, text, rev_id), out, was_cached in zip(part, outputs, cached, strict=True):
             if out is None:
@@ -207,9 +231,9 @@ def translate_segments(store: Store, models: ModelSet, article_id: str, lang: st
             pivot = {"via": pivot_lang, "input_revision_id": rev_id, "first_model": translator.first.info.id} if pivot_lang else None
             records.append(MachineOutputRecord(article_id, s["id"], "segment", lang, text, out, unique(flags),
                                                _provenance(models, engine, lang, source_lang, was_cached, pivot=pivot)))
+            cached_count += was_cached
         store.add_machine_outputs(records)
         translated += len(records)
-        cached_count += sum(1 for (_, _, _), out, c in zip(part, outputs, cached, strict=True) if out is not None and c)
         progress.advance(len(part), models.tokens_generated() - before)
     return translated, cached_count, failures
 
