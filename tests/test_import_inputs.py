@@ -112,3 +112,11 @@ def test_folder_import_is_recursive_sorted_and_skips_other_files(tmp_path):
 def test_missing_path_is_an_error_line(home):
     result = run(home, "import", "does/not/exist.txt")
     assert result.exit_code == 1 and "no such file or folder" in result.stderr
+
+
+def test_markdown_headline_becomes_the_title(tmp_path):
+    path = tmp_path / "note.md"
+    path.write_text("# لافروف يستقبل نظيره الكازاخستاني\n\nقال الوزير إن المحادثات كانت مثمرة.\n", encoding="utf-8")
+    store = Store()
+    import_paths(store, [path])
+    assert store.article("note")["title"] == "لافروف يستقبل نظيره الكازاخستاني"

@@ -79,8 +79,12 @@ def test_gradio_client_save_survives_a_restart(served_home, tiny_dir):
         seg2 = next(s for s in view["segments"] if s["id"] == seg["id"])
         assert seg2["targets"]["en"]["text"] == "Lavrov: solving issues together strengthens ties."
         assert seg2["targets"]["en"]["author"] == "client-test"
-        report = client.predict(ARTICLE, ["en"], api_name="/translate_article")
-        assert report["ok"] and report["translated"] == 10
+        # a second user is served while a translation job is queued or running
+        job = client.submit(ARTICLE, ["en", "ru"], api_name="/translate_article")
+        other = Client(url, verbose=False)
+        assert len(other.predict("", "all", api_name="/list_articles")) == 5
+        report = job.result(timeout=300)
+        assert report["ok"] and report["translated"] == 20
 
 
 def test_non_loopback_host_without_auth_is_refused(home):

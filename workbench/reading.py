@@ -68,9 +68,14 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
     return str(best), best.encoding, warnings
 
 
+_MD_HEADING = re.compile(r"^#{1,6}\s+", re.M)
+
+
 def read_text_file(path: Path) -> RawArticle:
     data = path.read_bytes()
     text, encoding, warnings = decode(data, str(path))
+    if path.suffix.lower() == ".md":
+        text = _MD_HEADING.sub("", text)  # "# Headline" is a headline line, without its markup
     if not text.strip():
         raise ImportProblem(str(path), "empty file (nothing but whitespace)")
     if not has_arabic(text):
