@@ -136,3 +136,20 @@ def test_browser_edit_save_reload(served_home, tiny_dir):
             arg=new_text[:40], timeout=60_000)
         page.screenshot(path=str(ARTIFACTS / "ui-after-reload.png"), full_page=False)
         browser.close()
+
+
+def test_auth_login_name_is_recorded_with_saves(served_home, tiny_dir):
+    from gradio_client import Client
+
+    with serve(served_home, tiny_dir, "--auth", "alice:s3cret") as url:
+        with pytest.raises(Exception):  # noqa: B017  (no login, no API)
+            Client(url, verbose=False).predict(ARTICLE, api_name="/get_article")
+        client = Client(url, auth=("alice", "s3cret"), verbose=False)
+        view = client.predict(ARTICLE, api_name="/get_article")
+        seg = next(s for s in view["segments"] if s["kind"] == "body")
+        saved = client.predict(ARTICLE, seg["id"], "ru", "Лавров: совместное решение вопросов укрепляет отношения.",
+                               seg["targets"]["ru"]["revision_id"], "somebody-else", api_name="/save_segment")
+        assert saved["ok"]
+        view = client.predict(ARTICLE, api_name="/get_article")
+        unit = next(s for s in view["segments"] if s["id"] == seg["id"])["targets"]["ru"]
+        assert unit["author"] == "alice"  # the login wins over a typed name
