@@ -52,11 +52,15 @@ class Article:
     @property
     def label(self) -> str:
         """The title, or the first words of the body for lists (never stored as a title)."""
-        if self.title:
-            return self.title
-        first = self.cleaned_text.split("\n", 1)[0]
-        words = first.split()
-        return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
+        return label_for(self.title, self.cleaned_text)
+
+
+def label_for(title: str | None, cleaned_text: str, words: int = 8) -> str:
+    """The title, or the first words of the body for lists (never stored as a title)."""
+    if title:
+        return title
+    first = cleaned_text.split("\n", 1)[0].split()
+    return " ".join(first[:words]) + (" …" if len(first) > words else "")
 
 
 def content_hash(text: str, extra: dict | None = None) -> str:

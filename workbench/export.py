@@ -17,16 +17,12 @@ from typing import Any
 from . import __version__
 from .errors import ExportError
 from .results import article_record, atomic_write
-from .views import translation_text
+from .views import translation_text, unit_text
+from .xliff import build as build_xliff
+from .xliff import xml_text
 
 Item = tuple[dict[str, Any], list[str]]  # an article view and the languages to export from it
 MEANINGLESS_BANNER = "[tiny random-weight models: this output is meaningless]"
-
-
-def _text(unit: dict[str, Any] | None, source: str) -> str:
-    if unit is None:
-        return ""
-    return unit["machine"]["text"] if source == "machine" and unit["machine"] else unit["text"]
 
 
 def export_jsonl(items: list[Item], opts: dict[str, Any]) -> bytes:
@@ -35,7 +31,7 @@ def export_jsonl(items: list[Item], opts: dict[str, Any]) -> bytes:
         record = article_record(view, langs)
         record["segments"] = [
             {"id": s["id"], "kind": s["kind"], "paragraph": s["paragraph"], "source": s["source_text"],
-             **{lang: (_text(s["targets"][lang], opts["source"]) or None) for lang in langs},
+             **{lang: (unit_text(s["targets"][lang], opts["source"]) or None) for lang in langs},
              "flags": {lang: s["targets"][lang]["flags"] for lang in langs if s["targets"][lang]}}
             for s in view["segments"]]
         lines.append(json.dumps(record, ensure_ascii=False))
@@ -56,7 +52,7 @@ def _rows(items: list[Item], opts: dict[str, Any]) -> tuple[list[str], list[list
                     "edited" if unit["edited"] else unit["origin"] or "")
                 model = unit["machine"]["provenance"].get("model", "") if unit and unit["machine"] else ""
                 rows.append([view["id"], s["id"], s["kind"], str(s["paragraph"]), lang, s["source_text"],
-                             _text(unit, opts["source"]), state, " ".join(unit["flags"]) if unit else "",
+                             unit_text(unit, opts["source"]), state, " ".join(unit["flags"]) if unit else "",
                              unit["author"] if unit else "", model, "yes" if view["meaningless"] else ""])
     return header, rows
 
@@ -97,16 +93,13 @@ def export_txt(items: list[Item], opts: dict[str, Any]) -> bytes:
 
 
 def export_xliff(items: list[Item], opts: dict[str, Any]) -> bytes:
-    from .xliff import build
-
-    return build(items, source=opts["source"], memories=opts.get("memories"))
+    return build_xliff(items, source=opts["source"], memories=opts.get("memories"))
 
 
 def export_tmx(items: list[Item], opts: dict[str, Any]) -> bytes:
     """TMX 1.4: one <tu> per segment with its Arabic and each exported language that has text."""
     from lxml import etree
 
-    from .xliff import xml_text
 
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
     root = etree.Element("tmx", version="1.4")
@@ -119,7 +112,7 @@ def export_tmx(items: list[Item], opts: dict[str, Any]) -> bytes:
         for s in view["segments"]:
             if s["kind"] == "meta":
                 continue
-            units = {lang: s["targets"][lang] for lang in langs if s["targets"][lang] and _text(s["targets"][lang], opts["source"]).strip()}
+            units = {lang: s["targets"][lang] for lang in langs if s["targets"][lang] and unit_text(s["targets"][lang], opts["source"]).strip()}
             if not units:
                 continue
             tu = etree.SubElement(body, "tu", tuid=s["id"], creationdate=stamp)
@@ -133,7 +126,7 @@ def export_tmx(items: list[Item], opts: dict[str, Any]) -> bytes:
                 tuv = etree.SubElement(tu, "tuv", {xml_lang: lang})
                 if unit["author"]:
                     etree.SubElement(tuv, "prop", type="x-author").text = xml_text(unit["author"])
-                etree.SubElement(tuv, "seg").text = xml_text(_text(unit, opts["source"]))
+                etree.SubElement(tuv, "seg").text = xml_text(unit_text(unit, opts["source"]))
     doctype = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True, doctype=doctype)
 
@@ -144,7 +137,6 @@ def export_docx(items: list[Item], opts: dict[str, Any]) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.parser import OxmlElement
 
-    from .xliff import xml_text
 
     def rtl(paragraph: Any) -> None:
         ppr = paragraph._p.get_or_add_pPr()
@@ -180,7 +172,7 @@ def export_docx(items: list[Item], opts: dict[str, Any]) -> bytes:
                 cells = table.add_row().cells
                 cells[0].text = xml_text(s["source_text"])
                 rtl(cells[0].paragraphs[0])
-                cells[1].text = xml_text(_text(s["targets"][lang], opts["source"]))
+                cells[1].text = xml_text(unit_text(s["targets"][lang], opts["source"]))
                 if s["kind"] in ("title", "heading"):
                     for cell in cells:
                         for run in cell.paragraphs[0].runs:

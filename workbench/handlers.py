@@ -130,8 +130,7 @@ def save_segment(wb: Workbench, article_id: str, segment_id: str, lang: str, tex
     try:
         rev = wb.save(article_id, segment_id, lang, text, author=author or "reviewer", base_revision_id=_rev(base_revision_id))
     except ConflictError as exc:
-        return {"ok": False, "conflict": True, "message": str(exc), "current_text": exc.current_text,
-                "current_revision_id": exc.current_revision_id, "current_author": exc.current_author}
+        return _conflict(exc)
     except WorkbenchError as exc:
         return {"ok": False, "error": str(exc)}
     return {"ok": True, "revision_id": rev}
@@ -143,8 +142,7 @@ def save_summary(wb: Workbench, article_id: str, lang: str, text: str, base_revi
         rev = wb.save(article_id, None, lang, text, author=author or "reviewer",
                       base_revision_id=_rev(base_revision_id), target="summary")
     except ConflictError as exc:
-        return {"ok": False, "conflict": True, "message": str(exc), "current_text": exc.current_text,
-                "current_revision_id": exc.current_revision_id}
+        return _conflict(exc)
     return {"ok": True, "revision_id": rev}
 
 
@@ -154,10 +152,16 @@ def revert_segment(wb: Workbench, article_id: str, segment_id: str, lang: str, r
         rev = wb.revert(article_id, segment_id, lang, int(revision_id), author=author or "reviewer",
                         base_revision_id=_rev(base_revision_id))
     except ConflictError as exc:
-        return {"ok": False, "conflict": True, "message": str(exc), "current_text": exc.current_text}
+        return _conflict(exc)
     except WorkbenchError as exc:
         return {"ok": False, "error": str(exc)}
     return {"ok": True, "revision_id": rev}
+
+
+def _conflict(exc: ConflictError) -> dict[str, Any]:
+    """A refused save: the other reviewer's text and revision, so nothing is overwritten silently."""
+    return {"ok": False, "conflict": True, "message": str(exc), "current_text": exc.current_text,
+            "current_revision_id": exc.current_revision_id, "current_author": exc.current_author}
 
 
 def history_rows(history: list[dict[str, Any]]) -> list[list[Any]]:

@@ -34,21 +34,28 @@ class MachineOutputRecord:
     provenance: dict[str, Any]
 
 
+def connect(path: str) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), shared across threads behind a lock;
+    WAL for files, so readers never block the writer."""
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    if path != ":memory:":
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
 class Store:
     """A workbench database at `path` (a file, or ":memory:" for tests)."""
 
     def __init__(self, path: str | Path = ":memory:"):
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        self.conn = connect(self.path)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA busy_timeout = 30000")
-        if self.path != ":memory:":
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
         with self._lock:
             migrate(self.conn)
 
@@ -141,7 +148,8 @@ class Store:
     def list_articles(self) -> list[dict[str, Any]]:
         """Every article with its counts of body segments and per-language status."""
         rows = self.query(
-            "SELECT a.id, a.title, a.date, a.date_raw, a.source, a.photo_credit, a.path, a.cleaned_text,"
+            "SELECT a.id, a.title, a.date, a.date_raw, a.source, a.photo_credit, a.path,"
+            " substr(a.cleaned_text, 1, 400) AS label_text,"
             " SUM(s.kind = 'body') AS body_segments, COUNT(s.id) AS segments"
             " FROM articles a LEFT JOIN segments s ON s.article_id = a.id AND s.active = 1"
             " GROUP BY a.id ORDER BY a.id")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .articles import rebuild
+from .articles import label_for, rebuild
 from .glossary import Glossary
 from .qa import check_segment, explain, unique
 from .store import Store
@@ -80,7 +80,7 @@ def article_view(store: Store, article_id: str, langs: tuple[str, ...] = LANGS,
     return {
         "id": article["id"],
         "title": article["title"],
-        "label": _label(article),
+        "label": label_for(article["title"], article["cleaned_text"]),
         "date": article["date"],
         "date_raw": article["date_raw"],
         "source": article["source"],
@@ -100,11 +100,11 @@ def article_view(store: Store, article_id: str, langs: tuple[str, ...] = LANGS,
     }
 
 
-def _label(article: dict[str, Any]) -> str:
-    if article.get("title"):
-        return article["title"]
-    words = article["cleaned_text"].split("\n", 1)[0].split()
-    return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
+def unit_text(unit: dict[str, Any] | None, source: str = "current") -> str:
+    """A unit's current text, or its raw machine output when `source` is "machine" (and there is one)."""
+    if unit is None:
+        return ""
+    return unit["machine"]["text"] if source == "machine" and unit["machine"] else unit["text"]
 
 
 def translation_text(view: dict[str, Any], lang: str, *, source: str = "current", include_meta: bool = False) -> str:
@@ -113,12 +113,7 @@ def translation_text(view: dict[str, Any], lang: str, *, source: str = "current"
     texts = []
     for r in rows:
         unit = r["targets"].get(lang)
-        if unit is None:
-            texts.append(r["source_text"] if r["kind"] == "meta" else "")
-        elif source == "machine" and unit["machine"]:
-            texts.append(unit["machine"]["text"])
-        else:
-            texts.append(unit["text"])
+        texts.append(r["source_text"] if unit is None and r["kind"] == "meta" else unit_text(unit, source))
     return rebuild(rows, texts)
 
 
@@ -129,7 +124,7 @@ def list_view(store: Store, langs: tuple[str, ...] = LANGS) -> list[dict[str, An
         out.append({
             "id": item["id"],
             "title": item["title"],
-            "label": _label(item),
+            "label": label_for(item["title"], item["label_text"]),
             "date": item["date"] or item["date_raw"],
             "source": item["source"],
             "photo_credit": item["photo_credit"],

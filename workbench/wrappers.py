@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
 
 from .migrations import now
 from .models import Counters, Prompt, Summarizer, Translator
+from .store import connect
 
 
 class TranslationCache:
@@ -18,12 +18,8 @@ class TranslationCache:
 
     def __init__(self, path: str | Path = ":memory:"):
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        if self.path != ":memory:":
-            self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn = connect(self.path)
         self.conn.execute("CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, text TEXT NOT NULL, created TEXT NOT NULL)")
 
     @staticmethod

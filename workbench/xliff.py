@@ -19,6 +19,7 @@ from lxml import etree
 
 from . import __version__
 from .errors import ConflictError, ExportError, WorkbenchError
+from .views import unit_text
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -82,7 +83,7 @@ def build(items: list[tuple[dict[str, Any], list[str]]], *, source: str = "curre
                 tu.set(f"{{{XML_NS}}}space", "preserve")
                 _el(tu, "source", seg["source_text"]).set(f"{{{XML_NS}}}lang", "ar")
                 if unit:
-                    text = unit["machine"]["text"] if source == "machine" and unit["machine"] else unit["text"]
+                    text = unit_text(unit, source)
                     state, qualifier = _state(unit, approved)
                     target = _el(tu, "target", text, state=state, state_qualifier=qualifier)
                     target.set(f"{{{XML_NS}}}lang", lang)
