@@ -75,17 +75,19 @@ class Glossary:
     def find(self, source: str) -> list[Term]:
         """Terms whose Arabic form occurs in `source`."""
         tokens = [_candidates(w) for w in arabic_tokens(source)]
+        forms = set().union(*tokens)  # a term whose words are not all here cannot match: skip the positional scan
         found = []
         for term, variants in self._patterns:
-            if any(_contains(tokens, v) for v in variants if v):
+            if any(v and forms.issuperset(v) and _contains(tokens, v) for v in variants):
                 found.append(term)
         return found
 
-    def missing(self, source: str, target: str, lang: str) -> list[Term]:
-        """Terms present in the source with none of their `lang` forms in the target."""
+    def missing(self, source: str, target: str, lang: str, terms: list[Term] | None = None) -> list[Term]:
+        """Terms present in the source (or the given `terms`, found there already) with none of their `lang`
+        forms in the target."""
         norm = _norm_target(target)
         out = []
-        for term in self.find(source):
+        for term in self.find(source) if terms is None else terms:
             forms = term.targets(lang)
             if forms and not any(re.search(r"(?<!\w)" + re.escape(_norm_target(f)), norm) for f in forms):
                 out.append(term)

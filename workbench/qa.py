@@ -16,7 +16,7 @@ from .cleaning import has_arabic
 from .metadata import ARABIC_DIGITS
 
 if TYPE_CHECKING:
-    from .glossary import Glossary
+    from .glossary import Glossary, Term
 
 # Character-length ratio target/source. Calibrated on 9 seed sentences translated by hand
 # (tests/data/reference_pairs.json): observed ar→en 0.88–1.39, ar→ru 0.77–1.40, en→ru 0.88–1.16;
@@ -128,28 +128,33 @@ def missing_numbers(source: str, target: str) -> list[str]:
     return [n for n in dict.fromkeys(numbers_in(source)) if n not in got]
 
 
+def review(source: str, target: str, source_lang: str = "ar", target_lang: str = "en",
+           glossary: Glossary | None = None, terms: list[Term] | None = None) -> tuple[list[str], list[str]]:
+    """All QA flags for a translated segment (degenerate output, numbers and dates, glossary terms) and
+    their human-readable details, in one pass. `terms` are the glossary terms of `source` if already found."""
+    flags = check_output(source, target, source_lang, target_lang)
+    details: list[str] = []
+    if target.strip():
+        numbers = missing_numbers(source, target)
+        if numbers:
+            flags.append("numbers")
+            details.append("numbers missing: " + ", ".join(numbers))
+        absent = glossary.missing(source, target, target_lang, terms) if glossary is not None else []
+        if absent:
+            flags.append("glossary")
+            details += [f"glossary: {t.ar[0]} should be " + " / ".join(t.targets(target_lang)) for t in absent]
+    return flags, details
+
+
 def check_segment(source: str, target: str, source_lang: str = "ar", target_lang: str = "en",
                   glossary: Glossary | None = None) -> list[str]:
     """All QA flags for a translated segment: degenerate output, numbers and dates, glossary terms."""
-    flags = check_output(source, target, source_lang, target_lang)
-    if target.strip():
-        if flag_numbers(source, target):
-            flags.append("numbers")
-        if glossary is not None and glossary.missing(source, target, target_lang):
-            flags.append("glossary")
-    return flags
+    return review(source, target, source_lang, target_lang, glossary)[0]
 
 
 def explain(source: str, target: str, target_lang: str, glossary: Glossary | None = None) -> list[str]:
     """Human-readable details for the number and glossary flags (for the reviewer)."""
-    out = []
-    missing = missing_numbers(source, target) if target.strip() else []
-    if missing:
-        out.append("numbers missing: " + ", ".join(missing))
-    if glossary is not None and target.strip():
-        for term in glossary.missing(source, target, target_lang):
-            out.append(f"glossary: {term.ar[0]} should be " + " / ".join(term.targets(target_lang)))
-    return out
+    return review(source, target, "ar", target_lang, glossary)[1]
 
 
 def unique(flags: Iterable[str]) -> list[str]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from .articles import label_for, rebuild
-from .glossary import Glossary
-from .qa import check_segment, explain, unique
+from .glossary import Glossary, Term
+from .qa import review, unique
 from .store import Store
 
 LANGS = ("en", "ru")
@@ -36,14 +36,14 @@ def _unit(machine: dict | None, current: dict | None) -> dict[str, Any] | None:
     }
 
 
-def _segment_flags(unit: dict[str, Any], source: str, lang: str, glossary: Glossary | None) -> None:
+def _segment_flags(unit: dict[str, Any], source: str, lang: str, glossary: Glossary | None,
+                   terms: list[Term] | None) -> None:
     """Flags of the current text: QA checks against the Arabic source, plus model-level marks."""
-    flags = check_segment(source, unit["text"], "ar", lang, glossary)
+    flags, unit["qa"] = review(source, unit["text"], "ar", lang, glossary, terms)
     machine = unit["machine"]
     if machine and not unit["edited"] and "meaningless_model" in machine["flags"]:
         flags.append("meaningless_model")
     unit["flags"] = unique(flags)
-    unit["qa"] = explain(source, unit["text"], lang, glossary)
 
 
 def article_view(store: Store, article_id: str, langs: tuple[str, ...] = LANGS,
@@ -59,10 +59,11 @@ def article_view(store: Store, article_id: str, langs: tuple[str, ...] = LANGS,
     for seg in segments:
         row = {k: seg[k] for k in ("id", "position", "paragraph", "kind", "role", "source_text", "start", "end")}
         row["targets"] = {}
+        terms = glossary.find(seg["source_text"]) if glossary is not None and seg["kind"] != "meta" else None
         for lang in langs:
             unit = _unit(machine.get(("segment", seg["id"], lang)), current.get(("segment", seg["id"], lang)))
             if unit:
-                _segment_flags(unit, seg["source_text"], lang, glossary)
+                _segment_flags(unit, seg["source_text"], lang, glossary, terms)
             if unit and lang != "en" and unit["machine"]:
                 pivot = (unit["machine"]["provenance"] or {}).get("pivot")
                 en = current.get(("segment", seg["id"], pivot["via"])) if pivot else None
