@@ -208,11 +208,6 @@ def get_backend(name: str) -> Backend:
         raise UnknownModelError(f"unknown engine {name!r}; known: {', '.join(sorted(_BACKENDS))}") from None
 
 
-def backends() -> dict[str, Backend]:
-    _ensure_builtin_backends()
-    return dict(_BACKENDS)
-
-
 def _ensure_builtin_backends() -> None:
     if "transformers" not in _BACKENDS:
         from . import hf  # noqa: F401  (registers itself; imports no torch until a model loads)

@@ -76,10 +76,5 @@ def load_template(name: str, folder: Path | None = None) -> Template:
     return parse_template(name, path.read_bytes())
 
 
-def list_templates(folder: Path | None = None) -> list[Template]:
-    folder = folder or prompts_dir()
-    return [parse_template(p.stem, p.read_bytes()) for p in sorted(folder.glob("*.toml"))]
-
-
 def default_template_name(lang: str) -> str:
     return f"summary-{lang}"
