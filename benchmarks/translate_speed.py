@@ -24,11 +24,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import torch
 from transformers import LogitsProcessor, LogitsProcessorList, MarianConfig, MarianMTModel
 
-from workbench.articles import build_article
-from workbench.hf import Seq2SeqTranslator
-from workbench.models import TranslationOptions
-from workbench.tiny import build_tiny
-from workbench.wrappers import CachedTranslator, TranslationCache
+from workbench.engines.base import TranslationOptions
+from workbench.engines.hf import Seq2SeqTranslator
+from workbench.engines.tiny import build_tiny
+from workbench.engines.wrappers import CachedTranslator, TranslationCache
+from workbench.text.articles import build_article
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-SHARED = ROOT.parent / "shared"
+SCHEMAS = ROOT / "tests" / "data" / "schemas"  # the official XLIFF 1.2 and TMX 1.4 files, kept in the project
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -19,9 +19,18 @@ def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("tiny-models")
 
 
+@pytest.fixture(scope="session")
+def hf_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty Hugging Face cache, so models a user has cached never change what the tests see."""
+    return tmp_path_factory.mktemp("hf-home")
+
+
 @pytest.fixture(autouse=True)
-def offline_env(monkeypatch: pytest.MonkeyPatch, tiny_dir: Path) -> None:
+def offline_env(monkeypatch: pytest.MonkeyPatch, tiny_dir: Path, hf_home: Path) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(hf_home))
+    monkeypatch.setenv("HF_HUB_CACHE", str(hf_home / "hub"))
+    monkeypatch.setenv("WORKBENCH_THREADS", "1")
     monkeypatch.setenv("WORKBENCH_TINY_DIR", str(tiny_dir))
     monkeypatch.delenv("WORKBENCH_HOME", raising=False)
     monkeypatch.delenv("WORKBENCH_MODELS", raising=False)
@@ -57,6 +66,8 @@ def translated_template(tmp_path_factory: pytest.TempPathFactory, tiny_dir: Path
     home = tmp_path_factory.mktemp("translated") / "data"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HF_HUB_OFFLINE", "1")
+        mp.setenv("HF_HOME", str(tiny_dir.parent / "hf-home-template"))
+        mp.setenv("WORKBENCH_THREADS", "1")
         mp.setenv("WORKBENCH_TINY_DIR", str(tiny_dir))
         with Workbench(home, profile="tiny") as bench:
             report = bench.translate([str(SEEDS)], ["en", "ru"], summarize=True)
@@ -77,6 +88,8 @@ def translated(translated_template: Path, home: Path):
 
 def subprocess_env(home: Path, tiny: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({"HF_HUB_OFFLINE": "1", "WORKBENCH_TINY_DIR": str(tiny), "WORKBENCH_HOME": str(home)})
+    env.update({"HF_HUB_OFFLINE": "1", "WORKBENCH_TINY_DIR": str(tiny), "WORKBENCH_HOME": str(home),
+                "HF_HOME": os.environ.get("HF_HOME", str(tiny.parent / "hf-home")), "WORKBENCH_THREADS": "1",
+                "OMP_NUM_THREADS": "1"})
     env.update(extra)
     return env

@@ -15,7 +15,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from workbench.cli import cli
+from workbench.app.cli import cli
 
 from .conftest import SEEDS, subprocess_env
 
@@ -74,7 +74,7 @@ def test_killed_run_resumes_without_redoing_or_duplicating(home, tmp_path, tiny_
     trace1, trace2 = tmp_path / "run1.jsonl", tmp_path / "run2.jsonl"
     cmd = [sys.executable, "-m", "workbench", "translate", str(SEEDS), "--to", "en,ru", "--profile", "tiny", "--quiet"]
     # build the tiny models first, so the kill lands in the middle of translation
-    subprocess.run([sys.executable, "-c", "from workbench.locate import locate\n"
+    subprocess.run([sys.executable, "-c", "from workbench.engines.locate import locate\n"
                     "for m in ('tiny:marian-ar-en', 'tiny:marian-en-zle'): locate(m, 'x')"],
                    env=subprocess_env(home, tiny_dir), check=True)
     proc = subprocess.Popen(cmd, env=subprocess_env(home, tiny_dir, WORKBENCH_TRACE=str(trace1)),
@@ -115,7 +115,7 @@ def test_killed_run_resumes_without_redoing_or_duplicating(home, tmp_path, tiny_
 
 
 def test_one_failing_article_is_reported_and_the_rest_complete(home, monkeypatch):
-    from workbench.hf import Seq2SeqTranslator
+    from workbench.engines.hf import Seq2SeqTranslator
 
     original = Seq2SeqTranslator.translate
     poisoned = next(SEEDS.glob("002_*.txt")).read_text(encoding="utf-8").splitlines()[0][:40]

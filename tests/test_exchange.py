@@ -10,14 +10,13 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from workbench.cli import cli
-from workbench.export import render
-from workbench.xliff import NS, import_xliff
+from workbench.app.cli import cli
+from workbench.exchange.formats.xliff import NS
 
-from .conftest import SHARED
+from .conftest import SCHEMAS
 
-XSD = SHARED / "schemas" / "xliff-core-1.2-strict.xsd"
-DTD = SHARED / "schemas" / "tmx14.dtd"
+XSD = SCHEMAS / "xliff-core-1.2-strict.xsd"
+DTD = SCHEMAS / "tmx14.dtd"
 NASTY = 'Q&A <b>bold</b> "quoted" \'single\' \u200fRTL mark\u200f and \u202bembedding\u202c ]]> end'
 
 
@@ -45,7 +44,7 @@ def _with_nasty_text(wb):
 
 def test_xliff_of_all_seeds_validates_with_special_characters(translated, xliff_schema):
     article, seg_id = _with_nasty_text(translated)
-    data, pairs = render(translated, translated.store.article_ids(), ["en", "ru"], "xliff")
+    data, pairs = translated.render_export(translated.store.article_ids(), ["en", "ru"], "xliff")
     doc = etree.fromstring(data)
     assert xliff_schema.validate(doc), xliff_schema.error_log
     assert pairs == 10 and len(doc.findall(f"{{{NS}}}file")) == 10
@@ -66,12 +65,12 @@ def test_xliff_of_all_seeds_validates_with_special_characters(translated, xliff_
 
 def test_tmx_of_all_seeds_validates_with_special_characters(translated, tmx_dtd):
     _with_nasty_text(translated)
-    data, _ = render(translated, translated.store.article_ids(), ["en", "ru"], "tmx")
+    data, _ = translated.render_export(translated.store.article_ids(), ["en", "ru"], "tmx")
     doc = etree.fromstring(data)
     assert tmx_dtd.validate(doc), tmx_dtd.error_log.filter_from_errors()
     segs = [s.text for s in doc.iter("seg")]
     assert NASTY in segs
-    approved, _ = render(translated, translated.store.article_ids(), ["en"], "tmx", status="approved")
+    approved, _ = translated.render_export(translated.store.article_ids(), ["en"], "tmx", status="approved")
     tus = etree.fromstring(approved).findall(".//tu")
     assert {tu.find("prop[@type='x-article']").text for tu in tus} == {"001_4df2e2abeb755126"}
     assert all(tmx_dtd.validate(etree.fromstring(approved)) for _ in [0])
@@ -105,7 +104,7 @@ def test_xliff_round_trip_two_changes_one_unknown_id(translated, tmp_path):
     assert latest["text"] == "Lavrov: <solving> issues & together strengthens ties."
     assert latest["author"] == "xliff:out.xlf" and latest["origin"] == "xliff"
     # importing the same file again changes nothing
-    again = import_xliff(wb, path)
+    again = wb.import_xliff(path)
     assert again.applied == [] and wb.store.counts()["revisions"] == after["revisions"]
 
 
@@ -113,7 +112,7 @@ def test_xliff_unit_changed_here_since_export_is_a_conflict(translated, tmp_path
     wb = translated
     article = "003_70140ed69b948bf5"
     path = tmp_path / "out.xlf"
-    data, _ = render(wb, [article], ["en"], "xliff")
+    data, _ = wb.render_export([article], ["en"], "xliff")
     path.write_bytes(data)
     doc = etree.parse(str(path))
     unit = doc.findall(f".//{{{NS}}}trans-unit")[1]
@@ -122,7 +121,7 @@ def test_xliff_unit_changed_here_since_export_is_a_conflict(translated, tmp_path
     seg_id = unit.get("id")
     rev = wb.store.history(article, seg_id, "en")[-1]["id"]
     wb.save(article, seg_id, "en", "Edited in the workbench meanwhile", author="alice", base_revision_id=rev)
-    report = import_xliff(wb, path)
+    report = wb.import_xliff(path)
     assert report.applied == [] and len(report.conflicts) == 1
     assert report.conflicts[0]["workbench_text"] == "Edited in the workbench meanwhile"
     assert wb.store.history(article, seg_id, "en")[-1]["text"] == "Edited in the workbench meanwhile"
@@ -146,14 +145,14 @@ def test_docx_is_bilingual_with_summaries_and_rtl_arabic(translated, tmp_path):
 
 
 def test_csv_tsv_and_txt_exports(translated, tmp_path):
-    data, _ = render(translated, ["003_70140ed69b948bf5"], ["en", "ru"], "csv")
+    data, _ = translated.render_export(["003_70140ed69b948bf5"], ["en", "ru"], "csv")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
     assert len(rows) == 2 * 10 and {r["lang"] for r in rows} == {"en", "ru"}
     assert rows[0]["model"] == "tiny:marian-ar-en" and rows[0]["meaningless"] == "yes"
-    tsv, _ = render(translated, ["003_70140ed69b948bf5"], ["en"], "tsv")
+    tsv, _ = translated.render_export(["003_70140ed69b948bf5"], ["en"], "tsv")
     lines = tsv.decode("utf-8").splitlines()
     assert len(lines) == 11 and all(len(line.split("\t")) == 12 for line in lines)
-    machine, _ = render(translated, ["003_70140ed69b948bf5"], ["en"], "txt", source="machine")
+    machine, _ = translated.render_export(["003_70140ed69b948bf5"], ["en"], "txt", source="machine")
     assert machine.decode("utf-8").startswith("# 003_70140ed69b948bf5 [en] [tiny random-weight models")
 
 

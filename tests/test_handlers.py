@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench import handlers as h
+from workbench.app import handlers as h
 
 from .conftest import SEEDS
 
@@ -162,7 +162,7 @@ def test_translate_article_reports_a_missing_model_instead_of_raising(home):
 def test_auth_pairs_from_option_and_file(tmp_path):
     import pytest
 
-    from workbench.cli import read_auth
+    from workbench.app.cli import read_auth
     from workbench.errors import WorkbenchError
 
     path = tmp_path / "users"

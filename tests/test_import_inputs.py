@@ -7,9 +7,9 @@ import time
 
 from click.testing import CliRunner
 
-from workbench.cli import cli
-from workbench.importer import import_paths
+from workbench.app.cli import cli
 from workbench.store import Store
+from workbench.store.importer import import_paths
 
 from .conftest import SEEDS
 

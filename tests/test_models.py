@@ -9,7 +9,10 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from workbench.cli import cli
+from workbench.app.cli import cli
+from workbench.engines.base import TranslationOptions
+from workbench.engines.hf import Seq2SeqTranslator
+from workbench.engines.prompts import load_template, parse_template
 from workbench.errors import (
     LicenceRefused,
     MissingVariables,
@@ -18,14 +21,11 @@ from workbench.errors import (
     UnknownModelError,
     WorkbenchError,
 )
-from workbench.hf import Seq2SeqTranslator
-from workbench.models import TranslationOptions
-from workbench.prompts import load_template, parse_template
-from workbench.qa import check_output
+from workbench.review.qa import check_output
 
 from .conftest import SEEDS, subprocess_env
 
-PROVENANCE_KEYS = {"model", "revision", "licence", "family", "profile", "task", "settings", "device", "dtype",
+PROVENANCE_KEYS = {"model", "revision", "licence", "family", "engine", "profile", "task", "settings", "device", "dtype",
                    "cached", "meaningless", "versions", "created"}
 
 
@@ -54,7 +54,7 @@ def test_provenance_is_complete(translated):
     assert en["model"] == "tiny:marian-ar-en" and en["revision"] and en["profile"] == "tiny"
     assert en["settings"]["num_beams"] == 4 and en["settings"]["no_repeat_ngram_size"] == 4
     assert en["device"] == "cpu" and en["dtype"] == "float32" and en["meaningless"] is True
-    assert set(en["versions"]) == {"workbench", "transformers", "torch"}
+    assert set(en["versions"]) == {"workbench", "transformers", "torch", "ctranslate2"}
     assert ru["model"] == "tiny:marian-en-zle" and ru["settings"]["target_prefix"] == ">>rus<<"
     assert ru["pivot"]["via"] == "en" and ru["pivot"]["first_model"] == "tiny:marian-ar-en"
     summary = view["summaries"]["en"]["machine"]["provenance"]
@@ -159,7 +159,7 @@ def test_unknown_model_name_and_bad_options_are_typed_errors(wb):
 
 
 def test_model_override_from_cli_and_config(home, tiny_dir):
-    from workbench.profiles import select
+    from workbench.engines.profiles import select
 
     sel = select("tiny", models={"ru": "tiny:marian-ar-ru"}, home=home)
     assert sel.routes["ru"].via is None  # a direct ar→ru model
@@ -189,7 +189,7 @@ def test_multilingual_m2m100_uses_language_codes_and_forced_bos(home, tmp_path, 
 
 
 def test_licence_switch_refuses_non_permissive_models(home, tmp_path):
-    from workbench.models import check_licence
+    from workbench.engines.catalog import check_licence
 
     with pytest.raises(LicenceRefused, match=r"cc-by-nc-4\.0"):
         check_licence("facebook/nllb-200-distilled-600M", "cc-by-nc-4.0", "permissive")
@@ -197,7 +197,7 @@ def test_licence_switch_refuses_non_permissive_models(home, tmp_path):
     # a local folder whose model card declares a non-commercial licence
     import shutil
 
-    from workbench.tiny import build_tiny
+    from workbench.engines.tiny import build_tiny
 
     folder = tmp_path / "nc-model"
     shutil.copytree(build_tiny("marian-ar-en", tmp_path / "t"), folder)
@@ -220,8 +220,8 @@ def test_offline_bundle_folder_is_found_through_workbench_models(home, tmp_path,
     """`models pull` lays models out as DIR/org--name; the workbench loads them from there offline."""
     import shutil
 
-    from workbench.locate import BUNDLE_FILE, locate
-    from workbench.tiny import build_tiny
+    from workbench.engines.locate import BUNDLE_FILE, locate
+    from workbench.engines.tiny import build_tiny
 
     bundle = tmp_path / "bundle"
     target = bundle / "Helsinki-NLP--opus-mt-ar-en"
@@ -278,7 +278,7 @@ def test_flags_stay_quiet_on_a_good_translation():
 
 
 def test_heavy_imports_are_lazy(home, tiny_dir):
-    code = ("import sys; from workbench.cli import main; sys.argv=['workbench','list']; "
+    code = ("import sys; from workbench.app.cli import main; sys.argv=['workbench','list']; "
             "import contextlib\nwith contextlib.suppress(SystemExit): main()\n"
             "print('HEAVY', sorted(m for m in ('torch','transformers','gradio') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=subprocess_env(home, tiny_dir))
@@ -290,7 +290,7 @@ def test_heavy_imports_are_lazy(home, tiny_dir):
 @pytest.mark.real_models
 def test_real_marian_translates_a_known_sentence():
     """Smoke test for real weights (e.g. the tc-big tied-weights bug); skipped unless the model is local."""
-    from workbench.locate import locate
+    from workbench.engines.locate import locate
 
     try:
         locate("Helsinki-NLP/opus-mt-tc-big-ar-en", "ar→en translation")
@@ -304,7 +304,7 @@ def test_real_marian_translates_a_known_sentence():
 def test_encoder_decoder_summarizer_goes_through_the_seq2seq_path(home):
     """An encoder-decoder summarizer (mT5 XL-Sum style) is detected from its config and given the article text."""
     from workbench import Workbench
-    from workbench.hf import Seq2SeqSummarizer
+    from workbench.engines.hf import Seq2SeqSummarizer
 
     with Workbench(home, profile="tiny", summarizer="tiny:m2m100") as wb:
         report = wb.translate([str(next(SEEDS.glob("003_*.txt")))], ["en"], summarize=True)

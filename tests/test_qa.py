@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.glossary import STARTER, normalise_arabic, parse_csv
-from workbench.memory import TranslationMemory, normalise
-from workbench.qa import check_segment, explain, flag_length, flag_numbers, missing_numbers, numbers_in
+from workbench.review.glossary import STARTER, normalise_arabic, parse_csv
+from workbench.review.memory import TranslationMemory, normalise
+from workbench.review.qa import check_segment, explain, flag_length, flag_numbers, missing_numbers, numbers_in
 
 PAIRS = json.loads((Path(__file__).parent / "data" / "reference_pairs.json").read_text(encoding="utf-8"))
 GLOSSARY = parse_csv(STARTER.read_text(encoding="utf-8"))
@@ -130,7 +130,7 @@ def test_memory_fuzzy_matches_are_scored_suggestions(translated):
     assert memory.exact(near) is None
     assert memory.fuzzy("شراكة استراتيجية حقيقية في آسيا الوسطى والعالم") == []  # far below 75
     assert normalise("«نعم»، قالها.") == normalise("نعم قالها")
-    from workbench import handlers as h
+    from workbench.app import handlers as h
 
     other = "002_9dab9691f7e9a554"
     target = next(s for s in wb.article(other)["segments"] if s["kind"] == "body")
@@ -141,10 +141,9 @@ def test_memory_fuzzy_matches_are_scored_suggestions(translated):
     # and in XLIFF exports, as <alt-trans> with their match quality
     from lxml import etree
 
-    from workbench.export import render
-    from workbench.xliff import NS
+    from workbench.exchange.formats.xliff import NS
 
-    data, _ = render(wb, [other], ["en"], "xliff")
+    data, _ = wb.render_export([other], ["en"], "xliff")
     unit = etree.fromstring(data).find(f".//{{{NS}}}trans-unit[@id='{target['id']}']")
     alt = unit.find(f"{{{NS}}}alt-trans")
     assert alt is not None and float(alt.get("match-quality")) >= 75

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.articles import build_article, rebuild
-from workbench.cleaning import clean_text
+from workbench.text.articles import build_article, rebuild
+from workbench.text.cleaning import clean_text
 
 from .conftest import SEEDS
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from workbench.articles import build_article
-from workbench.segmentation import approx_tokens, split_paragraph
+from workbench.text.articles import build_article
+from workbench.text.segmentation import approx_tokens, split_paragraph
 
 
 def texts(line: str) -> list[str]:

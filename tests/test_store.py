@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 
 from workbench.errors import ConflictError
-from workbench.importer import import_paths
 from workbench.store import Store
+from workbench.store.importer import import_paths
 
 from .conftest import SEEDS
 

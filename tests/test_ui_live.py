@@ -90,7 +90,7 @@ def test_gradio_client_save_survives_a_restart(served_home, tiny_dir):
 def test_non_loopback_host_without_auth_is_refused(home):
     from click.testing import CliRunner
 
-    from workbench.cli import cli
+    from workbench.app.cli import cli
 
     result = CliRunner().invoke(cli, ["--home", str(home), "serve", "--host", "0.0.0.0"])
     assert result.exit_code == 1 and "--auth" in result.stderr and "Traceback" not in result.output

@@ -8,12 +8,12 @@ __version__ = "0.1.0"
 __all__ = ["Workbench", "__version__"]
 
 if TYPE_CHECKING:
-    from .api import Workbench
+    from .app.api import Workbench
 
 
 def __getattr__(name: str) -> Any:  # keep `import workbench` light; the API loads on first use
     if name == "Workbench":
-        from .api import Workbench
+        from .app.api import Workbench
 
         return Workbench
     raise AttributeError(name)

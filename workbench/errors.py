@@ -80,3 +80,7 @@ class MissingVariables(TemplateError):
 
 class ExportError(WorkbenchError):
     """An export could not be written."""
+
+
+class EngineUnavailable(WorkbenchError):
+    """An engine cannot run a model here (not installed, no library for the device, cannot convert the model)."""

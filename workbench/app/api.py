@@ -1,0 +1,194 @@
+"""The Python API: `Workbench(home=...)`. The CLI and the UI call the same methods."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import logs
+from ..engines.plan import ModelSet
+from ..engines.profiles import Selection, select
+from ..errors import ArticleNotFound, WorkbenchError
+from ..exchange.export import render, select_items, write
+from ..exchange.results import article_record, write_results
+from ..exchange.xliff_import import XliffImportReport, import_xliff
+from ..languages import STATUSES, TARGETS, check_target
+from ..review.glossary import Glossary
+from ..review.glossary import load as load_glossary
+from ..review.memory import TranslationMemory
+from ..review.views import article_view, list_view
+from ..runs.batch import translate_articles
+from ..runs.progress import Progress
+from ..runs.report import TranslateReport
+from ..runs.summaries import summarize_article
+from ..runs.translation import translate_segments
+from ..settings import database_path, ensure_home
+from ..store import Store
+from ..store.importer import ImportReport, import_paths
+
+
+class Workbench:
+    """One data home: its store, and the models chosen for it (loaded lazily, once)."""
+
+    def __init__(self, home: str | os.PathLike[str] | None = None, *, profile: str | None = None,
+                 models: dict[str, str] | None = None, summarizer: str | None = None, device: str | None = None,
+                 licence: str | None = None, engine: str | None = None, threads: int | None = None,
+                 model_set: ModelSet | None = None):
+        self.home = ensure_home(home)
+        logs.attach(self.home)
+        self.store = Store(database_path(self.home))
+        self._selection_args: dict[str, Any] = dict(profile=profile, models=models, summarizer=summarizer, device=device,
+                                                    licence=licence, engine=engine, threads=threads)
+        self._models = model_set
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Workbench:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ models
+    def selection(self) -> Selection:
+        return self._models.selection if self._models else select(home=self.home, **self._selection_args)
+
+    @property
+    def models(self) -> ModelSet:
+        if self._models is None:
+            self._models = ModelSet(self.selection(), home=self.home)
+        return self._models
+
+    # ------------------------------------------------------------------ import and reading
+    def import_paths(self, paths: Sequence[str | Path]) -> ImportReport:
+        return import_paths(self.store, paths)
+
+    def articles(self) -> list[dict[str, Any]]:
+        return list_view(self.store)
+
+    def article(self, article_id: str) -> dict[str, Any]:
+        """An article with segments, machine outputs, current revisions, QA flags and summaries."""
+        return article_view(self.store, article_id, glossary=self.glossary())
+
+    def glossary(self) -> Glossary:
+        """The data home's glossary (the project's starter glossary until it is edited)."""
+        return load_glossary(self.home)
+
+    def memory(self, lang: str) -> TranslationMemory:
+        return TranslationMemory.from_store(self.store, lang)
+
+    def resolve(self, items: list[str], *, all_articles: bool = False) -> tuple[list[str], ImportReport]:
+        """Article ids for a mix of paths (imported first) and ids; every article with `all_articles`."""
+        report = ImportReport()
+        ids: list[str] = []
+        known = set(self.store.article_ids())
+        paths = []
+        for item in items:
+            if item in known:
+                ids.append(item)
+            elif Path(item).exists():
+                paths.append(item)
+            else:
+                raise ArticleNotFound(item)
+        if paths:
+            report = self.import_paths(paths)
+            ids.extend(report.article_ids)
+        if all_articles:
+            ids = self.store.article_ids()
+        return list(dict.fromkeys(ids)), report
+
+    # ------------------------------------------------------------------ translation
+    def translate(self, items: list[str] | None = None, targets: Sequence[str] = TARGETS, *,
+                  summarize: bool = False, redo: bool = False, all_articles: bool = False,
+                  progress: Progress | None = None, out: str | Path | None = None) -> TranslateReport:
+        """Import paths if needed, translate every pending segment, optionally summarize, optionally write results."""
+        targets = [check_target(lang) for lang in targets]
+        ids, imported = self.resolve(list(items or []), all_articles=all_articles)
+        report = translate_articles(self.store, self.models, ids, targets, summarize=summarize, redo=redo, progress=progress)
+        report.import_problems = [str(p) for p in imported.problems]
+        if out:
+            self.write_results(ids, targets, out)
+        return report
+
+    def write_results(self, article_ids: list[str], targets: list[str], out: str | Path) -> str:
+        return write_results([article_record(self.article(a), targets) for a in article_ids], out)
+
+    def retranslate(self, article_id: str, lang: str, segment_ids: list[str] | None = None) -> int:
+        """Make new machine output for some (or all) segments of one article, e.g. Russian after the English changed."""
+        plan = self.models.plan([check_target(lang)])
+        done, _, failures = translate_segments(self.store, plan, article_id, lang, segment_ids=segment_ids, redo=True)
+        if failures:
+            raise WorkbenchError("; ".join(f"{f.segment_id or f.article_id}: {f.reason}" for f in failures))
+        self.store.set_status(article_id, lang, "machine", "workbench", only_if=("new",))
+        return done
+
+    def summarize(self, article_id: str, lang: str, *, template: str | None = None) -> None:
+        summarize_article(self.store, self.models, article_id, lang, redo=True, template=template)
+
+    # ------------------------------------------------------------------ review
+    def save(self, article_id: str, segment_id: str | None, lang: str, text: str, *, author: str,
+             base_revision_id: int | None, target: str = "segment") -> int:
+        """Save a reviewer's text as a new revision (ConflictError if someone saved since base_revision_id)."""
+        rev = self.store.save_revision(article_id, segment_id, lang, text, author=author,
+                                       base_revision_id=base_revision_id, target=target)
+        self.store.set_status(article_id, lang, "in_review", author, only_if=("new", "machine"))
+        return rev
+
+    def revert(self, article_id: str, segment_id: str | None, lang: str, revision_id: int, *, author: str,
+               base_revision_id: int | None, target: str = "segment") -> int:
+        old = self.store.revision(revision_id)
+        if old["article_id"] != article_id or old["segment_id"] != segment_id or old["lang"] != lang:
+            raise WorkbenchError(f"revision {revision_id} belongs to another segment or language")
+        return self.store.save_revision(article_id, segment_id, lang, old["text"], author=author,
+                                        base_revision_id=base_revision_id, target=target, origin="revert")
+
+    def history(self, article_id: str, segment_id: str | None, lang: str, target: str = "segment") -> list[dict[str, Any]]:
+        return self.store.history(article_id, segment_id, lang, target)
+
+    def set_status(self, article_id: str, lang: str, status: str, author: str | None = None) -> str:
+        check_target(lang)
+        if status not in STATUSES:
+            raise WorkbenchError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        return self.store.set_status(article_id, lang, status, author)
+
+    def status(self) -> list[dict[str, Any]]:
+        """Per article and language: done / pending / failed, with counts."""
+        failures = self.store.failures()
+        out = []
+        for item in self.articles():
+            view = self.article(item["id"])
+            row = {"id": item["id"], "label": item["label"], "languages": {}}
+            for lang in TARGETS:
+                prog = view["progress"][lang]
+                state = "done" if prog["done"] == prog["total"] else "pending"
+                if (item["id"], lang) in failures and state != "done":
+                    state = "failed"
+                row["languages"][lang] = {
+                    "state": state, "done": prog["done"], "total": prog["total"],
+                    "summary": view["summaries"][lang] is not None, "review": view["status"][lang],
+                    "reason": failures.get((item["id"], lang)) if state == "failed" else None,
+                }
+            out.append(row)
+        return out
+
+    # ------------------------------------------------------------------ exchange
+    def render_export(self, article_ids: list[str], langs: list[str], fmt: str, *, status: str | None = None,
+                      source: str = "current") -> tuple[bytes, int]:
+        """The export of the articles' languages in `fmt` (see `exchange.registry`) and how many pairs it holds."""
+        for article_id in article_ids:
+            self.store.article(article_id)  # a clear error for an unknown id
+        items = select_items(self.article, article_ids, [check_target(lang) for lang in langs], status)
+        return render(items, fmt, source=source, memory=self.memory, status=status)
+
+    def export(self, article_ids: list[str], langs: list[str], fmt: str, out: str | Path, *,
+               status: str | None = None, source: str = "current") -> Path:
+        """Write the export to `out` atomically and return the path."""
+        data, _ = self.render_export(article_ids, langs, fmt, status=status, source=source)
+        return write(data, out)
+
+    def import_xliff(self, path: str | Path) -> XliffImportReport:
+        """Apply an XLIFF file edited outside as new revisions (conflicts and unknown ids are reported)."""
+        return import_xliff(self.store, path)

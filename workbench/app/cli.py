@@ -1,0 +1,494 @@
+"""The `workbench` command line. Thin: every command calls the library and prints."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..errors import ImportProblem, WorkbenchError
+from ..exchange.registry import format_names
+from ..languages import STATUSES, TARGETS, parse_targets
+
+MEANINGLESS_NOTE = "NOTE: tiny models have random weights; their outputs are meaningless (smoke test only)."
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Expected failures become one-line messages with exit code 1, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except WorkbenchError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except click.ClickException:
+            raise
+        except OSError as exc:  # a file or folder the user named cannot be read or written
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from exc
+
+    return wrapper
+
+
+def _workbench(ctx: click.Context, **model_args: Any) -> Any:
+    from .api import Workbench
+
+    return Workbench(ctx.obj["home"], **model_args)
+
+
+def model_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--profile, --model, --summarizer, --device, --engine, --threads, --licence: shared by commands that run models."""
+    from ..engines.registry import ENGINE_CHOICES
+
+    fn = click.option("--threads", type=click.IntRange(min=1), default=None,
+                      help="CPU threads for model work (default: the cores this process may use, or $WORKBENCH_THREADS).")(fn)
+    fn = click.option("--engine", type=click.Choice(ENGINE_CHOICES), default=None,
+                      help="auto (CTranslate2 where it can run the model, else transformers), transformers or ct2.")(fn)
+    fn = click.option("--licence", "--license", "licence", type=click.Choice(["any", "permissive"]), default=None,
+                      help="'permissive' refuses models with non-commercial or unknown licences.")(fn)
+    fn = click.option("--device", default=None, help="auto (CUDA if present, else CPU), cpu, cuda, cuda:1 …")(fn)
+    fn = click.option("--summarizer", default=None, metavar="ID_OR_PATH", help="Summary model (hub id or folder).")(fn)
+    fn = click.option("--model", "model_overrides", multiple=True, metavar="LANG=ID_OR_PATH",
+                      help="Replace a translation model, e.g. --model en=Helsinki-NLP/opus-mt-ar-en (repeatable).")(fn)
+    fn = click.option("--profile", default=None, help="quality (default), fast (CPU) or tiny (offline smoke test).")(fn)
+    return fn
+
+
+def _model_args(profile: str | None, model_overrides: tuple[str, ...], summarizer: str | None, device: str | None,
+                licence: str | None, engine: str | None = None, threads: int | None = None) -> dict[str, Any]:
+    from ..engines.profiles import parse_model_overrides
+
+    return dict(profile=profile, models=parse_model_overrides(model_overrides), summarizer=summarizer,
+                device=device, licence=None if licence == "any" else licence, engine=engine, threads=threads)
+
+
+def _targets(value: str) -> list[str]:
+    try:
+        return parse_targets(value)
+    except WorkbenchError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+LANG_HELP = f"Target languages, comma-separated ({', '.join(TARGETS)})."
+DEFAULT_TARGETS = ",".join(TARGETS)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="workbench")
+@click.option("--home", envvar="WORKBENCH_HOME", default=None, metavar="DIR",
+              help="Data folder (database, caches, config.toml). Default ./workbench-data or $WORKBENCH_HOME.")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None) -> None:
+    """Arabic news translation workbench: import articles, translate them to English and Russian with
+    open models, summarize, review in a web UI and export."""
+    ctx.ensure_object(dict)
+    ctx.obj["home"] = home
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
+@click.pass_context
+@handle_errors
+def import_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
+    """Import .txt/.md/.jsonl files or folders (recursive). Re-importing unchanged files changes nothing."""
+    from ..store.importer import Imported
+
+    with _workbench(ctx) as wb:
+        def show(item: Imported | ImportProblem) -> None:
+            if as_json:
+                return
+            if isinstance(item, ImportProblem):
+                click.echo(f"error: {item}", err=True)
+            else:
+                click.echo(f"{item.outcome:9} {item.article_id}  ({item.segments} segments)")
+                for w in item.warnings:
+                    click.echo(f"warning: {item.path}: {w}", err=True)
+
+        from ..store.importer import import_paths
+
+        report = import_paths(wb.store, list(paths), on_item=show)
+    if as_json:
+        _echo_json({"imported": [vars(i) for i in report.imported],
+                    "problems": [{"path": p.path, "reason": p.reason} for p in report.problems], "ok": report.ok})
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {id, title, label, date, source, photo_credit, segments, body_segments, status}.")
+@click.pass_context
+@handle_errors
+def list_cmd(ctx: click.Context, as_json: bool) -> None:
+    """List articles with title, date, source, segment counts and status per language."""
+    with _workbench(ctx) as wb:
+        rows = wb.articles()
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("no articles yet: run `workbench import seeds/`")
+        return
+    for r in rows:
+        status = " ".join(f"{lang}:{s}" for lang, s in r["status"].items())
+        click.echo(f"{r['id']}  {r['date'] or '-':10}  {r['source'] or '-':8}  {r['body_segments']:3} seg  {status}  {r['label']}")
+
+
+@cli.command("show")
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the full article view as JSON (segments, outputs, provenance, flags, summaries).")
+@click.pass_context
+@handle_errors
+def show_cmd(ctx: click.Context, article_id: str, as_json: bool) -> None:
+    """Show an article: segments in order with kind and paragraph, and translations where they exist."""
+    with _workbench(ctx) as wb:
+        view = wb.article(article_id)
+    if as_json:
+        _echo_json(view)
+        return
+    click.echo(f"{view['id']}: {view['label']}")
+    click.echo(f"date: {view['date'] or view['date_raw'] or '-'}  source: {view['source'] or '-'}  photo: {view['photo_credit'] or '-'}")
+    click.echo("status: " + ", ".join(f"{k} {v}" for k, v in view["status"].items()))
+    if view["meaningless"]:
+        click.echo(MEANINGLESS_NOTE)
+    for lang, summary in view["summaries"].items():
+        if summary:
+            click.echo(f"summary {lang}: {summary['text']}")
+    for row in view["segments"]:
+        role = f"/{row['role']}" if row["role"] else ""
+        click.echo(f"[{row['position']:3}] p{row['paragraph']:<3} {row['kind']}{role:<10} {row['source_text']}")
+        for lang, unit in row["targets"].items():
+            if unit:
+                marks = (" (edited)" if unit["edited"] else "") + (f" [{', '.join(unit['flags'])}]" if unit["flags"] else "")
+                click.echo(f"      {lang}: {unit['text']}{marks}")
+
+
+@cli.command("translate")
+@click.argument("items", nargs=-1, type=str)
+@click.option("--to", "to", default=DEFAULT_TARGETS, show_default=True, help=LANG_HELP)
+@click.option("--summarize", is_flag=True, help="Also write a summary per article and language.")
+@click.option("--all", "all_articles", is_flag=True, help="Every article in the store.")
+@click.option("--redo", is_flag=True, help="Translate again even where machine output exists (new outputs are appended).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Also write one record per article: .jsonl (default) or .csv.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the final report as JSON.")
+@model_options
+@click.pass_context
+@handle_errors
+def translate_cmd(ctx: click.Context, items: tuple[str, ...], to: str, summarize: bool, all_articles: bool, redo: bool,
+                  out: str | None, quiet: bool, as_json: bool, **model_kw: Any) -> None:
+    """Translate articles (file/folder PATHS are imported first, or ARTICLE_IDS, or --all).
+
+    Finished segments are never redone, so running the same command again after an interruption resumes it.
+    Exit code 0 when everything succeeded, 1 when something failed (listed in the report), 2 for usage errors.
+    """
+    from ..runs.progress import TerminalProgress
+
+    targets = _targets(to)
+    if not items and not all_articles:
+        raise click.UsageError("name files, folders or article ids, or pass --all")
+    with _workbench(ctx, **_model_args(**model_kw)) as wb:
+        if wb.selection().meaningless and not as_json:
+            click.echo(MEANINGLESS_NOTE, err=True)
+        report = wb.translate(list(items), targets, summarize=summarize, redo=redo, all_articles=all_articles,
+                              progress=TerminalProgress(quiet=quiet or as_json), out=out)
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        click.echo(f"{len(report.article_ids)} articles, {report.translated} segments translated "
+                   f"({report.cached} from cache), {report.summaries} summaries, {report.tokens} tokens in {report.seconds:.1f}s")
+        for problem in report.import_problems:
+            click.echo(f"error: {problem}", err=True)
+        for f in report.failures:
+            click.echo(f"failed: {f.article_id} {f.lang}{' ' + f.segment_id if f.segment_id else ''}: {f.reason}", err=True)
+        if out:
+            click.echo(f"results written to {out}")
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: per article, per language {state, done, total, summary, review, reason}.")
+@click.pass_context
+@handle_errors
+def status_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Per article and language: done / pending / failed."""
+    with _workbench(ctx) as wb:
+        rows = wb.status()
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        parts = []
+        for lang, s in r["languages"].items():
+            parts.append(f"{lang}: {s['state']} {s['done']}/{s['total']}{' +summary' if s['summary'] else ''} ({s['review']})")
+        click.echo(f"{r['id']}  " + "  ".join(parts))
+        for lang, s in r["languages"].items():
+            if s["reason"]:
+                click.echo(f"    {lang} failed: {s['reason']}")
+
+
+@cli.command("mark")
+@click.argument("article_id")
+@click.argument("status", type=click.Choice(STATUSES))
+@click.option("--lang", "langs", default=DEFAULT_TARGETS, show_default=True, help=LANG_HELP)
+@click.option("--author", default=None, help="Who marks it (recorded).")
+@click.pass_context
+@handle_errors
+def mark_cmd(ctx: click.Context, article_id: str, status: str, langs: str, author: str | None) -> None:
+    """Set the review status of an article's languages (e.g. approved)."""
+    with _workbench(ctx) as wb:
+        for lang in _targets(langs):
+            wb.set_status(article_id, lang, status, author)
+            click.echo(f"{article_id} {lang}: {status}")
+
+
+@cli.group("models")
+def models_group() -> None:
+    """Models: list the profiles' models with their licences; pull them for offline use."""
+
+
+@models_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: profiles with their models, licences and routes.")
+@click.pass_context
+@handle_errors
+def models_list(ctx: click.Context, as_json: bool) -> None:
+    """Every profile's models with task, licence and whether it is available on this machine."""
+    from ..engines.catalog import CATALOG, PERMISSIVE, licence_of
+    from ..engines.profiles import PROFILES
+
+    rows = []
+    for profile in PROFILES.values():
+        specs = [(lang, r.model, f"{r.via or 'ar'}→{lang}") for lang, r in profile.routes.items()]
+        specs.append(("summary", profile.summarizer, "summary"))
+        for role, spec, task in specs:
+            licence = licence_of(spec)
+            rows.append({"profile": profile.name, "role": role, "model": spec, "task": task, "licence": licence,
+                         "permissive": licence in PERMISSIVE, "note": CATALOG[spec].note if spec in CATALOG else ""})
+    others = [{"profile": "-", "role": "alternative", "model": e.id, "task": e.task, "licence": e.licence,
+               "permissive": e.licence in PERMISSIVE, "note": e.note}
+              for e in CATALOG.values() if e.id not in {r["model"] for r in rows}]
+    rows += others
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        mark = "" if r["permissive"] else "  (not permissive)"
+        click.echo(f"{r['profile']:8} {r['role']:11} {r['model']:42} {r['task']:14} {r['licence']}{mark}")
+
+
+@models_group.command("pull")
+@click.option("--profile", default=None, help="Pull every model of this profile (default: quality).")
+@click.option("--model", "model_ids", multiple=True, metavar="ID", help="Pull this hub model (repeatable).")
+@click.option("--to", "dest", type=click.Path(file_okay=False), default=None,
+              help="Folder to fill (default: DATA_HOME/models). Copy it to an offline machine and set WORKBENCH_MODELS.")
+@click.pass_context
+@handle_errors
+def models_pull(ctx: click.Context, profile: str | None, model_ids: tuple[str, ...], dest: str | None) -> None:
+    """Download models on a connected machine into a folder an offline machine can load from."""
+    from pathlib import Path
+
+    from ..engines.locate import pull
+    from ..engines.profiles import PROFILES
+    from ..logs import get as get_logger
+    from ..settings import home_dir
+
+    ids = list(model_ids)
+    if profile or not ids:
+        chosen = PROFILES.get(profile or "quality")
+        if chosen is None:
+            raise WorkbenchError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
+        ids += [r.model for r in chosen.routes.values()] + [chosen.summarizer]
+    target = Path(dest) if dest else home_dir(ctx.obj["home"]) / "models"
+    failed = []
+    for model_id in dict.fromkeys(ids):
+        if model_id.startswith("tiny:"):
+            click.echo(f"skip {model_id}: tiny models are built locally on first use")
+            continue
+        try:
+            folder = pull(model_id, target)
+        except Exception as exc:  # network or hub errors: one line, then go on with the next model
+            get_logger("cli").exception("pulling %s failed", model_id)
+            first_line = str(exc).splitlines()[0] if str(exc) else ""
+            click.echo(f"error: could not pull {model_id}: {type(exc).__name__}: {first_line}", err=True)
+            failed.append(model_id)
+            continue
+        click.echo(f"pulled {model_id} -> {folder}")
+    if failed:
+        raise WorkbenchError(f"{len(failed)} model(s) not pulled: {', '.join(failed)}")
+    click.echo(f"done. On the offline machine: export WORKBENCH_MODELS={target.resolve()}")
+
+
+@cli.command("export")
+@click.argument("article_ids", nargs=-1)
+@click.option("--all", "all_articles", is_flag=True, help="Every article in the store.")
+@click.option("--to", "to", default=DEFAULT_TARGETS, show_default=True, help=LANG_HELP)
+@click.option("--format", "fmt", type=click.Choice(format_names()), default="xliff", show_default=True,
+              help="Output format.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write (atomically).")
+@click.option("--status", type=click.Choice(STATUSES), default=None,
+              help="Only article languages with this review status (e.g. approved).")
+@click.option("--source", type=click.Choice(["current", "machine"]), default="current", show_default=True,
+              help="Export the current (reviewed) text or the raw machine output.")
+@click.pass_context
+@handle_errors
+def export_cmd(ctx: click.Context, article_ids: tuple[str, ...], all_articles: bool, to: str, fmt: str, out: str,
+               status: str | None, source: str) -> None:
+    """Export translations: XLIFF 1.2 (state, notes with flags and provenance, TM matches), TMX 1.4 pairs,
+    JSONL, CSV/TSV (one row per segment), a bilingual DOCX, or plain text."""
+    from ..exchange.export import write
+
+    if not article_ids and not all_articles:
+        raise click.UsageError("name article ids or pass --all")
+    with _workbench(ctx) as wb:
+        ids = wb.store.article_ids() if all_articles else list(article_ids)
+        data, pairs = wb.render_export(ids, _targets(to), fmt, status=status, source=source)
+    write(data, out)
+    click.echo(f"wrote {out}: {fmt}, {pairs} article-language pairs, {len(data)} bytes")
+
+
+@cli.command("import-xliff")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: {applied, unchanged, conflicts, unknown, ok}.")
+@click.pass_context
+@handle_errors
+def import_xliff_cmd(ctx: click.Context, file: str, as_json: bool) -> None:
+    """Bring back an XLIFF edited outside: changed targets become revisions by "xliff:FILE"; units changed here
+    since the export are conflicts and are not applied; unknown ids are reported. Nothing is overwritten."""
+    with _workbench(ctx) as wb:
+        report = wb.import_xliff(file)
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        click.echo(f"{len(report.applied)} applied, {report.unchanged} unchanged, {len(report.conflicts)} conflicts, "
+                   f"{len(report.unknown)} unknown ids")
+        for c in report.conflicts:
+            click.echo(f"conflict: {c['article_id']} {c['segment_id']} {c['lang']}: {c['reason']}", err=True)
+        for u in report.unknown:
+            click.echo(f"unknown: {u['article_id']} {u['segment_id']} {u['lang']}: {u['reason']}", err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command("qa")
+@click.argument("article_ids", nargs=-1)
+@click.option("--all", "all_articles", is_flag=True, help="Every article in the store.")
+@click.option("--to", "to", default=DEFAULT_TARGETS, show_default=True, help=LANG_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {article_id, segment_id, lang, flags, details, source, text}.")
+@click.pass_context
+@handle_errors
+def qa_cmd(ctx: click.Context, article_ids: tuple[str, ...], all_articles: bool, to: str, as_json: bool) -> None:
+    """List flagged segments (glossary, numbers, untranslated Arabic, empty, copied, repetition, length) with details."""
+    from ..review.qa import FLAG_HELP
+
+    if not article_ids and not all_articles:
+        raise click.UsageError("name article ids or pass --all")
+    langs = _targets(to)
+    rows = []
+    with _workbench(ctx) as wb:
+        for article_id in wb.store.article_ids() if all_articles else article_ids:
+            view = wb.article(article_id)
+            for seg in view["segments"]:
+                for lang in langs:
+                    unit = seg["targets"].get(lang)
+                    if unit and unit["flags"]:
+                        rows.append({"article_id": article_id, "segment_id": seg["id"], "lang": lang, "flags": unit["flags"],
+                                     "details": unit["qa"], "source": seg["source_text"], "text": unit["text"]})
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['segment_id']} {r['lang']}: {', '.join(r['flags'])}")
+        for d in r["details"]:
+            click.echo(f"    {d}")
+    counts: dict[str, int] = {}
+    for r in rows:
+        for f in r["flags"]:
+            counts[f] = counts.get(f, 0) + 1
+    click.echo(f"{len(rows)} flagged segment translations" + (": " if counts else "")
+               + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    for k in sorted(counts):
+        click.echo(f"  {k}: {FLAG_HELP.get(k, k)}")
+
+
+@cli.command("glossary")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {ar, en, ru, note} with variants as lists.")
+@click.pass_context
+@handle_errors
+def glossary_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Show the glossary (DATA_HOME/glossary.csv, created from the starter glossary; edit it there or in the UI)."""
+    from ..review.glossary import glossary_path
+
+    with _workbench(ctx) as wb:
+        glossary = wb.glossary()
+        path = glossary_path(wb.home)
+    if as_json:
+        _echo_json([{"ar": list(t.ar), "en": list(t.en), "ru": list(t.ru), "note": t.note} for t in glossary.terms])
+        return
+    click.echo(f"{path} ({len(glossary)} terms)")
+    for t in glossary.terms:
+        click.echo(f"{' | '.join(t.ar)}  →  {' | '.join(t.en)}  /  {' | '.join(t.ru)}")
+
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def read_auth(auth: str | None, auth_file: str | None) -> list[tuple[str, str]] | None:
+    """USER:PASSWORD pairs from --auth and from --auth-file (one pair per line, # comments)."""
+    pairs = []
+    lines = [auth] if auth else []
+    if auth_file:
+        from pathlib import Path
+
+        lines += [ln.strip() for ln in Path(auth_file).read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        if not line or line.startswith("#"):
+            continue
+        user, sep, password = line.partition(":")
+        if not sep or not user or not password:
+            raise WorkbenchError("auth entries must look like USER:PASSWORD")
+        pairs.append((user, password))
+    return pairs or None
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; anything but loopback needs --auth.")
+@click.option("--port", default=7860, show_default=True, type=int, help="Port to listen on.")
+@click.option("--auth", default=None, metavar="USER:PASSWORD", help="Require this login; the user name is recorded with saves.")
+@click.option("--auth-file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="File with one USER:PASSWORD per line.")
+@model_options
+@click.pass_context
+@handle_errors
+def serve_cmd(ctx: click.Context, host: str, port: int, auth: str | None, auth_file: str | None, **model_kw: Any) -> None:
+    """Open the review UI: articles, aligned original and translations, edit, history, diff, approve."""
+    credentials = read_auth(auth, auth_file)
+    if host not in LOOPBACK and not credentials:
+        raise WorkbenchError(
+            f"refusing to serve on {host} without a login: anyone on the network could edit translations. "
+            "Add --auth USER:PASSWORD (or --auth-file FILE), or keep the default --host 127.0.0.1.")
+    from .ui import launch
+
+    wb = _workbench(ctx, **_model_args(**model_kw))
+    click.echo(f"serving {wb.home.resolve()} on http://{host}:{port} (Ctrl-C stops)")
+    if wb.selection().meaningless:
+        click.echo(MEANINGLESS_NOTE)
+    launch(wb, host=host, port=port, auth=credentials)
+
+
+def main() -> None:
+    cli(obj={})
+
+
+if __name__ == "__main__":
+    main()

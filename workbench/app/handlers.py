@@ -1,0 +1,263 @@
+"""UI event handlers as plain functions over a `Workbench`: what the Gradio app (and its API) calls.
+
+They take and return plain data, so they are tested without a browser; `ui.py` only wires them up.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..errors import ConflictError, WorkbenchError
+from ..exchange.registry import get_format
+from ..languages import STATUSES, TARGETS
+from ..logs import get as get_logger
+from ..review.diff import diff_html
+from ..review.qa import FLAG_HELP
+from .api import Workbench
+
+KIND_MARK = {"title": "TITLE", "heading": "HEADING", "body": "", "meta": "meta"}
+STATUS_FILTERS = ("all", *STATUSES)
+Result = dict[str, Any]
+F = TypeVar("F", bound=Callable[..., Result])
+log = get_logger("ui")
+
+
+def expected_errors(fn: F) -> F:
+    """Turn the errors a user can act on into results: a conflict keeps both texts, any other expected error
+    becomes `{"ok": False, "error": message}`. Unexpected errors are logged with their traceback and reported
+    in one line, so the UI never shows a stack trace and nothing is lost from the log."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Result:
+        try:
+            return fn(*args, **kwargs)
+        except ConflictError as exc:
+            return _conflict(exc)
+        except WorkbenchError as exc:
+            return {"ok": False, "error": str(exc)}
+        except (ValueError, TypeError) as exc:  # bad values from the API (a non-numeric revision id, …)
+            return {"ok": False, "error": f"bad request: {exc}"}
+        except Exception as exc:
+            log.exception("handler %s failed", fn.__name__)
+            return {"ok": False, "error": f"internal error ({type(exc).__name__}); details are in the data home's logs/workbench.log"}
+
+    return wrapper  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- article list
+def list_articles(wb: Workbench, query: str = "", status: str = "all") -> list[dict[str, Any]]:
+    """Articles whose title or text contains `query` (case-insensitive), with a language in `status`."""
+    query = (query or "").strip().lower()
+    rows = wb.articles()
+    if query:
+        texts = {r["id"]: (r["title"] or "") + "\n" + wb.store.article(r["id"])["cleaned_text"] for r in rows}
+        rows = [r for r in rows if query in texts[r["id"]].lower() or query in r["id"].lower()]
+    if status and status != "all":
+        rows = [r for r in rows if status in r["status"].values()]
+    return rows
+
+
+STATUS_SHORT = {"new": "new", "machine": "MT", "in_review": "review", "approved": "✓"}
+
+
+def article_table(rows: list[dict[str, Any]]) -> list[list[Any]]:
+    """Rows for the article list: title (or first words), date, source, "en / ru" status, id."""
+    return [[r["label"], r["date"] or "", r["source"] or "",
+             f"{STATUS_SHORT[r['status']['en']]} / {STATUS_SHORT[r['status']['ru']]}", r["id"]] for r in rows]
+
+
+# --------------------------------------------------------------------------- one article
+def get_article(wb: Workbench, article_id: str) -> Result:
+    """The article view: metadata, summaries, and segments with source, machine output, current text and
+    revision id per language, with flags."""
+    return wb.article(article_id)
+
+
+def unit_state(unit: dict[str, Any] | None) -> str:
+    """Compact row state: machine / edited / reverted …, and the number of flags (details in the editor)."""
+    if unit is None:
+        return "—"
+    state = "edited" if unit["edited"] else ("machine" if unit["origin"] == "machine" else unit["origin"] or "")
+    if unit["flags"]:
+        state += f" ⚑{len(unit['flags'])}"
+    return state
+
+
+def segment_rows(view: dict[str, Any]) -> list[list[Any]]:
+    """Aligned rows for the review table: #, kind, Arabic, English, Russian, state per language."""
+    rows = []
+    for seg in view["segments"]:
+        if seg["kind"] == "meta":
+            continue
+        en, ru = seg["targets"]["en"], seg["targets"]["ru"]
+        rows.append([
+            seg["position"], KIND_MARK[seg["kind"]], seg["source_text"],
+            en["text"] if en else "", ru["text"] if ru else "",
+            f"en {unit_state(en)}\nru {unit_state(ru)}",
+        ])
+    return rows
+
+
+def segment_ids(view: dict[str, Any]) -> list[str]:
+    return [s["id"] for s in view["segments"] if s["kind"] != "meta"]
+
+
+def header_markdown(view: dict[str, Any]) -> str:
+    """Title and metadata (meta lines shown apart from the text), escaped so article text shows as text."""
+    esc = html.escape
+    title = view["title"] or view["label"]
+    lines = [f"<h2 dir='rtl' class='ar'>{esc(title)}</h2>"]
+    facts = [("id", view["id"]), ("date", view["date"] or view["date_raw"] or "—"), ("source", view["source"] or "—"),
+             ("photo", view["photo_credit"] or "—"), ("publisher", view["publisher"] or "—")]
+    lines.append("<div class='meta'>" + " · ".join(f"<b>{k}</b>: <bdi>{esc(str(v))}</bdi>" for k, v in facts) + "</div>")
+    status = ", ".join(f"{lang}: {view['status'][lang]} ({view['progress'][lang]['done']}/{view['progress'][lang]['total']})"
+                       for lang in TARGETS)
+    lines.append(f"<div class='meta'><b>status</b>: {esc(status)}</div>")
+    if view["meaningless"]:
+        lines.append("<div class='warning'>Made by tiny random-weight models: these outputs are meaningless.</div>")
+    if view["warnings"]:
+        lines.append("<div class='warning'>" + esc("; ".join(view["warnings"])) + "</div>")
+    return "\n".join(lines)
+
+
+def summary_text(view: dict[str, Any], lang: str) -> tuple[str, int | None]:
+    unit = view["summaries"][lang]
+    return (unit["text"], unit["revision_id"]) if unit else ("", None)
+
+
+# --------------------------------------------------------------------------- editing
+def segment_editor(wb: Workbench, article_id: str, segment_id: str, lang: str) -> Result:
+    """Everything the editor shows for one segment and language."""
+    view = wb.article(article_id)
+    seg = next((s for s in view["segments"] if s["id"] == segment_id), None)
+    if seg is None:
+        raise WorkbenchError(f"segment {segment_id} is not in article {article_id}")
+    unit = seg["targets"][lang]
+    machine = unit["machine"]["text"] if unit and unit["machine"] else ""
+    current = unit["text"] if unit else ""
+    suggestions = [{"score": score, "source": e.source, "text": e.text, "article_id": e.article_id}
+                   for e, score in wb.memory(lang).fuzzy(seg["source_text"], exclude_segment=segment_id)]
+    return {
+        "source": seg["source_text"], "kind": seg["kind"], "text": current,
+        "revision_id": unit["revision_id"] if unit else None, "machine": machine,
+        "flags": unit["flags"] if unit else [], "qa": unit["qa"] if unit else [],
+        "diff_html": diff_html(machine, current), "suggestions": suggestions,
+        "history": history_rows(wb.history(article_id, segment_id, lang)),
+    }
+
+
+@expected_errors
+def save_segment(wb: Workbench, article_id: str, segment_id: str, lang: str, text: str,
+                 base_revision_id: int | None, author: str) -> Result:
+    """Save at once as a new revision; a save based on an older revision is refused and shows the other text."""
+    if lang not in TARGETS:
+        return {"ok": False, "error": f"unknown language {lang!r}"}
+    rev = wb.save(article_id, segment_id, lang, text, author=author or "reviewer", base_revision_id=_rev(base_revision_id))
+    return {"ok": True, "revision_id": rev}
+
+
+@expected_errors
+def save_summary(wb: Workbench, article_id: str, lang: str, text: str, base_revision_id: int | None,
+                 author: str) -> Result:
+    rev = wb.save(article_id, None, lang, text, author=author or "reviewer",
+                  base_revision_id=_rev(base_revision_id), target="summary")
+    return {"ok": True, "revision_id": rev}
+
+
+@expected_errors
+def revert_segment(wb: Workbench, article_id: str, segment_id: str, lang: str, revision_id: int,
+                   base_revision_id: int | None, author: str) -> Result:
+    rev = wb.revert(article_id, segment_id, lang, int(revision_id), author=author or "reviewer",
+                    base_revision_id=_rev(base_revision_id))
+    return {"ok": True, "revision_id": rev}
+
+
+def _conflict(exc: ConflictError) -> Result:
+    """A refused save: the other reviewer's text and revision, so nothing is overwritten silently."""
+    return {"ok": False, "conflict": True, "message": str(exc), "current_text": exc.current_text,
+            "current_revision_id": exc.current_revision_id, "current_author": exc.current_author}
+
+
+def history_rows(history: list[dict[str, Any]]) -> list[list[Any]]:
+    return [[h["id"], h["created"][:19].replace("T", " "), h["author"], h["origin"], h["text"]] for h in reversed(history)]
+
+
+def flags_markdown(flags: list[str], details: list[str] | None = None, suggestions: list[dict] | None = None) -> str:
+    """Flags with their meaning, QA details, and translation-memory suggestions with their scores."""
+    parts = []
+    if flags:
+        parts.append("⚑ " + "; ".join(f"**{f}**: {FLAG_HELP.get(f, f)}" for f in flags))
+    for detail in details or []:
+        parts.append(f"- {html.escape(detail)}")
+    for s in suggestions or []:
+        parts.append(f"- memory {s['score']:.0f}% ({html.escape(s['article_id'])}): {html.escape(s['text'])}")
+    return "\n".join(parts)
+
+
+def glossary_rows(wb: Workbench) -> list[list[str]]:
+    return wb.glossary().to_rows()
+
+
+@expected_errors
+def save_glossary(wb: Workbench, rows: list[list[Any]]) -> Result:
+    """Validate and save the edited glossary table; QA flags use it at once."""
+    from ..review.glossary import save_rows
+
+    return {"ok": True, "terms": len(save_rows(wb.home, rows))}
+
+
+def _rev(value: Any) -> int | None:
+    if value in (None, "", 0):
+        return None
+    return int(value)
+
+
+# --------------------------------------------------------------------------- models and status
+@expected_errors
+def translate_article(wb: Workbench, article_id: str, languages: list[str], *, summarize: bool = False,
+                      redo: bool = True, progress: Any = None) -> Result:
+    """Translate (again) a whole article into `languages`; returns the batch report as a dict (with `ok` false
+    and an `error` when, say, a model is not available)."""
+    unknown = [lang for lang in languages if lang not in TARGETS]
+    if unknown or not languages:
+        return {"ok": False, "error": f"unknown or no languages {unknown or languages!r}; use {', '.join(TARGETS)}",
+                "failures": [], "translated": 0, "cached": 0}
+    report = wb.translate([article_id], [lang for lang in TARGETS if lang in languages], summarize=summarize,
+                          redo=redo, progress=progress)
+    return report.to_dict()
+
+
+@expected_errors
+def retranslate_segment(wb: Workbench, article_id: str, segment_id: str, lang: str) -> Result:
+    wb.retranslate(article_id, lang, [segment_id])
+    return {"ok": True}
+
+
+@expected_errors
+def regenerate_russian(wb: Workbench, article_id: str, segment_ids: list[str] | None = None) -> Result:
+    """New Russian from the current (corrected) English, for some segments or the whole article."""
+    return {"ok": True, "segments": wb.retranslate(article_id, "ru", segment_ids)}
+
+
+@expected_errors
+def regenerate_summary(wb: Workbench, article_id: str, lang: str) -> Result:
+    wb.summarize(article_id, lang)
+    return {"ok": True}
+
+
+@expected_errors
+def set_review_status(wb: Workbench, article_id: str, lang: str, status: str, author: str) -> Result:
+    return {"ok": True, "status": wb.set_status(article_id, lang, status, author or "reviewer")}
+
+
+def export_article(wb: Workbench, article_id: str, fmt: str, langs: list[str] | None = None,
+                   folder: Path | None = None) -> Path:
+    """Write the article's translations to a file in `fmt` and return its path (for a download)."""
+    folder = folder or Path(tempfile.mkdtemp(prefix="workbench-export-"))
+    path = folder / f"{article_id}.{get_format(fmt).extension}"
+    return wb.export([article_id], langs or list(TARGETS), fmt, path)

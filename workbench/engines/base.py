@@ -1,0 +1,165 @@
+"""The model interface: option objects, what provenance records about a model, and the two capabilities
+(translate a batch of sentences, write a summary from a prompt).
+
+Nothing here imports torch, transformers or ctranslate2: engines load them when a model is first used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ..errors import WorkbenchError
+
+TINY_PREFIX = "tiny:"
+OptionsT = TypeVar("OptionsT", bound="Options")
+
+
+@dataclass(frozen=True)
+class Options:
+    """Base for typed option objects: unknown keys and values of the wrong type are errors, not ignored."""
+
+    @classmethod
+    def from_dict(cls: type[OptionsT], values: dict[str, Any] | None, where: str = "") -> OptionsT:
+        values = dict(values or {})
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - set(fields))
+        prefix = f"{where}: " if where else ""
+        if unknown:
+            import difflib
+
+            hints = [f"{k} (did you mean {m[0]}?)" if (m := difflib.get_close_matches(k, list(fields), 1)) else k
+                     for k in unknown]
+            raise WorkbenchError(f"{prefix}unknown {cls.__name__} option(s): {', '.join(hints)};"
+                                 f" known: {', '.join(sorted(fields))}")
+        defaults = cls()
+        for key, value in values.items():
+            expected = type(getattr(defaults, key))
+            ok = isinstance(value, expected) and not (expected is not bool and isinstance(value, bool))
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                values[key] = float(value)
+                ok = True
+            if not ok:
+                raise WorkbenchError(f"{prefix}option {key} must be {expected.__name__}, got {value!r}")
+            if expected in (int, float) and values[key] < 0:
+                raise WorkbenchError(f"{prefix}option {key} must not be negative, got {value!r}")
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class TranslationOptions(Options):
+    num_beams: int = 4
+    no_repeat_ngram_size: int = 4
+    max_length_ratio: float = 2.0  # output tokens at most ratio × longest input in the batch, plus extra
+    max_length_extra: int = 10
+    max_new_tokens: int = 512
+    batch_size: int = 16  # sentences per batch on CPU; on a GPU batches are sized by `batch_tokens`
+    batch_tokens: int = 0  # 0: chosen for the device (see engines.hf.token_budget)
+    sort_by_length: bool = True  # batches of similar length waste less padding
+    renormalize_logits: bool = True
+
+    def __post_init__(self) -> None:
+        if self.num_beams < 1:
+            raise WorkbenchError(f"option num_beams must be at least 1, got {self.num_beams}")
+
+
+@dataclass(frozen=True)
+class SummaryOptions(Options):
+    max_new_tokens: int = 220
+    num_beams: int = 1
+    do_sample: bool = False
+    repetition_penalty: float = 1.1
+    no_repeat_ngram_size: int = 0
+    max_input_tokens: int = 6000
+
+
+@dataclass
+class ModelInfo:
+    """What provenance records about a loaded model."""
+
+    id: str
+    path: str | None = None
+    revision: str | None = None
+    licence: str = "unknown"
+    family: str | None = None
+    device: str | None = None
+    dtype: str | None = None
+    engine: str | None = None
+    meaningless: bool = False  # random-weight tiny models
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class Counters:
+    calls: int = 0
+    texts: int = 0
+    tokens: int = 0
+    seconds: float = 0.0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+class Translator(ABC):
+    """Translate a batch of sentences from `source` to `target`."""
+
+    source: str
+    target: str
+    info: ModelInfo
+    options: TranslationOptions
+
+    @abstractmethod
+    def translate(self, texts: list[str]) -> list[str]:
+        """One output per input, in the same order."""
+
+    def settings(self) -> dict[str, Any]:
+        """The generation settings that decide the output (they are part of the cache key and provenance)."""
+        return self.options.to_dict()
+
+    def cached(self, texts: list[str]) -> list[bool]:
+        """Which of `texts` would come from a cache rather than the model (none, unless wrapped in a cache)."""
+        return [False] * len(texts)
+
+    @property
+    def tokens_generated(self) -> int:
+        return 0
+
+
+@dataclass
+class Prompt:
+    """A rendered prompt: chat messages for instruction models, raw input for seq2seq summarizers."""
+
+    template: str
+    template_hash: str
+    lang: str
+    system: str
+    user: str
+    input_text: str
+    input_kind: str  # source | translation
+
+
+class Summarizer(ABC):
+    """Write a summary from a rendered prompt."""
+
+    info: ModelInfo
+    options: SummaryOptions
+
+    @abstractmethod
+    def summarize(self, prompt: Prompt) -> str:
+        """The summary text."""
+
+    def settings(self) -> dict[str, Any]:
+        return self.options.to_dict()
+
+    def cached(self, prompt: Prompt) -> bool:
+        """Whether the summary of `prompt` would come from a cache (never, unless wrapped in a cache)."""
+        return False
+
+    @property
+    def tokens_generated(self) -> int:
+        return 0

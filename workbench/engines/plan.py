@@ -1,0 +1,192 @@
+"""From a selection to loaded models: the plan of a run.
+
+`ModelSet` turns a `Selection` into models, each located, licence-checked, loaded once per process and
+wrapped in the translation cache. `ModelSet.plan(targets)` decides once, per language, which engine and
+model write it, from which language (Arabic or a pivot) and with which settings; the batch code in
+`runs/` only follows that plan.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import EngineUnavailable, WorkbenchError
+from ..languages import SOURCE_LANG
+from ..settings import cache_dir
+from .base import Summarizer, SummaryOptions, TranslationOptions, Translator
+from .catalog import check_licence
+from .profiles import Selection
+from .registry import DEFAULT_ENGINE, ENGINE_MODULES, Engine, get_engine
+from .wrappers import CachedSummarizer, CachedTranslator, TranslationCache
+
+
+@dataclass
+class LanguagePlan:
+    """How one target language is made: the (cached) model that writes it, and what it reads."""
+
+    lang: str
+    translator: Translator
+    source_lang: str  # "ar", or the pivot language whose current text is the input
+    first_model: str | None = None  # the pivot language's model, for provenance
+
+    @property
+    def via(self) -> str | None:
+        return None if self.source_lang == SOURCE_LANG else self.source_lang
+
+    @property
+    def model_id(self) -> str:
+        return self.translator.info.id
+
+
+@dataclass
+class RunPlan:
+    """Every language a run writes, pivot languages first, with the model set that made them."""
+
+    targets: list[str]
+    languages: dict[str, LanguagePlan]
+    models: ModelSet
+
+    @property
+    def profile(self) -> str:
+        return self.models.selection.profile
+
+
+@dataclass
+class EngineChoice:
+    """Which engine a role (en, ru, summarizer) runs on, and why when "auto" did not get its first pick."""
+
+    requested: str
+    used: str
+    note: str | None = None
+
+
+class ModelSet:
+    """The models of one selection, created on first use and kept for the life of the process."""
+
+    def __init__(self, selection: Selection, home: str | os.PathLike[str] | None = None):
+        self.selection = selection
+        self.home = home
+        self.cache = TranslationCache(cache_dir(home) / "translations.sqlite")
+        self.choices: dict[str, EngineChoice] = {}
+        self._direct: dict[tuple[str, str, str], Translator] = {}
+        self._languages: dict[str, LanguagePlan] = {}
+        self._summarizer: Summarizer | None = None
+        from .threads import apply_threads
+
+        apply_threads(selection.threads)
+
+    # ------------------------------------------------------------------ engines
+    def _engine_order(self, role: str) -> list[str]:
+        requested = self.selection.engines.get(role) or self.selection.engine or "auto"
+        if requested == "auto":
+            return [name for name in ENGINE_MODULES if name != DEFAULT_ENGINE] + [DEFAULT_ENGINE]
+        get_engine(requested)  # a typed error for an unknown name
+        return [requested]
+
+    def _build(self, role: str, make: Any) -> Any:
+        """Build a model with the first engine of the role's order that can run it; record the choice."""
+        order = self._engine_order(role)
+        requested = self.selection.engines.get(role) or self.selection.engine or "auto"
+        notes: list[str] = []
+        for name in order:
+            engine: Engine | None = None
+            try:
+                engine = get_engine(name)
+                reason = engine.unavailable(self.selection.device)
+                if reason:
+                    raise EngineUnavailable(reason)
+                model = make(engine)
+            except (EngineUnavailable, ImportError) as exc:
+                if len(order) == 1:
+                    raise EngineUnavailable(f"engine {name} cannot run this model: {exc}") from exc
+                notes.append(f"{name}: {exc}")
+                continue
+            model.info.engine = name
+            self.choices[role] = EngineChoice(requested, name, "; ".join(notes) or None)
+            return model
+        raise WorkbenchError(f"no engine can run the {role} model: {'; '.join(notes)}")
+
+    # ------------------------------------------------------------------ translators
+    def _direct_translator(self, spec: str, source: str, target: str, role: str) -> Translator:
+        key = (spec, source, target)
+        if key not in self._direct:
+            options = TranslationOptions.from_dict(self.selection.translation_options, "translation options")
+
+            def make(engine: Engine) -> Translator:
+                return engine.make_translator(spec, source, target, options, device=self.selection.device,
+                                              home=self.home, profile=self.selection.profile)
+
+            inner: Translator = self._build(role, make)
+            check_licence(inner.info.id, inner.info.licence, self.selection.licence)
+            self._direct[key] = CachedTranslator(inner, self.cache)
+        return self._direct[key]
+
+    def language(self, lang: str) -> LanguagePlan:
+        """How Arabic becomes `lang`: directly, or from the current text of the route's pivot language."""
+        if lang not in self.selection.routes:
+            raise WorkbenchError(f"no model for target language {lang!r}; known: {', '.join(self.selection.routes)}")
+        if lang not in self._languages:
+            route = self.selection.routes[lang]
+            if route.via:
+                first = self.language(route.via)
+                translator = self._direct_translator(route.model, route.via, lang, lang)
+                self._languages[lang] = LanguagePlan(lang, translator, route.via, first.model_id)
+            else:
+                self._languages[lang] = LanguagePlan(lang, self._direct_translator(route.model, SOURCE_LANG, lang, lang),
+                                                     SOURCE_LANG)
+        return self._languages[lang]
+
+    def translator(self, lang: str) -> Translator:
+        """The (cached) model that writes `lang`; for a pivot route, the second hop."""
+        return self.language(lang).translator
+
+    def model_id(self, lang: str) -> str:
+        return self.language(lang).model_id
+
+    def plan(self, targets: list[str], summarize: bool = False) -> RunPlan:
+        """Locate, licence-check and choose engines for every model the run needs, before any data is touched;
+        pivot languages come first so that English exists before Russian is made from it."""
+        ordered: list[str] = []
+
+        def add(lang: str) -> None:
+            plan = self.language(lang)
+            if plan.via and plan.via in targets:
+                add(plan.via)
+            if lang not in ordered:
+                ordered.append(lang)
+
+        for lang in targets:
+            add(lang)
+        languages = {lang: self.language(lang) for lang in ordered}
+        for lang_plan in list(languages.values()):
+            if lang_plan.via:
+                languages.setdefault(lang_plan.via, self.language(lang_plan.via))
+        if summarize:
+            self.summarizer()
+        return RunPlan(ordered, languages, self)
+
+    # ------------------------------------------------------------------ summaries
+    def summarizer(self) -> Summarizer:
+        if self._summarizer is None:
+            options = SummaryOptions.from_dict(self.selection.summary_options, "summary options") \
+                if self.selection.summary_options else None
+
+            def make(engine: Engine) -> Summarizer:
+                return engine.make_summarizer(self.selection.summarizer, options=options, device=self.selection.device,
+                                              home=self.home, profile=self.selection.profile)
+
+            inner: Summarizer = self._build("summarizer", make)
+            check_licence(inner.info.id, inner.info.licence, self.selection.licence)
+            self._summarizer = CachedSummarizer(inner, self.cache)
+        return self._summarizer
+
+    def tokens_generated(self) -> int:
+        total = sum(t.tokens_generated for t in self._direct.values())
+        return total + (self._summarizer.tokens_generated if self._summarizer else 0)
+
+    def engines_used(self) -> dict[str, dict[str, Any]]:
+        """Per role: the engine asked for, the one used, and why "auto" fell back (for reports)."""
+        return {role: {"requested": c.requested, "used": c.used, "note": c.note} for role, c in self.choices.items()}
+

@@ -1,0 +1,131 @@
+"""Model profiles and the per-run model selection (profile, config file, CLI overrides).
+
+`select` decides, once, which model writes each language (directly or through a pivot), which model
+summarizes, on which device and engine; `plan.ModelSet` turns that selection into loaded models.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import WorkbenchError
+from ..languages import SOURCE_LANG, TARGETS
+from ..settings import load_config
+from .base import TINY_PREFIX
+
+__all__ = ["PROFILES", "SOURCE_LANG", "TARGETS", "Profile", "Route", "Selection", "parse_model_overrides", "select"]
+
+
+@dataclass(frozen=True)
+class Route:
+    """How to reach one target language: a model, directly from Arabic or via a pivot language."""
+
+    model: str
+    via: str | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    routes: dict[str, Route]
+    summarizer: str
+    description: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+PROFILES: dict[str, Profile] = {p.name: p for p in [
+    Profile("quality", {"en": Route("Helsinki-NLP/opus-mt-tc-big-ar-en"),
+                        "ru": Route("Helsinki-NLP/opus-mt-tc-big-en-zle", via="en")},
+            "Qwen/Qwen2.5-1.5B-Instruct", "best open models (default; a GPU helps)"),
+    Profile("fast", {"en": Route("Helsinki-NLP/opus-mt-ar-en"), "ru": Route("Helsinki-NLP/opus-mt-en-ru", via="en")},
+            "Qwen/Qwen2.5-0.5B-Instruct", "smaller models for CPU", {"num_beams": 2}),
+    Profile("tiny", {"en": Route("tiny:marian-ar-en"), "ru": Route("tiny:marian-en-zle", via="en")},
+            "tiny:qwen2", "random-weight models built locally: smoke tests only, outputs are meaningless",
+            {"max_length_ratio": 1.0}),
+]}
+
+_PIVOT_NAME = re.compile(r"(?:^|[-_/])en-(?:ru|zle|sla|ine|mul)(?:$|[-_/])")
+
+
+def guess_via(model: str, lang: str) -> str | None:
+    """A model named like `opus-mt-en-ru` / `tiny:marian-en-zle` takes English, so it pivots via English."""
+    name = model.rstrip("/").lower()
+    if lang != "en" and (_PIVOT_NAME.search(name) or name.startswith(TINY_PREFIX + "marian-en-")):
+        return "en"
+    return None
+
+
+def parse_model_overrides(values: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """`--model en=ID_OR_PATH` pairs into a dict; a clear error for anything else."""
+    out = {}
+    for value in values:
+        lang, sep, model = value.partition("=")
+        if not sep or not model or lang not in TARGETS:
+            raise WorkbenchError(f"--model {value!r}: use LANG=ID_OR_PATH with LANG one of {', '.join(TARGETS)}")
+        out[lang] = model
+    return out
+
+
+@dataclass
+class Selection:
+    profile: str
+    routes: dict[str, Route]
+    summarizer: str
+    device: str = "auto"
+    licence: str | None = None
+    engine: str = "auto"  # auto | transformers | ct2 (see engines.registry)
+    engines: dict[str, str] = field(default_factory=dict)  # per role (en, ru, summarizer), overriding `engine`
+    threads: int | None = None  # CPU threads for model work; None: every core this process may use
+    templates: dict[str, str] = field(default_factory=dict)
+    translation_options: dict[str, Any] = field(default_factory=dict)
+    summary_options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def meaningless(self) -> bool:
+        specs = [r.model for r in self.routes.values()] + [self.summarizer]
+        return any(s.startswith(TINY_PREFIX) for s in specs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"profile": self.profile, "summarizer": self.summarizer, "device": self.device,
+                "engine": self.engine, "threads": self.threads,
+                "routes": {k: {"model": r.model, "via": r.via} for k, r in self.routes.items()}}
+
+
+def select(profile: str | None = None, models: dict[str, str] | None = None, summarizer: str | None = None,
+           device: str | None = None, licence: str | None = None, home: str | os.PathLike[str] | None = None,
+           via: dict[str, str | None] | None = None, engine: str | None = None,
+           threads: int | None = None) -> Selection:
+    """The models to use: the profile's, then the data home's config.toml, then explicit arguments."""
+    config = load_config(home)
+    name = profile or config.get("profile") or "quality"
+    if name not in PROFILES:
+        raise WorkbenchError(f"unknown profile {name!r}; known: {', '.join(PROFILES)}")
+    base = PROFILES[name]
+    routes = dict(base.routes)
+    cfg_models = dict(config.get("models", {})) if not profile or profile == config.get("profile") else {}
+    cfg_via = dict(cfg_models.pop("via", {}) or {})
+    chosen_summarizer = cfg_models.pop("summarizer", None) or base.summarizer
+    for lang, model in {**cfg_models, **(models or {})}.items():
+        if lang not in TARGETS:
+            raise WorkbenchError(f"config models.{lang}: unknown language; use one of {', '.join(TARGETS)}")
+        explicit = {**cfg_via, **(via or {})}
+        routes[lang] = Route(model, explicit[lang] if lang in explicit else guess_via(model, lang))
+    for lang, route in routes.items():
+        if route.via and route.via not in routes:
+            raise WorkbenchError(f"{lang} pivots through {route.via}, which has no model")
+    options = {**base.options, **config.get("translation", {})}
+    engines = dict(config.get("engines", {}))
+    for role in engines:
+        if role not in (*TARGETS, "summarizer"):
+            raise WorkbenchError(f"config engines.{role}: use one of {', '.join((*TARGETS, 'summarizer'))}")
+    return Selection(
+        profile=name, routes=routes, summarizer=summarizer or chosen_summarizer,
+        device=device or config.get("device") or "auto", licence=licence or config.get("licence"),
+        templates=dict(config.get("templates", {})), translation_options=options,
+        summary_options=dict(config.get("summary", {})),
+        engine=engine or config.get("engine") or "auto", engines=engines,
+        threads=threads if threads is not None else config.get("threads"),
+    )

@@ -1,0 +1,202 @@
+"""Tiny models of the real architectures, built locally in seconds with random weights.
+
+They exercise exactly the loading and generation code of the real models (Marian with SentencePiece
+vocabularies trained on seeds/, a Qwen2-style chat LM, an M2M100 multilingual model), for smoke tests
+and offline demos. Their outputs are meaningless, and everything they produce is marked so.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from ..resources import seeds_dir
+from ..text.cleaning import clean_lines
+
+KINDS = ("marian-ar-en", "marian-en-zle", "marian-en-ru", "marian-ar-ru", "qwen2", "m2m100")
+BUILD_VERSION = "2"
+
+ENGLISH = """Russian Foreign Minister Sergey Lavrov said the level of mutual trust between Russia and Kazakhstan allows them to discuss the most difficult issues.
+The two countries share the longest land border in the world, 7,591 kilometres long.
+Kazakhstan and Russia cooperate within the Eurasian Economic Union, the CSTO, the CIS and the SCO.
+President Tokayev will pay a state visit to Russia on November 12.
+The ministers discussed political, trade, economic and cultural cooperation in Moscow and Astana.
+Deputy Foreign Minister Andrey Rudenko said relations will remain at the heart of the strategic partnership.
+Uzbekistan wants observer status in the Eurasian Economic Union, and about 20 draft agreements are ready.
+The joint use of the Baikonur cosmodrome is a striking example of a real strategic partnership.
+Source: TASS. Photo: Russian Foreign Ministry. The Russia - Islamic World strategic vision group."""
+
+RUSSIAN = """Министр иностранных дел России Сергей Лавров заявил, что уровень взаимного доверия России и Казахстана позволяет обсуждать самые сложные вопросы.
+Две страны имеют самую протяжённую сухопутную границу в мире длиной 7 591 километр.
+Казахстан и Россия сотрудничают в рамках Евразийского экономического союза, ОДКБ, СНГ и ШОС.
+Президент Токаев посетит Россию с государственным визитом 12 ноября.
+Министры обсудили политическое, торгово-экономическое и культурное сотрудничество в Москве и Астане.
+Заместитель министра иностранных дел Андрей Руденко сказал, что отношения останутся в основе стратегического партнёрства.
+Узбекистан хочет получить статус наблюдателя в Евразийском экономическом союзе.
+Совместное использование космодрома Байконур является ярким примером стратегического партнёрства.
+Источник: ТАСС. Фото: МИД России. Группа стратегического видения Россия - исламский мир."""
+
+QWEN_CHAT_TEMPLATE = (
+    "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
+    "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+)
+
+
+def arabic_corpus() -> list[str]:
+    lines: list[str] = []
+    for path in sorted(seeds_dir().glob("*.txt")):
+        lines.extend(clean_lines(path.read_text(encoding="utf-8")))
+    return lines
+
+
+def _train_spm(lines: list[str], prefix: Path, vocab_size: int) -> Path:
+    import sentencepiece as spm
+
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines), model_prefix=str(prefix), vocab_size=vocab_size, model_type="unigram",
+        character_coverage=1.0, hard_vocab_limit=False, bos_id=-1, eos_id=-1, unk_id=0, minloglevel=2,
+        num_threads=1,
+    )
+    return prefix.with_suffix(".model")
+
+
+def _pieces(model: Path) -> list[str]:
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_file=str(model))
+    return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+
+
+def _build_marian(out: Path, source_lines: list[str], target_lines: list[str], codes: list[str], src: str, tgt: str) -> None:
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
+
+    torch.manual_seed(0)
+    with tempfile.TemporaryDirectory() as tmp:
+        src_model = _train_spm(source_lines, Path(tmp) / "source", 300)
+        tgt_model = _train_spm(target_lines, Path(tmp) / "target", 250)
+        vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
+        for code in codes:
+            vocab.setdefault(code, len(vocab))
+        for piece in _pieces(src_model) + _pieces(tgt_model):
+            vocab.setdefault(piece, len(vocab))
+        vocab["<pad>"] = len(vocab)
+        (Path(tmp) / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
+        tokenizer = MarianTokenizer(str(src_model), str(tgt_model), str(Path(tmp) / "vocab.json"),
+                                    source_lang=src, target_lang=tgt)
+        tokenizer.save_pretrained(out)
+    pad = vocab["<pad>"]
+    config = MarianConfig(
+        vocab_size=len(vocab), d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+        decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=512,
+        decoder_start_token_id=pad, pad_token_id=pad, eos_token_id=0, forced_eos_token_id=0,
+        activation_function="swish", scale_embedding=True, static_position_embeddings=True,
+        share_encoder_decoder_embeddings=True,
+    )
+    model = MarianMTModel(config)
+    model.generation_config = GenerationConfig(
+        decoder_start_token_id=pad, pad_token_id=pad, eos_token_id=0, forced_eos_token_id=0,
+        bad_words_ids=[[pad]], num_beams=4, max_length=512, renormalize_logits=True)
+    model.save_pretrained(out)
+
+
+def _build_qwen2(out: Path) -> None:
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import GenerationConfig, PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
+
+    torch.manual_seed(0)
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=600, special_tokens=specials,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    tok.train_from_iterator(arabic_corpus() + ENGLISH.splitlines() + RUSSIAN.splitlines(), trainer)
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|im_end|>", pad_token="<|endoftext|>",
+                                   unk_token=None, chat_template=QWEN_CHAT_TEMPLATE, model_max_length=32768)
+    fast.save_pretrained(out)
+    config = Qwen2Config(
+        vocab_size=len(fast), hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2,
+        num_key_value_heads=1, max_position_embeddings=32768, tie_word_embeddings=False,
+        eos_token_id=fast.convert_tokens_to_ids("<|im_end|>"), pad_token_id=fast.pad_token_id,
+        bos_token_id=fast.convert_tokens_to_ids("<|endoftext|>"),
+    )
+    model = Qwen2ForCausalLM(config)
+    model.generation_config = GenerationConfig(
+        eos_token_id=[config.eos_token_id, config.bos_token_id], pad_token_id=config.pad_token_id,
+        do_sample=False, repetition_penalty=1.1)
+    model.save_pretrained(out)
+
+
+def _build_m2m100(out: Path) -> None:
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+
+    torch.manual_seed(0)
+    with tempfile.TemporaryDirectory() as tmp:
+        spm_model = _train_spm(arabic_corpus() + ENGLISH.splitlines() + RUSSIAN.splitlines(), Path(tmp) / "spm", 400)
+        vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+        for piece in _pieces(spm_model):
+            vocab.setdefault(piece, len(vocab))
+        (Path(tmp) / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
+        tokenizer = M2M100Tokenizer(str(Path(tmp) / "vocab.json"), str(spm_model), src_lang="ar", tgt_lang="en")
+        tokenizer.save_pretrained(out)
+    config = M2M100Config(
+        # language tokens (and 8 made-up words) sit after the SentencePiece vocabulary
+        vocab_size=max(tokenizer.lang_code_to_id.values()) + 1 + 8,
+        d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+        decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=1024,
+        pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2,
+    )
+    M2M100ForConditionalGeneration(config).save_pretrained(out)
+
+
+def _builders() -> dict[str, Callable[[Path], None]]:
+    ar = arabic_corpus
+    en = ENGLISH.splitlines
+    ru = RUSSIAN.splitlines
+    zle = [">>rus<<", ">>ukr<<", ">>bel<<"]
+    return {
+        "marian-ar-en": lambda out: _build_marian(out, ar(), en(), [], "ar", "en"),
+        "marian-ar-ru": lambda out: _build_marian(out, ar(), ru(), [], "ar", "ru"),
+        "marian-en-ru": lambda out: _build_marian(out, en(), ru(), [], "en", "ru"),
+        "marian-en-zle": lambda out: _build_marian(out, en(), ru(), zle, "en", "zle"),
+        "qwen2": _build_qwen2,
+        "m2m100": _build_m2m100,
+    }
+
+
+def build_tiny(kind: str, root: Path) -> Path:
+    """Build (once) the tiny model `kind` under `root` and return its folder."""
+    from ..errors import UnknownModelError
+
+    builders = _builders()
+    if kind not in builders:
+        raise UnknownModelError(f"unknown tiny model {kind!r}; known: {', '.join(KINDS)}")
+    folder = root / f"{kind}-v{BUILD_VERSION}"
+    if (folder / "config.json").exists():
+        return folder
+    root.mkdir(parents=True, exist_ok=True)
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    staging = Path(tempfile.mkdtemp(prefix=f".{kind}-", dir=root))
+    try:
+        builders[kind](staging)
+        (staging / "README.md").write_text(
+            f"---\nlicense: apache-2.0\n---\n# tiny:{kind}\nRandom weights, built by the workbench for tests and"
+            " offline demos. Its outputs are meaningless.\n")
+        try:
+            staging.rename(folder)
+        except OSError:
+            if not (folder / "config.json").exists():
+                raise  # a real failure (permissions, disk), not another process finishing first
+            shutil.rmtree(staging, ignore_errors=True)  # another process built the same model first
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return folder

@@ -1,0 +1,156 @@
+"""Wrappers around the model interface: a persistent translation cache and pivot translation."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..clock import now
+from ..sqlite import connect
+from .base import Counters, ModelInfo, Prompt, Summarizer, Translator
+
+
+class TranslationCache:
+    """A key → text table in its own SQLite file, shared by every run that uses the same data home."""
+
+    def __init__(self, path: str | Path = ":memory:"):
+        self.path = str(path)
+        self._lock = threading.Lock()
+        self.conn = connect(self.path)
+        self.conn.execute("CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, text TEXT NOT NULL, created TEXT NOT NULL)")
+
+    @staticmethod
+    def key(model: dict[str, Any], settings: dict[str, Any], source: str) -> str:
+        blob = json.dumps({"model": model, "settings": settings, "source": source}, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def get_many(self, keys: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        with self._lock:
+            for i in range(0, len(keys), 500):
+                chunk = keys[i:i + 500]
+                marks = ",".join("?" * len(chunk))
+                out.update(self.conn.execute(f"SELECT key, text FROM cache WHERE key IN ({marks})", chunk).fetchall())
+        return out
+
+    def put_many(self, items: dict[str, str]) -> None:
+        with self._lock:
+            self.conn.execute("BEGIN")
+            self.conn.executemany("INSERT OR REPLACE INTO cache (key, text, created) VALUES (?, ?, ?)",
+                                  [(k, v, now()) for k, v in items.items()])
+            self.conn.execute("COMMIT")
+
+    def __len__(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM cache").fetchone()[0]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _identity(model: Translator | Summarizer) -> dict[str, Any]:
+    return {"id": model.info.id, "revision": model.info.revision}
+
+
+class _Wrapping:
+    """A wrapper reports the wrapped model's identity, settings and token count as its own."""
+
+    inner: Any
+
+    @property
+    def info(self) -> ModelInfo:
+        return self.inner.info  # type: ignore[no-any-return]
+
+    def settings(self) -> dict[str, Any]:
+        return self.inner.settings()
+
+    @property
+    def tokens_generated(self) -> int:
+        return self.inner.tokens_generated
+
+
+class CachedTranslator(_Wrapping, Translator):
+    """Translate only what the cache has not seen for this model, revision and settings."""
+
+    def __init__(self, inner: Translator, cache: TranslationCache):
+        self.inner = inner
+        self.cache = cache
+        self.source, self.target = inner.source, inner.target
+        self.options = inner.options
+        self.counters = Counters()
+
+    def _keys(self, texts: list[str]) -> list[str]:
+        settings = {**self.inner.settings(), "source": self.source, "target": self.target}
+        return [self.cache.key(_identity(self.inner), settings, t) for t in texts]
+
+    def translate(self, texts: list[str]) -> list[str]:
+        keys = self._keys(texts)
+        found = self.cache.get_many(keys)
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        self.counters.extra["hits"] = self.counters.extra.get("hits", 0) + len(texts) - len(missing)
+        if missing:
+            fresh = self.inner.translate([texts[i] for i in missing])
+            self.cache.put_many({keys[i]: out for i, out in zip(missing, fresh, strict=True)})
+            found.update({keys[i]: out for i, out in zip(missing, fresh, strict=True)})
+        return [found[k] for k in keys]
+
+    def cached(self, texts: list[str]) -> list[bool]:
+        keys = self._keys(texts)
+        found = self.cache.get_many(keys)
+        return [k in found for k in keys]
+
+
+class PivotTranslator(Translator):
+    """Translate source → pivot → target with two models (e.g. Arabic → English → Russian).
+
+    The workbench's own batch code passes the current (possibly reviewed) pivot text to `second`
+    directly, so a corrected English yields a new Russian; `translate` is the plain composition.
+    """
+
+    def __init__(self, first: Translator, second: Translator):
+        if first.target != second.source:
+            raise ValueError(f"pivot mismatch: {first.source}→{first.target} then {second.source}→{second.target}")
+        self.first, self.second = first, second
+        self.source, self.target = first.source, second.target
+        self.pivot = first.target
+        self.options = second.options
+
+    @property
+    def info(self) -> ModelInfo:  # type: ignore[override]
+        return self.second.info
+
+    def settings(self) -> dict[str, Any]:
+        return {"pivot": self.pivot, "first": self.first.settings(), "second": self.second.settings()}
+
+    @property
+    def tokens_generated(self) -> int:
+        return self.first.tokens_generated + self.second.tokens_generated
+
+    def translate(self, texts: list[str]) -> list[str]:
+        return self.second.translate(self.first.translate(texts))
+
+
+class CachedSummarizer(_Wrapping, Summarizer):
+    """Summaries cached by model, settings and the full rendered prompt."""
+
+    def __init__(self, inner: Summarizer, cache: TranslationCache):
+        self.inner, self.cache = inner, cache
+        self.options = inner.options
+
+    def _key(self, prompt: Prompt) -> str:
+        return self.cache.key(_identity(self.inner), {**self.inner.settings(), "task": "summary"},
+                              f"{prompt.system}\n\n{prompt.user}")
+
+    def cached(self, prompt: Prompt) -> bool:
+        return self._key(prompt) in self.cache.get_many([self._key(prompt)])
+
+    def summarize(self, prompt: Prompt) -> str:
+        key = self._key(prompt)
+        found = self.cache.get_many([key])
+        if key in found:
+            return found[key]
+        text = self.inner.summarize(prompt)
+        self.cache.put_many({key: text})
+        return text

@@ -1,0 +1,1 @@
+"""Exchange: export formats (each registers itself), XLIFF re-import, batch result files."""

@@ -1,0 +1,1 @@
+"""Export formats, one module each; each registers itself with `exchange.registry.register`."""

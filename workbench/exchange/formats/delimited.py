@@ -1,0 +1,54 @@
+"""CSV and TSV: one row per segment and language with state, flags, author and model."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ...review.views import unit_text
+from ..registry import ExportOptions, Format, Item, register
+
+
+def _rows(items: list[Item], opts: ExportOptions) -> tuple[list[str], list[list[str]]]:
+    header = ["article_id", "segment_id", "kind", "paragraph", "lang", "source", "target", "state", "flags",
+              "author", "model", "meaningless"]
+    rows = []
+    for view, langs in items:
+        for lang in langs:
+            for s in view["segments"]:
+                if s["kind"] == "meta":
+                    continue
+                unit = s["targets"][lang]
+                state = "" if unit is None else "approved" if view["status"][lang] == "approved" else (
+                    "edited" if unit["edited"] else unit["origin"] or "")
+                model = unit["machine"]["provenance"].get("model", "") if unit and unit["machine"] else ""
+                rows.append([view["id"], s["id"], s["kind"], str(s["paragraph"]), lang, s["source_text"],
+                             unit_text(unit, opts.source), state, " ".join(unit["flags"]) if unit else "",
+                             unit["author"] if unit else "", model, "yes" if view["meaningless"] else ""])
+    return header, rows
+
+
+def _delimited(items: list[Item], opts: ExportOptions, dialect: str) -> bytes:
+    header, rows = _rows(items, opts)
+    buf = io.StringIO()
+    if dialect == "tsv":  # one line per segment: tabs and newlines inside text become spaces
+        buf.write("\t".join(header) + "\n")
+        for row in rows:
+            buf.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in row) + "\n")
+    else:
+        writer = csv.writer(buf)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def export_csv(items: list[Item], opts: ExportOptions) -> bytes:
+    return _delimited(items, opts, "csv")
+
+
+def export_tsv(items: list[Item], opts: ExportOptions) -> bytes:
+    return _delimited(items, opts, "tsv")
+
+
+register(Format("csv", "csv", export_csv, "one row per segment and language"))
+register(Format("tsv", "tsv", export_tsv, "one line per segment and language"))

@@ -1,0 +1,121 @@
+"""XLIFF 1.2 export and re-import, built with lxml (escaping is lxml's job, never string formatting).
+
+One <file> per article and target language, one <trans-unit> per translatable segment. `state` tells
+machine output (needs-review-translation, mt-suggestion), edited text (translated) and approved text
+(final). Notes carry flags and provenance; <alt-trans> carries fuzzy translation-memory matches. The
+revision each target was exported from rides in `extradata`, so a re-import can tell an outside edit
+from a conflict with an edit made here since.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from ... import __version__
+from ...errors import ExportError
+from ...review.views import unit_text
+from ..registry import ExportOptions, Format, Item, register
+
+NS = "urn:oasis:names:tc:xliff:document:1.2"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+_INVALID_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text safe for XML 1.0: characters XML cannot carry at all become U+FFFD (everything else is escaped by lxml)."""
+    return _INVALID_XML.sub("\ufffd", text)
+
+
+def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    el = etree.SubElement(parent, f"{{{NS}}}{tag}", {k.replace("_", "-"): v for k, v in attrs.items() if v is not None})
+    if text is not None:
+        el.text = xml_text(text)
+    return el
+
+
+def _state(unit: dict[str, Any], approved: bool) -> tuple[str, str | None]:
+    if approved:
+        return "final", None
+    if unit["origin"] == "memory":
+        return "translated", "exact-match"
+    if unit["edited"] or unit["origin"] in ("human", "revert", "xliff"):
+        return "translated", None
+    return "needs-review-translation", "mt-suggestion"
+
+
+def build(items: list[tuple[dict[str, Any], list[str]]], *, source: str = "current",
+          memories: dict[str, Any] | None = None) -> bytes:
+    """An XLIFF 1.2 document with a <file> for each (article view, target language) of `items`."""
+    root = etree.Element(f"{{{NS}}}xliff", nsmap={None: NS}, version="1.2")
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for view, langs in items:
+        for lang in langs:
+            approved = view["status"].get(lang) == "approved"
+            file_el = _el(root, "file", original=view["id"], source_language="ar", target_language=lang,
+                          datatype="plaintext", product_name="arabic-news-workbench", product_version=__version__, date=now)
+            header = _el(file_el, "header")
+            _el(header, "tool", tool_id="arabic-news-workbench", tool_name="Arabic news workbench", tool_version=__version__)
+            meta = "; ".join(f"{k}: {view[k]}" for k in ("title", "date", "source", "photo_credit") if view.get(k))
+            if meta:
+                _el(header, "note", meta, **{"from": "workbench"})
+            if view["meaningless"]:
+                _el(header, "note", "made by tiny random-weight models: the translations are meaningless",
+                    **{"from": "workbench"}, priority="1")
+            summary = view["summaries"].get(lang)
+            if summary:
+                _el(header, "note", f"summary ({lang}): {summary['text']}", **{"from": "workbench"})
+            body = _el(file_el, "body")
+            memory = (memories or {}).get(lang)
+            for seg in view["segments"]:
+                if seg["kind"] == "meta":
+                    continue
+                unit = seg["targets"].get(lang)
+                extradata = f"kind={seg['kind']};paragraph={seg['paragraph']}"
+                if unit:
+                    extradata += f";revision={unit['revision_id']}"
+                tu = _el(body, "trans-unit", id=seg["id"], resname=seg["kind"], extradata=extradata,
+                         approved="yes" if approved and unit else None)
+                tu.set(f"{{{XML_NS}}}space", "preserve")
+                _el(tu, "source", seg["source_text"]).set(f"{{{XML_NS}}}lang", "ar")
+                if unit:
+                    text = unit_text(unit, source)
+                    state, qualifier = _state(unit, approved)
+                    target = _el(tu, "target", text, state=state, state_qualifier=qualifier)
+                    target.set(f"{{{XML_NS}}}lang", lang)
+                    if unit["flags"]:
+                        _el(tu, "note", "flags: " + ", ".join(unit["flags"]) + ("; " + "; ".join(unit["qa"]) if unit["qa"] else ""),
+                            **{"from": "workbench-qa"}, annotates="target", priority="2")
+                    if unit["machine"]:
+                        prov = unit["machine"]["provenance"]
+                        described = ", ".join(f"{k}={prov.get(k)}" for k in ("model", "revision", "licence", "profile", "device")
+                                              if prov.get(k) is not None)
+                        if prov.get("pivot"):
+                            described += f", via={prov['pivot']['via']}"
+                        _el(tu, "note", f"machine output: {described}; author of current text: {unit['author']}",
+                            **{"from": "workbench-provenance"}, annotates="target", priority="5")
+                if memory is not None:
+                    for entry, score in memory.fuzzy(seg["source_text"], exclude_segment=seg["id"]):
+                        alt = _el(tu, "alt-trans", match_quality=f"{score:.0f}", origin="translation-memory")
+                        _el(alt, "source", entry.source).set(f"{{{XML_NS}}}lang", "ar")
+                        _el(alt, "target", entry.text).set(f"{{{XML_NS}}}lang", lang)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def validate(data: bytes, schema_path: str | Path) -> None:
+    """Raise ExportError unless the document validates against the XLIFF 1.2 schema at `schema_path`."""
+    schema = etree.XMLSchema(etree.parse(str(schema_path)))
+    doc = etree.fromstring(data)
+    if not schema.validate(doc):
+        raise ExportError(f"XLIFF does not validate: {schema.error_log.last_error}")
+
+
+def export_xliff(items: list[Item], opts: ExportOptions) -> bytes:
+    return build(items, source=opts.source, memories=opts.memories)
+
+
+register(Format("xliff", "xlf", export_xliff, "XLIFF 1.2 for CAT tools", wants_memory=True))

@@ -1,0 +1,66 @@
+"""Batch result files (`translate --out`): one record per article, JSONL or CSV, written atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from ..files import atomic_write
+from ..review.views import translation_text
+
+
+def article_record(view: dict[str, Any], langs: list[str]) -> dict[str, Any]:
+    """Metadata, full translations rebuilt from segments, summaries, flags and provenance of one article."""
+    record: dict[str, Any] = {k: view[k] for k in ("id", "title", "label", "date", "date_raw", "source", "photo_credit", "url", "source_file")}
+    record["status"] = {lang: view["status"][lang] for lang in langs}
+    record["meaningless"] = view["meaningless"]
+    record["translations"] = {}
+    record["summaries"] = {}
+    record["flags"] = {}
+    record["provenance"] = {}
+    record["complete"] = {}
+    for lang in langs:
+        units = [r["targets"][lang] for r in view["segments"] if r["kind"] != "meta"]
+        record["complete"][lang] = all(units)
+        record["translations"][lang] = translation_text(view, lang)
+        summary = view["summaries"].get(lang)
+        record["summaries"][lang] = summary["text"] if summary else None
+        record["flags"][lang] = {r["id"]: r["targets"][lang]["flags"] for r in view["segments"]
+                                 if r["targets"].get(lang) and r["targets"][lang]["flags"]}
+        models = {}
+        for unit in [*units, summary]:
+            if unit and unit["machine"]:
+                prov = unit["machine"]["provenance"]
+                models.setdefault(prov["model"], {k: prov.get(k) for k in ("model", "revision", "licence", "profile", "task", "device", "template", "versions", "meaningless")})
+        record["provenance"][lang] = list(models.values())
+    return record
+
+
+def render_results(records: list[dict[str, Any]], fmt: str) -> bytes:
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+    buf = io.StringIO()
+    langs = sorted({lang for r in records for lang in r["translations"]})
+    fields = ["id", "title", "date", "source", "photo_credit", "meaningless"]
+    fields += [f"{kind}_{lang}" for lang in langs for kind in ("translation", "summary", "status", "flags", "models")]
+    writer = csv.DictWriter(buf, fieldnames=fields)
+    writer.writeheader()
+    for r in records:
+        row = {k: r.get(k) for k in fields[:6]}
+        for lang in langs:
+            row[f"translation_{lang}"] = r["translations"].get(lang)
+            row[f"summary_{lang}"] = r["summaries"].get(lang)
+            row[f"status_{lang}"] = r["status"].get(lang)
+            row[f"flags_{lang}"] = json.dumps(r["flags"].get(lang, {}), ensure_ascii=False)
+            row[f"models_{lang}"] = " ".join(p["model"] for p in r["provenance"].get(lang, []))
+        writer.writerow(row)
+    return buf.getvalue().encode("utf-8")
+
+
+def write_results(records: list[dict[str, Any]], path: str | Path) -> str:
+    fmt = "csv" if str(path).lower().endswith(".csv") else "jsonl"
+    atomic_write(path, render_results(records, fmt))
+    return fmt

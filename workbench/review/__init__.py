@@ -1,0 +1,1 @@
+"""Review: QA checks, the glossary, the translation memory, word diffs and the read-side views of an article."""

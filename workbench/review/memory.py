@@ -1,0 +1,73 @@
+"""Translation memory: the current text of approved segments, matched exactly or fuzzily (rapidfuzz)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..store import Store
+from ..text.metadata import ARABIC_DIGITS
+from .glossary import normalise_arabic
+
+FUZZY_CUTOFF = 75.0
+_PUNCT = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise(text: str) -> str:
+    """The key for exact matches: Arabic letter forms and digits unified, punctuation and case ignored."""
+    return _PUNCT.sub(" ", normalise_arabic(text).translate(ARABIC_DIGITS).lower()).strip()
+
+
+@dataclass(frozen=True)
+class MemoryEntry:
+    source: str
+    key: str
+    lang: str
+    text: str
+    article_id: str
+    segment_id: str
+    revision_id: int
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "text": self.text, "article_id": self.article_id,
+                "segment_id": self.segment_id, "revision_id": self.revision_id}
+
+
+class TranslationMemory:
+    def __init__(self, entries: list[MemoryEntry]):
+        self.entries = entries
+        self._exact: dict[str, MemoryEntry] = {}
+        for entry in entries:
+            self._exact.setdefault(entry.key, entry)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @classmethod
+    def from_store(cls, store: Store, lang: str) -> TranslationMemory:
+        """Every translatable segment of every article whose `lang` status is approved, with its current text."""
+        rows = store.query(
+            "SELECT s.id AS segment_id, s.article_id, s.source_text, r.id AS revision_id, r.text"
+            " FROM article_status st JOIN segments s ON s.article_id = st.article_id AND s.active = 1 AND s.kind != 'meta'"
+            " JOIN revisions r ON r.id = (SELECT MAX(id) FROM revisions WHERE segment_id = s.id AND lang = ? AND target = 'segment')"
+            " WHERE st.lang = ? AND st.status = 'approved' ORDER BY r.id DESC", (lang, lang))
+        return cls([MemoryEntry(r["source_text"], normalise(r["source_text"]), lang, r["text"], r["article_id"],
+                                r["segment_id"], r["revision_id"]) for r in rows if r["text"].strip()])
+
+    def exact(self, source: str, exclude_segment: str | None = None) -> MemoryEntry | None:
+        entry = self._exact.get(normalise(source))
+        if entry is None or entry.segment_id == exclude_segment:
+            return None
+        return entry
+
+    def fuzzy(self, source: str, *, limit: int = 3, cutoff: float = FUZZY_CUTOFF,
+              exclude_segment: str | None = None) -> list[tuple[MemoryEntry, float]]:
+        """Approved translations of similar sources (score 0–100, ≥ cutoff), best first."""
+        from rapidfuzz import fuzz, process
+
+        candidates = [e for e in self.entries if e.segment_id != exclude_segment]
+        if not candidates:
+            return []
+        matches = process.extract(normalise(source), [e.key for e in candidates], scorer=fuzz.ratio,
+                                  limit=limit, score_cutoff=cutoff)
+        return [(candidates[index], round(score, 1)) for _, score, index in matches]

@@ -1,0 +1,1 @@
+"""Runs: making machine output over stored articles (translation, pivots, summaries) with progress reporting."""

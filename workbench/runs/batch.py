@@ -1,0 +1,59 @@
+"""Batch runs over many articles: translate (and summarize) each, report failures, never stop the rest."""
+
+from __future__ import annotations
+
+import time
+
+from ..engines.plan import ModelSet
+from ..logs import get as get_logger
+from ..store import Store
+from .progress import NoProgress, Progress
+from .report import Failure, TranslateReport
+from .summaries import summarize_article
+from .translation import FATAL, pending_segments, translatable_segments, translate_segments
+
+log = get_logger("runs")
+
+
+def translate_articles(store: Store, models: ModelSet, article_ids: list[str], targets: list[str], *,
+                       summarize: bool = False, redo: bool = False, progress: Progress | None = None) -> TranslateReport:
+    """Translate (and summarize) many articles; one failing article or language never stops the others."""
+    progress = progress or NoProgress()
+    started = time.perf_counter()
+    plan = models.plan(targets, summarize)
+    report = TranslateReport(article_ids=list(article_ids), targets=plan.targets, models=models.selection.to_dict(),
+                             meaningless=models.selection.meaningless, engines=models.engines_used())
+    total = 0
+    for article_id in article_ids:
+        every = len(translatable_segments(store, article_id))
+        for lang in plan.targets:
+            pending = every if redo else len(pending_segments(store, article_id, lang, plan.languages[lang].model_id))
+            report.skipped += every - pending
+            total += pending
+    progress.start(len(article_ids), total)
+    tokens_before = models.tokens_generated()
+    for article_id in article_ids:
+        for lang in plan.targets:
+            try:
+                done, cached, failures = translate_segments(store, plan, article_id, lang, redo=redo, progress=progress)
+                report.translated += done
+                report.cached += cached
+                if summarize and not failures:
+                    report.summaries += int(summarize_article(store, models, article_id, lang, redo=redo))
+            except FATAL:
+                raise
+            except Exception as exc:
+                log.exception("article %s (%s) failed", article_id, lang)
+                failures = [Failure(article_id, lang, f"{type(exc).__name__}: {exc}"[:300])]
+            if failures:
+                report.failures.extend(failures)
+                store.record_failure(article_id, lang, "; ".join(sorted({f.reason for f in failures}))[:500])
+            else:
+                store.clear_failures(article_id, lang)
+                store.set_status(article_id, lang, "machine", "workbench", only_if=("new",))
+        progress.article_done(article_id)
+    progress.close()
+    report.engines = models.engines_used()
+    report.tokens = models.tokens_generated() - tokens_before
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report

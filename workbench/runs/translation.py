@@ -1,0 +1,181 @@
+"""Running the models over stored articles: segment translation (direct or through a pivot language).
+
+This is the one place where translations are made; the CLI, the Python API and the UI call it with a
+`RunPlan` decided once by the engines layer. Work is committed in small chunks, so an interrupted run
+resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..clock import now
+from ..engines.plan import LanguagePlan, RunPlan
+from ..errors import LicenceRefused, ModelNotAvailable, UnknownModelError
+from ..languages import SOURCE_LANG
+from ..logs import get as get_logger
+from ..review.memory import TranslationMemory
+from ..review.qa import check_output, unique
+from ..store import MachineOutputRecord, Store
+from .progress import NoProgress, Progress
+from .report import Failure, provenance, versions
+
+TRANSLATABLE = ("title", "heading", "body")
+FATAL = (ModelNotAvailable, LicenceRefused, UnknownModelError)
+CHUNK = 8
+log = get_logger("runs")
+
+
+def translatable_segments(store: Store, article_id: str) -> list[dict[str, Any]]:
+    return [s for s in store.segments(article_id) if s["kind"] in TRANSLATABLE]
+
+
+def pending_segments(store: Store, article_id: str, lang: str, model_id: str | None = None) -> list[dict[str, Any]]:
+    """Segments that still need machine output in `lang`.
+
+    Done are: segments whose current text came from a person, the memory or an XLIFF import (a batch run
+    never writes over them), and segments whose machine output came from `model_id` (so a rerun resumes).
+    Machine output of another model (say the tiny profile's) is pending again when `model_id` is given.
+    """
+    machine = store.latest_machine_outputs(article_id)
+    current = store.current_revisions(article_id)
+    out = []
+    for seg in translatable_segments(store, article_id):
+        rev = current.get(("segment", seg["id"], lang))
+        if rev is None:
+            out.append(seg)
+        elif rev["origin"] == "machine" and model_id is not None:
+            made = machine.get(("segment", seg["id"], lang))
+            if made is None or made["provenance"].get("model") != model_id:
+                out.append(seg)
+    return out
+
+
+Input = tuple[dict[str, Any], str, int | None]  # (segment, text given to the model, pivot revision id)
+
+
+def _pivot_inputs(store: Store, plan: RunPlan, article_id: str, lang: LanguagePlan, segs: list[dict[str, Any]],
+                  progress: Progress, chunk: int) -> tuple[list[Input], list[Failure]]:
+    """The current pivot-language text of each segment, translating the pivot language first where missing."""
+    pivot = plan.languages[lang.source_lang]
+    failures: list[Failure] = []
+    missing = {s["id"] for s in pending_segments(store, article_id, pivot.lang, pivot.model_id)}
+    missing &= {s["id"] for s in segs}
+    if missing:
+        _, _, failures = translate_segments(store, plan, article_id, pivot.lang, segment_ids=missing,
+                                            progress=progress, chunk=chunk)
+    current = store.current_revisions(article_id)
+    inputs: list[Input] = []
+    for s in segs:
+        rev = current.get(("segment", s["id"], pivot.lang))
+        if rev is not None:
+            inputs.append((s, rev["text"], rev["id"]))
+        elif not any(f.segment_id == s["id"] for f in failures):
+            failures.append(Failure(article_id, lang.lang, f"no {pivot.lang} text to pivot from", s["id"]))
+    return inputs, failures
+
+
+def _from_memory(store: Store, plan: RunPlan, article_id: str, lang: str, inputs: list[Input]) -> list[Input]:
+    """Store approved translations for exact memory matches; return the inputs still needing a model."""
+    memory = TranslationMemory.from_store(store, lang)
+    if not len(memory):
+        return inputs
+    records, rest = [], []
+    for item in inputs:
+        seg = item[0]
+        entry = memory.exact(seg["source_text"], exclude_segment=seg["id"])
+        if entry is None:
+            rest.append(item)
+            continue
+        records.append(MachineOutputRecord(
+            article_id, seg["id"], "segment", lang, seg["source_text"], entry.text,
+            check_output(seg["source_text"], entry.text, SOURCE_LANG, lang),
+            {"model": "translation-memory", "memory": entry.to_dict(), "profile": plan.profile,
+             "task": f"{SOURCE_LANG}→{lang}", "versions": versions(), "created": now(), "meaningless": False}))
+    if records:
+        store.add_machine_outputs(records)
+    return rest
+
+
+def _translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, failures: list[Failure]) -> list[str | None]:
+    """Outputs for one chunk; after a model error (or out of memory) each segment is retried alone.
+
+    Every unexpected error is logged with its traceback (DATA_HOME/logs/workbench.log) before the retry,
+    and a segment that fails alone is reported with its reason.
+    """
+    texts = [t for _, t, _ in part]
+    try:
+        return list(lang.translator.translate(texts))
+    except FATAL:
+        raise
+    except Exception:
+        log.exception("batch of %d segments of %s (%s) failed; retrying one by one", len(texts), article_id, lang.lang)
+    outputs: list[str | None] = []
+    for s, text, _ in part:
+        try:
+            outputs.append(lang.translator.translate([text])[0])
+        except FATAL:
+            raise
+        except Exception as exc:
+            log.exception("segment %s of %s (%s) failed", s["id"], article_id, lang.lang)
+            outputs.append(None)
+            failures.append(Failure(article_id, lang.lang, f"{type(exc).__name__}: {exc}"[:300], s["id"]))
+    return outputs
+
+
+def _records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: list[Input], outputs: list[str | None],
+             cached: list[bool]) -> list[MachineOutputRecord]:
+    engine = lang.translator
+    records = []
+    pivot_of = plan.languages[lang.source_lang] if lang.via else None
+    for (s, text, rev_id), out, was_cached in zip(part, outputs, cached, strict=True):
+        if out is None:
+            continue
+        flags = check_output(text, out, lang.source_lang, lang.lang)
+        if engine.info.meaningless:
+            flags.append("meaningless_model")
+        pivot = {"via": lang.via, "input_revision_id": rev_id, "first_model": lang.first_model} if pivot_of else None
+        records.append(MachineOutputRecord(
+            article_id, s["id"], "segment", lang.lang, text, out, unique(flags),
+            provenance(plan.profile, engine, lang.lang, lang.source_lang, was_cached, pivot=pivot)))
+    return records
+
+
+def translate_segments(store: Store, plan: RunPlan, article_id: str, lang_code: str, *,
+                       segment_ids: Iterable[str] | None = None, redo: bool = False,
+                       progress: Progress | None = None, chunk: int = CHUNK) -> tuple[int, int, list[Failure]]:
+    """Translate an article's segments into `lang_code`; returns (translated, cached, failures).
+
+    Without `redo`, finished segments are left alone (see `pending_segments`), so a rerun resumes. For a
+    pivot route the input is the current text of the pivot language, so a reviewed English gives a new
+    Russian. Exact translation-memory matches are used instead of the model. Each chunk is committed.
+    """
+    progress = progress or NoProgress()
+    lang = plan.languages[lang_code]
+    segs = translatable_segments(store, article_id) if redo else pending_segments(store, article_id, lang_code, lang.model_id)
+    if segment_ids is not None:
+        wanted = set(segment_ids)
+        segs = [s for s in segs if s["id"] in wanted]
+    if not segs:
+        return 0, 0, []
+    failures: list[Failure] = []
+    if lang.via:
+        inputs, failures = _pivot_inputs(store, plan, article_id, lang, segs, progress, chunk)
+    else:
+        inputs = [(s, s["source_text"], None) for s in segs]
+    rest = _from_memory(store, plan, article_id, lang_code, inputs)
+    translated = len(inputs) - len(rest)
+    progress.advance(translated, 0)
+    cached_count = 0
+    for start in range(0, len(rest), chunk):
+        part = rest[start:start + chunk]
+        before = plan.models.tokens_generated()
+        cached = lang.translator.cached([t for _, t, _ in part])
+        outputs = _translate_chunk(lang, part, article_id, failures)
+        records = _records(plan, lang, article_id, part, outputs, cached)
+        store.add_machine_outputs(records)
+        translated += len(records)
+        cached_count += sum(1 for (_, _, _), out, c in zip(part, outputs, cached, strict=True) if out is not None and c)
+        progress.advance(len(part), plan.models.tokens_generated() - before)
+    return translated, cached_count, failures

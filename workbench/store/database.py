@@ -1,0 +1,284 @@
+"""The SQLite store: articles, segments, machine outputs, append-only revisions, status.
+
+Every write happens in a short transaction, so a crash or a kill never leaves half a batch behind.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..clock import now
+from ..errors import ArticleNotFound, ConflictError, SegmentNotFound, WorkbenchError
+from ..languages import STATUSES
+from ..sqlite import connect
+from ..text.articles import Article, Segment
+from .migrations import migrate
+
+Unit = tuple[str, str | None, str]  # (target, segment_id, lang)
+
+
+@dataclass
+class MachineOutputRecord:
+    article_id: str
+    segment_id: str | None
+    target: str  # segment | summary
+    lang: str
+    input_text: str
+    text: str
+    flags: list[str]
+    provenance: dict[str, Any]
+
+
+class Store:
+    """A workbench database at `path` (a file, or ":memory:" for tests)."""
+
+    def __init__(self, path: str | Path = ":memory:"):
+        self.path = str(path)
+        self._lock = threading.RLock()
+        self.conn = connect(self.path)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        with self._lock:
+            migrate(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    # ---------------------------------------------------------------- articles and segments
+    def upsert_article(self, article: Article, segments: list[Segment]) -> str:
+        """Insert or update an article; returns "new", "updated" or "unchanged".
+
+        Segments keep their ids while their source text is unchanged, so revisions stay attached;
+        segments that disappear are retired (kept, inactive), never deleted.
+        """
+        stamp = now()
+        with self.transaction() as conn:
+            row = conn.execute("SELECT content_hash FROM articles WHERE id = ?", (article.id,)).fetchone()
+            if row and row["content_hash"] == article.content_hash:
+                return "unchanged"
+            values = {
+                "id": article.id, "path": article.path, "title": article.title, "date": article.date,
+                "date_raw": article.date_raw, "source": article.source, "source_raw": article.source_raw,
+                "photo_credit": article.photo_credit, "publisher": article.publisher, "url": article.url,
+                "original_text": article.original_text, "cleaned_text": article.cleaned_text,
+                "content_hash": article.content_hash, "encoding": article.encoding,
+                "warnings": json.dumps(article.warnings, ensure_ascii=False), "updated_at": stamp,
+            }
+            if row:
+                sets = ", ".join(f"{k} = :{k}" for k in values if k != "id")
+                conn.execute(f"UPDATE articles SET {sets} WHERE id = :id", values)
+            else:
+                values["imported_at"] = stamp
+                cols = ", ".join(values)
+                conn.execute(f"INSERT INTO articles ({cols}) VALUES ({', '.join(':' + k for k in values)})", values)
+            existing = {r["id"] for r in conn.execute("SELECT id FROM segments WHERE article_id = ?", (article.id,))}
+            conn.execute("UPDATE segments SET active = 0, position = -1 - position WHERE article_id = ?", (article.id,))
+            for seg in segments:
+                params = (seg.position, seg.paragraph, seg.kind, seg.role, seg.source_text, seg.start, seg.end, seg.id)
+                if seg.id in existing:
+                    conn.execute(
+                        'UPDATE segments SET position=?, paragraph=?, kind=?, role=?, source_text=?, start=?, "end"=?, '
+                        "active=1 WHERE id=?", params)
+                else:
+                    conn.execute(
+                        'INSERT INTO segments (position, paragraph, kind, role, source_text, start, "end", id, article_id)'
+                        " VALUES (?,?,?,?,?,?,?,?,?)", (*params, article.id))
+            return "updated" if row else "new"
+
+    def article(self, article_id: str) -> dict[str, Any]:
+        rows = self.query("SELECT * FROM articles WHERE id = ?", (article_id,))
+        if not rows:
+            raise ArticleNotFound(article_id)
+        record = dict(rows[0])
+        record["warnings"] = json.loads(record["warnings"])
+        return record
+
+    def article_ids(self) -> list[str]:
+        return [r["id"] for r in self.query("SELECT id FROM articles ORDER BY id")]
+
+    def segments(self, article_id: str, *, include_retired: bool = False) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM segments WHERE article_id = ?" + ("" if include_retired else " AND active = 1")
+        return [dict(r) for r in self.query(sql + " ORDER BY active DESC, position", (article_id,))]
+
+    def segment(self, segment_id: str) -> dict[str, Any]:
+        rows = self.query("SELECT * FROM segments WHERE id = ?", (segment_id,))
+        if not rows:
+            raise SegmentNotFound(segment_id)
+        return dict(rows[0])
+
+    def list_articles(self) -> list[dict[str, Any]]:
+        """Every article with its counts of body segments and per-language status."""
+        rows = self.query(
+            "SELECT a.id, a.title, a.date, a.date_raw, a.source, a.photo_credit, a.path,"
+            " substr(a.cleaned_text, 1, 400) AS label_text,"
+            " SUM(s.kind = 'body') AS body_segments, COUNT(s.id) AS segments"
+            " FROM articles a LEFT JOIN segments s ON s.article_id = a.id AND s.active = 1"
+            " GROUP BY a.id ORDER BY a.id")
+        statuses: dict[str, dict[str, str]] = {}
+        for r in self.query("SELECT article_id, lang, status FROM article_status"):
+            statuses.setdefault(r["article_id"], {})[r["lang"]] = r["status"]
+        out = []
+        for r in rows:
+            item = dict(r)
+            item["status"] = statuses.get(r["id"], {})
+            out.append(item)
+        return out
+
+    # ---------------------------------------------------------------- machine outputs and revisions
+    def add_machine_outputs(self, records: list[MachineOutputRecord]) -> list[int]:
+        """Store machine outputs and make each the current revision of its unit, in one transaction."""
+        stamp = now()
+        ids = []
+        with self.transaction() as conn:
+            for rec in records:
+                cur = conn.execute(
+                    "INSERT INTO machine_outputs (article_id, segment_id, target, lang, input_text, text, flags,"
+                    " provenance, created) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (rec.article_id, rec.segment_id, rec.target, rec.lang, rec.input_text, rec.text,
+                     json.dumps(rec.flags), json.dumps(rec.provenance, ensure_ascii=False), stamp))
+                mo_id = int(cur.lastrowid or 0)
+                base = self._latest_revision_id(conn, rec.article_id, rec.target, rec.segment_id, rec.lang)
+                conn.execute(
+                    "INSERT INTO revisions (article_id, segment_id, target, lang, text, author, origin,"
+                    " machine_output_id, base_revision_id, created) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (rec.article_id, rec.segment_id, rec.target, rec.lang, rec.text,
+                     *self._origin(rec), mo_id, base, stamp))
+                ids.append(mo_id)
+        return ids
+
+    @staticmethod
+    def _origin(rec: MachineOutputRecord) -> tuple[str, str]:
+        """(author, origin) of the revision a machine output becomes: a model, or the translation memory."""
+        memory = rec.provenance.get("memory")
+        if memory:
+            return f"memory:{memory['article_id']}", "memory"
+        return f"machine:{rec.provenance.get('model', '?')}", "machine"
+
+    @staticmethod
+    def _latest_revision_id(conn: sqlite3.Connection, article_id: str, target: str,
+                            segment_id: str | None, lang: str) -> int | None:
+        row = conn.execute(
+            "SELECT MAX(id) FROM revisions WHERE article_id = ? AND target = ? AND segment_id IS ? AND lang = ?",
+            (article_id, target, segment_id, lang)).fetchone()
+        return row[0]
+
+    def save_revision(self, article_id: str, segment_id: str | None, lang: str, text: str, *, author: str,
+                      base_revision_id: int | None, target: str = "segment", origin: str = "human") -> int:
+        """Append a revision; refuse it (ConflictError) when the unit changed since `base_revision_id`."""
+        if target == "segment" and segment_id is None:
+            raise WorkbenchError("a segment revision needs a segment id")
+        with self.transaction() as conn:
+            if target == "segment":
+                seg = conn.execute("SELECT article_id FROM segments WHERE id = ?", (segment_id,)).fetchone()
+                if not seg or seg["article_id"] != article_id:
+                    raise SegmentNotFound(str(segment_id))
+            elif not conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+                raise ArticleNotFound(article_id)
+            latest = self._latest_revision_id(conn, article_id, target, segment_id, lang)
+            if latest != base_revision_id:
+                current = conn.execute("SELECT text, author FROM revisions WHERE id = ?", (latest,)).fetchone()
+                raise ConflictError(base_revision_id, latest, current["text"] if current else "",
+                                    current["author"] if current else None)
+            cur = conn.execute(
+                "INSERT INTO revisions (article_id, segment_id, target, lang, text, author, origin,"
+                " base_revision_id, created) VALUES (?,?,?,?,?,?,?,?,?)",
+                (article_id, segment_id, target, lang, text, author, origin, latest, now()))
+            return int(cur.lastrowid or 0)
+
+    def current_revisions(self, article_id: str) -> dict[Unit, dict[str, Any]]:
+        rows = self.query(
+            "SELECT * FROM revisions WHERE id IN (SELECT MAX(id) FROM revisions WHERE article_id = ?"
+            " GROUP BY target, segment_id, lang)", (article_id,))
+        return {(r["target"], r["segment_id"], r["lang"]): dict(r) for r in rows}
+
+    def latest_machine_outputs(self, article_id: str) -> dict[Unit, dict[str, Any]]:
+        rows = self.query(
+            "SELECT * FROM machine_outputs WHERE id IN (SELECT MAX(id) FROM machine_outputs WHERE article_id = ?"
+            " GROUP BY target, segment_id, lang)", (article_id,))
+        out = {}
+        for r in rows:
+            item = dict(r)
+            item["flags"] = json.loads(item["flags"])
+            item["provenance"] = json.loads(item["provenance"])
+            out[(r["target"], r["segment_id"], r["lang"])] = item
+        return out
+
+    def history(self, article_id: str, segment_id: str | None, lang: str, target: str = "segment") -> list[dict]:
+        """All revisions of one unit, oldest first."""
+        return [dict(r) for r in self.query(
+            "SELECT * FROM revisions WHERE article_id = ? AND target = ? AND segment_id IS ? AND lang = ? ORDER BY id",
+            (article_id, target, segment_id, lang))]
+
+    def revision(self, revision_id: int) -> dict[str, Any]:
+        rows = self.query("SELECT * FROM revisions WHERE id = ?", (revision_id,))
+        if not rows:
+            raise WorkbenchError(f"no revision {revision_id}")
+        return dict(rows[0])
+
+    # ---------------------------------------------------------------- status and failures
+    def statuses(self, article_id: str) -> dict[str, str]:
+        return {r["lang"]: r["status"] for r in self.query(
+            "SELECT lang, status FROM article_status WHERE article_id = ?", (article_id,))}
+
+    def set_status(self, article_id: str, lang: str, status: str, author: str | None = None,
+                   *, only_if: tuple[str, ...] | None = None) -> str:
+        if status not in STATUSES:
+            raise WorkbenchError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        with self.transaction() as conn:
+            if not conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+                raise ArticleNotFound(article_id)
+            row = conn.execute("SELECT status FROM article_status WHERE article_id = ? AND lang = ?",
+                               (article_id, lang)).fetchone()
+            current = row["status"] if row else "new"
+            if only_if is not None and current not in only_if:
+                return current
+            conn.execute(
+                "INSERT INTO article_status (article_id, lang, status, updated, author) VALUES (?,?,?,?,?)"
+                " ON CONFLICT(article_id, lang) DO UPDATE SET status=excluded.status, updated=excluded.updated,"
+                " author=excluded.author", (article_id, lang, status, now(), author))
+            return status
+
+    def record_failure(self, article_id: str, lang: str, reason: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO failures (article_id, lang, reason, created) VALUES (?,?,?,?)",
+                         (article_id, lang, reason, now()))
+
+    def clear_failures(self, article_id: str, lang: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM failures WHERE article_id = ? AND lang = ?", (article_id, lang))
+
+    def failures(self) -> dict[tuple[str, str], str]:
+        return {(r["article_id"], r["lang"]): r["reason"] for r in self.query(
+            "SELECT article_id, lang, reason FROM failures ORDER BY id")}
+
+    def counts(self) -> dict[str, int]:
+        tables = ("articles", "segments", "machine_outputs", "revisions", "article_status")
+        return {t: self.query(f"SELECT COUNT(*) FROM {t}")[0][0] for t in tables}

@@ -1,0 +1,124 @@
+"""Named schema migrations, each applied once in a transaction and recorded in the database."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from ..clock import now
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("001_initial", """
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY,
+    path TEXT,
+    title TEXT,
+    date TEXT,
+    date_raw TEXT,
+    source TEXT,
+    source_raw TEXT,
+    photo_credit TEXT,
+    publisher TEXT,
+    url TEXT,
+    original_text TEXT NOT NULL,
+    cleaned_text TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    encoding TEXT NOT NULL DEFAULT 'utf-8',
+    warnings TEXT NOT NULL DEFAULT '[]',
+    imported_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE segments (
+    id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    position INTEGER NOT NULL,
+    paragraph INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('title', 'heading', 'body', 'meta')),
+    role TEXT,
+    source_text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX segments_article ON segments(article_id, active, position);
+CREATE TABLE machine_outputs (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    segment_id TEXT REFERENCES segments(id),
+    target TEXT NOT NULL CHECK (target IN ('segment', 'summary')),
+    lang TEXT NOT NULL,
+    input_text TEXT NOT NULL,
+    text TEXT NOT NULL,
+    flags TEXT NOT NULL DEFAULT '[]',
+    provenance TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE INDEX machine_outputs_unit ON machine_outputs(article_id, target, segment_id, lang);
+CREATE TABLE revisions (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    segment_id TEXT REFERENCES segments(id),
+    target TEXT NOT NULL CHECK (target IN ('segment', 'summary')),
+    lang TEXT NOT NULL,
+    text TEXT NOT NULL,
+    author TEXT NOT NULL,
+    origin TEXT NOT NULL CHECK (origin IN ('machine', 'human', 'revert', 'xliff', 'memory')),
+    machine_output_id INTEGER REFERENCES machine_outputs(id),
+    base_revision_id INTEGER REFERENCES revisions(id),
+    created TEXT NOT NULL
+);
+CREATE INDEX revisions_unit ON revisions(article_id, target, segment_id, lang, id);
+CREATE TRIGGER revisions_append_only_update BEFORE UPDATE ON revisions
+BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+CREATE TRIGGER revisions_append_only_delete BEFORE DELETE ON revisions
+BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+CREATE TABLE article_status (
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    lang TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('new', 'machine', 'in_review', 'approved')),
+    updated TEXT NOT NULL,
+    author TEXT,
+    PRIMARY KEY (article_id, lang)
+);
+CREATE TABLE failures (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+"""),
+]
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply pending migrations; returns the names applied now."""
+    conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    done = {row[0] for row in conn.execute("SELECT name FROM migrations")}
+    applied = []
+    for name, sql in MIGRATIONS:
+        if name in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, now()))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration script into statements, keeping trigger bodies whole."""
+    out, buf = [], ""
+    for line in sql.strip().splitlines():
+        buf += line + "\n"
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out

@@ -1,0 +1,149 @@
+"""Reading input files: decoding (UTF-8, UTF-16 BOM, Windows-1256), JSONL, folders."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ImportProblem
+from .cleaning import arabic_ratio, has_arabic
+
+TEXT_SUFFIXES = {".txt", ".md"}
+JSONL_SUFFIXES = {".jsonl"}
+SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES
+_SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+@dataclass
+class RawArticle:
+    """One article as read from disk, before cleaning."""
+
+    article_id: str
+    text: str
+    path: str
+    encoding: str = "utf-8"
+    fields: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def safe_id(value: str) -> str:
+    cleaned = _SAFE_ID.sub("-", value).strip("-.")
+    return cleaned or "article"
+
+
+def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
+    """Decode file bytes into text; returns (text, encoding, warnings). Raises ImportProblem."""
+    warnings: list[str] = []
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "utf-8-sig", warnings
+    for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(name), "utf-16", warnings
+            except UnicodeDecodeError as exc:
+                raise ImportProblem(path, f"starts with a UTF-16 byte-order mark but does not decode ({exc.reason})") from exc
+    if b"\x00" in data[:8192]:
+        raise ImportProblem(path, "binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8"), "utf-8", warnings
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1256")
+        if arabic_ratio(text) >= 0.5:
+            warnings.append("not UTF-8: decoded as Windows-1256 Arabic")
+            return text, "cp1256", warnings
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ImportProblem(path, "binary or undecodable file (no text encoding fits)")
+    warnings.append(f"not UTF-8: decoded as {best.encoding}")
+    return str(best), best.encoding, warnings
+
+
+_MD_HEADING = re.compile(r"^#{1,6}\s+", re.M)
+
+
+def read_text_file(path: Path) -> RawArticle:
+    data = path.read_bytes()
+    text, encoding, warnings = decode(data, str(path))
+    if path.suffix.lower() == ".md":
+        text = _MD_HEADING.sub("", text)  # "# Headline" is a headline line, without its markup
+    if not text.strip():
+        raise ImportProblem(str(path), "empty file (nothing but whitespace)")
+    if not has_arabic(text):
+        warnings.append("no Arabic text found; imported anyway")
+    return RawArticle(safe_id(path.stem), text, str(path), encoding, {}, warnings)
+
+
+def iter_jsonl(path: Path) -> Iterator[RawArticle | ImportProblem]:
+    """One article per line; a bad line yields an ImportProblem and reading goes on (streams the file)."""
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            where = f"{path}:{number}"
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                yield ImportProblem(where, "line is not UTF-8")
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield ImportProblem(where, f"not JSON ({exc.msg})")
+                continue
+            if not isinstance(record, dict):
+                yield ImportProblem(where, "not a JSON object")
+                continue
+            text = record.get("text")
+            if not isinstance(text, str) or not text.strip():
+                yield ImportProblem(where, "lacks a non-empty `text` field")
+                continue
+            from .articles import content_hash
+
+            article_id = safe_id(str(record["id"])) if record.get("id") not in (None, "") else (
+                f"{safe_id(path.stem)}-{content_hash(text)[:10]}")
+            fields = {k: record.get(k) for k in ("title", "date", "source", "url") if record.get(k) is not None}
+            warnings = [] if has_arabic(text) else ["no Arabic text found; imported anyway"]
+            yield RawArticle(article_id, text, where, "utf-8", fields, warnings)
+
+
+def iter_paths(paths: list[str | Path]) -> Iterator[Path | ImportProblem]:
+    """Files named directly, and .txt/.md/.jsonl files under folders (recursive, sorted)."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.suffix.lower() in SUFFIXES and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                    yield child
+        elif path.is_file():
+            yield path
+        else:
+            yield ImportProblem(str(path), "no such file or folder")
+
+
+def iter_articles(paths: list[str | Path]) -> Iterator[RawArticle | ImportProblem]:
+    for item in iter_paths(paths):
+        if isinstance(item, ImportProblem):
+            yield item
+            continue
+        if item.suffix.lower() in JSONL_SUFFIXES:
+            try:
+                yield from iter_jsonl(item)
+            except OSError as exc:
+                yield ImportProblem(str(item), f"cannot read ({exc.strerror})")
+            continue
+        try:
+            yield read_text_file(item)
+        except ImportProblem as problem:
+            yield problem
+        except OSError as exc:
+            yield ImportProblem(str(item), f"cannot read ({exc.strerror})")
