@@ -16,6 +16,7 @@ import pytest
 from .conftest import ARTIFACTS, subprocess_env
 
 ARTICLE = "003_70140ed69b948bf5"
+pytestmark = pytest.mark.slow  # each test starts a server
 
 
 def free_port() -> int:
@@ -142,7 +143,9 @@ def test_auth_login_name_is_recorded_with_saves(served_home, tiny_dir):
     from gradio_client import Client
 
     with serve(served_home, tiny_dir, "--auth", "alice:s3cret") as url:
-        with pytest.raises(Exception):  # noqa: B017  (no login, no API)
+        from gradio_client.exceptions import AuthenticationError
+
+        with pytest.raises(AuthenticationError, match="credentials were not provided"):  # no login, no API
             Client(url, verbose=False).predict(ARTICLE, api_name="/get_article")
         client = Client(url, auth=("alice", "s3cret"), verbose=False)
         view = client.predict(ARTICLE, api_name="/get_article")

@@ -74,7 +74,7 @@ def _load(located: Located, task: str, profile: str | None, kind: str, device: s
     except (OSError, ValueError) as exc:
         detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
         raise ModelNotAvailable(located.model_id, task, profile, detail) from exc
-    model.to(device)
+    model = model.to(device)  # type: ignore[arg-type]  # transformers types .to() for tensors only
     model.eval()
     return tokenizer, model, model.generation_config
 
@@ -141,11 +141,11 @@ class Seq2SeqTranslator(_HFModel, Translator):
                     raise WorkbenchError(f"model {self.info.id} has no target token for {self.target!r} (it has {', '.join(codes[:12])})")
                 self.prefix = found[0] + " "
         elif family in ("m2m_100", "nllb_moe"):
-            codes = NLLB_CODES if "arb_Arab" in vocab or "__arb_Arab__" in vocab else M2M_CODES
-            tokenizer.src_lang = codes[self.source]
-            tgt_token = tokenizer.lang_code_to_id[codes[self.target]] if hasattr(tokenizer, "lang_code_to_id") else None
+            lang_codes = NLLB_CODES if "arb_Arab" in vocab or "__arb_Arab__" in vocab else M2M_CODES
+            tokenizer.src_lang = lang_codes[self.source]
+            tgt_token = tokenizer.lang_code_to_id[lang_codes[self.target]] if hasattr(tokenizer, "lang_code_to_id") else None
             if tgt_token is None:
-                tgt_token = tokenizer.convert_tokens_to_ids(codes[self.target])
+                tgt_token = tokenizer.convert_tokens_to_ids(lang_codes[self.target])
             self.forced_bos = int(tgt_token)
 
     def settings(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from ..resources import seeds_dir
 from ..text.cleaning import clean_lines
@@ -93,9 +94,10 @@ def _build_marian(out: Path, source_lines: list[str], target_lines: list[str], c
         vocab_size=len(vocab), d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
         decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=512,
         decoder_start_token_id=pad, pad_token_id=pad, eos_token_id=0, forced_eos_token_id=0,
-        activation_function="swish", scale_embedding=True, static_position_embeddings=True,
+        activation_function="swish", scale_embedding=True,
         share_encoder_decoder_embeddings=True,
     )
+    config.static_position_embeddings = True
     model = MarianMTModel(config)
     model.generation_config = GenerationConfig(
         decoder_start_token_id=pad, pad_token_id=pad, eos_token_id=0, forced_eos_token_id=0,
@@ -123,7 +125,7 @@ def _build_qwen2(out: Path) -> None:
         vocab_size=len(fast), hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2,
         num_key_value_heads=1, max_position_embeddings=32768, tie_word_embeddings=False,
         eos_token_id=fast.convert_tokens_to_ids("<|im_end|>"), pad_token_id=fast.pad_token_id,
-        bos_token_id=fast.convert_tokens_to_ids("<|endoftext|>"),
+        bos_token_id=cast(int, fast.convert_tokens_to_ids("<|endoftext|>")),
     )
     model = Qwen2ForCausalLM(config)
     model.generation_config = GenerationConfig(

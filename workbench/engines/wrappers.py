@@ -10,7 +10,7 @@ from typing import Any
 
 from ..clock import now
 from ..sqlite import connect
-from .base import Counters, ModelInfo, Prompt, Summarizer, Translator
+from .base import Counters, Prompt, Summarizer, Translator
 
 
 class TranslationCache:
@@ -59,10 +59,6 @@ class _Wrapping:
 
     inner: Any
 
-    @property
-    def info(self) -> ModelInfo:
-        return self.inner.info  # type: ignore[no-any-return]
-
     def settings(self) -> dict[str, Any]:
         return self.inner.settings()
 
@@ -76,6 +72,7 @@ class CachedTranslator(_Wrapping, Translator):
 
     def __init__(self, inner: Translator, cache: TranslationCache):
         self.inner = inner
+        self.info = inner.info  # the same object: what loading fills in (device, dtype) shows here too
         self.cache = cache
         self.source, self.target = inner.source, inner.target
         self.options = inner.options
@@ -116,10 +113,8 @@ class PivotTranslator(Translator):
         self.source, self.target = first.source, second.target
         self.pivot = first.target
         self.options = second.options
+        self.info = second.info
 
-    @property
-    def info(self) -> ModelInfo:  # type: ignore[override]
-        return self.second.info
 
     def settings(self) -> dict[str, Any]:
         return {"pivot": self.pivot, "first": self.first.settings(), "second": self.second.settings()}
@@ -137,6 +132,7 @@ class CachedSummarizer(_Wrapping, Summarizer):
 
     def __init__(self, inner: Summarizer, cache: TranslationCache):
         self.inner, self.cache = inner, cache
+        self.info = inner.info
         self.options = inner.options
 
     def _key(self, prompt: Prompt) -> str:

@@ -45,10 +45,15 @@ def register(fmt: Format) -> Format:
     return fmt
 
 
+_loaded: list[bool] = []
+
+
 def _load() -> None:
-    if not _FORMATS:
+    """Import every module of `exchange/formats/` once (each registers its formats)."""
+    if not _loaded:
         for module in sorted(m.name for m in pkgutil.iter_modules([str(_FORMATS_DIR)])):
             importlib.import_module(f"{__package__}.formats.{module}")
+        _loaded.append(True)
 
 
 def formats() -> dict[str, Format]:

@@ -30,7 +30,7 @@ def article_record(view: dict[str, Any], langs: list[str]) -> dict[str, Any]:
         record["summaries"][lang] = summary["text"] if summary else None
         record["flags"][lang] = {r["id"]: r["targets"][lang]["flags"] for r in view["segments"]
                                  if r["targets"].get(lang) and r["targets"][lang]["flags"]}
-        models = {}
+        models: dict[str, dict[str, Any]] = {}
         for unit in [*units, summary]:
             if unit and unit["machine"]:
                 prov = unit["machine"]["provenance"]

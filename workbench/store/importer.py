@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +43,7 @@ def import_raw(store: Store, raw: RawArticle) -> Imported:
     return Imported(article.id, raw.path, outcome, len(segments), list(raw.warnings))
 
 
-def import_paths(store: Store, paths: list[str | Path],
+def import_paths(store: Store, paths: Sequence[str | Path],
                  on_item: Callable[[Imported | ImportProblem], None] | None = None) -> ImportReport:
     """Import files and folders; bad inputs are reported and the rest of the batch goes on."""
     report = ImportReport()

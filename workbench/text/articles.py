@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from .cleaning import clean_lines
 from .metadata import classify
@@ -136,7 +137,7 @@ def build_article(
     return article, segments
 
 
-def rebuild(segments: list[Segment] | list[dict], texts: list[str] | None = None) -> str:
+def rebuild(segments: Sequence[Segment | dict[str, Any]], texts: list[str] | None = None) -> str:
     """Join segments back into an article: a space inside a paragraph, a newline between paragraphs.
 
     With `texts`, the same layout is applied to other texts (e.g. a translation) in segment order.
@@ -144,8 +145,9 @@ def rebuild(segments: list[Segment] | list[dict], texts: list[str] | None = None
     parts: list[str] = []
     previous: int | None = None
     for i, seg in enumerate(segments):
-        paragraph = seg["paragraph"] if isinstance(seg, dict) else seg.paragraph
-        text = texts[i] if texts is not None else (seg["source_text"] if isinstance(seg, dict) else seg.source_text)
+        record = seg if isinstance(seg, dict) else seg.to_dict()
+        paragraph = record["paragraph"]
+        text = texts[i] if texts is not None else record["source_text"]
         if previous is not None:
             parts.append(" " if paragraph == previous else "\n")
         parts.append(text)

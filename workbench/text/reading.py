@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,7 +116,7 @@ def iter_jsonl(path: Path) -> Iterator[RawArticle | ImportProblem]:
             yield RawArticle(article_id, text, where, "utf-8", fields, warnings)
 
 
-def iter_paths(paths: list[str | Path]) -> Iterator[Path | ImportProblem]:
+def iter_paths(paths: Sequence[str | Path]) -> Iterator[Path | ImportProblem]:
     """Files named directly, and .txt/.md/.jsonl files under folders (recursive, sorted)."""
     for given in paths:
         path = Path(given)
@@ -130,7 +130,7 @@ def iter_paths(paths: list[str | Path]) -> Iterator[Path | ImportProblem]:
             yield ImportProblem(str(path), "no such file or folder")
 
 
-def iter_articles(paths: list[str | Path]) -> Iterator[RawArticle | ImportProblem]:
+def iter_articles(paths: Sequence[str | Path]) -> Iterator[RawArticle | ImportProblem]:
     for item in iter_paths(paths):
         if isinstance(item, ImportProblem):
             yield item

@@ -31,7 +31,7 @@ def xml_text(text: str) -> str:
     return _INVALID_XML.sub("\ufffd", text)
 
 
-def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str | None) -> etree._Element:
     el = etree.SubElement(parent, f"{{{NS}}}{tag}", {k.replace("_", "-"): v for k, v in attrs.items() if v is not None})
     if text is not None:
         el.text = xml_text(text)

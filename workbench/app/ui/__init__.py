@@ -1,0 +1,46 @@
+"""The Gradio review app, built by a factory from panels.
+
+Each panel is one module with `build(...)` (lays out its components, returns them as a dataclass) and
+`wire(...)` (connects their events to handlers in `app/handlers.py`). `build_app` only composes them; nothing
+is built at import time.
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from ..api import Workbench
+from . import actions, articles, editor, endpoints, glossary, header
+from .common import CSS, HEAD, Shared
+
+
+def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
+    """The review app for one Workbench: article list | header, summaries, segments, editor, actions, glossary."""
+    with gr.Blocks(title="Arabic news workbench") as app:
+        shared = Shared.create()
+        with gr.Row():
+            with gr.Column(scale=1, min_width=380):
+                article_list = articles.build(auth_enabled)
+            with gr.Column(scale=4):
+                top = header.build()
+                edit = editor.build()
+                act = actions.build()
+                terms = glossary.build()
+        reload_article = header.reload(wb, shared, top, edit)
+        articles.wire(wb, app, shared, article_list, reload_article)
+        header.wire(wb, shared, top, article_list, edit, reload_article)
+        editor.wire(wb, shared, edit, article_list, reload_article)
+        actions.wire(wb, shared, act, article_list, edit, reload_article)
+        glossary.wire(wb, app, terms, reload_article)
+        endpoints.register(wb)
+    return app
+
+
+def launch(wb: Workbench, *, host: str = "127.0.0.1", port: int = 7860, auth: list[tuple[str, str]] | None = None,
+           block: bool = True) -> gr.Blocks:
+    """Build and start the app (queue on, so long work never freezes other users)."""
+    app = build_app(wb, auth_enabled=bool(auth))
+    app.queue(default_concurrency_limit=4)
+    app.launch(server_name=host, server_port=port, auth=auth, css=CSS, head=HEAD, prevent_thread_lock=not block,
+               show_error=True, footer_links=["api"], ssr_mode=False)
+    return app

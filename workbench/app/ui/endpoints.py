@@ -1,0 +1,36 @@
+"""Named API endpoints for gradio_client scripts: the same handlers the page uses."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from .. import handlers as h
+from ..api import Workbench
+from .common import author as reviewer_name
+
+
+def register(wb: Workbench) -> None:
+    """Register /list_articles, /get_article, /save_segment and /translate_article (inside a Blocks context)."""
+
+    def list_articles(query: str = "", status: str = "all") -> list[dict]:
+        """Articles with id, title, label, date, source, photo credit, segment counts and status per language."""
+        return h.list_articles(wb, query, status)
+
+    def get_article(article_id: str) -> dict:
+        """Metadata, segments (source, machine output, current text and revision id per language), summaries, flags."""
+        return h.get_article(wb, article_id)
+
+    def save_segment(article_id: str, segment_id: str, language: str, text: str, base_revision_id: int | None = None,
+                     author: str = "", request: gr.Request = None) -> dict:  # type: ignore[assignment]
+        """Save a correction; returns {ok, revision_id} or {ok: false, conflict, current_text, ...}."""
+        return h.save_segment(wb, article_id, segment_id, language, text, base_revision_id,
+                              reviewer_name(author or "api", request))
+
+    def translate_article(article_id: str, languages: list[str]) -> dict:
+        """Translate the whole article again into the given languages; returns the batch report."""
+        return h.translate_article(wb, article_id, languages)
+
+    gr.api(list_articles, api_name="list_articles")
+    gr.api(get_article, api_name="get_article")
+    gr.api(save_segment, api_name="save_segment")
+    gr.api(translate_article, api_name="translate_article")
