@@ -36,6 +36,18 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except OSError as exc:  # a file or folder the user named cannot be read or written
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}") from exc
+        except Exception as exc:
+            # A bug: its traceback goes to the data home's log (when it can be written), the user gets one line.
+            from ..logs import attach, get
+            from ..settings import home_dir
+
+            ctx = click.get_current_context(silent=True)
+            log_file = attach(home_dir((ctx.obj or {}).get("home") if ctx else None))
+            if log_file is None:
+                raise
+            get("cli").exception("unexpected error in %s", fn.__name__)
+            raise click.ClickException(
+                f"internal error ({type(exc).__name__}: {str(exc)[:200]}); the traceback is in {log_file}") from exc
 
     return wrapper
 

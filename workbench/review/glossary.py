@@ -25,6 +25,7 @@ _PREFIXES = sorted(["و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "�
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 STARTER = Path(__file__).resolve().parent.parent / "data" / "glossary.csv"
 FILENAME = "glossary.csv"
+COLUMNS = ("ar", "en", "ru", "note")  # the file's header; en and ru are the target languages
 
 
 def normalise_arabic(text: str) -> str:
@@ -109,7 +110,7 @@ def parse_csv(text: str, where: str = "glossary") -> Glossary:
     if not rows:
         return Glossary([])
     header = [h.strip().lower() for h in rows[0]]
-    if header[:3] != ["ar", "en", "ru"]:
+    if tuple(header[:3]) != COLUMNS[:3]:
         raise WorkbenchError(f"{where}: the first line must be the header ar,en,ru[,note] (got {','.join(rows[0])})")
     terms = []
     for number, row in enumerate(rows[1:], start=2):
@@ -153,7 +154,7 @@ def save_rows(home: Path, rows: list[list[str]]) -> Glossary:
     """Validate and write glossary rows (ar, en, ru, note) to the data home."""
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(["ar", "en", "ru", "note"])
+    writer.writerow(COLUMNS)
     for row in rows:
         cells = [str(c or "").strip() for c in [*row, "", "", "", ""][:4]]
         if any(cells):

@@ -8,7 +8,7 @@ from typing import Any
 import gradio as gr
 
 from ...exchange.registry import format_names
-from ...languages import TARGETS
+from ...languages import STATUSES, TARGETS
 from .. import handlers as h
 from ..api import Workbench
 from .articles import ArticleList, refresher
@@ -34,7 +34,7 @@ def build() -> Actions:
         translate = gr.Button("Re-translate whole article", elem_id="translate-article")
     with gr.Row():
         status_lang = gr.Radio(list(TARGETS), value=TARGETS[0], label="Mark language")
-        status_value = gr.Dropdown(["in_review", "approved", "machine"], value="approved", label="as")
+        status_value = gr.Dropdown([s for s in STATUSES if s != "new"], value="approved", label="as")
         set_status = gr.Button("Set status", elem_id="set-status")
     with gr.Row():
         export_format = gr.Dropdown(list(format_names()), value="xliff", label="Download format")

@@ -7,6 +7,7 @@ from typing import Any
 
 import gradio as gr
 
+from ...review.glossary import COLUMNS
 from .. import handlers as h
 from ..api import Workbench
 
@@ -20,7 +21,7 @@ class GlossaryPanel:
 
 def build() -> GlossaryPanel:
     with gr.Accordion("Glossary (ar, en, ru, note; variants separated by |)", open=False):
-        table = gr.Dataframe(headers=["ar", "en", "ru", "note"], datatype="str", interactive=True, wrap=True,
+        table = gr.Dataframe(headers=list(COLUMNS), datatype="str", interactive=True, wrap=True,
                              elem_id="glossary")
         with gr.Row():
             save = gr.Button("Save glossary", elem_id="save-glossary")
