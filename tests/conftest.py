@@ -20,14 +20,21 @@ def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def ct2_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """CTranslate2 conversions of the tiny models, made once per test session."""
+    return tmp_path_factory.mktemp("ct2")
+
+
+@pytest.fixture(scope="session")
 def hf_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty Hugging Face cache, so models a user has cached never change what the tests see."""
     return tmp_path_factory.mktemp("hf-home")
 
 
 @pytest.fixture(autouse=True)
-def offline_env(monkeypatch: pytest.MonkeyPatch, tiny_dir: Path, hf_home: Path) -> None:
+def offline_env(monkeypatch: pytest.MonkeyPatch, tiny_dir: Path, hf_home: Path, ct2_dir: Path) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("WORKBENCH_CT2_DIR", str(ct2_dir))
     monkeypatch.setenv("HF_HOME", str(hf_home))
     monkeypatch.setenv("HF_HUB_CACHE", str(hf_home / "hub"))
     monkeypatch.setenv("WORKBENCH_THREADS", "1")
@@ -59,7 +66,7 @@ def wb(home: Path):
 
 
 @pytest.fixture(scope="session")
-def translated_template(tmp_path_factory: pytest.TempPathFactory, tiny_dir: Path) -> Path:
+def translated_template(tmp_path_factory: pytest.TempPathFactory, tiny_dir: Path, ct2_dir: Path) -> Path:
     """A data home with the five seeds translated to en and ru with summaries by tiny models, made once."""
     from workbench import Workbench
 
@@ -68,6 +75,7 @@ def translated_template(tmp_path_factory: pytest.TempPathFactory, tiny_dir: Path
         mp.setenv("HF_HUB_OFFLINE", "1")
         mp.setenv("HF_HOME", str(tiny_dir.parent / "hf-home-template"))
         mp.setenv("WORKBENCH_THREADS", "1")
+        mp.setenv("WORKBENCH_CT2_DIR", str(ct2_dir))
         mp.setenv("WORKBENCH_TINY_DIR", str(tiny_dir))
         with Workbench(home, profile="tiny") as bench:
             report = bench.translate([str(SEEDS)], ["en", "ru"], summarize=True)
@@ -90,6 +98,7 @@ def subprocess_env(home: Path, tiny: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update({"HF_HUB_OFFLINE": "1", "WORKBENCH_TINY_DIR": str(tiny), "WORKBENCH_HOME": str(home),
                 "HF_HOME": os.environ.get("HF_HOME", str(tiny.parent / "hf-home")), "WORKBENCH_THREADS": "1",
+                "WORKBENCH_CT2_DIR": os.environ.get("WORKBENCH_CT2_DIR", str(tiny.parent / "ct2")),
                 "OMP_NUM_THREADS": "1"})
     env.update(extra)
     return env

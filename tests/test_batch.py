@@ -113,10 +113,13 @@ def test_killed_run_resumes_without_redoing_or_duplicating(home, tmp_path, tiny_
 
 
 @pytest.mark.slow
-def test_one_failing_article_is_reported_and_the_rest_complete(home, monkeypatch):
+@pytest.mark.parametrize("engine", ["transformers", "ct2"])
+def test_one_failing_article_is_reported_and_the_rest_complete(home, monkeypatch, engine):
+    from workbench.engines.ct2 import Ct2Translator
     from workbench.engines.hf import Seq2SeqTranslator
 
-    original = Seq2SeqTranslator.translate
+    engine_class = Seq2SeqTranslator if engine == "transformers" else Ct2Translator
+    original = engine_class.translate
     poisoned = next(SEEDS.glob("002_*.txt")).read_text(encoding="utf-8").splitlines()[0][:40]
 
     def flaky(self, texts):
@@ -124,9 +127,9 @@ def test_one_failing_article_is_reported_and_the_rest_complete(home, monkeypatch
             raise RuntimeError("CUDA out of memory (simulated)")
         return original(self, texts)
 
-    monkeypatch.setattr(Seq2SeqTranslator, "translate", flaky)
+    monkeypatch.setattr(engine_class, "translate", flaky)
     result = CliRunner().invoke(cli, ["--home", str(home), "translate", str(SEEDS), "--to", "en", "--profile", "tiny",
-                                      "--json"])
+                                      "--engine", engine, "--json"])
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["ok"] is False
@@ -139,6 +142,9 @@ def test_one_failing_article_is_reported_and_the_rest_complete(home, monkeypatch
     # only the poisoned segment failed: the rest of article 002 was translated
     row = next(s for s in status if s["id"] == "002_9dab9691f7e9a554")["languages"]["en"]
     assert row["done"] == row["total"] - 1
+    # the error is not only a line in the report: its traceback is in the data home's log
+    log = (home / "logs" / "workbench.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "CUDA out of memory (simulated)" in log
 
 
 def test_usage_errors_exit_2(home):

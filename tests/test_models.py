@@ -53,7 +53,8 @@ def test_provenance_is_complete(translated):
     assert PROVENANCE_KEYS <= set(en)
     assert en["model"] == "tiny:marian-ar-en" and en["revision"] and en["profile"] == "tiny"
     assert en["settings"]["num_beams"] == 4 and en["settings"]["no_repeat_ngram_size"] == 4
-    assert en["device"] == "cpu" and en["dtype"] == "float32" and en["meaningless"] is True
+    assert en["device"] == "cpu" and en["meaningless"] is True
+    assert (en["engine"], en["dtype"]) == ("ct2", "int8")  # "auto" picks CTranslate2, int8 on CPU
     assert set(en["versions"]) == {"workbench", "transformers", "torch", "ctranslate2"}
     assert ru["model"] == "tiny:marian-en-zle" and ru["settings"]["target_prefix"] == ">>rus<<"
     assert ru["pivot"]["via"] == "en" and ru["pivot"]["first_model"] == "tiny:marian-ar-en"
@@ -109,7 +110,7 @@ def test_cache_prevents_a_second_model_call(wb, home):
         report = again.translate([path], ["en"], redo=True)
         assert report.translated == 10 and report.cached == 10
         assert again.models.translator("en").inner.counters.calls == 0
-        assert again.models.translator("en").inner._loaded is None  # the model was not even loaded
+        assert not again.models.translator("en").inner.loaded  # the model was not even loaded
 
 
 def test_prompts_render_with_the_article(translated):
@@ -171,19 +172,22 @@ def test_model_override_from_cli_and_config(home, tiny_dir):
     assert sel.profile == "tiny" and sel.routes["en"].model == "tiny:m2m100"
 
 
-def test_multilingual_m2m100_uses_language_codes_and_forced_bos(home, tmp_path, monkeypatch):
+@pytest.mark.parametrize("engine", ["transformers", "ct2"])
+def test_multilingual_m2m100_uses_language_codes_and_forced_bos(home, engine):
     from workbench import Workbench
 
-    with Workbench(home, profile="tiny", models={"en": "tiny:m2m100", "ru": "tiny:m2m100"}) as wb:
+    with Workbench(home, profile="tiny", models={"en": "tiny:m2m100", "ru": "tiny:m2m100"}, engine=engine) as wb:
         report = wb.translate([str(next(SEEDS.glob("003_*.txt")))], ["en", "ru"])
         assert report.ok
-        en = wb.models.translator("en")
-        ru = wb.models.translator("ru")
-        assert en.inner.info.family == "m2m_100"
-        tok = en.inner.load()[0]
+        en = wb.models.translator("en").inner
+        ru = wb.models.translator("ru").inner
+        assert en.info.family == "m2m_100" and en.info.engine == engine
+        tok = en.load()[0] if engine == "transformers" else en.tokenizer
         assert tok.src_lang == "ar"
-        assert en.inner.forced_bos == tok.convert_tokens_to_ids("__en__")
-        assert ru.inner.forced_bos == tok.convert_tokens_to_ids("__ru__")
+        assert en.settings()["forced_bos_token_id"] == tok.convert_tokens_to_ids("__en__")
+        assert ru.settings()["forced_bos_token_id"] == tok.convert_tokens_to_ids("__ru__")
+        for unit in [s["targets"]["en"] for s in wb.article("003_70140ed69b948bf5")["segments"] if s["kind"] == "body"]:
+            assert "__en__" not in unit["text"][:6]  # the language token is not part of the text
         row = next(r for r in wb.article("003_70140ed69b948bf5")["segments"] if r["kind"] == "body")
         assert "pivot" not in row["targets"]["ru"]["machine"]["provenance"] or row["targets"]["ru"]["machine"]["provenance"]["pivot"] is None
 

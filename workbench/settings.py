@@ -40,6 +40,12 @@ def tiny_dir(home: str | os.PathLike[str] | None = None) -> Path:
     return Path(env).expanduser() if env else cache_dir(home) / "tiny"
 
 
+def ct2_dir(home: str | os.PathLike[str] | None = None) -> Path:
+    """Where CTranslate2 conversions are cached: $WORKBENCH_CT2_DIR, else the data home's cache."""
+    env = os.environ.get("WORKBENCH_CT2_DIR")
+    return Path(env).expanduser() if env else cache_dir(home) / "ct2"
+
+
 def load_config(home: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Read `config.toml` from the data home; an absent file is an empty config."""
     path = home_dir(home) / CONFIG_NAME

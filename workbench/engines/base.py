@@ -7,6 +7,8 @@ Nothing here imports torch, transformers or ctranslate2: engines load them when 
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -62,6 +64,7 @@ class TranslationOptions(Options):
     batch_tokens: int = 0  # 0: chosen for the device (see engines.hf.token_budget)
     sort_by_length: bool = True  # batches of similar length waste less padding
     renormalize_logits: bool = True
+    compute_type: str = "auto"  # CTranslate2: auto (int8 on CPU, int8_float16 on CUDA), float32, int8, float16 …
 
     def __post_init__(self) -> None:
         if self.num_beams < 1:
@@ -76,6 +79,7 @@ class SummaryOptions(Options):
     repetition_penalty: float = 1.1
     no_repeat_ngram_size: int = 0
     max_input_tokens: int = 6000
+    compute_type: str = "auto"  # CTranslate2, as for translation
 
 
 @dataclass
@@ -163,3 +167,43 @@ class Summarizer(ABC):
     @property
     def tokens_generated(self) -> int:
         return 0
+
+
+def trace(event: dict[str, Any]) -> None:
+    """Append a model-call record to $WORKBENCH_TRACE (a JSONL file) when it is set; for auditing runs."""
+    path = os.environ.get("WORKBENCH_TRACE")
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(event, ensure_ascii=False) + "\n")
+
+
+def output_settings(options: TranslationOptions) -> dict[str, Any]:
+    """The options that decide the output (batching and the engine's number format only decide the speed)."""
+    out = options.to_dict()
+    for key in ("batch_size", "batch_tokens", "sort_by_length", "compute_type"):
+        out.pop(key)
+    return out
+
+
+def length_cap(longest: int, options: TranslationOptions) -> int:
+    """The most tokens a batch's outputs may have: ratio × its longest input plus extra, within max_new_tokens."""
+    return min(options.max_new_tokens, int(longest * options.max_length_ratio) + options.max_length_extra)
+
+
+def batches(lengths: list[int], options: TranslationOptions, token_budget: int = 0) -> list[list[int]]:
+    """Indexes of the inputs grouped into batches: sorted by length when `sort_by_length` (less padding; the
+    caller restores the order), at most `batch_size` sentences each, or, with a token budget (GPUs), as many
+    sentences as fit `token_budget` padded input tokens."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i]) if options.sort_by_length else list(range(len(lengths)))
+    out: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        longest = max([lengths[j] for j in current] + [lengths[i]])
+        full = (len(current) + 1) * longest > token_budget if token_budget else len(current) >= max(1, options.batch_size)
+        if current and full:
+            out.append(current)
+            current = []
+        current.append(i)
+    if current:
+        out.append(current)
+    return out

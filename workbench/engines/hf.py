@@ -1,6 +1,9 @@
-"""Transformers backends: seq2seq translators (Marian, M2M100/NLLB, mT5) and summarizers.
+"""The transformers engine: seq2seq translators (Marian, M2M100/NLLB, mT5) and summarizers (causal LMs with a chat
+template, or seq2seq).
 
-torch and transformers are imported when a model is first used, never at import time.
+torch and transformers are imported when a model is first used, never at import time. On a GPU the model runs
+in bfloat16 (float16 where bf16 is missing) with PyTorch's cuDNN attention switched off (it is slow whenever
+shapes are new, which is every decoding step of every new batch), and batches are sized by a token budget.
 """
 
 from __future__ import annotations
@@ -21,14 +24,20 @@ from .base import (
     SummaryOptions,
     TranslationOptions,
     Translator,
+    batches,
+    length_cap,
+    output_settings,
+    trace,
 )
 from .locate import Located, locate
 from .registry import Engine
+from .threads import model_work, set_torch_threads
 
 # Language codes each model family uses for our languages.
 MARIAN_CODES = {"ru": ["rus", "ru"], "en": ["eng", "en"], "uk": ["ukr"], "be": ["bel"]}
 NLLB_CODES = {"ar": "arb_Arab", "en": "eng_Latn", "ru": "rus_Cyrl"}
 M2M_CODES = {"ar": "ar", "en": "en", "ru": "ru"}
+GPU_TOKEN_BUDGET = 16384  # padded input tokens per batch on a GPU: hundreds of sentences, not 16
 _LOAD_LOCK = threading.Lock()
 
 
@@ -40,6 +49,8 @@ def resolve_device(device: str | None = "auto") -> str:
         return "cuda" if torch.cuda.is_available() else "cpu"
     if device.startswith("cuda") and not torch.cuda.is_available():
         raise WorkbenchError(f"--device {device}: no CUDA GPU is usable on this machine; use --device cpu or auto")
+    if device != "cpu" and not device.startswith("cuda"):
+        raise WorkbenchError(f"--device {device}: use auto, cpu, cuda or cuda:N")
     return device
 
 
@@ -51,12 +62,20 @@ def dtype_for(device: str) -> Any:
     return torch.float32
 
 
-def trace(event: dict[str, Any]) -> None:
-    """Append a model-call record to $WORKBENCH_TRACE (a JSONL file) when it is set; for auditing runs."""
-    path = os.environ.get("WORKBENCH_TRACE")
-    if path:
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(event, ensure_ascii=False) + "\n")
+def prepare_device(device: str) -> None:
+    """Per-device settings: torch's thread count on the CPU; on CUDA, no cuDNN attention (slow on new shapes)."""
+    import torch
+
+    set_torch_threads()
+    if device.startswith("cuda"):
+        torch.backends.cuda.enable_cudnn_sdp(False)
+
+
+def token_budget(options: TranslationOptions, device: str) -> int:
+    """Padded input tokens per batch: the option when set, else a GPU-sized budget on CUDA, else 0 (use batch_size)."""
+    if options.batch_tokens:
+        return options.batch_tokens
+    return GPU_TOKEN_BUDGET if device.startswith("cuda") else 0
 
 
 def _load(located: Located, task: str, profile: str | None, kind: str, device: str) -> tuple[Any, Any, Any]:
@@ -64,7 +83,7 @@ def _load(located: Located, task: str, profile: str | None, kind: str, device: s
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-
+    prepare_device(device)
     local_only = located.local or os.environ.get("HF_HUB_OFFLINE") == "1"
     loader = AutoModelForCausalLM if kind == "causal" else AutoModelForSeq2SeqLM
     try:
@@ -93,10 +112,9 @@ class _HFModel:
         self._device_request = device
         self.located = located or locate(spec, task, home=home, profile=profile)
         self.info = ModelInfo(id=self.located.model_id, path=self.located.path, revision=self.located.revision,
-                              licence=self.located.licence, meaningless=spec.startswith("tiny:"))
+                              licence=self.located.licence, meaningless=spec.startswith("tiny:"), engine="transformers")
         self.counters = Counters()
         self._loaded: tuple[Any, Any, Any] | None = None
-        self._lock = threading.Lock()
 
     def load(self) -> tuple[Any, Any, Any]:
         if self._loaded is None:
@@ -113,8 +131,34 @@ class _HFModel:
         pass
 
     @property
+    def loaded(self) -> bool:
+        return self._loaded is not None
+
+    @property
     def tokens_generated(self) -> int:
         return self.counters.tokens
+
+
+def target_language(tokenizer: Any, family: str, model_id: str, source: str, target: str) -> tuple[str, str | None]:
+    """How a multilingual model is told the languages: (a source prefix such as ">>rus<< ", the target language
+    token that must start the output, e.g. "__en__" or "eng_Latn"). Sets the tokenizer's source language."""
+    vocab = tokenizer.get_vocab()
+    if family == "marian":
+        codes = sorted(t for t in vocab if re.fullmatch(r">>\w+<<", t))
+        if not codes:
+            return "", None
+        wanted = [f">>{c}<<" for c in MARIAN_CODES.get(target, [target])]
+        found = [c for c in wanted if c in vocab]
+        if not found:
+            raise WorkbenchError(f"model {model_id} has no target token for {target!r} (it has {', '.join(codes[:12])})")
+        return found[0] + " ", None
+    if family in ("m2m_100", "nllb_moe"):
+        lang_codes = NLLB_CODES if "arb_Arab" in vocab or "__arb_Arab__" in vocab else M2M_CODES
+        tokenizer.src_lang = lang_codes[source]
+        if hasattr(tokenizer, "get_lang_token"):
+            return "", str(tokenizer.get_lang_token(lang_codes[target]))
+        return "", lang_codes[target]
+    return "", None
 
 
 class Seq2SeqTranslator(_HFModel, Translator):
@@ -126,30 +170,17 @@ class Seq2SeqTranslator(_HFModel, Translator):
         super().__init__(spec, f"{source}→{target} translation", **kw)
         self.prefix = ""
         self.forced_bos: int | None = None
-        self.generate_kwargs: dict[str, Any] = {}  # extra generate() arguments (benchmarks, experiments)
+        self.fixed_length: int | None = None  # benchmarks: every output exactly this many tokens
+        self.generate_kwargs: dict[str, Any] = {}  # extra generate() arguments (experiments)
 
     def _after_load(self) -> None:
         tokenizer, model, _ = self._loaded  # type: ignore[misc]
-        family = model.config.model_type
-        vocab = tokenizer.get_vocab()
-        if family == "marian":
-            codes = sorted(t for t in vocab if re.fullmatch(r">>\w+<<", t))
-            if codes:  # multi-target model: read its target token from the vocabulary
-                wanted = [f">>{c}<<" for c in MARIAN_CODES.get(self.target, [self.target])]
-                found = [c for c in wanted if c in vocab]
-                if not found:
-                    raise WorkbenchError(f"model {self.info.id} has no target token for {self.target!r} (it has {', '.join(codes[:12])})")
-                self.prefix = found[0] + " "
-        elif family in ("m2m_100", "nllb_moe"):
-            lang_codes = NLLB_CODES if "arb_Arab" in vocab or "__arb_Arab__" in vocab else M2M_CODES
-            tokenizer.src_lang = lang_codes[self.source]
-            tgt_token = tokenizer.lang_code_to_id[lang_codes[self.target]] if hasattr(tokenizer, "lang_code_to_id") else None
-            if tgt_token is None:
-                tgt_token = tokenizer.convert_tokens_to_ids(lang_codes[self.target])
-            self.forced_bos = int(tgt_token)
+        self.prefix, lang_token = target_language(tokenizer, model.config.model_type, self.info.id, self.source, self.target)
+        if lang_token is not None:
+            self.forced_bos = int(tokenizer.convert_tokens_to_ids(lang_token))
 
     def settings(self) -> dict[str, Any]:
-        out = self.options.to_dict()
+        out = output_settings(self.options)
         out["target_prefix"] = self.prefix.strip() or None
         out["forced_bos_token_id"] = self.forced_bos
         return out
@@ -161,17 +192,14 @@ class Seq2SeqTranslator(_HFModel, Translator):
         import torch
 
         started = time.perf_counter()
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i])) if self.options.sort_by_length else list(range(len(texts)))
+        encoded = tokenizer([self.prefix + t for t in texts], truncation=True, max_length=512)["input_ids"]
         results: list[str] = [""] * len(texts)
-        size = max(1, self.options.batch_size)
-        with self._lock, torch.inference_mode():
-            for b in range(0, len(order), size):
-                idx = order[b:b + size]
-                batch = [self.prefix + texts[i] for i in idx]
-                enc = tokenizer(batch, return_tensors="pt", padding=True, truncation=True, max_length=512)
+        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+        with model_work, torch.inference_mode():
+            for idx in batches([len(ids) for ids in encoded], self.options, token_budget(self.options, self.info.device or "cpu")):
+                enc = tokenizer.pad({"input_ids": [encoded[i] for i in idx]}, return_tensors="pt")
                 enc = {k: v.to(model.device) for k, v in enc.items()}
-                longest = int(enc["attention_mask"].sum(dim=1).max())
-                cap = min(self.options.max_new_tokens, int(longest * self.options.max_length_ratio) + self.options.max_length_extra)
+                cap = length_cap(max(len(encoded[i]) for i in idx), self.options)
                 gen: dict[str, Any] = dict(
                     num_beams=self.options.num_beams, max_length=cap + 1,  # decoder tokens incl. the start token
                     no_repeat_ngram_size=self.options.no_repeat_ngram_size or None,
@@ -179,16 +207,28 @@ class Seq2SeqTranslator(_HFModel, Translator):
                 )
                 if self.forced_bos is not None:
                     gen["forced_bos_token_id"] = self.forced_bos
+                if self.fixed_length:
+                    gen.update(max_length=None, min_new_tokens=self.fixed_length, max_new_tokens=self.fixed_length)
                 out = model.generate(**enc, **gen, **self.generate_kwargs)
-                self.counters.tokens += int((out != (model.config.pad_token_id if model.config.pad_token_id is not None else -1)).sum())
-                decoded = tokenizer.batch_decode(out, skip_special_tokens=True)
-                for i, text in zip(idx, decoded, strict=True):
+                self.counters.tokens += int((out[:, 1:] != pad).sum())
+                if self.forced_bos is not None:  # the language token is not text (transformers 5 no longer drops it)
+                    out = out[:, 2:]
+                for i, text in zip(idx, tokenizer.batch_decode(out, skip_special_tokens=True), strict=True):
                     results[i] = text.strip()
         self.counters.calls += 1
         self.counters.texts += len(texts)
         self.counters.seconds += time.perf_counter() - started
-        trace({"event": "translate", "model": self.info.id, "target": self.target, "texts": texts})
+        trace({"event": "translate", "model": self.info.id, "engine": "transformers", "target": self.target, "texts": texts})
         return results
+
+
+def chat_prompt_ids(tokenizer: Any, prompt: Prompt, max_input_tokens: int) -> list[int]:
+    """The token ids of a chat prompt (system + user, then the assistant's turn), refused when too long."""
+    messages = [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}]
+    ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"]
+    if len(ids) > max_input_tokens:
+        raise WorkbenchError(f"prompt has {len(ids)} tokens, more than max_input_tokens={max_input_tokens}")
+    return list(ids)
 
 
 class CausalSummarizer(_HFModel, Summarizer):
@@ -196,36 +236,39 @@ class CausalSummarizer(_HFModel, Summarizer):
 
     kind = "causal"
 
+    def settings(self) -> dict[str, Any]:
+        out = self.options.to_dict()
+        out.pop("compute_type")
+        return out
+
     def __init__(self, spec: str, options: SummaryOptions | None = None, **kw: Any):
         self.options = options or SummaryOptions()
         super().__init__(spec, "summaries", **kw)
+        self.fixed_length: int | None = None  # benchmarks: exactly this many new tokens
 
     def summarize(self, prompt: Prompt) -> str:
         tokenizer, model, _ = self.load()
         import torch
 
         started = time.perf_counter()
-        messages = [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}]
-        enc = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt", return_dict=True)
-        input_ids = enc["input_ids"]
-        if input_ids.shape[1] > self.options.max_input_tokens:
-            raise WorkbenchError(
-                f"prompt has {input_ids.shape[1]} tokens, more than max_input_tokens={self.options.max_input_tokens}")
-        enc = {k: v.to(model.device) for k, v in enc.items()}
+        ids = chat_prompt_ids(tokenizer, prompt, self.options.max_input_tokens)
+        input_ids = torch.tensor([ids], device=model.device)
         gen: dict[str, Any] = dict(max_new_tokens=self.options.max_new_tokens, num_beams=self.options.num_beams,
                                    do_sample=self.options.do_sample, repetition_penalty=self.options.repetition_penalty)
         if self.options.no_repeat_ngram_size:
             gen["no_repeat_ngram_size"] = self.options.no_repeat_ngram_size
         if tokenizer.pad_token_id is not None:
             gen["pad_token_id"] = tokenizer.pad_token_id
-        with self._lock, torch.inference_mode():
-            out = model.generate(**enc, **gen)
+        if self.fixed_length:
+            gen.update(min_new_tokens=self.fixed_length, max_new_tokens=self.fixed_length)
+        with model_work, torch.inference_mode():
+            out = model.generate(input_ids=input_ids, attention_mask=torch.ones_like(input_ids), **gen)
         new = out[0, input_ids.shape[1]:]
         self.counters.tokens += int(new.shape[0])
         self.counters.calls += 1
         self.counters.seconds += time.perf_counter() - started
-        trace({"event": "summarize", "model": self.info.id, "lang": prompt.lang, "template": prompt.template})
-        return tokenizer.decode(new, skip_special_tokens=True).strip()
+        trace({"event": "summarize", "model": self.info.id, "engine": "transformers", "lang": prompt.lang, "template": prompt.template})
+        return str(tokenizer.decode(new, skip_special_tokens=True)).strip()
 
 
 class Seq2SeqSummarizer(_HFModel, Summarizer):
@@ -242,24 +285,27 @@ class Seq2SeqSummarizer(_HFModel, Summarizer):
 
         enc = tokenizer([prompt.input_text], return_tensors="pt", truncation=True, max_length=self.options.max_input_tokens)
         enc = {k: v.to(model.device) for k, v in enc.items()}
-        with self._lock, torch.inference_mode():
+        with model_work, torch.inference_mode():
             out = model.generate(**enc, max_new_tokens=self.options.max_new_tokens, num_beams=self.options.num_beams,
                                  no_repeat_ngram_size=self.options.no_repeat_ngram_size or None)
         self.counters.tokens += int(out.shape[1])
         self.counters.calls += 1
-        trace({"event": "summarize", "model": self.info.id, "lang": prompt.lang, "template": prompt.template})
-        return tokenizer.decode(out[0], skip_special_tokens=True).strip()
+        trace({"event": "summarize", "model": self.info.id, "engine": "transformers", "lang": prompt.lang, "template": prompt.template})
+        return str(tokenizer.decode(out[0], skip_special_tokens=True)).strip()
+
+
+def is_encoder_decoder(located: Located) -> bool:
+    config_file = os.path.join(located.path, "config.json")
+    if not os.path.exists(config_file):
+        return False
+    with open(config_file, encoding="utf-8") as fh:
+        return bool(json.load(fh).get("is_encoder_decoder"))
 
 
 def make_summarizer(spec: str, **kw: Any) -> Summarizer:
     """A causal-LM summarizer unless the model's config says it is an encoder-decoder."""
     located = locate(spec, "summaries", home=kw.get("home"), profile=kw.get("profile"))
-    config_file = os.path.join(located.path, "config.json")
-    encoder_decoder = False
-    if os.path.exists(config_file):
-        with open(config_file, encoding="utf-8") as fh:
-            encoder_decoder = bool(json.load(fh).get("is_encoder_decoder"))
-    cls = Seq2SeqSummarizer if encoder_decoder else CausalSummarizer
+    cls = Seq2SeqSummarizer if is_encoder_decoder(located) else CausalSummarizer
     return cls(spec, located=located, **kw)
 
 

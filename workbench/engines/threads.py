@@ -8,6 +8,7 @@ $WORKBENCH_THREADS) when given, else the cores this process may run on.
 from __future__ import annotations
 
 import os
+import threading
 
 _applied: int | None = None
 
@@ -52,3 +53,8 @@ def set_torch_threads(count: int | None = None) -> None:
     count = count or current_threads()
     if torch.get_num_threads() != count:
         torch.set_num_threads(count)
+
+
+# One model call at a time per process: a server's concurrent requests queue here instead of each spinning up
+# every core (saves and reads never wait on it).
+model_work = threading.RLock()

@@ -1,0 +1,343 @@
+"""The CTranslate2 engine: the same models (Marian, M2M100/NLLB translators; Qwen2-style and other causal LMs for
+summaries), converted on first use and run by CTranslate2: int8 on CPU, int8_float16 on CUDA.
+
+The Hugging Face model (hub id, folder or bundle) is converted once and the result cached in
+`DATA_HOME/cache/ct2/`, keyed by model id, revision and quantization; a conversion is written into a temporary
+folder and renamed into place, so an interrupted one never leaves a broken cache. Tokenization, target-language
+tokens, length caps, `no_repeat_ngram_size`, cache keys and provenance are those of the transformers engine.
+Where CTranslate2 cannot run (not installed, no CUDA 12 libraries for the GPU, a model it cannot convert),
+`EngineUnavailable` says why and "auto" uses transformers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from ..errors import EngineUnavailable
+from ..settings import ct2_dir
+from .base import (
+    Counters,
+    ModelInfo,
+    Prompt,
+    Summarizer,
+    SummaryOptions,
+    TranslationOptions,
+    Translator,
+    batches,
+    length_cap,
+    output_settings,
+    trace,
+)
+from .locate import Located, locate
+from .registry import Engine
+from .threads import current_threads, model_work
+
+MARKER = "workbench-ct2.json"
+DEFAULT_COMPUTE = {"cpu": "int8", "cuda": "int8_float16"}
+GPU_TOKEN_BUDGET = 16384
+
+
+def unavailable(device: str) -> str | None:
+    """Why CTranslate2 cannot run on `device` here, or None when it can."""
+    try:
+        import ctranslate2
+    except ImportError:
+        return "ctranslate2 is not installed (pip install ctranslate2)"
+    if device == "cpu":
+        return None
+    gpus = ctranslate2.get_cuda_device_count()
+    if gpus:
+        try:  # the driver may be there without the CUDA 12 libraries the wheels load
+            ctranslate2.get_supported_compute_types("cuda")
+        except (RuntimeError, OSError) as exc:
+            return f"CTranslate2 cannot use the GPU: {str(exc)[:160]}"
+    if device.startswith("cuda") and gpus == 0:
+        return "CTranslate2 sees no CUDA device it can use (its wheels need the CUDA 12 libraries)"
+    if device in ("", "auto") and gpus == 0 and _torch_sees_gpu():
+        return "a GPU is here but CTranslate2 cannot use it (its wheels need the CUDA 12 libraries); transformers can"
+    return None
+
+
+def _torch_sees_gpu() -> bool:
+    try:
+        import torch
+    except ImportError:
+        return False
+    return bool(torch.cuda.is_available())
+
+
+def ct2_device(device: str) -> tuple[str, int]:
+    """("cpu" | "cuda", device index) for a workbench device string."""
+    import ctranslate2
+
+    if device in ("", "auto"):
+        return ("cuda", 0) if ctranslate2.get_cuda_device_count() > 0 else ("cpu", 0)
+    if device.startswith("cuda"):
+        _, _, index = device.partition(":")
+        return "cuda", int(index or 0)
+    return "cpu", 0
+
+
+def compute_type(requested: str, device: str) -> str:
+    return DEFAULT_COMPUTE[device] if requested in ("", "auto") else requested
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
+
+
+def _fix_m2m100_vocabulary() -> None:
+    """CTranslate2 4.8 reads an M2M100/NLLB vocabulary through `get_vocab()`, which in transformers 5 leaves out
+    the language tokens; read it id by id instead, so every id keeps its token."""
+    from ctranslate2.converters import transformers as conv
+
+    base = conv._MODEL_LOADERS.get("M2M100Config")
+    if base is None or getattr(base, "workbench_fixed", False):
+        return
+
+    class M2M100ById(type(base)):  # type: ignore[misc]
+        workbench_fixed = True
+
+        def get_vocabulary(self, model: Any, tokenizer: Any) -> list[str]:
+            tokens: list[str] = []
+            for i in range(model.config.vocab_size):
+                token = tokenizer.convert_ids_to_tokens(i)
+                unknown = not isinstance(token, str) or (token == tokenizer.unk_token and i != tokenizer.unk_token_id)
+                tokens.append(f"madeupword{i}" if unknown else token)
+            return tokens
+
+    conv._MODEL_LOADERS["M2M100Config"] = M2M100ById()
+
+
+def converted(located: Located, quantization: str, home: str | os.PathLike[str] | None) -> Path:
+    """The CTranslate2 conversion of a model, made once and cached (atomically) in the data home."""
+    root = ct2_dir(home)
+    folder = root / f"{_safe(located.model_id)}--{_safe(located.revision or 'unknown')[:40]}--{quantization}"
+    if (folder / MARKER).exists():
+        return folder
+    from ctranslate2.converters import TransformersConverter
+
+    _fix_m2m100_vocabulary()
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".converting-", dir=root))
+    try:
+        TransformersConverter(located.path, low_cpu_mem_usage=True).convert(
+            str(staging / "model"), quantization=quantization, force=True)
+        for item in (staging / "model").iterdir():
+            item.rename(staging / item.name)
+        (staging / "model").rmdir()
+        (staging / MARKER).write_text(json.dumps({"id": located.model_id, "revision": located.revision,
+                                                  "quantization": quantization, "source": located.path}))
+        try:
+            staging.rename(folder)
+        except OSError:
+            if not (folder / MARKER).exists():
+                raise
+            shutil.rmtree(staging, ignore_errors=True)  # another process converted it first
+    except (ValueError, NotImplementedError, KeyError, AttributeError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise EngineUnavailable(f"CTranslate2 cannot convert {located.model_id}: {str(exc)[:200]}") from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return folder
+
+
+class _Ct2Model:
+    """Locating, converting and loading, shared by the translator and the summarizer."""
+
+    task = "translation"
+
+    def __init__(self, spec: str, options: Any, *, device: str = "auto", home: str | None = None,
+                 profile: str | None = None, located: Located | None = None):
+        from transformers import AutoTokenizer
+
+        self.options = options
+        self.located = located or locate(spec, self.task, home=home, profile=profile)
+        self.device, self.device_index = ct2_device(device)
+        self.compute_type = compute_type(getattr(options, "compute_type", "auto"), self.device)
+        config = json.loads((Path(self.located.path) / "config.json").read_text(encoding="utf-8"))
+        self.info = ModelInfo(id=self.located.model_id, path=self.located.path, revision=self.located.revision,
+                              licence=self.located.licence, meaningless=spec.startswith("tiny:"), engine="ct2",
+                              family=config.get("model_type"), device=self.device if not self.device_index
+                              else f"{self.device}:{self.device_index}", dtype=self.compute_type)
+        self.counters = Counters()
+        self.tokenizer = AutoTokenizer.from_pretrained(self.located.path, local_files_only=True)
+        self.folder = converted(self.located, self.compute_type, home)
+        self.threads = current_threads()
+        self.fixed_length: int | None = None  # benchmarks: every output exactly this many tokens
+        self._model: Any = None  # loaded on first use, like the transformers engine
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def _open(self, cls: Any) -> Any:
+        try:
+            return cls(str(self.folder), device=self.device, device_index=self.device_index,
+                       compute_type=self.compute_type, intra_threads=self.threads, inter_threads=1)
+        except (RuntimeError, ValueError) as exc:  # e.g. libcublas.so.12 missing, or an unsupported compute type
+            raise EngineUnavailable(f"CTranslate2 cannot load {self.info.id} on {self.device}: {str(exc)[:200]}") from exc
+
+    @property
+    def tokens_generated(self) -> int:
+        return self.counters.tokens
+
+
+class Ct2Translator(_Ct2Model, Translator):
+    """Sentence translation with a converted seq2seq model, batched like the transformers engine."""
+
+    def __init__(self, spec: str, source: str, target: str, options: TranslationOptions | None = None, **kw: Any):
+        from .hf import target_language
+
+        self.source, self.target = source, target
+        self.task = f"{source}→{target} translation"
+        super().__init__(spec, options or TranslationOptions(), **kw)
+        if self.info.family not in ("marian", "m2m_100", "nllb_moe", "bart", "mbart", "t5", "mt5"):
+            raise EngineUnavailable(f"CTranslate2 has no translator for model type {self.info.family!r}")
+        self.prefix, self.lang_token = target_language(self.tokenizer, self.info.family or "", self.info.id, source, target)
+        # the converted model's own token → id table: the same ids as the Hugging Face model's
+        vocab_file = next(f for f in ("target_vocabulary.json", "shared_vocabulary.json") if (self.folder / f).exists())
+        self.target_ids = {t: i for i, t in enumerate(json.loads((self.folder / vocab_file).read_text(encoding="utf-8")))}
+        self.unk_id = int(self.tokenizer.unk_token_id or 0)
+        # transformers forces EOS as the last token within the cap; CTranslate2 has no such rule
+        self.cap_offset = 1 if self._forced_eos() else 0
+
+    def _forced_eos(self) -> bool:
+        for name in ("generation_config.json", "config.json"):
+            path = Path(self.located.path) / name
+            if path.exists() and json.loads(path.read_text(encoding="utf-8")).get("forced_eos_token_id") is not None:
+                return True
+        return False
+
+    def settings(self) -> dict[str, Any]:
+        """The same settings as the transformers engine, so both share cache keys for the same model."""
+        out = output_settings(self.options)
+        out["target_prefix"] = self.prefix.strip() or None
+        out["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(self.lang_token) if self.lang_token else None
+        if self.compute_type != "float32":
+            out["compute_type"] = self.compute_type  # quantized output differs slightly: its own cache entries
+        return out
+
+    def tokenize(self, texts: list[str]) -> list[list[str]]:
+        ids = self.tokenizer([self.prefix + t for t in texts], truncation=True, max_length=512)["input_ids"]
+        return [list(self.tokenizer.convert_ids_to_tokens(i)) for i in ids]
+
+    def translate(self, texts: list[str]) -> list[str]:
+        if not texts:
+            return []
+        started = time.perf_counter()
+        tokens = self.tokenize(texts)
+        results: list[str] = [""] * len(texts)
+        budget = self.options.batch_tokens or (GPU_TOKEN_BUDGET if self.device == "cuda" else 0)
+        with model_work:
+            for idx in batches([len(t) for t in tokens], self.options, budget):
+                outputs = self.translate_tokens([tokens[i] for i in idx])
+                for i, hyp in zip(idx, outputs, strict=True):
+                    if self.lang_token and hyp[:1] == [self.lang_token]:
+                        hyp = hyp[1:]
+                    self.counters.tokens += len(hyp) + (1 if self.lang_token else 0)
+                    ids = [self.target_ids.get(t, self.unk_id) for t in hyp]
+                    results[i] = str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip()
+        self.counters.calls += 1
+        self.counters.texts += len(texts)
+        self.counters.seconds += time.perf_counter() - started
+        trace({"event": "translate", "model": self.info.id, "engine": "ct2", "target": self.target, "texts": texts})
+        return results
+
+    @property
+    def translator(self) -> Any:
+        """The loaded `ctranslate2.Translator` (loaded on first use)."""
+        if self._model is None:
+            import ctranslate2
+
+            self._model = self._open(ctranslate2.Translator)
+        return self._model
+
+    def translate_tokens(self, batch: list[list[str]]) -> list[list[str]]:
+        """One batch of tokenized sentences through CTranslate2, with the transformers engine's length cap."""
+        cap = max(1, length_cap(max(len(t) for t in batch), self.options) - self.cap_offset)
+        extra: dict[str, Any] = {}
+        if self.fixed_length:
+            cap = self.fixed_length
+            extra["min_decoding_length"] = cap
+        results = self.translator.translate_batch(
+            batch, target_prefix=[[self.lang_token]] * len(batch) if self.lang_token else None,
+            beam_size=self.options.num_beams, max_decoding_length=cap,
+            no_repeat_ngram_size=self.options.no_repeat_ngram_size, **extra)
+        return [r.hypotheses[0] for r in results]
+
+
+class Ct2Summarizer(_Ct2Model, Summarizer):
+    """Summaries from a converted causal LM (Qwen2.5-Instruct and alike) with its chat template."""
+
+    task = "summaries"
+
+    def __init__(self, spec: str, options: SummaryOptions | None = None, **kw: Any):
+        super().__init__(spec, options or SummaryOptions(), **kw)
+        self.end_ids = self._end_ids()
+
+    @property
+    def generator(self) -> Any:
+        """The loaded `ctranslate2.Generator` (loaded on first use)."""
+        if self._model is None:
+            import ctranslate2
+
+            self._model = self._open(ctranslate2.Generator)
+        return self._model
+
+    def settings(self) -> dict[str, Any]:
+        out = self.options.to_dict()
+        out.pop("compute_type")
+        if self.compute_type != "float32":
+            out["compute_type"] = self.compute_type
+        if self.options.repetition_penalty != 1.0:  # CTranslate2 penalises generated tokens only, not the prompt
+            out["repetition_penalty_scope"] = "generated"
+        return out
+
+    def _end_ids(self) -> list[int]:
+        path = Path(self.located.path) / "generation_config.json"
+        ends = json.loads(path.read_text(encoding="utf-8")).get("eos_token_id") if path.exists() else None
+        ends = ends if isinstance(ends, list) else [ends] if ends is not None else []
+        return [int(e) for e in ends] or [int(self.tokenizer.eos_token_id)]
+
+    def summarize(self, prompt: Prompt) -> str:
+        from .hf import chat_prompt_ids
+
+        started = time.perf_counter()
+        tokens = self.tokenizer.convert_ids_to_tokens(chat_prompt_ids(self.tokenizer, prompt, self.options.max_input_tokens))
+        length = self.fixed_length or self.options.max_new_tokens
+        with model_work:
+            result = self.generator.generate_batch(
+                [tokens], max_length=length, min_length=self.fixed_length or 0, beam_size=self.options.num_beams,
+                repetition_penalty=self.options.repetition_penalty, no_repeat_ngram_size=self.options.no_repeat_ngram_size,
+                sampling_topk=1, end_token=self.end_ids, include_prompt_in_result=False)[0]
+        ids = result.sequences_ids[0]
+        self.counters.tokens += len(ids)
+        self.counters.calls += 1
+        self.counters.seconds += time.perf_counter() - started
+        trace({"event": "summarize", "model": self.info.id, "engine": "ct2", "lang": prompt.lang, "template": prompt.template})
+        return str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip()
+
+
+def make_summarizer(spec: str, **kw: Any) -> Summarizer:
+    """A causal-LM summarizer; encoder-decoder summarizers (mT5 XL-Sum) stay with transformers."""
+    from .hf import is_encoder_decoder
+
+    located = locate(spec, "summaries", home=kw.get("home"), profile=kw.get("profile"))
+    if is_encoder_decoder(located):
+        raise EngineUnavailable("the CTranslate2 engine summarizes with causal LMs only; this model is an encoder-decoder")
+    return Ct2Summarizer(spec, located=located, **kw)
+
+
+ENGINE = Engine("ct2", "CTranslate2: int8 on CPU, int8_float16 on CUDA, converted on first use",
+                make_translator=Ct2Translator, make_summarizer=make_summarizer, unavailable=unavailable)
+
+
