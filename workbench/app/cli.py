@@ -452,6 +452,85 @@ def glossary_cmd(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{' | '.join(t.ar)}  →  {' | '.join(t.en)}  /  {' | '.join(t.ru)}")
 
 
+def _ints(value: str) -> list[int]:
+    try:
+        numbers = [int(v) for v in value.split(",") if v.strip()]
+    except ValueError:
+        numbers = []
+    if not numbers or min(numbers) < 1:
+        raise click.BadParameter(f"use positive numbers separated by commas, e.g. 1,4 (got {value!r})")
+    return numbers
+
+
+@cli.command("bench")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="cpu", show_default=True,
+              help="Where to run the engines.")
+@click.option("--engine", type=click.Choice(["auto", "transformers", "ct2"]), default="auto", show_default=True,
+              help="The engine the ratios are for (auto: what `translate` would pick on this device).")
+@click.option("--beams", default="4", show_default=True, help="Beam sizes to measure, e.g. 1,4 (the last one is the headline).")
+@click.option("--sentences", type=click.IntRange(min=2), default=64, show_default=True, help="Seed sentences per engine.")
+@click.option("--output-tokens", type=click.IntRange(min=1), default=48, show_default=True,
+              help="Tokens generated per sentence by every engine (fixed, so all do the same work).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True, help="Sentences per batch on CPU.")
+@click.option("--batch-tokens", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Padded input tokens per batch (0: the engine's choice; GPUs use a token budget).")
+@click.option("--baseline-sentences", type=click.IntRange(min=1), default=16, show_default=True,
+              help="Sentences for the one-at-a-time baseline (it is slow).")
+@click.option("--summarizer/--no-summarizer", default=True, show_default=True,
+              help="Also measure a Qwen2.5-0.5B-shaped summarizer (prefill and decode).")
+@click.option("--prompt-tokens", type=click.IntRange(min=64), default=1500, show_default=True, help="Summarizer prompt length.")
+@click.option("--decode-tokens", type=click.IntRange(min=2), default=32, show_default=True, help="Summary tokens generated.")
+@click.option("--threads", type=click.IntRange(min=1), default=None, help="CPU threads (default: the usable cores).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: engines, ratios, summarizer, machine, settings.")
+@click.pass_context
+@handle_errors
+def bench_cmd(ctx: click.Context, device: str, engine: str, beams: str, sentences: int, output_tokens: int,
+              batch_size: int, batch_tokens: int, baseline_sentences: int, summarizer: bool, prompt_tokens: int, decode_tokens: int,
+              threads: int | None, as_json: bool) -> None:
+    """Measure the engines on the real opus-mt-ar-en architecture (random weights, fixed output lengths) and a
+    Qwen2.5-0.5B-shaped summarizer, in one process: tokens per second, peak memory and ratios."""
+    from ..engines.bench import Settings, run
+    from ..engines.threads import apply_threads
+    from ..settings import ensure_home
+
+    apply_threads(threads)
+    settings = Settings(device=device, engine=engine, beams=_ints(beams), sentences=sentences, output_tokens=output_tokens,
+                        batch_size=batch_size, batch_tokens=batch_tokens, baseline_sentences=min(baseline_sentences, sentences), summarizer=summarizer,
+                        prompt_tokens=prompt_tokens, decode_tokens=decode_tokens, home=str(ensure_home(ctx.obj["home"])))
+    report = run(settings, progress=lambda what: None if as_json else click.echo(f"measuring {what} …", err=True))
+    if as_json:
+        _echo_json(report)
+        return
+    _print_bench(report)
+
+
+def _print_bench(report: dict[str, Any]) -> None:
+    m = report["machine"]
+    click.echo(f"machine: {m['processor']}, {m['cpus']} CPUs, {m['threads']} threads{', ' + m['gpu'] if m.get('gpu') else ''}; "
+               f"torch {m['torch']}, transformers {m['transformers']}, ctranslate2 {m['ctranslate2']}")
+    click.echo(f"default engine: {report['default_engine']}")
+    for beams, run in report["by_beam"].items():
+        click.echo(f"\nbeam {beams}, {report['settings']['output_tokens']} tokens per sentence:")
+        for name, e in run["engines"].items():
+            if "skipped" in e:
+                click.echo(f"  {name:13} skipped: {e['skipped']}")
+            else:
+                click.echo(f"  {name:13} {e['tok_per_s']:>10.1f} tok/s  peak RSS {e['peak_rss_mb']:>6} MB  ({e['sentences']} sentences"
+                           f"{', ' + e['compute_type'] if e.get('compute_type') else ''})")
+        click.echo("  default engine vs baseline {ratio_vs_baseline}×, vs transformers batched {ratio_vs_hf_batched}×, "
+                   "vs raw CTranslate2 {ratio_vs_raw_ct2}×".format(**run))
+    summary = report.get("summarizer")
+    if summary:
+        click.echo("\nsummarizer (Qwen2.5-0.5B shape):")
+        for name in ("transformers", "ct2"):
+            if name in summary:
+                e = summary[name]
+                click.echo(f"  {name:13} prefill {e['prefill_tok_per_s']:>8.1f} tok/s ({e['prompt_tokens']} tokens), "
+                           f"decode {e['decode_tok_per_s']:>6.1f} tok/s, {e['seconds_per_summary']} s per summary")
+        if "ratio_ct2_vs_transformers" in summary:
+            click.echo(f"  ct2 vs transformers: {summary['ratio_ct2_vs_transformers']}× faster per summary")
+
+
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 

@@ -41,7 +41,7 @@ from .threads import current_threads, model_work
 
 MARKER = "workbench-ct2.json"
 DEFAULT_COMPUTE = {"cpu": "int8", "cuda": "int8_float16"}
-GPU_TOKEN_BUDGET = 16384
+GPU_TOKEN_BUDGET = 32768
 
 
 def unavailable(device: str) -> str | None:
@@ -54,14 +54,26 @@ def unavailable(device: str) -> str | None:
         return None
     gpus = ctranslate2.get_cuda_device_count()
     if gpus:
-        try:  # the driver may be there without the CUDA 12 libraries the wheels load
-            ctranslate2.get_supported_compute_types("cuda")
-        except (RuntimeError, OSError) as exc:
-            return f"CTranslate2 cannot use the GPU: {str(exc)[:160]}"
+        missing = _missing_cuda_library()
+        if missing:
+            return f"CTranslate2 cannot use the GPU: {missing} (its wheels need the CUDA 12 libraries)"
     if device.startswith("cuda") and gpus == 0:
         return "CTranslate2 sees no CUDA device it can use (its wheels need the CUDA 12 libraries)"
     if device in ("", "auto") and gpus == 0 and _torch_sees_gpu():
         return "a GPU is here but CTranslate2 cannot use it (its wheels need the CUDA 12 libraries); transformers can"
+    return None
+
+
+def _missing_cuda_library() -> str | None:
+    """The driver can be there without the CUDA 12 runtime libraries CTranslate2's wheels load when a model is
+    loaded (seen on a CUDA 13 machine: the device is listed, then `libcublas.so.12` is not found)."""
+    import ctypes
+
+    for name in ("libcublas.so.12", "libcublasLt.so.12"):
+        try:
+            ctypes.CDLL(name)
+        except OSError:
+            return f"{name} is not found"
     return None
 
 

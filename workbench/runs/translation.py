@@ -12,7 +12,7 @@ from typing import Any
 
 from ..clock import now
 from ..engines.plan import LanguagePlan, RunPlan
-from ..errors import LicenceRefused, ModelNotAvailable, UnknownModelError
+from ..errors import EngineUnavailable, LicenceRefused, ModelNotAvailable, UnknownModelError
 from ..languages import SOURCE_LANG
 from ..logs import get as get_logger
 from ..review.memory import TranslationMemory
@@ -22,7 +22,7 @@ from .progress import NoProgress, Progress
 from .report import Failure, provenance, versions
 
 TRANSLATABLE = ("title", "heading", "body")
-FATAL = (ModelNotAvailable, LicenceRefused, UnknownModelError)
+FATAL = (ModelNotAvailable, LicenceRefused, UnknownModelError, EngineUnavailable)
 CHUNK = 8
 log = get_logger("runs")
 

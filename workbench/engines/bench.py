@@ -1,0 +1,365 @@
+"""`workbench bench`: engine speed on the real architectures with random weights, in one process.
+
+A random-weight model of a real architecture costs the same per token as the trained one once output lengths
+are fixed, so every engine generates exactly `output_tokens` tokens per sentence (transformers:
+min_new_tokens = max_new_tokens; CTranslate2: min = max decoding length). Measured on the same seed sentences:
+
+- `baseline`: transformers, one sentence at a time (the plain way to call generate());
+- `transformers`: the workbench's transformers translator, batched as the workbench runs it;
+- `ct2`: the workbench's CTranslate2 translator, as the workbench runs it;
+- `ct2_raw`: `ctranslate2.Translator.translate_batch` called directly on pre-tokenized input (the ceiling for
+  the workbench's CTranslate2 path: the difference is the workbench's own overhead);
+
+and, for summaries, a Qwen2.5-0.5B-shaped model: prefill and decode tokens per second per engine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..resources import seeds_dir
+from ..settings import tiny_dir
+from ..text.articles import build_article
+from .base import Prompt, SummaryOptions, TranslationOptions
+from .threads import current_threads
+
+MARIAN_VOCAB = 62834  # opus-mt-ar-en (MODELS.md)
+QWEN_05B: dict[str, Any] = dict(hidden_size=896, intermediate_size=4864, num_hidden_layers=24, num_attention_heads=14,
+                num_key_value_heads=2, vocab_size=151936, max_position_embeddings=32768, tie_word_embeddings=True)
+
+
+@dataclass
+class Settings:
+    device: str = "cpu"
+    engine: str = "auto"
+    beams: list[int] = field(default_factory=lambda: [4])
+    sentences: int = 64
+    output_tokens: int = 48
+    batch_size: int = 16
+    batch_tokens: int = 0  # 0: the engine's choice for the device (a token budget on GPUs)
+    baseline_sentences: int = 16
+    summarizer: bool = True
+    prompt_tokens: int = 1500
+    decode_tokens: int = 32
+    home: str | None = None
+
+
+class PeakRSS:
+    """The highest resident memory of this process while a block runs (sampled every 10 ms)."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    @staticmethod
+    def now() -> int:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.now())
+            time.sleep(0.01)
+
+    def __enter__(self) -> PeakRSS:
+        self.peak = self.now()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.now())
+
+
+def seed_sentences(count: int) -> list[str]:
+    """`count` body sentences of the sample articles (repeated when more are asked for than there are)."""
+    out: list[str] = []
+    for path in sorted(seeds_dir().glob("*.txt")):
+        _, segs = build_article(path.read_text(encoding="utf-8"), path.stem)
+        out += [s.source_text for s in segs if s.kind != "meta"]
+    return [out[i % len(out)] for i in range(count)]
+
+
+def marian_ar_en(folder: Path) -> Path:
+    """opus-mt-ar-en's architecture with random weights: the tiny SentencePiece models, and a vocabulary padded to
+    the real 62,834 entries (pad last, as in the real model) so every id the model can emit decodes."""
+    if (folder / "config.json").exists():
+        return folder
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
+
+    from .tiny import build_tiny
+
+    tiny = build_tiny("marian-ar-en", tiny_dir())
+    staging = folder.with_name(folder.name + ".building")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    vocab = {k: v for k, v in json.loads((tiny / "vocab.json").read_text()).items() if k != "<pad>"}
+    for i in range(len(vocab), MARIAN_VOCAB - 1):
+        vocab[f"▁w{i}"] = i
+    vocab["<pad>"] = MARIAN_VOCAB - 1
+    (staging / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
+    MarianTokenizer(str(tiny / "source.spm"), str(tiny / "target.spm"), str(staging / "vocab.json"),
+                    source_lang="ar", target_lang="en").save_pretrained(staging)
+    pad = MARIAN_VOCAB - 1
+    config = MarianConfig(
+        d_model=512, encoder_layers=6, decoder_layers=6, encoder_attention_heads=8, decoder_attention_heads=8,
+        encoder_ffn_dim=2048, decoder_ffn_dim=2048, vocab_size=MARIAN_VOCAB, max_position_embeddings=512,
+        decoder_start_token_id=pad, pad_token_id=pad, eos_token_id=0, forced_eos_token_id=0,
+        activation_function="swish", scale_embedding=True, share_encoder_decoder_embeddings=True)
+    config.static_position_embeddings = True
+    torch.manual_seed(0)
+    model = MarianMTModel(config)
+    model.generation_config = GenerationConfig(decoder_start_token_id=pad, pad_token_id=pad, eos_token_id=0,
+                                               forced_eos_token_id=0, bad_words_ids=[[pad]], num_beams=4)
+    model.save_pretrained(staging)
+    (staging / "README.md").write_text("---\nlicense: apache-2.0\n---\nopus-mt-ar-en architecture, random weights (benchmark).\n")
+    staging.rename(folder)
+    return folder
+
+
+def qwen_05b(folder: Path) -> Path:
+    """A Qwen2.5-0.5B-shaped causal LM with random weights and the tiny chat tokenizer."""
+    if (folder / "config.json").exists():
+        return folder
+    import torch
+    from transformers import AutoTokenizer, GenerationConfig, Qwen2Config, Qwen2ForCausalLM
+
+    from .tiny import build_tiny
+
+    tiny = build_tiny("qwen2", tiny_dir())
+    staging = folder.with_name(folder.name + ".building")
+    shutil.rmtree(staging, ignore_errors=True)
+    tokenizer = AutoTokenizer.from_pretrained(tiny)
+    tokenizer.save_pretrained(staging)
+    eos = tokenizer.convert_tokens_to_ids("<|im_end|>")
+    config = Qwen2Config(**QWEN_05B, eos_token_id=eos, pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.pad_token_id)
+    torch.manual_seed(0)
+    with torch.device("meta"):
+        model = Qwen2ForCausalLM(config)
+    model = model.to_empty(device="cpu")
+    for p in model.parameters():  # random weights, cheaply (a full init of 0.5B parameters takes minutes on 2 cores)
+        torch.nn.init.normal_(p, std=0.02)
+    model.generation_config = GenerationConfig(eos_token_id=[eos], pad_token_id=tokenizer.pad_token_id, do_sample=False)
+    model.save_pretrained(staging)
+    (staging / "README.md").write_text("---\nlicense: apache-2.0\n---\nQwen2.5-0.5B architecture, random weights (benchmark).\n")
+    staging.rename(folder)
+    return folder
+
+
+def _time(fn: Callable[[], Any]) -> tuple[float, int]:
+    """Seconds and peak RSS (bytes) of one call, after a short warm-up call done by the caller."""
+    with PeakRSS() as rss:
+        started = time.perf_counter()
+        fn()
+        seconds = time.perf_counter() - started
+    return seconds, rss.peak
+
+
+def _sync(device: str) -> None:
+    if device.startswith("cuda"):
+        import torch
+
+        torch.cuda.synchronize()
+
+
+def default_engine(requested: str, device: str) -> str:
+    """What "auto" (or an explicit choice) runs on `device`."""
+    if requested != "auto":
+        return requested
+    from .ct2 import unavailable
+
+    return "ct2" if unavailable(device) is None else "transformers"
+
+
+def _measure(device: str, run: Callable[[], Any], sentences: int, length: int) -> dict[str, Any]:
+    def call() -> None:
+        run()
+        _sync(device)
+
+    seconds, peak = _time(call)
+    return {"tok_per_s": round(sentences * length / seconds, 1), "seconds": round(seconds, 3),
+            "sentences": sentences, "peak_rss_mb": round(peak / 2**20)}
+
+
+def _baseline(s: Settings, folder: Path, options: TranslationOptions, device: str, texts: list[str]) -> dict[str, Any]:
+    """transformers generate(), one sentence at a time."""
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    from .hf import dtype_for, prepare_device
+
+    prepare_device(device)
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = AutoModelForSeq2SeqLM.from_pretrained(folder, dtype=dtype_for(device)).to(device).eval()
+
+    def one_at_a_time(items: list[str]) -> None:
+        with torch.inference_mode():
+            for text in items:
+                enc = tokenizer([text], return_tensors="pt").to(device)
+                model.generate(**enc, num_beams=options.num_beams, min_new_tokens=s.output_tokens,
+                               max_new_tokens=s.output_tokens, no_repeat_ngram_size=options.no_repeat_ngram_size)
+
+    one_at_a_time(texts[:1])
+    return _measure(device, lambda: one_at_a_time(texts), len(texts), s.output_tokens)
+
+
+def _workbench_transformers(s: Settings, folder: Path, options: TranslationOptions, device: str,
+                            texts: list[str]) -> dict[str, Any]:
+    from .hf import Seq2SeqTranslator
+
+    translator = Seq2SeqTranslator(str(folder), "ar", "en", options, device=device, home=s.home)
+    translator.fixed_length = s.output_tokens
+    translator.translate(texts[:2])
+    return _measure(device, lambda: translator.translate(texts), len(texts), s.output_tokens)
+
+
+def _workbench_ct2(s: Settings, folder: Path, options: TranslationOptions, device: str,
+                   texts: list[str]) -> dict[str, dict[str, Any]]:
+    """The workbench's CTranslate2 translator, then the same loaded model called directly on tokens."""
+    from .ct2 import Ct2Translator
+
+    translator = Ct2Translator(str(folder), "ar", "en", options, device=device, home=s.home)
+    translator.fixed_length = s.output_tokens
+    translator.translate(texts[:2])
+    out = {"ct2": _measure(device, lambda: translator.translate(texts), len(texts), s.output_tokens)}
+    tokens = translator.tokenize(texts)
+
+    def raw() -> None:
+        translator.translator.translate_batch(
+            tokens, max_batch_size=s.batch_size, beam_size=options.num_beams, min_decoding_length=s.output_tokens,
+            max_decoding_length=s.output_tokens, no_repeat_ngram_size=options.no_repeat_ngram_size)
+
+    out["ct2_raw"] = _measure(device, raw, len(texts), s.output_tokens)
+    for name in out:
+        out[name]["compute_type"] = translator.compute_type
+    return out
+
+
+def _translation_engines(s: Settings, folder: Path, beams: int, texts: list[str]) -> dict[str, dict[str, Any]]:
+    import gc
+
+    from .ct2 import unavailable
+    from .hf import resolve_device
+
+    device = resolve_device(s.device)
+    options = TranslationOptions(num_beams=beams, batch_size=s.batch_size, batch_tokens=s.batch_tokens)
+    out = {"baseline": _baseline(s, folder, options, device, texts[: s.baseline_sentences])}
+    gc.collect()
+    out["transformers"] = _workbench_transformers(s, folder, options, device, texts)
+    gc.collect()
+    reason = unavailable(device)
+    if reason:
+        out["ct2"] = out["ct2_raw"] = {"skipped": reason}
+    else:
+        out.update(_workbench_ct2(s, folder, options, device, texts))
+    gc.collect()
+    return out
+
+
+def _ratios(engines: dict[str, dict[str, Any]], default: str) -> dict[str, float | None]:
+    def ratio(other: str) -> float | None:
+        mine, theirs = engines.get(default, {}).get("tok_per_s"), engines.get(other, {}).get("tok_per_s")
+        return round(mine / theirs, 2) if mine and theirs else None
+
+    return {"ratio_vs_baseline": ratio("baseline"), "ratio_vs_hf_batched": ratio("transformers"),
+            "ratio_vs_raw_ct2": ratio("ct2_raw")}
+
+
+def _one_summarizer(s: Settings, folder: Path, make: Callable[..., Any], device: str) -> dict[str, Any]:
+    options = SummaryOptions(max_new_tokens=s.decode_tokens, max_input_tokens=s.prompt_tokens + 64)
+    summarizer = make(str(folder), options=options, device=device, home=s.home)
+    tokenizer = summarizer.load()[0] if hasattr(summarizer, "load") else summarizer.tokenizer
+    ids = tokenizer(" ".join(seed_sentences(400)))["input_ids"][: s.prompt_tokens - 40]
+    prompt = Prompt("bench", "", "en", "Summarize the article.", tokenizer.decode(ids), "", "source")
+    prompt_tokens = len(tokenizer.apply_chat_template(
+        [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}],
+        add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"])
+
+    def timed(new_tokens: int) -> tuple[float, int]:
+        summarizer.fixed_length = new_tokens
+        return _time(lambda: summarizer.summarize(prompt))
+
+    timed(2)  # warm-up
+    prefill, _ = timed(1)
+    total, peak = timed(s.decode_tokens)
+    return {"prompt_tokens": prompt_tokens, "prefill_tok_per_s": round(prompt_tokens / prefill, 1),
+            "decode_tok_per_s": round((s.decode_tokens - 1) / max(total - prefill, 1e-9), 1),
+            "seconds_per_summary": round(total, 2), "peak_rss_mb": round(peak / 2**20)}
+
+
+def _summarizer(s: Settings, folder: Path) -> dict[str, Any]:
+    import gc
+
+    from .ct2 import make_summarizer as ct2_summarizer
+    from .ct2 import unavailable
+    from .hf import make_summarizer as hf_summarizer
+    from .hf import resolve_device
+
+    device = resolve_device(s.device)
+    out: dict[str, Any] = {"transformers": _one_summarizer(s, folder, hf_summarizer, device)}
+    gc.collect()
+    if unavailable(device) is None:
+        out["ct2"] = _one_summarizer(s, folder, ct2_summarizer, device)
+        out["ratio_ct2_vs_transformers"] = round(out["transformers"]["seconds_per_summary"] / out["ct2"]["seconds_per_summary"], 2)
+    return out
+
+
+def machine() -> dict[str, Any]:
+    from importlib import metadata
+
+    info: dict[str, Any] = {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+                            "cpus": os.cpu_count(), "threads": current_threads()}
+    for name in ("torch", "transformers", "ctranslate2"):
+        try:
+            info[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            info[name] = None
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            info["gpu"] = torch.cuda.get_device_name(0)
+    except ImportError:
+        pass
+    return info
+
+
+def run(s: Settings, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+    """Build the models (once; cached beside the tiny models), measure every engine, return the report."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    root = tiny_dir(s.home)
+    folder = marian_ar_en(root / "bench-opus-mt-ar-en-v2")
+    texts = seed_sentences(s.sentences)
+    default = default_engine(s.engine, s.device if s.device != "auto" else "auto")
+    by_beam: dict[str, Any] = {}
+    for beams in s.beams:
+        progress(f"translation, beam {beams}")
+        engines = _translation_engines(s, folder, beams, texts)
+        by_beam[str(beams)] = {"engines": engines, **_ratios(engines, default)}
+    primary = by_beam[str(s.beams[-1])]
+    report: dict[str, Any] = {
+        "default_engine": default, "engines": primary["engines"],
+        **{k: v for k, v in primary.items() if k.startswith("ratio")}, "by_beam": by_beam,
+        "settings": {**s.__dict__, "primary_beam": s.beams[-1]}, "machine": machine(),
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+    if s.summarizer:
+        progress("summarizer")
+        report["summarizer"] = _summarizer(s, qwen_05b(root / "bench-qwen2.5-0.5b-v1"))
+    return report
