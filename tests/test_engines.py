@@ -175,11 +175,10 @@ def test_engine_and_threads_in_config_are_checked(home):
 
 
 def test_explicit_engine_that_cannot_run_is_one_line(home, monkeypatch):
-    from workbench.engines import ct2
-
     import dataclasses
 
     from workbench import Workbench
+    from workbench.engines import ct2
 
     monkeypatch.setattr(ct2, "ENGINE", dataclasses.replace(ct2.ENGINE, unavailable=lambda device: "no CUDA device (test)"))
     with Workbench(home, profile="tiny", engine="ct2") as wb, pytest.raises(EngineUnavailable, match="no CUDA device"):
