@@ -16,7 +16,7 @@ def no_repeat_ngram(size: int) -> Any:
     import torch
     from transformers import LogitsProcessor
 
-    class NoRepeatNGram(LogitsProcessor):  # type: ignore[misc]
+    class NoRepeatNGram(LogitsProcessor):
         def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
             length = input_ids.shape[1]
             if size < 1 or length < size:
@@ -29,6 +29,6 @@ def no_repeat_ngram(size: int) -> Any:
             banned = scores.masked_fill(hits > 0, float("-inf"))
             # never ban every token of a row (a forced token such as EOS must stay possible)
             dead = torch.isinf(banned).all(dim=-1, keepdim=True)
-            return torch.where(dead, scores, banned)
+            return torch.where(dead, scores, banned)  # type: ignore[return-value]
 
     return NoRepeatNGram()
