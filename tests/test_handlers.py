@@ -144,7 +144,8 @@ def test_glossary_edit_applies_to_qa_at_once(translated):
     unit = next(s for s in wb.article(ARTICLE)["segments"] if s["id"] == seg["id"])["targets"]["en"]
     assert "glossary" in unit["flags"] and "glossary: توكاييف should be Tokayev" in unit["qa"]
     edited = [[r[0], "Tokayev|Tokaev" if r[1] == "Tokayev" else r[1], r[2], r[3]] for r in rows]
-    assert h.save_glossary(wb, edited) == {"ok": True, "terms": len(rows)}
+    saved = h.save_glossary(wb, edited)
+    assert saved["ok"] and saved["terms"] == len(rows) and len(saved["version"]) == 16
     unit = next(s for s in wb.article(ARTICLE)["segments"] if s["id"] == seg["id"])["targets"]["en"]
     assert not any("توكاييف" in line for line in unit["qa"])
     assert h.save_glossary(wb, [["", "Lavrov", "Лавров", ""]])["ok"] is False  # a row without Arabic is refused
@@ -162,7 +163,7 @@ def test_translate_article_reports_a_missing_model_instead_of_raising(home):
 def test_auth_pairs_from_option_and_file(tmp_path):
     import pytest
 
-    from workbench.app.cli import read_auth
+    from workbench.app.auth import read_auth
     from workbench.errors import WorkbenchError
 
     path = tmp_path / "users"

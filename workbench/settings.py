@@ -46,18 +46,58 @@ def ct2_dir(home: str | os.PathLike[str] | None = None) -> Path:
     return Path(env).expanduser() if env else cache_dir(home) / "ct2"
 
 
+# The keys config.toml may hold, with their types; tables list their own keys (None: any key, checked where used).
+CONFIG_KEYS: dict[str, Any] = {
+    "profile": str, "device": str, "licence": str, "models_dir": str, "engine": str, "threads": int,
+    "models": {"en": str, "ru": str, "summarizer": str, "via": {"en": str, "ru": str}},
+    "engines": {"en": str, "ru": str, "summarizer": str},
+    "templates": {"en": str, "ru": str},
+    "translation": None, "summary": None,
+}
+
+
 def load_config(home: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """Read `config.toml` from the data home; an absent file is an empty config."""
+    """Read and check `config.toml` in the data home; an absent file is an empty config. A file that is not
+    TOML, an unknown key or a value of the wrong type is a WorkbenchError naming the file and the key."""
+    from .errors import WorkbenchError
+
     path = home_dir(home) / CONFIG_NAME
     if not path.exists():
         return {}
-    with path.open("rb") as fh:
-        try:
-            return tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            from .errors import WorkbenchError
+    try:
+        with path.open("rb") as fh:
+            config = tomllib.load(fh)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise WorkbenchError(f"{path}: not valid TOML ({exc})") from exc
+    except OSError as exc:
+        raise WorkbenchError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    _check_keys(config, CONFIG_KEYS, str(path), "")
+    return config
 
-            raise WorkbenchError(f"{path}: not valid TOML ({exc})") from exc
+
+def _check_keys(values: dict[str, Any], schema: dict[str, Any], where: str, prefix: str) -> None:
+    import difflib
+
+    from .errors import WorkbenchError
+
+    for key, value in values.items():
+        name = prefix + key
+        if key not in schema:
+            close = difflib.get_close_matches(key, list(schema), 1)
+            hint = f" (did you mean {prefix}{close[0]}?)" if close else f"; known: {', '.join(prefix + k for k in schema)}"
+            raise WorkbenchError(f"{where}: unknown key {name}{hint}")
+        expected = schema[key]
+        if expected is None:
+            if not isinstance(value, dict):
+                raise WorkbenchError(f"{where}: {name} must be a table ([{name}])")
+        elif isinstance(expected, dict):
+            if not isinstance(value, dict):
+                raise WorkbenchError(f"{where}: {name} must be a table ([{name}])")
+            _check_keys(value, expected, where, name + ".")
+        elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise WorkbenchError(f"{where}: {name} must be {'a number' if expected is int else 'a string'}, got {value!r}")
+        elif expected is int and value < 1:
+            raise WorkbenchError(f"{where}: {name} must be at least 1, got {value}")
 
 
 def models_dirs(home: str | os.PathLike[str] | None = None) -> list[Path]:

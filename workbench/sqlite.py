@@ -2,18 +2,64 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
+from .errors import WorkbenchError
 
-def connect(path: str) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit), shared across threads behind a lock;
-    WAL for files, so readers never block the writer."""
-    if path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
-    conn.execute("PRAGMA busy_timeout = 30000")
-    if path != ":memory:":
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+
+class StoreDamaged(WorkbenchError):
+    """The database file is not a workbench database, or fails SQLite's integrity check."""
+
+    def __init__(self, path: str, detail: str):
+        super().__init__(
+            f"{path} is damaged or not a workbench database ({detail}). Nothing was written to it. "
+            "Restore your last backup (`workbench backup` makes one; see README, Data safety) or move the file away "
+            "to start a new store.")
+
+
+def writable(path: str) -> bool:
+    """Whether SQLite can write `path` (and its -wal/-shm files beside it)."""
+    file = Path(path)
+    folder = file.parent if file.parent != Path("") else Path(".")
+    if file.exists() and not os.access(file, os.W_OK):
+        return False
+    return os.access(folder, os.W_OK)
+
+
+def connect(path: str, *, read_only: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), shared across threads behind a lock.
+
+    Files use WAL (readers never block the writer) with `synchronous = FULL`: a commit that returned is on disk
+    and survives a kill or a power cut. `read_only` opens an existing file without writing anything to it.
+    """
+    try:
+        if path == ":memory:":
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        elif read_only:
+            uri = Path(path).resolve().as_uri() + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn.execute("PRAGMA busy_timeout = 30000")
+        if path != ":memory:" and not read_only:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
+            raise WorkbenchError(f"{path}: cannot be opened ({exc})") from exc
+        raise StoreDamaged(path, str(exc)) from exc
     return conn
+
+
+def check(conn: sqlite3.Connection, path: str) -> None:
+    """SQLite's quick integrity check (reads every page once; milliseconds for a store of a few MB)."""
+    try:
+        rows = conn.execute("PRAGMA quick_check(5)").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise StoreDamaged(path, str(exc)) from exc
+    problems = [r[0] for r in rows if r[0] != "ok"]
+    if problems:
+        raise StoreDamaged(path, "; ".join(problems)[:300])

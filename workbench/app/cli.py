@@ -435,12 +435,29 @@ def qa_cmd(ctx: click.Context, article_ids: tuple[str, ...], all_articles: bool,
 
 @cli.command("glossary")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {ar, en, ru, note} with variants as lists.")
+@click.option("--history", "show_history", is_flag=True, help="List the earlier versions kept by every save, newest first.")
+@click.option("--restore", metavar="NAME", default=None, help="Make an earlier version (a name from --history) current again.")
 @click.pass_context
 @handle_errors
-def glossary_cmd(ctx: click.Context, as_json: bool) -> None:
+def glossary_cmd(ctx: click.Context, as_json: bool, show_history: bool, restore: str | None) -> None:
     """Show the glossary (DATA_HOME/glossary.csv, created from the starter glossary; edit it there or in the UI)."""
-    from ..review.glossary import glossary_path
+    from ..review.glossary import glossary_path, history
+    from ..review.glossary import restore as restore_version
 
+    if show_history or restore:
+        from ..settings import ensure_home
+
+        home = ensure_home(ctx.obj["home"])
+        if restore:
+            restored = restore_version(home, restore, author="cli")
+            click.echo(f"restored {restore}: {len(restored)} terms (the version it replaced is in the history)")
+            return
+        rows = history(home)
+        if as_json:
+            _echo_json(rows)
+        for row in [] if as_json else rows:
+            click.echo(f"{row['name']}  replaced {row['replaced']} by {row['replaced_by']}")
+        return
     with _workbench(ctx) as wb:
         glossary = wb.glossary()
         path = glossary_path(wb.home)
@@ -448,8 +465,45 @@ def glossary_cmd(ctx: click.Context, as_json: bool) -> None:
         _echo_json([{"ar": list(t.ar), "en": list(t.en), "ru": list(t.ru), "note": t.note} for t in glossary.terms])
         return
     click.echo(f"{path} ({len(glossary)} terms)")
+    for problem in glossary.problems:
+        click.echo(f"warning: {problem}", err=True)
     for t in glossary.terms:
         click.echo(f"{' | '.join(t.ar)}  →  {' | '.join(t.en)}  /  {' | '.join(t.ru)}")
+
+
+@cli.command("check")
+@click.pass_context
+@handle_errors
+def check_cmd(ctx: click.Context) -> None:
+    """Check the store's integrity (SQLite's quick check) and say whether it can be written."""
+    from ..settings import database_path
+    from ..store import Store
+
+    path = database_path(ctx.obj["home"])
+    if not path.exists():
+        raise WorkbenchError(f"no store at {path} yet (import something first)")
+    with Store(path) as store:
+        counts = store.counts()
+        mode = "read-only" if store.read_only else "writable"
+    click.echo(f"{path}: ok ({mode}; " + ", ".join(f"{v} {k}" for k, v in counts.items()) + ")")
+
+
+@cli.command("backup")
+@click.argument("dest", type=click.Path(dir_okay=False))
+@click.pass_context
+@handle_errors
+def backup_cmd(ctx: click.Context, dest: str) -> None:
+    """Copy the store to DEST consistently, even while the server or a batch writes (SQLite's online backup).
+    Restore by stopping the workbench and copying DEST over DATA_HOME/workbench.sqlite (README: Data safety)."""
+    from ..settings import database_path
+    from ..store import Store
+
+    path = database_path(ctx.obj["home"])
+    if not path.exists():
+        raise WorkbenchError(f"no store at {path} to back up")
+    with Store(path) as store:
+        target = store.backup(dest)
+    click.echo(f"backed up {path} to {target} ({target.stat().st_size} bytes, integrity checked)")
 
 
 def _ints(value: str) -> list[int]:
@@ -534,24 +588,6 @@ def _print_bench(report: dict[str, Any]) -> None:
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-def read_auth(auth: str | None, auth_file: str | None) -> list[tuple[str, str]] | None:
-    """USER:PASSWORD pairs from --auth and from --auth-file (one pair per line, # comments)."""
-    pairs = []
-    lines = [auth] if auth else []
-    if auth_file:
-        from pathlib import Path
-
-        lines += [ln.strip() for ln in Path(auth_file).read_text(encoding="utf-8").splitlines()]
-    for line in lines:
-        if not line or line.startswith("#"):
-            continue
-        user, sep, password = line.partition(":")
-        if not sep or not user or not password:
-            raise WorkbenchError("auth entries must look like USER:PASSWORD")
-        pairs.append((user, password))
-    return pairs or None
-
-
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; anything but loopback needs --auth.")
 @click.option("--port", default=7860, show_default=True, type=int, help="Port to listen on.")
@@ -563,6 +599,8 @@ def read_auth(auth: str | None, auth_file: str | None) -> list[tuple[str, str]] 
 @handle_errors
 def serve_cmd(ctx: click.Context, host: str, port: int, auth: str | None, auth_file: str | None, **model_kw: Any) -> None:
     """Open the review UI: articles, aligned original and translations, edit, history, diff, approve."""
+    from .auth import read_auth
+
     credentials = read_auth(auth, auth_file)
     if host not in LOOPBACK and not credentials:
         raise WorkbenchError(

@@ -107,7 +107,7 @@ def segment_ids(view: dict[str, Any]) -> list[str]:
     return [s["id"] for s in view["segments"] if s["kind"] != "meta"]
 
 
-def header_markdown(view: dict[str, Any]) -> str:
+def header_markdown(view: dict[str, Any], read_only: bool = False) -> str:
     """Title and metadata (meta lines shown apart from the text), escaped so article text shows as text."""
     esc = html.escape
     title = view["title"] or view["label"]
@@ -118,6 +118,8 @@ def header_markdown(view: dict[str, Any]) -> str:
     status = ", ".join(f"{lang}: {view['status'][lang]} ({view['progress'][lang]['done']}/{view['progress'][lang]['total']})"
                        for lang in TARGETS)
     lines.append(f"<div class='meta'><b>status</b>: {esc(status)}</div>")
+    if read_only:
+        lines.append("<div class='warning'>Read-only: the data home cannot be written, so nothing can be saved here.</div>")
     if view["meaningless"]:
         lines.append("<div class='warning'>Made by tiny random-weight models: these outputs are meaningless.</div>")
     if view["warnings"]:
@@ -203,12 +205,24 @@ def glossary_rows(wb: Workbench) -> list[list[str]]:
     return wb.glossary().to_rows()
 
 
-@expected_errors
-def save_glossary(wb: Workbench, rows: list[list[Any]]) -> Result:
-    """Validate and save the edited glossary table; QA flags use it at once."""
-    from ..review.glossary import save_rows
+def glossary_version(wb: Workbench) -> str:
+    """The version of the glossary an editor loads; saving with it detects a save by someone else meanwhile."""
+    from ..review.glossary import version
 
-    return {"ok": True, "terms": len(save_rows(wb.home, rows))}
+    return version(wb.home)
+
+
+@expected_errors
+def save_glossary(wb: Workbench, rows: list[list[Any]], base_version: str | None = None, author: str = "") -> Result:
+    """Validate and save the edited glossary table (QA flags use it at once); a conflict when someone else saved
+    since `base_version`; the replaced version is kept in the history."""
+    from ..review.glossary import GlossaryConflict, save_rows, version
+
+    try:
+        glossary = save_rows(wb.home, rows, base_version=base_version or None, author=author)
+    except GlossaryConflict as exc:
+        return {"ok": False, "conflict": True, "error": str(exc), "current_version": exc.current_version}
+    return {"ok": True, "terms": len(glossary), "version": version(wb.home)}
 
 
 def _rev(value: Any) -> int | None:

@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import WorkbenchError
 from ..languages import SOURCE_LANG, TARGETS
 from ..settings import load_config
-from .base import TINY_PREFIX
+from .base import TINY_PREFIX, SummaryOptions, TranslationOptions
 
 __all__ = ["PROFILES", "SOURCE_LANG", "TARGETS", "Profile", "Route", "Selection", "parse_model_overrides", "select"]
 
@@ -127,6 +127,9 @@ def select(profile: str | None = None, models: dict[str, str] | None = None, sum
         if route.via and route.via not in routes:
             raise WorkbenchError(f"{lang} pivots through {route.via}, which has no model")
     options = {**base.options, **config.get("translation", {})}
+    TranslationOptions.from_dict(options, "config.toml [translation]")  # bad keys or values are one clear line
+    if config.get("summary"):
+        SummaryOptions.from_dict(config["summary"], "config.toml [summary]")
     engines = dict(config.get("engines", {}))
     for role in engines:
         if role not in (*TARGETS, "summarizer"):

@@ -70,9 +70,13 @@ def import_xliff(store: Store, path: str | Path) -> XliffImportReport:
     path = Path(path)
     author = f"xliff:{path.name}"
     report = XliffImportReport()
-    for unit in read_units(path.read_bytes(), str(path)):
+    units = read_units(path.read_bytes(), str(path))  # the whole file is read and checked before anything is applied
+    for unit in units:
         where = {"article_id": unit["article_id"], "segment_id": unit["id"], "lang": unit["lang"]}
         if unit["target"] is None:
+            continue
+        if unit["revision"] not in (None, "", "None") and not str(unit["revision"]).isdigit():
+            report.unknown.append({**where, "reason": f"its extradata revision {unit['revision']!r} is not a number"})
             continue
         try:
             seg = store.segment(unit["id"])

@@ -8,10 +8,13 @@ word, case-insensitively, so a Russian stem ("Москв") covers its case endin
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import io
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +72,7 @@ class Term:
 class Glossary:
     def __init__(self, terms: list[Term]):
         self.terms = terms
+        self.problems: list[str] = []  # rows skipped when the file was loaded
         self._patterns = [(t, [arabic_tokens(v) for v in t.ar]) for t in terms]
 
     def __len__(self) -> int:
@@ -104,26 +108,36 @@ def _contains(tokens: list[set[str]], term: list[str]) -> bool:
     return any(all(term[k] in tokens[i + k] for k in range(n)) for i in range(len(tokens) - n + 1))
 
 
-def parse_csv(text: str, where: str = "glossary") -> Glossary:
-    reader = csv.reader(io.StringIO(text))
-    rows = list(reader)
+def parse_csv(text: str, where: str = "glossary", *, strict: bool = True) -> Glossary:
+    """Terms from CSV text. A bad row is an error when `strict` (saving), else it is skipped and listed in
+    `Glossary.problems` (loading: one bad row never blocks show, qa or export)."""
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise WorkbenchError(f"{where}: not a CSV file ({exc})") from exc
     if not rows:
         return Glossary([])
     header = [h.strip().lower() for h in rows[0]]
     if tuple(header[:3]) != COLUMNS[:3]:
-        raise WorkbenchError(f"{where}: the first line must be the header ar,en,ru[,note] (got {','.join(rows[0])})")
-    terms = []
+        raise WorkbenchError(f"{where}: the first line must be the header ar,en,ru[,note] (got {','.join(rows[0])[:80]})")
+    terms, problems = [], []
     for number, row in enumerate(rows[1:], start=2):
         if not row or not any(c.strip() for c in row):
             continue
-        if len(row) < 3 or not row[0].strip():
-            raise WorkbenchError(f"{where}:{number}: needs an Arabic term and its English and Russian forms")
+        if len(row) < 3 or not row[0].strip() or not any(c.strip() for c in row[1:3]):
+            problem = f"{where}:{number}: needs an Arabic term and its English and Russian forms; row skipped"
+            if strict:
+                raise WorkbenchError(problem.removesuffix("; row skipped"))
+            problems.append(problem)
+            continue
 
         def split(cell: str) -> tuple[str, ...]:
             return tuple(v.strip() for v in cell.split("|") if v.strip())
 
         terms.append(Term(split(row[0]), split(row[1]), split(row[2]), row[3].strip() if len(row) > 3 else ""))
-    return Glossary(terms)
+    glossary = Glossary(terms)
+    glossary.problems = problems
+    return glossary
 
 
 def glossary_path(home: Path) -> Path:
@@ -134,8 +148,13 @@ def load(home: Path) -> Glossary:
     """The data home's glossary, created from the starter glossary on first use."""
     path = glossary_path(home)
     if not path.exists():
-        home.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(STARTER, path)
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(STARTER, path)
+        except OSError:  # a read-only data home: use the starter glossary as it is
+            return _load_cached(str(STARTER), STARTER.stat().st_mtime_ns)
+    if not path.is_file():
+        raise WorkbenchError(f"{path} is not a file; the glossary must be a CSV file (ar,en,ru,note)")
     return _load_cached(str(path), path.stat().st_mtime_ns)
 
 
@@ -146,12 +165,58 @@ def _load_cached(path: str, mtime: int) -> Glossary:
     key = (path, mtime)
     if key not in _CACHE:
         _CACHE.clear()
-        _CACHE[key] = parse_csv(Path(path).read_text(encoding="utf-8-sig"), path)
+        data = Path(path).read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise WorkbenchError(f"{path}: not UTF-8 text (byte {exc.start}); save the glossary as UTF-8 CSV") from exc
+        if "\x00" in text:
+            raise WorkbenchError(f"{path}: a binary file, not a CSV glossary")
+        _CACHE[key] = parse_csv(text, path, strict=False)
     return _CACHE[key]
 
 
-def save_rows(home: Path, rows: list[list[str]]) -> Glossary:
-    """Validate and write glossary rows (ar, en, ru, note) to the data home."""
+class GlossaryConflict(WorkbenchError):
+    """The glossary was saved by someone else since this editor loaded it."""
+
+    def __init__(self, current_version: str):
+        self.current_version = current_version
+        super().__init__("the glossary was changed by someone else since you opened it; nothing was saved. "
+                         "Reload it (your edits are still in the table: copy them first) and save again")
+
+
+HISTORY = "glossary-history"
+
+
+def version(home: Path) -> str:
+    """A short fingerprint of the glossary file as it is now (the starter glossary until one is saved)."""
+    path = glossary_path(home)
+    data = path.read_bytes() if path.is_file() else STARTER.read_bytes()
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def _locked(home: Path) -> Iterator[None]:
+    """One glossary save at a time across processes (compare-and-write must not interleave)."""
+    import fcntl
+
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / ".glossary.lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def save_rows(home: Path, rows: list[list[str]], *, base_version: str | None = None, author: str = "",
+              allow_empty: bool = False) -> Glossary:
+    """Validate and write glossary rows (ar, en, ru, note) to the data home.
+
+    With `base_version` (what the editor loaded), a glossary saved by someone else since is a GlossaryConflict,
+    never a silent overwrite. The version replaced is kept in `glossary-history/`, so every save can be undone
+    (`restore`). An empty table is refused unless `allow_empty`.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(COLUMNS)
@@ -160,5 +225,46 @@ def save_rows(home: Path, rows: list[list[str]]) -> Glossary:
         if any(cells):
             writer.writerow(cells)
     glossary = parse_csv(buf.getvalue(), FILENAME)
-    atomic_write(glossary_path(home), buf.getvalue().encode("utf-8"))
+    if not glossary.terms and not allow_empty:
+        raise WorkbenchError("refusing to save an empty glossary (it would remove every term); "
+                             "to start over, save one term, or restore an earlier version")
+    _replace(home, buf.getvalue().encode("utf-8"), base_version, author)
+    return glossary
+
+
+def _replace(home: Path, data: bytes, base_version: str | None, author: str) -> None:
+    """Write the glossary file, keeping the version it replaces in the history; a conflict if it changed since
+    `base_version`."""
+    path = glossary_path(home)
+    with _locked(home):
+        current = version(home)
+        if base_version is not None and base_version != current:
+            raise GlossaryConflict(current)
+        previous = path.read_bytes() if path.is_file() else STARTER.read_bytes()
+        from ..clock import now
+
+        stamp = now().replace(":", "").replace("-", "").replace(".", "")[:21]  # 20261126T220700123456
+        who = re.sub(r"[^\w.]+", "_", author)[:40] or "unknown"
+        atomic_write(home / HISTORY / f"{stamp}-{current}-{who}.csv", previous)
+        atomic_write(path, data)
+
+
+def history(home: Path) -> list[dict[str, str]]:
+    """Earlier versions of the glossary, newest first: file name, when it was replaced, version, who replaced it."""
+    out = []
+    for file in sorted((home / HISTORY).glob("*.csv"), reverse=True):
+        stamp, _, rest = file.stem.partition("-")
+        old_version, _, author = rest.partition("-")
+        out.append({"name": file.name, "replaced": stamp, "version": old_version, "replaced_by": author})
+    return out
+
+
+def restore(home: Path, name: str, *, base_version: str | None = None, author: str = "") -> Glossary:
+    """Make an earlier version (a name from `history`) the glossary again, as a new save (itself undoable)."""
+    file = home / HISTORY / Path(name).name
+    if not file.is_file():
+        raise WorkbenchError(f"no earlier glossary version {name!r} (see `workbench glossary --history`)")
+    data = file.read_bytes()
+    glossary = parse_csv(data.decode("utf-8-sig"), str(file), strict=False)
+    _replace(home, data, base_version, author)  # byte for byte: the same version as before
     return glossary

@@ -17,7 +17,7 @@ from typing import Any
 from ..clock import now
 from ..errors import ArticleNotFound, ConflictError, SegmentNotFound, WorkbenchError
 from ..languages import STATUSES
-from ..sqlite import connect
+from ..sqlite import StoreDamaged, check, connect, writable
 from ..text.articles import Article, Segment
 from .migrations import migrate
 
@@ -36,17 +36,61 @@ class MachineOutputRecord:
     provenance: dict[str, Any]
 
 
+class ReadOnlyStore(WorkbenchError):
+    """A write to a store opened read-only."""
+
+
+def _storage_error(path: str, exc: sqlite3.DatabaseError) -> WorkbenchError:
+    """A one-line error for what SQLite says when a write cannot happen (nothing of the write is kept)."""
+    text = str(exc)
+    if "disk is full" in text or "disk I/O" in text:
+        return WorkbenchError(f"{path}: the disk is full or failing ({text}); nothing of this change was saved, "
+                              "everything saved before is intact")
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyStore(f"{path} cannot be written ({text}); nothing was saved")
+    if "malformed" in text or "not a database" in text:
+        return StoreDamaged(path, text)
+    if isinstance(exc, sqlite3.IntegrityError):
+        return WorkbenchError(f"{path}: refused by the store's rules ({text}); nothing was saved")
+    return WorkbenchError(f"{path}: {text}; nothing of this change was saved")
+
+
 class Store:
     """A workbench database at `path` (a file, or ":memory:" for tests)."""
 
-    def __init__(self, path: str | Path = ":memory:"):
+    def __init__(self, path: str | Path = ":memory:", *, verify: bool = True):
+        """Open (or create) the store. Its integrity is checked first (`verify`); a damaged file is refused with
+        StoreDamaged before anything is written. A file that cannot be written is opened read-only (`read_only`):
+        reads work, writes raise ReadOnlyStore."""
         self.path = str(path)
         self._lock = threading.RLock()
-        self.conn = connect(self.path)
+        self.read_only = self.path != ":memory:" and Path(self.path).exists() and not writable(self.path)
+        self.conn = connect(self.path, read_only=self.read_only)
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        with self._lock:
-            migrate(self.conn)
+        try:
+            if verify and self.path != ":memory:":
+                check(self.conn, self.path)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            with self._lock:
+                if self.read_only:
+                    self._require_schema()
+                else:
+                    migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise StoreDamaged(self.path, str(exc)) from exc
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _require_schema(self) -> None:
+        from .migrations import MIGRATIONS
+
+        done = {r[0] for r in self.conn.execute("SELECT name FROM migrations")}
+        missing = [name for name, _ in MIGRATIONS if name not in done]
+        if missing:
+            raise ReadOnlyStore(f"{self.path} is read-only and needs an upgrade ({', '.join(missing)}); "
+                                "open it once where it can be written")
 
     def close(self) -> None:
         self.conn.close()
@@ -59,18 +103,54 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise ReadOnlyStore(f"{self.path} is read-only (the data home cannot be written): nothing can be saved")
         with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.DatabaseError as exc:
+                raise _storage_error(self.path, exc) from exc
             try:
                 yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
+                self.conn.execute("COMMIT")
+            except BaseException as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.DatabaseError):
+                    raise _storage_error(self.path, exc) from exc
                 raise
-            self.conn.execute("COMMIT")
 
     def query(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return self.conn.execute(sql, params).fetchall()
+            try:
+                return self.conn.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise _storage_error(self.path, exc) from exc
+
+    def check(self) -> None:
+        """SQLite's integrity check; StoreDamaged when it fails."""
+        with self._lock:
+            check(self.conn, self.path)
+
+    def backup(self, dest: str | Path) -> Path:
+        """A consistent copy of the store at `dest` (SQLite's online backup: safe while others write), written
+        beside `dest` first and renamed into place."""
+        from ..files import writable_target
+
+        target = writable_target(dest)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        partial.unlink(missing_ok=True)
+        copy = sqlite3.connect(str(partial))
+        try:
+            with self._lock:
+                self.conn.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")
+            check(copy, str(partial))
+        finally:
+            copy.close()
+        partial.replace(target)
+        return target
 
     # ---------------------------------------------------------------- articles and segments
     def upsert_article(self, article: Article, segments: list[Segment]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -62,10 +63,34 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is None:
-        raise ImportProblem(path, "binary or undecodable file (no text encoding fits)")
-    warnings.append(f"not UTF-8: decoded as {best.encoding}")
-    return str(best), best.encoding, warnings
+    if best is not None and best.encoding in LIKELY_ENCODINGS:
+        warnings.append(f"not UTF-8: decoded as {best.encoding}")
+        return str(best), best.encoding, warnings
+    try:  # a Western file (Latin-1 / Windows-1252) is far likelier in a newsroom than a rare code page
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        if best is None:
+            raise ImportProblem(path, "binary or undecodable file (no text encoding fits)") from None
+        warnings.append(f"not UTF-8: decoded as {best.encoding} (a guess; check the text)")
+        return str(best), best.encoding, warnings
+    warnings.append("not UTF-8: decoded as Windows-1252 (Latin-1)")
+    return text, "cp1252", warnings
+
+
+# Encodings a guess may settle on without a second look: those of Arabic, Russian and Western news text.
+LIKELY_ENCODINGS = {"utf_8", "cp1256", "iso8859_6", "cp1251", "koi8_r", "iso8859_5", "cp1252", "latin_1",
+                    "iso8859_15", "mac_arabic", "cp720", "cp864"}
+_PERSIAN_ONLY = re.compile("[پچژگکی]")
+
+
+def language_warnings(text: str) -> list[str]:
+    """Warnings about text that is not Arabic: none at all, or Persian (whose letters Arabic models mistranslate)."""
+    if not has_arabic(text):
+        return ["no Arabic text found; imported anyway"]
+    letters = len(re.findall(r"[\u0600-\u06ff]", text))
+    if letters and len(_PERSIAN_ONLY.findall(text)) / letters > 0.02:
+        return ["looks like Persian, not Arabic (letters such as پ چ ژ گ ک ی); the models translate Arabic"]
+    return []
 
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+", re.M)
@@ -78,13 +103,13 @@ def read_text_file(path: Path) -> RawArticle:
         text = _MD_HEADING.sub("", text)  # "# Headline" is a headline line, without its markup
     if not text.strip():
         raise ImportProblem(str(path), "empty file (nothing but whitespace)")
-    if not has_arabic(text):
-        warnings.append("no Arabic text found; imported anyway")
+    warnings += language_warnings(text)
     return RawArticle(safe_id(path.stem), text, str(path), encoding, {}, warnings)
 
 
 def iter_jsonl(path: Path) -> Iterator[RawArticle | ImportProblem]:
     """One article per line; a bad line yields an ImportProblem and reading goes on (streams the file)."""
+    seen: dict[str, int] = {}
     with path.open("rb") as fh:
         for number, raw in enumerate(fh, start=1):
             where = f"{path}:{number}"
@@ -107,13 +132,32 @@ def iter_jsonl(path: Path) -> Iterator[RawArticle | ImportProblem]:
             if not isinstance(text, str) or not text.strip():
                 yield ImportProblem(where, "lacks a non-empty `text` field")
                 continue
+            bad = _unencodable(record)
+            if bad:
+                yield ImportProblem(where, f"field `{bad}` holds characters that are not valid Unicode text (a lone surrogate)")
+                continue
             from .articles import content_hash
 
             article_id = safe_id(str(record["id"])) if record.get("id") not in (None, "") else (
                 f"{safe_id(path.stem)}-{content_hash(text)[:10]}")
+            if article_id in seen:
+                yield ImportProblem(where, f"duplicate id {article_id!r} (first on line {seen[article_id]}); line skipped")
+                continue
+            seen[article_id] = number
             fields = {k: record.get(k) for k in ("title", "date", "source", "url") if record.get(k) is not None}
-            warnings = [] if has_arabic(text) else ["no Arabic text found; imported anyway"]
+            warnings = language_warnings(text)
             yield RawArticle(article_id, text, where, "utf-8", fields, warnings)
+
+
+def _unencodable(record: dict) -> str | None:
+    """The first field whose text cannot be stored as UTF-8 (JSON allows lone surrogates such as \\ud800)."""
+    for key, value in record.items():
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return str(key)
+    return None
 
 
 def iter_paths(paths: Sequence[str | Path]) -> Iterator[Path | ImportProblem]:
@@ -121,13 +165,31 @@ def iter_paths(paths: Sequence[str | Path]) -> Iterator[Path | ImportProblem]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.suffix.lower() in SUFFIXES and not any(part.startswith(".") for part in child.relative_to(path).parts):
+            for child in sorted(path.rglob("*")):
+                if child.suffix.lower() not in SUFFIXES or any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                if child.is_file():
                     yield child
+                elif child.is_symlink():  # a dangling link or a loop: say so rather than skip it silently
+                    yield ImportProblem(str(child), _why_not_a_file(child))
         elif path.is_file():
             yield path
         else:
-            yield ImportProblem(str(path), "no such file or folder")
+            yield ImportProblem(str(path), _why_not_a_file(path))
+
+
+def _why_not_a_file(path: Path) -> str:
+    """What a named path is, when it is not a file or folder that can be imported."""
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:
+            return "a symbolic link loop"
+        except OSError:
+            return f"a symbolic link to {os.readlink(path)!r}, which does not exist"
+    if path.exists():
+        return "not a regular file (a pipe, device or socket); save the text to a file first"
+    return "no such file or folder"
 
 
 def iter_articles(paths: Sequence[str | Path]) -> Iterator[RawArticle | ImportProblem]:

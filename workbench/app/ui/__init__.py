@@ -31,7 +31,7 @@ def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
         header.wire(wb, shared, top, article_list, edit, reload_article)
         editor.wire(wb, shared, edit, article_list, reload_article)
         actions.wire(wb, shared, act, article_list, edit, reload_article)
-        glossary.wire(wb, app, terms, reload_article)
+        glossary.wire(wb, app, terms, article_list.reviewer, reload_article)
         endpoints.register(wb)
     return app
 
@@ -39,8 +39,10 @@ def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
 def launch(wb: Workbench, *, host: str = "127.0.0.1", port: int = 7860, auth: list[tuple[str, str]] | None = None,
            block: bool = True) -> gr.Blocks:
     """Build and start the app (queue on, so long work never freezes other users)."""
+    from ..auth import RateLimitedLogin
+
     app = build_app(wb, auth_enabled=bool(auth))
     app.queue(default_concurrency_limit=4)
-    app.launch(server_name=host, server_port=port, auth=auth, css=CSS, head=HEAD, prevent_thread_lock=not block,
+    app.launch(server_name=host, server_port=port, auth=RateLimitedLogin(auth) if auth else None, css=CSS, head=HEAD, prevent_thread_lock=not block,
                show_error=True, footer_links=["api"], ssr_mode=False)
     return app

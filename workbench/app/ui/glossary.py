@@ -10,6 +10,7 @@ import gradio as gr
 from ...review.glossary import COLUMNS
 from .. import handlers as h
 from ..api import Workbench
+from .common import author
 
 
 @dataclass
@@ -17,6 +18,7 @@ class GlossaryPanel:
     table: gr.Dataframe
     save: gr.Button
     message: gr.Markdown
+    version: gr.State  # the version the table was loaded from (conflict detection)
 
 
 def build() -> GlossaryPanel:
@@ -26,17 +28,19 @@ def build() -> GlossaryPanel:
         with gr.Row():
             save = gr.Button("Save glossary", elem_id="save-glossary")
             message = gr.Markdown()
-    return GlossaryPanel(table, save, message)
+    return GlossaryPanel(table, save, message, gr.State(""))
 
 
-def wire(wb: Workbench, app: gr.Blocks, panel: GlossaryPanel, reload_article: dict[str, Any]) -> None:
-    def load() -> list[list[str]]:
-        return h.glossary_rows(wb)
+def wire(wb: Workbench, app: gr.Blocks, panel: GlossaryPanel, reviewer: gr.Textbox, reload_article: dict[str, Any]) -> None:
+    def load() -> tuple[list[list[str]], str]:
+        return h.glossary_rows(wb), h.glossary_version(wb)
 
-    def save(rows: Any) -> str:
+    def save(rows: Any, base: str, name: str, request: gr.Request) -> tuple[str, str]:
         values = rows.values.tolist() if hasattr(rows, "values") else rows
-        result = h.save_glossary(wb, values)
-        return f"Glossary saved: {result['terms']} terms." if result["ok"] else f"Not saved: {result['error']}"
+        result = h.save_glossary(wb, values, base, author(name, request))
+        if result["ok"]:
+            return f"Glossary saved: {result['terms']} terms (the previous version is kept in the history).", result["version"]
+        return f"**Not saved**: {result['error']}", base
 
-    app.load(load, None, panel.table)
-    panel.save.click(save, panel.table, panel.message).then(**reload_article)
+    app.load(load, None, [panel.table, panel.version])
+    panel.save.click(save, [panel.table, panel.version, reviewer], [panel.message, panel.version]).then(**reload_article)

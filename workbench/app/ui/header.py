@@ -62,7 +62,7 @@ def reload(wb: Workbench, shared: Shared, top: Header, edit: Editor) -> dict[str
                 out.update({top.summaries[lang].box: "", shared.summary_revisions[lang]: None})
             return out
         view = h.get_article(wb, article_id)
-        out.update({top.html: h.header_markdown(view), shared.segment_ids: h.segment_ids(view),
+        out.update({top.html: h.header_markdown(view, wb.store.read_only), shared.segment_ids: h.segment_ids(view),
                     edit.table: h.segment_rows(view)})
         for lang in TARGETS:
             text, rev = h.summary_text(view, lang)
