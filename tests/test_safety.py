@@ -68,7 +68,8 @@ def test_export_follows_a_symlink_and_keeps_permissions(translated, tmp_path):
 @pytest.mark.parametrize("out", ["", "/proc/version/x.txt", "/proc/self/status"])
 def test_export_to_impossible_places_is_one_line(translated, out):
     result = run(translated.home, "export", ARTICLE, "--format", "txt", "--out", out)
-    assert (result.exit_code != 0 and result.exception is None) or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert one_error_line(result)
 
 
 # --------------------------------------------------------------------------- a damaged store
