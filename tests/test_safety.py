@@ -276,3 +276,51 @@ def test_api_values_of_the_wrong_kind_are_answers(translated):
     result = h.save_segment(translated, ARTICLE, seg["id"], "en", "x", "not-a-number", "me")
     assert result["ok"] is False and "bad request" in result["error"]
     assert h.translate_article(translated, ARTICLE, ["de"])["ok"] is False
+
+
+@pytest.mark.parametrize("command", ["import", "translate"])
+def test_a_full_disk_during_import_or_translate_is_one_line(home, monkeypatch, command):
+    from workbench import Workbench
+    from workbench.store import database
+
+    with Workbench(home, profile="tiny") as wb:
+        wb.import_paths([next(SEEDS.glob("000_*.txt"))])
+        before = wb.store.counts()
+    real = database.connect
+
+    def full(path, **kwargs):  # the disk fills up as soon as the store is open
+        conn = real(path, **kwargs)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    monkeypatch.setattr(database, "connect", full)
+    args = [str(SEEDS)] if command == "import" else [str(next(SEEDS.glob("000_*.txt"))), "--to", "en", "--profile", "tiny"]
+    result = run(home, command, *args)
+    assert result.exit_code == 1
+    assert "disk is full" in result.output
+    monkeypatch.setattr(database, "connect", real)
+    with Workbench(home, profile="tiny") as wb:
+        assert wb.store.counts() == before  # nothing stored before was lost or changed
+
+
+def test_concurrent_glossary_saves_never_lose_one(wb):
+    import threading
+
+    from workbench.app import handlers as h
+
+    rows = h.glossary_rows(wb)
+    base = h.glossary_version(wb)
+    results = []
+
+    def save(n: int) -> None:
+        results.append(h.save_glossary(wb, [*rows, [f"مصطلح{n}", f"term{n}", f"термин{n}", ""]], base, f"r{n}"))
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r["ok"] for r in results) == 1 and sum(bool(r.get("conflict")) for r in results) == 5
+    winner = next(r for r in results if r["ok"])
+    assert h.glossary_version(wb) == winner["version"]

@@ -38,8 +38,7 @@ def connect(path: str, *, read_only: bool = False) -> sqlite3.Connection:
         if path == ":memory:":
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
         elif read_only:
-            uri = Path(path).resolve().as_uri() + "?mode=ro"
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+            conn = _open_read_only(path)
         else:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
@@ -52,6 +51,22 @@ def connect(path: str, *, read_only: bool = False) -> sqlite3.Connection:
             raise WorkbenchError(f"{path}: cannot be opened ({exc})") from exc
         raise StoreDamaged(path, str(exc)) from exc
     return conn
+
+
+def _open_read_only(path: str) -> sqlite3.Connection:
+    """Open without writing. A WAL database in a folder that cannot be written has no -shm file to share, so
+    SQLite refuses a plain read-only open; then it is opened as immutable (nobody can write it from here)."""
+    base = Path(path).resolve().as_uri()
+    for query in ("?mode=ro", "?mode=ro&immutable=1"):
+        conn = sqlite3.connect(base + query, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+        try:
+            conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+            return conn
+        except sqlite3.OperationalError:
+            conn.close()
+            if query.endswith("immutable=1"):
+                raise
+    raise AssertionError("unreachable")
 
 
 def check(conn: sqlite3.Connection, path: str) -> None:
