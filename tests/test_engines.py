@@ -106,7 +106,7 @@ def _inputs(kind: str) -> list[str]:
     return [line for line in arabic_corpus() if len(line) > 10][:60] if kind == "arabic" else ENGLISH.splitlines()
 
 
-@pytest.mark.parametrize("name", list(PARITY))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n == "m2m100" else n for n in PARITY])
 def test_ctranslate2_in_float32_gives_the_transformers_output(name, home):
     from workbench.engines.ct2 import Ct2Translator
     from workbench.engines.hf import Seq2SeqTranslator
@@ -134,6 +134,7 @@ def test_ctranslate2_summarizer_in_float32_gives_the_transformers_output(home):
     assert same >= 19, f"{same}/20 identical"
 
 
+@pytest.mark.slow
 def test_the_thread_setting_reaches_torch_and_ctranslate2(home, monkeypatch):
     import ctranslate2
     import torch

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
 from click.testing import CliRunner
 
 from workbench.app.cli import cli
@@ -75,6 +76,7 @@ def test_text_without_arabic_is_imported_with_a_warning(tmp_path, home):
     assert len(json.loads(run(home, "show", "english", "--json").stdout)["segments"]) == 2
 
 
+@pytest.mark.slow
 def test_ten_megabyte_file_imports(tmp_path):
     path = tmp_path / "big.txt"
     body = "\n".join(ARABIC.splitlines()[:12])
