@@ -99,6 +99,12 @@ class Glossary:
                 out.append(term)
         return out
 
+    def named_in(self, text: str, lang: str) -> list[Term]:
+        """Terms one of whose `lang` forms occurs in `text` (at a word start, case-insensitively)."""
+        norm = _norm_target(text)
+        return [t for t in self.terms
+                if any(re.search(r"(?<!\w)" + re.escape(_norm_target(f)), norm) for f in t.targets(lang))]
+
     def to_rows(self) -> list[list[str]]:
         return [["|".join(t.ar), "|".join(t.en), "|".join(t.ru), t.note] for t in self.terms]
 

@@ -35,6 +35,10 @@ FLAG_HELP = {
     "numbers": "a number in the source is missing from the translation",
     "meaningless_model": "made by a random-weight tiny model: not a translation",
     "stale_pivot": "made from an English text that has changed since",
+    "summary_numbers": "the summary has a number the article does not",
+    "summary_names": "the summary names someone or something the article does not",
+    "wrong_language": "the summary is not written in its language",
+    "cut_off": "the summary stops mid-sentence",
 }
 
 
@@ -64,9 +68,10 @@ def flag_repetition(source: str, target: str) -> str | None:
     for i in range(len(words) - 3):  # the same word four times running
         if len(set(words[i:i + 4])) == 1:
             return "repetition"
+    source_words = re.findall(r"\w+", source.lower())
     for n in (2, 3, 4):
         grams = Counter(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
-        source_grams = Counter(tuple(re.findall(r"\w+", source.lower())[i:i + n]) for i in range(max(0, len(source.split()) - n + 1)))
+        source_grams = Counter(tuple(source_words[i:i + n]) for i in range(max(0, len(source_words) - n + 1)))
         for gram, count in grams.items():
             if count >= 3 and count > source_grams.get(gram, 0) + 1:
                 return "repetition"

@@ -12,6 +12,7 @@ from ..store import Store
 from ..text.articles import label_for, rebuild
 from .glossary import Glossary, Term
 from .qa import review, unique
+from .summary_checks import check_summary
 
 
 def _unit(machine: dict | None, current: dict | None) -> dict[str, Any] | None:
@@ -72,6 +73,13 @@ def article_view(store: Store, article_id: str, langs: tuple[str, ...] = TARGETS
         rows.append(row)
     summaries = {lang: _unit(machine.get(("summary", None, lang)), current.get(("summary", None, lang))) for lang in langs}
     translatable = [r for r in rows if r["kind"] != "meta"]
+    source = rebuild(translatable)
+    for lang, unit in summaries.items():
+        if unit:
+            flags, unit["qa"] = check_summary(source, unit["text"], lang, glossary)
+            if unit["machine"] and not unit["edited"] and "meaningless_model" in unit["machine"]["flags"]:
+                flags.append("meaningless_model")
+            unit["flags"] = unique(flags)
     progress = {lang: {"done": sum(1 for r in translatable if r["targets"][lang]), "total": len(translatable)} for lang in langs}
     meaningless = any(
         (u and u["machine"] and u["machine"]["provenance"].get("meaningless"))
