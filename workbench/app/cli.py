@@ -471,6 +471,56 @@ def glossary_cmd(ctx: click.Context, as_json: bool, show_history: bool, restore:
         click.echo(f"{' | '.join(t.ar)}  →  {' | '.join(t.en)}  /  {' | '.join(t.ru)}")
 
 
+@cli.command("eval")
+@click.argument("refs", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--src", type=click.Path(exists=True, dir_okay=False), default=None, help="FLORES-style source file (one Arabic sentence per line).")
+@click.option("--ref", "ref_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="FLORES-style reference file, its language from the suffix (.eng_Latn, .rus_Cyrl); repeatable.")
+@click.option("--to", "to", default=None, help="Languages to score (default: those the references have).")
+@click.option("--compare", "compare", default=None, metavar="ID_OR_PATH",
+              help="Also translate with this model and test the difference (paired bootstrap resampling).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: per language {model, sentences, scores, compare}.")
+@model_options
+@click.pass_context
+@handle_errors
+def eval_cmd(ctx: click.Context, refs: str | None, src: str | None, ref_files: tuple[str, ...], to: str | None,
+             compare: str | None, as_json: bool, **model_kw: Any) -> None:
+    """Score the models on reference translations (TSV/JSONL with ar,en,ru columns, or --src/--ref files) with
+    sacrebleu: BLEU, chrF++ and TER with their signatures, through the same engines, cache and settings as translate."""
+    from ..runs.evaluation import comet_note, paired_bootstrap, read_references, score, translate_sources
+
+    references = read_references(refs, src=src, refs=list(ref_files))
+    langs = _targets(to) if to else [lang for lang in TARGETS if lang in references.refs]
+    missing = [lang for lang in langs if lang not in references.refs]
+    if not langs or missing:
+        raise WorkbenchError(f"the references have no {', '.join(missing) or 'target language'} column")
+    args = _model_args(**model_kw)
+    report: dict[str, Any] = {"sentences": len(references.sources), "note": comet_note(), "languages": {}}
+    with _workbench(ctx, **args) as wb:
+        hyps = translate_sources(wb.models, references.sources, langs)
+        for lang in langs:
+            report["languages"][lang] = {"model": wb.models.model_id(lang), "scores": score(hyps[lang], references.refs[lang])}
+    if compare:
+        for lang in langs:
+            with _workbench(ctx, **{**args, "models": {**args["models"], lang: compare}}) as other:
+                theirs = translate_sources(other.models, references.sources, [lang])[lang]
+                entry = report["languages"][lang]
+                entry["compare"] = {"model": other.models.model_id(lang), "scores": score(theirs, references.refs[lang]),
+                                    "paired_bootstrap": paired_bootstrap(hyps[lang], theirs, references.refs[lang])}
+    if as_json:
+        _echo_json(report)
+        return
+    for lang, entry in report["languages"].items():
+        for name, data in [(entry["model"], entry["scores"])] + ([(entry["compare"]["model"], entry["compare"]["scores"])]
+                                                                 if "compare" in entry else []):
+            click.echo(f"{lang}  {name}: " + "  ".join(f"{m} {v['score']:.2f}" for m, v in data.items()))
+        for metric, v in entry.get("compare", {}).get("paired_bootstrap", {}).items():
+            click.echo(f"{lang}  {metric}: {v['baseline']:.2f} → {v['candidate']:.2f}, p = {v['p_value']:.4f}")
+        for m, v in entry["scores"].items():
+            click.echo(f"    {m} signature: {v['signature']}")
+    click.echo(f"{report['sentences']} sentences. {report['note']}")
+
+
 @cli.command("check")
 @click.pass_context
 @handle_errors

@@ -1,0 +1,136 @@
+"""Evaluation against references: translate reference sources through the same engines, cache and settings as
+`translate`, then score with sacrebleu (BLEU, chrF++ with word order 2, TER), each with its signature, and compare
+two models with paired bootstrap resampling."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..engines.plan import ModelSet
+from ..errors import WorkbenchError
+from ..languages import SOURCE_LANG, TARGETS
+
+FLORES_CODES = {"arb_Arab": "ar", "ara_Arab": "ar", "eng_Latn": "en", "rus_Cyrl": "ru"}
+
+
+@dataclass
+class References:
+    """Arabic sources and, per target language, one reference translation each."""
+
+    sources: list[str]
+    refs: dict[str, list[str]] = field(default_factory=dict)
+
+
+def read_references(path: str | None = None, *, src: str | None = None, refs: list[str] | None = None) -> References:
+    """A TSV (header `ar` and `en` and/or `ru`), JSONL or JSON list (objects with those keys) file, or FLORES-200-style
+    parallel files: `--src X.arb_Arab --ref Y.eng_Latn` (the language from the file's suffix)."""
+    if src:
+        sources = _lines(src)
+        out = References(sources)
+        for ref in refs or []:
+            lang = FLORES_CODES.get(Path(ref).suffix.lstrip("."))
+            if lang not in TARGETS:
+                raise WorkbenchError(f"{ref}: name the language by its suffix (.eng_Latn or .rus_Cyrl)")
+            out.refs[lang] = _lines(ref)
+            if len(out.refs[lang]) != len(sources):
+                raise WorkbenchError(f"{ref} has {len(out.refs[lang])} lines, {src} has {len(sources)}")
+        return out
+    if not path:
+        raise WorkbenchError("name a TSV/JSONL reference file, or --src and --ref files")
+    rows = _jsonl(path) if path.endswith(".jsonl") else _json(path) if path.endswith(".json") else _tsv(path)
+    if not rows or SOURCE_LANG not in rows[0]:
+        raise WorkbenchError(f"{path}: needs an `{SOURCE_LANG}` column (and `en` and/or `ru`)")
+    out = References([str(r[SOURCE_LANG]) for r in rows])
+    for lang in TARGETS:
+        if lang in rows[0]:
+            out.refs[lang] = [str(r.get(lang) or "") for r in rows]
+    return out
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WorkbenchError(f"{path}: cannot be read as UTF-8 text ({exc})") from exc
+
+
+def _tsv(path: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(_lines(path), delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _json(path: str) -> list[dict[str, Any]]:
+    try:
+        rows = json.loads("\n".join(_lines(path)))
+    except json.JSONDecodeError as exc:
+        raise WorkbenchError(f"{path}: not JSON ({exc.msg})") from exc
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise WorkbenchError(f"{path}: a .json reference file must be a list of objects with ar, en, ru")
+    return rows
+
+
+def _jsonl(path: str) -> list[dict[str, Any]]:
+    rows = []
+    for number, line in enumerate(_lines(path), start=1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise WorkbenchError(f"{path}:{number}: not JSON ({exc.msg})") from exc
+    return rows
+
+
+def translate_sources(models: ModelSet, sources: list[str], langs: list[str]) -> dict[str, list[str]]:
+    """Machine translations of `sources` per language, following the run plan (a pivot language first)."""
+    plan = models.plan(langs)
+    outputs: dict[str, list[str]] = {}
+    for lang in [*plan.targets, *[lang for lang in plan.languages if lang not in plan.targets]]:
+        if lang in outputs:
+            continue
+        step = plan.languages[lang]
+        if step.via and step.via not in outputs:
+            outputs[step.via] = plan.languages[step.via].translator.translate(sources)
+        outputs[lang] = step.translator.translate(outputs[step.via] if step.via else sources)
+    return {lang: outputs[lang] for lang in langs}
+
+
+def score(hypotheses: list[str], references: list[str]) -> dict[str, dict[str, Any]]:
+    """BLEU, chrF++ (word order 2) and TER with their sacrebleu signatures."""
+    from sacrebleu.metrics import BLEU, CHRF, TER
+
+    out = {}
+    for name, metric in (("bleu", BLEU()), ("chrf++", CHRF(word_order=2)), ("ter", TER())):
+        result = metric.corpus_score(hypotheses, [references])
+        out[name] = {"score": round(result.score, 2), "signature": str(metric.get_signature())}
+    return out
+
+
+def paired_bootstrap(baseline: list[str], candidate: list[str], references: list[str],
+                     samples: int = 1000) -> dict[str, dict[str, Any]]:
+    """sacrebleu's paired bootstrap resampling: is the candidate's difference from the baseline significant?"""
+    from sacrebleu.metrics import BLEU, CHRF
+    from sacrebleu.significance import PairedTest
+
+    test = PairedTest([("baseline", baseline), ("candidate", candidate)],
+                      {"bleu": BLEU(), "chrf++": CHRF(word_order=2)}, [references], test_type="bs", n_samples=samples)
+    _, results = test()
+    out = {}
+    for metric, pair in results.items():
+        if metric == "System":  # the systems' names, not a metric
+            continue
+        base, cand = (r for r in pair if not isinstance(r, str))
+        out[metric] = {"baseline": round(base.score, 2), "candidate": round(cand.score, 2),
+                       "p_value": cand.p_value, "candidate_mean": cand.mean, "candidate_ci95": cand.ci}
+    return out
+
+
+def comet_note() -> str:
+    """COMET needs its own package and model weights; say whether it ran."""
+    try:
+        import comet  # noqa: F401
+    except ImportError:
+        return "COMET skipped: the unbabel-comet package is not installed (it also needs Unbabel/wmt22-comet-da)"
+    return "COMET skipped: scoring with it is not wired in yet"
