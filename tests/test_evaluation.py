@@ -68,3 +68,20 @@ def test_flores_style_files(home, tmp_path):
     bad.write_text("x\n")
     result = CliRunner().invoke(cli, ["--home", str(home), "eval", "--src", str(src), "--ref", str(bad), "--profile", "tiny"])
     assert result.exit_code == 1 and "suffix" in result.output
+
+
+def test_approved_translations_score_the_machine_output(translated):
+    from sacrebleu.metrics import CHRF
+
+    article = "000_b2b0b7ef8c4c7ace"
+    view = translated.article(article)
+    body = [s for s in view["segments"] if s["kind"] == "body"][:2]
+    for seg, pair in zip(body, PAIRS, strict=False):
+        translated.save(article, seg["id"], "en", pair["en"], author="ed", base_revision_id=seg["targets"]["en"]["revision_id"])
+    translated.set_status(article, "en", "approved", "chief")
+    result = CliRunner().invoke(cli, ["--home", str(translated.home), "eval", "--approved", "--to", "en", "--json"])
+    assert result.exit_code == 0, result.output
+    entry = json.loads(result.output)["approved"]["en"]["tiny:marian-ar-en"]
+    machine = [s["targets"]["en"]["machine"]["text"] for s in body]
+    expected = CHRF(word_order=2).corpus_score(machine, [[p["en"] for p in PAIRS[:2]]]).score
+    assert entry["segments"] == 2 and entry["scores"]["chrf++"]["score"] == round(expected, 2)

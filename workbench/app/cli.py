@@ -479,15 +479,21 @@ def glossary_cmd(ctx: click.Context, as_json: bool, show_history: bool, restore:
 @click.option("--to", "to", default=None, help="Languages to score (default: those the references have).")
 @click.option("--compare", "compare", default=None, metavar="ID_OR_PATH",
               help="Also translate with this model and test the difference (paired bootstrap resampling).")
+@click.option("--approved", is_flag=True,
+              help="Score the stored machine output against approved human translations instead (per model).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: per language {model, sentences, scores, compare}.")
 @model_options
 @click.pass_context
 @handle_errors
 def eval_cmd(ctx: click.Context, refs: str | None, src: str | None, ref_files: tuple[str, ...], to: str | None,
-             compare: str | None, as_json: bool, **model_kw: Any) -> None:
+             compare: str | None, approved: bool, as_json: bool, **model_kw: Any) -> None:
     """Score the models on reference translations (TSV/JSONL with ar,en,ru columns, or --src/--ref files) with
     sacrebleu: BLEU, chrF++ and TER with their signatures, through the same engines, cache and settings as translate."""
     from ..runs.evaluation import comet_note, paired_bootstrap, read_references, score, translate_sources
+
+    if approved:
+        _eval_approved(ctx, _targets(to) if to else list(TARGETS), as_json)
+        return
 
     references = read_references(refs, src=src, refs=list(ref_files))
     langs = _targets(to) if to else [lang for lang in TARGETS if lang in references.refs]
@@ -519,6 +525,25 @@ def eval_cmd(ctx: click.Context, refs: str | None, src: str | None, ref_files: t
         for m, v in entry["scores"].items():
             click.echo(f"    {m} signature: {v['signature']}")
     click.echo(f"{report['sentences']} sentences. {report['note']}")
+
+
+def _eval_approved(ctx: click.Context, langs: list[str], as_json: bool) -> None:
+    from ..runs.evaluation import approved_pairs, score
+
+    with _workbench(ctx) as wb:
+        pairs = approved_pairs(wb.store, langs)
+    report: dict[str, dict[str, dict[str, Any]]] = {
+        lang: {model: {"segments": len(hyps), "scores": score(hyps, refs)} for model, (hyps, refs) in models.items()}
+        for lang, models in pairs.items()}
+    if as_json:
+        _echo_json({"approved": report})
+        return
+    for lang, models in report.items():
+        if not models:
+            click.echo(f"{lang}: no edited segments in approved articles yet")
+        for model, entry in models.items():
+            click.echo(f"{lang}  {model} ({entry['segments']} segments): "
+                       + "  ".join(f"{m} {v['score']:.2f}" for m, v in entry["scores"].items()))
 
 
 @cli.command("check")

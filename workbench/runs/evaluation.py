@@ -13,6 +13,7 @@ from typing import Any
 from ..engines.plan import ModelSet
 from ..errors import WorkbenchError
 from ..languages import SOURCE_LANG, TARGETS
+from ..store import Store
 
 FLORES_CODES = {"arb_Arab": "ar", "ara_Arab": "ar", "eng_Latn": "en", "rus_Cyrl": "ru"}
 
@@ -134,3 +135,27 @@ def comet_note() -> str:
     except ImportError:
         return "COMET skipped: the unbabel-comet package is not installed (it also needs Unbabel/wmt22-comet-da)"
     return "COMET skipped: scoring with it is not wired in yet"
+
+
+def approved_pairs(store: Store, langs: list[str]) -> dict[str, dict[str, tuple[list[str], list[str]]]]:
+    """Per language and model: the machine outputs of segments in approved article languages, and the approved
+    text of the same segments as their references (segments whose text is still the machine's are left out)."""
+    out: dict[str, dict[str, tuple[list[str], list[str]]]] = {}
+    for lang in langs:
+        by_model: dict[str, tuple[list[str], list[str]]] = {}
+        articles = [r["article_id"] for r in store.query(
+            "SELECT article_id FROM article_status WHERE lang = ? AND status = 'approved' ORDER BY article_id", (lang,))]
+        for article_id in articles:
+            machine = store.latest_machine_outputs(article_id)
+            for key, revision in store.current_revisions(article_id).items():
+                made = machine.get(key)
+                if key[0] != "segment" or key[2] != lang or made is None or revision["origin"] == "machine":
+                    continue
+                model = made["provenance"].get("model", "?")
+                if model == "translation-memory":
+                    continue
+                hyps, refs = by_model.setdefault(model, ([], []))
+                hyps.append(made["text"])
+                refs.append(revision["text"])
+        out[lang] = by_model
+    return out
