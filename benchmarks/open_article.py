@@ -18,7 +18,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from workbench import Workbench
-from workbench import handlers as h
+from workbench.app import handlers as h
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
