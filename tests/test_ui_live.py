@@ -137,6 +137,12 @@ def test_browser_edit_save_reload(served_home, tiny_dir):
             arg=new_text[:40], timeout=60_000)
         page.screenshot(path=str(ARTIFACTS / "ui-after-reload.png"), full_page=False)
         browser.close()
+        from gradio_client import Client
+
+        # the editor recorded how long the segment was open: the effort report has one timed segment
+        rows = Client(url, verbose=False).predict("reviewer", api_name="/effort")
+        timed = [r for r in rows if r["timed_segments"]]
+        assert len(timed) == 1 and timed[0]["segments"] == 1 and timed[0]["seconds_per_segment"] > 0
 
 
 def test_auth_login_name_is_recorded_with_saves(served_home, tiny_dir):

@@ -130,10 +130,11 @@ class Workbench:
 
     # ------------------------------------------------------------------ review
     def save(self, article_id: str, segment_id: str | None, lang: str, text: str, *, author: str,
-             base_revision_id: int | None, target: str = "segment") -> int:
-        """Save a reviewer's text as a new revision (ConflictError if someone saved since base_revision_id)."""
+             base_revision_id: int | None, target: str = "segment", seconds_open: float | None = None) -> int:
+        """Save a reviewer's text as a new revision (ConflictError if someone saved since base_revision_id);
+        `seconds_open`: how long the editor had the unit open (post-editing effort)."""
         rev = self.store.save_revision(article_id, segment_id, lang, text, author=author,
-                                       base_revision_id=base_revision_id, target=target)
+                                       base_revision_id=base_revision_id, target=target, seconds_open=seconds_open)
         self.store.set_status(article_id, lang, "in_review", author, only_if=("new", "machine"))
         return rev
 

@@ -546,6 +546,31 @@ def _eval_approved(ctx: click.Context, langs: list[str], as_json: bool) -> None:
                        + "  ".join(f"{m} {v['score']:.2f}" for m, v in entry["scores"].items()))
 
 
+@cli.command("effort")
+@click.option("--by", "by", type=click.Choice(["model", "lang", "reviewer", "article"]), default="model", show_default=True,
+              help="Group the numbers by this.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON: a list of {GROUP, segments, edited, edited_share, hter, seconds_per_segment, seconds_per_word}.")
+@click.pass_context
+@handle_errors
+def effort_cmd(ctx: click.Context, by: str, as_json: bool) -> None:
+    """Post-editing effort: segments reviewed, share edited, HTER (TER from machine output to the final text) and
+    editing time per segment and per word, per model, language, reviewer or article."""
+    from ..review.effort import effort
+
+    with _workbench(ctx) as wb:
+        rows = effort(wb.store, by)
+    if as_json:
+        _echo_json(rows)
+        return
+    if not rows:
+        click.echo("no reviewed segments yet")
+    for r in rows:
+        timing = (f", {r['seconds_per_segment']} s per segment, {r['seconds_per_word']} s per word ({r['timed_segments']} timed)"
+                  if r["seconds_per_segment"] is not None else ", no editing times recorded")
+        click.echo(f"{r[by]}: {r['segments']} reviewed, {r['edited_share']:.0%} edited, HTER {r['hter']:.2f}{timing}")
+
+
 @cli.command("check")
 @click.pass_context
 @handle_errors

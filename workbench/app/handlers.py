@@ -155,11 +155,14 @@ def segment_editor(wb: Workbench, article_id: str, segment_id: str, lang: str) -
 
 @expected_errors
 def save_segment(wb: Workbench, article_id: str, segment_id: str, lang: str, text: str,
-                 base_revision_id: int | None, author: str) -> Result:
-    """Save at once as a new revision; a save based on an older revision is refused and shows the other text."""
+                 base_revision_id: int | None, author: str, seconds_open: float | None = None) -> Result:
+    """Save at once as a new revision; a save based on an older revision is refused and shows the other text.
+    `seconds_open` (how long the segment was open in the editor) is recorded for the effort report."""
     if lang not in TARGETS:
         return {"ok": False, "error": f"unknown language {lang!r}"}
-    rev = wb.save(article_id, segment_id, lang, text, author=author or "reviewer", base_revision_id=_rev(base_revision_id))
+    seconds = None if seconds_open in (None, "") else max(0.0, float(seconds_open))
+    rev = wb.save(article_id, segment_id, lang, text, author=author or "reviewer", base_revision_id=_rev(base_revision_id),
+                  seconds_open=seconds)
     return {"ok": True, "revision_id": rev}
 
 
@@ -199,6 +202,13 @@ def flags_markdown(flags: list[str], details: list[str] | None = None, suggestio
     for s in suggestions or []:
         parts.append(f"- memory {s['score']:.0f}% ({html.escape(s['article_id'])}): {html.escape(s['text'])}")
     return "\n".join(parts)
+
+
+def effort_rows(wb: Workbench, by: str = "model") -> list[dict[str, Any]]:
+    """The effort report (see `review.effort`), grouped by model, lang, reviewer or article."""
+    from ..review.effort import GROUPS, effort
+
+    return effort(wb.store, by if by in GROUPS else "model")
 
 
 def glossary_rows(wb: Workbench) -> list[list[str]]:

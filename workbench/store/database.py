@@ -271,7 +271,8 @@ class Store:
         return row[0]
 
     def save_revision(self, article_id: str, segment_id: str | None, lang: str, text: str, *, author: str,
-                      base_revision_id: int | None, target: str = "segment", origin: str = "human") -> int:
+                      base_revision_id: int | None, target: str = "segment", origin: str = "human",
+                      seconds_open: float | None = None) -> int:
         """Append a revision; refuse it (ConflictError) when the unit changed since `base_revision_id`."""
         if target == "segment" and segment_id is None:
             raise WorkbenchError("a segment revision needs a segment id")
@@ -289,8 +290,8 @@ class Store:
                                     current["author"] if current else None)
             cur = conn.execute(
                 "INSERT INTO revisions (article_id, segment_id, target, lang, text, author, origin,"
-                " base_revision_id, created) VALUES (?,?,?,?,?,?,?,?,?)",
-                (article_id, segment_id, target, lang, text, author, origin, latest, now()))
+                " base_revision_id, created, seconds_open) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (article_id, segment_id, target, lang, text, author, origin, latest, now(), seconds_open))
             return int(cur.lastrowid or 0)
 
     def current_revisions(self, article_id: str) -> dict[Unit, dict[str, Any]]:

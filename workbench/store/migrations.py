@@ -87,6 +87,9 @@ CREATE TABLE failures (
     created TEXT NOT NULL
 );
 """),
+    ("002_review_time", """
+ALTER TABLE revisions ADD COLUMN seconds_open REAL;
+"""),
 ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gradio as gr
 
 from ..api import Workbench
-from . import actions, articles, editor, endpoints, glossary, header
+from . import actions, articles, editor, effort, endpoints, glossary, header
 from .common import CSS, HEAD, Shared
 
 
@@ -26,12 +26,14 @@ def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
                 edit = editor.build()
                 act = actions.build()
                 terms = glossary.build()
+                effort_view = effort.build()
         reload_article = header.reload(wb, shared, top, edit)
         articles.wire(wb, app, shared, article_list, reload_article)
         header.wire(wb, shared, top, article_list, edit, reload_article)
         editor.wire(wb, shared, edit, article_list, reload_article)
         actions.wire(wb, shared, act, article_list, edit, reload_article)
         glossary.wire(wb, app, terms, article_list.reviewer, reload_article)
+        effort.wire(wb, effort_view)
         endpoints.register(wb)
     return app
 

@@ -44,11 +44,12 @@ class Shared:
     segment: gr.State  # the segment open in the editor
     base_revision: gr.State  # the revision the editor's text was loaded from (conflict detection)
     summary_revisions: dict[str, gr.State]  # lang → revision the summary box was loaded from
+    opened_at: gr.State  # when the editor's segment was opened (server clock): the effort report's editing time
 
     @classmethod
     def create(cls) -> Shared:
         return cls(gr.State(""), gr.State([]), gr.State(""), gr.State(None),
-                   {"en": gr.State(None), "ru": gr.State(None)})
+                   {"en": gr.State(None), "ru": gr.State(None)}, gr.State(None))
 
 
 def author(name: str, request: gr.Request | None) -> str:

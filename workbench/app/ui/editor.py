@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -72,11 +73,13 @@ def _opener(wb: Workbench, shared: Shared, edit: Editor) -> dict[str, Any]:
             return {**edit.cleared(), shared.base_revision: None}
         ed = h.segment_editor(wb, article_id, seg_id, lang)
         return {edit.source: ed["source"], edit.text: ed["text"], shared.base_revision: ed["revision_id"],
+                shared.opened_at: time.monotonic(),
                 edit.flags: h.flags_markdown(ed["flags"], ed["qa"], ed["suggestions"]), edit.diff: ed["diff_html"],
                 edit.history: ed["history"],
                 edit.revert_to: gr.update(choices=[str(r[0]) for r in ed["history"]], value=None)}
 
-    outputs = [edit.source, edit.text, shared.base_revision, edit.flags, edit.diff, edit.history, edit.revert_to]
+    outputs = [edit.source, edit.text, shared.base_revision, shared.opened_at, edit.flags, edit.diff, edit.history,
+               edit.revert_to]
     return dict(fn=open_segment, inputs=[shared.article, shared.segment, edit.lang], outputs=outputs)
 
 
@@ -87,11 +90,12 @@ def wire(wb: Workbench, shared: Shared, edit: Editor, article_list: ArticleList,
         row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
         return ids[row] if ids and row is not None and row < len(ids) else ""
 
-    def save(article_id: str, seg_id: str, lang: str, text: str, base: int | None, name: str,
+    def save(article_id: str, seg_id: str, lang: str, text: str, base: int | None, opened: float | None, name: str,
              request: gr.Request) -> tuple[str, Any]:
         if not seg_id:
             return "Pick a segment first.", gr.skip()
-        result = h.save_segment(wb, article_id, seg_id, lang, text, base, author(name, request))
+        seconds = time.monotonic() - opened if opened else None
+        result = h.save_segment(wb, article_id, seg_id, lang, text, base, author(name, request), seconds)
         if result["ok"]:
             msg = f"Saved as revision {result['revision_id']}."
         elif result.get("conflict"):
@@ -123,7 +127,8 @@ def wire(wb: Workbench, shared: Shared, edit: Editor, article_list: ArticleList,
 
     edit.table.select(on_select, shared.segment_ids, shared.segment).then(**reopen)
     edit.lang.change(**reopen)
-    edit.save.click(save, [shared.article, shared.segment, edit.lang, edit.text, shared.base_revision, article_list.reviewer],
+    edit.save.click(save, [shared.article, shared.segment, edit.lang, edit.text, shared.base_revision, shared.opened_at,
+                           article_list.reviewer],
                     [edit.message, edit.table]).then(**reopen)
     edit.revert.click(revert, [shared.article, shared.segment, edit.lang, edit.revert_to, shared.base_revision,
                                article_list.reviewer], edit.message).then(**reopen).then(**reload_article)

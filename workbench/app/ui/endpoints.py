@@ -21,10 +21,16 @@ def register(wb: Workbench) -> None:
         return h.get_article(wb, article_id)
 
     def save_segment(article_id: str, segment_id: str, language: str, text: str, base_revision_id: int | None = None,
-                     author: str = "", request: gr.Request = None) -> dict:  # type: ignore[assignment]
-        """Save a correction; returns {ok, revision_id} or {ok: false, conflict, current_text, ...}."""
+                     author: str = "", seconds_open: float | None = None,
+                     request: gr.Request = None) -> dict:  # type: ignore[assignment]
+        """Save a correction (with the seconds the segment was open, for the effort report); returns
+        {ok, revision_id} or {ok: false, conflict, current_text, ...}."""
         return h.save_segment(wb, article_id, segment_id, language, text, base_revision_id,
-                              reviewer_name(author or "api", request))
+                              reviewer_name(author or "api", request), seconds_open)
+
+    def effort(by: str = "model") -> list[dict]:
+        """Post-editing effort per model, lang, reviewer or article: segments, edited share, HTER, seconds."""
+        return h.effort_rows(wb, by)
 
     def translate_article(article_id: str, languages: list[str]) -> dict:
         """Translate the whole article again into the given languages; returns the batch report."""
@@ -34,3 +40,4 @@ def register(wb: Workbench) -> None:
     gr.api(get_article, api_name="get_article")
     gr.api(save_segment, api_name="save_segment")
     gr.api(translate_article, api_name="translate_article")
+    gr.api(effort, api_name="effort")
