@@ -23,7 +23,25 @@ def store(tmp_path):
 def test_schema_settings_and_migrations(store):
     assert store.query("PRAGMA journal_mode")[0][0] == "wal"
     assert store.query("PRAGMA foreign_keys")[0][0] == 1
-    assert [r["name"] for r in store.query("SELECT name FROM migrations")] == ["001_initial"]
+    assert [r["name"] for r in store.query("SELECT name FROM migrations")] == ["001_initial", "002_review_time"]
+    assert store.query("PRAGMA synchronous")[0][0] == 2  # FULL: a commit that returned survives a power cut
+
+
+def test_a_store_made_before_a_migration_is_upgraded_in_place(tmp_path):
+    import sqlite3
+
+    from workbench.store.migrations import MIGRATIONS, _statements
+
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as conn:  # a store as the first release left it
+        conn.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        for statement in _statements(MIGRATIONS[0][1]):
+            conn.execute(statement)
+        conn.execute("INSERT INTO migrations VALUES ('001_initial', 'then')")
+    with Store(path) as upgraded:
+        import_paths(upgraded, [SEEDS])
+        assert [r["name"] for r in upgraded.query("SELECT name FROM migrations")][-1] == "002_review_time"
+        assert "seconds_open" in [r["name"] for r in upgraded.query("PRAGMA table_info(revisions)")]
 
 
 def test_second_import_changes_nothing(store):
