@@ -41,6 +41,7 @@ def expected_errors(fn: F) -> F:
         except WorkbenchError as exc:
             return {"ok": False, "error": str(exc)}
         except (ValueError, TypeError) as exc:  # bad values from the API (a non-numeric revision id, …)
+            log.info("bad request to %s", fn.__name__, exc_info=True)  # kept in the log, should it be a bug
             return {"ok": False, "error": f"bad request: {exc}"}
         except Exception as exc:
             log.exception("handler %s failed", fn.__name__)
