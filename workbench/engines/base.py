@@ -177,12 +177,20 @@ def trace(event: dict[str, Any]) -> None:
             fh.write(json.dumps(event, ensure_ascii=False) + "\n")
 
 
-def output_settings(options: TranslationOptions) -> dict[str, Any]:
+SPEED_ONLY = ("batch_size", "batch_tokens", "sort_by_length", "compute_type")
+GPU_TOKEN_BUDGET = 32768  # padded input tokens per batch on a GPU: hundreds of sentences (H100: 51.5k tok/s greedy)
+
+
+def output_settings(options: Options) -> dict[str, Any]:
     """The options that decide the output (batching and the engine's number format only decide the speed)."""
-    out = options.to_dict()
-    for key in ("batch_size", "batch_tokens", "sort_by_length", "compute_type"):
-        out.pop(key)
-    return out
+    return {k: v for k, v in options.to_dict().items() if k not in SPEED_ONLY}
+
+
+def token_budget(options: TranslationOptions, device: str) -> int:
+    """Padded input tokens per batch: the option when set, else a GPU-sized budget on CUDA, else 0 (use batch_size)."""
+    if options.batch_tokens:
+        return options.batch_tokens
+    return GPU_TOKEN_BUDGET if device.startswith("cuda") else 0
 
 
 def length_cap(longest: int, options: TranslationOptions) -> int:

@@ -33,6 +33,7 @@ from .base import (
     batches,
     length_cap,
     output_settings,
+    token_budget,
     trace,
 )
 from .locate import Located, locate
@@ -41,7 +42,6 @@ from .threads import current_threads, model_work
 
 MARKER = "workbench-ct2.json"
 DEFAULT_COMPUTE = {"cpu": "int8", "cuda": "int8_float16"}
-GPU_TOKEN_BUDGET = 32768
 
 
 def unavailable(device: str) -> str | None:
@@ -248,7 +248,7 @@ class Ct2Translator(_Ct2Model, Translator):
         started = time.perf_counter()
         tokens = self.tokenize(texts)
         results: list[str] = [""] * len(texts)
-        budget = self.options.batch_tokens or (GPU_TOKEN_BUDGET if self.device == "cuda" else 0)
+        budget = token_budget(self.options, self.device)
         with model_work:
             for idx in batches([len(t) for t in tokens], self.options, budget):
                 outputs = self.translate_tokens([tokens[i] for i in idx])
@@ -306,8 +306,7 @@ class Ct2Summarizer(_Ct2Model, Summarizer):
         return self._model
 
     def settings(self) -> dict[str, Any]:
-        out = self.options.to_dict()
-        out.pop("compute_type")
+        out = output_settings(self.options)
         if self.compute_type != "float32":
             out["compute_type"] = self.compute_type
         if self.options.repetition_penalty != 1.0:  # CTranslate2 penalises generated tokens only, not the prompt

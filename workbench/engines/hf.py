@@ -27,6 +27,7 @@ from .base import (
     batches,
     length_cap,
     output_settings,
+    token_budget,
     trace,
 )
 from .locate import Located, locate
@@ -38,7 +39,6 @@ from .threads import model_work, set_torch_threads
 MARIAN_CODES = {"ru": ["rus", "ru"], "en": ["eng", "en"], "uk": ["ukr"], "be": ["bel"]}
 NLLB_CODES = {"ar": "arb_Arab", "en": "eng_Latn", "ru": "rus_Cyrl"}
 M2M_CODES = {"ar": "ar", "en": "en", "ru": "ru"}
-GPU_TOKEN_BUDGET = 32768  # padded input tokens per batch on a GPU: hundreds of sentences (H100: 51.5k tok/s greedy)
 _LOAD_LOCK = threading.Lock()
 
 
@@ -70,13 +70,6 @@ def prepare_device(device: str) -> None:
     set_torch_threads()
     if device.startswith("cuda") and os.environ.get("WORKBENCH_CUDNN_ATTENTION") != "1":  # =1: measure it on
         torch.backends.cuda.enable_cudnn_sdp(False)
-
-
-def token_budget(options: TranslationOptions, device: str) -> int:
-    """Padded input tokens per batch: the option when set, else a GPU-sized budget on CUDA, else 0 (use batch_size)."""
-    if options.batch_tokens:
-        return options.batch_tokens
-    return GPU_TOKEN_BUDGET if device.startswith("cuda") else 0
 
 
 def _load(located: Located, task: str, profile: str | None, kind: str, device: str) -> tuple[Any, Any, Any]:
@@ -240,9 +233,7 @@ class CausalSummarizer(_HFModel, Summarizer):
     kind = "causal"
 
     def settings(self) -> dict[str, Any]:
-        out = self.options.to_dict()
-        out.pop("compute_type")
-        return out
+        return output_settings(self.options)
 
     def __init__(self, spec: str, options: SummaryOptions | None = None, **kw: Any):
         self.options = options or SummaryOptions()

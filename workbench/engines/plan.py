@@ -19,6 +19,7 @@ from .base import Summarizer, SummaryOptions, TranslationOptions, Translator
 from .catalog import check_licence
 from .profiles import Selection
 from .registry import DEFAULT_ENGINE, ENGINE_MODULES, Engine, get_engine
+from .threads import apply_threads
 from .wrappers import CachedSummarizer, CachedTranslator, TranslationCache
 
 
@@ -73,8 +74,6 @@ class ModelSet:
         self._direct: dict[tuple[str, str, str], Translator] = {}
         self._languages: dict[str, LanguagePlan] = {}
         self._summarizer: Summarizer | None = None
-        from .threads import apply_threads
-
         apply_threads(selection.threads)
 
     # ------------------------------------------------------------------ engines

@@ -46,6 +46,21 @@ def _segment_flags(unit: dict[str, Any], source: str, lang: str, glossary: Gloss
     unit["flags"] = unique(flags)
 
 
+def _summaries(machine: dict, current: dict, langs: tuple[str, ...], source: str,
+               glossary: Glossary | None) -> dict[str, dict[str, Any] | None]:
+    """Each language's summary unit, flagged by the summary checks on its current text."""
+    out = {}
+    for lang in langs:
+        unit = _unit(machine.get(("summary", None, lang)), current.get(("summary", None, lang)))
+        if unit:
+            flags, unit["qa"] = check_summary(source, unit["text"], lang, glossary)
+            if unit["machine"] and not unit["edited"] and "meaningless_model" in unit["machine"]["flags"]:
+                flags.append("meaningless_model")
+            unit["flags"] = unique(flags)
+        out[lang] = unit
+    return out
+
+
 def article_view(store: Store, article_id: str, langs: tuple[str, ...] = TARGETS,
                  glossary: Glossary | None = None) -> dict[str, Any]:
     """Metadata, per-language status and summaries, and every segment with its source and each language's
@@ -71,15 +86,8 @@ def article_view(store: Store, article_id: str, langs: tuple[str, ...] = TARGETS
                     unit["flags"] = [*unit["flags"], "stale_pivot"]
             row["targets"][lang] = unit
         rows.append(row)
-    summaries = {lang: _unit(machine.get(("summary", None, lang)), current.get(("summary", None, lang))) for lang in langs}
     translatable = [r for r in rows if r["kind"] != "meta"]
-    source = rebuild(translatable)
-    for lang, unit in summaries.items():
-        if unit:
-            flags, unit["qa"] = check_summary(source, unit["text"], lang, glossary)
-            if unit["machine"] and not unit["edited"] and "meaningless_model" in unit["machine"]["flags"]:
-                flags.append("meaningless_model")
-            unit["flags"] = unique(flags)
+    summaries = _summaries(machine, current, langs, rebuild(translatable), glossary)
     progress = {lang: {"done": sum(1 for r in translatable if r["targets"][lang]), "total": len(translatable)} for lang in langs}
     meaningless = any(
         (u and u["machine"] and u["machine"]["provenance"].get("meaningless"))

@@ -176,6 +176,6 @@ def translate_segments(store: Store, plan: RunPlan, article_id: str, lang_code: 
         records = _records(plan, lang, article_id, part, outputs, cached)
         store.add_machine_outputs(records)
         translated += len(records)
-        cached_count += sum(1 for (_, _, _), out, c in zip(part, outputs, cached, strict=True) if out is not None and c)
+        cached_count += sum(1 for out, c in zip(outputs, cached, strict=True) if out is not None and c)
         progress.advance(len(part), plan.models.tokens_generated() - before)
     return translated, cached_count, failures
