@@ -74,6 +74,9 @@ def test_gradio_client_save_survives_a_restart(served_home, tiny_dir):
         assert saved["ok"] and saved["revision_id"] > base
         conflict = client.predict(ARTICLE, seg["id"], "en", "An older edit", base, "other", api_name="/save_segment")
         assert conflict["ok"] is False and conflict["current_text"].startswith("Lavrov: solving")
+        order = client.predict(ARTICLE, "en", "review_first", "all", api_name="/review_order")
+        assert order["ok"] and order["segments"][-1]["segment_id"] == seg["id"]  # reviewed goes last
+        assert order["segments"][0]["confidence"] is not None and "geometric mean" in order["explanation"]
     with serve(served_home, tiny_dir) as url:
         client = Client(url, verbose=False)
         view = client.predict(ARTICLE, api_name="/get_article")

@@ -205,6 +205,18 @@ def flags_markdown(flags: list[str], details: list[str] | None = None, suggestio
     return "\n".join(parts)
 
 
+@expected_errors
+def review_order(wb: Workbench, article_id: str, lang: str, order: str = "review_first", only: str = "all") -> Result:
+    """The article's segments in `lang` ordered for review (untouched, flagged and least confident first; see
+    `review.confidence`), with what the confidence mark means."""
+    from ..review.confidence import EXPLANATION, LOW_CONFIDENCE, review_rows
+
+    if lang not in TARGETS:
+        return {"ok": False, "error": f"unknown language {lang!r}; use {', '.join(TARGETS)}"}
+    rows = review_rows(wb.article(article_id), lang, order, only)
+    return {"ok": True, "segments": rows, "low_confidence_below": LOW_CONFIDENCE, "explanation": EXPLANATION}
+
+
 def effort_rows(wb: Workbench, by: str = "model") -> list[dict[str, Any]]:
     """The effort report (see `review.effort`), grouped by model, lang, reviewer or article."""
     from ..review.effort import GROUPS, effort

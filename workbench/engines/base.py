@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -100,6 +102,61 @@ class ModelInfo:
         return dataclasses.asdict(self)
 
 
+CONFIDENCE_METHOD = ("geometric mean of the model's probabilities for the tokens of its own output "
+                     "(one teacher-forced pass over the chosen output, end of sentence included)")
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """The model's own confidence in one output: its mean token log-probability and its least sure tokens."""
+
+    mean_logprob: float
+    tokens: int
+    low: tuple[tuple[str, float], ...] = ()  # (token, log-probability), least confident first
+
+    @property
+    def score(self) -> float:
+        """exp(mean log-probability): the geometric-mean token probability, 0..1 (1 = certain of every token)."""
+        return math.exp(self.mean_logprob)
+
+    def to_dict(self) -> dict[str, Any]:
+        mean = round(self.mean_logprob, 6)  # the score follows from the stored mean, so a record read back is equal
+        return {"score": float(f"{math.exp(mean):.6g}"), "mean_logprob": mean, "tokens": self.tokens,
+                "low_tokens": [{"token": t, "logprob": round(lp, 3)} for t, lp in self.low]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Confidence | None:
+        if not data:
+            return None
+        return cls(float(data["mean_logprob"]), int(data["tokens"]),
+                   tuple((d["token"], float(d["logprob"])) for d in data.get("low_tokens", [])))
+
+    @classmethod
+    def of(cls, tokens: list[str], logprobs: list[float], readable: Callable[[str], str] | None = None,
+           lowest: int = 3) -> Confidence | None:
+        """From per-token log-probabilities (None for an empty output); `readable` turns a vocabulary piece
+        (say "ĠØ§ÙĦ" or "▁word") into the text it stands for."""
+        if not logprobs:
+            return None
+        low = sorted(zip(tokens, logprobs, strict=True), key=lambda p: p[1])[:lowest]
+        show = readable or (lambda t: t)
+        return cls(sum(logprobs) / len(logprobs), len(logprobs), tuple((show(t), float(lp)) for t, lp in low))
+
+
+def piece_text(tokenizer: Any) -> Callable[[str], str]:
+    """A tokenizer's vocabulary piece as text ("</s>" stays as it is)."""
+
+    def show(token: str) -> str:
+        if token in tokenizer.all_special_tokens:
+            return token
+        return str(tokenizer.convert_tokens_to_string([token])).strip() or token
+
+    return show
+
+
+Scored = tuple[str, "Confidence | None"]
+
+
 @dataclass
 class Counters:
     calls: int = 0
@@ -117,9 +174,13 @@ class Translator(ABC):
     info: ModelInfo
     options: TranslationOptions
 
-    @abstractmethod
     def translate(self, texts: list[str]) -> list[str]:
         """One output per input, in the same order."""
+        return [text for text, _ in self.translate_scored(texts)]
+
+    @abstractmethod
+    def translate_scored(self, texts: list[str]) -> list[Scored]:
+        """One (output, the model's confidence in it) per input, in the same order."""
 
     def settings(self) -> dict[str, Any]:
         """The generation settings that decide the output (they are part of the cache key and provenance)."""
@@ -153,9 +214,13 @@ class Summarizer(ABC):
     info: ModelInfo
     options: SummaryOptions
 
-    @abstractmethod
     def summarize(self, prompt: Prompt) -> str:
         """The summary text."""
+        return self.summarize_scored(prompt)[0]
+
+    @abstractmethod
+    def summarize_scored(self, prompt: Prompt) -> Scored:
+        """The summary text and the model's confidence in it."""
 
     def settings(self) -> dict[str, Any]:
         return self.options.to_dict()

@@ -23,9 +23,11 @@ from typing import Any
 from ..errors import EngineUnavailable
 from ..settings import ct2_dir
 from .base import (
+    Confidence,
     Counters,
     ModelInfo,
     Prompt,
+    Scored,
     Summarizer,
     SummaryOptions,
     TranslationOptions,
@@ -33,6 +35,7 @@ from .base import (
     batches,
     length_cap,
     output_settings,
+    piece_text,
     token_budget,
     trace,
 )
@@ -242,22 +245,23 @@ class Ct2Translator(_Ct2Model, Translator):
         ids = self.tokenizer([self.prefix + t for t in texts], truncation=True, max_length=512)["input_ids"]
         return [list(self.tokenizer.convert_ids_to_tokens(i)) for i in ids]
 
-    def translate(self, texts: list[str]) -> list[str]:
+    def translate_scored(self, texts: list[str]) -> list[Scored]:
         if not texts:
             return []
         started = time.perf_counter()
         tokens = self.tokenize(texts)
-        results: list[str] = [""] * len(texts)
+        results: list[Scored] = [("", None)] * len(texts)
         budget = token_budget(self.options, self.device)
         with model_work:
             for idx in batches([len(t) for t in tokens], self.options, budget):
-                outputs = self.translate_tokens([tokens[i] for i in idx])
-                for i, hyp in zip(idx, outputs, strict=True):
-                    if self.lang_token and hyp[:1] == [self.lang_token]:
-                        hyp = hyp[1:]
+                source = [tokens[i] for i in idx]
+                outputs = [hyp[1:] if self.lang_token and hyp[:1] == [self.lang_token] else hyp
+                           for hyp in self.translate_tokens(source)]
+                scores = self.score_tokens(source, outputs)
+                for i, hyp, conf in zip(idx, outputs, scores, strict=True):
                     self.counters.tokens += len(hyp) + (1 if self.lang_token else 0)
                     ids = [self.target_ids.get(t, self.unk_id) for t in hyp]
-                    results[i] = str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip()
+                    results[i] = (str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip(), conf)
         self.counters.calls += 1
         self.counters.texts += len(texts)
         self.counters.seconds += time.perf_counter() - started
@@ -285,6 +289,14 @@ class Ct2Translator(_Ct2Model, Translator):
             beam_size=self.options.num_beams, max_decoding_length=cap,
             no_repeat_ngram_size=self.options.no_repeat_ngram_size, **extra)
         return [r.hypotheses[0] for r in results]
+
+    def score_tokens(self, source: list[list[str]], outputs: list[list[str]]) -> list[Confidence | None]:
+        """The model's teacher-forced log-probability of each output token (end of sentence included; the forced
+        language token left out), as the transformers engine computes it."""
+        prefix = [self.lang_token] if self.lang_token else []
+        results = self.translator.score_batch(source, [prefix + hyp for hyp in outputs], offset=len(prefix),
+                                              max_input_length=0)
+        return [Confidence.of(list(r.tokens), list(r.log_probs), piece_text(self.tokenizer)) for r in results]  # offset leaves out the prefix
 
 
 class Ct2Summarizer(_Ct2Model, Summarizer):
@@ -319,23 +331,32 @@ class Ct2Summarizer(_Ct2Model, Summarizer):
         ends = ends if isinstance(ends, list) else [ends] if ends is not None else []
         return [int(e) for e in ends] or [int(self.tokenizer.eos_token_id)]
 
-    def summarize(self, prompt: Prompt) -> str:
+    def summarize_scored(self, prompt: Prompt) -> Scored:
         from .hf import chat_prompt_ids
 
         started = time.perf_counter()
         tokens = self.tokenizer.convert_ids_to_tokens(chat_prompt_ids(self.tokenizer, prompt, self.options.max_input_tokens))
         length = self.fixed_length or self.options.max_new_tokens
+        steps: list[tuple[str, float]] = []  # (token, log-probability) of each decoding step
         with model_work:
             result = self.generator.generate_batch(
                 [tokens], max_length=length, min_length=self.fixed_length or 0, beam_size=self.options.num_beams,
                 repetition_penalty=self.options.repetition_penalty, no_repeat_ngram_size=self.options.no_repeat_ngram_size,
-                sampling_topk=1, end_token=self.end_ids, include_prompt_in_result=False)[0]
-        ids = result.sequences_ids[0]
+                sampling_topk=1, end_token=self.end_ids, include_prompt_in_result=False, return_end_token=True, return_scores=True,
+                callback=lambda step: _record(steps, step))[0]
+        ids = [i for i in result.sequences_ids[0] if i not in self.end_ids]
         self.counters.tokens += len(ids)
         self.counters.calls += 1
         self.counters.seconds += time.perf_counter() - started
         trace({"event": "summarize", "model": self.info.id, "engine": "ct2", "lang": prompt.lang, "template": prompt.template})
-        return str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip()
+        text = str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip()
+        return text, Confidence.of([t for t, _ in steps], [lp for _, lp in steps], piece_text(self.tokenizer))
+
+
+def _record(steps: list[tuple[str, float]], step: Any) -> bool:
+    """A generation callback keeping each step's token and log-probability; False: go on decoding."""
+    steps.append((step.token, step.log_prob))
+    return False
 
 
 def make_summarizer(spec: str, **kw: Any) -> Summarizer:

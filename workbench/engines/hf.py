@@ -17,9 +17,11 @@ from typing import Any
 
 from ..errors import ModelNotAvailable, WorkbenchError
 from .base import (
+    Confidence,
     Counters,
     ModelInfo,
     Prompt,
+    Scored,
     Summarizer,
     SummaryOptions,
     TranslationOptions,
@@ -27,6 +29,7 @@ from .base import (
     batches,
     length_cap,
     output_settings,
+    piece_text,
     token_budget,
     trace,
 )
@@ -155,6 +158,34 @@ def target_language(tokenizer: Any, family: str, model_id: str, source: str, tar
     return "", None
 
 
+SCORE_TOKENS = 4096  # decoder positions per scoring pass (bounds the logits' memory: positions × vocabulary)
+
+
+def seq2seq_logprobs(model: Any, enc: dict[str, Any], out: Any, pad: int, skip: int = 0) -> list[list[tuple[int, float]]]:
+    """Teacher-forced log-probabilities of generated sequences `out` (decoder start token first): per row, the
+    (token id, log-probability) of every output token up to and including the end of sentence, after `skip`
+    forced tokens (a language token). One model pass, in slices of rows to bound memory."""
+
+    labels = out[:, 1:]
+    rows = max(1, SCORE_TOKENS // max(1, labels.shape[1]))
+    result: list[list[tuple[int, float]]] = []
+    for start in range(0, out.shape[0], rows):
+        part = slice(start, start + rows)
+        logits = model(input_ids=enc["input_ids"][part], attention_mask=enc["attention_mask"][part],
+                       decoder_input_ids=out[part, :-1]).logits
+        logprobs = logits.float().log_softmax(-1).gather(-1, labels[part].unsqueeze(-1)).squeeze(-1)
+        keep = labels[part] != pad
+        keep[:, :skip] = False
+        for ids, lps, mask in zip(labels[part].tolist(), logprobs.tolist(), keep.tolist(), strict=True):
+            result.append([(i, lp) for i, lp, m in zip(ids, lps, mask, strict=True) if m])
+    return result
+
+
+def confidence(tokenizer: Any, scored: list[tuple[int, float]]) -> Confidence | None:
+    return Confidence.of(list(tokenizer.convert_ids_to_tokens([i for i, _ in scored])), [lp for _, lp in scored],
+                         piece_text(tokenizer))
+
+
 class Seq2SeqTranslator(_HFModel, Translator):
     """Sentence translation with any seq2seq checkpoint: Marian (incl. multi-target), M2M100, NLLB, mT5."""
 
@@ -179,7 +210,7 @@ class Seq2SeqTranslator(_HFModel, Translator):
         out["forced_bos_token_id"] = self.forced_bos
         return out
 
-    def translate(self, texts: list[str]) -> list[str]:
+    def translate_scored(self, texts: list[str]) -> list[Scored]:
         if not texts:
             return []
         tokenizer, model, _ = self.load()
@@ -188,7 +219,7 @@ class Seq2SeqTranslator(_HFModel, Translator):
 
         started = time.perf_counter()
         encoded = tokenizer([self.prefix + t for t in texts], truncation=True, max_length=512)["input_ids"]
-        results: list[str] = [""] * len(texts)
+        results: list[Scored] = [("", None)] * len(texts)
         pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
         with model_work, torch.inference_mode():
             for idx in batches([len(ids) for ids in encoded], self.options, token_budget(self.options, self.info.device or "cpu")):
@@ -207,10 +238,12 @@ class Seq2SeqTranslator(_HFModel, Translator):
                     gen.update(max_length=None, min_new_tokens=self.fixed_length, max_new_tokens=self.fixed_length)
                 out = model.generate(**enc, **gen, **self.generate_kwargs)
                 self.counters.tokens += int((out[:, 1:] != pad).sum())
+                scores = seq2seq_logprobs(model, enc, out, pad, skip=1 if self.forced_bos is not None else 0)
                 if self.forced_bos is not None:  # the language token is not text (transformers 5 no longer drops it)
                     out = out[:, 2:]
-                for i, text in zip(idx, tokenizer.batch_decode(out, skip_special_tokens=True), strict=True):
-                    results[i] = text.strip()
+                texts_out = tokenizer.batch_decode(out, skip_special_tokens=True)
+                for i, text, scored in zip(idx, texts_out, scores, strict=True):
+                    results[i] = (text.strip(), confidence(tokenizer, scored))
         self.counters.calls += 1
         self.counters.texts += len(texts)
         self.counters.seconds += time.perf_counter() - started
@@ -240,7 +273,7 @@ class CausalSummarizer(_HFModel, Summarizer):
         super().__init__(spec, "summaries", **kw)
         self.fixed_length: int | None = None  # benchmarks: exactly this many new tokens
 
-    def summarize(self, prompt: Prompt) -> str:
+    def summarize_scored(self, prompt: Prompt) -> Scored:
         tokenizer, model, _ = self.load()
         import torch
 
@@ -256,13 +289,17 @@ class CausalSummarizer(_HFModel, Summarizer):
         if self.fixed_length:
             gen.update(min_new_tokens=self.fixed_length, max_new_tokens=self.fixed_length)
         with model_work, torch.inference_mode():
-            out = model.generate(input_ids=input_ids, attention_mask=torch.ones_like(input_ids), **gen)
-        new = out[0, input_ids.shape[1]:]
+            out = model.generate(input_ids=input_ids, attention_mask=torch.ones_like(input_ids), output_scores=True,
+                                 return_dict_in_generate=True, **gen)
+        new = out.sequences[0, input_ids.shape[1]:]
+        # each step's scores as the decoder chose from them (after the repetition penalty, as CTranslate2 reports)
+        logprobs = [float(step[0].float().log_softmax(-1)[int(tok)]) for step, tok in zip(out.scores, new, strict=True)]
         self.counters.tokens += int(new.shape[0])
         self.counters.calls += 1
         self.counters.seconds += time.perf_counter() - started
         trace({"event": "summarize", "model": self.info.id, "engine": "transformers", "lang": prompt.lang, "template": prompt.template})
-        return str(tokenizer.decode(new, skip_special_tokens=True)).strip()
+        scored = list(zip(new.tolist(), logprobs, strict=True))
+        return str(tokenizer.decode(new, skip_special_tokens=True)).strip(), confidence(tokenizer, scored)
 
 
 class Seq2SeqSummarizer(_HFModel, Summarizer):
@@ -273,7 +310,7 @@ class Seq2SeqSummarizer(_HFModel, Summarizer):
                                                  repetition_penalty=1.0, max_input_tokens=512)
         super().__init__(spec, "summaries", **kw)
 
-    def summarize(self, prompt: Prompt) -> str:
+    def summarize_scored(self, prompt: Prompt) -> Scored:
         tokenizer, model, _ = self.load()
         import torch
 
@@ -282,10 +319,12 @@ class Seq2SeqSummarizer(_HFModel, Summarizer):
         with model_work, torch.inference_mode():
             out = model.generate(**enc, max_new_tokens=self.options.max_new_tokens, num_beams=self.options.num_beams,
                                  no_repeat_ngram_size=self.options.no_repeat_ngram_size or None)
+            pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else -1
+            scored = seq2seq_logprobs(model, enc, out, pad)[0]
         self.counters.tokens += int(out.shape[1])
         self.counters.calls += 1
         trace({"event": "summarize", "model": self.info.id, "engine": "transformers", "lang": prompt.lang, "template": prompt.template})
-        return str(tokenizer.decode(out[0], skip_special_tokens=True)).strip()
+        return str(tokenizer.decode(out[0], skip_special_tokens=True)).strip(), confidence(tokenizer, scored)
 
 
 def is_encoder_decoder(located: Located) -> bool:

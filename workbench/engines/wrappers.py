@@ -10,37 +10,45 @@ from typing import Any
 
 from ..clock import now
 from ..sqlite import connect
-from .base import Counters, Prompt, Summarizer, Translator
+from .base import Confidence, Counters, Prompt, Scored, Summarizer, Translator
 
 
 class TranslationCache:
-    """A key → text table in its own SQLite file, shared by every run that uses the same data home."""
+    """A key → (text, confidence) table in its own SQLite file, shared by every run that uses the same data home.
+
+    The confidence is stored with the text, so an output from the cache carries the very number the model gave
+    (entries written before confidence was recorded have none)."""
 
     def __init__(self, path: str | Path = ":memory:"):
         self.path = str(path)
         self._lock = threading.Lock()
         self.conn = connect(self.path)
         self.conn.execute("CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, text TEXT NOT NULL, created TEXT NOT NULL)")
+        if "confidence" not in {row[1] for row in self.conn.execute("PRAGMA table_info(cache)")}:
+            self.conn.execute("ALTER TABLE cache ADD COLUMN confidence TEXT")
 
     @staticmethod
     def key(model: dict[str, Any], settings: dict[str, Any], source: str) -> str:
         blob = json.dumps({"model": model, "settings": settings, "source": source}, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
-    def get_many(self, keys: list[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
+    def get_many(self, keys: list[str]) -> dict[str, Scored]:
+        out: dict[str, Scored] = {}
         with self._lock:
             for i in range(0, len(keys), 500):
                 chunk = keys[i:i + 500]
                 marks = ",".join("?" * len(chunk))
-                out.update(self.conn.execute(f"SELECT key, text FROM cache WHERE key IN ({marks})", chunk).fetchall())
+                for key, text, conf in self.conn.execute(
+                        f"SELECT key, text, confidence FROM cache WHERE key IN ({marks})", chunk):
+                    out[key] = (text, Confidence.from_dict(json.loads(conf)) if conf else None)
         return out
 
-    def put_many(self, items: dict[str, str]) -> None:
+    def put_many(self, items: dict[str, Scored]) -> None:
+        rows = [(k, text, json.dumps(conf.to_dict(), ensure_ascii=False) if conf else None, now())
+                for k, (text, conf) in items.items()]
         with self._lock:
             self.conn.execute("BEGIN")
-            self.conn.executemany("INSERT OR REPLACE INTO cache (key, text, created) VALUES (?, ?, ?)",
-                                  [(k, v, now()) for k, v in items.items()])
+            self.conn.executemany("INSERT OR REPLACE INTO cache (key, text, confidence, created) VALUES (?, ?, ?, ?)", rows)
             self.conn.execute("COMMIT")
 
     def __len__(self) -> int:
@@ -82,13 +90,13 @@ class CachedTranslator(_Wrapping, Translator):
         settings = {**self.inner.settings(), "source": self.source, "target": self.target}
         return [self.cache.key(_identity(self.inner), settings, t) for t in texts]
 
-    def translate(self, texts: list[str]) -> list[str]:
+    def translate_scored(self, texts: list[str]) -> list[Scored]:
         keys = self._keys(texts)
         found = self.cache.get_many(keys)
         missing = [i for i, k in enumerate(keys) if k not in found]
         self.counters.extra["hits"] = self.counters.extra.get("hits", 0) + len(texts) - len(missing)
         if missing:
-            fresh = self.inner.translate([texts[i] for i in missing])
+            fresh = self.inner.translate_scored([texts[i] for i in missing])
             self.cache.put_many({keys[i]: out for i, out in zip(missing, fresh, strict=True)})
             found.update({keys[i]: out for i, out in zip(missing, fresh, strict=True)})
         return [found[k] for k in keys]
@@ -123,8 +131,12 @@ class PivotTranslator(Translator):
     def tokens_generated(self) -> int:
         return self.first.tokens_generated + self.second.tokens_generated
 
-    def translate(self, texts: list[str]) -> list[str]:
-        return self.second.translate(self.first.translate(texts))
+    def translate_scored(self, texts: list[str]) -> list[Scored]:
+        """The second model's output; its confidence is the less confident of the two steps."""
+        first = self.first.translate_scored(texts)
+        second = self.second.translate_scored([text for text, _ in first])
+        return [(text, min((c for c in (c1, c2) if c), key=lambda c: c.mean_logprob, default=None))
+                for (_, c1), (text, c2) in zip(first, second, strict=True)]
 
 
 class CachedSummarizer(_Wrapping, Summarizer):
@@ -142,11 +154,11 @@ class CachedSummarizer(_Wrapping, Summarizer):
     def cached(self, prompt: Prompt) -> bool:
         return self._key(prompt) in self.cache.get_many([self._key(prompt)])
 
-    def summarize(self, prompt: Prompt) -> str:
+    def summarize_scored(self, prompt: Prompt) -> Scored:
         key = self._key(prompt)
         found = self.cache.get_many([key])
         if key in found:
             return found[key]
-        text = self.inner.summarize(prompt)
-        self.cache.put_many({key: text})
-        return text
+        scored = self.inner.summarize_scored(prompt)
+        self.cache.put_many({key: scored})
+        return scored

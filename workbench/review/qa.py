@@ -39,6 +39,7 @@ FLAG_HELP = {
     "summary_names": "the summary names someone or something the article does not",
     "wrong_language": "the summary is not written in its language",
     "cut_off": "the summary stops mid-sentence",
+    "low_confidence": "the model was unsure of this output (geometric-mean token probability below 50%)",
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from ..languages import TARGETS
 from ..store import Store
 from ..text.articles import label_for, rebuild
+from .confidence import is_low, unit_confidence
 from .glossary import Glossary, Term
 from .qa import review, unique
 from .summary_checks import check_summary
@@ -20,7 +21,7 @@ def _unit(machine: dict | None, current: dict | None) -> dict[str, Any] | None:
         return None
     flags = list(machine["flags"]) if machine else []
     edited = bool(current and current["origin"] != "machine" and (machine is None or current["text"] != machine["text"]))
-    return {
+    unit = {
         "machine": None if machine is None else {
             "id": machine["id"], "text": machine["text"], "flags": machine["flags"],
             "provenance": machine["provenance"], "created": machine["created"],
@@ -34,6 +35,8 @@ def _unit(machine: dict | None, current: dict | None) -> dict[str, Any] | None:
         "flags": flags,
         "qa": [],
     }
+    unit["confidence"] = unit_confidence(unit)  # the model's, while the text is still the machine's
+    return unit
 
 
 def _segment_flags(unit: dict[str, Any], source: str, lang: str, glossary: Glossary | None,
@@ -43,6 +46,8 @@ def _segment_flags(unit: dict[str, Any], source: str, lang: str, glossary: Gloss
     machine = unit["machine"]
     if machine and not unit["edited"] and "meaningless_model" in machine["flags"]:
         flags.append("meaningless_model")
+    if is_low(unit["confidence"]):
+        flags.append("low_confidence")
     unit["flags"] = unique(flags)
 
 
@@ -56,6 +61,8 @@ def _summaries(machine: dict, current: dict, langs: tuple[str, ...], source: str
             flags, unit["qa"] = check_summary(source, unit["text"], lang, glossary)
             if unit["machine"] and not unit["edited"] and "meaningless_model" in unit["machine"]["flags"]:
                 flags.append("meaningless_model")
+            if is_low(unit["confidence"]):
+                flags.append("low_confidence")
             unit["flags"] = unique(flags)
         out[lang] = unit
     return out

@@ -48,11 +48,12 @@ def summarize_article(store: Store, models: ModelSet, article_id: str, lang: str
                          source=article["source"] or "unknown", language=LANGUAGE_NAMES[lang],
                          source_language=LANGUAGE_NAMES[reads])
     was_cached = summarizer.cached(prompt)
-    summary = summarizer.summarize(prompt)
+    summary, confidence = summarizer.summarize_scored(prompt)
     flags = [f for f in (flag_empty(text, summary), flag_arabic(text, summary, lang), flag_repetition(text, summary)) if f]
     if summarizer.info.meaningless:
         flags.append("meaningless_model")
     record = provenance(models.selection.profile, summarizer, lang, reads, was_cached,
-                        template={"name": tmpl.name, "hash": tmpl.hash, "input": tmpl.input})
+                        template={"name": tmpl.name, "hash": tmpl.hash, "input": tmpl.input},
+                        confidence=confidence.to_dict() if confidence else None)
     store.add_machine_outputs([MachineOutputRecord(article_id, None, "summary", lang, text, summary, flags, record)])
     return True

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..clock import now
+from ..engines.base import Scored
 from ..engines.plan import LanguagePlan, RunPlan
 from ..errors import EngineUnavailable, LicenceRefused, ModelNotAvailable, UnknownModelError
 from ..languages import SOURCE_LANG
@@ -98,7 +99,7 @@ def _from_memory(store: Store, plan: RunPlan, article_id: str, lang: str, inputs
     return rest
 
 
-def _translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, failures: list[Failure]) -> list[str | None]:
+def _translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, failures: list[Failure]) -> list[Scored | None]:
     """Outputs for one chunk; after a model error (or out of memory) each segment is retried alone.
 
     Every unexpected error is logged with its traceback (DATA_HOME/logs/workbench.log) before the retry,
@@ -106,15 +107,15 @@ def _translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, fai
     """
     texts = [t for _, t, _ in part]
     try:
-        return list(lang.translator.translate(texts))
+        return list(lang.translator.translate_scored(texts))
     except FATAL:
         raise
     except Exception:
         log.exception("batch of %d segments of %s (%s) failed; retrying one by one", len(texts), article_id, lang.lang)
-    outputs: list[str | None] = []
+    outputs: list[Scored | None] = []
     for s, text, _ in part:
         try:
-            outputs.append(lang.translator.translate([text])[0])
+            outputs.append(lang.translator.translate_scored([text])[0])
         except FATAL:
             raise
         except Exception as exc:
@@ -124,21 +125,23 @@ def _translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, fai
     return outputs
 
 
-def _records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: list[Input], outputs: list[str | None],
+def _records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: list[Input], outputs: list[Scored | None],
              cached: list[bool]) -> list[MachineOutputRecord]:
     engine = lang.translator
     records = []
     pivot_of = plan.languages[lang.source_lang] if lang.via else None
-    for (s, text, rev_id), out, was_cached in zip(part, outputs, cached, strict=True):
-        if out is None:
+    for (s, text, rev_id), scored, was_cached in zip(part, outputs, cached, strict=True):
+        if scored is None:
             continue
+        out, confidence = scored
         flags = check_output(text, out, lang.source_lang, lang.lang)
         if engine.info.meaningless:
             flags.append("meaningless_model")
         pivot = {"via": lang.via, "input_revision_id": rev_id, "first_model": lang.first_model} if pivot_of else None
         records.append(MachineOutputRecord(
             article_id, s["id"], "segment", lang.lang, text, out, unique(flags),
-            provenance(plan.profile, engine, lang.lang, lang.source_lang, was_cached, pivot=pivot)))
+            provenance(plan.profile, engine, lang.lang, lang.source_lang, was_cached, pivot=pivot,
+                       confidence=confidence.to_dict() if confidence else None)))
     return records
 
 

@@ -10,7 +10,8 @@ from .common import author as reviewer_name
 
 
 def register(wb: Workbench) -> None:
-    """Register /list_articles, /get_article, /save_segment and /translate_article (inside a Blocks context)."""
+    """Register /list_articles, /get_article, /save_segment, /translate_article, /effort and /review_order (inside a
+    Blocks context)."""
 
     def list_articles(query: str = "", status: str = "all") -> list[dict]:
         """Articles with id, title, label, date, source, photo credit, segment counts and status per language."""
@@ -32,6 +33,11 @@ def register(wb: Workbench) -> None:
         """Post-editing effort per model, lang, reviewer or article: segments, edited share, HTER, seconds."""
         return h.effort_rows(wb, by)
 
+    def review_order(article_id: str, language: str, order: str = "review_first", only: str = "all") -> dict:
+        """Segments in review order (untouched, flagged, least confident first) or document order; `only`: all,
+        low_confidence, flagged or needs_review. Each row: segment_id, position, text, flags, confidence (0..1)."""
+        return h.review_order(wb, article_id, language, order, only)
+
     def translate_article(article_id: str, languages: list[str]) -> dict:
         """Translate the whole article again into the given languages; returns the batch report."""
         return h.translate_article(wb, article_id, languages)
@@ -41,3 +47,4 @@ def register(wb: Workbench) -> None:
     gr.api(save_segment, api_name="save_segment")
     gr.api(translate_article, api_name="translate_article")
     gr.api(effort, api_name="effort")
+    gr.api(review_order, api_name="review_order")

@@ -11,7 +11,7 @@ from ..registry import ExportOptions, Format, Item, register
 
 def _rows(items: list[Item], opts: ExportOptions) -> tuple[list[str], list[list[str]]]:
     header = ["article_id", "segment_id", "kind", "paragraph", "lang", "source", "target", "state", "flags",
-              "author", "model", "meaningless"]
+              "author", "model", "confidence", "meaningless"]
     rows = []
     for view, langs in items:
         for lang in langs:
@@ -24,8 +24,15 @@ def _rows(items: list[Item], opts: ExportOptions) -> tuple[list[str], list[list[
                 model = unit["machine"]["provenance"].get("model", "") if unit and unit["machine"] else ""
                 rows.append([view["id"], s["id"], s["kind"], str(s["paragraph"]), lang, s["source_text"],
                              unit_text(unit, opts.source), state, " ".join(unit["flags"]) if unit else "",
-                             unit["author"] if unit else "", model, "yes" if view["meaningless"] else ""])
+                             unit["author"] if unit else "", model, _confidence(unit),
+                             "yes" if view["meaningless"] else ""])
     return header, rows
+
+
+def _confidence(unit: dict | None) -> str:
+    """The model's confidence (0..1) while the text is the machine's; empty once a person edited it."""
+    conf = unit.get("confidence") if unit else None
+    return f"{conf['score']:.4f}" if conf else ""
 
 
 def _delimited(items: list[Item], opts: ExportOptions, dialect: str) -> bytes:

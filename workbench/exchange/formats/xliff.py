@@ -98,6 +98,12 @@ def build(items: list[tuple[dict[str, Any], list[str]]], *, source: str = "curre
                             described += f", via={prov['pivot']['via']}"
                         _el(tu, "note", f"machine output: {described}; author of current text: {unit['author']}",
                             **{"from": "workbench-provenance"}, annotates="target", priority="5")
+                    if unit.get("confidence"):
+                        conf = unit["confidence"]
+                        least = ", ".join(t["token"] for t in conf.get("low_tokens", []))
+                        _el(tu, "note", f"model confidence: {conf['score']:.4f} (geometric-mean token probability over "
+                            f"{conf['tokens']} tokens; least sure: {least})", **{"from": "workbench-confidence"},
+                            annotates="target", priority="3")
                 if memory is not None:
                     for entry, score in memory.fuzzy(seg["source_text"], exclude_segment=seg["id"]):
                         alt = _el(tu, "alt-trans", match_quality=f"{score:.0f}", origin="translation-memory")
