@@ -119,7 +119,7 @@ def test_one_failing_article_is_reported_and_the_rest_complete(home, monkeypatch
     from workbench.engines.hf import Seq2SeqTranslator
 
     engine_class = Seq2SeqTranslator if engine == "transformers" else Ct2Translator
-    original = engine_class.translate
+    original = engine_class.translate_scored
     poisoned = next(SEEDS.glob("002_*.txt")).read_text(encoding="utf-8").splitlines()[0][:40]
 
     def flaky(self, texts):
@@ -127,7 +127,7 @@ def test_one_failing_article_is_reported_and_the_rest_complete(home, monkeypatch
             raise RuntimeError("CUDA out of memory (simulated)")
         return original(self, texts)
 
-    monkeypatch.setattr(engine_class, "translate", flaky)
+    monkeypatch.setattr(engine_class, "translate_scored", flaky)
     result = CliRunner().invoke(cli, ["--home", str(home), "translate", str(SEEDS), "--to", "en", "--profile", "tiny",
                                       "--engine", engine, "--json"])
     assert result.exit_code == 1

@@ -13,7 +13,7 @@ from lxml import etree
 from workbench.app.cli import cli
 from workbench.exchange.formats.xliff import NS
 
-from .conftest import SCHEMAS
+from .conftest import SCHEMAS, review_and_approve
 
 XSD = SCHEMAS / "xliff-core-1.2-strict.xsd"
 DTD = SCHEMAS / "tmx14.dtd"
@@ -38,7 +38,7 @@ def _with_nasty_text(wb):
     seg = next(s for s in view["segments"] if s["kind"] == "body")
     wb.save(article, seg["id"], "en", NASTY, author="x&y <z>", base_revision_id=seg["targets"]["en"]["revision_id"])
     wb.save(article, None, "ru", NASTY, author="r", base_revision_id=view["summaries"]["ru"]["revision_id"], target="summary")
-    wb.set_status(article, "en", "approved", "chief")
+    review_and_approve(wb, article, "en")
     return article, seg["id"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workbench.app import handlers as h
 
-from .conftest import SEEDS
+from .conftest import SEEDS, review_and_approve
 
 ARTICLE = "004_4fe84c6801f8dc08"
 
@@ -20,7 +20,7 @@ def test_list_search_and_status_filter(translated):
     assert [r["id"] for r in hits] == ["000_b2b0b7ef8c4c7ace"]
     assert [r["id"] for r in h.list_articles(wb, "يبحثان التعاون")] == [ARTICLE]  # a title
     assert h.list_articles(wb, status="approved") == []
-    wb.set_status(ARTICLE, "en", "approved", "chief")
+    review_and_approve(wb, ARTICLE, "en")
     assert [r["id"] for r in h.list_articles(wb, status="approved")] == [ARTICLE]
     table = h.article_table(h.list_articles(wb))
     assert table[4] == ["وزيرا الخارجية الروسي والكازاخستاني يبحثان التعاون الثنائي", "2025-10-22", "TASS", "✓ / MT",
@@ -101,8 +101,13 @@ def test_word_diff_between_machine_output_and_current(translated):
 
 def test_approve_and_summary_edit(translated):
     wb = translated
-    assert h.set_review_status(wb, ARTICLE, "ru", "approved", "chief") == {"ok": True, "status": "approved"}
-    assert wb.article(ARTICLE)["status"]["ru"] == "approved"
+    refused = h.set_review_status(wb, ARTICLE, "ru", "approved", "chief")
+    assert refused["ok"] is False and "21 of 21 segments not reviewed" in refused["error"]
+    assert wb.article(ARTICLE)["status"]["ru"] != "approved"
+    done = h.set_review_status(wb, ARTICLE, "ru", "approved", "chief", override="tiny models, demo")
+    assert done == {"ok": True, "status": "approved"} and wb.article(ARTICLE)["status"]["ru"] == "approved"
+    logged = wb.store.status_log(ARTICLE)[-1]
+    assert logged["status"] == "approved" and logged["override"].startswith("tiny models, demo [21 of 21")
     assert h.set_review_status(wb, ARTICLE, "ru", "done", "chief")["ok"] is False
     _, rev = h.summary_text(wb.article(ARTICLE), "en")
     assert h.save_summary(wb, ARTICLE, "en", "Lavrov and Kazykhanov met in Moscow.", rev, "alice")["ok"]
@@ -121,8 +126,11 @@ def test_retranslate_segment_article_russian_and_summary(translated):
     assert h.regenerate_russian(wb, ARTICLE, [seg["id"]]) == {"ok": True, "segments": 1}
     machine = wb.store.latest_machine_outputs(ARTICLE)[("segment", seg["id"], "ru")]
     assert machine["input_text"] == "Lavrov hosts his Kazakh counterpart in Moscow."
-    report = h.translate_article(wb, ARTICLE, ["en"])
-    assert report["ok"] and report["translated"] == 21 and report["cached"] == 21  # same Arabic: all from cache
+    report = h.translate_article(wb, ARTICLE, ["en"])  # the edited segment is kept: 20 of 21 again, all from cache
+    assert report["ok"] and report["translated"] == 20 and report["cached"] == 20
+    assert h.segment_editor(wb, ARTICLE, seg["id"], "en")["text"] == "Lavrov hosts his Kazakh counterpart in Moscow."
+    report = h.translate_article(wb, ARTICLE, ["en"], replace_edited=True)  # only when asked
+    assert report["translated"] == 21 and h.segment_editor(wb, ARTICLE, seg["id"], "en")["text"] != "Lavrov hosts his Kazakh counterpart in Moscow."
     assert h.regenerate_summary(wb, ARTICLE, "ru") == {"ok": True}
 
 

@@ -11,6 +11,8 @@ from workbench.review.glossary import STARTER, normalise_arabic, parse_csv
 from workbench.review.memory import TranslationMemory, normalise
 from workbench.review.qa import check_segment, explain, flag_length, flag_numbers, missing_numbers, numbers_in
 
+from .conftest import review_and_approve
+
 PAIRS = json.loads((Path(__file__).parent / "data" / "reference_pairs.json").read_text(encoding="utf-8"))
 GLOSSARY = parse_csv(STARTER.read_text(encoding="utf-8"))
 
@@ -103,7 +105,7 @@ def test_memory_exact_match_replaces_machine_translation(translated, tmp_path):
     view = wb.article(article)
     seg = next(s for s in view["segments"] if s["kind"] == "heading")
     wb.save(article, seg["id"], "en", "A solid partnership", author="editor", base_revision_id=seg["targets"]["en"]["revision_id"])
-    wb.set_status(article, "en", "approved", "chief")
+    review_and_approve(wb, article, "en")
     new = tmp_path / "new.txt"
     new.write_text("مقال جديد عن الشراكة.\nشَراكة راسخة\nجملة أخيرة في المقال.\n", encoding="utf-8")  # with a diacritic
     wb.translate([str(new)], ["en"])
@@ -122,7 +124,7 @@ def test_memory_fuzzy_matches_are_scored_suggestions(translated):
     article = "001_4df2e2abeb755126"
     seg = next(s for s in wb.article(article)["segments"] if s["source_text"].startswith("كما أشار رودينكو"))
     wb.save(article, seg["id"], "en", PAIRS[3]["en"], author="editor", base_revision_id=seg["targets"]["en"]["revision_id"])
-    wb.set_status(article, "en", "approved", "chief")
+    review_and_approve(wb, article, "en")
     memory = TranslationMemory.from_store(wb.store, "en")
     near = "كما أشار رودينكو إلى أن روسيا وأوزبكستان تستعدان للتوقيع على حوالي 25 مشروع اتفاقية دولية."
     matches = memory.fuzzy(near)

@@ -88,7 +88,7 @@ def test_gradio_client_save_survives_a_restart(served_home, tiny_dir):
         other = Client(url, verbose=False)
         assert len(other.predict("", "all", api_name="/list_articles")) == 5
         report = job.result(timeout=300)
-        assert report["ok"] and report["translated"] == 20
+        assert report["ok"] and report["translated"] == 19  # the segment saved above keeps its human text
 
 
 def test_non_loopback_host_without_auth_is_refused(home):

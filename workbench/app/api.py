@@ -18,6 +18,7 @@ from ..languages import STATUSES, TARGETS, check_target
 from ..review.glossary import Glossary
 from ..review.glossary import load as load_glossary
 from ..review.memory import TranslationMemory
+from ..review.states import ApprovalRefused, approval_problems
 from ..review.views import article_view, list_view
 from ..runs.batch import translate_articles
 from ..runs.progress import Progress
@@ -102,12 +103,17 @@ class Workbench:
 
     # ------------------------------------------------------------------ translation
     def translate(self, items: list[str] | None = None, targets: Sequence[str] = TARGETS, *,
-                  summarize: bool = False, redo: bool = False, all_articles: bool = False,
+                  summarize: bool = False, redo: bool = False, all_articles: bool = False, replace_edited: bool = False,
                   progress: Progress | None = None, out: str | Path | None = None) -> TranslateReport:
-        """Import paths if needed, translate every pending segment, optionally summarize, optionally write results."""
+        """Import paths if needed, translate every pending segment, optionally summarize, optionally write results.
+        `redo` translates again, but keeps what a person edited unless `replace_edited`."""
         targets = [check_target(lang) for lang in targets]
         ids, imported = self.resolve(list(items or []), all_articles=all_articles)
-        report = translate_articles(self.store, self.models, ids, targets, summarize=summarize, redo=redo, progress=progress)
+        report = translate_articles(self.store, self.models, ids, targets, summarize=summarize, redo=redo,
+                                    replace_edited=replace_edited, progress=progress)
+        for article_id in ids if redo else []:
+            for lang in targets:
+                self.store.set_status(article_id, lang, "in_review", "workbench", only_if=("approved",))
         report.import_problems = [str(p) for p in imported.problems]
         if out:
             self.write_results(ids, targets, out)
@@ -116,27 +122,58 @@ class Workbench:
     def write_results(self, article_ids: list[str], targets: list[str], out: str | Path) -> str:
         return write_results([article_record(self.article(a), targets) for a in article_ids], out)
 
-    def retranslate(self, article_id: str, lang: str, segment_ids: list[str] | None = None) -> int:
-        """Make new machine output for some (or all) segments of one article, e.g. Russian after the English changed."""
+    def retranslate(self, article_id: str, lang: str, segment_ids: list[str] | None = None, *,
+                    replace_edited: bool = False) -> int:
+        """Make new machine output for some (or all) segments of one article, e.g. Russian after the English changed.
+        Segments a person edited keep their text unless `replace_edited`."""
         plan = self.models.plan([check_target(lang)])
-        done, _, failures = translate_segments(self.store, plan, article_id, lang, segment_ids=segment_ids, redo=True)
+        done, _, failures = translate_segments(self.store, plan, article_id, lang, segment_ids=segment_ids, redo=True,
+                                               replace_edited=replace_edited)
         if failures:
             raise WorkbenchError("; ".join(f"{f.segment_id or f.article_id}: {f.reason}" for f in failures))
         self.store.set_status(article_id, lang, "machine", "workbench", only_if=("new",))
+        if done:
+            self.store.set_status(article_id, lang, "in_review", "workbench", only_if=("approved",))
         return done
 
-    def summarize(self, article_id: str, lang: str, *, template: str | None = None) -> None:
-        summarize_article(self.store, self.models, article_id, lang, redo=True, template=template)
+    def summarize(self, article_id: str, lang: str, *, template: str | None = None, replace_edited: bool = False) -> bool:
+        """A new summary; a person's summary is kept (False) unless `replace_edited`."""
+        made = summarize_article(self.store, self.models, article_id, lang, redo=True, template=template,
+                                 replace_edited=replace_edited)
+        if made:
+            self.store.set_status(article_id, lang, "in_review", "workbench", only_if=("approved",))
+        return made
 
     # ------------------------------------------------------------------ review
     def save(self, article_id: str, segment_id: str | None, lang: str, text: str, *, author: str,
-             base_revision_id: int | None, target: str = "segment", seconds_open: float | None = None) -> int:
+             base_revision_id: int | None, target: str = "segment", seconds_open: float | None = None,
+             reviewed: bool = False) -> int:
         """Save a reviewer's text as a new revision (ConflictError if someone saved since base_revision_id);
-        `seconds_open`: how long the editor had the unit open (post-editing effort)."""
-        rev = self.store.save_revision(article_id, segment_id, lang, text, author=author,
+        `reviewed`: the reviewer confirms it; `seconds_open`: how long the editor had the unit open (effort).
+        Any save to an approved article language returns it to review."""
+        rev = self.store.save_revision(article_id, segment_id, lang, text, author=author, reviewed=reviewed,
                                        base_revision_id=base_revision_id, target=target, seconds_open=seconds_open)
-        self.store.set_status(article_id, lang, "in_review", author, only_if=("new", "machine"))
+        self.store.set_status(article_id, lang, "in_review", author, only_if=("new", "machine", "approved"))
         return rev
+
+    def confirm(self, article_id: str, segment_id: str | None, lang: str, *, author: str, base_revision_id: int | None,
+                target: str = "segment", seconds_open: float | None = None) -> int:
+        """Confirm the unit's current text as reviewed, unchanged (a new revision with the same text)."""
+        current = self.store.current_revisions(article_id).get((target, segment_id, lang))
+        if current is None:
+            raise WorkbenchError("nothing to confirm: this unit has no text yet")
+        return self.save(article_id, segment_id, lang, current["text"], author=author, target=target, reviewed=True,
+                         base_revision_id=base_revision_id, seconds_open=seconds_open)
+
+    def approve(self, article_id: str, lang: str, author: str | None = None, *, override: str | None = None) -> str:
+        """Approve an article language: refused (ApprovalRefused, saying what is missing) unless every segment is
+        reviewed and no blocking flag remains; `override` (a reason) approves anyway and is recorded."""
+        problems = approval_problems(self.article(article_id), check_target(lang))
+        if problems and not (override or "").strip():
+            raise ApprovalRefused(f"{article_id} {lang} cannot be approved yet: " + "; ".join(problems)
+                                  + " (review them, or approve with an override reason)")
+        note = f"{override.strip()} [{'; '.join(problems)}]" if problems and override else None
+        return self.store.set_status(article_id, lang, "approved", author, override=note)
 
     def revert(self, article_id: str, segment_id: str | None, lang: str, revision_id: int, *, author: str,
                base_revision_id: int | None, target: str = "segment") -> int:
@@ -149,11 +186,23 @@ class Workbench:
     def history(self, article_id: str, segment_id: str | None, lang: str, target: str = "segment") -> list[dict[str, Any]]:
         return self.store.history(article_id, segment_id, lang, target)
 
-    def set_status(self, article_id: str, lang: str, status: str, author: str | None = None) -> str:
+    def set_status(self, article_id: str, lang: str, status: str, author: str | None = None, *,
+                   override: str | None = None) -> str:
+        """Set a language's status; "approved" goes through the approval rules (see `approve`)."""
         check_target(lang)
         if status not in STATUSES:
             raise WorkbenchError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+        if status == "approved":
+            return self.approve(article_id, lang, author, override=override)
         return self.store.set_status(article_id, lang, status, author)
+
+    def drafts(self, article_id: str, author: str) -> list[dict[str, Any]]:
+        return self.store.drafts(article_id, author)
+
+    def save_draft(self, article_id: str, segment_id: str | None, lang: str, text: str, *, author: str,
+                   base_revision_id: int | None, target: str = "segment") -> None:
+        """Keep unsaved text (replaces the author's previous draft of the unit; dropped when the unit is saved)."""
+        self.store.save_draft(article_id, segment_id, check_target(lang), author, text, base_revision_id, target)
 
     def status(self) -> list[dict[str, Any]]:
         """Per article and language: done / pending / failed, with counts."""

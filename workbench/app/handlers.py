@@ -257,15 +257,15 @@ def _rev(value: Any) -> int | None:
 # --------------------------------------------------------------------------- models and status
 @expected_errors
 def translate_article(wb: Workbench, article_id: str, languages: list[str], *, summarize: bool = False,
-                      redo: bool = True, progress: Any = None) -> Result:
-    """Translate (again) a whole article into `languages`; returns the batch report as a dict (with `ok` false
-    and an `error` when, say, a model is not available)."""
+                      redo: bool = True, replace_edited: bool = False, progress: Any = None) -> Result:
+    """Translate (again) a whole article into `languages`, keeping what a person edited unless `replace_edited`;
+    returns the batch report as a dict (with `ok` false and an `error` when, say, a model is not available)."""
     unknown = [lang for lang in languages if lang not in TARGETS]
     if unknown or not languages:
         return {"ok": False, "error": f"unknown or no languages {unknown or languages!r}; use {', '.join(TARGETS)}",
                 "failures": [], "translated": 0, "cached": 0}
     report = wb.translate([article_id], [lang for lang in TARGETS if lang in languages], summarize=summarize,
-                          redo=redo, progress=progress)
+                          redo=redo, replace_edited=replace_edited, progress=progress)
     return report.to_dict()
 
 
@@ -288,8 +288,9 @@ def regenerate_summary(wb: Workbench, article_id: str, lang: str) -> Result:
 
 
 @expected_errors
-def set_review_status(wb: Workbench, article_id: str, lang: str, status: str, author: str) -> Result:
-    return {"ok": True, "status": wb.set_status(article_id, lang, status, author or "reviewer")}
+def set_review_status(wb: Workbench, article_id: str, lang: str, status: str, author: str, override: str = "") -> Result:
+    """Set a language's status; approving follows the approval rules unless an `override` reason is given."""
+    return {"ok": True, "status": wb.set_status(article_id, lang, status, author or "reviewer", override=override or None)}
 
 
 def export_article(wb: Workbench, article_id: str, fmt: str, langs: list[str] | None = None,

@@ -67,6 +67,7 @@ class TranslationOptions(Options):
     sort_by_length: bool = True  # batches of similar length waste less padding
     renormalize_logits: bool = True
     compute_type: str = "auto"  # CTranslate2: auto (int8 on CPU, int8_float16 on CUDA), float32, int8, float16 …
+    confidence: bool = True  # score each output (one extra teacher-forced pass; see Confidence)
 
     def __post_init__(self) -> None:
         if self.num_beams < 1:
@@ -242,7 +243,7 @@ def trace(event: dict[str, Any]) -> None:
             fh.write(json.dumps(event, ensure_ascii=False) + "\n")
 
 
-SPEED_ONLY = ("batch_size", "batch_tokens", "sort_by_length", "compute_type")
+SPEED_ONLY = ("batch_size", "batch_tokens", "sort_by_length", "compute_type", "confidence")
 GPU_TOKEN_BUDGET = 32768  # padded input tokens per batch on a GPU: hundreds of sentences (H100: 51.5k tok/s greedy)
 
 

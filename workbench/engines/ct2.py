@@ -257,7 +257,7 @@ class Ct2Translator(_Ct2Model, Translator):
                 source = [tokens[i] for i in idx]
                 outputs = [hyp[1:] if self.lang_token and hyp[:1] == [self.lang_token] else hyp
                            for hyp in self.translate_tokens(source)]
-                scores = self.score_tokens(source, outputs)
+                scores = self.score_tokens(source, outputs) if self.options.confidence else [None] * len(idx)
                 for i, hyp, conf in zip(idx, outputs, scores, strict=True):
                     self.counters.tokens += len(hyp) + (1 if self.lang_token else 0)
                     ids = [self.target_ids.get(t, self.unk_id) for t in hyp]

@@ -238,7 +238,8 @@ class Seq2SeqTranslator(_HFModel, Translator):
                     gen.update(max_length=None, min_new_tokens=self.fixed_length, max_new_tokens=self.fixed_length)
                 out = model.generate(**enc, **gen, **self.generate_kwargs)
                 self.counters.tokens += int((out[:, 1:] != pad).sum())
-                scores = seq2seq_logprobs(model, enc, out, pad, skip=1 if self.forced_bos is not None else 0)
+                scores = (seq2seq_logprobs(model, enc, out, pad, skip=1 if self.forced_bos is not None else 0)
+                          if self.options.confidence else [[] for _ in idx])
                 if self.forced_bos is not None:  # the language token is not text (transformers 5 no longer drops it)
                     out = out[:, 2:]
                 texts_out = tokenizer.batch_decode(out, skip_special_tokens=True)

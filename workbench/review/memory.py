@@ -1,4 +1,4 @@
-"""Translation memory: the current text of approved segments, matched exactly or fuzzily (rapidfuzz)."""
+"""Translation memory: the current text of reviewed and approved segments, matched exactly or fuzzily (rapidfuzz)."""
 
 from __future__ import annotations
 
@@ -45,12 +45,15 @@ class TranslationMemory:
 
     @classmethod
     def from_store(cls, store: Store, lang: str) -> TranslationMemory:
-        """Every translatable segment of every article whose `lang` status is approved, with its current text."""
+        """The current `lang` text of every segment a person confirmed (reviewed), and of every segment of an
+        article language approved under the approval rules (not by override). Unreviewed edits never feed it."""
         rows = store.query(
             "SELECT s.id AS segment_id, s.article_id, s.source_text, r.id AS revision_id, r.text"
-            " FROM article_status st JOIN segments s ON s.article_id = st.article_id AND s.active = 1 AND s.kind != 'meta'"
+            " FROM segments s"
             " JOIN revisions r ON r.id = (SELECT MAX(id) FROM revisions WHERE segment_id = s.id AND lang = ? AND target = 'segment')"
-            " WHERE st.lang = ? AND st.status = 'approved' ORDER BY r.id DESC", (lang, lang))
+            " LEFT JOIN article_status st ON st.article_id = s.article_id AND st.lang = ?"
+            " WHERE s.active = 1 AND s.kind != 'meta'"
+            " AND (r.reviewed = 1 OR (st.status = 'approved' AND st.override IS NULL)) ORDER BY r.id DESC", (lang, lang))
         return cls([MemoryEntry(r["source_text"], normalise(r["source_text"]), lang, r["text"], r["article_id"],
                                 r["segment_id"], r["revision_id"]) for r in rows if r["text"].strip()])
 

@@ -13,6 +13,7 @@ from ..text.articles import label_for, rebuild
 from .confidence import is_low, unit_confidence
 from .glossary import Glossary, Term
 from .qa import review, unique
+from .states import unit_state
 from .summary_checks import check_summary
 
 
@@ -32,6 +33,7 @@ def _unit(machine: dict | None, current: dict | None) -> dict[str, Any] | None:
         "origin": current["origin"] if current else None,
         "updated": current["created"] if current else None,
         "edited": edited,
+        "reviewed": bool(current and current.get("reviewed")),
         "flags": flags,
         "qa": [],
     }
@@ -95,7 +97,14 @@ def article_view(store: Store, article_id: str, langs: tuple[str, ...] = TARGETS
         rows.append(row)
     translatable = [r for r in rows if r["kind"] != "meta"]
     summaries = _summaries(machine, current, langs, rebuild(translatable), glossary)
-    progress = {lang: {"done": sum(1 for r in translatable if r["targets"][lang]), "total": len(translatable)} for lang in langs}
+    for lang in langs:
+        approved = statuses.get(lang) == "approved"
+        for unit in [r["targets"][lang] for r in rows] + [summaries[lang]]:
+            if unit:
+                unit["state"] = unit_state(unit, approved)
+    progress = {lang: {"done": sum(1 for r in translatable if r["targets"][lang]), "total": len(translatable),
+                       "reviewed": sum(1 for r in translatable if (r["targets"][lang] or {}).get("reviewed"))}
+                for lang in langs}
     meaningless = any(
         (u and u["machine"] and u["machine"]["provenance"].get("meaningless"))
         for r in rows for u in r["targets"].values()) or any(

@@ -16,8 +16,10 @@ log = get_logger("runs")
 
 
 def translate_articles(store: Store, models: ModelSet, article_ids: list[str], targets: list[str], *,
-                       summarize: bool = False, redo: bool = False, progress: Progress | None = None) -> TranslateReport:
-    """Translate (and summarize) many articles; one failing article or language never stops the others."""
+                       summarize: bool = False, redo: bool = False, replace_edited: bool = False,
+                       progress: Progress | None = None) -> TranslateReport:
+    """Translate (and summarize) many articles; one failing article or language never stops the others. With
+    `redo`, text a person edited is kept unless `replace_edited`."""
     progress = progress or NoProgress()
     started = time.perf_counter()
     plan = models.plan(targets, summarize)
@@ -35,11 +37,13 @@ def translate_articles(store: Store, models: ModelSet, article_ids: list[str], t
     for article_id in article_ids:
         for lang in plan.targets:
             try:
-                done, cached, failures = translate_segments(store, plan, article_id, lang, redo=redo, progress=progress)
+                done, cached, failures = translate_segments(store, plan, article_id, lang, redo=redo, progress=progress,
+                                                              replace_edited=replace_edited)
                 report.translated += done
                 report.cached += cached
                 if summarize and not failures:
-                    report.summaries += int(summarize_article(store, models, article_id, lang, redo=redo))
+                    report.summaries += int(summarize_article(store, models, article_id, lang, redo=redo,
+                                                                          replace_edited=replace_edited))
             except FATAL:
                 raise
             except Exception as exc:

@@ -29,10 +29,14 @@ def article_text_for(store: Store, article_id: str, lang: str | None) -> str:
 
 
 def summarize_article(store: Store, models: ModelSet, article_id: str, lang: str, *, redo: bool = False,
-                      template: str | None = None) -> bool:
+                      template: str | None = None, replace_edited: bool = False) -> bool:
     """Make the article's summary in `lang` from a prompt template; False when it is already done (by this
-    summarizer, or edited by a person)."""
+    summarizer, or edited by a person: `redo` replaces a person's summary only with `replace_edited`)."""
     summarizer = models.summarizer()
+    if redo and not replace_edited:
+        rev = store.current_revisions(article_id).get(("summary", None, lang))
+        if rev is not None and rev["origin"] not in ("machine", "memory"):
+            return False
     if not redo:
         made = store.latest_machine_outputs(article_id).get(("summary", None, lang))
         rev = store.current_revisions(article_id).get(("summary", None, lang))

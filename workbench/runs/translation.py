@@ -32,6 +32,16 @@ def translatable_segments(store: Store, article_id: str) -> list[dict[str, Any]]
     return [s for s in store.segments(article_id) if s["kind"] in TRANSLATABLE]
 
 
+HUMAN_ORIGINS = ("human", "revert", "xliff")
+
+
+def edited_segments(store: Store, article_id: str, lang: str) -> set[str]:
+    """Segments whose current `lang` text a person wrote, restored or imported: a re-translation keeps them
+    unless told to replace them."""
+    return {seg_id for (target, seg_id, unit_lang), rev in store.current_revisions(article_id).items()
+            if target == "segment" and unit_lang == lang and rev["origin"] in HUMAN_ORIGINS and seg_id}
+
+
 def pending_segments(store: Store, article_id: str, lang: str, model_id: str | None = None) -> list[dict[str, Any]]:
     """Segments that still need machine output in `lang`.
 
@@ -146,17 +156,21 @@ def _records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: list[Inpu
 
 
 def translate_segments(store: Store, plan: RunPlan, article_id: str, lang_code: str, *,
-                       segment_ids: Iterable[str] | None = None, redo: bool = False,
+                       segment_ids: Iterable[str] | None = None, redo: bool = False, replace_edited: bool = False,
                        progress: Progress | None = None, chunk: int = CHUNK) -> tuple[int, int, list[Failure]]:
     """Translate an article's segments into `lang_code`; returns (translated, cached, failures).
 
-    Without `redo`, finished segments are left alone (see `pending_segments`), so a rerun resumes. For a
+    Without `redo`, finished segments are left alone (see `pending_segments`), so a rerun resumes. With `redo`,
+    segments a person edited still keep their text unless `replace_edited` is given. For a
     pivot route the input is the current text of the pivot language, so a reviewed English gives a new
     Russian. Exact translation-memory matches are used instead of the model. Each chunk is committed.
     """
     progress = progress or NoProgress()
     lang = plan.languages[lang_code]
     segs = translatable_segments(store, article_id) if redo else pending_segments(store, article_id, lang_code, lang.model_id)
+    if redo and not replace_edited:
+        kept = edited_segments(store, article_id, lang_code)
+        segs = [s for s in segs if s["id"] not in kept]
     if segment_ids is not None:
         wanted = set(segment_ids)
         segs = [s for s in segs if s["id"] in wanted]

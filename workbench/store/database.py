@@ -24,6 +24,11 @@ from .migrations import migrate
 Unit = tuple[str, str | None, str]  # (target, segment_id, lang)
 
 
+def draft_unit(target: str, segment_id: str | None) -> str:
+    """How a draft names its unit: the segment id, or "summary"."""
+    return "summary" if target == "summary" else str(segment_id)
+
+
 @dataclass
 class MachineOutputRecord:
     article_id: str
@@ -272,8 +277,9 @@ class Store:
 
     def save_revision(self, article_id: str, segment_id: str | None, lang: str, text: str, *, author: str,
                       base_revision_id: int | None, target: str = "segment", origin: str = "human",
-                      seconds_open: float | None = None) -> int:
-        """Append a revision; refuse it (ConflictError) when the unit changed since `base_revision_id`."""
+                      seconds_open: float | None = None, reviewed: bool = False) -> int:
+        """Append a revision; refuse it (ConflictError) when the unit changed since `base_revision_id`.
+        `reviewed`: a person confirmed this text. The author's draft of the unit is dropped with the save."""
         if target == "segment" and segment_id is None:
             raise WorkbenchError("a segment revision needs a segment id")
         with self.transaction() as conn:
@@ -290,9 +296,36 @@ class Store:
                                     current["author"] if current else None)
             cur = conn.execute(
                 "INSERT INTO revisions (article_id, segment_id, target, lang, text, author, origin,"
-                " base_revision_id, created, seconds_open) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (article_id, segment_id, target, lang, text, author, origin, latest, now(), seconds_open))
+                " base_revision_id, created, seconds_open, reviewed) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (article_id, segment_id, target, lang, text, author, origin, latest, now(), seconds_open, int(reviewed)))
+            conn.execute("DELETE FROM drafts WHERE article_id = ? AND unit = ? AND lang = ? AND author = ?",
+                         (article_id, draft_unit(target, segment_id), lang, author))
             return int(cur.lastrowid or 0)
+
+    # ---------------------------------------------------------------- drafts
+    def save_draft(self, article_id: str, segment_id: str | None, lang: str, author: str, text: str,
+                   base_revision_id: int | None, target: str = "segment") -> None:
+        """Keep a reviewer's unsaved text of one unit (one draft per unit, language and author; replaced)."""
+        with self.transaction() as conn:
+            if not conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+                raise ArticleNotFound(article_id)
+            conn.execute(
+                "INSERT INTO drafts (article_id, unit, lang, author, text, base_revision_id, updated) VALUES (?,?,?,?,?,?,?)"
+                " ON CONFLICT(article_id, unit, lang, author) DO UPDATE SET text=excluded.text,"
+                " base_revision_id=excluded.base_revision_id, updated=excluded.updated",
+                (article_id, draft_unit(target, segment_id), lang, author, text, base_revision_id, now()))
+
+    def discard_draft(self, article_id: str, segment_id: str | None, lang: str, author: str,
+                      target: str = "segment") -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM drafts WHERE article_id = ? AND unit = ? AND lang = ? AND author = ?",
+                         (article_id, draft_unit(target, segment_id), lang, author))
+
+    def drafts(self, article_id: str, author: str) -> list[dict[str, Any]]:
+        """The author's drafts in an article: unit (a segment id, or "summary"), lang, text, base revision, updated."""
+        return [dict(r) for r in self.query(
+            "SELECT unit, lang, text, base_revision_id, updated FROM drafts WHERE article_id = ? AND author = ?"
+            " ORDER BY updated", (article_id, author))]
 
     def current_revisions(self, article_id: str) -> dict[Unit, dict[str, Any]]:
         rows = self.query(
@@ -330,7 +363,9 @@ class Store:
             "SELECT lang, status FROM article_status WHERE article_id = ?", (article_id,))}
 
     def set_status(self, article_id: str, lang: str, status: str, author: str | None = None,
-                   *, only_if: tuple[str, ...] | None = None) -> str:
+                   *, only_if: tuple[str, ...] | None = None, override: str | None = None) -> str:
+        """Set an article language's status (unless it is not one of `only_if`); every change is logged, with the
+        `override` note when an approval went past the approval rules."""
         if status not in STATUSES:
             raise WorkbenchError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
         with self.transaction() as conn:
@@ -341,11 +376,19 @@ class Store:
             current = row["status"] if row else "new"
             if only_if is not None and current not in only_if:
                 return current
+            if current == status and override is None:
+                return status
+            stamp = now()
             conn.execute(
-                "INSERT INTO article_status (article_id, lang, status, updated, author) VALUES (?,?,?,?,?)"
+                "INSERT INTO article_status (article_id, lang, status, updated, author, override) VALUES (?,?,?,?,?,?)"
                 " ON CONFLICT(article_id, lang) DO UPDATE SET status=excluded.status, updated=excluded.updated,"
-                " author=excluded.author", (article_id, lang, status, now(), author))
+                " author=excluded.author, override=excluded.override", (article_id, lang, status, stamp, author, override))
+            conn.execute("INSERT INTO status_log (article_id, lang, status, author, override, created) VALUES (?,?,?,?,?,?)",
+                         (article_id, lang, status, author, override, stamp))
             return status
+
+    def status_log(self, article_id: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.query("SELECT * FROM status_log WHERE article_id = ? ORDER BY id", (article_id,))]
 
     def record_failure(self, article_id: str, lang: str, reason: str) -> None:
         with self.transaction() as conn:

@@ -90,6 +90,29 @@ CREATE TABLE failures (
     ("002_review_time", """
 ALTER TABLE revisions ADD COLUMN seconds_open REAL;
 """),
+    ("003_review_states", """
+ALTER TABLE revisions ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE article_status ADD COLUMN override TEXT;
+CREATE TABLE status_log (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    lang TEXT NOT NULL,
+    status TEXT NOT NULL,
+    author TEXT,
+    override TEXT,
+    created TEXT NOT NULL
+);
+CREATE TABLE drafts (
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    unit TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    base_revision_id INTEGER,
+    updated TEXT NOT NULL,
+    PRIMARY KEY (article_id, unit, lang, author)
+);
+"""),
 ]
 
 

@@ -38,9 +38,10 @@ def register(wb: Workbench) -> None:
         low_confidence, flagged or needs_review. Each row: segment_id, position, text, flags, confidence (0..1)."""
         return h.review_order(wb, article_id, language, order, only)
 
-    def translate_article(article_id: str, languages: list[str]) -> dict:
-        """Translate the whole article again into the given languages; returns the batch report."""
-        return h.translate_article(wb, article_id, languages)
+    def translate_article(article_id: str, languages: list[str], replace_edited: bool = False) -> dict:
+        """Translate the whole article again into the given languages, keeping segments a person edited unless
+        `replace_edited`; returns the batch report."""
+        return h.translate_article(wb, article_id, languages, replace_edited=replace_edited)
 
     gr.api(list_articles, api_name="list_articles")
     gr.api(get_article, api_name="get_article")
