@@ -104,48 +104,120 @@ def _chromium() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def _launch(p, chromium: str):
+    return p.chromium.launch(executable_path=chromium, headless=True, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"])
+
+
+def _open_editor(page, row: int, lang: str):
+    page.locator(f"#review-grid tbody tr[data-seg]:not(.wb-summary) >> nth={row}").locator(f"td.wb-cell[data-lang={lang}]").click()
+    page.wait_for_function("l => document.activeElement && document.activeElement.id === 'wb-editor'"
+                           " && document.activeElement.lang === l", arg=lang, timeout=30_000)
+
+
+def _editor_row(page) -> str:
+    return page.evaluate("document.querySelector('#wb-editor').closest('tr').dataset.seg")
+
+
 @pytest.mark.browser
-def test_browser_edit_save_reload(served_home, tiny_dir):
+def test_review_editor_in_the_browser(served_home, tiny_dir):
+    """Edit in place, save-and-next by keyboard, drafts across a reload, a conflict resolved with both texts
+    shown, the reviewer's name remembered, search without Enter, approval rules, and the layout at three widths."""
     chromium = _chromium()
     if not chromium:
         pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    from gradio_client import Client
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
-    new_text = "Lavrov said that solving issues together strengthens the alliance (browser test)."
     with serve(served_home, tiny_dir) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 1500, "height": 1300})
+        browser = _launch(p, chromium)
+        page = browser.new_page(viewport={"width": 1024, "height": 768})
+        page.goto(url)
+        page.locator("#reviewer textarea, #reviewer input").first.fill("Mona")  # remembered in this browser
         page.goto(f"{url}?article={ARTICLE}")
-        # Gradio 6 renders the table body as a grid of [role=gridcell] cells; column 2 is the Arabic original
-        arabic_cell = page.locator('#segments [data-testid="cell-1-2"]')
-        arabic_cell.wait_for(timeout=60_000)
-        assert "روسيا" in arabic_cell.inner_text() or "لافروف" in arabic_cell.inner_text()
-        assert arabic_cell.evaluate("e => getComputedStyle(e).direction") == "rtl"
-        assert arabic_cell.evaluate("e => getComputedStyle(e).textAlign") in ("right", "end")
-        english_cell = page.locator('#segments [data-testid="cell-1-3"]')
-        assert english_cell.evaluate("e => getComputedStyle(e).direction") == "ltr"
-        arabic_cell.click()
-        editor = page.locator("#edit-segment textarea")
-        page.wait_for_function("document.querySelector('#edit-segment textarea').value.length > 0", timeout=30_000)
-        editor.fill(new_text)
-        editor.press("Control+Enter")  # the keyboard shortcut saves
-        page.locator("#message").get_by_text("Saved as revision").wait_for(timeout=30_000)
-        page.screenshot(path=str(ARTIFACTS / "ui-after-save.png"), full_page=True)
-        page.reload()
-        page.wait_for_function(
-            "t => [...document.querySelectorAll('#segments [role=gridcell]')].some(td => td.innerText.includes(t))",
-            arg=new_text[:40], timeout=60_000)
-        page.screenshot(path=str(ARTIFACTS / "ui-after-reload.png"), full_page=False)
-        browser.close()
-        from gradio_client import Client
+        page.wait_for_selector("#review-grid tbody tr[data-seg]", timeout=60_000)
+        assert page.locator("#reviewer textarea, #reviewer input").first.input_value() == "Mona"
+        # at 1024x768 the first segments are on screen when the article opens
+        first_row = page.locator("#review-grid tbody tr[data-seg]:not(.wb-summary)").first
+        assert first_row.bounding_box()["y"] < 768
+        arabic = first_row.locator("td.wb-ar")
+        assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
+        rows = page.evaluate("[...document.querySelectorAll('#review-grid tbody tr[data-seg]:not(.wb-summary)')].map(r => r.dataset.seg)")
 
-        # the editor recorded how long the segment was open: the effort report has one timed segment
-        rows = Client(url, verbose=False).predict("reviewer", api_name="/effort")
-        timed = [r for r in rows if r["timed_segments"]]
-        assert len(timed) == 1 and timed[0]["segments"] == 1 and timed[0]["seconds_per_segment"] > 0
+        # 1. edit in place, Ctrl+Enter saves as reviewed and the next segment's editor has the focus
+        _open_editor(page, 0, "en")
+        page.keyboard.press("Control+a")
+        page.keyboard.type("Lavrov: solving issues together strengthens ties (browser test).")
+        page.keyboard.press("Control+Enter")
+        page.wait_for_function("r => document.activeElement.id === 'wb-editor' && document.activeElement.closest('tr')?.dataset.seg === r",
+                               arg=rows[1], timeout=30_000)
+        assert "Saved as revision" in page.locator("#wb-message").inner_text()
+        saved = page.locator(f"#review-grid tr[data-seg='{rows[0]}'] td[data-lang=en]")
+        assert "browser test" in saved.inner_text() and "reviewed" in saved.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "review-1024.png"))
+
+        # 2. unsaved text becomes a draft when leaving (Alt+Down), survives a reload, and is restored
+        page.keyboard.press("Control+a")
+        page.keyboard.type("Half-finished sentence about Kazakhstan")
+        page.keyboard.press("Alt+ArrowDown")
+        page.wait_for_function("r => document.querySelector('#wb-editor')?.closest('tr')?.dataset.seg === r", arg=rows[2])
+        client = Client(url, verbose=False)
+        drafts = client.predict(ARTICLE, "Mona", api_name="/review_view")["drafts"]
+        assert [(d["unit"], d["text"]) for d in drafts] == [(rows[1], "Half-finished sentence about Kazakhstan")]
+        page.reload()
+        page.wait_for_selector("#review-grid tbody tr[data-seg]", timeout=60_000)
+        assert "draft" in page.locator(f"#review-grid tr[data-seg='{rows[1]}'] td[data-lang=en]").inner_text()
+        _open_editor(page, 1, "en")
+        assert page.locator("#wb-editor").input_value() == "Half-finished sentence about Kazakhstan"
+        assert "Draft restored" in page.locator("#wb-row-message").inner_text()
+
+        # 3. a conflict: someone else saves meanwhile; both texts are shown and "keep mine" saves on top
+        base = client.predict(ARTICLE, rows[1], "en", api_name="/unit_details")["revision_id"]
+        theirs = client.predict(ARTICLE, rows[1], "en", "Their sentence.", base, "Sam", True, None, api_name="/save_unit")
+        assert theirs["ok"]
+        page.locator("#wb-editor").fill("My sentence about Kazakhstan.")
+        page.keyboard.press("Control+Enter")
+        page.wait_for_selector(".wb-conflict", timeout=30_000)
+        assert "My sentence about Kazakhstan." in page.locator(".wb-mine").inner_text()
+        assert "Their sentence." in page.locator(".wb-theirs").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "review-conflict.png"))
+        page.click("#wb-keep-mine")
+        page.wait_for_function("() => document.querySelector('#wb-message').innerText.includes('on top of theirs')")
+        history = client.predict(ARTICLE, rows[1], "en", api_name="/unit_details")["history"]
+        assert [(h["text"], h["author"]) for h in history[:2]] == [("My sentence about Kazakhstan.", "Mona"),
+                                                                 ("Their sentence.", "Sam")]
+
+        # 4. a Russian cell opens the Russian editor; search filters as you type; ? shows the keys
+        _open_editor(page, 3, "ru")
+        page.keyboard.press("Escape")
+        page.fill("#wb-search", "browser test")
+        page.wait_for_function("() => document.querySelectorAll('#review-grid tbody tr[data-seg]:not(.wb-summary)').length === 1")
+        page.fill("#wb-search", "")
+        page.locator("#review-grid .wb-toolbar").click()
+        page.keyboard.press("?")
+        assert page.locator("#wb-help").is_visible() and "Ctrl+Enter" in page.locator("#wb-help").inner_text()
+        page.click("#wb-help-close")
+
+        # 5. approval: refused while segments are unreviewed; an override needs a reason and is recorded
+        page.once("dialog", lambda dialog: dialog.accept("browser test: tiny models"))
+        page.click(".wb-approve[data-lang=en]")
+        page.wait_for_function("() => document.querySelector('#wb-message').innerText.includes('approved')", timeout=30_000)
+        view = client.predict(ARTICLE, api_name="/get_article")
+        assert view["status"]["en"] == "approved"
+
+        for width, height in ((1440, 900), (1024, 768), (390, 844)):
+            page.set_viewport_size({"width": width, "height": height})
+            _open_editor(page, 2, "en")
+            box = page.locator("#wb-editor").bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width  # the editor fits the screen
+            page.screenshot(path=str(ARTIFACTS / f"review-{width}.png"))
+            page.keyboard.press("Escape")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # no sideways scrolling on a phone
+        browser.close()
+        rows_effort = client.predict("reviewer", api_name="/effort")
+        assert sum(r["timed_segments"] for r in rows_effort) >= 2  # the editor recorded how long segments were open
 
 
 def test_auth_login_name_is_recorded_with_saves(served_home, tiny_dir):

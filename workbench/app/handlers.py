@@ -52,12 +52,15 @@ def expected_errors(fn: F) -> F:
 
 # --------------------------------------------------------------------------- article list
 def list_articles(wb: Workbench, query: str = "", status: str = "all") -> list[dict[str, Any]]:
-    """Articles whose title or text contains `query` (case-insensitive), with a language in `status`."""
+    """Articles whose title, Arabic text or English/Russian text contains `query` (case-insensitive), with a
+    language in `status`."""
     query = (query or "").strip().lower()
     rows = wb.articles()
     if query:
         texts = {r["id"]: (r["title"] or "") + "\n" + wb.store.article(r["id"])["cleaned_text"] for r in rows}
-        rows = [r for r in rows if query in texts[r["id"]].lower() or query in r["id"].lower()]
+        translated = {r["article_id"] for r in wb.store.query(
+            "SELECT DISTINCT article_id FROM revisions WHERE lower(text) LIKE ?", (f"%{query}%",))}
+        rows = [r for r in rows if query in texts[r["id"]].lower() or query in r["id"].lower() or r["id"] in translated]
     if status and status != "all":
         rows = [r for r in rows if status in r["status"].values()]
     return rows
@@ -116,9 +119,6 @@ def header_markdown(view: dict[str, Any], read_only: bool = False) -> str:
     facts = [("id", view["id"]), ("date", view["date"] or view["date_raw"] or "—"), ("source", view["source"] or "—"),
              ("photo", view["photo_credit"] or "—"), ("publisher", view["publisher"] or "—")]
     lines.append("<div class='meta'>" + " · ".join(f"<b>{k}</b>: <bdi>{esc(str(v))}</bdi>" for k, v in facts) + "</div>")
-    status = ", ".join(f"{lang}: {view['status'][lang]} ({view['progress'][lang]['done']}/{view['progress'][lang]['total']})"
-                       for lang in TARGETS)
-    lines.append(f"<div class='meta'><b>status</b>: {esc(status)}</div>")
     if read_only:
         lines.append("<div class='warning'>Read-only: the data home cannot be written, so nothing can be saved here.</div>")
     if view["meaningless"]:

@@ -1,8 +1,9 @@
 """The Gradio review app, built by a factory from panels.
 
 Each panel is one module with `build(...)` (lays out its components, returns them as a dataclass) and
-`wire(...)` (connects their events to handlers in `app/handlers.py`). `build_app` only composes them; nothing
-is built at import time.
+`wire(...)` (connects their events to handlers in `app/handlers.py`). The segments panel is the in-place editor
+(`grid.py` + `grid.js`), which works through the named API endpoints in `endpoints.py`. `build_app` only
+composes them; nothing is built at import time.
 """
 
 from __future__ import annotations
@@ -10,28 +11,26 @@ from __future__ import annotations
 import gradio as gr
 
 from ..api import Workbench
-from . import actions, articles, editor, effort, endpoints, glossary, header
-from .common import CSS, HEAD, Shared
+from . import actions, articles, effort, endpoints, glossary, grid, header
+from .common import CSS, Shared
 
 
 def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
-    """The review app for one Workbench: article list | header, summaries, segments, editor, actions, glossary."""
+    """The review app for one Workbench: article list | header, the segment grid, actions, glossary, effort."""
     with gr.Blocks(title="Arabic news workbench") as app:
         shared = Shared.create()
-        with gr.Row():
-            with gr.Column(scale=1, min_width=380):
+        with gr.Row(elem_id="layout"):
+            with gr.Column(scale=1, min_width=300, elem_id="left"):
                 article_list = articles.build(auth_enabled)
-            with gr.Column(scale=4):
+            with gr.Column(scale=4, elem_id="right"):
                 top = header.build()
-                edit = editor.build()
+                segments = grid.build()
                 act = actions.build()
                 terms = glossary.build()
                 effort_view = effort.build()
-        reload_article = header.reload(wb, shared, top, edit)
+        reload_article = header.reload(wb, shared, top, segments)
         articles.wire(wb, app, shared, article_list, reload_article)
-        header.wire(wb, shared, top, article_list, edit, reload_article)
-        editor.wire(wb, shared, edit, article_list, reload_article)
-        actions.wire(wb, shared, act, article_list, edit, reload_article)
+        actions.wire(wb, shared, act, article_list, segments)
         glossary.wire(wb, app, terms, article_list.reviewer, reload_article)
         effort.wire(wb, effort_view)
         endpoints.register(wb)
@@ -45,6 +44,6 @@ def launch(wb: Workbench, *, host: str = "127.0.0.1", port: int = 7860, auth: li
 
     app = build_app(wb, auth_enabled=bool(auth))
     app.queue(default_concurrency_limit=4)
-    app.launch(server_name=host, server_port=port, auth=RateLimitedLogin(auth) if auth else None, css=CSS, head=HEAD, prevent_thread_lock=not block,
-               show_error=True, footer_links=["api"], ssr_mode=False)
+    app.launch(server_name=host, server_port=port, auth=RateLimitedLogin(auth) if auth else None, css=CSS,
+               head=grid.script(), prevent_thread_lock=not block, show_error=True, footer_links=["api"], ssr_mode=False)
     return app

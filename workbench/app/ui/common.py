@@ -8,30 +8,64 @@ from typing import Any
 import gradio as gr
 
 CSS = """
-/* Gradio 6 renders table bodies as a virtual grid of [role=gridcell] cells with data-col indexes. */
-#segments [role=gridcell][data-col="2"], #segments [role=gridcell][data-col="2"] *, #segments th:nth-child(3),
-#articles [role=gridcell][data-col="0"], #articles [role=gridcell][data-col="0"] *, .ar, #source-ar textarea {
+/* Gradio 6 renders Dataframe bodies as a virtual grid of [role=gridcell] cells with data-col indexes. */
+#articles [role=gridcell][data-col="0"], #articles [role=gridcell][data-col="0"] *, .ar, .wb-ar, #glossary [data-col="0"],
+#glossary [data-col="0"] * {
   direction: rtl; text-align: right; unicode-bidi: plaintext;
   font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "DejaVu Sans", serif; font-size: 1.05em;
 }
-#segments [role=gridcell] span, #articles [role=gridcell] span, #history [role=gridcell] span { font-family: var(--font); }
+#articles [role=gridcell] span { font-family: var(--font); }
 .meta { color: var(--body-text-color-subdued); margin: 2px 0; }
-.warning { color: #b45309; font-weight: 600; margin: 4px 0; }
+.warning, .wb-error { color: #b45309; font-weight: 600; margin: 4px 0; }
 .diff del { background: #fde2e2; text-decoration: line-through; }
 .diff ins { background: #dcfce7; text-decoration: none; }
-"""
-
-# Ctrl+Enter (Cmd+Enter) in an editor box clicks its save button: #edit-X → #save-X.
-HEAD = """
-<script>
-document.addEventListener('keydown', (e) => {
-  if (!(e.key === 'Enter' && (e.ctrlKey || e.metaKey))) return;
-  const box = e.target.closest && e.target.closest('[id^="edit-"]');
-  if (!box) return;
-  const button = document.getElementById('save-' + box.id.slice(5));
-  if (button) { e.preventDefault(); button.click(); }
-});
-</script>
+.wb-hidden { display: none !important; }
+/* the review grid (grid.js) */
+.wb-toolbar { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; position: sticky; top: 0; z-index: 3;
+  background: var(--background-fill-primary); padding: 6px 0; }
+.wb-toolbar input[type=search] { flex: 1 1 220px; min-width: 160px; padding: 4px 8px; border: 1px solid var(--border-color-primary); border-radius: 6px; }
+.wb-toolbar select, #review-grid button { padding: 3px 8px; border: 1px solid var(--border-color-primary); border-radius: 6px;
+  background: var(--button-secondary-background-fill); cursor: pointer; }
+#review-grid button.wb-primary { background: var(--button-primary-background-fill); color: var(--button-primary-text-color); }
+.wb-counts { display: flex; flex-wrap: wrap; gap: 14px; margin: 2px 0 6px; }
+.wb-note { min-height: 1.2em; margin: 2px 0; } .wb-ok { color: #15803d; } .wb-error { color: #b91c1c; }
+.wb-warn { color: #b45309; } .wb-busy { color: var(--body-text-color-subdued); }
+.wb-grid { width: 100%; border-collapse: collapse; table-layout: fixed; }
+.wb-grid th { text-align: left; position: sticky; top: 0; background: var(--background-fill-secondary); }
+.wb-grid th:first-child, .wb-grid td.wb-num { width: 2.6em; text-align: right; color: var(--body-text-color-subdued); }
+.wb-grid td { vertical-align: top; padding: 6px; border-top: 1px solid var(--border-color-primary); overflow-wrap: anywhere; }
+.wb-grid td.wb-cell { cursor: text; } .wb-grid td.wb-cell:hover { background: var(--background-fill-secondary); }
+.wb-grid td.wb-open { background: var(--background-fill-secondary); box-shadow: inset 3px 0 0 var(--color-accent); }
+.wb-grid tr.wb-summary td { background: #f8fafc; }
+#wb-editor { width: 100%; box-sizing: border-box; font: inherit; padding: 6px; border: 1px solid var(--color-accent);
+  border-radius: 6px; resize: vertical; min-height: 60px; }
+.wb-actions { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-top: 4px; }
+.wb-badges { margin-top: 3px; font-size: .82em; white-space: nowrap; }
+.wb-state { padding: 0 5px; border-radius: 8px; background: #e5e7eb; } .wb-edited { background: #fef3c7; }
+.wb-reviewed { background: #dbeafe; } .wb-approved { background: #dcfce7; } .wb-flags { color: #b45309; }
+.wb-conf.wb-low { color: #b91c1c; font-weight: 600; } .wb-draft { color: #7c3aed; font-weight: 600; }
+.wb-details td { background: var(--background-fill-secondary); }
+.wb-detail-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 12px; font-size: .92em; }
+.wb-detail-grid h4 { margin: 4px 0; } .wb-hist-text { white-space: pre-wrap; margin: 2px 0 8px 18px; }
+.wb-history, .wb-detail-grid ol, .wb-detail-grid ul { padding-left: 18px; margin: 0; }
+.wb-conflict { border: 2px solid #b91c1c; border-radius: 8px; padding: 8px; }
+.wb-two { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; } .wb-mine, .wb-theirs { white-space: pre-wrap; }
+#wb-help { position: fixed; inset: 0; background: rgba(0,0,0,.35); z-index: 50; display: flex; align-items: center;
+  justify-content: center; } #wb-help[hidden] { display: none; }
+.wb-help-box { background: var(--background-fill-primary); padding: 16px 20px; border-radius: 10px; max-width: 640px; }
+kbd { border: 1px solid #999; border-radius: 4px; padding: 0 4px; font-size: .9em; }
+@media (max-width: 760px) {
+  #layout { flex-direction: column; }
+  #left, #right { min-width: 0 !important; width: 100% !important; max-width: 100% !important; flex: 1 1 auto !important; }
+  #articles { max-width: 100%; overflow-x: auto; }
+  .wb-grid thead { display: none; }
+  .wb-grid, .wb-grid tbody, .wb-grid tr, .wb-grid td { display: block; width: auto !important; }
+  .wb-grid tr { border-top: 2px solid var(--border-color-primary); padding: 4px 0; }
+  .wb-grid td { border: 0; padding: 3px 4px; }
+  .wb-grid td.wb-num { text-align: left; }
+  .wb-grid td.wb-cell::before { content: attr(lang) " "; font-weight: 600; color: var(--body-text-color-subdued); }
+  .wb-two { grid-template-columns: 1fr; }
+}
 """
 
 
@@ -40,16 +74,10 @@ class Shared:
     """Per-browser-session state the panels read and write."""
 
     article: gr.State  # the open article's id
-    segment_ids: gr.State  # ids of the rows of the segment table, in order
-    segment: gr.State  # the segment open in the editor
-    base_revision: gr.State  # the revision the editor's text was loaded from (conflict detection)
-    summary_revisions: dict[str, gr.State]  # lang → revision the summary box was loaded from
-    opened_at: gr.State  # when the editor's segment was opened (server clock): the effort report's editing time
 
     @classmethod
     def create(cls) -> Shared:
-        return cls(gr.State(""), gr.State([]), gr.State(""), gr.State(None),
-                   {"en": gr.State(None), "ru": gr.State(None)}, gr.State(None))
+        return cls(gr.State(""))
 
 
 def author(name: str, request: gr.Request | None) -> str:

@@ -24,7 +24,7 @@ class GlossaryPanel:
 def build() -> GlossaryPanel:
     with gr.Accordion("Glossary (ar, en, ru, note; variants separated by |)", open=False):
         table = gr.Dataframe(headers=list(COLUMNS), datatype="str", interactive=True, wrap=True,
-                             elem_id="glossary")
+                             elem_id="glossary", column_widths=["24%", "26%", "26%", "24%"])
         with gr.Row():
             save = gr.Button("Save glossary", elem_id="save-glossary")
             message = gr.Markdown()
