@@ -19,6 +19,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from workbench import Workbench
 from workbench.app import handlers as h
+from workbench.app import review_api as r
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -41,10 +42,8 @@ def main() -> None:
         print(f"{'article':24} {'segments':>8} {'median ms':>10} {'p95 ms':>8} {'baseline ms':>12} {'ratio':>6}")
         for article_id in wb.store.article_ids():
             def open_article(article_id: str = article_id) -> None:
-                view = h.get_article(wb, article_id)
-                h.segment_rows(view)
-                h.header_markdown(view)
-                h.summary_text(view, "en")
+                view = r.review_view(wb, article_id, "reviewer")  # what the review editor loads
+                h.header_markdown(view["article"])
 
             def baseline(article_id: str = article_id) -> None:
                 for table in ("segments", "machine_outputs", "revisions"):

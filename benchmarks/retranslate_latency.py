@@ -22,7 +22,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from workbench import Workbench
-from workbench.app import handlers
+from workbench.app import review_api
 from workbench.engines.bench import marian_ar_en
 from workbench.settings import tiny_dir
 
@@ -44,11 +44,11 @@ def main() -> None:
             warm = segments.pop(0)
             if args.output_tokens:
                 wb.models.translator("en").inner.fixed_length = args.output_tokens  # type: ignore[attr-defined]
-            assert handlers.retranslate_segment(wb, warm[0], warm[1], "en")["ok"]  # loads the model, as a server has
+            assert review_api.retranslate_unit(wb, warm[0], warm[1], "en")["ok"]  # loads the model, as a server has
             times = []
             for article_id, segment_id, _ in segments:
                 started = time.perf_counter()
-                result = handlers.retranslate_segment(wb, article_id, segment_id, "en")
+                result = review_api.retranslate_unit(wb, article_id, segment_id, "en")
                 times.append(time.perf_counter() - started)
                 assert result["ok"], result
             engine = wb.models.engines_used()["en"]["used"]

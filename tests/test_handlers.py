@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from workbench.app import handlers as h
+from workbench.app import review_api as r
+from workbench.review.diff import diff_html
 
 from .conftest import SEEDS, review_and_approve
 
@@ -28,11 +30,11 @@ def test_list_search_and_status_filter(translated):
 
 
 def test_open_article_gives_aligned_rows_and_meta_apart(translated):
-    view = h.get_article(translated, ARTICLE)
-    rows = h.segment_rows(view)
-    assert len(rows) == len(h.segment_ids(view)) == 21  # title + 2 headings + 18 body; meta shown apart
-    assert rows[0][1] == "TITLE" and rows[0][2] == view["title"]
-    assert all(r[3] and r[4] for r in rows)  # English and Russian present
+    view = r.review_view(translated, ARTICLE, "alice")["article"]
+    rows = [s for s in view["segments"] if s["kind"] != "meta"]
+    assert len(rows) == 21  # title + 2 headings + 18 body; meta shown apart (in the header)
+    assert rows[0]["kind"] == "title" and rows[0]["source_text"] == view["title"]
+    assert all(s["targets"]["en"]["text"] and s["targets"]["ru"]["text"] for s in rows)  # English and Russian present
     header = h.header_markdown(view)
     assert "مجلس الاتحاد الروسي" in header and "TASS" in header and "2025-10-22" in header
     assert "meaningless" in header
@@ -45,57 +47,56 @@ def test_html_in_article_text_is_escaped(wb, tmp_path):
     view = h.get_article(wb, "xss")
     header = h.header_markdown(view)
     assert "<script>" not in header and "&lt;script&gt;" in header
-    assert h.segment_rows(view)[1][2] == "قال الوزير <b>شيئاً</b> & مضى."  # shown as text by the table
-    assert "<b>" not in h.diff_html("a <b>", "a <b> c") and "&lt;b&gt;" in h.diff_html("a <b>", "a <b> c")
+    assert view["segments"][1]["source_text"] == "قال الوزير <b>شيئاً</b> & مضى."  # grid.js escapes it when drawing
+    assert "<b>" not in diff_html("a <b>", "a <b> c") and "&lt;b&gt;" in diff_html("a <b>", "a <b> c")
 
 
 def test_save_creates_revision_and_marks_in_review(translated):
     wb = translated
     seg = first_body(wb)
-    ed = h.segment_editor(wb, ARTICLE, seg["id"], "en")
+    ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
     result = h.save_segment(wb, ARTICLE, seg["id"], "en", "Lavrov hosts Kazykhanov.", ed["revision_id"], "alice")
     assert result["ok"]
-    ed2 = h.segment_editor(wb, ARTICLE, seg["id"], "en")
+    ed2 = r.unit_details(wb, ARTICLE, seg["id"], "en")
     assert ed2["text"] == "Lavrov hosts Kazykhanov." and ed2["revision_id"] == result["revision_id"]
-    assert ed2["history"][0][2] == "alice" and ed2["history"][0][3] == "human"
+    assert ed2["history"][0]["author"] == "alice" and ed2["history"][0]["origin"] == "human"
     assert wb.article(ARTICLE)["status"]["en"] == "in_review"
-    assert "edited" in h.segment_rows(wb.article(ARTICLE))[1][5]
+    assert ed2["state"] == "edited"  # saved through the API without confirming
 
 
 def test_second_reviewer_on_an_old_revision_gets_a_conflict(translated):
     wb = translated
     seg = first_body(wb)
-    base = h.segment_editor(wb, ARTICLE, seg["id"], "en")["revision_id"]
+    base = r.unit_details(wb, ARTICLE, seg["id"], "en")["revision_id"]
     assert h.save_segment(wb, ARTICLE, seg["id"], "en", "Alice's text", base, "alice")["ok"]
     result = h.save_segment(wb, ARTICLE, seg["id"], "en", "Bob's text", base, "bob")
     assert result["ok"] is False and result["conflict"]
     assert result["current_text"] == "Alice's text" and result["current_author"] == "alice"
-    assert h.segment_editor(wb, ARTICLE, seg["id"], "en")["text"] == "Alice's text"
+    assert r.unit_details(wb, ARTICLE, seg["id"], "en")["text"] == "Alice's text"
 
 
 def test_revert_to_an_earlier_revision(translated):
     wb = translated
     seg = first_body(wb)
-    ed = h.segment_editor(wb, ARTICLE, seg["id"], "en")
+    ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
     machine_rev, machine_text = ed["revision_id"], ed["text"]
     r1 = h.save_segment(wb, ARTICLE, seg["id"], "en", "one", machine_rev, "a")["revision_id"]
     r2 = h.save_segment(wb, ARTICLE, seg["id"], "en", "two", r1, "a")["revision_id"]
-    result = h.revert_segment(wb, ARTICLE, seg["id"], "en", machine_rev, r2, "a")
-    assert result["ok"]
-    ed = h.segment_editor(wb, ARTICLE, seg["id"], "en")
+    assert r.restore_unit(wb, ARTICLE, seg["id"], "en", machine_rev, r2, "a")["ok"]
+    ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
     assert ed["text"] == machine_text
-    assert [row[3] for row in ed["history"]][:3] == ["revert", "human", "human"]
+    assert [row["origin"] for row in ed["history"]][:3] == ["revert", "human", "human"]
     assert len(ed["history"]) == 4  # nothing was deleted
 
 
 def test_word_diff_between_machine_output_and_current(translated):
     wb = translated
     seg = first_body(wb)
-    ed = h.segment_editor(wb, ARTICLE, seg["id"], "en")
+    ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
     h.save_segment(wb, ARTICLE, seg["id"], "en", ed["machine"] + " Kazykhanov", ed["revision_id"], "a")
-    diff = h.segment_editor(wb, ARTICLE, seg["id"], "en")["diff_html"]
+    diff = r.unit_details(wb, ARTICLE, seg["id"], "en")["machine_diff_html"]
     assert "<ins>Kazykhanov</ins>" in diff and "<del>" not in diff
-    assert h.diff_html("the minister said", "the foreign minister said") == (
+    assert diff_html("the minister said", "the foreign minister said") == (
         "<p class='diff'>the <ins>foreign</ins> minister said</p>")
 
 
@@ -109,29 +110,30 @@ def test_approve_and_summary_edit(translated):
     logged = wb.store.status_log(ARTICLE)[-1]
     assert logged["status"] == "approved" and logged["override"].startswith("tiny models, demo [21 of 21")
     assert h.set_review_status(wb, ARTICLE, "ru", "done", "chief")["ok"] is False
-    _, rev = h.summary_text(wb.article(ARTICLE), "en")
-    assert h.save_summary(wb, ARTICLE, "en", "Lavrov and Kazykhanov met in Moscow.", rev, "alice")["ok"]
-    assert h.summary_text(wb.article(ARTICLE), "en")[0] == "Lavrov and Kazykhanov met in Moscow."
-    assert h.save_summary(wb, ARTICLE, "en", "stale", rev, "bob")["conflict"]
+    rev = wb.article(ARTICLE)["summaries"]["en"]["revision_id"]
+    assert r.save_unit(wb, ARTICLE, "summary", "en", "Lavrov and Kazykhanov met in Moscow.", rev, "alice")["ok"]
+    assert wb.article(ARTICLE)["summaries"]["en"]["text"] == "Lavrov and Kazykhanov met in Moscow."
+    assert r.save_unit(wb, ARTICLE, "summary", "en", "stale", rev, "bob")["conflict"]
 
 
 def test_retranslate_segment_article_russian_and_summary(translated):
     wb = translated
     seg = first_body(wb)
     before = wb.store.counts()["machine_outputs"]
-    assert h.retranslate_segment(wb, ARTICLE, seg["id"], "en") == {"ok": True}
+    assert r.retranslate_unit(wb, ARTICLE, seg["id"], "en")["replaced"]
     assert wb.store.counts()["machine_outputs"] == before + 1
-    ed = h.segment_editor(wb, ARTICLE, seg["id"], "en")
+    ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
     h.save_segment(wb, ARTICLE, seg["id"], "en", "Lavrov hosts his Kazakh counterpart in Moscow.", ed["revision_id"], "a")
-    assert h.regenerate_russian(wb, ARTICLE, [seg["id"]]) == {"ok": True, "segments": 1}
+    assert "stale_pivot" in r.unit_details(wb, ARTICLE, seg["id"], "ru")["flags"]
+    assert r.retranslate_unit(wb, ARTICLE, seg["id"], "ru")["replaced"]  # Russian from the corrected English
     machine = wb.store.latest_machine_outputs(ARTICLE)[("segment", seg["id"], "ru")]
     assert machine["input_text"] == "Lavrov hosts his Kazakh counterpart in Moscow."
     report = h.translate_article(wb, ARTICLE, ["en"])  # the edited segment is kept: 20 of 21 again, all from cache
     assert report["ok"] and report["translated"] == 20 and report["cached"] == 20
-    assert h.segment_editor(wb, ARTICLE, seg["id"], "en")["text"] == "Lavrov hosts his Kazakh counterpart in Moscow."
+    assert r.unit_details(wb, ARTICLE, seg["id"], "en")["text"] == "Lavrov hosts his Kazakh counterpart in Moscow."
     report = h.translate_article(wb, ARTICLE, ["en"], replace_edited=True)  # only when asked
-    assert report["translated"] == 21 and h.segment_editor(wb, ARTICLE, seg["id"], "en")["text"] != "Lavrov hosts his Kazakh counterpart in Moscow."
-    assert h.regenerate_summary(wb, ARTICLE, "ru") == {"ok": True}
+    assert report["translated"] == 21 and r.unit_details(wb, ARTICLE, seg["id"], "en")["text"] != "Lavrov hosts his Kazakh counterpart in Moscow."
+    assert r.retranslate_unit(wb, ARTICLE, "summary", "ru")["replaced"]
 
 
 def test_export_article_for_download(translated, tmp_path):
@@ -147,7 +149,7 @@ def test_glossary_edit_applies_to_qa_at_once(translated):
     rows = h.glossary_rows(wb)
     assert any(r[1] == "Tokayev" for r in rows)
     seg = next(s for s in wb.article(ARTICLE)["segments"] if "توكاييف" in s["source_text"] and s["kind"] == "body")
-    ed = h.segment_editor(wb, ARTICLE, seg["id"], "en")
+    ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
     h.save_segment(wb, ARTICLE, seg["id"], "en", "President Tokaev will visit Russia.", ed["revision_id"], "a")
     unit = next(s for s in wb.article(ARTICLE)["segments"] if s["id"] == seg["id"])["targets"]["en"]
     assert "glossary" in unit["flags"] and "glossary: توكاييف should be Tokayev" in unit["qa"]

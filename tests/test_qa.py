@@ -132,14 +132,14 @@ def test_memory_fuzzy_matches_are_scored_suggestions(translated):
     assert memory.exact(near) is None
     assert memory.fuzzy("شراكة استراتيجية حقيقية في آسيا الوسطى والعالم") == []  # far below 75
     assert normalise("«نعم»، قالها.") == normalise("نعم قالها")
-    from workbench.app import handlers as h
+    from workbench.app import review_api as r
 
     other = "002_9dab9691f7e9a554"
     target = next(s for s in wb.article(other)["segments"] if s["kind"] == "body")
     # suggestions appear in the editor (scored) when a similar approved sentence exists
     wb.store.conn.execute("UPDATE segments SET source_text = ? WHERE id = ?", (near, target["id"]))
-    ed = h.segment_editor(wb, other, target["id"], "en")
-    assert ed["suggestions"][0]["text"] == PAIRS[3]["en"] and ed["suggestions"][0]["score"] >= 75
+    ed = r.unit_details(wb, other, target["id"], "en")
+    assert ed["matches"][0]["text"] == PAIRS[3]["en"] and ed["matches"][0]["score"] >= 75
     # and in XLIFF exports, as <alt-trans> with their match quality
     from lxml import etree
 

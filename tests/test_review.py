@@ -161,3 +161,16 @@ def test_details_show_memory_matches_with_the_differing_arabic_marked_and_glossa
     assert details["confidence"]["score"] > 0 and r.unit_details(wb, OTHER, seg["id"], "en")["confidence"] is None
     assert r.unit_details(wb, OTHER, "nope", "en")["ok"] is False
     assert r.save_unit(wb, OTHER, seg["id"], "de", "x", None, "mona")["ok"] is False
+
+
+def test_cli_mark_approved_follows_the_rules_and_records_an_override(translated):
+    from click.testing import CliRunner
+
+    from workbench.app.cli import cli
+
+    home = str(translated.home)
+    refused = CliRunner().invoke(cli, ["--home", home, "mark", ARTICLE, "approved", "--lang", "en"])
+    assert refused.exit_code == 1 and "not reviewed" in refused.stderr and "Traceback" not in refused.output
+    done = CliRunner().invoke(cli, ["--home", home, "mark", ARTICLE, "approved", "--lang", "en", "--override", "demo"])
+    assert done.exit_code == 0 and "override recorded" in done.output
+    assert translated.store.status_log(ARTICLE)[-1]["override"].startswith("demo [")

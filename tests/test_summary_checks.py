@@ -51,13 +51,13 @@ def test_each_check_catches_its_fault(summary, lang, flag, detail):
 
 
 def test_flags_follow_the_current_text(translated):
-    from workbench.app import handlers as h
+    from workbench.app import review_api as r
 
     article = "003_70140ed69b948bf5"
     unit = translated.article(article)["summaries"]["en"]
     assert "meaningless_model" in unit["flags"]
-    assert h.save_summary(translated, article, "en", GOOD_EN.replace("2024", "2031"), unit["revision_id"], "ed")["ok"]
+    assert r.save_unit(translated, article, "summary", "en", GOOD_EN.replace("2024", "2031"), unit["revision_id"], "ed")["ok"]
     edited = translated.article(article)["summaries"]["en"]
     assert edited["flags"] == ["summary_numbers"] and edited["qa"] == ["numbers not in the article: 2031"]
-    assert h.save_summary(translated, article, "en", GOOD_EN, edited["revision_id"], "ed")["ok"]
+    assert r.save_unit(translated, article, "summary", "en", GOOD_EN, edited["revision_id"], "ed")["ok"]
     assert translated.article(article)["summaries"]["en"]["flags"] == []  # an edited summary clears its flags

@@ -255,14 +255,18 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
 @click.argument("status", type=click.Choice(STATUSES))
 @click.option("--lang", "langs", default=DEFAULT_TARGETS, show_default=True, help=LANG_HELP)
 @click.option("--author", default=None, help="Who marks it (recorded).")
+@click.option("--override", default=None, metavar="REASON",
+              help="Approve although segments are unreviewed or flagged; the reason is recorded.")
 @click.pass_context
 @handle_errors
-def mark_cmd(ctx: click.Context, article_id: str, status: str, langs: str, author: str | None) -> None:
-    """Set the review status of an article's languages (e.g. approved)."""
+def mark_cmd(ctx: click.Context, article_id: str, status: str, langs: str, author: str | None,
+             override: str | None) -> None:
+    """Set the review status of an article's languages. "approved" needs every segment reviewed and no blocking
+    flag (empty, copy_of_source, arabic_in_target, numbers, glossary, stale_pivot, meaningless_model), or --override."""
     with _workbench(ctx) as wb:
         for lang in _targets(langs):
-            wb.set_status(article_id, lang, status, author)
-            click.echo(f"{article_id} {lang}: {status}")
+            wb.set_status(article_id, lang, status, author, override=override)
+            click.echo(f"{article_id} {lang}: {status}" + (" (override recorded)" if override and status == "approved" else ""))
 
 
 @cli.group("models")

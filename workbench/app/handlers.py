@@ -16,11 +16,8 @@ from ..errors import ConflictError, WorkbenchError
 from ..exchange.registry import get_format
 from ..languages import STATUSES, TARGETS
 from ..logs import get as get_logger
-from ..review.diff import diff_html
-from ..review.qa import FLAG_HELP
 from .api import Workbench
 
-KIND_MARK = {"title": "TITLE", "heading": "HEADING", "body": "", "meta": "meta"}
 STATUS_FILTERS = ("all", *STATUSES)
 Result = dict[str, Any]
 F = TypeVar("F", bound=Callable[..., Result])
@@ -82,35 +79,6 @@ def get_article(wb: Workbench, article_id: str) -> Result:
     return wb.article(article_id)
 
 
-def unit_state(unit: dict[str, Any] | None) -> str:
-    """Compact row state: machine / edited / reverted …, and the number of flags (details in the editor)."""
-    if unit is None:
-        return "—"
-    state = "edited" if unit["edited"] else ("machine" if unit["origin"] == "machine" else unit["origin"] or "")
-    if unit["flags"]:
-        state += f" ⚑{len(unit['flags'])}"
-    return state
-
-
-def segment_rows(view: dict[str, Any]) -> list[list[Any]]:
-    """Aligned rows for the review table: #, kind, Arabic, English, Russian, state per language."""
-    rows = []
-    for seg in view["segments"]:
-        if seg["kind"] == "meta":
-            continue
-        en, ru = seg["targets"]["en"], seg["targets"]["ru"]
-        rows.append([
-            seg["position"], KIND_MARK[seg["kind"]], seg["source_text"],
-            en["text"] if en else "", ru["text"] if ru else "",
-            f"en {unit_state(en)}\nru {unit_state(ru)}",
-        ])
-    return rows
-
-
-def segment_ids(view: dict[str, Any]) -> list[str]:
-    return [s["id"] for s in view["segments"] if s["kind"] != "meta"]
-
-
 def header_markdown(view: dict[str, Any], read_only: bool = False) -> str:
     """Title and metadata (meta lines shown apart from the text), escaped so article text shows as text."""
     esc = html.escape
@@ -128,32 +96,7 @@ def header_markdown(view: dict[str, Any], read_only: bool = False) -> str:
     return "\n".join(lines)
 
 
-def summary_text(view: dict[str, Any], lang: str) -> tuple[str, int | None]:
-    unit = view["summaries"][lang]
-    return (unit["text"], unit["revision_id"]) if unit else ("", None)
-
-
 # --------------------------------------------------------------------------- editing
-def segment_editor(wb: Workbench, article_id: str, segment_id: str, lang: str) -> Result:
-    """Everything the editor shows for one segment and language."""
-    view = wb.article(article_id)
-    seg = next((s for s in view["segments"] if s["id"] == segment_id), None)
-    if seg is None:
-        raise WorkbenchError(f"segment {segment_id} is not in article {article_id}")
-    unit = seg["targets"][lang]
-    machine = unit["machine"]["text"] if unit and unit["machine"] else ""
-    current = unit["text"] if unit else ""
-    suggestions = [{"score": score, "source": e.source, "text": e.text, "article_id": e.article_id}
-                   for e, score in wb.memory(lang).fuzzy(seg["source_text"], exclude_segment=segment_id)]
-    return {
-        "source": seg["source_text"], "kind": seg["kind"], "text": current,
-        "revision_id": unit["revision_id"] if unit else None, "machine": machine,
-        "flags": unit["flags"] if unit else [], "qa": unit["qa"] if unit else [],
-        "diff_html": diff_html(machine, current), "suggestions": suggestions,
-        "history": history_rows(wb.history(article_id, segment_id, lang)),
-    }
-
-
 @expected_errors
 def save_segment(wb: Workbench, article_id: str, segment_id: str, lang: str, text: str,
                  base_revision_id: int | None, author: str, seconds_open: float | None = None) -> Result:
@@ -162,24 +105,8 @@ def save_segment(wb: Workbench, article_id: str, segment_id: str, lang: str, tex
     if lang not in TARGETS:
         return {"ok": False, "error": f"unknown language {lang!r}"}
     seconds = None if seconds_open in (None, "") else max(0.0, float(seconds_open))
-    rev = wb.save(article_id, segment_id, lang, text, author=author or "reviewer", base_revision_id=_rev(base_revision_id),
+    rev = wb.save(article_id, segment_id, lang, text, author=author or "reviewer", base_revision_id=as_revision(base_revision_id),
                   seconds_open=seconds)
-    return {"ok": True, "revision_id": rev}
-
-
-@expected_errors
-def save_summary(wb: Workbench, article_id: str, lang: str, text: str, base_revision_id: int | None,
-                 author: str) -> Result:
-    rev = wb.save(article_id, None, lang, text, author=author or "reviewer",
-                  base_revision_id=_rev(base_revision_id), target="summary")
-    return {"ok": True, "revision_id": rev}
-
-
-@expected_errors
-def revert_segment(wb: Workbench, article_id: str, segment_id: str, lang: str, revision_id: int,
-                   base_revision_id: int | None, author: str) -> Result:
-    rev = wb.revert(article_id, segment_id, lang, int(revision_id), author=author or "reviewer",
-                    base_revision_id=_rev(base_revision_id))
     return {"ok": True, "revision_id": rev}
 
 
@@ -187,22 +114,6 @@ def _conflict(exc: ConflictError) -> Result:
     """A refused save: the other reviewer's text and revision, so nothing is overwritten silently."""
     return {"ok": False, "conflict": True, "message": str(exc), "current_text": exc.current_text,
             "current_revision_id": exc.current_revision_id, "current_author": exc.current_author}
-
-
-def history_rows(history: list[dict[str, Any]]) -> list[list[Any]]:
-    return [[h["id"], h["created"][:19].replace("T", " "), h["author"], h["origin"], h["text"]] for h in reversed(history)]
-
-
-def flags_markdown(flags: list[str], details: list[str] | None = None, suggestions: list[dict] | None = None) -> str:
-    """Flags with their meaning, QA details, and translation-memory suggestions with their scores."""
-    parts = []
-    if flags:
-        parts.append("⚑ " + "; ".join(f"**{f}**: {FLAG_HELP.get(f, f)}" for f in flags))
-    for detail in details or []:
-        parts.append(f"- {html.escape(detail)}")
-    for s in suggestions or []:
-        parts.append(f"- memory {s['score']:.0f}% ({html.escape(s['article_id'])}): {html.escape(s['text'])}")
-    return "\n".join(parts)
 
 
 @expected_errors
@@ -248,7 +159,8 @@ def save_glossary(wb: Workbench, rows: list[list[Any]], base_version: str | None
     return {"ok": True, "terms": len(glossary), "version": version(wb.home)}
 
 
-def _rev(value: Any) -> int | None:
+def as_revision(value: Any) -> int | None:
+    """A revision id from a request ("", 0 and None: none)."""
     if value in (None, "", 0):
         return None
     return int(value)
@@ -267,24 +179,6 @@ def translate_article(wb: Workbench, article_id: str, languages: list[str], *, s
     report = wb.translate([article_id], [lang for lang in TARGETS if lang in languages], summarize=summarize,
                           redo=redo, replace_edited=replace_edited, progress=progress)
     return report.to_dict()
-
-
-@expected_errors
-def retranslate_segment(wb: Workbench, article_id: str, segment_id: str, lang: str) -> Result:
-    wb.retranslate(article_id, lang, [segment_id])
-    return {"ok": True}
-
-
-@expected_errors
-def regenerate_russian(wb: Workbench, article_id: str, segment_ids: list[str] | None = None) -> Result:
-    """New Russian from the current (corrected) English, for some segments or the whole article."""
-    return {"ok": True, "segments": wb.retranslate(article_id, "ru", segment_ids)}
-
-
-@expected_errors
-def regenerate_summary(wb: Workbench, article_id: str, lang: str) -> Result:
-    wb.summarize(article_id, lang)
-    return {"ok": True}
 
 
 @expected_errors

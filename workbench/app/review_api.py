@@ -15,7 +15,7 @@ from ..review.diff import diff_html
 from ..review.qa import FLAG_HELP
 from ..review.states import BLOCKING, approval_problems, review_counts
 from .api import Workbench
-from .handlers import Result, expected_errors
+from .handlers import Result, as_revision, expected_errors
 
 SUMMARY = "summary"  # the unit name of an article language's summary
 
@@ -29,10 +29,6 @@ def _lang(lang: str) -> str:
 def _target(unit: str) -> tuple[str, str | None]:
     """("summary", None) for the summary, else ("segment", segment id)."""
     return ("summary", None) if unit == SUMMARY else ("segment", unit)
-
-
-def _rev(value: Any) -> int | None:
-    return None if value in (None, "", 0) else int(value)
 
 
 @expected_errors
@@ -89,7 +85,7 @@ def save_unit(wb: Workbench, article_id: str, unit: str, lang: str, text: str, b
     """Save text (as reviewed unless `reviewed` is false); a conflict returns both texts and a word diff."""
     target, segment_id = _target(unit)
     seconds = None if seconds_open in (None, "") else max(0.0, float(seconds_open))
-    rev = wb.save(article_id, segment_id, _lang(lang), text, author=author, base_revision_id=_rev(base_revision_id),
+    rev = wb.save(article_id, segment_id, _lang(lang), text, author=author, base_revision_id=as_revision(base_revision_id),
                   target=target, seconds_open=seconds, reviewed=bool(reviewed))
     return {"ok": True, "revision_id": rev}
 
@@ -99,7 +95,7 @@ def confirm_unit(wb: Workbench, article_id: str, unit: str, lang: str, base_revi
                  seconds_open: Any = None) -> Result:
     target, segment_id = _target(unit)
     seconds = None if seconds_open in (None, "") else max(0.0, float(seconds_open))
-    rev = wb.confirm(article_id, segment_id, _lang(lang), author=author, base_revision_id=_rev(base_revision_id),
+    rev = wb.confirm(article_id, segment_id, _lang(lang), author=author, base_revision_id=as_revision(base_revision_id),
                      target=target, seconds_open=seconds)
     return {"ok": True, "revision_id": rev}
 
@@ -110,7 +106,7 @@ def restore_unit(wb: Workbench, article_id: str, unit: str, lang: str, revision_
     """Put an old revision's text back as a new revision (origin "revert")."""
     target, segment_id = _target(unit)
     rev = wb.revert(article_id, segment_id, _lang(lang), int(revision_id), author=author,
-                    base_revision_id=_rev(base_revision_id), target=target)
+                    base_revision_id=as_revision(base_revision_id), target=target)
     return {"ok": True, "revision_id": rev, "text": wb.store.revision(rev)["text"]}
 
 
@@ -122,7 +118,7 @@ def compare(wb: Workbench, old_text: str, new_text: str) -> Result:
 @expected_errors
 def save_draft(wb: Workbench, article_id: str, unit: str, lang: str, text: str, base_revision_id: Any, author: str) -> Result:
     target, segment_id = _target(unit)
-    wb.save_draft(article_id, segment_id, _lang(lang), text, author=author, base_revision_id=_rev(base_revision_id),
+    wb.save_draft(article_id, segment_id, _lang(lang), text, author=author, base_revision_id=as_revision(base_revision_id),
                   target=target)
     return {"ok": True}
 

@@ -19,8 +19,7 @@ def _rows(items: list[Item], opts: ExportOptions) -> tuple[list[str], list[list[
                 if s["kind"] == "meta":
                     continue
                 unit = s["targets"][lang]
-                state = "" if unit is None else "approved" if view["status"][lang] == "approved" else (
-                    "edited" if unit["edited"] else unit["origin"] or "")
+                state = unit["state"] if unit else ""  # machine, edited, reviewed or approved
                 model = unit["machine"]["provenance"].get("model", "") if unit and unit["machine"] else ""
                 rows.append([view["id"], s["id"], s["kind"], str(s["paragraph"]), lang, s["source_text"],
                              unit_text(unit, opts.source), state, " ".join(unit["flags"]) if unit else "",

@@ -39,13 +39,38 @@ def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str 
 
 
 def _state(unit: dict[str, Any], approved: bool) -> tuple[str, str | None]:
-    if approved:
+    if approved and unit.get("reviewed"):
         return "final", None
+    if unit.get("reviewed"):
+        return "signed-off", None
+    if approved:  # approved by an override, this segment unreviewed
+        return "translated", None
     if unit["origin"] == "memory":
         return "translated", "exact-match"
     if unit["edited"] or unit["origin"] in ("human", "revert", "xliff"):
         return "translated", None
     return "needs-review-translation", "mt-suggestion"
+
+
+def _notes(tu: Any, unit: dict[str, Any]) -> None:
+    """A unit's flags, the machine output's provenance and the model's confidence, as notes on the target."""
+    if unit["flags"]:
+        _el(tu, "note", "flags: " + ", ".join(unit["flags"]) + ("; " + "; ".join(unit["qa"]) if unit["qa"] else ""),
+            **{"from": "workbench-qa"}, annotates="target", priority="2")
+    if unit["machine"]:
+        prov = unit["machine"]["provenance"]
+        described = ", ".join(f"{k}={prov.get(k)}" for k in ("model", "revision", "licence", "profile", "device")
+                              if prov.get(k) is not None)
+        if prov.get("pivot"):
+            described += f", via={prov['pivot']['via']}"
+        _el(tu, "note", f"machine output: {described}; author of current text: {unit['author']}",
+            **{"from": "workbench-provenance"}, annotates="target", priority="5")
+    if unit.get("confidence"):
+        conf = unit["confidence"]
+        least = ", ".join(t["token"] for t in conf.get("low_tokens", []))
+        _el(tu, "note", f"model confidence: {conf['score']:.4f} (geometric-mean token probability over "
+            f"{conf['tokens']} tokens; least sure: {least})", **{"from": "workbench-confidence"},
+            annotates="target", priority="3")
 
 
 def build(items: list[tuple[dict[str, Any], list[str]]], *, source: str = "current",
@@ -87,23 +112,7 @@ def build(items: list[tuple[dict[str, Any], list[str]]], *, source: str = "curre
                     state, qualifier = _state(unit, approved)
                     target = _el(tu, "target", text, state=state, state_qualifier=qualifier)
                     target.set(f"{{{XML_NS}}}lang", lang)
-                    if unit["flags"]:
-                        _el(tu, "note", "flags: " + ", ".join(unit["flags"]) + ("; " + "; ".join(unit["qa"]) if unit["qa"] else ""),
-                            **{"from": "workbench-qa"}, annotates="target", priority="2")
-                    if unit["machine"]:
-                        prov = unit["machine"]["provenance"]
-                        described = ", ".join(f"{k}={prov.get(k)}" for k in ("model", "revision", "licence", "profile", "device")
-                                              if prov.get(k) is not None)
-                        if prov.get("pivot"):
-                            described += f", via={prov['pivot']['via']}"
-                        _el(tu, "note", f"machine output: {described}; author of current text: {unit['author']}",
-                            **{"from": "workbench-provenance"}, annotates="target", priority="5")
-                    if unit.get("confidence"):
-                        conf = unit["confidence"]
-                        least = ", ".join(t["token"] for t in conf.get("low_tokens", []))
-                        _el(tu, "note", f"model confidence: {conf['score']:.4f} (geometric-mean token probability over "
-                            f"{conf['tokens']} tokens; least sure: {least})", **{"from": "workbench-confidence"},
-                            annotates="target", priority="3")
+                    _notes(tu, unit)
                 if memory is not None:
                     for entry, score in memory.fuzzy(seg["source_text"], exclude_segment=seg["id"]):
                         alt = _el(tu, "alt-trans", match_quality=f"{score:.0f}", origin="translation-memory")
