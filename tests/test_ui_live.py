@@ -215,6 +215,11 @@ def test_review_editor_in_the_browser(served_home, tiny_dir):
             page.screenshot(path=str(ARTIFACTS / f"review-{width}.png"))
             page.keyboard.press("Escape")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1  # no sideways scrolling on a phone
+        page.set_viewport_size({"width": 1440, "height": 900})
+        page.get_by_text("Glossary (ar, en, ru, note").click()  # the glossary's Arabic column reads right-to-left
+        arabic_term = page.locator('#glossary [role=gridcell][data-col="0"]').first
+        arabic_term.wait_for(timeout=30_000)
+        assert arabic_term.evaluate("e => getComputedStyle(e).direction") == "rtl"
         browser.close()
         rows_effort = client.predict("reviewer", api_name="/effort")
         assert sum(r["timed_segments"] for r in rows_effort) >= 2  # the editor recorded how long segments were open
