@@ -66,8 +66,16 @@ def test_every_stage_is_a_package_with_a_docstring():
         assert init.exists() and ast.get_docstring(ast.parse(init.read_text())), stage
 
 
+def test_only_the_distributed_runner_imports_ray():
+    users = sorted(str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
+                   if any(isinstance(node, (ast.Import, ast.ImportFrom)) and "ray" in (
+                       [a.name.split(".")[0] for a in node.names] if isinstance(node, ast.Import)
+                       else [(node.module or "").split(".")[0]]) for node in ast.walk(ast.parse(path.read_text()))))
+    assert users == ["runs/distributed.py"]
+
+
 def test_importing_the_package_and_cli_loads_no_heavy_library():
     code = ("import sys, workbench, workbench.app.cli, workbench.app.api; "
-            "print(sorted(m for m in ('torch', 'transformers', 'gradio', 'ctranslate2') if m in sys.modules))")
+            "print(sorted(m for m in ('torch', 'transformers', 'gradio', 'ctranslate2', 'ray') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -119,6 +119,23 @@ class Workbench:
             self.write_results(ids, targets, out)
         return report
 
+    def translate_on_ray(self, paths: list[str], targets: Sequence[str], out: str | Path, *, summarize: bool = False,
+                         options: Any = None) -> Any:
+        """Translate files and folders on a Ray cluster into shards in `out` (see `runs.distributed`); the store is
+        not touched (`ingest` merges the shards into it)."""
+        from ..runs import distributed
+
+        selection = self.selection()
+        return distributed.translate(selection, str(self.home), paths, [check_target(lang) for lang in targets], out,
+                                     summarize=summarize, threads=selection.threads, glossary=self.glossary(),
+                                     options=options)
+
+    def ingest(self, out: str | Path) -> Any:
+        """Merge the shards of a distributed run into the store; running it again changes nothing."""
+        from ..runs.ingest import ingest
+
+        return ingest(self.store, out)
+
     def write_results(self, article_ids: list[str], targets: list[str], out: str | Path) -> str:
         return write_results([article_record(self.article(a), targets) for a in article_ids], out)
 

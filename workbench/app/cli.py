@@ -58,6 +58,24 @@ def _workbench(ctx: click.Context, **model_args: Any) -> Any:
     return Workbench(ctx.obj["home"], **model_args)
 
 
+def ray_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--runner and the Ray settings of `translate`."""
+    fn = click.option("--shards", type=click.Choice(["jsonl", "parquet"]), default="jsonl", show_default=True,
+                      help="Shard format of a Ray run's --out folder.")(fn)
+    fn = click.option("--ray-gpus", type=click.FloatRange(min=0), default=0.0,
+                      help="GPUs per model actor (1: one actor per GPU).")(fn)
+    fn = click.option("--ray-cpus", type=click.FloatRange(min=0), default=0.0,
+                      help="CPUs per model actor (default: --threads, within the cluster).")(fn)
+    fn = click.option("--ray-actors", type=click.IntRange(min=0), default=0,
+                      help="Actors per model stage (default: as many as the cluster holds).")(fn)
+    fn = click.option("--ray-local-cpus", type=click.IntRange(min=1), default=None,
+                      help="CPUs of the local Ray started when no --address is given (default: all).")(fn)
+    fn = click.option("--address", default=None, metavar="RAY_ADDRESS",
+                      help="A running Ray cluster (ray://head:10001); default: start a local Ray for this run.")(fn)
+    return click.option("--runner", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+                        help="local: this process and the store; ray: a Ray Data pipeline writing shards to --out.")(fn)
+
+
 def model_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--profile, --model, --summarizer, --device, --engine, --threads, --licence: shared by commands that run models."""
     from ..engines.registry import ENGINE_CHOICES
@@ -191,22 +209,31 @@ def show_cmd(ctx: click.Context, article_id: str, as_json: bool) -> None:
 @click.option("--summarize", is_flag=True, help="Also write a summary per article and language.")
 @click.option("--all", "all_articles", is_flag=True, help="Every article in the store.")
 @click.option("--redo", is_flag=True, help="Translate again even where machine output exists (new outputs are appended).")
-@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Also write one record per article: .jsonl (default) or .csv.")
+@click.option("--out", type=click.Path(), default=None,
+              help="Also write one record per article: .jsonl (default) or .csv; with --runner ray, a folder of shards.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the final report as JSON.")
+@ray_options
 @model_options
 @click.pass_context
 @handle_errors
 def translate_cmd(ctx: click.Context, items: tuple[str, ...], to: str, summarize: bool, all_articles: bool, redo: bool,
-                  out: str | None, quiet: bool, as_json: bool, **model_kw: Any) -> None:
+                  out: str | None, quiet: bool, as_json: bool, runner: str, **kw: Any) -> None:
     """Translate articles (file/folder PATHS are imported first, or ARTICLE_IDS, or --all).
 
     Finished segments are never redone, so running the same command again after an interruption resumes it.
+    With --runner ray, the files and folders are translated on a Ray cluster into shards in --out (a rerun skips
+    finished articles; `workbench ingest OUT` merges them into the store).
     Exit code 0 when everything succeeded, 1 when something failed (listed in the report), 2 for usage errors.
     """
     from ..runs.progress import TerminalProgress
 
     targets = _targets(to)
+    ray_kw = {k: kw.pop(k) for k in list(kw) if k.startswith("ray_") or k in ("address", "shards")}
+    if runner == "ray":
+        _translate_on_ray(ctx, list(items), targets, summarize, out, as_json, ray_kw, kw)
+        return
+    model_kw = kw
     if not items and not all_articles:
         raise click.UsageError("name files, folders or article ids, or pass --all")
     with _workbench(ctx, **_model_args(**model_kw)) as wb:
@@ -226,6 +253,54 @@ def translate_cmd(ctx: click.Context, items: tuple[str, ...], to: str, summarize
         if out:
             click.echo(f"results written to {out}")
     if not report.ok:
+        sys.exit(1)
+
+
+def _translate_on_ray(ctx: click.Context, items: list[str], targets: list[str], summarize: bool, out: str | None,
+                      as_json: bool, ray_kw: dict[str, Any], model_kw: dict[str, Any]) -> None:
+    from ..runs.distributed import RayOptions
+
+    if not items or not out:
+        raise click.UsageError("--runner ray needs files or folders to translate and --out FOLDER for the shards")
+    options = RayOptions(address=ray_kw["address"], actors=ray_kw["ray_actors"], cpus_per_actor=ray_kw["ray_cpus"],
+                         gpus_per_actor=ray_kw["ray_gpus"], shard_format=ray_kw["shards"],
+                         local_cpus=ray_kw["ray_local_cpus"])
+    with _workbench(ctx, **_model_args(**model_kw)) as wb:
+        if wb.selection().meaningless and not as_json:
+            click.echo(MEANINGLESS_NOTE, err=True)
+        report = wb.translate_on_ray(items, targets, out, summarize=summarize, options=options)
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        click.echo(f"ray: {report.written} articles written in {report.shards} new shards, {report.skipped} already done, "
+                   f"{len(report.failures)} failed, in {report.seconds:.1f}s ({report.ray.get('actors_per_stage')} actors "
+                   f"per stage) → {out}")
+        for problem in report.import_problems:
+            click.echo(f"error: {problem}", err=True)
+        for f in report.failures:
+            click.echo(f"failed: {f['article_id']} {f['lang']} {f['segment_id']}: {f['reason']}", err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command("ingest")
+@click.argument("out", type=click.Path(exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+@handle_errors
+def ingest_cmd(ctx: click.Context, out: str, as_json: bool) -> None:
+    """Merge the shards of a `translate --runner ray` run into the store (running it again changes nothing; a
+    person's current text is never replaced)."""
+    with _workbench(ctx) as wb:
+        report = wb.ingest(out)
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        click.echo(f"{report.articles} articles: {report.outputs} outputs stored, {report.unchanged} already there, "
+                   f"{report.kept_human} kept a reviewer's text")
+        for problem in report.problems:
+            click.echo(f"error: {problem}", err=True)
+    if report.problems:
         sys.exit(1)
 
 

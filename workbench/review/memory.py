@@ -47,13 +47,20 @@ class TranslationMemory:
     def from_store(cls, store: Store, lang: str) -> TranslationMemory:
         """The current `lang` text of every segment a person confirmed (reviewed), and of every segment of an
         article language approved under the approval rules (not by override). Unreviewed edits never feed it."""
+        # two small starting sets (reviewed revisions, approved articles), never a scan of every segment: a batch
+        # run asks for the memory once per article and language
+        latest = "(SELECT MAX(id) FROM revisions WHERE segment_id = s.id AND lang = ? AND target = 'segment')"
         rows = store.query(
             "SELECT s.id AS segment_id, s.article_id, s.source_text, r.id AS revision_id, r.text"
-            " FROM segments s"
-            " JOIN revisions r ON r.id = (SELECT MAX(id) FROM revisions WHERE segment_id = s.id AND lang = ? AND target = 'segment')"
-            " LEFT JOIN article_status st ON st.article_id = s.article_id AND st.lang = ?"
-            " WHERE s.active = 1 AND s.kind != 'meta'"
-            " AND (r.reviewed = 1 OR (st.status = 'approved' AND st.override IS NULL)) ORDER BY r.id DESC", (lang, lang))
+            " FROM revisions r JOIN segments s ON s.id = r.segment_id"
+            f" WHERE r.reviewed = 1 AND r.lang = ? AND r.target = 'segment' AND r.id = {latest}"
+            " AND s.active = 1 AND s.kind != 'meta'"
+            " UNION"
+            " SELECT s.id AS segment_id, s.article_id, s.source_text, r.id AS revision_id, r.text"
+            " FROM article_status st JOIN segments s ON s.article_id = st.article_id AND s.active = 1 AND s.kind != 'meta'"
+            f" JOIN revisions r ON r.id = {latest}"
+            " WHERE st.lang = ? AND st.status = 'approved' AND st.override IS NULL"
+            " ORDER BY revision_id DESC", (lang, lang, lang, lang))
         return cls([MemoryEntry(r["source_text"], normalise(r["source_text"]), lang, r["text"], r["article_id"],
                                 r["segment_id"], r["revision_id"]) for r in rows if r["text"].strip()])
 

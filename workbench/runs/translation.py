@@ -109,7 +109,7 @@ def _from_memory(store: Store, plan: RunPlan, article_id: str, lang: str, inputs
     return rest
 
 
-def _translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, failures: list[Failure]) -> list[Scored | None]:
+def translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, failures: list[Failure]) -> list[Scored | None]:
     """Outputs for one chunk; after a model error (or out of memory) each segment is retried alone.
 
     Every unexpected error is logged with its traceback (DATA_HOME/logs/workbench.log) before the retry,
@@ -135,7 +135,7 @@ def _translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, fai
     return outputs
 
 
-def _records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: list[Input], outputs: list[Scored | None],
+def output_records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: list[Input], outputs: list[Scored | None],
              cached: list[bool]) -> list[MachineOutputRecord]:
     engine = lang.translator
     records = []
@@ -189,8 +189,8 @@ def translate_segments(store: Store, plan: RunPlan, article_id: str, lang_code: 
         part = rest[start:start + chunk]
         before = plan.models.tokens_generated()
         cached = lang.translator.cached([t for _, t, _ in part])
-        outputs = _translate_chunk(lang, part, article_id, failures)
-        records = _records(plan, lang, article_id, part, outputs, cached)
+        outputs = translate_chunk(lang, part, article_id, failures)
+        records = output_records(plan, lang, article_id, part, outputs, cached)
         store.add_machine_outputs(records)
         translated += len(records)
         cached_count += sum(1 for out, c in zip(outputs, cached, strict=True) if out is not None and c)

@@ -15,7 +15,8 @@ from .cleaning import arabic_ratio, has_arabic
 
 TEXT_SUFFIXES = {".txt", ".md"}
 JSONL_SUFFIXES = {".jsonl"}
-SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES
+PARQUET_SUFFIXES = {".parquet"}
+SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | PARQUET_SUFFIXES
 _SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -128,25 +129,45 @@ def iter_jsonl(path: Path) -> Iterator[RawArticle | ImportProblem]:
             if not isinstance(record, dict):
                 yield ImportProblem(where, "not a JSON object")
                 continue
-            text = record.get("text")
-            if not isinstance(text, str) or not text.strip():
-                yield ImportProblem(where, "lacks a non-empty `text` field")
-                continue
-            bad = _unencodable(record)
-            if bad:
-                yield ImportProblem(where, f"field `{bad}` holds characters that are not valid Unicode text (a lone surrogate)")
-                continue
-            from .articles import content_hash
+            yield _from_record(record, where, path, number, seen)
 
-            article_id = safe_id(str(record["id"])) if record.get("id") not in (None, "") else (
-                f"{safe_id(path.stem)}-{content_hash(text)[:10]}")
-            if article_id in seen:
-                yield ImportProblem(where, f"duplicate id {article_id!r} (first on line {seen[article_id]}); line skipped")
-                continue
-            seen[article_id] = number
-            fields = {k: record.get(k) for k in ("title", "date", "source", "url") if record.get(k) is not None}
-            warnings = language_warnings(text)
-            yield RawArticle(article_id, text, where, "utf-8", fields, warnings)
+
+def iter_parquet(path: Path) -> Iterator[RawArticle | ImportProblem]:
+    """One article per row, with the JSONL fields as columns (`text`, optional `id`, `title`, `date`, `source`,
+    `url`); read in record batches, so a large file never sits in memory whole. Needs pyarrow."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        yield ImportProblem(str(path), "reading Parquet needs pyarrow (pip install pyarrow, or the [ray] extra)")
+        return
+    seen: dict[str, int] = {}
+    number = 0
+    try:
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=1024):
+            for record in batch.to_pylist():
+                number += 1
+                yield _from_record(record, f"{path}:{number}", path, number, seen)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        yield ImportProblem(f"{path}:{number + 1}", f"not a readable Parquet file ({str(exc)[:200]})")
+
+
+def _from_record(record: dict, where: str, path: Path, number: int, seen: dict[str, int]) -> RawArticle | ImportProblem:
+    """A JSONL line's or Parquet row's article, or what is wrong with it (`seen`: ids so far → row numbers)."""
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return ImportProblem(where, "lacks a non-empty `text` field")
+    bad = _unencodable(record)
+    if bad:
+        return ImportProblem(where, f"field `{bad}` holds characters that are not valid Unicode text (a lone surrogate)")
+    from .articles import content_hash
+
+    article_id = safe_id(str(record["id"])) if record.get("id") not in (None, "") else (
+        f"{safe_id(path.stem)}-{content_hash(text)[:10]}")
+    if article_id in seen:
+        return ImportProblem(where, f"duplicate id {article_id!r} (first on line {seen[article_id]}); line skipped")
+    seen[article_id] = number
+    fields = {k: str(record[k]) for k in ("title", "date", "source", "url") if record.get(k) is not None}
+    return RawArticle(article_id, text, where, "utf-8", fields, language_warnings(text))
 
 
 def _unencodable(record: dict) -> str | None:
@@ -161,7 +182,7 @@ def _unencodable(record: dict) -> str | None:
 
 
 def iter_paths(paths: Sequence[str | Path]) -> Iterator[Path | ImportProblem]:
-    """Files named directly, and .txt/.md/.jsonl files under folders (recursive, sorted)."""
+    """Files named directly, and .txt/.md/.jsonl/.parquet files under folders (recursive, sorted)."""
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -197,9 +218,9 @@ def iter_articles(paths: Sequence[str | Path]) -> Iterator[RawArticle | ImportPr
         if isinstance(item, ImportProblem):
             yield item
             continue
-        if item.suffix.lower() in JSONL_SUFFIXES:
+        if item.suffix.lower() in JSONL_SUFFIXES | PARQUET_SUFFIXES:
             try:
-                yield from iter_jsonl(item)
+                yield from (iter_jsonl(item) if item.suffix.lower() in JSONL_SUFFIXES else iter_parquet(item))
             except OSError as exc:
                 yield ImportProblem(str(item), f"cannot read ({exc.strerror})")
             continue

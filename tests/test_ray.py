@@ -1,0 +1,98 @@
+"""The Ray runner: a local Ray with 2 CPUs translates the seeds and 500 generated articles exactly as the local
+runner does, a rerun does no model work, and `workbench ingest` is idempotent."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import SEEDS, subprocess_env
+
+pytestmark = pytest.mark.slow
+pytest.importorskip("ray", reason="the [ray] extra is not installed")
+
+WORDS = ("روسيا كازاخستان لافروف موسكو أستانا التعاون العلاقات الثنائية الوزير الخارجية الرئيس الاتحاد الاقتصادي "
+         "الأوراسي اجتماع توكاييف بوتين الطاقة النقل الحدود").split()
+
+
+def generate(path: Path, count: int = 500) -> None:
+    """Short Arabic articles (2–3 sentences) from the seeds' vocabulary, with ids and metadata; one bad line."""
+    rng = random.Random(7)
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(count):
+            sentences = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 9))) + "." for _ in range(rng.randint(2, 3))]
+            fh.write(json.dumps({"id": f"gen-{i:04d}", "title": " ".join(rng.choice(WORDS) for _ in range(4)),
+                                 "text": "\n\n".join(sentences), "date": "2025-01-01", "source": "TASS"},
+                                ensure_ascii=False) + "\n")
+        fh.write('{"id": "broken", "text": ""}\n')
+
+
+def workbench(home: Path, tiny: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "workbench", "--home", str(home), *args], capture_output=True, text=True,
+                          env=subprocess_env(home, tiny, **env), timeout=900)
+
+
+def shard_records(out: Path) -> dict[str, dict]:
+    records = {}
+    for shard in sorted(out.glob("shard-*.jsonl")):
+        for line in shard.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            records[record["id"]] = record
+    return records
+
+
+def test_ray_runner_matches_the_local_runner_resumes_and_ingests(tmp_path, tiny_dir):
+    archive = tmp_path / "archive.jsonl"
+    generate(archive)
+    homes = {name: tmp_path / name for name in ("local", "ray", "ingested")}
+    for home in homes.values():
+        home.mkdir()
+        (home / "config.toml").write_text("[summary]\nmax_new_tokens = 24\n")  # short summaries: a faster test
+    inputs = [str(SEEDS), str(archive)]
+    local = workbench(homes["local"], tiny_dir, "translate", *inputs, "--to", "en,ru", "--summarize", "--profile", "tiny",
+                      "--out", str(tmp_path / "local.jsonl"), "--json")
+    assert local.returncode == 1 and "archive.jsonl:501" in local.stdout  # the bad line is reported; the rest is done
+    out = tmp_path / "shards"
+    ray_args = ["translate", *inputs, "--to", "en,ru", "--summarize", "--profile", "tiny", "--runner", "ray",
+                "--ray-local-cpus", "2", "--out", str(out), "--json"]
+    first = workbench(homes["ray"], tiny_dir, *ray_args)
+    report = json.loads(first.stdout)
+    assert first.returncode == 1 and report["written"] == 505 and report["failures"] == []
+    assert any("archive.jsonl:501" in p and "non-empty `text`" in p for p in report["import_problems"])
+    assert report["ray"]["resources"]["CPU"] == 2
+
+    # article by article, the same record as `translate --out` writes locally (plus what `ingest` needs)
+    expected = {json.loads(line)["id"]: json.loads(line) for line in (tmp_path / "local.jsonl").read_text().splitlines()}
+    got = shard_records(out)
+    assert sorted(got) == sorted(expected) and len(got) == 505
+    different = [k for k in expected if {**got[k], "_ingest": None} != {**expected[k], "_ingest": None}]
+    assert different == []
+
+    # a second run over the same --out does no model work
+    trace = tmp_path / "trace.jsonl"
+    again = workbench(homes["ray"], tiny_dir, *ray_args, WORKBENCH_TRACE=str(trace))
+    report = json.loads(again.stdout)
+    assert report["written"] == 0 and report["skipped"] == 505 and not trace.exists()
+    assert shard_records(out) == got
+
+    # ingesting twice leaves the store as the first time did; the store then holds what the local run made
+    first_ingest = json.loads(workbench(homes["ingested"], tiny_dir, "ingest", str(out), "--json").stdout)
+    assert first_ingest["articles"] == 505 and first_ingest["unchanged"] == 0
+
+    def counts() -> str:
+        return workbench(homes["ingested"], tiny_dir, "status", "--json").stdout
+
+    before = counts()
+    second_ingest = json.loads(workbench(homes["ingested"], tiny_dir, "ingest", str(out), "--json").stdout)
+    assert second_ingest["outputs"] == 0 and second_ingest["unchanged"] == first_ingest["outputs"]
+    assert counts() == before
+    rewritten = workbench(homes["ingested"], tiny_dir, "translate", "--all", "--to", "en,ru", "--summarize",
+                          "--profile", "tiny", "--out", str(tmp_path / "ingested.jsonl"), "--json")
+    assert json.loads(rewritten.stdout)["translated"] == 0  # nothing left to do
+    ingested = {json.loads(line)["id"]: json.loads(line) for line in (tmp_path / "ingested.jsonl").read_text().splitlines()}
+    assert ingested == expected

@@ -1,0 +1,281 @@
+"""Translating an archive on a Ray cluster (`workbench translate … --runner ray`): a Ray Data pipeline.
+
+    files → read, clean, segment (tasks) → English (actor pool) → Russian from the English (actor pool)
+          → regroup by article, summaries, the `translate --out` record (actor pool) → shards (driver)
+
+Every stage runs the local path's own code: the same reading and segmentation, the same `ModelSet` (engines,
+cache, settings), the same chunks of eight segments per model call as `runs.translation` (so the same batches,
+so the same outputs), the same QA flags and provenance, and the article record is made by `article_view` and
+`article_record` over an in-memory store. Only the scheduling is Ray's. Ray is imported here only, and this module
+only when `--runner ray` is asked for.
+
+Results are JSONL or Parquet shards in `--out`, each written to a temporary name and renamed, so a shard is either
+complete or absent; a rerun skips articles already in a shard. A failed article is reported with its reason and
+written to no shard, so the next run tries it again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..engines.plan import ModelSet
+from ..engines.profiles import Selection
+from ..engines.threads import apply_threads
+from ..errors import ImportProblem, WorkbenchError
+from ..exchange.results import article_record
+from ..review.glossary import Glossary
+from ..review.views import article_view
+from ..store import MachineOutputRecord, Store
+from ..store.importer import import_raw
+from ..text.articles import build_article
+from ..text.reading import RawArticle, iter_articles, iter_paths
+from .shards import ShardWriter, done_ids
+from .summaries import summarize_article
+from .translation import CHUNK, TRANSLATABLE, Failure, Input, output_records, translate_chunk
+
+RAY_VERSION = "2.60.0"  # the version the tests run; the `[ray]` extra pins it
+EMPTY = ""
+READ_CPUS = 0.25  # reading and segmenting is light: it must not wait for the model actors' CPUs
+
+
+@dataclass
+class RayOptions:
+    address: str | None = None  # ray://head:10001, or None to start a local Ray for this run
+    actors: int = 0  # actors per model stage; 0: as many as the cluster's CPUs (or GPUs) allow
+    cpus_per_actor: float = 0  # 0: the thread count (WORKBENCH_THREADS / --threads), at most what fits
+    gpus_per_actor: float = 0  # 1 on GPU clusters: one actor per GPU
+    local_cpus: int | None = None  # CPUs of the local Ray started without --address
+    shard_size: int = 100
+    shard_format: str = "jsonl"
+    batch_articles: int = 8  # articles per batch handed to an actor
+
+
+@dataclass
+class DistributedReport:
+    runner: str = "ray"
+    out: str = ""
+    articles: int = 0
+    skipped: int = 0  # already in a shard
+    written: int = 0
+    shards: int = 0
+    failures: list[dict[str, str]] = field(default_factory=list)
+    import_problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    ray: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.import_problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, **asdict(self)}
+
+
+# ---------------------------------------------------------------------- stage 1: files → articles
+def article_rows(path: str, skip: set[str]) -> Iterator[dict[str, Any]]:
+    """The articles of one file (not in `skip`), each with its translatable segments cut into the local path's
+    chunks; a file or line that cannot be read becomes a row with its problem."""
+    for item in iter_articles([path]):
+        if isinstance(item, ImportProblem):
+            yield _row(item.path, problem=f"{item.path}: {item.reason}")
+            continue
+        if item.article_id in skip:
+            continue
+        _, segments = build_article(item.text, item.article_id, path=item.path, overrides=item.fields, encoding=item.encoding)
+        todo = [{"id": s.id, "position": s.position, "kind": s.kind, "source_text": s.source_text}
+                for s in segments if s.kind in TRANSLATABLE]
+        chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+        yield _row(item.article_id, raw=json.dumps(asdict(item), ensure_ascii=False),
+                   chunks=json.dumps(chunks, ensure_ascii=False))
+
+
+def _row(article_id: str, *, raw: str = EMPTY, chunks: str = "[]", problem: str = EMPTY) -> dict[str, Any]:
+    return {"article_id": article_id, "raw": raw, "chunks": chunks, "problem": problem, "en": "[]", "ru": "[]",
+            "failed": "[]", "record": EMPTY}
+
+
+# ---------------------------------------------------------------------- stages 2 and 3: one language each
+class _Worker:
+    """What every actor holds: the run's models, made once per actor, with its thread count."""
+
+    def __init__(self, selection: Selection, home: str, threads: int | None):
+        if threads:
+            os.environ["WORKBENCH_THREADS"] = str(threads)
+        apply_threads(threads)
+        self.models = ModelSet(selection, home)
+
+
+class TranslateStage(_Worker):
+    """Writes one language of every article of a batch, chunk by chunk as `runs.translation` does: from the
+    Arabic, or from the same chunk's output in the pivot language."""
+
+    def __init__(self, selection: Selection, home: str, threads: int | None, lang: str, targets: list[str]):
+        super().__init__(selection, home, threads)
+        self.plan = self.models.plan(targets)
+        self.lang = self.plan.languages[lang]
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        out, failed = list(batch[self.lang.lang]), list(batch["failed"])
+        for i, article_id in enumerate(batch["article_id"]):
+            if batch["problem"][i]:
+                continue
+            made = {r["segment_id"]: r["text"] for r in json.loads(batch[self.lang.via][i])} if self.lang.via else {}
+            records: list[MachineOutputRecord] = []
+            failures: list[Failure] = []
+            for chunk in json.loads(batch["chunks"][i]):
+                records += self._chunk(str(article_id), chunk, made, failures)
+            out[i] = json.dumps([asdict(r) for r in records], ensure_ascii=False)
+            failed[i] = json.dumps(json.loads(failed[i]) + [asdict(f) for f in failures], ensure_ascii=False)
+        return {**batch, self.lang.lang: out, "failed": failed}
+
+    def _chunk(self, article_id: str, chunk: list[dict[str, Any]], made: dict[str, str],
+               failures: list[Failure]) -> list[MachineOutputRecord]:
+        lang = self.lang
+        if lang.via:
+            part: list[Input] = [(s, made[s["id"]], None) for s in chunk if s["id"] in made]
+        else:
+            part = [(s, s["source_text"], None) for s in chunk]
+        cached = lang.translator.cached([t for _, t, _ in part])
+        outputs = translate_chunk(lang, part, article_id, failures)
+        return output_records(self.plan, lang, article_id, part, outputs, cached)
+
+
+# ---------------------------------------------------------------------- stage 4: whole articles
+class ArticleStage(_Worker):
+    """Assembles each article of a batch in an in-memory store, writes its summaries and makes its
+    `translate --out` record (with what `workbench ingest` needs)."""
+
+    def __init__(self, selection: Selection, home: str, threads: int | None, targets: list[str], summarize: bool,
+                 glossary: Glossary | None):
+        super().__init__(selection, home, threads)
+        self.plan = self.models.plan(targets, summarize)
+        self.targets, self.summarize = targets, summarize
+        self.glossary = glossary
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        records, failed = list(batch["record"]), list(batch["failed"])
+        for i, article_id in enumerate(batch["article_id"]):
+            if batch["problem"][i] or json.loads(failed[i]):
+                continue
+            try:
+                records[i] = json.dumps(self._article(str(article_id), batch, i), ensure_ascii=False)
+            except Exception as exc:  # reported with its reason; the article goes to no shard and is retried next run
+                failed[i] = json.dumps([{"article_id": str(article_id), "lang": "", "segment_id": "",
+                                         "reason": f"{type(exc).__name__}: {exc}"[:300]}])
+        return {**batch, "record": records, "failed": failed}
+
+    def _article(self, article_id: str, batch: dict[str, Any], i: int) -> dict[str, Any]:
+        raw = json.loads(batch["raw"][i])
+        store = Store(":memory:")
+        import_raw(store, RawArticle(**raw))
+        for lang in self.plan.targets:
+            records = [MachineOutputRecord(**r) for r in json.loads(batch[lang][i])]
+            via = self.plan.languages[lang].via
+            if via:  # the revisions this store gave the pivot language's outputs
+                current = store.current_revisions(article_id)
+                for rec in records:
+                    rec.provenance["pivot"]["input_revision_id"] = current[("segment", rec.segment_id, via)]["id"]
+            store.add_machine_outputs(records)
+            store.set_status(article_id, lang, "machine", "workbench", only_if=("new",))
+            if self.summarize:
+                summarize_article(store, self.models, article_id, lang)
+        record = article_record(article_view(store, article_id, glossary=self.glossary), self.targets)
+        outputs = [dict(r) for r in store.query("SELECT segment_id, target, lang, input_text, text, flags, provenance"
+                                                " FROM machine_outputs ORDER BY id")]
+        store.close()
+        return {**record, "_ingest": {"raw": raw, "outputs": outputs}}
+
+
+# ---------------------------------------------------------------------- the driver
+def _input_files(paths: list[str]) -> tuple[list[str], list[str]]:
+    files, problems = [], []
+    for item in iter_paths(paths):
+        if isinstance(item, ImportProblem):
+            problems.append(f"{item.path}: {item.reason}")
+        else:
+            files.append(str(item))
+    return files, problems
+
+
+def _connect(options: RayOptions) -> tuple[Any, bool]:
+    try:
+        import ray
+    except ImportError as exc:
+        raise WorkbenchError('--runner ray needs Ray: pip install "arabic-news-workbench[ray]"') from exc
+    if ray.is_initialized():
+        return ray, False
+    if options.address:
+        ray.init(address=options.address, log_to_driver=False)
+    else:
+        ray.init(num_cpus=options.local_cpus, include_dashboard=False, log_to_driver=False)
+    return ray, True
+
+
+def _sizes(ray: Any, options: RayOptions, threads: int | None, stages: int) -> tuple[int, float, float]:
+    """Actors per stage and CPUs and GPUs per actor: one actor per GPU, or per `threads` CPUs, within the cluster."""
+    resources = ray.cluster_resources()
+    cpus, gpus = float(resources.get("CPU", 1)), float(resources.get("GPU", 0))
+    if options.gpus_per_actor:
+        actors = options.actors or max(1, int(gpus / options.gpus_per_actor / stages))
+        return actors, options.cpus_per_actor or 1.0, options.gpus_per_actor
+    per_actor = options.cpus_per_actor or float(threads or 1)
+    share = (cpus - READ_CPUS) / stages  # every stage holds an actor at once, beside a reading task
+    per_actor = min(per_actor, share)
+    actors = options.actors or max(1, int(share / per_actor))
+    return actors, per_actor, 0.0
+
+
+def translate(selection: Selection, home: str, paths: list[str], targets: list[str], out: str | Path, *,
+              summarize: bool = False, threads: int | None = None, glossary: Glossary | None = None,
+              options: RayOptions | None = None) -> DistributedReport:
+    """Translate (and summarize) every article under `paths` on Ray into shards in `out`; see the module doc."""
+    options = options or RayOptions()
+    started = time.perf_counter()
+    writer = ShardWriter(out, options.shard_format, options.shard_size)
+    done = done_ids(out)
+    files, problems = _input_files(paths)
+    report = DistributedReport(out=str(out), import_problems=problems)
+    ModelSet(selection, home).plan(targets, summarize)  # refuse unknown models and licences before Ray starts
+    ray, started_here = _connect(options)
+    try:
+        ordered = ModelSet(selection, home).plan(targets).targets  # pivot languages first
+        stages = len(ordered) + 1
+        actors, cpus, gpus = _sizes(ray, options, threads, stages)
+        report.ray = {"version": ray.__version__, "address": options.address or "local", "actors_per_stage": actors,
+                      "cpus_per_actor": cpus, "gpus_per_actor": gpus, "resources": ray.cluster_resources()}
+        ds = ray.data.from_items([{"path": f} for f in files], override_num_blocks=max(1, min(len(files), 200)))
+        ds = ds.flat_map(lambda row: list(article_rows(row["path"], done)), num_cpus=READ_CPUS)
+        common = dict(compute=ray.data.ActorPoolStrategy(min_size=1, max_size=actors), num_cpus=cpus, num_gpus=gpus,
+                      batch_format="numpy", batch_size=options.batch_articles)
+        for lang in ordered:
+            ds = ds.map_batches(TranslateStage, fn_constructor_args=(selection, home, threads, lang, targets), **common)
+        ds = ds.map_batches(ArticleStage, fn_constructor_args=(selection, home, threads, targets, summarize, glossary),
+                            **common)
+        _collect(ds, writer, report, done)
+    finally:
+        if started_here:
+            ray.shutdown()
+    report.shards = len(writer.written)
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _collect(ds: Any, writer: ShardWriter, report: DistributedReport, done: set[str]) -> None:
+    """Write finished articles into shards as they arrive; keep problems and failures for the report."""
+    for row in ds.iter_rows():
+        if row["problem"]:
+            report.import_problems.append(str(row["problem"]))
+        elif row["record"]:
+            writer.add(json.loads(row["record"]))
+            report.written += 1
+        else:
+            report.failures.extend(json.loads(row["failed"]))
+    writer.close()
+    report.articles = report.written + len({f["article_id"] for f in report.failures})
+    report.skipped = len(done)
