@@ -121,9 +121,9 @@ class Workbench:
 
     def translate_on_ray(self, paths: list[str], targets: Sequence[str], out: str | Path, *, summarize: bool = False,
                          options: Any = None) -> Any:
-        """Translate files and folders on a Ray cluster into shards in `out` (see `runs.distributed`); the store is
+        """Translate files and folders on a Ray cluster into shards in `out` (see `scale.distributed`); the store is
         not touched (`ingest` merges the shards into it)."""
-        from ..runs import distributed
+        from ..scale import distributed
 
         selection = self.selection()
         return distributed.translate(selection, str(self.home), paths, [check_target(lang) for lang in targets], out,
@@ -132,7 +132,7 @@ class Workbench:
 
     def ingest(self, out: str | Path) -> Any:
         """Merge the shards of a distributed run into the store; running it again changes nothing."""
-        from ..runs.ingest import ingest
+        from ..scale.ingest import ingest
 
         return ingest(self.store, out)
 

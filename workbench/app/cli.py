@@ -258,7 +258,7 @@ def translate_cmd(ctx: click.Context, items: tuple[str, ...], to: str, summarize
 
 def _translate_on_ray(ctx: click.Context, items: list[str], targets: list[str], summarize: bool, out: str | None,
                       as_json: bool, ray_kw: dict[str, Any], model_kw: dict[str, Any]) -> None:
-    from ..runs.distributed import RayOptions
+    from ..scale.distributed import RayOptions
 
     if not items or not out:
         raise click.UsageError("--runner ray needs files or folders to translate and --out FOLDER for the shards")

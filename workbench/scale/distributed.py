@@ -1,13 +1,13 @@
 """Translating an archive on a Ray cluster (`workbench translate … --runner ray`): a Ray Data pipeline.
 
-    files → read, clean, segment (tasks) → English (actor pool) → Russian from the English (actor pool)
-          → regroup by article, summaries, the `translate --out` record (actor pool) → shards (driver)
+    files → read, clean, segment (tasks) → English (actor pool) → Russian from that English (actor pool)
+          → summaries and the `translate --out` record of each article (actor pool) → shards (the driver)
 
-Every stage runs the local path's own code: the same reading and segmentation, the same `ModelSet` (engines,
-cache, settings), the same chunks of eight segments per model call as `runs.translation` (so the same batches,
-so the same outputs), the same QA flags and provenance, and the article record is made by `article_view` and
-`article_record` over an in-memory store. Only the scheduling is Ray's. Ray is imported here only, and this module
-only when `--runner ray` is asked for.
+Every stage runs the local runner's own code: the same reading and segmentation, the same `ModelSet` (engines,
+cache, settings), the same chunks of eight segments per model call as `runs.translation` (so the same batches and
+the same outputs), the same QA flags and provenance; the record is made by `article_view` and `article_record`
+over an in-memory store. Rows are articles (each with its chunks), so nothing needs regrouping. Only the
+scheduling is Ray's. Ray is imported here only, and this module only when `--runner ray` is asked for.
 
 Results are JSONL or Parquet shards in `--out`, each written to a temporary name and renamed, so a shard is either
 complete or absent; a rerun skips articles already in a shard. A failed article is reported with its reason and
@@ -31,13 +31,13 @@ from ..errors import ImportProblem, WorkbenchError
 from ..exchange.results import article_record
 from ..review.glossary import Glossary
 from ..review.views import article_view
+from ..runs.summaries import summarize_article
+from ..runs.translation import CHUNK, TRANSLATABLE, Failure, Input, output_records, translate_chunk
 from ..store import MachineOutputRecord, Store
 from ..store.importer import import_raw
 from ..text.articles import build_article
 from ..text.reading import RawArticle, iter_articles, iter_paths
 from .shards import ShardWriter, done_ids
-from .summaries import summarize_article
-from .translation import CHUNK, TRANSLATABLE, Failure, Input, output_records, translate_chunk
 
 RAY_VERSION = "2.60.0"  # the version the tests run; the `[ray]` extra pins it
 EMPTY = ""
