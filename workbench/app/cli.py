@@ -714,12 +714,14 @@ def _ints(value: str) -> list[int]:
 @click.option("--prompt-tokens", type=click.IntRange(min=64), default=1500, show_default=True, help="Summarizer prompt length.")
 @click.option("--decode-tokens", type=click.IntRange(min=2), default=32, show_default=True, help="Summary tokens generated.")
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="CPU threads (default: the usable cores).")
+@click.option("--confidence/--no-confidence", default=True, show_default=True,
+              help="Score each output as translate does (one teacher-forced pass); --no-confidence measures without it.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: engines, ratios, summarizer, machine, settings.")
 @click.pass_context
 @handle_errors
 def bench_cmd(ctx: click.Context, device: str, engine: str, beams: str, sentences: int, output_tokens: int,
               batch_size: int, batch_tokens: int, baseline_sentences: int, summarizer: bool, prompt_tokens: int, decode_tokens: int,
-              threads: int | None, as_json: bool) -> None:
+              threads: int | None, confidence: bool, as_json: bool) -> None:
     """Measure the engines on the real opus-mt-ar-en architecture (random weights, fixed output lengths) and a
     Qwen2.5-0.5B-shaped summarizer, in one process: tokens per second, peak memory and ratios."""
     from ..engines.bench import Settings, run
@@ -729,7 +731,8 @@ def bench_cmd(ctx: click.Context, device: str, engine: str, beams: str, sentence
     apply_threads(threads)
     settings = Settings(device=device, engine=engine, beams=_ints(beams), sentences=sentences, output_tokens=output_tokens,
                         batch_size=batch_size, batch_tokens=batch_tokens, baseline_sentences=min(baseline_sentences, sentences), summarizer=summarizer,
-                        prompt_tokens=prompt_tokens, decode_tokens=decode_tokens, home=str(ensure_home(ctx.obj["home"])))
+                        prompt_tokens=prompt_tokens, decode_tokens=decode_tokens, home=str(ensure_home(ctx.obj["home"])),
+                        confidence=confidence)
     report = run(settings, progress=lambda what: None if as_json else click.echo(f"measuring {what} …", err=True))
     if as_json:
         _echo_json(report)

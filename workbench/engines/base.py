@@ -147,10 +147,15 @@ class Confidence:
 def piece_text(tokenizer: Any) -> Callable[[str], str]:
     """A tokenizer's vocabulary piece as text ("</s>" stays as it is)."""
 
-    def show(token: str) -> str:
+    def show(token: str | None) -> str:
+        if token is None:  # an id the model has but its tokenizer does not (padded vocabularies)
+            return "<unknown>"
         if token in tokenizer.all_special_tokens:
             return token
-        return str(tokenizer.convert_tokens_to_string([token])).strip() or token
+        try:
+            return str(tokenizer.convert_tokens_to_string([token])).strip() or token
+        except (TypeError, ValueError, KeyError):
+            return token
 
     return show
 

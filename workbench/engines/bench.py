@@ -52,6 +52,7 @@ class Settings:
     prompt_tokens: int = 1500
     decode_tokens: int = 32
     home: str | None = None
+    confidence: bool = True  # the workbench's default: score every output (one teacher-forced pass)
 
 
 class PeakRSS:
@@ -255,7 +256,8 @@ def _translation_engines(s: Settings, folder: Path, beams: int, texts: list[str]
     from .hf import resolve_device
 
     device = resolve_device(s.device)
-    options = TranslationOptions(num_beams=beams, batch_size=s.batch_size, batch_tokens=s.batch_tokens)
+    options = TranslationOptions(num_beams=beams, batch_size=s.batch_size, batch_tokens=s.batch_tokens,
+                                 confidence=s.confidence)
     out = {"baseline": _baseline(s, folder, options, device, texts[: s.baseline_sentences])}
     gc.collect()
     out["transformers"] = _workbench_transformers(s, folder, options, device, texts)
