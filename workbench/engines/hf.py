@@ -158,22 +158,24 @@ def target_language(tokenizer: Any, family: str, model_id: str, source: str, tar
     return "", None
 
 
-SCORE_TOKENS = 4096  # decoder positions per scoring pass (bounds the logits' memory: positions × vocabulary)
+SCORE_ELEMENTS = {"cpu": 1 << 26, "cuda": 1 << 30}  # logits per scoring pass (positions × vocabulary), in float32
 
 
 def seq2seq_logprobs(model: Any, enc: dict[str, Any], out: Any, pad: int, skip: int = 0) -> list[list[tuple[int, float]]]:
     """Teacher-forced log-probabilities of generated sequences `out` (decoder start token first): per row, the
     (token id, log-probability) of every output token up to and including the end of sentence, after `skip`
-    forced tokens (a language token). One model pass, in slices of rows to bound memory."""
+    forced tokens (a language token). One model pass, in slices of rows to bound the logits' memory."""
+    import torch
 
     labels = out[:, 1:]
-    rows = max(1, SCORE_TOKENS // max(1, labels.shape[1]))
+    budget = SCORE_ELEMENTS["cuda" if out.device.type == "cuda" else "cpu"]
+    rows = max(1, budget // max(1, labels.shape[1] * model.config.vocab_size))
     result: list[list[tuple[int, float]]] = []
     for start in range(0, out.shape[0], rows):
         part = slice(start, start + rows)
         logits = model(input_ids=enc["input_ids"][part], attention_mask=enc["attention_mask"][part],
                        decoder_input_ids=out[part, :-1]).logits
-        logprobs = logits.float().log_softmax(-1).gather(-1, labels[part].unsqueeze(-1)).squeeze(-1)
+        logprobs = logits.log_softmax(-1, dtype=torch.float32).gather(-1, labels[part].unsqueeze(-1)).squeeze(-1)
         keep = labels[part] != pad
         keep[:, :skip] = False
         for ids, lps, mask in zip(labels[part].tolist(), logprobs.tolist(), keep.tolist(), strict=True):
