@@ -3,6 +3,7 @@ history and restore, re-translation that keeps human text, and what feeds the tr
 
 from __future__ import annotations
 
+from workbench.app import handlers as h
 from workbench.app import review_api as r
 
 ARTICLE = "003_70140ed69b948bf5"
@@ -174,3 +175,19 @@ def test_cli_mark_approved_follows_the_rules_and_records_an_override(translated)
     done = CliRunner().invoke(cli, ["--home", home, "mark", ARTICLE, "approved", "--lang", "en", "--override", "demo"])
     assert done.exit_code == 0 and "override recorded" in done.output
     assert translated.store.status_log(ARTICLE)[-1]["override"].startswith("demo [")
+
+
+def test_cached_views_follow_writes_from_other_connections_and_glossary_edits(translated):
+    from workbench import Workbench
+
+    wb = translated
+    seg = body(wb)[0]
+    assert wb.article(ARTICLE) is wb.article(ARTICLE)  # asked twice, built once
+    with Workbench(wb.home, profile="tiny") as other:  # say, the CLI while the server runs
+        other.save(ARTICLE, seg["id"], "en", "Written elsewhere.", author="cli",
+                   base_revision_id=seg["targets"]["en"]["revision_id"])
+    assert body(wb)[0]["targets"]["en"]["text"] == "Written elsewhere."
+    rows = [row for row in wb.glossary().to_rows() if row[1] != "Lavrov"]
+    before = wb.article(ARTICLE)
+    assert h.save_glossary(wb, rows)["ok"]
+    assert wb.article(ARTICLE) is not before  # a glossary edit makes a new view

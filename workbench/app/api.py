@@ -17,6 +17,7 @@ from ..exchange.xliff_import import XliffImportReport, import_xliff
 from ..languages import STATUSES, TARGETS, check_target
 from ..review.glossary import Glossary
 from ..review.glossary import load as load_glossary
+from ..review.glossary import version as glossary_version
 from ..review.memory import TranslationMemory
 from ..review.states import ApprovalRefused, approval_problems
 from ..review.views import article_view, list_view
@@ -43,6 +44,8 @@ class Workbench:
         self._selection_args: dict[str, Any] = dict(profile=profile, models=models, summarizer=summarizer, device=device,
                                                     licence=licence, engine=engine, threads=threads)
         self._models = model_set
+        self._views: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._glossary: tuple[str, Glossary] | None = None
 
     def close(self) -> None:
         self.store.close()
@@ -71,12 +74,26 @@ class Workbench:
         return list_view(self.store)
 
     def article(self, article_id: str) -> dict[str, Any]:
-        """An article with segments, machine outputs, current revisions, QA flags and summaries."""
-        return article_view(self.store, article_id, glossary=self.glossary())
+        """An article with segments, machine outputs, current revisions, QA flags and summaries. Views are kept
+        until the store or the glossary changes (the editor asks for the same article several times per action);
+        treat them as read-only."""
+        glossary = self.glossary()
+        key = (article_id, self.store.version(), self._glossary[0] if self._glossary else "")
+        view = self._views.get(key)
+        if view is None:
+            view = article_view(self.store, article_id, glossary=glossary)
+            if len(self._views) >= 16:
+                self._views.pop(next(iter(self._views)))
+            self._views[key] = view
+        return view
 
     def glossary(self) -> Glossary:
-        """The data home's glossary (the project's starter glossary until it is edited)."""
-        return load_glossary(self.home)
+        """The data home's glossary (the project's starter glossary until it is edited), parsed again only when
+        the file changed."""
+        current = glossary_version(self.home)
+        if self._glossary is None or self._glossary[0] != current:
+            self._glossary = (current, load_glossary(self.home))
+        return self._glossary[1]
 
     def memory(self, lang: str) -> TranslationMemory:
         return TranslationMemory.from_store(self.store, lang)

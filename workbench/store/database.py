@@ -125,6 +125,12 @@ class Store:
                     raise _storage_error(self.path, exc) from exc
                 raise
 
+    def version(self) -> tuple[int, int]:
+        """Changes whenever a row changed through this connection (total_changes) or another connection committed
+        to the same file (SQLite's data_version): what a cache of views is keyed by."""
+        with self._lock:
+            return self.conn.total_changes, int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def query(self, sql: str, params: tuple | list = ()) -> list[sqlite3.Row]:
         with self._lock:
             try:

@@ -175,7 +175,7 @@
     render();
     const row = findRow(unit);
     if (!row) return;
-    const details = await call("unit_details", S.article, unit, lang);
+    const details = opts.details || await call("unit_details", S.article, unit, lang);
     if (!details.ok) { say(details.error, "error"); return; }
     S.details = details;
     if (!opts.keepText) { S.openedAt = Date.now(); S.dirty = false; }
@@ -234,9 +234,11 @@
     forget(unit, lang);
     S.dirty = false;
     refreshList();
+    const target = next ? neighbour(1, unit) : unit;
+    const details = call("unit_details", S.article, target, lang);  // fetched while the article reloads
     await load(false);
     say(`Saved as revision ${r.revision_id}${reviewed ? " (reviewed)" : " (edited)"}.`, "ok");
-    if (next) await move(1, unit, lang); else await openUnit(unit, lang);
+    await openUnit(target, lang, { details: await details });
   }
 
   async function conflict(mine, r) {
@@ -270,12 +272,14 @@
     say("Merge both texts, then save (based on their revision).", "warn");
   }
 
-  async function move(step, unit = S.open && S.open.unit, lang = S.open ? S.open.lang : "en") {
+  function neighbour(step, unit) {
     const rows = ["summary", ...ordered(units().filter(visible)).map((r) => r.id)];
     const at = rows.indexOf(unit);
-    const target = rows[Math.min(rows.length - 1, Math.max(0, at + step))];
-    if (target && target !== unit) return openUnit(target, lang);
-    return openUnit(unit, lang);
+    return rows[Math.min(rows.length - 1, Math.max(0, at + step))] || unit;
+  }
+
+  async function move(step, unit = S.open && S.open.unit, lang = S.open ? S.open.lang : "en") {
+    return openUnit(neighbour(step, unit), lang);
   }
 
   async function nextNeedingReview() {
