@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from ..errors import ConflictError, WorkbenchError
 from ..exchange.registry import get_format
-from ..languages import STATUSES, TARGETS
+from ..languages import STATUSES, TARGETS, check_target
 from ..logs import get as get_logger
 from .api import Workbench
 
@@ -122,9 +122,7 @@ def review_order(wb: Workbench, article_id: str, lang: str, order: str = "review
     `review.confidence`), with what the confidence mark means."""
     from ..review.confidence import EXPLANATION, LOW_CONFIDENCE, review_rows
 
-    if lang not in TARGETS:
-        return {"ok": False, "error": f"unknown language {lang!r}; use {', '.join(TARGETS)}"}
-    rows = review_rows(wb.article(article_id), lang, order, only)
+    rows = review_rows(wb.article(article_id), check_target(lang), order, only)
     return {"ok": True, "segments": rows, "low_confidence_below": LOW_CONFIDENCE, "explanation": EXPLANATION}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import WorkbenchError
-from ..languages import TARGETS
+from ..languages import TARGETS, check_target
 from ..review.confidence import EXPLANATION, LOW_CONFIDENCE
 from ..review.diff import diff_html
 from ..review.qa import FLAG_HELP
@@ -18,12 +18,6 @@ from .api import Workbench
 from .handlers import Result, as_revision, expected_errors
 
 SUMMARY = "summary"  # the unit name of an article language's summary
-
-
-def _lang(lang: str) -> str:
-    if lang not in TARGETS:
-        raise WorkbenchError(f"unknown language {lang!r}; use {', '.join(TARGETS)}")
-    return lang
 
 
 def _target(unit: str) -> tuple[str, str | None]:
@@ -59,12 +53,12 @@ def unit_details(wb: Workbench, article_id: str, unit: str, lang: str) -> Result
     target, segment_id = _target(unit)
     view = wb.article(article_id)
     if target == "summary":
-        current, source = view["summaries"][_lang(lang)], ""
+        current, source = view["summaries"][check_target(lang)], ""
     else:
         seg = next((s for s in view["segments"] if s["id"] == segment_id), None)
         if seg is None:
             raise WorkbenchError(f"segment {segment_id} is not in article {article_id}")
-        current, source = seg["targets"][_lang(lang)], seg["source_text"]
+        current, source = seg["targets"][check_target(lang)], seg["source_text"]
     machine = current["machine"]["text"] if current and current["machine"] else ""
     terms = [{"ar": " | ".join(t.ar), "forms": list(t.targets(lang)), "note": t.note}
              for t in wb.glossary().find(source)] if source else []
@@ -85,7 +79,7 @@ def save_unit(wb: Workbench, article_id: str, unit: str, lang: str, text: str, b
     """Save text (as reviewed unless `reviewed` is false); a conflict returns both texts and a word diff."""
     target, segment_id = _target(unit)
     seconds = None if seconds_open in (None, "") else max(0.0, float(seconds_open))
-    rev = wb.save(article_id, segment_id, _lang(lang), text, author=author, base_revision_id=as_revision(base_revision_id),
+    rev = wb.save(article_id, segment_id, check_target(lang), text, author=author, base_revision_id=as_revision(base_revision_id),
                   target=target, seconds_open=seconds, reviewed=bool(reviewed))
     return {"ok": True, "revision_id": rev}
 
@@ -95,7 +89,7 @@ def confirm_unit(wb: Workbench, article_id: str, unit: str, lang: str, base_revi
                  seconds_open: Any = None) -> Result:
     target, segment_id = _target(unit)
     seconds = None if seconds_open in (None, "") else max(0.0, float(seconds_open))
-    rev = wb.confirm(article_id, segment_id, _lang(lang), author=author, base_revision_id=as_revision(base_revision_id),
+    rev = wb.confirm(article_id, segment_id, check_target(lang), author=author, base_revision_id=as_revision(base_revision_id),
                      target=target, seconds_open=seconds)
     return {"ok": True, "revision_id": rev}
 
@@ -105,7 +99,7 @@ def restore_unit(wb: Workbench, article_id: str, unit: str, lang: str, revision_
                  author: str) -> Result:
     """Put an old revision's text back as a new revision (origin "revert")."""
     target, segment_id = _target(unit)
-    rev = wb.revert(article_id, segment_id, _lang(lang), int(revision_id), author=author,
+    rev = wb.revert(article_id, segment_id, check_target(lang), int(revision_id), author=author,
                     base_revision_id=as_revision(base_revision_id), target=target)
     return {"ok": True, "revision_id": rev, "text": wb.store.revision(rev)["text"]}
 
@@ -118,7 +112,7 @@ def compare(wb: Workbench, old_text: str, new_text: str) -> Result:
 @expected_errors
 def save_draft(wb: Workbench, article_id: str, unit: str, lang: str, text: str, base_revision_id: Any, author: str) -> Result:
     target, segment_id = _target(unit)
-    wb.save_draft(article_id, segment_id, _lang(lang), text, author=author, base_revision_id=as_revision(base_revision_id),
+    wb.save_draft(article_id, segment_id, check_target(lang), text, author=author, base_revision_id=as_revision(base_revision_id),
                   target=target)
     return {"ok": True}
 
@@ -126,7 +120,7 @@ def save_draft(wb: Workbench, article_id: str, unit: str, lang: str, text: str, 
 @expected_errors
 def discard_draft(wb: Workbench, article_id: str, unit: str, lang: str, author: str) -> Result:
     target, segment_id = _target(unit)
-    wb.store.discard_draft(article_id, segment_id, _lang(lang), author, target)
+    wb.store.discard_draft(article_id, segment_id, check_target(lang), author, target)
     return {"ok": True}
 
 
@@ -135,13 +129,13 @@ def retranslate_unit(wb: Workbench, article_id: str, unit: str, lang: str, repla
     """New machine output for a segment (or a new summary); a person's text is kept unless `replace_edited`."""
     target, segment_id = _target(unit)
     if target == "summary":
-        made = wb.summarize(article_id, _lang(lang), replace_edited=bool(replace_edited))
+        made = wb.summarize(article_id, check_target(lang), replace_edited=bool(replace_edited))
     else:
-        made = bool(wb.retranslate(article_id, _lang(lang), [str(segment_id)], replace_edited=bool(replace_edited)))
+        made = bool(wb.retranslate(article_id, check_target(lang), [str(segment_id)], replace_edited=bool(replace_edited)))
     return {"ok": True, "replaced": made,
             "message": "New machine text stored." if made else "Kept the human text (ask to replace it)."}
 
 
 @expected_errors
 def approve(wb: Workbench, article_id: str, lang: str, author: str, override: str = "") -> Result:
-    return {"ok": True, "status": wb.approve(article_id, _lang(lang), author, override=override or None)}
+    return {"ok": True, "status": wb.approve(article_id, check_target(lang), author, override=override or None)}

@@ -241,10 +241,10 @@ def translate(selection: Selection, home: str, paths: list[str], targets: list[s
     done = done_ids(out)
     files, problems = _input_files(paths)
     report = DistributedReport(out=str(out), import_problems=problems)
-    ModelSet(selection, home).plan(targets, summarize)  # refuse unknown models and licences before Ray starts
+    # unknown models and refused licences stop the run before Ray starts; pivot languages come first
+    ordered = ModelSet(selection, home).plan(targets, summarize).targets
     ray, started_here = _connect(options)
     try:
-        ordered = ModelSet(selection, home).plan(targets).targets  # pivot languages first
         stages = len(ordered) + 1
         actors, cpus, gpus = _sizes(ray, options, threads, stages)
         report.ray = {"version": ray.__version__, "address": options.address or "local", "actors_per_stage": actors,
