@@ -242,3 +242,26 @@ def test_auth_login_name_is_recorded_with_saves(served_home, tiny_dir):
         view = client.predict(ARTICLE, api_name="/get_article")
         unit = next(s for s in view["segments"] if s["id"] == seg["id"])["targets"]["ru"]
         assert unit["author"] == "alice"  # the login wins over a typed name
+        chromium = _chromium()
+        if chromium:  # the review grid calls the same endpoints from the logged-in page
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as p:
+                browser = _launch(p, chromium)
+                page = browser.new_page(viewport={"width": 1440, "height": 900})
+                page.goto(url)
+                page.fill("input[type=text]", "alice")
+                page.fill("input[type=password]", "s3cret")
+                page.keyboard.press("Enter")
+                page.wait_for_selector("#article-header", timeout=60_000)
+                page.goto(f"{url}?article={ARTICLE}")
+                page.wait_for_selector("#review-grid tbody tr[data-seg]", timeout=60_000)
+                _open_editor(page, 0, "en")
+                page.keyboard.press("Control+a")
+                page.keyboard.type("Saved from the logged-in page.")
+                page.keyboard.press("Control+Enter")
+                page.wait_for_function("() => document.querySelector('#wb-message').innerText.includes('Saved')")
+                browser.close()
+            view = client.predict(ARTICLE, api_name="/get_article")
+            first = next(s for s in view["segments"] if s["kind"] != "meta")["targets"]["en"]
+            assert (first["text"], first["author"]) == ("Saved from the logged-in page.", "alice")
