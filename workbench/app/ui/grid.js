@@ -298,7 +298,7 @@
     say("Working…", "busy");
     const r = await call("retranslate_unit", S.article, unit, lang, human);
     if (!r.ok) return say(`Failed: ${r.error}`, "error");
-    forget(unit, lang); S.dirty = false;
+    forget(unit, lang); S.dirty = false; refreshList();
     await load(false); await openUnit(unit, lang);
     say(r.message, "ok");
   }
@@ -316,7 +316,7 @@
     const r = await call("restore_unit", S.article, unit, lang, rev, S.details.revision_id, reviewer());
     if (r.conflict) return conflict($("#wb-editor").value, r);
     if (!r.ok) return say(`Not restored: ${r.error}`, "error");
-    forget(unit, lang); S.dirty = false;
+    forget(unit, lang); S.dirty = false; refreshList();
     await load(false); await openUnit(unit, lang);
     say(`Revision ${rev} restored as revision ${r.revision_id}; it is in the editor now.`, "ok");
   }
