@@ -122,3 +122,34 @@ def test_markdown_headline_becomes_the_title(tmp_path):
     store = Store()
     import_paths(store, [path])
     assert store.article("note")["title"] == "لافروف يستقبل نظيره الكازاخستاني"
+
+
+def test_parquet_articles_import_like_jsonl_lines(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    from workbench.text.reading import iter_articles
+
+    path = tmp_path / "archive.parquet"
+    pq.write_table(pa.table({"id": ["a1", "a2", "a1"], "title": ["عنوان", None, "x"],
+                             "text": ["قال لافروف إن التعاون مستمر.", "", "نص مكرر."]}), path)
+    items = list(iter_articles([tmp_path]))
+    assert [getattr(i, "article_id", None) for i in items] == ["a1", None, None]
+    assert items[0].fields == {"title": "عنوان"} and items[0].path == f"{path}:1"
+    assert "non-empty `text`" in items[1].reason and "duplicate id 'a1'" in items[2].reason
+
+
+def test_parquet_and_jsonl_shards_are_read_back_whole(tmp_path):
+    pytest.importorskip("pyarrow")
+    from workbench.scale.shards import ShardWriter, done_ids, read_records
+
+    records = [{"id": f"n{i}", "title": "t", "date": None, "source": None, "translations": {"en": f"text {i}"},
+                "summaries": {"en": None}} for i in range(5)]
+    for fmt in ("parquet", "jsonl"):
+        writer = ShardWriter(tmp_path / fmt, fmt, size=2)
+        for record in records:
+            writer.add(record)
+        writer.close()
+        assert len(writer.written) == 3 and not list((tmp_path / fmt).glob(".*"))  # no partial files left
+        assert done_ids(tmp_path / fmt) == {f"n{i}" for i in range(5)}
+        assert sorted(read_records(tmp_path / fmt), key=lambda r: r["id"]) == records

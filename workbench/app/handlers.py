@@ -104,9 +104,8 @@ def save_segment(wb: Workbench, article_id: str, segment_id: str, lang: str, tex
     `seconds_open` (how long the segment was open in the editor) is recorded for the effort report."""
     if lang not in TARGETS:
         return {"ok": False, "error": f"unknown language {lang!r}"}
-    seconds = None if seconds_open in (None, "") else max(0.0, float(seconds_open))
     rev = wb.save(article_id, segment_id, lang, text, author=author or "reviewer", base_revision_id=as_revision(base_revision_id),
-                  seconds_open=seconds)
+                  seconds_open=as_seconds(seconds_open))
     return {"ok": True, "revision_id": rev}
 
 
@@ -155,6 +154,11 @@ def save_glossary(wb: Workbench, rows: list[list[Any]], base_version: str | None
     except GlossaryConflict as exc:
         return {"ok": False, "conflict": True, "error": str(exc), "current_version": exc.current_version}
     return {"ok": True, "terms": len(glossary), "version": version(wb.home)}
+
+
+def as_seconds(value: Any) -> float | None:
+    """Seconds a unit was open in the editor, from a request ("" and None: not timed; never negative)."""
+    return None if value in (None, "") else max(0.0, float(value))
 
 
 def as_revision(value: Any) -> int | None:

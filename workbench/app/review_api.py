@@ -15,7 +15,7 @@ from ..review.diff import diff_html
 from ..review.qa import FLAG_HELP
 from ..review.states import BLOCKING, approval_problems, review_counts
 from .api import Workbench
-from .handlers import Result, as_revision, expected_errors
+from .handlers import Result, as_revision, as_seconds, expected_errors
 
 SUMMARY = "summary"  # the unit name of an article language's summary
 
@@ -78,9 +78,8 @@ def save_unit(wb: Workbench, article_id: str, unit: str, lang: str, text: str, b
               reviewed: bool = True, seconds_open: Any = None) -> Result:
     """Save text (as reviewed unless `reviewed` is false); a conflict returns both texts and a word diff."""
     target, segment_id = _target(unit)
-    seconds = None if seconds_open in (None, "") else max(0.0, float(seconds_open))
     rev = wb.save(article_id, segment_id, check_target(lang), text, author=author, base_revision_id=as_revision(base_revision_id),
-                  target=target, seconds_open=seconds, reviewed=bool(reviewed))
+                  target=target, seconds_open=as_seconds(seconds_open), reviewed=bool(reviewed))
     return {"ok": True, "revision_id": rev}
 
 
@@ -88,9 +87,8 @@ def save_unit(wb: Workbench, article_id: str, unit: str, lang: str, text: str, b
 def confirm_unit(wb: Workbench, article_id: str, unit: str, lang: str, base_revision_id: Any, author: str,
                  seconds_open: Any = None) -> Result:
     target, segment_id = _target(unit)
-    seconds = None if seconds_open in (None, "") else max(0.0, float(seconds_open))
     rev = wb.confirm(article_id, segment_id, check_target(lang), author=author, base_revision_id=as_revision(base_revision_id),
-                     target=target, seconds_open=seconds)
+                     target=target, seconds_open=as_seconds(seconds_open))
     return {"ok": True, "revision_id": rev}
 
 

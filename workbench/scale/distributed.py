@@ -29,6 +29,7 @@ from ..engines.profiles import Selection
 from ..engines.threads import apply_threads
 from ..errors import ImportProblem, WorkbenchError
 from ..exchange.results import article_record
+from ..languages import TARGETS
 from ..review.glossary import Glossary
 from ..review.views import article_view
 from ..runs.summaries import summarize_article
@@ -37,6 +38,7 @@ from ..store import MachineOutputRecord, Store
 from ..store.importer import import_raw
 from ..text.articles import build_article
 from ..text.reading import RawArticle, iter_articles, iter_paths
+from .ingest import store_outputs
 from .shards import ShardWriter, done_ids
 
 RAY_VERSION = "2.60.0"  # the version the tests run; the `[ray]` extra pins it
@@ -96,8 +98,8 @@ def article_rows(path: str, skip: set[str]) -> Iterator[dict[str, Any]]:
 
 
 def _row(article_id: str, *, raw: str = EMPTY, chunks: str = "[]", problem: str = EMPTY) -> dict[str, Any]:
-    return {"article_id": article_id, "raw": raw, "chunks": chunks, "problem": problem, "en": "[]", "ru": "[]",
-            "failed": "[]", "record": EMPTY}
+    return {"article_id": article_id, "raw": raw, "chunks": chunks, "problem": problem,
+            **{lang: "[]" for lang in TARGETS}, "failed": "[]", "record": EMPTY}
 
 
 # ---------------------------------------------------------------------- stages 2 and 3: one language each
@@ -175,13 +177,7 @@ class ArticleStage(_Worker):
         store = Store(":memory:")
         import_raw(store, RawArticle(**raw))
         for lang in self.plan.targets:
-            records = [MachineOutputRecord(**r) for r in json.loads(batch[lang][i])]
-            via = self.plan.languages[lang].via
-            if via:  # the revisions this store gave the pivot language's outputs
-                current = store.current_revisions(article_id)
-                for rec in records:
-                    rec.provenance["pivot"]["input_revision_id"] = current[("segment", rec.segment_id, via)]["id"]
-            store.add_machine_outputs(records)
+            store_outputs(store, article_id, [MachineOutputRecord(**r) for r in json.loads(batch[lang][i])])
             store.set_status(article_id, lang, "machine", "workbench", only_if=("new",))
             if self.summarize:
                 summarize_article(store, self.models, article_id, lang)

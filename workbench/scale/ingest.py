@@ -40,9 +40,9 @@ def _same(existing: dict[str, Any] | None, output: dict[str, Any]) -> bool:
             and existing["provenance"].get("model") == json.loads(output["provenance"]).get("model"))
 
 
-def _store(store: Store, article_id: str, records: list[MachineOutputRecord]) -> None:
-    """Store outputs in order; an output made from a pivot language points at that language's revision in this
-    store (the shard knew the run's own revision numbers only)."""
+def store_outputs(store: Store, article_id: str, records: list[MachineOutputRecord]) -> None:
+    """Store outputs language by language, in order; an output made from a pivot language is linked to that
+    language's current revision in this store (where it was made, the revision numbers were another store's)."""
     for lang in dict.fromkeys(r.lang for r in records):
         batch = [r for r in records if r.lang == lang]
         current = store.current_revisions(article_id)
@@ -76,7 +76,7 @@ def ingest(store: Store, out: str | Path) -> IngestReport:
                 fresh.append(MachineOutputRecord(raw.article_id, output["segment_id"], output["target"], output["lang"],
                                                  output["input_text"], output["text"], json.loads(output["flags"]),
                                                  json.loads(output["provenance"])))
-        _store(store, raw.article_id, fresh)
+        store_outputs(store, raw.article_id, fresh)
         for lang in {o["lang"] for o in payload["outputs"]}:
             store.set_status(raw.article_id, lang, "machine", "workbench", only_if=("new",))
         report.outputs += len(fresh)

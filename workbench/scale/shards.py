@@ -93,5 +93,14 @@ def read_records(out: str | Path) -> Iterator[dict[str, Any]]:
 
 
 def done_ids(out: str | Path) -> set[str]:
-    """The ids of the articles already in a shard of `out`."""
-    return {record["id"] for record in read_records(out)}
+    """The ids of the articles already in a shard of `out` (Parquet shards: their id column only)."""
+    ids: set[str] = set()
+    for path in shard_paths(out):
+        if path.suffix == ".jsonl":
+            with path.open(encoding="utf-8") as fh:
+                ids.update(json.loads(line)["id"] for line in fh if line.strip())
+        else:
+            import pyarrow.parquet as pq
+
+            ids.update(pq.read_table(path, columns=["id"]).column("id").to_pylist())
+    return ids
