@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ImportProblem
+from ..ids import make_article_id
 from .cleaning import arabic_ratio, has_arabic
 
 TEXT_SUFFIXES = {".txt", ".md"}
 JSONL_SUFFIXES = {".jsonl"}
 PARQUET_SUFFIXES = {".parquet"}
 SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | PARQUET_SUFFIXES
-_SAFE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 @dataclass
@@ -33,8 +33,8 @@ class RawArticle:
 
 
 def safe_id(value: str) -> str:
-    cleaned = _SAFE_ID.sub("-", value).strip("-.")
-    return cleaned or "article"
+    """An article id made from a file name or a record's id (see `workbench.ids`)."""
+    return make_article_id(value)
 
 
 def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
