@@ -115,3 +115,19 @@ def models_dirs(home: str | os.PathLike[str] | None = None) -> list[Path]:
 
 def hub_offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes", "on"}
+
+
+DEFAULT_MAX_TEXT_CHARS = 100_000
+
+
+def max_text_chars() -> int:
+    """The longest text one API call may save (a segment, a summary, a draft): $WORKBENCH_MAX_TEXT_CHARS, else
+    100,000 characters (about 40 pages; a segment is rarely over 1,000)."""
+    value = os.environ.get("WORKBENCH_MAX_TEXT_CHARS", "").strip()
+    if not value:
+        return DEFAULT_MAX_TEXT_CHARS
+    if not value.isdigit() or int(value) < 1:
+        from .errors import WorkbenchError
+
+        raise WorkbenchError(f"WORKBENCH_MAX_TEXT_CHARS must be a positive number of characters, got {value!r}")
+    return int(value)
