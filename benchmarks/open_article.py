@@ -19,7 +19,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from workbench import Workbench
 from workbench.app import handlers as h
-from workbench.app import review_api as r
+from workbench.app import operations as r
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -22,7 +22,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from workbench import Workbench
-from workbench.app import review_api
+from workbench.app import operations as review_api
 from workbench.engines.bench import marian_ar_en
 from workbench.settings import tiny_dir
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from workbench.app import handlers as h
-from workbench.app import review_api as r
+from workbench.app import operations as ops
+from workbench.app import operations as r
 from workbench.review.diff import diff_html
 
 from .conftest import SEEDS, review_and_approve
@@ -55,7 +56,7 @@ def test_save_creates_revision_and_marks_in_review(translated):
     wb = translated
     seg = first_body(wb)
     ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
-    result = h.save_segment(wb, ARTICLE, seg["id"], "en", "Lavrov hosts Kazykhanov.", ed["revision_id"], "alice")
+    result = ops.save_unit(wb, ARTICLE, seg["id"], "en", "Lavrov hosts Kazykhanov.", ed["revision_id"], "alice", False)
     assert result["ok"]
     ed2 = r.unit_details(wb, ARTICLE, seg["id"], "en")
     assert ed2["text"] == "Lavrov hosts Kazykhanov." and ed2["revision_id"] == result["revision_id"]
@@ -68,8 +69,8 @@ def test_second_reviewer_on_an_old_revision_gets_a_conflict(translated):
     wb = translated
     seg = first_body(wb)
     base = r.unit_details(wb, ARTICLE, seg["id"], "en")["revision_id"]
-    assert h.save_segment(wb, ARTICLE, seg["id"], "en", "Alice's text", base, "alice")["ok"]
-    result = h.save_segment(wb, ARTICLE, seg["id"], "en", "Bob's text", base, "bob")
+    assert ops.save_unit(wb, ARTICLE, seg["id"], "en", "Alice's text", base, "alice", False)["ok"]
+    result = ops.save_unit(wb, ARTICLE, seg["id"], "en", "Bob's text", base, "bob", False)
     assert result["ok"] is False and result["conflict"]
     assert result["current_text"] == "Alice's text" and result["current_author"] == "alice"
     assert r.unit_details(wb, ARTICLE, seg["id"], "en")["text"] == "Alice's text"
@@ -80,8 +81,8 @@ def test_revert_to_an_earlier_revision(translated):
     seg = first_body(wb)
     ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
     machine_rev, machine_text = ed["revision_id"], ed["text"]
-    r1 = h.save_segment(wb, ARTICLE, seg["id"], "en", "one", machine_rev, "a")["revision_id"]
-    r2 = h.save_segment(wb, ARTICLE, seg["id"], "en", "two", r1, "a")["revision_id"]
+    r1 = ops.save_unit(wb, ARTICLE, seg["id"], "en", "one", machine_rev, "a", False)["revision_id"]
+    r2 = ops.save_unit(wb, ARTICLE, seg["id"], "en", "two", r1, "a", False)["revision_id"]
     assert r.restore_unit(wb, ARTICLE, seg["id"], "en", machine_rev, r2, "a")["ok"]
     ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
     assert ed["text"] == machine_text
@@ -93,7 +94,7 @@ def test_word_diff_between_machine_output_and_current(translated):
     wb = translated
     seg = first_body(wb)
     ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
-    h.save_segment(wb, ARTICLE, seg["id"], "en", ed["machine"] + " Kazykhanov", ed["revision_id"], "a")
+    ops.save_unit(wb, ARTICLE, seg["id"], "en", ed["machine"] + " Kazykhanov", ed["revision_id"], "a", False)
     diff = r.unit_details(wb, ARTICLE, seg["id"], "en")["machine_diff_html"]
     assert "<ins>Kazykhanov</ins>" in diff and "<del>" not in diff
     assert diff_html("the minister said", "the foreign minister said") == (
@@ -102,14 +103,14 @@ def test_word_diff_between_machine_output_and_current(translated):
 
 def test_approve_and_summary_edit(translated):
     wb = translated
-    refused = h.set_review_status(wb, ARTICLE, "ru", "approved", "chief")
+    refused = ops.approve(wb, ARTICLE, "ru", "chief")
     assert refused["ok"] is False and "21 of 21 segments not reviewed" in refused["error"]
     assert wb.article(ARTICLE)["status"]["ru"] != "approved"
-    done = h.set_review_status(wb, ARTICLE, "ru", "approved", "chief", override="tiny models, demo")
+    done = ops.approve(wb, ARTICLE, "ru", "chief", override="tiny models, demo")
     assert done == {"ok": True, "status": "approved"} and wb.article(ARTICLE)["status"]["ru"] == "approved"
     logged = wb.store.status_log(ARTICLE)[-1]
     assert logged["status"] == "approved" and logged["override"].startswith("tiny models, demo [21 of 21")
-    assert h.set_review_status(wb, ARTICLE, "ru", "done", "chief")["ok"] is False
+    assert ops.approve(wb, ARTICLE, "ru", "chief", 5)["ok"] is False  # an override must be text
     rev = wb.article(ARTICLE)["summaries"]["en"]["revision_id"]
     assert r.save_unit(wb, ARTICLE, "summary", "en", "Lavrov and Kazykhanov met in Moscow.", rev, "alice")["ok"]
     assert wb.article(ARTICLE)["summaries"]["en"]["text"] == "Lavrov and Kazykhanov met in Moscow."
@@ -123,7 +124,7 @@ def test_retranslate_segment_article_russian_and_summary(translated):
     assert r.retranslate_unit(wb, ARTICLE, seg["id"], "en")["replaced"]
     assert wb.store.counts()["machine_outputs"] == before + 1
     ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
-    h.save_segment(wb, ARTICLE, seg["id"], "en", "Lavrov hosts his Kazakh counterpart in Moscow.", ed["revision_id"], "a")
+    ops.save_unit(wb, ARTICLE, seg["id"], "en", "Lavrov hosts his Kazakh counterpart in Moscow.", ed["revision_id"], "a", False)
     assert "stale_pivot" in r.unit_details(wb, ARTICLE, seg["id"], "ru")["flags"]
     assert r.retranslate_unit(wb, ARTICLE, seg["id"], "ru")["replaced"]  # Russian from the corrected English
     machine = wb.store.latest_machine_outputs(ARTICLE)[("segment", seg["id"], "ru")]
@@ -150,7 +151,7 @@ def test_glossary_edit_applies_to_qa_at_once(translated):
     assert any(r[1] == "Tokayev" for r in rows)
     seg = next(s for s in wb.article(ARTICLE)["segments"] if "توكاييف" in s["source_text"] and s["kind"] == "body")
     ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
-    h.save_segment(wb, ARTICLE, seg["id"], "en", "President Tokaev will visit Russia.", ed["revision_id"], "a")
+    ops.save_unit(wb, ARTICLE, seg["id"], "en", "President Tokaev will visit Russia.", ed["revision_id"], "a", False)
     unit = next(s for s in wb.article(ARTICLE)["segments"] if s["id"] == seg["id"])["targets"]["en"]
     assert "glossary" in unit["flags"] and "glossary: توكاييف should be Tokayev" in unit["qa"]
     edited = [[r[0], "Tokayev|Tokaev" if r[1] == "Tokayev" else r[1], r[2], r[3]] for r in rows]

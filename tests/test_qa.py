@@ -132,7 +132,7 @@ def test_memory_fuzzy_matches_are_scored_suggestions(translated):
     assert memory.exact(near) is None
     assert memory.fuzzy("شراكة استراتيجية حقيقية في آسيا الوسطى والعالم") == []  # far below 75
     assert normalise("«نعم»، قالها.") == normalise("نعم قالها")
-    from workbench.app import review_api as r
+    from workbench.app import operations as r
 
     other = "002_9dab9691f7e9a554"
     target = next(s for s in wb.article(other)["segments"] if s["kind"] == "body")

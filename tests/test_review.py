@@ -4,7 +4,7 @@ history and restore, re-translation that keeps human text, and what feeds the tr
 from __future__ import annotations
 
 from workbench.app import handlers as h
-from workbench.app import review_api as r
+from workbench.app import operations as r
 
 ARTICLE = "003_70140ed69b948bf5"
 OTHER = "000_b2b0b7ef8c4c7ace"

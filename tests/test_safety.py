@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from workbench.app import operations as ops
 from workbench.app.cli import cli
 
 from .conftest import SEEDS
@@ -107,18 +108,17 @@ def test_check_and_backup_of_a_store_in_use(translated, tmp_path):
 
 
 def test_a_full_disk_during_a_save_loses_nothing(translated):
-    from workbench.app import handlers as h
 
     view = translated.article(ARTICLE)
     seg = next(s for s in view["segments"] if s["kind"] == "body")
     before = translated.store.counts()
     pages = translated.store.conn.execute("PRAGMA page_count").fetchone()[0]
     translated.store.conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLite now answers SQLITE_FULL
-    result = h.save_segment(translated, ARTICLE, seg["id"], "en", "x" * 200_000, seg["targets"]["en"]["revision_id"], "me")
+    result = ops.save_unit(translated, ARTICLE, seg["id"], "en", "x" * 90_000, seg["targets"]["en"]["revision_id"], "me", False)
     assert result["ok"] is False and "disk is full" in result["error"] and "intact" in result["error"]
     translated.store.conn.execute("PRAGMA max_page_count = 1073741823")
     assert translated.store.counts() == before
-    assert h.save_segment(translated, ARTICLE, seg["id"], "en", "Fits now.", seg["targets"]["en"]["revision_id"], "me")["ok"]
+    assert ops.save_unit(translated, ARTICLE, seg["id"], "en", "Fits now.", seg["targets"]["en"]["revision_id"], "me", False)["ok"]
 
 
 def test_a_read_only_home_serves_reads_and_refuses_writes(translated, monkeypatch):
@@ -132,7 +132,7 @@ def test_a_read_only_home_serves_reads_and_refuses_writes(translated, monkeypatc
         assert wb.store.read_only
         assert len(wb.articles()) == 5 and wb.article(ARTICLE)["segments"]
         seg = next(s for s in wb.article(ARTICLE)["segments"] if s["kind"] == "body")
-        result = h.save_segment(wb, ARTICLE, seg["id"], "en", "x", seg["targets"]["en"]["revision_id"], "me")
+        result = ops.save_unit(wb, ARTICLE, seg["id"], "en", "x", seg["targets"]["en"]["revision_id"], "me", False)
         assert result["ok"] is False and "read-only" in result["error"]
         assert "Read-only" in h.header_markdown(wb.article(ARTICLE), wb.store.read_only)
 
@@ -273,8 +273,8 @@ def test_api_values_of_the_wrong_kind_are_answers(translated):
     from workbench.app import handlers as h
 
     seg = next(s for s in translated.article(ARTICLE)["segments"] if s["kind"] == "body")
-    result = h.save_segment(translated, ARTICLE, seg["id"], "en", "x", "not-a-number", "me")
-    assert result["ok"] is False and "bad request" in result["error"]
+    result = ops.save_unit(translated, ARTICLE, seg["id"], "en", "x", "not-a-number", "me", False)
+    assert result["ok"] is False and "base_revision_id: must be a revision number" in result["error"]
     assert h.translate_article(translated, ARTICLE, ["de"])["ok"] is False
 
 

@@ -51,7 +51,7 @@ def test_each_check_catches_its_fault(summary, lang, flag, detail):
 
 
 def test_flags_follow_the_current_text(translated):
-    from workbench.app import review_api as r
+    from workbench.app import operations as r
 
     article = "003_70140ed69b948bf5"
     unit = translated.article(article)["summaries"]["en"]

@@ -10,10 +10,11 @@ from typing import Any
 from .. import logs
 from ..engines.plan import ModelSet
 from ..engines.profiles import Selection, select
-from ..errors import ArticleNotFound, WorkbenchError
+from ..errors import ArticleNotFound, SegmentNotFound, WorkbenchError
 from ..exchange.export import render, select_items, write
 from ..exchange.results import article_record, write_results
 from ..exchange.xliff_import import XliffImportReport, import_xliff
+from ..ids import check_article_id, check_segment_id
 from ..languages import STATUSES, TARGETS, check_target
 from ..review.glossary import Glossary
 from ..review.glossary import load as load_glossary
@@ -29,6 +30,8 @@ from ..runs.translation import translate_segments
 from ..settings import database_path, ensure_home
 from ..store import Store
 from ..store.importer import ImportReport, import_paths
+from ..text.reading import SUFFIXES
+from ..units import UnitRef
 
 
 class Workbench:
@@ -73,6 +76,23 @@ class Workbench:
     def articles(self) -> list[dict[str, Any]]:
         return list_view(self.store)
 
+    def find_articles(self, query: str = "", status: str = "all") -> list[dict[str, Any]]:
+        """Articles whose title, Arabic text, id or English/Russian text contains `query` (case-insensitive), with a
+        language in `status` ("all": any)."""
+        query = query.strip().lower()
+        rows = self.articles()
+        if query:
+            like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            hits = {r["article_id"] for r in self.store.query(
+                "SELECT DISTINCT article_id FROM revisions WHERE lower(text) LIKE ? ESCAPE '\\'", (like,))}
+            hits |= {r["id"] for r in self.store.query(
+                "SELECT id FROM articles WHERE lower(cleaned_text) LIKE ? ESCAPE '\\' OR lower(coalesce(title, '')) LIKE ?"
+                " ESCAPE '\\' OR lower(id) LIKE ? ESCAPE '\\'", (like, like, like))}
+            rows = [r for r in rows if r["id"] in hits]
+        if status != "all":
+            rows = [r for r in rows if status in r["status"].values()]
+        return rows
+
     def article(self, article_id: str) -> dict[str, Any]:
         """An article with segments, machine outputs, current revisions, QA flags and summaries. Views are kept
         until the store or the glossary changes (the editor asks for the same article several times per action);
@@ -99,7 +119,9 @@ class Workbench:
         return TranslationMemory.from_store(self.store, lang)
 
     def resolve(self, items: list[str], *, all_articles: bool = False) -> tuple[list[str], ImportReport]:
-        """Article ids for a mix of paths (imported first) and ids; every article with `all_articles`."""
+        """Article ids for what an operator named on the command line: article ids, and files or folders (imported
+        first); every article with `all_articles`. Never call this with input from the network: a path is read
+        (the server's operations take ids only, see `check_ids`)."""
         report = ImportReport()
         ids: list[str] = []
         known = set(self.store.article_ids())
@@ -107,10 +129,10 @@ class Workbench:
         for item in items:
             if item in known:
                 ids.append(item)
-            elif Path(item).exists():
+            elif item.strip() and Path(item).exists():
                 paths.append(item)
             else:
-                raise ArticleNotFound(item)
+                raise _not_found(item)
         if paths:
             report = self.import_paths(paths)
             ids.extend(report.article_ids)
@@ -118,14 +140,39 @@ class Workbench:
             ids = self.store.article_ids()
         return list(dict.fromkeys(ids)), report
 
+    def check_ids(self, article_ids: Sequence[str]) -> list[str]:
+        """The ids, each well-formed and of an article in the store (InvalidId / ArticleNotFound otherwise)."""
+        known = set(self.store.article_ids())
+        for article_id in article_ids:
+            if check_article_id(article_id) not in known:
+                raise ArticleNotFound(article_id)
+        return list(dict.fromkeys(article_ids))
+
+    def unit(self, article_id: str, unit: str, lang: str) -> UnitRef:
+        """The unit a request names, checked: a known article, a target language, and "summary" or a segment of
+        that article (InvalidId, ArticleNotFound or SegmentNotFound otherwise)."""
+        self.check_ids([article_id])
+        ref = UnitRef.named(article_id, unit, check_target(lang))
+        if ref.segment_id is not None:
+            check_segment_id(ref.segment_id, article_id)
+            if not self.store.query("SELECT 1 FROM segments WHERE id = ? AND article_id = ? AND active = 1",
+                                    (ref.segment_id, article_id)):
+                raise SegmentNotFound(ref.segment_id)
+        return ref
+
     # ------------------------------------------------------------------ translation
     def translate(self, items: list[str] | None = None, targets: Sequence[str] = TARGETS, *,
                   summarize: bool = False, redo: bool = False, all_articles: bool = False, replace_edited: bool = False,
-                  progress: Progress | None = None, out: str | Path | None = None) -> TranslateReport:
+                  progress: Progress | None = None, out: str | Path | None = None,
+                  article_ids: Sequence[str] | None = None) -> TranslateReport:
         """Import paths if needed, translate every pending segment, optionally summarize, optionally write results.
+        `items` are an operator's paths or ids (see `resolve`); `article_ids` are ids only (what the server passes).
         `redo` translates again, but keeps what a person edited unless `replace_edited`."""
         targets = [check_target(lang) for lang in targets]
-        ids, imported = self.resolve(list(items or []), all_articles=all_articles)
+        if article_ids is not None:
+            ids, imported = self.check_ids(article_ids), ImportReport()
+        else:
+            ids, imported = self.resolve(list(items or []), all_articles=all_articles)
         report = translate_articles(self.store, self.models, ids, targets, summarize=summarize, redo=redo,
                                     replace_edited=replace_edited, progress=progress)
         for article_id in ids if redo else []:
@@ -276,3 +323,12 @@ class Workbench:
     def import_xliff(self, path: str | Path) -> XliffImportReport:
         """Apply an XLIFF file edited outside as new revisions (conflicts and unknown ids are reported)."""
         return import_xliff(self.store, path)
+
+
+def _not_found(item: str) -> WorkbenchError:
+    """What an operator's item that is neither a known article id nor an existing file or folder is taken for."""
+    if not item.strip():
+        return WorkbenchError("an empty name is neither a file nor an article id")
+    if "/" in item or "\\" in item or Path(item).suffix.lower() in SUFFIXES:
+        return WorkbenchError(f"{item}: no such file or folder")
+    return WorkbenchError(f"{item!r} is neither an article id (see `workbench list`) nor a file or folder")

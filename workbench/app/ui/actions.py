@@ -7,6 +7,7 @@ from typing import Any
 
 import gradio as gr
 
+from ...errors import WorkbenchError
 from ...exchange.registry import format_names
 from ...languages import TARGETS
 from .. import handlers as h
@@ -62,11 +63,16 @@ def wire(wb: Workbench, shared: Shared, act: Actions, article_list: ArticleList,
         return ("Some segments failed: " + "; ".join(f"{f['lang']} {f['segment_id'] or ''}: {f['reason']}" for f in report["failures"]),
                 grid.value(article_id))
 
-    def download(article_id: str, fmt: str) -> Any:
-        return str(h.export_article(wb, article_id, fmt)) if article_id else None
+    def download(article_id: str, fmt: str) -> tuple[Any, str]:
+        if not article_id:
+            return None, "Pick an article first."
+        try:
+            return str(h.export_article(wb, article_id, fmt)), ""
+        except WorkbenchError as exc:
+            return None, f"Not exported: {exc}"
 
     job = act.translate.click(translate_whole, [shared.article, act.languages, act.replace_edited, act.summarize],
                               [act.message, segments.html], show_progress_on=[act.message])
     job.then(**refresher(wb, article_list))
     act.stop.click(lambda: "Stopped: what was translated so far is saved.", None, act.message, cancels=[job])
-    act.export.click(download, [shared.article, act.export_format], act.export_file)
+    act.export.click(download, [shared.article, act.export_format], [act.export_file, act.message])

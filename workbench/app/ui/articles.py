@@ -52,8 +52,9 @@ def wire(wb: Workbench, app: gr.Blocks, shared: Shared, panel: ArticleList, relo
     refresh = refresher(wb, panel)
 
     def on_select(ids: list[str], evt: gr.SelectData) -> str:
-        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
-        return ids[row] if ids and row is not None and row < len(ids) else ""
+        row = evt.index[0] if isinstance(evt.index, (list, tuple)) and evt.index else evt.index
+        ok = isinstance(row, int) and not isinstance(row, bool) and 0 <= row < len(ids or [])
+        return ids[row] if ok else ""
 
     def from_url(request: gr.Request) -> str:
         return request.query_params.get("article", "") if request else ""

@@ -7,6 +7,7 @@ from typing import Any
 
 import gradio as gr
 
+from ...review.effort import GROUPS
 from .. import handlers as h
 from ..api import Workbench
 
@@ -33,6 +34,7 @@ def build() -> EffortPanel:
 
 def wire(wb: Workbench, panel: EffortPanel) -> None:
     def rows(by: str) -> list[list[Any]]:
+        by = by if isinstance(by, str) and by in GROUPS else "model"
         return [[r[by], r["segments"], f"{r['edited_share']:.0%}", r["hter"],
                  r["seconds_per_segment"] if r["seconds_per_segment"] is not None else "—",
                  r["seconds_per_word"] if r["seconds_per_word"] is not None else "—"] for r in h.effort_rows(wb, by)]

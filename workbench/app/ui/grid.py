@@ -2,7 +2,7 @@
 
 A `gr.HTML` holds `<div id="review-grid" data-article=… data-stamp=…>`; the page's script (grid.js, loaded in
 the page head) renders every row there (Arabic | English | Russian, summaries first), edits a clicked cell where
-it stands, and saves through the app's named API endpoints (app/review_api.py). Why not a Gradio Dataframe: it
+it stands, and saves through the app's named API endpoints (app/operations.py). Why not a Gradio Dataframe: it
 cannot edit one cell in place with its own keys, drafts and conflict view, and its rows and an editor below them
 are never on screen together. Python only says which article is open and when it changed as a whole.
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,8 @@ def reload(wb: Workbench, shared: Shared, top: Header, segments: grid.Grid) -> d
         if not article_id:
             return "<p>Pick an article on the left.</p>", grid.value("")
         view = h.get_article(wb, article_id)
+        if view.get("ok") is False:
+            return f"<p class='warning'>{html.escape(view['error'])}</p>", grid.value("")
         return h.header_markdown(view, wb.store.read_only), grid.value(article_id)
 
     return dict(fn=open_article, inputs=shared.article, outputs=[top.html, segments.html])

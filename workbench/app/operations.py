@@ -1,0 +1,279 @@
+"""Every operation of the review surface, declared once: its arguments with their kinds, its result.
+
+The page's editor (`ui/grid.js`), `gradio_client` scripts (named endpoints registered from `OPERATIONS` in
+`ui/endpoints.py`) and Python callers all go through the same `Operation`: each argument is parsed by its kind
+(`app/arguments.py`: type, size, id rules) before the operation runs, so an operation only ever sees clean values;
+a result is a dict with `ok`; an expected failure is `{"ok": False, "error": one line}`, a refused save also carries
+the other text (`conflict`), and an unexpected one is logged with its traceback and reported in one line.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ConflictError, WorkbenchError
+from ..languages import STATUSES, TARGETS
+from ..logs import get as get_logger
+from ..review.confidence import EXPLANATION, FILTERS, LOW_CONFIDENCE, ORDERS, review_rows
+from ..review.diff import diff_html
+from ..review.effort import GROUPS
+from ..review.effort import effort as effort_rows
+from ..review.qa import FLAG_HELP
+from ..review.states import BLOCKING, approval_problems, review_counts
+from ..units import UnitRef
+from . import arguments as a
+from .api import Workbench
+
+Result = dict[str, Any]
+log = get_logger("ui")
+STATUS_FILTERS = ("all", *STATUSES)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation: `fn(wb, **clean_arguments)`, its argument kinds in order, and its defaults."""
+
+    name: str
+    fn: Callable[..., Result]
+    kinds: dict[str, a.Kind]
+    defaults: dict[str, Any]
+    doc: str
+
+    @property
+    def takes_author(self) -> bool:
+        return "author" in self.kinds
+
+    def __call__(self, wb: Workbench, *args: Any, login: str | None = None, **kwargs: Any) -> Result:
+        """Parse the arguments (positional in declared order, or by name), then run; never raises."""
+        return _guarded(self.name, lambda: self.fn(wb, **self.parse(args, kwargs, login)))
+
+    def parse(self, args: tuple[Any, ...], kwargs: dict[str, Any], login: str | None = None) -> dict[str, Any]:
+        names = list(self.kinds)
+        if len(args) > len(names):
+            raise a.BadArgument(f"{self.name} takes {len(names)} arguments, got {len(args)}")
+        given = dict(zip(names, args, strict=False))
+        unknown = set(kwargs) - set(names)
+        if unknown or set(kwargs) & set(given):
+            raise a.BadArgument(f"{self.name}: unknown or repeated arguments {sorted(unknown or set(kwargs) & set(given))}")
+        given.update(kwargs)
+        clean = {}
+        for name, kind in self.kinds.items():
+            if name not in given and name not in self.defaults:
+                raise a.BadArgument(f"{self.name}: {name} is missing")
+            clean[name] = kind.parse(given.get(name, self.defaults.get(name)), name)
+        if self.takes_author:
+            clean["author"] = login or clean["author"].strip() or "reviewer"
+        return clean
+
+
+OPERATIONS: dict[str, Operation] = {}
+
+
+def operation(**kinds: a.Kind) -> Callable[[Callable[..., Result]], Operation]:
+    """Declare an operation: `fn(wb, ...)` with one kind per argument, in the order of its parameters."""
+
+    def declare(fn: Callable[..., Result]) -> Operation:
+        params = list(inspect.signature(fn).parameters.values())[1:]
+        if [p.name for p in params] != list(kinds):
+            raise TypeError(f"{fn.__name__}: kinds {list(kinds)} do not match parameters {[p.name for p in params]}")
+        defaults = {p.name: p.default for p in params if p.default is not inspect.Parameter.empty}
+        op = Operation(fn.__name__, fn, dict(kinds), defaults, inspect.getdoc(fn) or "")
+        OPERATIONS[op.name] = op
+        return op
+
+    return declare
+
+
+def _guarded(name: str, run: Callable[[], Result]) -> Result:
+    try:
+        return run()
+    except ConflictError as exc:
+        return conflict(exc)
+    except WorkbenchError as exc:
+        return {"ok": False, "error": str(exc)}
+    except Exception as exc:
+        log.exception("operation %s failed", name)
+        return {"ok": False, "error": f"internal error ({type(exc).__name__}); details are in the data home's "
+                                      "logs/workbench.log"}
+
+
+def expected_errors(fn: Callable[..., Result]) -> Callable[..., Result]:
+    """The same error handling for a page handler that is not an API operation."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Result:
+        return _guarded(fn.__name__, lambda: fn(*args, **kwargs))
+
+    return wrapper
+
+
+def conflict(exc: ConflictError) -> Result:
+    """A refused save: the other reviewer's text and revision, so nothing is overwritten silently."""
+    return {"ok": False, "conflict": True, "message": str(exc), "current_text": exc.current_text,
+            "current_revision_id": exc.current_revision_id, "current_author": exc.current_author,
+            "error": "someone else saved this text since you opened it"}
+
+
+# --------------------------------------------------------------------------- articles
+@operation(query=a.QUERY, status=a.Choice("status", str, values=STATUS_FILTERS))
+def list_articles(wb: Workbench, query: str = "", status: str = "all") -> Result:
+    """Articles whose title, Arabic text, id or English/Russian text contains `query` (case-insensitive), with a
+    language in `status`: id, title, label, date, source, photo credit, segment counts, status per language."""
+    return {"ok": True, "articles": wb.find_articles(query, status)}
+
+
+@operation(article_id=a.ARTICLE)
+def get_article(wb: Workbench, article_id: str) -> Result:
+    """Metadata, segments (source, machine output, current text and revision id per language), summaries, flags
+    (the `show --json` structure)."""
+    return {"ok": True, "article": wb.article(article_id)}
+
+
+@operation(article_id=a.ARTICLE, languages=a.LANGS, replace_edited=a.FLAG)
+def translate_article(wb: Workbench, article_id: str, languages: list[str], replace_edited: bool = False) -> Result:
+    """Translate the whole article again into the given languages, keeping segments a person edited unless
+    `replace_edited`; returns the batch report. Only an article id is accepted, never a path."""
+    return wb.translate(article_ids=[article_id], targets=languages, redo=True, replace_edited=replace_edited).to_dict()
+
+
+@operation(article_id=a.ARTICLE, language=a.LANG, order=a.Choice("order", str, values=tuple(ORDERS)),
+           only=a.Choice("filter", str, values=tuple(FILTERS)))
+def review_order(wb: Workbench, article_id: str, language: str, order: str = "review_first", only: str = "all") -> Result:
+    """Segments in review order (untouched, flagged, least confident first) or document order; `only`: all,
+    low_confidence, flagged or needs_review. Each row: segment_id, position, text, flags, confidence (0..1)."""
+    rows = review_rows(wb.article(article_id), language, order, only)
+    return {"ok": True, "segments": rows, "low_confidence_below": LOW_CONFIDENCE, "explanation": EXPLANATION}
+
+
+@operation(by=a.Choice("group", str, values=tuple(GROUPS)))
+def effort(wb: Workbench, by: str = "model") -> Result:
+    """Post-editing effort per model, lang, reviewer or article: segments, edited share, HTER, seconds."""
+    return {"ok": True, "rows": effort_rows(wb.store, by)}
+
+
+# --------------------------------------------------------------------------- the editor
+@operation(article_id=a.ARTICLE, author=a.AUTHOR)
+def review_view(wb: Workbench, article_id: str, author: str = "") -> Result:
+    """The article for the editor: segments with each language's text, state, flags and confidence; summaries;
+    per-language counts and what blocks approval; the author's drafts; what the flags and marks mean."""
+    view = wb.article(article_id)
+    return {"ok": True, "article": view, "drafts": wb.drafts(article_id, author),
+            "counts": {lang: review_counts(view, lang) for lang in TARGETS},
+            "approval": {lang: approval_problems(view, lang) for lang in TARGETS},
+            "flag_help": FLAG_HELP, "blocking": list(BLOCKING), "confidence_help": EXPLANATION,
+            "low_confidence": LOW_CONFIDENCE, "read_only": wb.store.read_only, "author": author}
+
+
+@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG)
+def unit_details(wb: Workbench, article_id: str, unit: str, language: str) -> Result:
+    """One unit (a segment or "summary") in one language: source, machine output, current text, flags with their
+    meaning, memory matches, glossary terms, and the full history."""
+    ref = wb.unit(article_id, unit, language)
+    view = wb.article(article_id)
+    if ref.segment_id is None:
+        current, source = view["summaries"][language], ""
+    else:
+        seg = next(s for s in view["segments"] if s["id"] == ref.segment_id)
+        current, source = seg["targets"][language], seg["source_text"]
+    machine = current["machine"]["text"] if current and current["machine"] else ""
+    terms = [{"ar": " | ".join(t.ar), "forms": list(t.targets(language)), "note": t.note}
+             for t in wb.glossary().find(source)] if source else []
+    history = [{"id": h["id"], "created": h["created"][:19].replace("T", " "), "author": h["author"],
+                "origin": h["origin"], "reviewed": bool(h.get("reviewed")), "text": h["text"]}
+               for h in reversed(wb.history(article_id, ref.segment_id, language, ref.target))]
+    return {"ok": True, "unit": unit, "lang": language, "source": source, "machine": machine,
+            "text": current["text"] if current else "", "revision_id": current["revision_id"] if current else None,
+            "state": current["state"] if current else "untranslated", "flags": current["flags"] if current else [],
+            "qa": current["qa"] if current else [], "confidence": current["confidence"] if current else None,
+            "machine_diff_html": diff_html(machine, current["text"] if current else ""),
+            "matches": _matches(wb, source, ref) if source else [], "terms": terms, "history": history}
+
+
+def _matches(wb: Workbench, source: str, ref: UnitRef) -> list[dict[str, Any]]:
+    """Fuzzy memory matches with the Arabic words that differ from this segment's marked."""
+    return [{"score": score, "text": entry.text, "article_id": entry.article_id,
+             "source_diff_html": diff_html(entry.source, source)}
+            for entry, score in wb.memory(ref.lang).fuzzy(source, exclude_segment=ref.segment_id)]
+
+
+@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, text=a.TEXT, base_revision_id=a.REVISION,
+           author=a.AUTHOR, reviewed=a.FLAG, seconds_open=a.SECONDS)
+def save_unit(wb: Workbench, article_id: str, unit: str, language: str, text: str, base_revision_id: int | None = None,
+              author: str = "", reviewed: bool = True, seconds_open: float | None = None) -> Result:
+    """Save a segment's or summary's text (as reviewed unless `reviewed` is false) based on the revision the
+    editor opened; a save based on an older revision is refused and returns the other text."""
+    ref = wb.unit(article_id, unit, language)
+    rev = wb.save(article_id, ref.segment_id, language, text, author=author, base_revision_id=base_revision_id,
+                  target=ref.target, seconds_open=seconds_open, reviewed=reviewed)
+    return {"ok": True, "revision_id": rev}
+
+
+@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, base_revision_id=a.REVISION, author=a.AUTHOR,
+           seconds_open=a.SECONDS)
+def confirm_unit(wb: Workbench, article_id: str, unit: str, language: str, base_revision_id: int | None = None,
+                 author: str = "", seconds_open: float | None = None) -> Result:
+    """Confirm the current text unchanged as reviewed."""
+    ref = wb.unit(article_id, unit, language)
+    rev = wb.confirm(article_id, ref.segment_id, language, author=author, base_revision_id=base_revision_id,
+                     target=ref.target, seconds_open=seconds_open)
+    return {"ok": True, "revision_id": rev}
+
+
+@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, revision_id=a.REVISION, base_revision_id=a.REVISION,
+           author=a.AUTHOR)
+def restore_unit(wb: Workbench, article_id: str, unit: str, language: str, revision_id: int | None,
+                 base_revision_id: int | None = None, author: str = "") -> Result:
+    """Put an old revision's text back as a new revision (origin "revert")."""
+    ref = wb.unit(article_id, unit, language)
+    if revision_id is None:
+        raise a.BadArgument("revision_id: which revision to restore is missing")
+    rev = wb.revert(article_id, ref.segment_id, language, revision_id, author=author,
+                    base_revision_id=base_revision_id, target=ref.target)
+    return {"ok": True, "revision_id": rev, "text": wb.store.revision(rev)["text"]}
+
+
+@operation(old_text=a.OPTIONAL_TEXT, new_text=a.OPTIONAL_TEXT)
+def compare(wb: Workbench, old_text: str, new_text: str) -> Result:
+    """A word diff of two texts as HTML."""
+    return {"ok": True, "diff_html": diff_html(old_text, new_text)}
+
+
+@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, text=a.OPTIONAL_TEXT, base_revision_id=a.REVISION,
+           author=a.AUTHOR)
+def save_draft(wb: Workbench, article_id: str, unit: str, language: str, text: str,
+               base_revision_id: int | None = None, author: str = "") -> Result:
+    """Keep unsaved text as the author's draft of the unit, with the revision it was typed on."""
+    ref = wb.unit(article_id, unit, language)
+    wb.save_draft(article_id, ref.segment_id, language, text, author=author, base_revision_id=base_revision_id,
+                  target=ref.target)
+    return {"ok": True}
+
+
+@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, author=a.AUTHOR)
+def discard_draft(wb: Workbench, article_id: str, unit: str, language: str, author: str = "") -> Result:
+    """Drop the author's draft of the unit."""
+    ref = wb.unit(article_id, unit, language)
+    wb.store.discard_draft(article_id, ref.segment_id, language, author, ref.target)
+    return {"ok": True}
+
+
+@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, replace_edited=a.FLAG)
+def retranslate_unit(wb: Workbench, article_id: str, unit: str, language: str, replace_edited: bool = False) -> Result:
+    """New machine text for a segment or summary; a person's text is kept unless `replace_edited`."""
+    ref = wb.unit(article_id, unit, language)
+    if ref.segment_id is None:
+        made = wb.summarize(article_id, language, replace_edited=replace_edited)
+    else:
+        made = bool(wb.retranslate(article_id, language, [ref.segment_id], replace_edited=replace_edited))
+    return {"ok": True, "replaced": made,
+            "message": "New machine text stored." if made else "Kept the human text (ask to replace it)."}
+
+
+@operation(article_id=a.ARTICLE, language=a.LANG, author=a.AUTHOR, override=a.REASON)
+def approve(wb: Workbench, article_id: str, language: str, author: str = "", override: str = "") -> Result:
+    """Approve an article language (every segment reviewed, no blocking flag), or with an override reason."""
+    return {"ok": True, "status": wb.approve(article_id, language, author, override=override or None)}
