@@ -111,6 +111,9 @@ class Store:
         if self.read_only:
             raise ReadOnlyStore(f"{self.path} is read-only (the data home cannot be written): nothing can be saved")
         with self._lock:
+            if self.conn.in_transaction:  # this thread's own (it holds the lock): nest, all or nothing with it
+                yield from self._savepoint()
+                return
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
             except sqlite3.DatabaseError as exc:
@@ -124,6 +127,17 @@ class Store:
                 if isinstance(exc, sqlite3.DatabaseError):
                     raise _storage_error(self.path, exc) from exc
                 raise
+
+    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        """A transaction inside this thread's open one: undone alone on error, committed only with the outer one."""
+        self.conn.execute("SAVEPOINT nested")
+        try:
+            yield self.conn
+            self.conn.execute("RELEASE nested")
+        except BaseException:
+            self.conn.execute("ROLLBACK TO nested")
+            self.conn.execute("RELEASE nested")
+            raise
 
     def version(self) -> tuple[int, int]:
         """Changes whenever a row changed through this connection (total_changes) or another connection committed
