@@ -64,29 +64,29 @@ def test_gradio_client_save_survives_a_restart(served_home, tiny_dir):
 
     with serve(served_home, tiny_dir) as url:
         client = Client(url, verbose=False)
-        articles = client.predict("", "all", api_name="/list_articles")
+        articles = client.predict("", "all", api_name="/list_articles")["articles"]
         assert len(articles) == 5
-        view = client.predict(ARTICLE, api_name="/get_article")
+        view = client.predict(ARTICLE, api_name="/get_article")["article"]
         seg = next(s for s in view["segments"] if s["kind"] == "body")
         base = seg["targets"]["en"]["revision_id"]
         saved = client.predict(ARTICLE, seg["id"], "en", "Lavrov: solving issues together strengthens ties.", base,
-                               "client-test", api_name="/save_segment")
+                               "client-test", False, api_name="/save_unit")
         assert saved["ok"] and saved["revision_id"] > base
-        conflict = client.predict(ARTICLE, seg["id"], "en", "An older edit", base, "other", api_name="/save_segment")
+        conflict = client.predict(ARTICLE, seg["id"], "en", "An older edit", base, "other", False, api_name="/save_unit")
         assert conflict["ok"] is False and conflict["current_text"].startswith("Lavrov: solving")
         order = client.predict(ARTICLE, "en", "review_first", "all", api_name="/review_order")
         assert order["ok"] and order["segments"][-1]["segment_id"] == seg["id"]  # reviewed goes last
         assert order["segments"][0]["confidence"] is not None and "geometric mean" in order["explanation"]
     with serve(served_home, tiny_dir) as url:
         client = Client(url, verbose=False)
-        view = client.predict(ARTICLE, api_name="/get_article")
+        view = client.predict(ARTICLE, api_name="/get_article")["article"]
         seg2 = next(s for s in view["segments"] if s["id"] == seg["id"])
         assert seg2["targets"]["en"]["text"] == "Lavrov: solving issues together strengthens ties."
         assert seg2["targets"]["en"]["author"] == "client-test"
         # a second user is served while a translation job is queued or running
         job = client.submit(ARTICLE, ["en", "ru"], api_name="/translate_article")
         other = Client(url, verbose=False)
-        assert len(other.predict("", "all", api_name="/list_articles")) == 5
+        assert len(other.predict("", "all", api_name="/list_articles")["articles"]) == 5
         report = job.result(timeout=300)
         assert report["ok"] and report["translated"] == 19  # the segment saved above keeps its human text
 
@@ -204,7 +204,7 @@ def test_review_editor_in_the_browser(served_home, tiny_dir):
         page.once("dialog", lambda dialog: dialog.accept("browser test: tiny models"))
         page.click(".wb-approve[data-lang=en]")
         page.wait_for_function("() => document.querySelector('#wb-message').innerText.includes('approved')", timeout=30_000)
-        view = client.predict(ARTICLE, api_name="/get_article")
+        view = client.predict(ARTICLE, api_name="/get_article")["article"]
         assert view["status"]["en"] == "approved"
 
         for width, height in ((1440, 900), (1024, 768), (390, 844)):
@@ -221,7 +221,7 @@ def test_review_editor_in_the_browser(served_home, tiny_dir):
         arabic_term.wait_for(timeout=30_000)
         assert arabic_term.evaluate("e => getComputedStyle(e).direction") == "rtl"
         browser.close()
-        rows_effort = client.predict("reviewer", api_name="/effort")
+        rows_effort = client.predict("reviewer", api_name="/effort")["rows"]
         assert sum(r["timed_segments"] for r in rows_effort) >= 2  # the editor recorded how long segments were open
 
 
@@ -234,12 +234,12 @@ def test_auth_login_name_is_recorded_with_saves(served_home, tiny_dir):
         with pytest.raises(AuthenticationError, match="credentials were not provided"):  # no login, no API
             Client(url, verbose=False).predict(ARTICLE, api_name="/get_article")
         client = Client(url, auth=("alice", "s3cret"), verbose=False)
-        view = client.predict(ARTICLE, api_name="/get_article")
+        view = client.predict(ARTICLE, api_name="/get_article")["article"]
         seg = next(s for s in view["segments"] if s["kind"] == "body")
         saved = client.predict(ARTICLE, seg["id"], "ru", "Лавров: совместное решение вопросов укрепляет отношения.",
-                               seg["targets"]["ru"]["revision_id"], "somebody-else", api_name="/save_segment")
+                               seg["targets"]["ru"]["revision_id"], "somebody-else", False, api_name="/save_unit")
         assert saved["ok"]
-        view = client.predict(ARTICLE, api_name="/get_article")
+        view = client.predict(ARTICLE, api_name="/get_article")["article"]
         unit = next(s for s in view["segments"] if s["id"] == seg["id"])["targets"]["ru"]
         assert unit["author"] == "alice"  # the login wins over a typed name
         chromium = _chromium()
@@ -262,6 +262,6 @@ def test_auth_login_name_is_recorded_with_saves(served_home, tiny_dir):
                 page.keyboard.press("Control+Enter")
                 page.wait_for_function("() => document.querySelector('#wb-message').innerText.includes('Saved')")
                 browser.close()
-            view = client.predict(ARTICLE, api_name="/get_article")
+            view = client.predict(ARTICLE, api_name="/get_article")["article"]
             first = next(s for s in view["segments"] if s["kind"] != "meta")["targets"]["en"]
             assert (first["text"], first["author"]) == ("Saved from the logged-in page.", "alice")

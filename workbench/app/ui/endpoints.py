@@ -22,14 +22,21 @@ def register(wb: Workbench) -> None:
 def endpoint(wb: Workbench, op: Operation) -> Any:
     """A function Gradio can describe (a typed signature, defaults from the declaration) that runs `op`."""
 
-    def call(*args: Any, request: gr.Request | None = None, **kwargs: Any) -> dict:
+    count = len(op.kinds)
+
+    def call(*args: Any, **kwargs: Any) -> dict:
+        # Gradio passes the request positionally after the declared arguments (see the signature below).
+        request = kwargs.pop("request", None)
+        if len(args) == count + 1 and (args[-1] is None or isinstance(args[-1], gr.Request)):
+            request, args = args[-1], args[:-1]
         login = getattr(request, "username", None) if request is not None else None
         return op(wb, *args, login=login, **kwargs)
 
     params = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=kind.api_type,
                                 default=op.defaults.get(name, inspect.Parameter.empty))
               for name, kind in op.kinds.items()]
-    params.append(inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=gr.Request, default=None))
+    params.append(inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=gr.Request,
+                                    default=None))
     call.__signature__ = inspect.Signature(params, return_annotation=dict)  # type: ignore[attr-defined]
     call.__annotations__ = {**{p.name: p.annotation for p in params}, "return": dict}
     call.__name__ = op.name
