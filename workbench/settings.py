@@ -131,3 +131,24 @@ def max_text_chars() -> int:
 
         raise WorkbenchError(f"WORKBENCH_MAX_TEXT_CHARS must be a positive number of characters, got {value!r}")
     return int(value)
+
+
+# `serve` behind a reverse proxy: more Host names to answer, and the proxies whose X-Forwarded-For is believed.
+CONFIG_KEYS.update({"allowed_hosts": str, "trusted_proxies": str})
+
+
+def allowed_hosts(home: str | os.PathLike[str] | None = None) -> list[str]:
+    """Host names `serve` answers besides loopback and its bound address (e.g. a reverse proxy's public name):
+    $WORKBENCH_ALLOWED_HOSTS and config `allowed_hosts`, each comma-separated."""
+    return _listed("WORKBENCH_ALLOWED_HOSTS", "allowed_hosts", home)
+
+
+def trusted_proxies(home: str | os.PathLike[str] | None = None) -> list[str]:
+    """Proxy addresses (IPs or networks) whose X-Forwarded-For names the client: $WORKBENCH_TRUSTED_PROXIES and
+    config `trusted_proxies`, each comma-separated; none by default."""
+    return _listed("WORKBENCH_TRUSTED_PROXIES", "trusted_proxies", home)
+
+
+def _listed(env: str, key: str, home: str | os.PathLike[str] | None) -> list[str]:
+    values = os.environ.get(env, "").split(",") + str(load_config(home).get(key, "")).split(",")
+    return [value.strip() for value in values if value.strip()]

@@ -1,26 +1,43 @@
-"""Logins for `serve --auth`: USER:PASSWORD pairs checked in constant time, with failed attempts rate-limited.
+"""Logins for `serve --auth`: USER:PASSWORD pairs checked in constant time, with failed attempts limited so that
+guessing is slow and no stranger can keep a real user out.
 
-Gradio's login form gives the checker the user name and password only (not the client's address), so attempts
-are limited per user name, and in total: after `MAX_FAILURES` failures for a name within `WINDOW` seconds (or
-`MAX_TOTAL_FAILURES` for all names), every attempt for it (or for all) is refused for `LOCKOUT` seconds, the right
-password included. 200 guesses then take hours instead of a fraction of a second.
+The client address comes from `guard.CLIENT_ADDRESS` (set by the server's middleware for each request; Gradio
+gives the `auth` callable only the user name and password). Limits, all within `WINDOW` seconds:
+
+* per address: `ADDRESS_FAILURES` failures under any names, known or not, and that address waits `LOCKOUT` s;
+* per address and existing user: `PAIR_FAILURES` failures for one user from one address, and that pair waits;
+* per existing user: once a user has `USER_FAILURES` failures from anywhere, an address that failed for that user
+  less than `USER_INTERVAL` s ago waits for that long before its next try for the user (slowed, never locked).
+
+A name that is not a user counts only against the address. An address with no recent failures is never held back
+by what other addresses did, so the right password from a clean address always gets in. Refused attempts are not
+checked and not counted.
 """
 
 from __future__ import annotations
 
 import hmac
+import secrets
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import WorkbenchError
+from ..logs import get as get_logger
+from .guard import CLIENT_ADDRESS
 
-MAX_FAILURES = 5
-MAX_TOTAL_FAILURES = 20
+ADDRESS_FAILURES = 10
+PAIR_FAILURES = 5
+USER_FAILURES = 5
+USER_INTERVAL = 10.0
 WINDOW = 300.0
-LOCKOUT = 60.0
+LOCKOUT = 300.0
+PRUNE_EVERY = 60.0
+
+log = get_logger("auth")
 
 
 def read_auth(auth: str | None, auth_file: str | None) -> list[tuple[str, str]] | None:
@@ -45,36 +62,85 @@ def read_auth(auth: str | None, auth_file: str | None) -> list[tuple[str, str]] 
     return pairs or None
 
 
+@dataclass
+class _Track:
+    """Recent failure times of one address, one (address, user) pair or one user, and a lock's end."""
+
+    failures: deque[float] = field(default_factory=deque)
+    locked_until: float = 0.0
+
+    def recent(self, now: float) -> int:
+        while self.failures and now - self.failures[0] > WINDOW:
+            self.failures.popleft()
+        return len(self.failures)
+
+    def stale(self, now: float) -> bool:
+        return now >= self.locked_until and not self.recent(now)
+
+
 class RateLimitedLogin:
-    """A Gradio `auth` callable: right pairs pass, unless too many wrong attempts came just before."""
+    """A Gradio `auth` callable: right pairs pass unless this address (or this address for this user) failed too
+    often just before; see the module's description for the limits."""
 
     def __init__(self, pairs: list[tuple[str, str]], clock: Callable[[], float] = time.monotonic):
         self.pairs = {user: password for user, password in pairs}
         self.clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._all: deque[float] = deque()
-        self._locked_until: dict[str, float] = {}
+        self._addresses: dict[str, _Track] = {}
+        self._pairs: dict[tuple[str, str], _Track] = {}
+        self._users: dict[str, _Track] = {}
+        self._pruned = clock()
+        self._dummy = secrets.token_bytes(16)
         self._lock = threading.Lock()
 
-    def __call__(self, username: str, password: str) -> bool:
+    def __call__(self, username: str, password: str, address: str | None = None) -> bool:
+        address = CLIENT_ADDRESS.get() if address is None else address
         now = self.clock()
         with self._lock:
-            if now < max(self._locked_until.get(username, 0.0), self._locked_until.get("*", 0.0)):
+            self._prune(now)
+            known = username in self.pairs
+            if self._held(address, username, known, now):
                 return False
-            expected = self.pairs.get(username)
-            ok = expected is not None and hmac.compare_digest(expected.encode(), password.encode())
-            if ok:
-                self._failures.pop(username, None)
+            expected = self.pairs[username].encode() if known else self._dummy
+            if hmac.compare_digest(expected, password.encode()) and known:
+                self._pairs.pop((address, username), None)
                 return True
-            self._fail(username, now)
+            self._fail(address, username, known, now)
             return False
 
-    def _fail(self, username: str, now: float) -> None:
-        for key, bucket, limit in ((username, self._failures.setdefault(username, deque()), MAX_FAILURES),
-                                   ("*", self._all, MAX_TOTAL_FAILURES)):
-            bucket.append(now)
-            while bucket and now - bucket[0] > WINDOW:
-                bucket.popleft()
-            if len(bucket) >= limit:
-                self._locked_until[key] = now + LOCKOUT
-                bucket.clear()
+    def _held(self, address: str, username: str, known: bool, now: float) -> bool:
+        """Whether this attempt waits (refused unchecked) because of earlier failures."""
+        source = self._addresses.get(address)
+        if source is not None and now < source.locked_until:
+            return True
+        pair = self._pairs.get((address, username)) if known else None
+        if pair is None:
+            return False
+        if now < pair.locked_until:
+            return True
+        user = self._users.get(username)
+        under_attack = user is not None and user.recent(now) >= USER_FAILURES
+        return under_attack and pair.recent(now) > 0 and now - pair.failures[-1] < USER_INTERVAL
+
+    def _fail(self, address: str, username: str, known: bool, now: float) -> None:
+        self._count(self._addresses.setdefault(address, _Track()), now, ADDRESS_FAILURES, f"address {address}")
+        if known:
+            self._count(self._pairs.setdefault((address, username), _Track()), now, PAIR_FAILURES,
+                        f"user {username!r} from {address}")
+            self._users.setdefault(username, _Track()).failures.append(now)
+
+    @staticmethod
+    def _count(track: _Track, now: float, limit: int, what: str) -> None:
+        track.failures.append(now)
+        if track.recent(now) >= limit:
+            track.locked_until = now + LOCKOUT
+            track.failures.clear()
+            log.warning("login: %s waits %.0f s after %d failed attempts", what, LOCKOUT, limit)
+
+    def _prune(self, now: float) -> None:
+        """Forget addresses, pairs and users with no recent failure and no lock (memory stays bounded)."""
+        if now - self._pruned < PRUNE_EVERY:
+            return
+        self._pruned = now
+        self._addresses = {k: t for k, t in self._addresses.items() if not t.stale(now)}
+        self._pairs = {k: t for k, t in self._pairs.items() if not t.stale(now)}
+        self._users = {k: t for k, t in self._users.items() if not t.stale(now)}

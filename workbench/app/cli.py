@@ -776,14 +776,23 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 @click.option("--auth", default=None, metavar="USER:PASSWORD", help="Require this login; the user name is recorded with saves.")
 @click.option("--auth-file", type=click.Path(exists=True, dir_okay=False), default=None,
               help="File with one USER:PASSWORD per line.")
+@click.option("--allowed-host", multiple=True, metavar="NAME",
+              help="Also answer requests for this Host name (a reverse proxy's public name); repeatable.")
+@click.option("--trusted-proxy", multiple=True, metavar="ADDRESS",
+              help="Take the client address from X-Forwarded-For when the request comes from this proxy; repeatable.")
 @model_options
 @click.pass_context
 @handle_errors
-def serve_cmd(ctx: click.Context, host: str, port: int, auth: str | None, auth_file: str | None, **model_kw: Any) -> None:
+def serve_cmd(ctx: click.Context, host: str, port: int, auth: str | None, auth_file: str | None,
+              allowed_host: tuple[str, ...], trusted_proxy: tuple[str, ...], **model_kw: Any) -> None:
     """Open the review UI: articles, aligned original and translations, edit, history, diff, approve."""
+    from ..settings import allowed_hosts, trusted_proxies
     from .auth import read_auth
+    from .guard import make_guard
 
     credentials = read_auth(auth, auth_file)
+    guard = make_guard(host, [*allowed_host, *allowed_hosts(ctx.obj["home"])],
+                       [*trusted_proxy, *trusted_proxies(ctx.obj["home"])])
     if host not in LOOPBACK and not credentials:
         raise WorkbenchError(
             f"refusing to serve on {host} without a login: anyone on the network could edit translations. "
@@ -794,7 +803,8 @@ def serve_cmd(ctx: click.Context, host: str, port: int, auth: str | None, auth_f
     click.echo(f"serving {wb.home.resolve()} on http://{host}:{port} (Ctrl-C stops)")
     if wb.selection().meaningless:
         click.echo(MEANINGLESS_NOTE)
-    launch(wb, host=host, port=port, auth=credentials)
+    click.echo(guard.describe())
+    launch(wb, host=host, port=port, auth=credentials, guard=guard)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gradio as gr
 
 from ..api import Workbench
+from ..guard import Guard, make_guard
 from . import actions, articles, effort, endpoints, glossary, grid, header
 from .common import CSS, Shared
 
@@ -38,12 +39,17 @@ def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
 
 
 def launch(wb: Workbench, *, host: str = "127.0.0.1", port: int = 7860, auth: list[tuple[str, str]] | None = None,
-           block: bool = True) -> gr.Blocks:
-    """Build and start the app (queue on, so long work never freezes other users)."""
+           block: bool = True, guard: Guard | None = None) -> gr.Blocks:
+    """Build and start the app (queue on, so long work never freezes other users). `guard` (default: loopback
+    names and the bound address, no trusted proxy) says which Host names are answered and whose X-Forwarded-For
+    is believed; its middleware records each request's client address for the login limits."""
     from ..auth import RateLimitedLogin
 
+    guard = guard or make_guard(host)
     app = build_app(wb, auth_enabled=bool(auth))
     app.queue(default_concurrency_limit=4)
-    app.launch(server_name=host, server_port=port, auth=RateLimitedLogin(auth) if auth else None, css=CSS,
-               head=grid.script(), prevent_thread_lock=not block, show_error=True, footer_links=["api"], ssr_mode=False)
+    with guard.forwarded():
+        app.launch(server_name=host, server_port=port, auth=RateLimitedLogin(auth) if auth else None, css=CSS,
+                   head=grid.script(), prevent_thread_lock=not block, show_error=True, footer_links=["api"],
+                   ssr_mode=False, app_kwargs={"middleware": guard.middleware()})
     return app

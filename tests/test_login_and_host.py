@@ -1,0 +1,312 @@
+"""Issue 21, item 3: failed logins are limited per client address and per existing user, so a stranger guessing
+under made-up names never keeps a real user out; the server answers only requests whose Host it serves (no DNS
+rebinding), and X-Forwarded-For is believed only from a configured proxy."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import itertools
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator
+
+import pytest
+
+from .conftest import subprocess_env
+
+STRANGER, ALICE_PC, OFFICE = "203.0.113.9", "198.51.100.7", "192.0.2.44"
+USERS = [("alice", "s3cret"), ("bob", "hunter22")]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def login():
+    from workbench.app.auth import RateLimitedLogin
+
+    clock = Clock()
+    checker = RateLimitedLogin(USERS, clock=clock)
+    checker.clock_ = clock  # type: ignore[attr-defined]
+    return checker
+
+
+# --------------------------------------------------------------------------- the limits, with a fake clock
+def test_a_stranger_under_made_up_names_never_locks_out_a_real_user(login):
+    """The found step: one wrong password per second under a new made-up name kept alice out in 18 of 26 tries."""
+    clock, refused = login.clock_, []
+    for second in range(1800):  # half an hour of it
+        clock.now += 1
+        assert not login(f"user{second}", "wrong", address=STRANGER)
+        if second % 7 == 0:
+            refused += [second] if not login("alice", "s3cret", address=ALICE_PC) else []
+    assert refused == []
+    assert not login("alice", "s3cret", address=STRANGER)  # the stranger's own address waits, though
+
+
+def test_guessing_alice_from_elsewhere_never_keeps_alice_out(login):
+    clock = login.clock_
+    spoofed = (f"10.{i // 250}.{i % 250}.1" for i in itertools.count())  # a new address for every guess
+    for second in range(600):
+        clock.now += 0.5
+        assert not login("alice", f"guess{second}", address=STRANGER)
+        assert not login("alice", f"other{second}", address=next(spoofed))
+        if second % 5 == 0:
+            assert login("alice", "s3cret", address=ALICE_PC)
+
+
+def test_one_address_is_limited_whatever_names_it_tries(login):
+    from workbench.app.auth import ADDRESS_FAILURES, LOCKOUT
+
+    clock = login.clock_
+    for i in range(ADDRESS_FAILURES):
+        clock.now += 1
+        assert not login(f"nobody{i}", "x", address=STRANGER)
+    assert not login("alice", "s3cret", address=STRANGER)  # this address waits, right password or not
+    assert not login("bob", "hunter22", address=STRANGER)
+    assert login("alice", "s3cret", address=OFFICE)  # nobody else does
+    clock.now += LOCKOUT + 1
+    assert login("alice", "s3cret", address=STRANGER)
+
+
+def test_one_address_guessing_one_user_waits_for_that_user_only(login):
+    from workbench.app.auth import LOCKOUT, PAIR_FAILURES
+
+    clock = login.clock_
+    for i in range(PAIR_FAILURES):
+        clock.now += 20
+        assert not login("alice", f"guess{i}", address=OFFICE)
+    assert not login("alice", "s3cret", address=OFFICE)
+    assert login("bob", "hunter22", address=OFFICE)
+    assert login("alice", "s3cret", address=ALICE_PC)
+    clock.now += LOCKOUT + 1
+    assert login("alice", "s3cret", address=OFFICE)
+
+
+def test_a_user_under_attack_slows_addresses_that_failed_but_never_locks_them(login):
+    from workbench.app.auth import USER_FAILURES, USER_INTERVAL
+
+    clock = login.clock_
+    for i in range(USER_FAILURES * 3):  # alice is guessed at from many addresses
+        assert not login("alice", f"guess{i}", address=f"10.0.0.{i}")
+    assert not login("alice", "typo", address=ALICE_PC)  # alice mistypes once
+    assert not login("alice", "s3cret", address=ALICE_PC)  # ...and waits a little
+    clock.now += USER_INTERVAL
+    assert login("alice", "s3cret", address=ALICE_PC)
+    assert login("alice", "s3cret", address=OFFICE)  # a clean address never waited
+
+
+def test_failed_logins_are_forgotten_so_memory_stays_bounded(login):
+    from workbench.app.auth import LOCKOUT, PRUNE_EVERY, WINDOW
+
+    clock = login.clock_
+    for i in range(3000):
+        login("alice" if i % 2 else f"made-up{i}", "x", address=f"10.1.{i // 250}.{i % 250}")
+    assert len(login._addresses) == 3000 and len(login._pairs) == 1500
+    clock.now += WINDOW + LOCKOUT + PRUNE_EVERY
+    assert login("alice", "s3cret", address=OFFICE)
+    assert (len(login._addresses), len(login._pairs), len(login._users)) == (0, 0, 0)
+
+
+def test_the_checker_reads_the_address_the_middleware_recorded(login):
+    from workbench.app.auth import ADDRESS_FAILURES
+    from workbench.app.guard import CLIENT_ADDRESS
+
+    token = CLIENT_ADDRESS.set(STRANGER)
+    try:
+        for i in range(ADDRESS_FAILURES):
+            login(f"nobody{i}", "x")
+        assert not login("alice", "s3cret")
+    finally:
+        CLIENT_ADDRESS.reset(token)
+    assert login("alice", "s3cret", address=ALICE_PC)
+
+
+# --------------------------------------------------------------------------- which hosts, which proxies
+def test_the_served_hosts_and_proxies():
+    from workbench.app.guard import make_guard
+    from workbench.errors import WorkbenchError
+
+    guard = make_guard("127.0.0.1", ["WB.example.org", "*.corp.example", "10.0.0.5", "fe80::1"], ["10.0.0.0/8", "::1"])
+    assert guard.hosts == ("127.0.0.1", "localhost", "[::1]", "wb.example.org", "*.corp.example", "10.0.0.5", "[fe80::1]")
+    assert guard.proxies == ("10.0.0.0/8", "::1")
+    assert "[::1]" in make_guard("::1").hosts and "192.0.2.8" in make_guard("192.0.2.8").hosts
+    assert socket.gethostname().lower() in make_guard("0.0.0.0").hosts
+    for bad in ("http://wb.example.org", "wb.example.org:443", "wb.example.org/ui", "a b", "*wb.example.org", ""):
+        with pytest.raises(WorkbenchError, match="not a host name"):
+            make_guard("127.0.0.1", [bad])
+    with pytest.raises(WorkbenchError, match="not an IP address"):
+        make_guard("127.0.0.1", [], ["proxy.example"])
+
+
+def test_allowed_hosts_and_proxies_come_from_the_environment_and_config(home, monkeypatch):
+    from workbench.errors import WorkbenchError
+    from workbench.settings import allowed_hosts, trusted_proxies
+
+    assert allowed_hosts(home) == [] and trusted_proxies(home) == []
+    home.mkdir()
+    (home / "config.toml").write_text('allowed_hosts = "wb.example.org, wb"\ntrusted_proxies = "10.0.0.1"\n')
+    monkeypatch.setenv("WORKBENCH_ALLOWED_HOSTS", "review.example.net")
+    monkeypatch.setenv("WORKBENCH_TRUSTED_PROXIES", "127.0.0.1")
+    assert allowed_hosts(home) == ["review.example.net", "wb.example.org", "wb"]
+    assert trusted_proxies(home) == ["127.0.0.1", "10.0.0.1"]
+    (home / "config.toml").write_text('allowed_hosts = ["wb.example.org"]\n')
+    with pytest.raises(WorkbenchError, match="allowed_hosts must be a string"):
+        allowed_hosts(home)
+
+
+def test_the_host_check_and_the_client_address_as_asgi_middleware():
+    """Fast tier: the guard's middleware on a bare Starlette app (the served app is tested below)."""
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from workbench.app.guard import CLIENT_ADDRESS, make_guard
+
+    async def who(request):
+        return PlainTextResponse(CLIENT_ADDRESS.get())
+
+    app = Starlette(routes=[Route("/", who)], middleware=make_guard("127.0.0.1", ["wb.example.org"]).middleware())
+    client = TestClient(app, base_url="http://127.0.0.1:7860", client=(OFFICE, 5000))
+    assert client.get("/").text == OFFICE
+    assert client.get("/", headers={"Host": "wb.example.org"}).status_code == 200
+    bad = client.get("/", headers={"Host": "attacker.example:7860"})
+    assert (bad.status_code, bad.text) == (400, "Invalid host header")
+
+
+def test_serve_takes_allowed_hosts_and_trusted_proxies(home, monkeypatch):
+    from click.testing import CliRunner
+
+    from workbench.app import ui
+    from workbench.app.cli import cli
+
+    seen = {}
+    monkeypatch.setattr(ui, "launch", lambda wb, **kw: seen.update(kw))
+    monkeypatch.setenv("WORKBENCH_ALLOWED_HOSTS", "review.example.net")
+    args = ["--home", str(home), "serve", "--profile", "tiny", "--allowed-host", "wb.example.org",
+            "--allowed-host", "wb", "--trusted-proxy", "10.0.0.1"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert seen["guard"].hosts[3:] == ("wb.example.org", "wb", "review.example.net")
+    assert seen["guard"].proxies == ("10.0.0.1",)
+    assert "answering Host: 127.0.0.1, localhost, [::1], wb.example.org" in result.output
+    result = CliRunner().invoke(cli, ["--home", str(home), "serve", "--allowed-host", "https://wb.example.org"])
+    assert result.exit_code == 1 and "not a host name" in result.stderr and "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- served apps on 127.0.0.1
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served(wb, **kw) -> Iterator[int]:
+    from workbench.app.ui import launch
+
+    port = free_port()
+    app = launch(wb, port=port, block=False, **kw)
+    try:
+        yield port
+    finally:
+        app.close()
+
+
+def ask(port: int, method: str, path: str, host: str, body: str | None = None,
+        headers: dict[str, str] | None = None) -> tuple[int, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        sent = {"Host": host, **({"Content-Type": "application/json"} if body else {}), **(headers or {})}
+        conn.request(method, path, body=body, headers=sent)
+        response = conn.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def post_login(port: int, user: str, password: str, forwarded: str | None = None) -> int:
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if forwarded:
+        headers["X-Forwarded-For"] = forwarded
+    body = urllib.parse.urlencode({"username": user, "password": password})
+    return ask(port, "POST", "/login", f"127.0.0.1:{port}", body, headers)[0]
+
+
+@pytest.mark.slow
+def test_a_served_app_answers_only_its_own_host_names(wb):
+    from gradio_client import Client
+
+    from workbench.app.guard import make_guard
+
+    with served(wb, guard=make_guard("127.0.0.1", ["wb.example.org"])) as port:
+        routes = [("GET", "/", None), ("GET", "/gradio_api/info", None),
+                  ("POST", "/gradio_api/call/list_articles", '{"data": ["", "all"]}'),
+                  ("GET", "/gradio_api/queue/data?session_hash=abc", None)]  # the SSE stream
+        for method, path, body in routes:
+            for host in ("attacker.example", f"attacker.example:{port}", "127.0.0.1.attacker.example"):
+                assert ask(port, method, path, host, body) == (400, "Invalid host header"), (path, host)
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", "wb.example.org"):
+            status, text = ask(port, "POST", "/gradio_api/call/list_articles", host, '{"data": ["", "all"]}')
+            assert status == 200 and "event_id" in text, (host, text)
+            assert ask(port, "GET", "/", host)[0] == 200
+        assert Client(f"http://127.0.0.1:{port}/", verbose=False).predict("", "all", api_name="/list_articles")["ok"]
+
+
+@pytest.mark.slow
+def test_real_logins_are_limited_per_forwarded_address_only_from_a_trusted_proxy(wb):
+    from gradio_client import Client
+
+    from workbench.app.auth import ADDRESS_FAILURES
+    from workbench.app.guard import make_guard
+
+    with served(wb, auth=USERS) as port:  # no trusted proxy: X-Forwarded-For is the client's to make up
+        for i in range(ADDRESS_FAILURES):
+            assert post_login(port, f"nobody{i}", "x", forwarded=f"10.9.0.{i}") == 400
+        assert post_login(port, "alice", "s3cret", forwarded=ALICE_PC) == 400  # 127.0.0.1 waits: no way out
+    with served(wb, auth=USERS, guard=make_guard("127.0.0.1", [], ["127.0.0.1"])) as port:  # behind a proxy
+        for i in range(3 * ADDRESS_FAILURES):
+            assert post_login(port, f"made-up{i}", "wrong", forwarded=STRANGER) == 400
+        assert post_login(port, "alice", "s3cret", forwarded=ALICE_PC) == 200
+        assert post_login(port, "alice", "s3cret", forwarded=STRANGER) == 400
+        assert post_login(port, "alice", "s3cret") == 200  # no header: the proxy's own address, clean
+        client = Client(f"http://127.0.0.1:{port}/", auth=("bob", "hunter22"), verbose=False)
+        assert client.predict("", "all", api_name="/list_articles")["ok"]
+
+
+@pytest.mark.slow
+def test_serve_with_auth_and_an_allowed_host(home, tiny_dir):
+    port = free_port()
+    cmd = [sys.executable, "-m", "workbench", "serve", "--profile", "tiny", "--port", str(port),
+           "--auth", "alice:s3cret", "--allowed-host", "wb.example.org"]
+    proc = subprocess.Popen(cmd, env=subprocess_env(home, tiny_dir, GRADIO_ANALYTICS_ENABLED="False"),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.time() + 90
+        while True:
+            assert proc.poll() is None and time.time() < deadline, "server did not start"
+            with contextlib.suppress(OSError):
+                if ask(port, "GET", "/", f"127.0.0.1:{port}")[0] == 200:
+                    break
+            time.sleep(0.3)
+        assert ask(port, "GET", "/", "wb.example.org")[0] == 200
+        assert ask(port, "GET", "/", "attacker.example") == (400, "Invalid host header")
+        assert post_login(port, "alice", "s3cret") == 200
+        for i in range(30):
+            assert post_login(port, f"stranger{i}", "wrong") == 400
+        assert post_login(port, "alice", "s3cret") == 400  # 30 failures from this address: it waits
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    assert "answering Host: 127.0.0.1, localhost, [::1], wb.example.org" in (proc.stdout.read() if proc.stdout else "")
+

@@ -1,0 +1,134 @@
+"""What the server checks before Gradio sees a request: the Host header, and who is asking.
+
+* **Host**: only requests whose `Host` names this server are answered (Starlette's TrustedHostMiddleware, on every
+  HTTP, SSE and websocket route); others get `400 Invalid host header`. A DNS-rebinding page (a name of the
+  attacker's that resolves to 127.0.0.1) sends its own name as `Host`, so it can no longer reach a loopback server.
+  Loopback names are always served; a wildcard bind adds this machine's names; more come from `--allowed-host`,
+  `$WORKBENCH_ALLOWED_HOSTS` or config `allowed_hosts` (a reverse proxy's public name).
+* **Client address**: the peer of the connection, recorded in `CLIENT_ADDRESS` for the login limits (Gradio's
+  login route gives its `auth` callable only the user name and password). `X-Forwarded-For` is read only from the
+  trusted proxies (`--trusted-proxy`, `$WORKBENCH_TRUSTED_PROXIES`, config `trusted_proxies`); by default from
+  nowhere, where uvicorn alone would trust it from any loopback peer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import os
+import socket
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..errors import WorkbenchError
+
+CLIENT_ADDRESS: ContextVar[str] = ContextVar("workbench_client_address", default="unknown")
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+WILDCARD_BINDS = {"0.0.0.0", "::", ""}
+FORWARDED_ENV = "FORWARDED_ALLOW_IPS"  # what uvicorn reads when Gradio starts it
+
+
+class RecordClient:
+    """ASGI middleware: sets CLIENT_ADDRESS to the request's client address while the request runs."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        token = CLIENT_ADDRESS.set(str(client[0]) if client else "unknown")
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            CLIENT_ADDRESS.reset(token)
+
+
+@dataclass(frozen=True)
+class Guard:
+    """The Host names a server answers and the proxies whose X-Forwarded-For it believes."""
+
+    hosts: tuple[str, ...]
+    proxies: tuple[str, ...] = ()
+
+    def middleware(self) -> list[Middleware]:
+        """For FastAPI(middleware=...): the Host check first, then the client address for the login limits."""
+        return [Middleware(TrustedHostMiddleware, allowed_hosts=list(self.hosts), www_redirect=False),
+                Middleware(RecordClient)]
+
+    def describe(self) -> str:
+        hosts = "any (the check is off)" if "*" in self.hosts else ", ".join(self.hosts)
+        proxies = ", ".join(self.proxies) if self.proxies else "none (client address = the connection's)"
+        return f"answering Host: {hosts}; X-Forwarded-For trusted from: {proxies}"
+
+    @contextlib.contextmanager
+    def forwarded(self) -> Iterator[None]:
+        """While Gradio builds its uvicorn server: trust X-Forwarded-For from our proxies only (uvicorn reads
+        FORWARDED_ALLOW_IPS then; its default is every loopback peer, which lets any local process pick an address)."""
+        before = os.environ.get(FORWARDED_ENV)
+        os.environ[FORWARDED_ENV] = ",".join(self.proxies)
+        try:
+            yield
+        finally:
+            if before is None:
+                os.environ.pop(FORWARDED_ENV, None)
+            else:
+                os.environ[FORWARDED_ENV] = before
+
+
+def make_guard(bind: str, allowed: Iterable[str] = (), proxies: Iterable[str] = ()) -> Guard:
+    """The Guard for a server bound to `bind`: loopback names, the bound address (this machine's names for a
+    wildcard bind) and the `allowed` names; `proxies` are checked to be IP addresses or networks."""
+    hosts = [*LOOPBACK_HOSTS, *_bind_names(bind), *(check_host_name(name) for name in allowed)]
+    return Guard(tuple(dict.fromkeys(h.lower() for h in hosts)), tuple(dict.fromkeys(_check_proxy(p) for p in proxies)))
+
+
+def check_host_name(name: str) -> str:
+    """A name as the Host check takes it: `wb.example.org`, `*.example.org`, an IP address, or `*` (check off)."""
+    value = name.strip().lower()
+    if value == "*":
+        return value
+    literal = _ip_host(value.strip("[]"))
+    if literal:
+        return literal
+    label = value[2:] if value.startswith("*.") else value
+    parts = label.split(".")
+    if not label or not all(p and len(p) <= 63 and all(c.isalnum() or c == "-" for c in p) for p in parts):
+        raise WorkbenchError(f"allowed host {name!r} is not a host name: give a name like wb.example.org or "
+                             "*.example.org, without scheme, port or path")
+    return value
+
+
+def _check_proxy(value: str) -> str:
+    text = value.strip()
+    try:
+        return str(ipaddress.ip_network(text, strict=False)) if "/" in text else str(ipaddress.ip_address(text))
+    except ValueError:
+        raise WorkbenchError(f"trusted proxy {value!r} is not an IP address or network (e.g. 127.0.0.1, 10.0.0.0/8)") from None
+
+
+def _ip_host(value: str) -> str | None:
+    """An IP address as it appears in a Host header (IPv6 in brackets), or None when `value` is not one."""
+    try:
+        ip = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    return f"[{ip.compressed}]" if ip.version == 6 else ip.compressed
+
+
+def _bind_names(bind: str) -> list[str]:
+    """The names a client may use for a server bound to `bind`."""
+    if bind not in WILDCARD_BINDS:
+        return [_ip_host(bind) or bind]
+    names = [socket.gethostname(), socket.getfqdn()]
+    with contextlib.suppress(OSError):
+        for info in socket.getaddrinfo(socket.gethostname(), None):
+            names.append(str(info[4][0]))
+    return [_ip_host(n) or n for n in names if n]
