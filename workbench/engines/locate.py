@@ -54,8 +54,20 @@ def _looks_like_model(path: Path) -> bool:
     return (path / "config.json").exists()
 
 
+def profile_hint(spec: str, profile: str | None) -> str | None:
+    """`profile` when `spec` is one of its models, so `models pull --profile` fetches it; else None (the hint
+    then names `models pull --model SPEC`)."""
+    from .profiles import PROFILES
+
+    chosen = PROFILES.get(profile or "")
+    if chosen is None:
+        return None
+    return profile if spec in {r.model for r in chosen.routes.values()} | {chosen.summarizer} else None
+
+
 def locate(spec: str, task: str, *, home: str | os.PathLike[str] | None = None, profile: str | None = None) -> Located:
     """Resolve a model spec (tiny name, folder, or hub id) to files; typed errors when it cannot be."""
+    profile = profile_hint(spec, profile)
     if spec.startswith(TINY_PREFIX):
         from .tiny import build_tiny
 
@@ -82,6 +94,24 @@ def locate(spec: str, task: str, *, home: str | os.PathLike[str] | None = None, 
     if not hub_reachable():
         raise ModelNotAvailable(spec, task, profile, f"the model hub ({hub_endpoint()}) cannot be reached from here")
     return Located(spec, spec, None, licence_of(spec), False)
+
+
+def local_copy(spec: str, home: str | os.PathLike[str] | None = None) -> str | None:
+    """Where this machine has the model, without building, converting or downloading anything: "built locally"
+    for tiny models, else the folder (a local path, an offline bundle, the Hugging Face cache); None if nowhere."""
+    if spec.startswith(TINY_PREFIX):
+        return "built locally"
+    path = Path(spec).expanduser()
+    if path.exists():
+        return str(path) if _looks_like_model(path) else None
+    if not _HUB_ID.match(spec):
+        return None
+    for root in models_dirs(home):
+        for candidate in (root / bundle_folder_name(spec), root / spec):
+            if _looks_like_model(candidate):
+                return str(candidate)
+    snapshot = _hub_cache_snapshot(spec)
+    return str(snapshot) if snapshot is not None else None
 
 
 def hub_endpoint() -> str:
@@ -151,3 +181,12 @@ def pull(model_id: str, dest: Path) -> Path:
     (target / BUNDLE_FILE).write_text(json.dumps(
         {"id": model_id, "revision": info.sha, "licence": licence_of(model_id, str(target))}, indent=2))
     return target
+
+
+def pull_failure(exc: BaseException) -> str:
+    """One line on why `pull` failed: offline mode, a hub that cannot be reached, else the error's first line."""
+    if hub_offline():
+        return "HF_HUB_OFFLINE is set; unset it on a machine that can reach the model hub"
+    if not hub_reachable():
+        return f"the model hub ({hub_endpoint()}) cannot be reached from here; pull on a connected machine and copy the folder"
+    return f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]}"

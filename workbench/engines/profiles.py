@@ -16,7 +16,8 @@ from ..languages import SOURCE_LANG, TARGETS
 from ..settings import load_config
 from .base import TINY_PREFIX, SummaryOptions, TranslationOptions
 
-__all__ = ["PROFILES", "SOURCE_LANG", "TARGETS", "Profile", "Route", "Selection", "parse_model_overrides", "select"]
+__all__ = ["PROFILES", "SOURCE_LANG", "TARGETS", "Profile", "Route", "Selection", "check_known_licences", "parse_model_overrides",
+           "select"]
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def select(profile: str | None = None, models: dict[str, str] | None = None, sum
     for role in engines:
         if role not in (*TARGETS, "summarizer"):
             raise WorkbenchError(f"config engines.{role}: use one of {', '.join((*TARGETS, 'summarizer'))}")
-    return Selection(
+    selection = Selection(
         profile=name, routes=routes, summarizer=summarizer or chosen_summarizer,
         device=device or config.get("device") or "auto", licence=licence or config.get("licence"),
         templates=dict(config.get("templates", {})), translation_options=options,
@@ -142,3 +143,17 @@ def select(profile: str | None = None, models: dict[str, str] | None = None, sum
         engine=engine or config.get("engine") or "auto", engines=engines,
         threads=_threads(threads, config, base),
     )
+    check_known_licences(selection)
+    return selection
+
+
+def check_known_licences(selection: Selection) -> None:
+    """Refuse, before anything is loaded, a model whose licence the catalog knows and the policy does not allow
+    (models the catalog does not know are checked when they are located)."""
+    from .catalog import CATALOG, check_licence, licence_of
+
+    if not selection.licence:
+        return
+    for spec in [r.model for r in selection.routes.values()] + [selection.summarizer]:
+        if spec.startswith(TINY_PREFIX) or spec in CATALOG:
+            check_licence(spec, licence_of(spec), selection.licence)
