@@ -16,14 +16,19 @@ from ..exchange.registry import format_names
 from ..languages import STATUSES, TARGETS, parse_targets
 
 MEANINGLESS_NOTE = "NOTE: tiny models have random weights; their outputs are meaningless (smoke test only)."
+MEANINGLESS_MARK = "[tiny: meaningless]"
 
 
 def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+INTERRUPTED = "Interrupted; everything saved so far is kept (run the same command again to go on)."
+
+
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Expected failures become one-line messages with exit code 1, never a traceback."""
+    """Expected failures become one-line messages with exit code 1, never a traceback; Ctrl-C exits 130 with one
+    line; a closed pipe (`workbench list | head -1`) is left to click, which exits quietly."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -33,23 +38,31 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise click.ClickException(str(exc)) from exc
         except click.ClickException:
             raise
+        except KeyboardInterrupt:
+            click.echo(f"\n{INTERRUPTED}", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            raise  # click's main silences stdout and exits (Python docs, "Note on SIGPIPE")
         except OSError as exc:  # a file or folder the user named cannot be read or written
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             raise click.ClickException(f"{where}{exc.strerror or exc}") from exc
         except Exception as exc:
             # A bug: its traceback goes to the data home's log (when it can be written), the user gets one line.
-            from ..logs import attach, get
-            from ..settings import home_dir
+            from ..logs import log_exception
 
-            ctx = click.get_current_context(silent=True)
-            log_file = attach(home_dir((ctx.obj or {}).get("home") if ctx else None))
-            if log_file is None:
-                raise
-            get("cli").exception("unexpected error in %s", fn.__name__)
-            raise click.ClickException(
-                f"internal error ({type(exc).__name__}: {str(exc)[:200]}); the traceback is in {log_file}") from exc
+            log_file = log_exception(_home(), "cli", "unexpected error in %s", fn.__name__)
+            where = f"the traceback is in {log_file}" if log_file else "the log file could not be written"
+            raise click.ClickException(f"internal error ({type(exc).__name__}: {str(exc)[:200]}); {where}") from exc
 
     return wrapper
+
+
+def _home() -> Any:
+    """The data home of the running command (--home before or after its name, or $WORKBENCH_HOME)."""
+    from ..settings import home_dir
+
+    ctx = click.get_current_context(silent=True)
+    return home_dir((ctx.obj or {}).get("home") if ctx else None)
 
 
 def _workbench(ctx: click.Context, **model_args: Any) -> Any:
@@ -116,7 +129,8 @@ DEFAULT_TARGETS = ",".join(TARGETS)
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="workbench")
 @click.option("--home", envvar="WORKBENCH_HOME", default=None, metavar="DIR",
-              help="Data folder (database, caches, config.toml). Default ./workbench-data or $WORKBENCH_HOME.")
+              help="Data folder (database, caches, config.toml). Default ./workbench-data or $WORKBENCH_HOME. "
+                   "Every command also takes it after its name.")
 @click.pass_context
 def cli(ctx: click.Context, home: str | None) -> None:
     """Arabic news translation workbench: import articles, translate them to English and Russian with
@@ -156,13 +170,16 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> Non
 
 
 @cli.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {id, title, label, date, source, photo_credit, segments, body_segments, status}.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {id, title, label, date, source, photo_credit, segments, body_segments, status, meaningless}.")
 @click.pass_context
 @handle_errors
 def list_cmd(ctx: click.Context, as_json: bool) -> None:
     """List articles with title, date, source, segment counts and status per language."""
     with _workbench(ctx) as wb:
         rows = wb.articles()
+        meaningless = _meaningless_ids(wb.store)
+    for r in rows:
+        r["meaningless"] = r["id"] in meaningless
     if as_json:
         _echo_json(rows)
         return
@@ -171,7 +188,22 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
         return
     for r in rows:
         status = " ".join(f"{lang}:{s}" for lang, s in r["status"].items())
-        click.echo(f"{r['id']}  {r['date'] or '-':10}  {r['source'] or '-':8}  {r['body_segments']:3} seg  {status}  {r['label']}")
+        mark = f"  {MEANINGLESS_MARK}" if r["meaningless"] else ""
+        click.echo(f"{r['id']}  {r['date'] or '-':10}  {r['source'] or '-':8}  {r['body_segments']:3} seg  {status}  {r['label']}{mark}")
+    _meaningless_footer(meaningless)
+
+
+def _meaningless_ids(store: Any) -> set[str]:
+    """Articles whose current machine output (a segment or a summary) was made by a tiny random-weight model."""
+    rows = store.query(
+        "SELECT DISTINCT article_id FROM machine_outputs WHERE id IN (SELECT MAX(id) FROM machine_outputs"
+        " GROUP BY article_id, target, segment_id, lang) AND json_extract(provenance, '$.meaningless')")
+    return {r["article_id"] for r in rows}
+
+
+def _meaningless_footer(meaningless: set[str]) -> None:
+    if meaningless:
+        click.echo(f"{MEANINGLESS_MARK}: {MEANINGLESS_NOTE}")
 
 
 @cli.command("show")
@@ -229,6 +261,7 @@ def translate_cmd(ctx: click.Context, items: tuple[str, ...], to: str, summarize
     from ..runs.progress import TerminalProgress
 
     targets = _targets(to)
+    _check_split_targets(to, items)
     ray_kw = {k: kw.pop(k) for k in list(kw) if k.startswith("ray_") or k in ("address", "shards")}
     if runner == "ray":
         _translate_on_ray(ctx, list(items), targets, summarize, out, as_json, ray_kw, kw)
@@ -237,10 +270,16 @@ def translate_cmd(ctx: click.Context, items: tuple[str, ...], to: str, summarize
     if not items and not all_articles:
         raise click.UsageError("name files, folders or article ids, or pass --all")
     with _workbench(ctx, **_model_args(**model_kw)) as wb:
-        if wb.selection().meaningless and not as_json:
+        meaningless = wb.selection().meaningless  # config, profile and known licences are checked before any import
+        ids, imported = wb.resolve(list(items), all_articles=all_articles)
+        if not ids:
+            _nothing_to_translate(items, imported.problems)
+            return
+        if meaningless and not as_json:
             click.echo(MEANINGLESS_NOTE, err=True)
-        report = wb.translate(list(items), targets, summarize=summarize, redo=redo, all_articles=all_articles,
+        report = wb.translate(ids, targets, summarize=summarize, redo=redo,
                               progress=TerminalProgress(quiet=quiet or as_json), out=out)
+        report.import_problems = [str(p) for p in imported.problems]
     if as_json:
         _echo_json(report.to_dict())
     else:
@@ -254,6 +293,29 @@ def translate_cmd(ctx: click.Context, items: tuple[str, ...], to: str, summarize
             click.echo(f"results written to {out}")
     if not report.ok:
         sys.exit(1)
+
+
+def _check_split_targets(to: str, items: tuple[str, ...]) -> None:
+    """`--to en,  ru` unquoted reaches us as --to "en," and an item "ru": say so instead of "no article 'ru'"."""
+    from pathlib import Path
+
+    for item in items:
+        parts = [p for p in item.split(",") if p.strip()]
+        split = to.rstrip().endswith(",") or item.startswith(",")
+        if parts and split and all(p.strip() in TARGETS for p in parts) and not Path(item).exists():
+            langs = ",".join(parse_targets(f"{to},{item}"))
+            raise click.UsageError(f"{item.strip(',')!r} looks like a language; write --to {langs} without spaces")
+
+
+def _nothing_to_translate(items: tuple[str, ...], problems: list[ImportProblem]) -> None:
+    """No article came out of the named files (an empty folder, only unreadable files): say so, load no model."""
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if not items:
+        click.echo("nothing to translate: the store has no articles yet (run `workbench import FILES` first)")
+        return
+    raise WorkbenchError(f"nothing to translate: no article was imported from {', '.join(items)} "
+                         "(.txt, .md and .jsonl files are read)")
 
 
 def _translate_on_ray(ctx: click.Context, items: list[str], targets: list[str], summarize: bool, out: str | None,
@@ -305,13 +367,19 @@ def ingest_cmd(ctx: click.Context, out: str, as_json: bool) -> None:
 
 
 @cli.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: per article, per language {state, done, total, summary, review, reason}.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: per article {id, label, meaningless, languages: per language {state, done, total, summary, review, reason}}.")
 @click.pass_context
 @handle_errors
 def status_cmd(ctx: click.Context, as_json: bool) -> None:
     """Per article and language: done / pending / failed."""
+    from ..settings import load_config
+
+    load_config(ctx.obj["home"])  # a damaged config.toml is reported here too, not first by translate or serve
     with _workbench(ctx) as wb:
         rows = wb.status()
+        meaningless = _meaningless_ids(wb.store)
+    for r in rows:
+        r["meaningless"] = r["id"] in meaningless
     if as_json:
         _echo_json(rows)
         return
@@ -319,10 +387,11 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
         parts = []
         for lang, s in r["languages"].items():
             parts.append(f"{lang}: {s['state']} {s['done']}/{s['total']}{' +summary' if s['summary'] else ''} ({s['review']})")
-        click.echo(f"{r['id']}  " + "  ".join(parts))
+        click.echo(f"{r['id']}  " + "  ".join(parts) + (f"  {MEANINGLESS_MARK}" if r["meaningless"] else ""))
         for lang, s in r["languages"].items():
             if s["reason"]:
                 click.echo(f"    {lang} failed: {s['reason']}")
+    _meaningless_footer(meaningless)
 
 
 @cli.command("mark")
@@ -350,32 +419,42 @@ def models_group() -> None:
 
 
 @models_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: profiles with their models, licences and routes.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON: per model {profile, role, model, route, via, task, licence, permissive, available, where, note}.")
 @click.pass_context
 @handle_errors
 def models_list(ctx: click.Context, as_json: bool) -> None:
-    """Every profile's models with task, licence and whether it is available on this machine."""
+    """Every profile's models with their route (ru via en: Russian is translated from the English text), licence
+    and whether it is available on this machine (an offline bundle, the Hugging Face cache, or built locally)."""
     from ..engines.catalog import CATALOG, PERMISSIVE, licence_of
+    from ..engines.locate import local_copy
     from ..engines.profiles import PROFILES
 
+    def row(profile: str, role: str, spec: str, route: str, via: str | None, task: str) -> dict[str, Any]:
+        licence = licence_of(spec)
+        where = local_copy(spec, ctx.obj["home"])
+        return {"profile": profile, "role": role, "model": spec, "route": route, "via": via, "task": task,
+                "licence": licence, "permissive": licence in PERMISSIVE, "available": where is not None,
+                "where": where, "note": CATALOG[spec].note if spec in CATALOG else ""}
+
     rows = []
-    for profile in PROFILES.values():
-        specs = [(lang, r.model, f"{r.via or 'ar'}→{lang}") for lang, r in profile.routes.items()]
-        specs.append(("summary", profile.summarizer, "summary"))
-        for role, spec, task in specs:
-            licence = licence_of(spec)
-            rows.append({"profile": profile.name, "role": role, "model": spec, "task": task, "licence": licence,
-                         "permissive": licence in PERMISSIVE, "note": CATALOG[spec].note if spec in CATALOG else ""})
-    others = [{"profile": "-", "role": "alternative", "model": e.id, "task": e.task, "licence": e.licence,
-               "permissive": e.licence in PERMISSIVE, "note": e.note}
-              for e in CATALOG.values() if e.id not in {r["model"] for r in rows}]
-    rows += others
+    for p in PROFILES.values():
+        for lang, route in p.routes.items():
+            via = route.via
+            rows.append(row(p.name, lang, route.model, f"ar→{via}→{lang} ({lang} via {via})" if via else f"ar→{lang}",
+                            via, f"{via or 'ar'}→{lang}"))
+        rows.append(row(p.name, "summary", p.summarizer, "summary", None, "summary"))
+    rows += [row("-", "alternative", e.id, e.task, None, e.task)
+             for e in CATALOG.values() if e.id not in {r["model"] for r in rows}]
     if as_json:
         _echo_json(rows)
         return
     for r in rows:
         mark = "" if r["permissive"] else "  (not permissive)"
-        click.echo(f"{r['profile']:8} {r['role']:11} {r['model']:42} {r['task']:14} {r['licence']}{mark}")
+        here = "available" if r["available"] else "not here"
+        click.echo(f"{r['profile']:8} {r['role']:11} {r['model']:42} {r['route']:22} {here:9}  {r['licence']}{mark}")
+    click.echo("not here: `workbench models pull --profile NAME` or `--model ID` on a connected machine "
+               "(tiny models are built locally when first used)")
 
 
 @models_group.command("pull")
@@ -389,10 +468,45 @@ def models_pull(ctx: click.Context, profile: str | None, model_ids: tuple[str, .
     """Download models on a connected machine into a folder an offline machine can load from."""
     from pathlib import Path
 
-    from ..engines.locate import pull
-    from ..engines.profiles import PROFILES
-    from ..logs import get as get_logger
+    from ..engines.base import TINY_PREFIX
+    from ..engines.locate import pull, pull_failure
     from ..settings import home_dir
+
+    ids = _pull_ids(profile, model_ids)
+    hub_ids = [m for m in ids if not m.startswith(TINY_PREFIX)]
+    for model_id in ids:
+        if model_id.startswith(TINY_PREFIX):
+            click.echo(f"skip {model_id}: tiny models are built locally on first use")
+    if not hub_ids:
+        click.echo("nothing to pull: tiny models are built on this machine when first used (no download, "
+                   "no WORKBENCH_MODELS needed)")
+        return
+    target = Path(dest) if dest else home_dir(ctx.obj["home"]) / "models"
+    failed, logged = [], None
+    for model_id in hub_ids:
+        try:
+            folder = pull(model_id, target)
+        except WorkbenchError as exc:
+            reason = str(exc)
+        except Exception as exc:  # network or hub errors: one line here, the traceback in the log
+            from ..logs import log_exception
+
+            logged = log_exception(_home(), "cli", "pulling %s failed", model_id) or logged
+            reason = pull_failure(exc)
+        else:
+            click.echo(f"pulled {model_id} -> {folder}")
+            continue
+        click.echo(f"error: could not pull {model_id}: {reason}", err=True)
+        failed.append(model_id)
+    if failed:
+        raise WorkbenchError(f"{len(failed)} model(s) not pulled: {', '.join(failed)}"
+                             + (f" (details in {logged})" if logged else ""))
+    click.echo(f"done. On the offline machine: export WORKBENCH_MODELS={target.resolve()}")
+
+
+def _pull_ids(profile: str | None, model_ids: tuple[str, ...]) -> list[str]:
+    """The models `models pull` fetches: --model ids, plus a profile's (--profile, or quality when none is named)."""
+    from ..engines.profiles import PROFILES
 
     ids = list(model_ids)
     if profile or not ids:
@@ -400,24 +514,7 @@ def models_pull(ctx: click.Context, profile: str | None, model_ids: tuple[str, .
         if chosen is None:
             raise WorkbenchError(f"unknown profile {profile!r}; known: {', '.join(PROFILES)}")
         ids += [r.model for r in chosen.routes.values()] + [chosen.summarizer]
-    target = Path(dest) if dest else home_dir(ctx.obj["home"]) / "models"
-    failed = []
-    for model_id in dict.fromkeys(ids):
-        if model_id.startswith("tiny:"):
-            click.echo(f"skip {model_id}: tiny models are built locally on first use")
-            continue
-        try:
-            folder = pull(model_id, target)
-        except Exception as exc:  # network or hub errors: one line, then go on with the next model
-            get_logger("cli").exception("pulling %s failed", model_id)
-            first_line = str(exc).splitlines()[0] if str(exc) else ""
-            click.echo(f"error: could not pull {model_id}: {type(exc).__name__}: {first_line}", err=True)
-            failed.append(model_id)
-            continue
-        click.echo(f"pulled {model_id} -> {folder}")
-    if failed:
-        raise WorkbenchError(f"{len(failed)} model(s) not pulled: {', '.join(failed)}")
-    click.echo(f"done. On the offline machine: export WORKBENCH_MODELS={target.resolve()}")
+    return list(dict.fromkeys(ids))
 
 
 @cli.command("export")
@@ -799,12 +896,69 @@ def serve_cmd(ctx: click.Context, host: str, port: int, auth: str | None, auth_f
             "Add --auth USER:PASSWORD (or --auth-file FILE), or keep the default --host 127.0.0.1.")
     from .ui import launch
 
+    origin = "--profile"
+    if not model_kw["profile"]:
+        model_kw["profile"], origin = _home_profile(ctx)
     wb = _workbench(ctx, **_model_args(**model_kw))
-    click.echo(f"serving {wb.home.resolve()} on http://{host}:{port} (Ctrl-C stops)")
-    if wb.selection().meaningless:
-        click.echo(MEANINGLESS_NOTE)
+    _serve_banner(wb, f"http://{host}:{port}", origin)
     click.echo(guard.describe())
     launch(wb, host=host, port=port, auth=credentials, guard=guard)
+
+
+def _home_profile(ctx: click.Context) -> tuple[str | None, str]:
+    """The profile `serve` uses without --profile: config.toml's, else the one the home's latest machine output
+    was made with (so re-translating in the UI uses the models that made the text), else the default."""
+    from ..settings import database_path, load_config
+    from ..store import Store
+
+    if load_config(ctx.obj["home"]).get("profile"):
+        return None, "config.toml"
+    path = database_path(ctx.obj["home"])
+    if path.exists():
+        with Store(path) as store:
+            rows = store.query("SELECT json_extract(provenance, '$.profile') AS profile FROM machine_outputs"
+                               " WHERE json_extract(provenance, '$.profile') IS NOT NULL ORDER BY id DESC LIMIT 1")
+        if rows and rows[0]["profile"]:
+            return str(rows[0]["profile"]), "this home's latest translation"
+    return None, "the default"
+
+
+def _serve_banner(wb: Any, url: str, origin: str) -> None:
+    """Where, with which profile, engine and device; a warning per model that is not on this machine."""
+    from ..engines.locate import local_copy, profile_hint
+
+    selection = wb.selection()
+    click.echo(f"serving {wb.home.resolve()} on {url} (Ctrl-C stops)")
+    click.echo(f"profile {selection.profile} ({origin}; --profile to choose), engine {selection.engine}, "
+               f"device {selection.device}")
+    if selection.meaningless:
+        click.echo(MEANINGLESS_NOTE)
+    roles = [(lang, r.model) for lang, r in selection.routes.items()] + [("summary", selection.summarizer)]
+    for role, spec in roles:
+        if local_copy(spec, wb.home) is None:
+            hint = profile_hint(spec, selection.profile)
+            pull = f"--profile {hint}" if hint else f"--model {spec}"
+            click.echo(f"warning: {role} model {spec} is not on this machine: re-translating or summarizing in the UI "
+                       f"will download it (or fail offline); `workbench models pull {pull}` fetches it", err=True)
+
+
+def _set_home(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.ensure_object(dict)["home"] = value
+
+
+def _add_home_option(group: click.Group) -> None:
+    """`--home DIR` after the command name too (`workbench list --home X`); it overrides the one before it."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _add_home_option(command)
+        if not any(p.name == "home" for p in command.params):
+            command.params.append(click.Option(["--home"], default=None, metavar="DIR", expose_value=False,
+                                               is_eager=True, callback=_set_home,
+                                               help="Data folder (as `workbench --home DIR COMMAND`)."))
+
+
+_add_home_option(cli)
 
 
 def main() -> None:
