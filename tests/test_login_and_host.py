@@ -182,6 +182,11 @@ def test_the_host_check_and_the_client_address_as_asgi_middleware():
     assert client.get("/", headers={"Host": "wb.example.org"}).status_code == 200
     bad = client.get("/", headers={"Host": "attacker.example:7860"})
     assert (bad.status_code, bad.text) == (400, "Invalid host header")
+    lan = TestClient(Starlette(routes=[Route("/", who)], middleware=make_guard("0.0.0.0").middleware()),
+                     base_url="http://192.0.2.8:7860")  # a wildcard bind reached at its LAN address
+    assert lan.get("/").status_code == 200 and lan.get("/", headers={"Host": "192.0.2.8"}).status_code == 200
+    assert lan.get("/", headers={"Host": "192.0.2.99:7860"}).status_code == 400  # not this connection's address
+    assert lan.get("/", headers={"Host": "rebound.attacker.example:7860"}).status_code == 400
 
 
 def test_serve_takes_allowed_hosts_and_trusted_proxies(home, monkeypatch):

@@ -1,8 +1,9 @@
 """What the server checks before Gradio sees a request: the Host header, and who is asking.
 
 * **Host**: only requests whose `Host` names this server are answered (Starlette's TrustedHostMiddleware, on every
-  HTTP, SSE and websocket route); others get `400 Invalid host header`. A DNS-rebinding page (a name of the
-  attacker's that resolves to 127.0.0.1) sends its own name as `Host`, so it can no longer reach a loopback server.
+  HTTP, SSE and websocket route), or whose `Host` is the IP address the connection arrived at (a wildcard bind's
+  LAN address); others get `400 Invalid host header`. A DNS-rebinding page (a name of the attacker's that
+  resolves to 127.0.0.1) sends its own name as `Host`, so it can no longer reach a loopback server.
   Loopback names are always served; a wildcard bind adds this machine's names; more come from `--allowed-host`,
   `$WORKBENCH_ALLOWED_HOSTS` or config `allowed_hosts` (a reverse proxy's public name).
 * **Client address**: the peer of the connection, recorded in `CLIENT_ADDRESS` for the login limits (Gradio's
@@ -21,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -31,6 +33,31 @@ CLIENT_ADDRESS: ContextVar[str] = ContextVar("workbench_client_address", default
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 WILDCARD_BINDS = {"0.0.0.0", "::", ""}
 FORWARDED_ENV = "FORWARDED_ALLOW_IPS"  # what uvicorn reads when Gradio starts it
+
+
+class HostCheck:
+    """ASGI middleware: Starlette's TrustedHostMiddleware for names, plus any Host that is the IP address this
+    connection arrived at (a wildcard bind's LAN address; an IP literal cannot come from DNS rebinding)."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: list[str]):
+        self.app = app
+        self.by_name = TrustedHostMiddleware(app, allowed_hosts=allowed_hosts, www_redirect=False)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and _is_connection_ip(scope):
+            await self.app(scope, receive, send)
+        else:
+            await self.by_name(scope, receive, send)
+
+
+def _is_connection_ip(scope: Scope) -> bool:
+    server = scope.get("server")
+    value = Headers(scope=scope).get("host", "")
+    host = value[1:value.find("]")] if value.startswith("[") else value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+    try:
+        return server is not None and ipaddress.ip_address(host) == ipaddress.ip_address(server[0])
+    except ValueError:
+        return False
 
 
 class RecordClient:
@@ -60,8 +87,7 @@ class Guard:
 
     def middleware(self) -> list[Middleware]:
         """For FastAPI(middleware=...): the Host check first, then the client address for the login limits."""
-        return [Middleware(TrustedHostMiddleware, allowed_hosts=list(self.hosts), www_redirect=False),
-                Middleware(RecordClient)]
+        return [Middleware(HostCheck, allowed_hosts=list(self.hosts)), Middleware(RecordClient)]
 
     def describe(self) -> str:
         hosts = "any (the check is off)" if "*" in self.hosts else ", ".join(self.hosts)
