@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExportError
+from ..review.glossary import starts_like_formula
 
 Item = tuple[dict[str, Any], list[str]]  # an article view and the languages to export from it
 MEANINGLESS_BANNER = "[tiny random-weight models: this output is meaningless]"
@@ -34,6 +35,16 @@ class Format:
     render: Callable[[list[Item], ExportOptions], bytes]
     description: str = ""
     wants_memory: bool = False  # give it the translation memories (costly to build)
+
+
+def spreadsheet_cell(value: object) -> str:
+    """A cell for a CSV/TSV file that a spreadsheet shows as text, never runs as a formula (OWASP "CSV
+    Injection"): a value starting with `=`, `+`, `-`, `@`, a tab or a carriage return (also after leading spaces
+    or double quotes) gets a leading single quote. Every such value is treated so, numbers like "-5" included:
+    telling a number from "-1+cmd|..." is exactly what a spreadsheet gets wrong. The CSV writers also quote
+    every cell."""
+    text = "" if value is None else str(value)
+    return "'" + text if starts_like_formula(text) else text
 
 
 _FORMATS: dict[str, Format] = {}

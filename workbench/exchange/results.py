@@ -10,6 +10,7 @@ from typing import Any
 
 from ..files import atomic_write
 from ..review.views import translation_text
+from .registry import spreadsheet_cell
 
 
 def article_record(view: dict[str, Any], langs: list[str]) -> dict[str, Any]:
@@ -46,7 +47,7 @@ def render_results(records: list[dict[str, Any]], fmt: str) -> bytes:
     langs = sorted({lang for r in records for lang in r["translations"]})
     fields = ["id", "title", "date", "source", "photo_credit", "meaningless"]
     fields += [f"{kind}_{lang}" for lang in langs for kind in ("translation", "summary", "status", "flags", "models")]
-    writer = csv.DictWriter(buf, fieldnames=fields)
+    writer = csv.DictWriter(buf, fieldnames=fields, quoting=csv.QUOTE_ALL)  # every cell quoted (OWASP)
     writer.writeheader()
     for r in records:
         row = {k: r.get(k) for k in fields[:6]}
@@ -56,7 +57,7 @@ def render_results(records: list[dict[str, Any]], fmt: str) -> bytes:
             row[f"status_{lang}"] = r["status"].get(lang)
             row[f"flags_{lang}"] = json.dumps(r["flags"].get(lang, {}), ensure_ascii=False)
             row[f"models_{lang}"] = " ".join(p["model"] for p in r["provenance"].get(lang, []))
-        writer.writerow(row)
+        writer.writerow({k: spreadsheet_cell(v) for k, v in row.items()})  # no cell runs as a formula
     return buf.getvalue().encode("utf-8")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import hashlib
 import io
 import re
@@ -29,6 +30,13 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 STARTER = Path(__file__).resolve().parent.parent / "data" / "glossary.csv"
 FILENAME = "glossary.csv"
 COLUMNS = ("ar", "en", "ru", "note")  # the file's header; en and ru are the target languages
+FORMULA_TRIGGERS = frozenset("=+-@\t\r")  # a spreadsheet runs a cell starting with one of these as a formula (OWASP)
+
+
+def starts_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could take `text` as a formula: it starts with `=`, `+`, `-`, `@`, a tab or a
+    carriage return, also after leading spaces or double quotes (`" =1+1"`, `"=1+1` in a TSV cell)."""
+    return bool(text) and (text[0] in FORMULA_TRIGGERS or text.lstrip(' "')[:1] in FORMULA_TRIGGERS)
 
 
 def normalise_arabic(text: str) -> str:
@@ -73,6 +81,7 @@ class Glossary:
     def __init__(self, terms: list[Term]):
         self.terms = terms
         self.problems: list[str] = []  # rows skipped when the file was loaded
+        self.formula_problems: list[str] = []  # those of them skipped because a cell would run as a formula
         self._patterns = [(t, [arabic_tokens(v) for v in t.ar]) for t in terms]
 
     def __len__(self) -> int:
@@ -114,6 +123,21 @@ def _contains(tokens: list[set[str]], term: list[str]) -> bool:
     return any(all(term[k] in tokens[i + k] for k in range(n)) for i in range(len(tokens) - n + 1))
 
 
+_FORMULA_HINT = ("would run as a formula in a spreadsheet (it starts with =, +, -, @, a tab or a carriage return); "
+                 "remove that character or begin the cell with a word")
+
+
+def _row_problem(row: list[str]) -> str | None:
+    """Why a glossary row cannot be used, or None. A cell a spreadsheet would run as a formula is refused, not
+    kept: the glossary file is opened in spreadsheets, and its terms go into exports."""
+    if len(row) < 3 or not row[0].strip() or not any(c.strip() for c in row[1:3]):
+        return "needs an Arabic term and its English and Russian forms"
+    for column, cell in zip(COLUMNS, row, strict=False):
+        if starts_like_formula(cell.strip()):
+            return f"the {column} cell {cell.strip()[:30]!r} {_FORMULA_HINT}"
+    return None
+
+
 def parse_csv(text: str, where: str = "glossary", *, strict: bool = True) -> Glossary:
     """Terms from CSV text. A bad row is an error when `strict` (saving), else it is skipped and listed in
     `Glossary.problems` (loading: one bad row never blocks show, qa or export)."""
@@ -126,15 +150,17 @@ def parse_csv(text: str, where: str = "glossary", *, strict: bool = True) -> Glo
     header = [h.strip().lower() for h in rows[0]]
     if tuple(header[:3]) != COLUMNS[:3]:
         raise WorkbenchError(f"{where}: the first line must be the header ar,en,ru[,note] (got {','.join(rows[0])[:80]})")
-    terms, problems = [], []
+    terms, problems, formulas = [], [], []
     for number, row in enumerate(rows[1:], start=2):
         if not row or not any(c.strip() for c in row):
             continue
-        if len(row) < 3 or not row[0].strip() or not any(c.strip() for c in row[1:3]):
-            problem = f"{where}:{number}: needs an Arabic term and its English and Russian forms; row skipped"
+        problem = _row_problem(row)
+        if problem:
             if strict:
-                raise WorkbenchError(problem.removesuffix("; row skipped"))
-            problems.append(problem)
+                raise WorkbenchError(f"{where}:{number}: {problem}")
+            problems.append(f"{where}:{number}: {problem}; row skipped")
+            if problem.endswith(_FORMULA_HINT):
+                formulas.append(problems[-1])
             continue
 
         def split(cell: str) -> tuple[str, ...]:
@@ -143,6 +169,7 @@ def parse_csv(text: str, where: str = "glossary", *, strict: bool = True) -> Glo
         terms.append(Term(split(row[0]), split(row[1]), split(row[2]), row[3].strip() if len(row) > 3 else ""))
     glossary = Glossary(terms)
     glossary.problems = problems
+    glossary.formula_problems = formulas
     return glossary
 
 
@@ -238,21 +265,44 @@ def save_rows(home: Path, rows: list[list[str]], *, base_version: str | None = N
     return glossary
 
 
+class GlossaryNotSaved(WorkbenchError):
+    """The glossary file could not be written (a full disk, a read-only data home); nothing was changed."""
+
+    def __init__(self, home: Path, exc: OSError):
+        self.errno = exc.errno
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            message = "the disk is full; the glossary was not saved (free some space and save again)"
+        elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            message = f"the data home {home} is read-only; the glossary was not saved"
+        else:
+            message = f"the glossary could not be written ({exc.strerror or exc}); it was not saved"
+        super().__init__(message)
+
+
 def _replace(home: Path, data: bytes, base_version: str | None, author: str) -> None:
     """Write the glossary file, keeping the version it replaces in the history; a conflict if it changed since
-    `base_version`."""
+    `base_version`. A write that fails (full disk, read-only home) is a GlossaryNotSaved and leaves nothing
+    behind: neither a new glossary nor a history entry for a save that did not happen."""
     path = glossary_path(home)
-    with _locked(home):
-        current = version(home)
-        if base_version is not None and base_version != current:
-            raise GlossaryConflict(current)
-        previous = path.read_bytes() if path.is_file() else STARTER.read_bytes()
-        from ..clock import now
+    kept: Path | None = None
+    try:
+        with _locked(home):
+            current = version(home)
+            if base_version is not None and base_version != current:
+                raise GlossaryConflict(current)
+            previous = path.read_bytes() if path.is_file() else STARTER.read_bytes()
+            from ..clock import now
 
-        stamp = now().replace(":", "").replace("-", "").replace(".", "")[:21]  # 20261126T220700123456
-        who = re.sub(r"[^\w.]+", "_", author)[:40] or "unknown"
-        atomic_write(home / HISTORY / f"{stamp}-{current}-{who}.csv", previous)
-        atomic_write(path, data)
+            stamp = now().replace(":", "").replace("-", "").replace(".", "")[:21]  # 20261126T220700123456
+            who = re.sub(r"[^\w.]+", "_", author)[:40] or "unknown"
+            kept = home / HISTORY / f"{stamp}-{current}-{who}.csv"
+            atomic_write(kept, previous)
+            atomic_write(path, data)
+    except OSError as exc:
+        if kept is not None:
+            with contextlib.suppress(OSError):
+                kept.unlink(missing_ok=True)
+        raise GlossaryNotSaved(home, exc) from exc
 
 
 def history(home: Path) -> list[dict[str, str]]:
@@ -272,5 +322,9 @@ def restore(home: Path, name: str, *, base_version: str | None = None, author: s
         raise WorkbenchError(f"no earlier glossary version {name!r} (see `workbench glossary --history`)")
     data = file.read_bytes()
     glossary = parse_csv(data.decode("utf-8-sig"), str(file), strict=False)
+    formulas = glossary.formula_problems
+    if formulas:  # a version saved before formulas were refused: restoring it would write them again
+        raise WorkbenchError(f"not restored: {formulas[0].removesuffix('; row skipped')}; "
+                             "edit the glossary (or restore another version) instead")
     _replace(home, data, base_version, author)  # byte for byte: the same version as before
     return glossary

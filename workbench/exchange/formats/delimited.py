@@ -6,7 +6,7 @@ import csv
 import io
 
 from ...review.views import unit_text
-from ..registry import ExportOptions, Format, Item, register
+from ..registry import ExportOptions, Format, Item, register, spreadsheet_cell
 
 
 def _rows(items: list[Item], opts: ExportOptions) -> tuple[list[str], list[list[str]]]:
@@ -34,17 +34,24 @@ def _confidence(unit: dict | None) -> str:
     return f"{conf['score']:.4f}" if conf else ""
 
 
+def _tsv_cell(cell: str) -> str:
+    """One TSV cell: tabs and line breaks become spaces (one line per segment), then made spreadsheet-safe."""
+    return spreadsheet_cell(cell.replace("\t", " ").replace("\r", " ").replace("\n", " "))
+
+
 def _delimited(items: list[Item], opts: ExportOptions, dialect: str) -> bytes:
+    """Every cell goes through `spreadsheet_cell`: a text, author or title that starts like a formula
+    (`=HYPERLINK(...)`, `@SUM(...)`, `-5`) gets a leading `'`, so a spreadsheet shows it and never runs it."""
     header, rows = _rows(items, opts)
     buf = io.StringIO()
-    if dialect == "tsv":  # one line per segment: tabs and newlines inside text become spaces
+    if dialect == "tsv":  # one line per segment
         buf.write("\t".join(header) + "\n")
         for row in rows:
-            buf.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in row) + "\n")
+            buf.write("\t".join(_tsv_cell(c) for c in row) + "\n")
     else:
-        writer = csv.writer(buf)
+        writer = csv.writer(buf, quoting=csv.QUOTE_ALL)  # every cell quoted, as OWASP advises
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([spreadsheet_cell(c) for c in row] for row in rows)
     return buf.getvalue().encode("utf-8")
 
 
