@@ -40,6 +40,9 @@ FLAG_HELP = {
     "wrong_language": "the summary is not written in its language",
     "cut_off": "the summary stops mid-sentence",
     "low_confidence": "the model was unsure of this output (geometric-mean token probability below 50%)",
+    "bidi_control": "invisible bidirectional control characters (embeddings, overrides, isolates or direction "
+                    "marks) that the source does not have there: they can make the text display in a different order "
+                    "than it is stored and published (a Trojan Source style reordering); delete them",
 }
 
 
@@ -101,6 +104,38 @@ def check_output(source: str, target: str, source_lang: str = "ar", target_lang:
     return [f for f in flags if f]
 
 
+# --------------------------------------------------------------------------- invisible bidi controls
+BIDI_CONTROLS = {
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING", "\u202b": "RIGHT-TO-LEFT EMBEDDING", "\u202c": "POP DIRECTIONAL FORMATTING",
+    "\u202d": "LEFT-TO-RIGHT OVERRIDE", "\u202e": "RIGHT-TO-LEFT OVERRIDE", "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u2067": "RIGHT-TO-LEFT ISOLATE", "\u2068": "FIRST STRONG ISOLATE", "\u2069": "POP DIRECTIONAL ISOLATE",
+    "\u200e": "LEFT-TO-RIGHT MARK", "\u200f": "RIGHT-TO-LEFT MARK", "\u061c": "ARABIC LETTER MARK",
+}
+_BIDI = re.compile("[" + "".join(BIDI_CONTROLS) + "]")
+
+
+def bidi_controls(source: str, target: str) -> list[str]:
+    """Invisible bidi controls in `target` that were not carried over from `source`, as "U+202E RIGHT-TO-LEFT
+    OVERRIDE at 12". One counts as carried over when the source has the same control between the same neighbouring
+    characters (a name or number copied with the RLM the Arabic text has after it); any other is reported."""
+    found = []
+    for match in _BIDI.finditer(target):
+        i = match.start()
+        before, after = target[max(0, i - 1):i], target[i + 1:i + 2]
+        if not any(source[j - len(before):j] == before and source[j + 1:j + 1 + len(after)] == after
+                   for j in _positions(source, match.group())):
+            found.append(f"U+{ord(match.group()):04X} {BIDI_CONTROLS[match.group()]} at {i}")
+    return found
+
+
+def _positions(text: str, char: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(char), text)]
+
+
+def flag_bidi(source: str, target: str) -> str | None:
+    return "bidi_control" if bidi_controls(source, target) else None
+
+
 # --------------------------------------------------------------------------- numbers
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0 ]\d{3}(?!\d))*(?:[.,\u066b]\d+)?")
 
@@ -145,6 +180,10 @@ def review(source: str, target: str, source_lang: str = "ar", target_lang: str =
         if numbers:
             flags.append("numbers")
             details.append("numbers missing: " + ", ".join(numbers))
+        controls = bidi_controls(source, target)
+        if controls:
+            flags.append("bidi_control")
+            details.append("invisible bidi controls: " + "; ".join(controls[:5]) + (" …" if len(controls) > 5 else ""))
         absent = glossary.missing(source, target, target_lang, terms) if glossary is not None else []
         if absent:
             flags.append("glossary")
