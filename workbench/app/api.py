@@ -282,7 +282,12 @@ class Workbench:
 
     def save_draft(self, article_id: str, segment_id: str | None, lang: str, text: str, *, author: str,
                    base_revision_id: int | None, target: str = "segment") -> None:
-        """Keep unsaved text (replaces the author's previous draft of the unit; dropped when the unit is saved)."""
+        """Keep unsaved text (replaces the author's previous draft of the unit; dropped when the unit is saved).
+        `base_revision_id` is the revision the text was typed on: one of this unit's, or None."""
+        if base_revision_id is not None and not self.store.query(
+                "SELECT 1 FROM revisions WHERE id = ? AND article_id = ? AND target = ? AND segment_id IS ? AND lang = ?",
+                (base_revision_id, article_id, target, segment_id, lang)):
+            raise WorkbenchError(f"revision {base_revision_id} is not a revision of this unit")
         self.store.save_draft(article_id, segment_id, check_target(lang), author, text, base_revision_id, target)
 
     def status(self) -> list[dict[str, Any]]:

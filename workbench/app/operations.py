@@ -242,7 +242,7 @@ def compare(wb: Workbench, old_text: str, new_text: str) -> Result:
     return {"ok": True, "diff_html": diff_html(old_text, new_text)}
 
 
-@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, text=a.OPTIONAL_TEXT, base_revision_id=a.REVISION,
+@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, text=a.TEXT, base_revision_id=a.REVISION,
            author=a.AUTHOR)
 def save_draft(wb: Workbench, article_id: str, unit: str, language: str, text: str,
                base_revision_id: int | None = None, author: str = "") -> Result:

@@ -14,7 +14,7 @@ from .. import handlers as h
 from ..api import Workbench
 from . import grid
 from .articles import ArticleList, refresher
-from .common import GradioProgress, Shared
+from .common import Choices, GradioProgress, Shared, choice
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Actions:
 def build() -> Actions:
     with gr.Accordion("Whole article: re-translate, download", open=False):
         with gr.Row():
-            languages = gr.CheckboxGroup(list(TARGETS), value=list(TARGETS), label="Languages")
+            languages = Choices(list(TARGETS), value=list(TARGETS), label="Languages")
             replace_edited = gr.Checkbox(False, label="Also replace segments a person edited", elem_id="replace-edited")
             summarize = gr.Checkbox(False, label="New summaries too")
         with gr.Row():
@@ -41,7 +41,7 @@ def build() -> Actions:
             stop = gr.Button("Stop", variant="stop", elem_id="stop-translate")
         message = gr.Markdown(elem_id="actions-message")
         with gr.Row():
-            export_format = gr.Dropdown(list(format_names()), value="xliff", label="Download format")
+            export_format = choice(list(format_names()), value="xliff", label="Download format")
             export = gr.Button("Prepare download", elem_id="download")
             export_file = gr.File(label="Download", interactive=False)
     return Actions(languages, replace_edited, summarize, translate, stop, message, export_format, export, export_file)

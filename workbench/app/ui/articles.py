@@ -10,7 +10,7 @@ import gradio as gr
 from ...languages import TARGETS
 from .. import handlers as h
 from ..api import Workbench
-from .common import Shared
+from .common import Shared, choice
 
 HEADERS = ["title", "date", " / ".join(TARGETS)]
 
@@ -32,7 +32,7 @@ class ArticleList:
 def build(auth_enabled: bool) -> ArticleList:
     gr.Markdown("### Articles")
     search = gr.Textbox(label="Search titles and text", elem_id="search")
-    status = gr.Dropdown(list(h.STATUS_FILTERS), value="all", label="Status")
+    status = choice(list(h.STATUS_FILTERS), value="all", label="Status")
     reviewer = gr.Textbox(label="Your name (recorded with every save; remembered in this browser)", value="reviewer",
                           visible=not auth_enabled, elem_id="reviewer")
     table = gr.Dataframe(headers=HEADERS, datatype="str", interactive=False, wrap=True, elem_id="articles",

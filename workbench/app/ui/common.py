@@ -105,3 +105,19 @@ class GradioProgress:
 
     def close(self) -> None:
         pass
+
+
+def choice(choices: list[str], **kwargs: Any) -> gr.Dropdown:
+    """A dropdown whose value the handler checks (as every value from a client is): Gradio's own check of a value
+    outside the choices prints a traceback into the server log for any client that sends one."""
+    return gr.Dropdown(choices, allow_custom_value=True, **kwargs)
+
+
+class Choices(gr.CheckboxGroup):
+    """A checkbox group that hands what a client sent to the handler, which checks it (see `choice`)."""
+
+    def preprocess(self, payload: Any) -> Any:
+        try:
+            return super().preprocess(payload)
+        except (gr.Error, ValueError, TypeError):
+            return payload

@@ -10,6 +10,7 @@ import gradio as gr
 from ...review.effort import GROUPS
 from .. import handlers as h
 from ..api import Workbench
+from .common import choice
 
 COLUMNS = ["group", "segments", "edited %", "HTER", "s / segment", "s / word"]
 
@@ -24,7 +25,7 @@ class EffortPanel:
 def build() -> EffortPanel:
     with gr.Accordion("Effort: how much reviewing changed and how long it took", open=False):
         with gr.Row():
-            by = gr.Dropdown(["model", "lang", "reviewer", "article"], value="model", label="Group by")
+            by = choice(["model", "lang", "reviewer", "article"], value="model", label="Group by")
             refresh = gr.Button("Refresh", elem_id="effort-refresh")
         table = gr.Dataframe(headers=COLUMNS, datatype="str", interactive=False, elem_id="effort")
         gr.Markdown("HTER: TER from the machine output to the reviewed text (0 = unchanged). Times are how long "

@@ -1,0 +1,268 @@
+"""The server as an attacker sees it: every operation with wrong types, huge strings, paths and foreign ids gets one
+clear error and writes nothing; no API call reads a file; downloads stay in their folder (issue 21, items 1, 2, 8)."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workbench.app import handlers as h
+from workbench.app import operations as ops
+
+from .conftest import subprocess_env
+
+ARTICLE = "003_70140ed69b948bf5"
+OTHER = "000_b2b0b7ef8c4c7ace"
+TABLES = ("articles", "segments", "revisions", "drafts", "article_status", "status_log", "failures")
+
+BAD_VALUES: list[Any] = [None, 123, 1.5, True, [], {}, ["en"], {"path": "/etc/passwd"}, "", "x" * 2_000_000,
+                         "../../etc/passwd", "/etc/hostname", ".", "a/b", "\ud800", "-1", 2**70]
+
+
+def _rows(home: Path) -> dict[str, int]:
+    with sqlite3.connect(home / "workbench.sqlite") as conn:
+        return {t: conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+
+def _valid(wb) -> dict[str, dict[str, Any]]:
+    """Arguments each operation accepts (the baseline each bad value replaces one of)."""
+    seg = next(s for s in wb.article(ARTICLE)["segments"] if s["kind"] == "body")
+    rev = seg["targets"]["en"]["revision_id"]
+    unit = {"article_id": ARTICLE, "unit": seg["id"], "language": "en"}
+    return {
+        "list_articles": {"query": "", "status": "all"},
+        "get_article": {"article_id": ARTICLE},
+        "translate_article": {"article_id": ARTICLE, "languages": ["en"], "replace_edited": False},
+        "review_order": {"article_id": ARTICLE, "language": "en", "order": "review_first", "only": "all"},
+        "effort": {"by": "model"},
+        "review_view": {"article_id": ARTICLE, "author": "mona"},
+        "unit_details": unit,
+        "save_unit": {**unit, "text": "A text.", "base_revision_id": rev, "author": "mona", "reviewed": True,
+                      "seconds_open": 3.0},
+        "confirm_unit": {**unit, "base_revision_id": rev, "author": "mona", "seconds_open": 3.0},
+        "restore_unit": {**unit, "revision_id": rev, "base_revision_id": rev, "author": "mona"},
+        "compare": {"old_text": "a", "new_text": "b"},
+        "save_draft": {**unit, "text": "draft", "base_revision_id": rev, "author": "mona"},
+        "discard_draft": {**unit, "author": "mona"},
+        "retranslate_unit": {**unit, "replace_edited": False},
+        "approve": {"article_id": ARTICLE, "language": "en", "author": "mona", "override": ""},
+    }
+
+
+def test_every_operation_is_covered(translated):
+    assert set(_valid(translated)) == set(ops.OPERATIONS), "each operation needs its valid arguments in _valid()"
+
+
+# Values that are fine for these arguments (free text, optional): everything else must be refused.
+ACCEPTS = {
+    "query": [None, "", "-1", ".", "a/b", "../../etc/passwd", "/etc/hostname"],
+    "author": [None, "", "-1", ".", "a/b", "../../etc/passwd", "/etc/hostname"],
+    "override": [None, "", "-1", ".", "a/b", "../../etc/passwd", "/etc/hostname"],
+    "old_text": [None, "", "-1", ".", "a/b", "../../etc/passwd", "/etc/hostname"],
+    "new_text": [None, "", "-1", ".", "a/b", "../../etc/passwd", "/etc/hostname"],
+    "text": ["", "-1", ".", "a/b", "../../etc/passwd", "/etc/hostname"],
+    "base_revision_id": [None, ""],
+    "seconds_open": [None, "", 123, 1.5, "-1", 2**70],  # clamped to 0 s .. one day
+    "languages": [["en"]],
+    "replace_edited": [True],
+    "reviewed": [True],
+}
+
+
+def _accepted(name: str, value: Any) -> bool:
+    allowed = ACCEPTS.get(name, ())
+    return any(type(value) is type(v) and value == v for v in allowed)
+
+
+def test_bad_arguments_get_one_clear_error_and_write_nothing(translated, caplog):
+    wb = translated
+    before = _rows(wb.home)
+    valid = _valid(wb)
+    checked = 0
+    for name, args in valid.items():
+        op = ops.OPERATIONS[name]
+        for arg in args:
+            for bad in BAD_VALUES:
+                if _accepted(arg, bad):
+                    continue
+                result = op(wb, **{**args, arg: bad})
+                checked += 1
+                assert isinstance(result, dict) and result["ok"] is False, (name, arg, repr(bad)[:40], result)
+                error = result.get("error", "")
+                assert isinstance(error, str) and 0 < len(error) < 400 and "\n" not in error, (name, arg, error)
+                assert "internal error" not in error, (name, arg, error)
+    assert checked > 300
+    assert _rows(wb.home) == before
+    assert not [r for r in caplog.records if r.exc_info], "an operation raised an unexpected error"
+
+
+def test_foreign_units_and_unknown_ids_write_nothing(translated):
+    wb = translated
+    before = _rows(wb.home)
+    mine = next(s for s in wb.article(ARTICLE)["segments"] if s["kind"] == "body")
+    theirs = next(s for s in wb.article(OTHER)["segments"] if s["kind"] == "body")
+    rev = mine["targets"]["en"]["revision_id"]
+    for unit in (theirs["id"], "../../etc/passwd", f"{ARTICLE}.nope", "no-such-unit", ARTICLE):
+        assert ops.save_draft(wb, ARTICLE, unit, "en", "planted", rev, "eve")["ok"] is False
+        assert ops.save_unit(wb, ARTICLE, unit, "en", "planted", rev, "eve")["ok"] is False
+        answer = ops.retranslate_unit(wb, ARTICLE, unit, "en")
+        assert answer["ok"] is False and "replaced" not in answer  # not `ok: true` for a unit that is not there
+    assert ops.restore_unit(wb, ARTICLE, mine["id"], "en", theirs["targets"]["en"]["revision_id"], rev, "eve")["ok"] is False
+    for value in (123, True, {"t": 1}):
+        assert ops.save_unit(wb, ARTICLE, mine["id"], "en", value, rev, "eve")["ok"] is False
+    for reviewed in ("yes", 1, "false", None):  # only a JSON boolean says reviewed
+        assert ops.save_unit(wb, ARTICLE, mine["id"], "en", "t", rev, "eve", reviewed)["ok"] is False
+    assert _rows(wb.home) == before
+
+
+def test_the_text_limit_is_configurable(translated, monkeypatch):
+    seg = next(s for s in translated.article(ARTICLE)["segments"] if s["kind"] == "body")
+    rev = seg["targets"]["en"]["revision_id"]
+    monkeypatch.setenv("WORKBENCH_MAX_TEXT_CHARS", "50")
+    refused = ops.save_unit(translated, ARTICLE, seg["id"], "en", "x" * 51, rev, "mona")
+    assert refused["ok"] is False and "the limit is 50" in refused["error"]
+    assert ops.save_unit(translated, ARTICLE, seg["id"], "en", "x" * 50, rev, "mona")["ok"]
+
+
+def test_no_operation_reads_a_path(translated, tmp_path):
+    wb = translated
+    secret = tmp_path / "secret.txt"
+    secret.write_text("نص سري: the password is hunter2", encoding="utf-8")
+    before = _rows(wb.home)
+    for item in (str(secret), "", ".", "/etc/hostname", str(tmp_path), "secret"):
+        answer = ops.translate_article(wb, item, ["en"], False)
+        assert answer["ok"] is False, item
+        assert h.translate_article(wb, item, ["en"])["ok"] is False
+    assert ops.get_article(wb, "secret")["ok"] is False and ops.get_article(wb, "hostname")["ok"] is False
+    assert _rows(wb.home) == before
+
+
+def test_downloads_stay_in_their_folder(translated, tmp_path):
+    from workbench.errors import WorkbenchError
+
+    folder = tmp_path / "downloads" / "one"
+    folder.mkdir(parents=True)
+    for bad in ("../../outside/evil", "/tmp/evil", "..", "", "no-such-article"):
+        with pytest.raises(WorkbenchError):
+            h.export_article(translated, bad, "xliff", folder=folder)
+    assert not list(tmp_path.rglob("evil*"))
+    path = h.export_article(translated, ARTICLE, "xliff", folder=folder)
+    assert path.parent == folder and path.name == f"{ARTICLE}.xlf"
+
+
+# --------------------------------------------------------------------------- through a served app
+@contextlib.contextmanager
+def _serve(home: Path, tiny: Path, *extra: str) -> Iterator[str]:
+    """`workbench serve` on a free loopback port, its output (where Gradio prints tracebacks) kept in home/../serve.out."""
+    from .test_ui_live import free_port
+
+    port = free_port()
+    out = (home.parent / "serve.out").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--profile", "tiny", "--port", str(port), *extra],
+                            env=subprocess_env(home, tiny, GRADIO_ANALYTICS_ENABLED="False"), stdout=out,
+                            stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.time() + 90
+        while True:
+            assert proc.poll() is None and time.time() < deadline, "the server did not start"
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        out.close()
+
+
+def _server_output(home: Path) -> str:
+    log = home / "logs" / "workbench.log"
+    return (home.parent / "serve.out").read_text() + (log.read_text() if log.exists() else "")
+
+
+@pytest.fixture
+def served(translated_template, home):
+    shutil.copytree(translated_template, home)
+    return home
+
+
+@pytest.mark.slow
+def test_served_app_reads_no_file_and_answers_bad_input_cleanly(served, tiny_dir, tmp_path):
+    from gradio_client import Client
+
+    secret = tmp_path / "planted-secret.txt"
+    secret.write_text("نص سري: the password is hunter2", encoding="utf-8")
+    before = _rows(served)
+    with _serve(served, tiny_dir) as url:
+        client = Client(url, verbose=False)
+        for item in (str(secret), "/etc/hostname", "", str(served / "config.toml")):
+            answer = client.predict(item, ["en"], False, api_name="/translate_article")
+            assert answer["ok"] is False, (item, answer)
+        for name in ("planted-secret", "hostname"):
+            answer = client.predict(name, api_name="/get_article")
+            assert answer["ok"] is False and "hunter2" not in str(answer)
+        seg = next(s for s in client.predict(ARTICLE, api_name="/get_article")["article"]["segments"]
+                   if s["kind"] == "body")
+        theirs = next(s for s in client.predict(OTHER, api_name="/get_article")["article"]["segments"]
+                      if s["kind"] == "body")
+        rev = seg["targets"]["en"]["revision_id"]
+        calls = [
+            ("/list_articles", (123, "all")), ("/list_articles", ("x" * 1_000_000, "all")),
+            ("/list_articles", ("", ["all"])), ("/get_article", (None,)), ("/get_article", (123,)),
+            ("/review_view", (ARTICLE, 123)), ("/review_view", ("nope", "mona")),
+            ("/save_unit", (ARTICLE, seg["id"], "en", 123, rev, "mona", True, None)),
+            ("/save_unit", (ARTICLE, seg["id"], "en", "t", rev, {"a": 1}, True, None)),
+            ("/save_unit", (ARTICLE, seg["id"], "en", "t", rev, "mona", "yes", None)),
+            ("/save_unit", (ARTICLE, theirs["id"], "en", "t", rev, "mona", True, None)),
+            ("/save_unit", (ARTICLE, seg["id"], "en", "x" * 2_000_000, rev, "mona", True, None)),
+            ("/save_draft", (ARTICLE, "../../etc/passwd", "en", "t", rev, "mona")),
+            ("/save_draft", (ARTICLE, theirs["id"], "en", "t", rev, "mona")),
+            ("/confirm_unit", (ARTICLE, seg["id"], "en", "not-a-number", "mona", None)),
+            ("/compare", (123, None)), ("/compare", ([], {})),
+            ("/approve", (ARTICLE, "en", 5, "")), ("/approve", (ARTICLE, "en", "mona", 7)),
+            ("/retranslate_unit", (ARTICLE, "no-such-unit", "en", False)),
+            ("/review_order", (ARTICLE, "de", "review_first", "all")), ("/effort", (["x"],)),
+            ("/translate_article", (ARTICLE, "fr", False)),
+        ]
+        for api_name, args in calls:
+            answer = client.predict(*args, api_name=api_name)
+            assert isinstance(answer, dict) and answer["ok"] is False, (api_name, repr(args)[:80], answer)
+            assert "internal error" not in answer["error"] and "\n" not in answer["error"]
+        # the page's own events are reachable too: they answer (or Gradio refuses the value) without a traceback
+        from gradio_client.exceptions import AppError
+
+        for args, api_name in ((("x" * 1_000_000, "all"), "/refresh"), ((123, ["all"]), "/refresh"),
+                               (("by",), "/rows"), (({"a": 1},), "/rows")):
+            with contextlib.suppress(AppError):
+                client.predict(*args, api_name=api_name)
+    assert _rows(served) == before
+    assert "Traceback" not in _server_output(served)
+
+
+@pytest.mark.slow
+def test_with_auth_the_api_still_reads_no_file(served, tiny_dir, tmp_path):
+    from gradio_client import Client
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret", encoding="utf-8")
+    with _serve(served, tiny_dir, "--auth", "alice:s3cret") as url:
+        client = Client(url, auth=("alice", "s3cret"), verbose=False)
+        assert client.predict(str(secret), ["en"], False, api_name="/translate_article")["ok"] is False
+        assert client.predict("secret", api_name="/get_article")["ok"] is False
+        assert len(client.predict("", "all", api_name="/list_articles")["articles"]) == 5
