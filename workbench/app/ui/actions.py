@@ -14,7 +14,7 @@ from .. import handlers as h
 from ..api import Workbench
 from . import grid
 from .articles import ArticleList, refresher
-from .common import Choices, GradioProgress, Shared, choice
+from .common import GradioProgress, Shared, choice, choices
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Actions:
 def build() -> Actions:
     with gr.Accordion("Whole article: re-translate, download", open=False):
         with gr.Row():
-            languages = Choices(list(TARGETS), value=list(TARGETS), label="Languages")
+            languages = choices(list(TARGETS), value=list(TARGETS), label="Languages")
             replace_edited = gr.Checkbox(False, label="Also replace segments a person edited", elem_id="replace-edited")
             summarize = gr.Checkbox(False, label="New summaries too")
         with gr.Row():
