@@ -193,6 +193,18 @@ def unit_details(wb: Workbench, article_id: str, unit: str, language: str) -> Re
             "matches": _matches(wb, source, ref) if source else [], "terms": terms, "history": history}
 
 
+def saved(wb: Workbench, ref: UnitRef, revision_id: int) -> Result:
+    """What a save answers, so the page updates one row and the counts instead of reloading the article: the
+    unit's row as the article view has it (`row`: a segment row, or the summary unit), the article's status,
+    counts and approval blockers per language."""
+    view = wb.article(ref.article_id)
+    row = (view["summaries"][ref.lang] if ref.segment_id is None
+           else next(s for s in view["segments"] if s["id"] == ref.segment_id))
+    return {"ok": True, "revision_id": revision_id, "unit": ref.unit, "lang": ref.lang, "row": row,
+            "status": view["status"], "counts": {lang: review_counts(view, lang) for lang in TARGETS},
+            "approval": {lang: approval_problems(view, lang) for lang in TARGETS}}
+
+
 def _matches(wb: Workbench, source: str, ref: UnitRef) -> list[dict[str, Any]]:
     """Fuzzy memory matches with the Arabic words that differ from this segment's marked."""
     return [{"score": score, "text": entry.text, "article_id": entry.article_id,
@@ -209,7 +221,7 @@ def save_unit(wb: Workbench, article_id: str, unit: str, language: str, text: st
     ref = wb.unit(article_id, unit, language)
     rev = wb.save(article_id, ref.segment_id, language, text, author=author, base_revision_id=base_revision_id,
                   target=ref.target, seconds_open=seconds_open, reviewed=reviewed)
-    return {"ok": True, "revision_id": rev}
+    return saved(wb, ref, rev)
 
 
 @operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, base_revision_id=a.REVISION, author=a.AUTHOR,
@@ -220,7 +232,7 @@ def confirm_unit(wb: Workbench, article_id: str, unit: str, language: str, base_
     ref = wb.unit(article_id, unit, language)
     rev = wb.confirm(article_id, ref.segment_id, language, author=author, base_revision_id=base_revision_id,
                      target=ref.target, seconds_open=seconds_open)
-    return {"ok": True, "revision_id": rev}
+    return saved(wb, ref, rev)
 
 
 @operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, revision_id=a.REVISION, base_revision_id=a.REVISION,
@@ -233,7 +245,7 @@ def restore_unit(wb: Workbench, article_id: str, unit: str, language: str, revis
         raise a.BadArgument("revision_id: which revision to restore is missing")
     rev = wb.revert(article_id, ref.segment_id, language, revision_id, author=author,
                     base_revision_id=base_revision_id, target=ref.target)
-    return {"ok": True, "revision_id": rev, "text": wb.store.revision(rev)["text"]}
+    return {**saved(wb, ref, rev), "text": wb.store.revision(rev)["text"]}
 
 
 @operation(old_text=a.OPTIONAL_TEXT, new_text=a.OPTIONAL_TEXT)
