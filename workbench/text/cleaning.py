@@ -12,6 +12,8 @@ _INVISIBLE = "\ufeff\u200b"
 # A leading language switcher such as "Ru En" or "En | Ru | عربي".
 _LANG_TOKEN = r"(?:ru|en|ar|fr|de|es|tr|kz|uz|рус|ру|eng|عربي|english|русский)"
 _CHROME = re.compile(rf"^{_LANG_TOKEN}(?:\s*[|/·•]?\s*{_LANG_TOKEN})+$", re.IGNORECASE)
+# A separator line such as "---", "* * *" or "====": layout, nothing to translate (never a title).
+_RULE = re.compile(r"^([-*_=~])(?:\s*\1){2,}$")
 
 
 def normalise_line(line: str) -> str:
@@ -25,6 +27,11 @@ def is_chrome(line: str) -> bool:
     return bool(_CHROME.match(line.strip()))
 
 
+def is_rule(line: str) -> bool:
+    """True for a separator line (`---`, `* * *`, `====`)."""
+    return bool(_RULE.match(line.strip()))
+
+
 def clean_lines(text: str) -> list[str]:
     """The article as a list of non-empty, normalised lines, without leading site chrome."""
     text = unicodedata.normalize("NFC", text)
@@ -32,7 +39,7 @@ def clean_lines(text: str) -> list[str]:
     for ch in _INVISIBLE:
         text = text.replace(ch, "")
     lines = [normalise_line(raw) for raw in text.split("\n")]
-    lines = [line for line in lines if line]
+    lines = [line for line in lines if line and not is_rule(line)]
     while lines and is_chrome(lines[0]):
         lines.pop(0)
     return lines

@@ -121,3 +121,79 @@ def classify(lines: list[str]) -> Metadata:
             roles.append(LineRole("body"))
     meta.roles = roles
     return meta
+
+
+# ---------------------------------------------------------------------- front matter
+FRONT_MATTER_KEYS = ("title", "date", "source", "author", "url")
+MAX_FRONT_MATTER_CHARS = 16_384
+_FENCE = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
+_FENCE_END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def split_front_matter(text: str) -> tuple[str, dict[str, str], list[str]]:
+    """(text without its front matter, metadata fields, warnings) for a text that starts with a `---` line.
+
+    Front matter is YAML (read with `yaml.safe_load`, at most MAX_FRONT_MATTER_CHARS); only the keys in
+    FRONT_MATTER_KEYS with plain values are kept. Malformed front matter is left in the text, with a warning.
+    """
+    start = _FENCE.match(text)
+    if not start:
+        return text, {}, []
+    end = _FENCE_END.search(text, start.end())
+    if end is None or end.start() > MAX_FRONT_MATTER_CHARS:
+        return text, {}, [f"starts with '---' but no closing '---' line within {MAX_FRONT_MATTER_CHARS // 1024} KB; "
+                          "read as text, not as front matter"]
+    block = text[start.end():end.start()]
+    data, why = _load_yaml(block)
+    if data is None:
+        return text, {}, [f"front matter not read ({why}); read as text"]
+    fields: dict[str, str] = {}
+    warnings: list[str] = []
+    for key, value in data.items():
+        name = str(key).strip().lower()
+        if name not in FRONT_MATTER_KEYS or value is None:
+            continue
+        shown = _plain_value(value)
+        if shown is None:
+            warnings.append(f"front matter `{name}` is not plain text; ignored")
+        elif shown:
+            fields[name] = _normal_date(shown) if name == "date" else shown
+    rest = text[end.end():].lstrip("\r\n")
+    return rest, fields, warnings
+
+
+def _load_yaml(block: str) -> tuple[dict | None, str]:
+    """The front matter as a mapping, or (None, why not)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(block)
+    except yaml.YAMLError as exc:
+        return None, f"not valid YAML: {str(exc).splitlines()[0][:120]}"
+    except RecursionError:
+        return None, "nested too deep"
+    if not isinstance(data, dict):
+        return None, "not a list of `key: value` lines"
+    return data, ""
+
+
+def _plain_value(value: object) -> str | None:
+    """A scalar (or a list of scalars, e.g. two authors) as one line of text; None for anything nested."""
+    import datetime as dt
+
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10]
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return " ".join(str(value).split())
+    if isinstance(value, list) and value and all(isinstance(v, str | int | float) for v in value):
+        return ", ".join(" ".join(str(v).split()) for v in value)
+    return None
+
+
+def _normal_date(value: str) -> str:
+    """An ISO date as is; an Arabic date line (`١ مارس ٢٠٢٤`) as ISO where it can be read; else the text."""
+    if _ISO_DATE.match(value):
+        return value[:10]
+    iso, _ = parse_date_line(value, "")
+    return iso or value
