@@ -84,3 +84,19 @@ class ExportError(WorkbenchError):
 
 class EngineUnavailable(WorkbenchError):
     """An engine cannot run a model here (not installed, no library for the device, cannot convert the model)."""
+
+
+class InputTooLarge(ImportProblem):
+    """A file (or one JSONL line or Parquet row) is over the import size limit; it was not read into memory."""
+
+
+class InputTooDeep(ImportProblem):
+    """A JSON record is nested deeper than the import allows."""
+
+
+class DuplicateArticleId(ImportProblem):
+    """Two inputs of one import run give the same article id; the second is not imported over the first."""
+
+
+class SkippedEntry(ImportProblem):
+    """An entry inside an imported folder that is not read: a link leaving the folder, a pipe, socket or device."""

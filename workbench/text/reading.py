@@ -1,18 +1,27 @@
-"""Reading input files: decoding (UTF-8, UTF-16 BOM, Windows-1256), JSONL, folders."""
+"""Reading input files: decoding (UTF-8, UTF-16 BOM, Windows-1256), front matter, JSONL, Parquet, folders.
+
+Hostile input is contained: a file over MAX_FILE_BYTES is refused without being read, JSONL is read a line at a
+time (a line over the limit is skipped in pieces), JSON nested deeper than MAX_JSON_DEPTH is refused before it is
+parsed, links that leave an imported folder are not followed, and every entry that is skipped is named.
+"""
 
 from __future__ import annotations
 
 import codecs
+import errno
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
+import stat
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
-from ..errors import ImportProblem
+from ..errors import DuplicateArticleId, ImportProblem, InputTooDeep, InputTooLarge, SkippedEntry
 from ..ids import make_article_id
 from .cleaning import arabic_ratio, has_arabic
+from .metadata import split_front_matter
 
 TEXT_SUFFIXES = {".txt", ".md"}
 JSONL_SUFFIXES = {".jsonl"}
@@ -95,79 +104,189 @@ def language_warnings(text: str) -> list[str]:
 
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+", re.M)
+MAX_FILE_BYTES = 20 * 1024 * 1024  # one .txt/.md file, one JSONL line or one Parquet row's text
+MAX_JSON_DEPTH = 32  # levels of [ ] and { } in one JSONL line or Parquet row
+RECORD_FIELDS = ("title", "date", "source", "url", "author")
+_MB = 1024 * 1024
+# A JSON string (brackets inside it do not count) or one bracket.
+_JSON_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 
-def read_text_file(path: Path) -> RawArticle:
-    data = path.read_bytes()
-    text, encoding, warnings = decode(data, str(path))
+def _limit(max_bytes: int) -> str:
+    return f"{max_bytes / _MB:g} MB" if max_bytes >= _MB else f"{max_bytes:,} bytes"
+
+
+def _too_large(where: str, size: int, max_bytes: int, what: str) -> InputTooLarge:
+    return InputTooLarge(where, f"{what} of {size / _MB:.1f} MB is over the {_limit(max_bytes)} limit for one "
+                                "article; not read (split it into articles, e.g. one per line of a .jsonl file)")
+
+
+def read_limited(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """A file's bytes; one over `max_bytes` is refused (InputTooLarge) without reading it into memory."""
+    size = path.stat().st_size
+    if size <= max_bytes:
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)  # at most the limit and one byte, whatever stat said
+        if len(data) <= max_bytes:
+            return data
+        size = len(data)
+    raise _too_large(str(path), size, max_bytes, "file")
+
+
+def _article_id(value: str, what: str) -> tuple[str, list[str]]:
+    """The article id made from a file name or record id, and a warning when it had to be changed."""
+    article_id = safe_id(value)
+    if article_id == value:
+        return article_id, []
+    shown = value if len(value) <= 80 else value[:77] + "…"
+    return article_id, [f"{what} {shown!r} is not a valid article id (letters, digits, _ . - only); "
+                        f"stored as {article_id!r}"]
+
+
+def read_text_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> RawArticle:
+    """A .txt or .md file as one article; front matter (`---` … `---`) at the top is read as its metadata."""
+    text, encoding, warnings = decode(read_limited(path, max_bytes), str(path))
+    text, fields, front = split_front_matter(text)
+    warnings += front
     if path.suffix.lower() == ".md":
         text = _MD_HEADING.sub("", text)  # "# Headline" is a headline line, without its markup
     if not text.strip():
-        raise ImportProblem(str(path), "empty file (nothing but whitespace)")
-    warnings += language_warnings(text)
-    return RawArticle(safe_id(path.stem), text, str(path), encoding, {}, warnings)
+        raise ImportProblem(str(path), "nothing but front matter, no article text" if fields
+                            else "empty file (nothing but whitespace)")
+    article_id, id_warnings = _article_id(path.stem, "file name")
+    return RawArticle(article_id, text, str(path), encoding, fields, id_warnings + warnings + language_warnings(text))
 
 
-def iter_jsonl(path: Path) -> Iterator[RawArticle | ImportProblem]:
+def _lines(fh: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None, int]]:
+    """(number, bytes, size) per line, never holding more than `max_bytes` + 1 bytes of one line: a longer line
+    comes as (number, None, its size) and is read past in pieces."""
+    number = 0
+    while raw := fh.readline(max_bytes + 1):
+        number += 1
+        if len(raw) <= max_bytes or raw.endswith(b"\n"):
+            yield number, raw, len(raw)
+            continue
+        size = len(raw)
+        while piece := fh.readline(_MB):
+            size += len(piece)
+            if piece.endswith(b"\n"):
+                break
+        yield number, None, size
+
+
+def iter_jsonl(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[RawArticle | ImportProblem]:
     """One article per line; a bad line yields an ImportProblem and reading goes on (streams the file)."""
-    seen: dict[str, int] = {}
     with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
+        for number, raw, size in _lines(fh, max_bytes):
             where = f"{path}:{number}"
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                yield ImportProblem(where, "line is not UTF-8")
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield ImportProblem(where, f"not JSON ({exc.msg})")
-                continue
-            if not isinstance(record, dict):
-                yield ImportProblem(where, "not a JSON object")
-                continue
-            yield _from_record(record, where, path, number, seen)
+            if raw is None:
+                yield _too_large(where, size, max_bytes, "line")
+            elif raw.strip():
+                yield _parse_line(raw, where, number, path, max_bytes)
 
 
-def iter_parquet(path: Path) -> Iterator[RawArticle | ImportProblem]:
+def _parse_line(raw: bytes, where: str, number: int, path: Path, max_bytes: int) -> RawArticle | ImportProblem:
+    try:
+        line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError:
+        return ImportProblem(where, "line is not UTF-8")
+    too_deep = InputTooDeep(where, f"nested too deep (more than {MAX_JSON_DEPTH} levels of [ ] or {{ }}); line skipped")
+    if _nested_too_deep(raw):
+        return too_deep
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return ImportProblem(where, f"not JSON ({exc.msg})")
+    except RecursionError:
+        return too_deep
+    if not isinstance(record, dict):
+        return ImportProblem(where, "not a JSON object")
+    return _from_record(record, where, path, max_bytes)
+
+
+def _nested_too_deep(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether a JSON text nests [ ] and { } deeper than `limit`, found without parsing (so without recursion)."""
+    if raw.count(b"[") + raw.count(b"{") <= limit:
+        return False
+    depth = 0
+    for match in _JSON_TOKEN.finditer(raw):
+        char = raw[match.start()]
+        if char in b"[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in b"]}":
+            depth -= 1
+    return False
+
+
+def _depth(value: object, limit: int = MAX_JSON_DEPTH) -> int:
+    """How deeply lists and mappings nest in `value`, counted without recursion and no further than `limit` + 1."""
+    deepest = 0
+    pending: list[tuple[object, int]] = [(value, 0)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, dict):
+            children: Iterable[object] = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level + 1)
+        if deepest > limit:
+            return deepest
+        pending.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def iter_parquet(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[RawArticle | ImportProblem]:
     """One article per row, with the JSONL fields as columns (`text`, optional `id`, `title`, `date`, `source`,
-    `url`); read in record batches, so a large file never sits in memory whole. Needs pyarrow."""
+    `url`, `author`); read in record batches, so a large file never sits in memory whole. Needs pyarrow."""
     try:
         import pyarrow.parquet as pq
     except ImportError:
         yield ImportProblem(str(path), "reading Parquet needs pyarrow (pip install pyarrow, or the [ray] extra)")
         return
-    seen: dict[str, int] = {}
     number = 0
     try:
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=1024):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=64):
             for record in batch.to_pylist():
                 number += 1
-                yield _from_record(record, f"{path}:{number}", path, number, seen)
+                yield _from_record(record, f"{path}:{number}", path, max_bytes)
     except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
         yield ImportProblem(f"{path}:{number + 1}", f"not a readable Parquet file ({str(exc)[:200]})")
 
 
-def _from_record(record: dict, where: str, path: Path, number: int, seen: dict[str, int]) -> RawArticle | ImportProblem:
-    """A JSONL line's or Parquet row's article, or what is wrong with it (`seen`: ids so far → row numbers)."""
+def _from_record(record: dict, where: str, path: Path, max_bytes: int) -> RawArticle | ImportProblem:
+    """A JSONL line's or Parquet row's article, or what is wrong with it."""
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         return ImportProblem(where, "lacks a non-empty `text` field")
+    if _depth(record) > MAX_JSON_DEPTH:
+        return InputTooDeep(where, f"nested too deep (more than {MAX_JSON_DEPTH} levels); record skipped")
     bad = _unencodable(record)
     if bad:
         return ImportProblem(where, f"field `{bad}` holds characters that are not valid Unicode text (a lone surrogate)")
+    if len(text) > max_bytes // 4 and len(text.encode("utf-8")) > max_bytes:
+        return _too_large(where, len(text.encode("utf-8")), max_bytes, "text")
     from .articles import content_hash
 
-    article_id = safe_id(str(record["id"])) if record.get("id") not in (None, "") else (
-        f"{safe_id(path.stem)}-{content_hash(text)[:10]}")
-    if article_id in seen:
-        return ImportProblem(where, f"duplicate id {article_id!r} (first on line {seen[article_id]}); line skipped")
-    seen[article_id] = number
-    fields = {k: str(record[k]) for k in ("title", "date", "source", "url") if record.get(k) is not None}
-    return RawArticle(article_id, text, where, "utf-8", fields, language_warnings(text))
+    given = record.get("id")
+    warnings: list[str] = []
+    if given in (None, ""):
+        article_id = make_article_id(f"{safe_id(path.stem)}-{content_hash(text)[:10]}")
+    elif isinstance(given, str | int) and not isinstance(given, bool):
+        article_id, warnings = _article_id(str(given), "record id")
+    else:
+        return ImportProblem(where, "field `id` must be text or a number")
+    fields: dict[str, str] = {}
+    for key in RECORD_FIELDS:
+        value = record.get(key)
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            fields[key] = str(value)
+        elif value is not None:
+            warnings.append(f"field `{key}` is not plain text; ignored")
+    return RawArticle(article_id, text, where, "utf-8", fields, warnings + language_warnings(text))
 
 
 def _unencodable(record: dict) -> str | None:
@@ -182,21 +301,78 @@ def _unencodable(record: dict) -> str | None:
 
 
 def iter_paths(paths: Sequence[str | Path]) -> Iterator[Path | ImportProblem]:
-    """Files named directly, and .txt/.md/.jsonl/.parquet files under folders (recursive, sorted)."""
+    """Files named directly, and .txt/.md/.jsonl/.parquet files under folders (recursive, sorted, hidden names
+    skipped). Inside a folder a link is followed only while its target stays inside; a link that leaves, a pipe,
+    socket or device is named (SkippedEntry); a folder with no importable file is reported. A file met twice
+    (named twice, or through a link inside the folder) is read once."""
+    seen: set[Path] = set()
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.suffix.lower() not in SUFFIXES or any(part.startswith(".") for part in child.relative_to(path).parts):
+        if not path.is_dir():
+            if not path.is_file():
+                yield ImportProblem(str(path), _why_not_a_file(path))
+            elif path.resolve() not in seen:
+                seen.add(path.resolve())
+                yield path
+            continue
+        found = False
+        for item in _walk(path):
+            if isinstance(item, Path):
+                found = True
+                if item.resolve() in seen:
                     continue
-                if child.is_file():
-                    yield child
-                elif child.is_symlink():  # a dangling link or a loop: say so rather than skip it silently
-                    yield ImportProblem(str(child), _why_not_a_file(child))
-        elif path.is_file():
+                seen.add(item.resolve())
+            yield item
+        if not found:
+            yield ImportProblem(str(path), f"no .txt/.md/.jsonl/.parquet files in {path}")
+
+
+def _walk(root: Path) -> Iterator[Path | ImportProblem]:
+    """Importable files under `root` in sorted order (depth first, without recursion), and what was skipped."""
+    base = root.resolve()
+    visited: set[Path] = set()
+    pending = [root]
+    while pending:
+        path = pending.pop()
+        kind = "folder" if path is root else _kind(path, base)
+        if isinstance(kind, ImportProblem):
+            yield kind
+        elif kind == "file":
             yield path
-        else:
-            yield ImportProblem(str(path), _why_not_a_file(path))
+        elif kind == "folder" and path.resolve() not in visited:  # a link back to a folder already read: once
+            visited.add(path.resolve())
+            try:
+                names = sorted(name for name in os.listdir(path) if not name.startswith("."))
+            except OSError as exc:
+                yield SkippedEntry(str(path), f"folder not read ({exc.strerror}); skipped")
+                continue
+            pending.extend(path / name for name in reversed(names))
+
+
+def _kind(path: Path, base: Path) -> str | ImportProblem | None:
+    """"folder", "file" (an importable one), None (another kind of file, not an article) or why it is skipped."""
+    importable = path.suffix.lower() in SUFFIXES
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # dangling, or a loop
+            return ImportProblem(str(path), _why_not_a_file(path)) if importable else None
+        if not target.is_relative_to(base):
+            if importable or target.is_dir():
+                return SkippedEntry(str(path), f"a symbolic link to {str(target)!r}, outside {base}; skipped "
+                                               "(links are followed only while they stay inside the imported folder)")
+            return None
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return SkippedEntry(str(path), f"not read ({exc.strerror}); skipped")
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if not stat.S_ISREG(mode):
+        what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file")
+        return SkippedEntry(str(path), f"{what}, not a regular file; skipped")
+    return "file" if importable else None
 
 
 def _why_not_a_file(path: Path) -> str:
@@ -206,26 +382,43 @@ def _why_not_a_file(path: Path) -> str:
             path.resolve(strict=True)
         except RuntimeError:
             return "a symbolic link loop"
-        except OSError:
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return "a symbolic link loop"
             return f"a symbolic link to {os.readlink(path)!r}, which does not exist"
     if path.exists():
         return "not a regular file (a pipe, device or socket); save the text to a file first"
     return "no such file or folder"
 
 
-def iter_articles(paths: Sequence[str | Path]) -> Iterator[RawArticle | ImportProblem]:
+def iter_articles(paths: Sequence[str | Path], max_bytes: int = MAX_FILE_BYTES) -> Iterator[RawArticle | ImportProblem]:
+    """The articles of files and folders, and a problem for each input that is not imported. An id met a second
+    time in one run is reported (DuplicateArticleId, naming both inputs) and that article is not yielded."""
+    first: dict[str, str] = {}
+    for item in _read_all(paths, max_bytes):
+        if isinstance(item, RawArticle):
+            if item.article_id in first:
+                item = DuplicateArticleId(item.path, f"duplicate id {item.article_id!r} in this import: already read "
+                                          f"from {first[item.article_id]}; not imported over it (rename the file or "
+                                          "give the record another id)")
+            else:
+                first[item.article_id] = item.path
+        yield item
+
+
+def _read_all(paths: Sequence[str | Path], max_bytes: int) -> Iterator[RawArticle | ImportProblem]:
     for item in iter_paths(paths):
         if isinstance(item, ImportProblem):
             yield item
             continue
-        if item.suffix.lower() in JSONL_SUFFIXES | PARQUET_SUFFIXES:
-            try:
-                yield from (iter_jsonl(item) if item.suffix.lower() in JSONL_SUFFIXES else iter_parquet(item))
-            except OSError as exc:
-                yield ImportProblem(str(item), f"cannot read ({exc.strerror})")
-            continue
+        suffix = item.suffix.lower()
         try:
-            yield read_text_file(item)
+            if suffix in JSONL_SUFFIXES:
+                yield from iter_jsonl(item, max_bytes)
+            elif suffix in PARQUET_SUFFIXES:
+                yield from iter_parquet(item, max_bytes)
+            else:
+                yield read_text_file(item, max_bytes)
         except ImportProblem as problem:
             yield problem
         except OSError as exc:
