@@ -27,7 +27,9 @@ class InvalidId(WorkbenchError):
 def make_article_id(value: str) -> str:
     """An article id made from a file name or a record's id: unsafe characters become `-`; a long one keeps its
     first characters and a hash of the whole, so two long names stay two ids."""
-    cleaned = _UNSAFE.sub("-", value).strip("-.") or "article"
+    cleaned = _UNSAFE.sub("-", value).strip("-.")
+    if not cleaned:  # a name in another script (an Arabic file name): keep two such names apart
+        cleaned = "article-" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:10]
     if len(cleaned) > MAX_ID_LENGTH:
         digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:12]
         cleaned = cleaned[: MAX_ID_LENGTH - 13].rstrip("-.") + "-" + digest
