@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from pathlib import Path
@@ -19,6 +20,33 @@ class StoreDamaged(WorkbenchError):
             "to start a new store.")
 
 
+class DiskFull(WorkbenchError):
+    """SQLite could not write: the disk is full (SQLITE_FULL) or an I/O error (disk I/O error) stopped the write.
+    Nothing of the write was kept; the file itself is not damaged."""
+
+    def __init__(self, path: str, detail: str, what: str = "nothing of this change was saved"):
+        super().__init__(f"{path}: the disk is full or failing ({detail}); {what}, everything saved before is intact. "
+                         "Free some space and run it again")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether an SQLite or OS error means the disk is full or failing (not that the file is damaged)."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO)
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc)
+    return (name.startswith(("SQLITE_FULL", "SQLITE_IOERR")) or "disk is full" in text or "disk I/O" in text)
+
+
+def opening_error(path: str, exc: sqlite3.DatabaseError) -> WorkbenchError:
+    """What an error while opening or upgrading a file means: a full disk, a file that cannot be opened, or damage."""
+    if is_disk_full(exc):
+        return DiskFull(path, str(exc), "nothing was written to it")
+    if isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
+        return WorkbenchError(f"{path}: cannot be opened ({exc})")
+    return StoreDamaged(path, str(exc))
+
+
 def writable(path: str) -> bool:
     """Whether SQLite can write `path` (and its -wal/-shm files beside it)."""
     file = Path(path)
@@ -34,6 +62,7 @@ def connect(path: str, *, read_only: bool = False) -> sqlite3.Connection:
     Files use WAL (readers never block the writer) with `synchronous = FULL`: a commit that returned is on disk
     and survives a kill or a power cut. `read_only` opens an existing file without writing anything to it.
     """
+    conn: sqlite3.Connection | None = None
     try:
         if path == ":memory:":
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
@@ -47,9 +76,9 @@ def connect(path: str, *, read_only: bool = False) -> sqlite3.Connection:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
     except sqlite3.DatabaseError as exc:
-        if isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
-            raise WorkbenchError(f"{path}: cannot be opened ({exc})") from exc
-        raise StoreDamaged(path, str(exc)) from exc
+        if conn is not None:
+            conn.close()
+        raise opening_error(path, exc) from exc
     return conn
 
 
@@ -74,7 +103,7 @@ def check(conn: sqlite3.Connection, path: str) -> None:
     try:
         rows = conn.execute("PRAGMA quick_check(5)").fetchall()
     except sqlite3.DatabaseError as exc:
-        raise StoreDamaged(path, str(exc)) from exc
+        raise opening_error(path, exc) from exc
     problems = [r[0] for r in rows if r[0] != "ok"]
     if problems:
         raise StoreDamaged(path, "; ".join(problems)[:300])
