@@ -19,7 +19,8 @@ def translate_articles(store: Store, models: ModelSet, article_ids: list[str], t
                        summarize: bool = False, redo: bool = False, replace_edited: bool = False,
                        progress: Progress | None = None) -> TranslateReport:
     """Translate (and summarize) many articles; one failing article or language never stops the others. With
-    `redo`, text a person edited is kept unless `replace_edited`."""
+    `redo`, text a person edited is kept unless `replace_edited`. A unit that a person saved (or another run on
+    the same data home stored) while this run worked is kept as it is and counted as skipped."""
     progress = progress or NoProgress()
     started = time.perf_counter()
     plan = models.plan(targets, summarize)
@@ -36,10 +37,12 @@ def translate_articles(store: Store, models: ModelSet, article_ids: list[str], t
     tokens_before = models.tokens_generated()
     for article_id in article_ids:
         for lang in plan.targets:
+            kept: list[tuple[str, str]] = []  # a person (or another run) changed these units while this run worked
             try:
                 done, cached, failures = translate_segments(store, plan, article_id, lang, redo=redo, progress=progress,
-                                                              replace_edited=replace_edited)
+                                                              replace_edited=replace_edited, kept=kept)
                 report.translated += done
+                report.skipped += len(kept)
                 report.cached += cached
                 if summarize and not failures:
                     report.summaries += int(summarize_article(store, models, article_id, lang, redo=redo,

@@ -31,15 +31,14 @@ def article_text_for(store: Store, article_id: str, lang: str | None) -> str:
 def summarize_article(store: Store, models: ModelSet, article_id: str, lang: str, *, redo: bool = False,
                       template: str | None = None, replace_edited: bool = False) -> bool:
     """Make the article's summary in `lang` from a prompt template; False when it is already done (by this
-    summarizer, or edited by a person: `redo` replaces a person's summary only with `replace_edited`)."""
+    summarizer, or edited by a person: `redo` replaces a person's summary only with `replace_edited`), or when
+    the summary changed while it was being made (a person's save, or another run's summary, is kept)."""
     summarizer = models.summarizer()
-    if redo and not replace_edited:
-        rev = store.current_revisions(article_id).get(("summary", None, lang))
-        if rev is not None and rev["origin"] not in ("machine", "memory"):
-            return False
+    rev = store.current_revisions(article_id).get(("summary", None, lang))  # what the new summary may replace
+    if redo and not replace_edited and rev is not None and rev["origin"] not in ("machine", "memory"):
+        return False
     if not redo:
         made = store.latest_machine_outputs(article_id).get(("summary", None, lang))
-        rev = store.current_revisions(article_id).get(("summary", None, lang))
         if rev is not None and (rev["origin"] != "machine" or (made and made["provenance"].get("model") == summarizer.info.id)):
             return False
     tmpl = load_template(template or models.selection.templates.get(lang) or default_template_name(lang))
@@ -59,5 +58,6 @@ def summarize_article(store: Store, models: ModelSet, article_id: str, lang: str
     record = provenance(models.selection.profile, summarizer, lang, reads, was_cached,
                         template={"name": tmpl.name, "hash": tmpl.hash, "input": tmpl.input},
                         confidence=confidence.to_dict() if confidence else None)
-    store.add_machine_outputs([MachineOutputRecord(article_id, None, "summary", lang, text, summary, flags, record)])
-    return True
+    ids = store.add_machine_outputs([MachineOutputRecord(article_id, None, "summary", lang, text, summary, flags, record,
+                                                         seen_revision_id=rev["id"] if rev else None)])
+    return ids[0] is not None

@@ -18,12 +18,14 @@ from ..languages import SOURCE_LANG
 from ..logs import get as get_logger
 from ..review.memory import TranslationMemory
 from ..review.qa import check_output, unique
-from ..store import MachineOutputRecord, Store
+from ..sqlite import DiskFull
+from ..store import PERSON_ORIGINS, UNSEEN, MachineOutputRecord, Store
+from ..store.database import Unit
 from .progress import NoProgress, Progress
 from .report import Failure, provenance, versions
 
 TRANSLATABLE = ("title", "heading", "body")
-FATAL = (ModelNotAvailable, LicenceRefused, UnknownModelError, EngineUnavailable)
+FATAL = (ModelNotAvailable, LicenceRefused, UnknownModelError, EngineUnavailable, DiskFull)
 CHUNK = 8
 log = get_logger("runs")
 
@@ -32,25 +34,28 @@ def translatable_segments(store: Store, article_id: str) -> list[dict[str, Any]]
     return [s for s in store.segments(article_id) if s["kind"] in TRANSLATABLE]
 
 
-HUMAN_ORIGINS = ("human", "revert", "xliff")
+HUMAN_ORIGINS = PERSON_ORIGINS
+Current = dict[Unit, dict[str, Any]]  # Store.current_revisions: what a run saw when it decided
 
 
-def edited_segments(store: Store, article_id: str, lang: str) -> set[str]:
+def edited_segments(store: Store, article_id: str, lang: str, current: Current | None = None) -> set[str]:
     """Segments whose current `lang` text a person wrote, restored or imported: a re-translation keeps them
     unless told to replace them."""
-    return {seg_id for (target, seg_id, unit_lang), rev in store.current_revisions(article_id).items()
+    current = store.current_revisions(article_id) if current is None else current
+    return {seg_id for (target, seg_id, unit_lang), rev in current.items()
             if target == "segment" and unit_lang == lang and rev["origin"] in HUMAN_ORIGINS and seg_id}
 
 
-def pending_segments(store: Store, article_id: str, lang: str, model_id: str | None = None) -> list[dict[str, Any]]:
+def pending_segments(store: Store, article_id: str, lang: str, model_id: str | None = None,
+                     current: Current | None = None) -> list[dict[str, Any]]:
     """Segments that still need machine output in `lang`.
 
     Done are: segments whose current text came from a person, the memory or an XLIFF import (a batch run
     never writes over them), and segments whose machine output came from `model_id` (so a rerun resumes).
     Machine output of another model (say the tiny profile's) is pending again when `model_id` is given.
     """
+    current = store.current_revisions(article_id) if current is None else current
     machine = store.latest_machine_outputs(article_id)
-    current = store.current_revisions(article_id)
     out = []
     for seg in translatable_segments(store, article_id):
         rev = current.get(("segment", seg["id"], lang))
@@ -87,11 +92,26 @@ def _pivot_inputs(store: Store, plan: RunPlan, article_id: str, lang: LanguagePl
     return inputs, failures
 
 
-def _from_memory(store: Store, plan: RunPlan, article_id: str, lang: str, inputs: list[Input]) -> list[Input]:
-    """Store approved translations for exact memory matches; return the inputs still needing a model."""
+Seen = dict[str, int | None]  # segment id -> the revision of the unit the run saw when it decided to make it
+Kept = list[tuple[str, str]]  # (lang, segment id) of units left alone: a person or another run changed them meanwhile
+
+
+def store_records(store: Store, records: list[MachineOutputRecord], kept: Kept | None = None) -> list[MachineOutputRecord]:
+    """Store outputs (each only while its unit is still what the run saw); returns those stored, adds the rest to
+    `kept`."""
+    ids = store.add_machine_outputs(records)
+    if kept is not None:
+        kept.extend((r.lang, str(r.segment_id)) for r, i in zip(records, ids, strict=True) if i is None)
+    return [r for r, i in zip(records, ids, strict=True) if i is not None]
+
+
+def _from_memory(store: Store, plan: RunPlan, article_id: str, lang: str, inputs: list[Input], seen: Seen,
+                 kept: Kept | None) -> tuple[list[Input], int]:
+    """Store approved translations for exact memory matches; return the inputs still needing a model and how
+    many memory matches were stored."""
     memory = TranslationMemory.from_store(store, lang)
     if not len(memory):
-        return inputs
+        return inputs, 0
     records, rest = [], []
     for item in inputs:
         seg = item[0]
@@ -103,10 +123,9 @@ def _from_memory(store: Store, plan: RunPlan, article_id: str, lang: str, inputs
             article_id, seg["id"], "segment", lang, seg["source_text"], entry.text,
             check_output(seg["source_text"], entry.text, SOURCE_LANG, lang),
             {"model": "translation-memory", "memory": entry.to_dict(), "profile": plan.profile,
-             "task": f"{SOURCE_LANG}→{lang}", "versions": versions(), "created": now(), "meaningless": False}))
-    if records:
-        store.add_machine_outputs(records)
-    return rest
+             "task": f"{SOURCE_LANG}→{lang}", "versions": versions(), "created": now(), "meaningless": False},
+            seen_revision_id=seen.get(seg["id"], UNSEEN)))
+    return rest, len(store_records(store, records, kept)) if records else 0
 
 
 def translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, failures: list[Failure]) -> list[Scored | None]:
@@ -136,7 +155,10 @@ def translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, fail
 
 
 def output_records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: list[Input], outputs: list[Scored | None],
-             cached: list[bool]) -> list[MachineOutputRecord]:
+                   cached: list[bool], seen: Seen | None = None) -> list[MachineOutputRecord]:
+    """The records of one chunk's outputs; each carries the revision the run saw (`seen`), so that it is stored
+    only while that is still the unit's current one."""
+    seen = seen or {}
     engine = lang.translator
     records = []
     pivot_of = plan.languages[lang.source_lang] if lang.via else None
@@ -151,48 +173,62 @@ def output_records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: lis
         records.append(MachineOutputRecord(
             article_id, s["id"], "segment", lang.lang, text, out, unique(flags),
             provenance(plan.profile, engine, lang.lang, lang.source_lang, was_cached, pivot=pivot,
-                       confidence=confidence.to_dict() if confidence else None)))
+                       confidence=confidence.to_dict() if confidence else None),
+            seen_revision_id=seen.get(s["id"], UNSEEN)))
     return records
+
+
+def _chosen(store: Store, article_id: str, lang: LanguagePlan, current: Current, segment_ids: Iterable[str] | None,
+            redo: bool, replace_edited: bool) -> list[dict[str, Any]]:
+    """The segments a run makes, decided from one reading of the current revisions (`current`)."""
+    if redo:
+        segs = translatable_segments(store, article_id)
+        if not replace_edited:
+            kept = edited_segments(store, article_id, lang.lang, current)
+            segs = [s for s in segs if s["id"] not in kept]
+    else:
+        segs = pending_segments(store, article_id, lang.lang, lang.model_id, current)
+    if segment_ids is not None:
+        wanted = set(segment_ids)
+        segs = [s for s in segs if s["id"] in wanted]
+    return segs
 
 
 def translate_segments(store: Store, plan: RunPlan, article_id: str, lang_code: str, *,
                        segment_ids: Iterable[str] | None = None, redo: bool = False, replace_edited: bool = False,
-                       progress: Progress | None = None, chunk: int = CHUNK) -> tuple[int, int, list[Failure]]:
+                       progress: Progress | None = None, chunk: int = CHUNK,
+                       kept: Kept | None = None) -> tuple[int, int, list[Failure]]:
     """Translate an article's segments into `lang_code`; returns (translated, cached, failures).
 
     Without `redo`, finished segments are left alone (see `pending_segments`), so a rerun resumes. With `redo`,
     segments a person edited still keep their text unless `replace_edited` is given. For a
     pivot route the input is the current text of the pivot language, so a reviewed English gives a new
-    Russian. Exact translation-memory matches are used instead of the model. Each chunk is committed.
+    Russian. Exact translation-memory matches are used instead of the model. Each chunk is committed, and each
+    output only while its unit is still the revision the run saw when it started: a person's save (or another
+    run's output) that lands meanwhile is kept, and the unit is added to `kept`.
     """
     progress = progress or NoProgress()
     lang = plan.languages[lang_code]
-    segs = translatable_segments(store, article_id) if redo else pending_segments(store, article_id, lang_code, lang.model_id)
-    if redo and not replace_edited:
-        kept = edited_segments(store, article_id, lang_code)
-        segs = [s for s in segs if s["id"] not in kept]
-    if segment_ids is not None:
-        wanted = set(segment_ids)
-        segs = [s for s in segs if s["id"] in wanted]
+    current = store.current_revisions(article_id)  # read once, before deciding: what every write is checked against
+    segs = _chosen(store, article_id, lang, current, segment_ids, redo, replace_edited)
     if not segs:
         return 0, 0, []
+    seen: Seen = {s["id"]: (current.get(("segment", s["id"], lang_code)) or {}).get("id") for s in segs}
     failures: list[Failure] = []
     if lang.via:
         inputs, failures = _pivot_inputs(store, plan, article_id, lang, segs, progress, chunk)
     else:
         inputs = [(s, s["source_text"], None) for s in segs]
-    rest = _from_memory(store, plan, article_id, lang_code, inputs)
-    translated = len(inputs) - len(rest)
-    progress.advance(translated, 0)
+    rest, translated = _from_memory(store, plan, article_id, lang_code, inputs, seen, kept)
+    progress.advance(len(inputs) - len(rest), 0)
     cached_count = 0
     for start in range(0, len(rest), chunk):
         part = rest[start:start + chunk]
         before = plan.models.tokens_generated()
         cached = lang.translator.cached([t for _, t, _ in part])
         outputs = translate_chunk(lang, part, article_id, failures)
-        records = output_records(plan, lang, article_id, part, outputs, cached)
-        store.add_machine_outputs(records)
-        translated += len(records)
-        cached_count += sum(1 for out, c in zip(outputs, cached, strict=True) if out is not None and c)
+        stored = store_records(store, output_records(plan, lang, article_id, part, outputs, cached, seen), kept)
+        translated += len(stored)
+        cached_count += sum(1 for r in stored if r.provenance.get("cached"))
         progress.advance(len(part), plan.models.tokens_generated() - before)
     return translated, cached_count, failures

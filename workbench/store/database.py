@@ -9,15 +9,16 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..clock import now
 from ..errors import ArticleNotFound, ConflictError, SegmentNotFound, WorkbenchError
+from ..files import remove_stale_temps
 from ..languages import STATUSES
-from ..sqlite import StoreDamaged, check, connect, writable
+from ..sqlite import DiskFull, StoreDamaged, check, connect, is_disk_full, opening_error, writable
 from ..text.articles import Article, Segment
 from .migrations import migrate
 
@@ -29,8 +30,16 @@ def draft_unit(target: str, segment_id: str | None) -> str:
     return "summary" if target == "summary" else str(segment_id)
 
 
+UNSEEN = -1  # a MachineOutputRecord whose maker did not look at the unit's current revision
+PERSON_ORIGINS = ("human", "revert", "xliff")  # revisions a person wrote, restored or imported
+
+
 @dataclass
 class MachineOutputRecord:
+    """One machine output to store. `seen_revision_id`: the unit's current revision when the run decided to make
+    it (None: the unit had none); it is stored only while that revision is still the current one. UNSEEN: the
+    maker did not look; it is stored unless the unit's current text is a person's or is this very output."""
+
     article_id: str
     segment_id: str | None
     target: str  # segment | summary
@@ -39,6 +48,7 @@ class MachineOutputRecord:
     text: str
     flags: list[str]
     provenance: dict[str, Any]
+    seen_revision_id: int | None = UNSEEN
 
 
 class ReadOnlyStore(WorkbenchError):
@@ -48,9 +58,8 @@ class ReadOnlyStore(WorkbenchError):
 def _storage_error(path: str, exc: sqlite3.DatabaseError) -> WorkbenchError:
     """A one-line error for what SQLite says when a write cannot happen (nothing of the write is kept)."""
     text = str(exc)
-    if "disk is full" in text or "disk I/O" in text:
-        return WorkbenchError(f"{path}: the disk is full or failing ({text}); nothing of this change was saved, "
-                              "everything saved before is intact")
+    if is_disk_full(exc):
+        return DiskFull(path, text)
     if "readonly" in text or "read-only" in text:
         return ReadOnlyStore(f"{path} cannot be written ({text}); nothing was saved")
     if "malformed" in text or "not a database" in text:
@@ -58,6 +67,13 @@ def _storage_error(path: str, exc: sqlite3.DatabaseError) -> WorkbenchError:
     if isinstance(exc, sqlite3.IntegrityError):
         return WorkbenchError(f"{path}: refused by the store's rules ({text}); nothing was saved")
     return WorkbenchError(f"{path}: {text}; nothing of this change was saved")
+
+
+def _remove_copy(path: Path) -> None:
+    for part in (path, path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal"),
+                 path.with_name(path.name + "-shm")):
+        with suppress(OSError):
+            part.unlink(missing_ok=True)
 
 
 class Store:
@@ -83,10 +99,12 @@ class Store:
                     migrate(self.conn)
         except sqlite3.DatabaseError as exc:
             self.conn.close()
-            raise StoreDamaged(self.path, str(exc)) from exc
+            raise opening_error(self.path, exc) from exc
         except BaseException:
             self.conn.close()
             raise
+        if self.path != ":memory:" and not self.read_only:
+            remove_stale_temps(Path(self.path).parent)  # what a killed write left in the data home (glossary.csv …)
 
     def _require_schema(self) -> None:
         from .migrations import MIGRATIONS
@@ -159,22 +177,31 @@ class Store:
 
     def backup(self, dest: str | Path) -> Path:
         """A consistent copy of the store at `dest` (SQLite's online backup: safe while others write), written
-        beside `dest` first and renamed into place."""
+        beside `dest` first and renamed into place. When it fails (a full disk) nothing is left beside `dest` and
+        an existing `dest` is unchanged."""
         from ..files import writable_target
 
         target = writable_target(dest)
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.partial")
-        partial.unlink(missing_ok=True)
-        copy = sqlite3.connect(str(partial))
+        _remove_copy(partial)  # left by a backup that was killed
         try:
-            with self._lock:
-                self.conn.backup(copy)
-            copy.execute("PRAGMA journal_mode = DELETE")
-            check(copy, str(partial))
-        finally:
-            copy.close()
-        partial.replace(target)
+            copy = sqlite3.connect(str(partial))
+            try:
+                with self._lock:
+                    self.conn.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")
+                check(copy, str(partial))
+            finally:
+                copy.close()
+            partial.replace(target)
+        except BaseException as exc:
+            _remove_copy(partial)
+            if isinstance(exc, sqlite3.DatabaseError | OSError) and is_disk_full(exc):
+                raise DiskFull(str(target), str(exc), "no backup was written") from exc
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise WorkbenchError(f"{target}: the backup could not be written ({exc}); no backup was written") from exc
+            raise
         return target
 
     # ---------------------------------------------------------------- articles and segments
@@ -258,26 +285,49 @@ class Store:
         return out
 
     # ---------------------------------------------------------------- machine outputs and revisions
-    def add_machine_outputs(self, records: list[MachineOutputRecord]) -> list[int]:
-        """Store machine outputs and make each the current revision of its unit, in one transaction."""
+    def add_machine_outputs(self, records: list[MachineOutputRecord]) -> list[int | None]:
+        """Store machine outputs and make each the current revision of its unit, in one transaction. Returns each
+        record's new machine output id, or None where its unit was left alone because it changed since the run
+        looked (`seen_revision_id`: a person saved, or another run stored an output); the check is made in the
+        same transaction as the write, so no save that landed meanwhile is ever covered."""
         stamp = now()
-        ids = []
+        ids: list[int | None] = []
         with self.transaction() as conn:
             for rec in records:
+                latest = conn.execute(
+                    "SELECT id, origin, machine_output_id FROM revisions WHERE article_id = ? AND target = ?"
+                    " AND segment_id IS ? AND lang = ? ORDER BY id DESC LIMIT 1",
+                    (rec.article_id, rec.target, rec.segment_id, rec.lang)).fetchone()
+                if not self._may_write(conn, rec, latest):
+                    ids.append(None)
+                    continue
                 cur = conn.execute(
                     "INSERT INTO machine_outputs (article_id, segment_id, target, lang, input_text, text, flags,"
                     " provenance, created) VALUES (?,?,?,?,?,?,?,?,?)",
                     (rec.article_id, rec.segment_id, rec.target, rec.lang, rec.input_text, rec.text,
                      json.dumps(rec.flags), json.dumps(rec.provenance, ensure_ascii=False), stamp))
                 mo_id = int(cur.lastrowid or 0)
-                base = self._latest_revision_id(conn, rec.article_id, rec.target, rec.segment_id, rec.lang)
                 conn.execute(
                     "INSERT INTO revisions (article_id, segment_id, target, lang, text, author, origin,"
                     " machine_output_id, base_revision_id, created) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (rec.article_id, rec.segment_id, rec.target, rec.lang, rec.text,
-                     *self._origin(rec), mo_id, base, stamp))
+                     *self._origin(rec), mo_id, latest["id"] if latest else None, stamp))
                 ids.append(mo_id)
         return ids
+
+    @staticmethod
+    def _may_write(conn: sqlite3.Connection, rec: MachineOutputRecord, latest: sqlite3.Row | None) -> bool:
+        """Whether `rec` may become its unit's current revision, given the unit's current one (`latest`)."""
+        if rec.seen_revision_id != UNSEEN:
+            return (latest["id"] if latest else None) == rec.seen_revision_id
+        if latest is None or latest["machine_output_id"] is None:
+            return latest is None or latest["origin"] not in PERSON_ORIGINS
+        if latest["origin"] in PERSON_ORIGINS:
+            return False
+        made = conn.execute("SELECT text, input_text, provenance FROM machine_outputs WHERE id = ?",
+                            (latest["machine_output_id"],)).fetchone()
+        return not (made is not None and made["text"] == rec.text and made["input_text"] == rec.input_text
+                    and json.loads(made["provenance"]).get("model") == rec.provenance.get("model"))
 
     @staticmethod
     def _origin(rec: MachineOutputRecord) -> tuple[str, str]:
