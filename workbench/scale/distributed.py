@@ -10,16 +10,27 @@ over an in-memory store. Rows are articles (each with its chunks), so nothing ne
 scheduling is Ray's. Ray is imported here only, and this module only when `--runner ray` is asked for.
 
 Results are JSONL or Parquet shards in `--out`, each written to a temporary name and renamed, so a shard is either
-complete or absent; a rerun skips articles already in a shard. A failed article is reported with its reason and
-written to no shard, so the next run tries it again.
+complete or absent; a rerun skips articles already in a shard. `--out` is checked (a folder that can be written)
+before any model work. A shard is written every `shard_size` articles and at least every `shard_seconds`, so a
+kill loses at most that much finished work. A shard that cannot be read is named, moved aside (`NAME.damaged`)
+and its articles are done again. A failed article is reported with its reason and written to no shard, so the
+next run tries it again.
+
+Stopping: on SIGTERM (or SIGHUP) the driver writes the finished articles, stops the local Ray it started and
+exits with one line; on Ctrl-C the same, then KeyboardInterrupt. After a SIGKILL of the driver, Ray's own
+fate-sharing ends the local Ray it started: its gcs_server and raylet are killed by the kernel at once
+(PR_SET_PDEATHSIG), the workers exit when their raylet is gone, its agents within about a minute.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +50,7 @@ from ..store.importer import import_raw
 from ..text.articles import build_article
 from ..text.reading import RawArticle, iter_articles, iter_paths
 from .ingest import store_outputs
-from .shards import ShardWriter, done_ids
+from .shards import INTERVAL, ShardWriter, scan, set_aside
 
 RAY_VERSION = "2.60.0"  # the version the tests run; the `[ray]` extra pins it
 EMPTY = ""
@@ -54,6 +65,7 @@ class RayOptions:
     gpus_per_actor: float = 0  # 1 on GPU clusters: one actor per GPU
     local_cpus: int | None = None  # CPUs of the local Ray started without --address
     shard_size: int = 100
+    shard_seconds: float = INTERVAL  # a shard at least this often while articles are finished
     shard_format: str = "jsonl"
     batch_articles: int = 8  # articles per batch handed to an actor
 
@@ -66,6 +78,7 @@ class DistributedReport:
     skipped: int = 0  # already in a shard
     written: int = 0
     shards: int = 0
+    damaged_shards: list[str] = field(default_factory=list)  # unreadable shards found, moved aside and redone
     failures: list[dict[str, str]] = field(default_factory=list)
     import_problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -203,7 +216,8 @@ def _connect(options: RayOptions) -> tuple[Any, bool]:
     try:
         import ray
     except ImportError as exc:
-        raise WorkbenchError('--runner ray needs Ray: pip install "arabic-news-workbench[ray]"') from exc
+        raise WorkbenchError(f"--runner ray needs Ray: in the project's checkout run `pip install -e '.[ray]'` "
+                             f"(or `pip install 'ray[data]=={RAY_VERSION}'`)") from exc
     if ray.is_initialized():
         return ray, False
     if options.address:
@@ -227,39 +241,104 @@ def _sizes(ray: Any, options: RayOptions, threads: int | None, stages: int) -> t
     return actors, per_actor, 0.0
 
 
+class RunStopped(WorkbenchError):
+    """The driver was asked to stop (SIGTERM, SIGHUP): finished articles are in shards, Ray is stopped."""
+
+
+class _Terminated(BaseException):
+    """Raised in the driver by a stop signal, so that everything unwinds through its `finally`."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+
+@contextmanager
+def _stop_signals() -> Iterator[None]:
+    """While the run goes on, SIGTERM and SIGHUP (unless ignored) raise _Terminated in the driver (once; a second
+    signal while it unwinds is ignored). Installed after `ray.init`, which sets handlers of its own."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    fired: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        if not fired:
+            fired.append(signum)
+            raise _Terminated(signum)
+
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signum == signal.SIGTERM or signal.getsignal(signum) is signal.SIG_DFL:
+            previous[signum] = signal.signal(signum, stop)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _resume(writer: ShardWriter, report: DistributedReport) -> set[str]:
+    """The articles already done in the shard folder; unreadable shards are named and moved aside (their
+    articles are done again)."""
+    found = scan(writer.folder)
+    for damaged in found.damaged:
+        moved = set_aside(damaged.path)
+        report.damaged_shards.append(f"{damaged}: moved aside to {moved.name}; its articles are translated again")
+    return found.done
+
+
 def translate(selection: Selection, home: str, paths: list[str], targets: list[str], out: str | Path, *,
               summarize: bool = False, threads: int | None = None, glossary: Glossary | None = None,
               options: RayOptions | None = None) -> DistributedReport:
     """Translate (and summarize) every article under `paths` on Ray into shards in `out`; see the module doc."""
     options = options or RayOptions()
     started = time.perf_counter()
-    writer = ShardWriter(out, options.shard_format, options.shard_size)
-    done = done_ids(out)
-    files, problems = _input_files(paths)
-    report = DistributedReport(out=str(out), import_problems=problems)
+    # the shard folder is checked (made, written to) before anything else: a bad --out costs no model work
+    writer = ShardWriter(out, options.shard_format, options.shard_size, options.shard_seconds)
+    report = DistributedReport(out=str(out))
+    done = _resume(writer, report)
+    files, report.import_problems = _input_files(paths)
     # unknown models and refused licences stop the run before Ray starts; pivot languages come first
     ordered = ModelSet(selection, home).plan(targets, summarize).targets
     ray, started_here = _connect(options)
     try:
-        stages = len(ordered) + 1
-        actors, cpus, gpus = _sizes(ray, options, threads, stages)
-        report.ray = {"version": ray.__version__, "address": options.address or "local", "actors_per_stage": actors,
-                      "cpus_per_actor": cpus, "gpus_per_actor": gpus, "resources": ray.cluster_resources()}
-        ds = ray.data.from_items([{"path": f} for f in files], override_num_blocks=max(1, min(len(files), 200)))
-        ds = ds.flat_map(lambda row: list(article_rows(row["path"], done)), num_cpus=READ_CPUS)
-        common = dict(compute=ray.data.ActorPoolStrategy(min_size=1, max_size=actors), num_cpus=cpus, num_gpus=gpus,
-                      batch_format="numpy", batch_size=options.batch_articles)
-        for lang in ordered:
-            ds = ds.map_batches(TranslateStage, fn_constructor_args=(selection, home, threads, lang, targets), **common)
-        ds = ds.map_batches(ArticleStage, fn_constructor_args=(selection, home, threads, targets, summarize, glossary),
-                            **common)
-        _collect(ds, writer, report, done)
+        with _stop_signals():
+            ds = _dataset(ray, options, files, done, (selection, home, threads, ordered, targets, summarize, glossary),
+                          report)
+            writer.start_timer()
+            _collect(ds, writer, report, done)
+    except _Terminated as stop:
+        writer.close()
+        raise RunStopped(f"stopped by {stop}: {writer.records} articles finished in this run are in shards in {out}; "
+                         "run the same command again to do the rest") from None
     finally:
-        if started_here:
-            ray.shutdown()
+        try:
+            writer.close()
+        finally:
+            if started_here:
+                ray.shutdown()
     report.shards = len(writer.written)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _dataset(ray: Any, options: RayOptions, files: list[str], done: set[str], run: tuple[Any, ...],
+             report: DistributedReport) -> Any:
+    """The Ray Data pipeline of the module doc, sized to the cluster (recorded in `report.ray`)."""
+    selection, home, threads, ordered, targets, summarize, glossary = run
+    stages = len(ordered) + 1
+    actors, cpus, gpus = _sizes(ray, options, threads, stages)
+    report.ray = {"version": ray.__version__, "address": options.address or "local", "actors_per_stage": actors,
+                  "cpus_per_actor": cpus, "gpus_per_actor": gpus, "resources": ray.cluster_resources()}
+    ds = ray.data.from_items([{"path": f} for f in files], override_num_blocks=max(1, min(len(files), 200)))
+    ds = ds.flat_map(lambda row: list(article_rows(row["path"], done)), num_cpus=READ_CPUS)
+    common = dict(compute=ray.data.ActorPoolStrategy(min_size=1, max_size=actors), num_cpus=cpus, num_gpus=gpus,
+                  batch_format="numpy", batch_size=options.batch_articles)
+    for lang in ordered:
+        ds = ds.map_batches(TranslateStage, fn_constructor_args=(selection, home, threads, lang, targets), **common)
+    return ds.map_batches(ArticleStage, fn_constructor_args=(selection, home, threads, targets, summarize, glossary),
+                          **common)
 
 
 def _collect(ds: Any, writer: ShardWriter, report: DistributedReport, done: set[str]) -> None:
