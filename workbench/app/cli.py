@@ -337,6 +337,8 @@ def _translate_on_ray(ctx: click.Context, items: list[str], targets: list[str], 
         click.echo(f"ray: {report.written} articles written in {report.shards} new shards, {report.skipped} already done, "
                    f"{len(report.failures)} failed, in {report.seconds:.1f}s ({report.ray.get('actors_per_stage')} actors "
                    f"per stage) → {out}")
+        for note in report.damaged_shards:
+            click.echo(f"warning: {note}", err=True)
         for problem in report.import_problems:
             click.echo(f"error: {problem}", err=True)
         for f in report.failures:
