@@ -107,7 +107,7 @@ def subprocess_env(home: Path, tiny: Path, **extra: str) -> dict[str, str]:
 def review_and_approve(wb, article_id: str, lang: str, author: str = "chief") -> None:
     """Confirm every segment of an article language as reviewed, then approve it. Tiny models' outputs keep
     blocking flags (meaningless_model), so the approval needs, and records, an override reason."""
-    view = wb.article(article_id)
+    view = wb.article(article_id).to_dict()
     for seg in view["segments"]:
         unit = seg["targets"].get(lang)
         if seg["kind"] != "meta" and unit and not unit["reviewed"]:

@@ -36,7 +36,7 @@ def _rows(home: Path) -> dict[str, int]:
 
 def _valid(wb) -> dict[str, dict[str, Any]]:
     """Arguments each operation accepts (the baseline each bad value replaces one of)."""
-    seg = next(s for s in wb.article(ARTICLE)["segments"] if s["kind"] == "body")
+    seg = next(s for s in wb.article(ARTICLE).to_dict()["segments"] if s["kind"] == "body")
     rev = seg["targets"]["en"]["revision_id"]
     unit = {"article_id": ARTICLE, "unit": seg["id"], "language": "en"}
     return {
@@ -109,8 +109,8 @@ def test_bad_arguments_get_one_clear_error_and_write_nothing(translated, caplog)
 def test_foreign_units_and_unknown_ids_write_nothing(translated):
     wb = translated
     before = _rows(wb.home)
-    mine = next(s for s in wb.article(ARTICLE)["segments"] if s["kind"] == "body")
-    theirs = next(s for s in wb.article(OTHER)["segments"] if s["kind"] == "body")
+    mine = next(s for s in wb.article(ARTICLE).to_dict()["segments"] if s["kind"] == "body")
+    theirs = next(s for s in wb.article(OTHER).to_dict()["segments"] if s["kind"] == "body")
     rev = mine["targets"]["en"]["revision_id"]
     for unit in (theirs["id"], "../../etc/passwd", f"{ARTICLE}.nope", "no-such-unit", ARTICLE):
         assert ops.save_draft(wb, ARTICLE, unit, "en", "planted", rev, "eve")["ok"] is False
@@ -126,7 +126,7 @@ def test_foreign_units_and_unknown_ids_write_nothing(translated):
 
 
 def test_the_text_limit_is_configurable(translated, monkeypatch):
-    seg = next(s for s in translated.article(ARTICLE)["segments"] if s["kind"] == "body")
+    seg = next(s for s in translated.article(ARTICLE).to_dict()["segments"] if s["kind"] == "body")
     rev = seg["targets"]["en"]["revision_id"]
     monkeypatch.setenv("WORKBENCH_MAX_TEXT_CHARS", "50")
     refused = ops.save_unit(translated, ARTICLE, seg["id"], "en", "x" * 51, rev, "mona")

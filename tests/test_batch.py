@@ -178,11 +178,11 @@ def test_python_api_example_from_the_readme(home):
 
     wb = Workbench(home=str(home), profile="tiny")
     report = wb.translate([str(SEEDS)], targets=["en", "ru"], summarize=True)
-    article = wb.article(report.article_ids[0])
+    article = wb.article(report.article_ids[0]).to_dict()
     seg = next(s for s in article["segments"] if s["kind"] == "body")
     assert seg["source_text"] and seg["targets"]["en"]["machine"]["text"] is not None
     assert seg["targets"]["en"]["revision_id"] and isinstance(seg["targets"]["en"]["flags"], list)
-    assert report.ok and report.translated == 2 * sum(len(body_ids(wb.article(a))) for a in report.article_ids)
+    assert report.ok and report.translated == 2 * sum(len(body_ids(wb.article(a).to_dict())) for a in report.article_ids)
     wb.close()
 
 
@@ -191,7 +191,7 @@ def test_switching_models_retranslates_machine_output_but_never_human_edits(tran
     from workbench import Workbench
 
     article = "003_70140ed69b948bf5"
-    seg = next(s for s in translated.article(article)["segments"] if s["kind"] == "body")
+    seg = next(s for s in translated.article(article).to_dict()["segments"] if s["kind"] == "body")
     translated.save(article, seg["id"], "en", "Reviewed English.", author="editor",
                     base_revision_id=seg["targets"]["en"]["revision_id"])
     again = translated.translate([article], ["en"])
@@ -199,7 +199,7 @@ def test_switching_models_retranslates_machine_output_but_never_human_edits(tran
     with Workbench(translated.home, profile="tiny", models={"en": "tiny:m2m100"}) as other:
         report = other.translate([article], ["en"])
         assert report.ok and report.translated == 9  # 10 translatable segments, one edited by a person
-        view = other.article(article)
+        view = other.article(article).to_dict()
         row = next(s for s in view["segments"] if s["id"] == seg["id"])
         assert row["targets"]["en"]["text"] == "Reviewed English."
         models = {s["targets"]["en"]["machine"]["provenance"]["model"] for s in view["segments"]

@@ -93,7 +93,7 @@ def test_confidence_record_round_trips():
 
 
 def test_review_order_puts_untouched_flagged_and_least_confident_first(translated):
-    view = translated.article(ARTICLE)
+    view = translated.article(ARTICLE).to_dict()
     body = [s for s in view["segments"] if s["kind"] != "meta"]
     edited = body[0]
     translated.save(ARTICLE, edited["id"], "en", "Lavrov met Tokayev.", author="t",
@@ -116,7 +116,7 @@ def test_review_order_puts_untouched_flagged_and_least_confident_first(translate
 
 
 def test_exports_carry_the_confidence(translated, tmp_path):
-    view = translated.article(ARTICLE)
+    view = translated.article(ARTICLE).to_dict()
     score = {s["id"]: s["targets"]["en"]["confidence"]["score"] for s in view["segments"] if s["kind"] != "meta"}
     data = translated.render_export([ARTICLE], ["en"], "csv")[0].decode("utf-8")
     rows = list(csv.DictReader(io.StringIO(data)))

@@ -15,12 +15,12 @@ from .conftest import SEEDS
 
 def test_effort_matches_a_hand_computation(wb):
     article = wb.import_paths([next(SEEDS.glob("003_*.txt"))]).article_ids[0]
-    segs = [s for s in wb.article(article)["segments"] if s["kind"] == "body"][:3]
+    segs = [s for s in wb.article(article).to_dict()["segments"] if s["kind"] == "body"][:3]
     machine = ["the minister said that relations are strong", "talks were held in Moscow", "both sides agreed"]
     wb.store.add_machine_outputs([
         MachineOutputRecord(article, s["id"], "segment", "en", s["source_text"], text, [], {"model": "m1"})
         for s, text in zip(segs, machine, strict=True)])
-    current = {s["id"]: s["targets"]["en"] for s in wb.article(article)["segments"] if s["kind"] == "body"}
+    current = {s["id"]: s["targets"]["en"] for s in wb.article(article).to_dict()["segments"] if s["kind"] == "body"}
     rev = {s["id"]: current[s["id"]]["revision_id"] for s in segs}
     # reviewer ann: one word substituted (1 edit), in 30 s; confirms the second unchanged in 4 s
     assert ops.save_unit(wb, article, segs[0]["id"], "en", "the minister said that relations are good", rev[segs[0]["id"]], "ann", False, 30)["ok"]

@@ -74,7 +74,7 @@ def test_approved_translations_score_the_machine_output(translated):
     from sacrebleu.metrics import CHRF
 
     article = "000_b2b0b7ef8c4c7ace"
-    view = translated.article(article)
+    view = translated.article(article).to_dict()
     body = [s for s in view["segments"] if s["kind"] == "body"][:2]
     for seg, pair in zip(body, PAIRS, strict=False):
         translated.save(article, seg["id"], "en", pair["en"], author="ed", base_revision_id=seg["targets"]["en"]["revision_id"],

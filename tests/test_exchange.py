@@ -34,7 +34,7 @@ def tmx_dtd():
 def _with_nasty_text(wb):
     """Put markup, ampersands, quotes and bidi marks into a target and a summary."""
     article = "001_4df2e2abeb755126"
-    view = wb.article(article)
+    view = wb.article(article).to_dict()
     seg = next(s for s in view["segments"] if s["kind"] == "body")
     wb.save(article, seg["id"], "en", NASTY, author="x&y <z>", base_revision_id=seg["targets"]["en"]["revision_id"])
     wb.save(article, None, "ru", NASTY, author="r", base_revision_id=view["summaries"]["ru"]["revision_id"], target="summary")

@@ -13,18 +13,18 @@ ARTICLE = "004_4fe84c6801f8dc08"
 
 
 def first_body(wb, article=ARTICLE):
-    return next(s for s in wb.article(article)["segments"] if s["kind"] == "body")
+    return next(s for s in wb.article(article).to_dict()["segments"] if s["kind"] == "body")
 
 
 def test_list_search_and_status_filter(translated):
     wb = translated
     assert len(h.list_articles(wb)) == 5
     hits = h.list_articles(wb, "بايكونور")  # only in the body text of 000
-    assert [r["id"] for r in hits] == ["000_b2b0b7ef8c4c7ace"]
-    assert [r["id"] for r in h.list_articles(wb, "يبحثان التعاون")] == [ARTICLE]  # a title
+    assert [r.id for r in hits] == ["000_b2b0b7ef8c4c7ace"]
+    assert [r.id for r in h.list_articles(wb, "يبحثان التعاون")] == [ARTICLE]  # a title
     assert h.list_articles(wb, status="approved") == []
     review_and_approve(wb, ARTICLE, "en")
-    assert [r["id"] for r in h.list_articles(wb, status="approved")] == [ARTICLE]
+    assert [r.id for r in h.list_articles(wb, status="approved")] == [ARTICLE]
     table = h.article_table(h.list_articles(wb))
     assert table[4] == ["وزيرا الخارجية الروسي والكازاخستاني يبحثان التعاون الثنائي", "2025-10-22", "TASS", "✓ / MT",
                         ARTICLE]
@@ -36,7 +36,7 @@ def test_open_article_gives_aligned_rows_and_meta_apart(translated):
     assert len(rows) == 21  # title + 2 headings + 18 body; meta shown apart (in the header)
     assert rows[0]["kind"] == "title" and rows[0]["source_text"] == view["title"]
     assert all(s["targets"]["en"]["text"] and s["targets"]["ru"]["text"] for s in rows)  # English and Russian present
-    header = h.header_markdown(view)
+    header = h.header_markdown(translated.article(ARTICLE))
     assert "مجلس الاتحاد الروسي" in header and "TASS" in header and "2025-10-22" in header
     assert "meaningless" in header
 
@@ -48,7 +48,9 @@ def test_html_in_article_text_is_escaped(wb, tmp_path):
     view = h.get_article(wb, "xss")
     header = h.header_markdown(view)
     assert "<script>" not in header and "&lt;script&gt;" in header
-    assert view["segments"][1]["source_text"] == "قال الوزير <b>شيئاً</b> & مضى."  # grid.js escapes it when drawing
+    assert view.segments[1].source_text == "قال الوزير <b>شيئاً</b> & مضى."  # the page escapes it when drawing
+    refused = h.get_article(wb, "../xss")  # a path is never an id: one line, no view
+    assert isinstance(refused, dict) and refused["ok"] is False and "\n" not in refused["error"]
     assert "<b>" not in diff_html("a <b>", "a <b> c") and "&lt;b&gt;" in diff_html("a <b>", "a <b> c")
 
 
@@ -61,7 +63,7 @@ def test_save_creates_revision_and_marks_in_review(translated):
     ed2 = r.unit_details(wb, ARTICLE, seg["id"], "en")
     assert ed2["text"] == "Lavrov hosts Kazykhanov." and ed2["revision_id"] == result["revision_id"]
     assert ed2["history"][0]["author"] == "alice" and ed2["history"][0]["origin"] == "human"
-    assert wb.article(ARTICLE)["status"]["en"] == "in_review"
+    assert wb.article(ARTICLE).status["en"] == "in_review"
     assert ed2["state"] == "edited"  # saved through the API without confirming
 
 
@@ -105,15 +107,15 @@ def test_approve_and_summary_edit(translated):
     wb = translated
     refused = ops.approve(wb, ARTICLE, "ru", "chief")
     assert refused["ok"] is False and "21 of 21 segments not reviewed" in refused["error"]
-    assert wb.article(ARTICLE)["status"]["ru"] != "approved"
+    assert wb.article(ARTICLE).status["ru"] != "approved"
     done = ops.approve(wb, ARTICLE, "ru", "chief", override="tiny models, demo")
-    assert done == {"ok": True, "status": "approved"} and wb.article(ARTICLE)["status"]["ru"] == "approved"
+    assert done == {"ok": True, "status": "approved"} and wb.article(ARTICLE).status["ru"] == "approved"
     logged = wb.store.status_log(ARTICLE)[-1]
     assert logged["status"] == "approved" and logged["override"].startswith("tiny models, demo [21 of 21")
     assert ops.approve(wb, ARTICLE, "ru", "chief", 5)["ok"] is False  # an override must be text
-    rev = wb.article(ARTICLE)["summaries"]["en"]["revision_id"]
+    rev = wb.article(ARTICLE).to_dict()["summaries"]["en"]["revision_id"]
     assert r.save_unit(wb, ARTICLE, "summary", "en", "Lavrov and Kazykhanov met in Moscow.", rev, "alice")["ok"]
-    assert wb.article(ARTICLE)["summaries"]["en"]["text"] == "Lavrov and Kazykhanov met in Moscow."
+    assert wb.article(ARTICLE).to_dict()["summaries"]["en"]["text"] == "Lavrov and Kazykhanov met in Moscow."
     assert r.save_unit(wb, ARTICLE, "summary", "en", "stale", rev, "bob")["conflict"]
 
 
@@ -149,15 +151,15 @@ def test_glossary_edit_applies_to_qa_at_once(translated):
     wb = translated
     rows = h.glossary_rows(wb)
     assert any(r[1] == "Tokayev" for r in rows)
-    seg = next(s for s in wb.article(ARTICLE)["segments"] if "توكاييف" in s["source_text"] and s["kind"] == "body")
+    seg = next(s for s in wb.article(ARTICLE).to_dict()["segments"] if "توكاييف" in s["source_text"] and s["kind"] == "body")
     ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
     ops.save_unit(wb, ARTICLE, seg["id"], "en", "President Tokaev will visit Russia.", ed["revision_id"], "a", False)
-    unit = next(s for s in wb.article(ARTICLE)["segments"] if s["id"] == seg["id"])["targets"]["en"]
+    unit = next(s for s in wb.article(ARTICLE).to_dict()["segments"] if s["id"] == seg["id"])["targets"]["en"]
     assert "glossary" in unit["flags"] and "glossary: توكاييف should be Tokayev" in unit["qa"]
     edited = [[r[0], "Tokayev|Tokaev" if r[1] == "Tokayev" else r[1], r[2], r[3]] for r in rows]
     saved = h.save_glossary(wb, edited)
     assert saved["ok"] and saved["terms"] == len(rows) and len(saved["version"]) == 16
-    unit = next(s for s in wb.article(ARTICLE)["segments"] if s["id"] == seg["id"])["targets"]["en"]
+    unit = next(s for s in wb.article(ARTICLE).to_dict()["segments"] if s["id"] == seg["id"])["targets"]["en"]
     assert not any("توكاييف" in line for line in unit["qa"])
     assert h.save_glossary(wb, [["", "Lavrov", "Лавров", ""]])["ok"] is False  # a row without Arabic is refused
 

@@ -26,7 +26,7 @@ HOSTILE = [HYPERLINK, "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1", " =1+1"
 
 
 def _body(wb, n: int = 0) -> dict:
-    return [s for s in wb.article(ARTICLE)["segments"] if s["kind"] == "body"][n]
+    return [s for s in wb.article(ARTICLE).to_dict()["segments"] if s["kind"] == "body"][n]
 
 
 def _save(wb, seg: dict, text: str, author: str) -> None:
@@ -153,7 +153,7 @@ def test_trojan_source_reordering_in_a_saved_translation_is_flagged_in_the_artic
     assert "Trojan Source" in FLAG_HELP["bidi_control"]
     seg = _body(translated)
     _save(translated, seg, "The deal is worth \u202e000,01\u202c dollars", "mallory")
-    unit = next(s for s in translated.article(ARTICLE)["segments"] if s["id"] == seg["id"])["targets"]["en"]
+    unit = next(s for s in translated.article(ARTICLE).to_dict()["segments"] if s["id"] == seg["id"])["targets"]["en"]
     assert "bidi_control" in unit["flags"]
     assert any("U+202E RIGHT-TO-LEFT OVERRIDE" in d for d in unit["qa"])
     other = _body(translated, 1)["targets"]["en"]

@@ -32,7 +32,7 @@ PROVENANCE_KEYS = {"model", "revision", "licence", "family", "engine", "profile"
 def test_every_translatable_segment_gets_output_per_language(translated):
     wb = translated
     for article_id in wb.store.article_ids():
-        view = wb.article(article_id)
+        view = wb.article(article_id).to_dict()
         for row in view["segments"]:
             for lang in ("en", "ru"):
                 unit = row["targets"][lang]
@@ -46,7 +46,7 @@ def test_every_translatable_segment_gets_output_per_language(translated):
 
 
 def test_provenance_is_complete(translated):
-    view = translated.article(translated.store.article_ids()[3])
+    view = translated.article(translated.store.article_ids()[3]).to_dict()
     body = next(r for r in view["segments"] if r["kind"] == "body")
     en = body["targets"]["en"]["machine"]["provenance"]
     ru = body["targets"]["ru"]["machine"]["provenance"]
@@ -73,7 +73,7 @@ def test_pivot_translates_english_first_then_english_to_russian(wb, tmp_path, mo
     assert {e["model"] for e in events if e["target"] == "ru"} == {"tiny:marian-en-zle"}
     first_ru = next(i for i, e in enumerate(events) if e["target"] == "ru")
     assert all(e["target"] == "ru" for e in events[first_ru:])
-    view = wb.article("003_70140ed69b948bf5")
+    view = wb.article("003_70140ed69b948bf5").to_dict()
     body = next(r for r in view["segments"] if r["kind"] == "body")
     # the Russian model was given the English output, not the Arabic
     assert body["targets"]["ru"]["machine"]["provenance"]["pivot"]["input_revision_id"] == body["targets"]["en"]["revision_id"]
@@ -82,14 +82,14 @@ def test_pivot_translates_english_first_then_english_to_russian(wb, tmp_path, mo
 def test_russian_is_regenerated_from_the_corrected_english(translated):
     wb = translated
     article = "004_4fe84c6801f8dc08"
-    row = next(r for r in wb.article(article)["segments"] if r["kind"] == "body")
+    row = next(r for r in wb.article(article).to_dict()["segments"] if r["kind"] == "body")
     old_ru = row["targets"]["ru"]
     corrected = "Russian Foreign Minister Sergey Lavrov is hosting his Kazakh counterpart Yerzhan Kazykhanov for talks in Moscow."
     rev = wb.save(article, row["id"], "en", corrected, author="editor", base_revision_id=row["targets"]["en"]["revision_id"])
-    stale = next(r for r in wb.article(article)["segments"] if r["id"] == row["id"])
+    stale = next(r for r in wb.article(article).to_dict()["segments"] if r["id"] == row["id"])
     assert "stale_pivot" in stale["targets"]["ru"]["flags"]
     assert wb.retranslate(article, "ru", [row["id"]]) == 1
-    new_ru = next(r for r in wb.article(article)["segments"] if r["id"] == row["id"])["targets"]["ru"]
+    new_ru = next(r for r in wb.article(article).to_dict()["segments"] if r["id"] == row["id"])["targets"]["ru"]
     machine = wb.store.latest_machine_outputs(article)[("segment", row["id"], "ru")]
     assert machine["input_text"] == corrected
     assert machine["provenance"]["pivot"]["input_revision_id"] == rev
@@ -186,9 +186,9 @@ def test_multilingual_m2m100_uses_language_codes_and_forced_bos(home, engine):
         assert tok.src_lang == "ar"
         assert en.settings()["forced_bos_token_id"] == tok.convert_tokens_to_ids("__en__")
         assert ru.settings()["forced_bos_token_id"] == tok.convert_tokens_to_ids("__ru__")
-        for unit in [s["targets"]["en"] for s in wb.article("003_70140ed69b948bf5")["segments"] if s["kind"] == "body"]:
+        for unit in [s["targets"]["en"] for s in wb.article("003_70140ed69b948bf5").to_dict()["segments"] if s["kind"] == "body"]:
             assert "__en__" not in unit["text"][:6]  # the language token is not part of the text
-        row = next(r for r in wb.article("003_70140ed69b948bf5")["segments"] if r["kind"] == "body")
+        row = next(r for r in wb.article("003_70140ed69b948bf5").to_dict()["segments"] if r["kind"] == "body")
         assert "pivot" not in row["targets"]["ru"]["machine"]["provenance"] or row["targets"]["ru"]["machine"]["provenance"]["pivot"] is None
 
 
@@ -314,6 +314,6 @@ def test_encoder_decoder_summarizer_goes_through_the_seq2seq_path(home):
         report = wb.translate([str(next(SEEDS.glob("003_*.txt")))], ["en"], summarize=True)
         assert report.ok and report.summaries == 1
         assert isinstance(wb.models.summarizer().inner, Seq2SeqSummarizer)
-        summary = wb.article("003_70140ed69b948bf5")["summaries"]["en"]["machine"]
+        summary = wb.article("003_70140ed69b948bf5").to_dict()["summaries"]["en"]["machine"]
         assert summary["provenance"]["model"] == "tiny:m2m100" and summary["provenance"]["family"] == "m2m_100"
         assert summary["provenance"]["settings"]["num_beams"] == 4  # XL-Sum's recommended settings

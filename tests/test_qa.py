@@ -102,27 +102,27 @@ def test_untranslated_identical_empty_repetition_on_seed_sentences():
 def test_memory_exact_match_replaces_machine_translation(translated, tmp_path):
     wb = translated
     article = "004_4fe84c6801f8dc08"
-    view = wb.article(article)
+    view = wb.article(article).to_dict()
     seg = next(s for s in view["segments"] if s["kind"] == "heading")
     wb.save(article, seg["id"], "en", "A solid partnership", author="editor", base_revision_id=seg["targets"]["en"]["revision_id"])
     review_and_approve(wb, article, "en")
     new = tmp_path / "new.txt"
     new.write_text("مقال جديد عن الشراكة.\nشَراكة راسخة\nجملة أخيرة في المقال.\n", encoding="utf-8")  # with a diacritic
     wb.translate([str(new)], ["en"])
-    row = next(s for s in wb.article("new")["segments"] if s["kind"] == "heading")
+    row = next(s for s in wb.article("new").to_dict()["segments"] if s["kind"] == "heading")
     unit = row["targets"]["en"]
     assert unit["text"] == "A solid partnership" and unit["origin"] == "memory"
     assert unit["machine"]["provenance"]["model"] == "translation-memory"
     assert unit["machine"]["provenance"]["memory"]["segment_id"] == seg["id"]
     assert "meaningless_model" not in unit["flags"]
-    others = [s for s in wb.article("new")["segments"] if s["kind"] == "body"]
+    others = [s for s in wb.article("new").to_dict()["segments"] if s["kind"] == "body"]
     assert all(s["targets"]["en"]["origin"] == "machine" for s in others)
 
 
 def test_memory_fuzzy_matches_are_scored_suggestions(translated):
     wb = translated
     article = "001_4df2e2abeb755126"
-    seg = next(s for s in wb.article(article)["segments"] if s["source_text"].startswith("كما أشار رودينكو"))
+    seg = next(s for s in wb.article(article).to_dict()["segments"] if s["source_text"].startswith("كما أشار رودينكو"))
     wb.save(article, seg["id"], "en", PAIRS[3]["en"], author="editor", base_revision_id=seg["targets"]["en"]["revision_id"])
     review_and_approve(wb, article, "en")
     memory = TranslationMemory.from_store(wb.store, "en")
@@ -135,7 +135,7 @@ def test_memory_fuzzy_matches_are_scored_suggestions(translated):
     from workbench.app import operations as r
 
     other = "002_9dab9691f7e9a554"
-    target = next(s for s in wb.article(other)["segments"] if s["kind"] == "body")
+    target = next(s for s in wb.article(other).to_dict()["segments"] if s["kind"] == "body")
     # suggestions appear in the editor (scored) when a similar approved sentence exists
     wb.store.conn.execute("UPDATE segments SET source_text = ? WHERE id = ?", (near, target["id"]))
     ed = r.unit_details(wb, other, target["id"], "en")

@@ -11,7 +11,7 @@ OTHER = "000_b2b0b7ef8c4c7ace"
 
 
 def body(wb, article=ARTICLE):
-    return [s for s in wb.article(article)["segments"] if s["kind"] != "meta"]
+    return [s for s in wb.article(article).to_dict()["segments"] if s["kind"] != "meta"]
 
 
 def test_states_move_from_machine_to_edited_reviewed_and_approved(translated):
@@ -57,7 +57,7 @@ def test_approval_needs_every_segment_reviewed_or_a_recorded_override(translated
     # editing after approval returns the language to review
     seg = body(wb, short)[0]
     wb.save(short, seg["id"], "en", "A late change.", author="sam", base_revision_id=seg["targets"]["en"]["revision_id"])
-    assert wb.article(short)["status"]["en"] == "in_review"
+    assert wb.article(short).status["en"] == "in_review"
     assert {s["targets"]["en"]["state"] for s in body(wb, short)} == {"edited", "reviewed"}
     # an override approves past the rules, and what it went past is recorded with the reason
     assert r.approve(wb, ARTICLE, "ru", "chief", override="urgent, checked by phone")["ok"]
@@ -70,7 +70,7 @@ def test_only_reviewed_text_feeds_the_translation_memory(translated):
     base = seg["targets"]["en"]["revision_id"]
     wb.save(OTHER, seg["id"], "en", "An unreviewed edit.", author="sam", base_revision_id=base)
     assert len(wb.memory("en")) == 0
-    rev = wb.confirm(OTHER, seg["id"], "en", author="mona", base_revision_id=wb.article(OTHER)["segments"][seg["position"]]["targets"]["en"]["revision_id"])
+    rev = wb.confirm(OTHER, seg["id"], "en", author="mona", base_revision_id=wb.article(OTHER).to_dict()["segments"][seg["position"]]["targets"]["en"]["revision_id"])
     entries = wb.memory("en").entries
     assert [e.revision_id for e in entries] == [rev] and entries[0].text == "An unreviewed edit."
     # an override approval does not put unreviewed machine text into the memory
@@ -119,12 +119,12 @@ def test_history_in_full_and_restore_for_segments_and_summaries(translated):
     restored = r.restore_unit(wb, ARTICLE, seg["id"], "en", machine_rev, saved["revision_id"], "mona")
     assert restored["ok"] and restored["text"] == seg["targets"]["en"]["machine"]["text"]
     assert r.unit_details(wb, ARTICLE, seg["id"], "en")["text"] == restored["text"]
-    summary = wb.article(ARTICLE)["summaries"]["en"]
+    summary = wb.article(ARTICLE).to_dict()["summaries"]["en"]
     edit = r.save_unit(wb, ARTICLE, "summary", "en", "Lavrov met his counterpart.", summary["revision_id"], "mona")
     history = r.unit_details(wb, ARTICLE, "summary", "en")["history"]
     assert [h["text"] for h in history] == ["Lavrov met his counterpart.", summary["text"]]
     back = r.restore_unit(wb, ARTICLE, "summary", "en", history[1]["id"], edit["revision_id"], "mona")
-    assert back["ok"] and wb.article(ARTICLE)["summaries"]["en"]["text"] == summary["text"]
+    assert back["ok"] and wb.article(ARTICLE).to_dict()["summaries"]["en"]["text"] == summary["text"]
 
 
 def test_retranslate_and_regenerate_keep_human_text_unless_asked(translated):
@@ -136,10 +136,10 @@ def test_retranslate_and_regenerate_keep_human_text_unless_asked(translated):
     assert r.unit_details(wb, ARTICLE, seg["id"], "en")["text"] == "A person's sentence."
     assert r.retranslate_unit(wb, ARTICLE, seg["id"], "en", replace_edited=True)["replaced"]
     assert r.unit_details(wb, ARTICLE, seg["id"], "en")["text"] != "A person's sentence."
-    summary = wb.article(ARTICLE)["summaries"]["ru"]
+    summary = wb.article(ARTICLE).to_dict()["summaries"]["ru"]
     r.save_unit(wb, ARTICLE, "summary", "ru", "Итог, написанный человеком.", summary["revision_id"], "mona")
     assert r.retranslate_unit(wb, ARTICLE, "summary", "ru")["replaced"] is False
-    assert wb.article(ARTICLE)["summaries"]["ru"]["text"] == "Итог, написанный человеком."
+    assert wb.article(ARTICLE).to_dict()["summaries"]["ru"]["text"] == "Итог, написанный человеком."
 
 
 def test_details_show_memory_matches_with_the_differing_arabic_marked_and_glossary_terms(translated, tmp_path):

@@ -109,7 +109,7 @@ def test_check_and_backup_of_a_store_in_use(translated, tmp_path):
 
 def test_a_full_disk_during_a_save_loses_nothing(translated):
 
-    view = translated.article(ARTICLE)
+    view = translated.article(ARTICLE).to_dict()
     seg = next(s for s in view["segments"] if s["kind"] == "body")
     before = translated.store.counts()
     pages = translated.store.conn.execute("PRAGMA page_count").fetchone()[0]
@@ -130,8 +130,8 @@ def test_a_read_only_home_serves_reads_and_refuses_writes(translated, monkeypatc
     monkeypatch.setattr(database, "writable", lambda path: False)  # as a read-only mount (root ignores file modes)
     with Workbench(translated.home, profile="tiny") as wb:
         assert wb.store.read_only
-        assert len(wb.articles()) == 5 and wb.article(ARTICLE)["segments"]
-        seg = next(s for s in wb.article(ARTICLE)["segments"] if s["kind"] == "body")
+        assert len(wb.articles()) == 5 and wb.article(ARTICLE).to_dict()["segments"]
+        seg = next(s for s in wb.article(ARTICLE).to_dict()["segments"] if s["kind"] == "body")
         result = ops.save_unit(wb, ARTICLE, seg["id"], "en", "x", seg["targets"]["en"]["revision_id"], "me", False)
         assert result["ok"] is False and "read-only" in result["error"]
         assert "Read-only" in h.header_markdown(wb.article(ARTICLE), wb.store.read_only)
@@ -272,7 +272,7 @@ def test_login_attempts_are_rate_limited():
 def test_api_values_of_the_wrong_kind_are_answers(translated):
     from workbench.app import handlers as h
 
-    seg = next(s for s in translated.article(ARTICLE)["segments"] if s["kind"] == "body")
+    seg = next(s for s in translated.article(ARTICLE).to_dict()["segments"] if s["kind"] == "body")
     result = ops.save_unit(translated, ARTICLE, seg["id"], "en", "x", "not-a-number", "me", False)
     assert result["ok"] is False and "base_revision_id: must be a revision number" in result["error"]
     assert h.translate_article(translated, ARTICLE, ["de"])["ok"] is False

@@ -54,10 +54,10 @@ def test_flags_follow_the_current_text(translated):
     from workbench.app import operations as r
 
     article = "003_70140ed69b948bf5"
-    unit = translated.article(article)["summaries"]["en"]
+    unit = translated.article(article).to_dict()["summaries"]["en"]
     assert "meaningless_model" in unit["flags"]
     assert r.save_unit(translated, article, "summary", "en", GOOD_EN.replace("2024", "2031"), unit["revision_id"], "ed")["ok"]
-    edited = translated.article(article)["summaries"]["en"]
+    edited = translated.article(article).to_dict()["summaries"]["en"]
     assert edited["flags"] == ["summary_numbers"] and edited["qa"] == ["numbers not in the article: 2031"]
     assert r.save_unit(translated, article, "summary", "en", GOOD_EN, edited["revision_id"], "ed")["ok"]
-    assert translated.article(article)["summaries"]["en"]["flags"] == []  # an edited summary clears its flags
+    assert translated.article(article).to_dict()["summaries"]["en"]["flags"] == []  # an edited summary clears its flags

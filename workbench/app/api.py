@@ -20,6 +20,7 @@ from ..review.glossary import Glossary
 from ..review.glossary import load as load_glossary
 from ..review.glossary import version as glossary_version
 from ..review.memory import TranslationMemory
+from ..review.model import ArticleSummary, ArticleView
 from ..review.states import ApprovalRefused, approval_problems
 from ..review.views import article_view, list_view
 from ..runs.batch import translate_articles
@@ -47,7 +48,7 @@ class Workbench:
         self._selection_args: dict[str, Any] = dict(profile=profile, models=models, summarizer=summarizer, device=device,
                                                     licence=licence, engine=engine, threads=threads)
         self._models = model_set
-        self._views: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._views: dict[tuple[str, tuple[int, int], str], ArticleView] = {}
         self._glossary: tuple[str, Glossary] | None = None
 
     def close(self) -> None:
@@ -73,10 +74,10 @@ class Workbench:
     def import_paths(self, paths: Sequence[str | Path]) -> ImportReport:
         return import_paths(self.store, paths)
 
-    def articles(self) -> list[dict[str, Any]]:
+    def articles(self) -> list[ArticleSummary]:
         return list_view(self.store)
 
-    def find_articles(self, query: str = "", status: str = "all") -> list[dict[str, Any]]:
+    def find_articles(self, query: str = "", status: str = "all") -> list[ArticleSummary]:
         """Articles whose title, Arabic text, id or English/Russian text contains `query` (case-insensitive), with a
         language in `status` ("all": any)."""
         query = query.strip().lower()
@@ -88,15 +89,15 @@ class Workbench:
             hits |= {r["id"] for r in self.store.query(
                 "SELECT id FROM articles WHERE lower(cleaned_text) LIKE ? ESCAPE '\\' OR lower(coalesce(title, '')) LIKE ?"
                 " ESCAPE '\\' OR lower(id) LIKE ? ESCAPE '\\'", (like, like, like))}
-            rows = [r for r in rows if r["id"] in hits]
+            rows = [r for r in rows if r.id in hits]
         if status != "all":
-            rows = [r for r in rows if status in r["status"].values()]
+            rows = [r for r in rows if status in r.status.values()]
         return rows
 
-    def article(self, article_id: str) -> dict[str, Any]:
-        """An article with segments, machine outputs, current revisions, QA flags and summaries. Views are kept
-        until the store or the glossary changes (the editor asks for the same article several times per action);
-        treat them as read-only."""
+    def article(self, article_id: str) -> ArticleView:
+        """An article with segments, machine outputs, current revisions, QA flags and summaries (`to_dict()`: the
+        `show --json` structure). Views are kept until the store or the glossary changes (the editor asks for the
+        same article several times per action); they are frozen."""
         glossary = self.glossary()
         key = (article_id, self.store.version(), self._glossary[0] if self._glossary else "")
         view = self._views.get(key)
@@ -295,19 +296,19 @@ class Workbench:
         failures = self.store.failures()
         out = []
         for item in self.articles():
-            view = self.article(item["id"])
-            row = {"id": item["id"], "label": item["label"], "languages": {}}
+            view = self.article(item.id)
+            languages: dict[str, dict[str, Any]] = {}
             for lang in TARGETS:
-                prog = view["progress"][lang]
-                state = "done" if prog["done"] == prog["total"] else "pending"
-                if (item["id"], lang) in failures and state != "done":
+                prog = view.progress[lang]
+                state = "done" if prog.done == prog.total else "pending"
+                if (item.id, lang) in failures and state != "done":
                     state = "failed"
-                row["languages"][lang] = {
-                    "state": state, "done": prog["done"], "total": prog["total"],
-                    "summary": view["summaries"][lang] is not None, "review": view["status"][lang],
-                    "reason": failures.get((item["id"], lang)) if state == "failed" else None,
+                languages[lang] = {
+                    "state": state, "done": prog.done, "total": prog.total,
+                    "summary": view.summaries[lang] is not None, "review": view.status[lang],
+                    "reason": failures.get((item.id, lang)) if state == "failed" else None,
                 }
-            out.append(row)
+            out.append({"id": item.id, "label": item.label, "languages": languages})
         return out
 
     # ------------------------------------------------------------------ exchange

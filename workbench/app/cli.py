@@ -176,7 +176,7 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> Non
 def list_cmd(ctx: click.Context, as_json: bool) -> None:
     """List articles with title, date, source, segment counts and status per language."""
     with _workbench(ctx) as wb:
-        rows = wb.articles()
+        rows = [row.to_dict() for row in wb.articles()]
         meaningless = _meaningless_ids(wb.store)
     for r in rows:
         r["meaningless"] = r["id"] in meaningless
@@ -214,7 +214,7 @@ def _meaningless_footer(meaningless: set[str]) -> None:
 def show_cmd(ctx: click.Context, article_id: str, as_json: bool) -> None:
     """Show an article: segments in order with kind and paragraph, and translations where they exist."""
     with _workbench(ctx) as wb:
-        view = wb.article(article_id)
+        view = wb.article(article_id).to_dict()
     if as_json:
         _echo_json(view)
         return
@@ -587,7 +587,7 @@ def qa_cmd(ctx: click.Context, article_ids: tuple[str, ...], all_articles: bool,
     rows = []
     with _workbench(ctx) as wb:
         for article_id in wb.store.article_ids() if all_articles else article_ids:
-            view = wb.article(article_id)
+            view = wb.article(article_id).to_dict()
             for seg in view["segments"]:
                 for lang in langs:
                     unit = seg["targets"].get(lang)

@@ -15,6 +15,7 @@ from ..errors import WorkbenchError
 from ..exchange.registry import get_format
 from ..ids import file_in
 from ..languages import TARGETS
+from ..review.model import ArticleSummary, ArticleView
 from . import operations as ops
 from .api import Workbench
 from .operations import STATUS_FILTERS, Result, expected_errors
@@ -23,50 +24,55 @@ __all__ = ["STATUS_FILTERS", "Result", "expected_errors"]
 
 
 # --------------------------------------------------------------------------- article list
-def list_articles(wb: Workbench, query: Any = "", status: Any = "all") -> list[dict[str, Any]]:
-    """The article list's rows for a query and a status filter (see `operations.list_articles`); nothing for a
-    request the operation refuses."""
-    result = ops.list_articles(wb, query, status)
-    return result["articles"] if result["ok"] else []
+def list_articles(wb: Workbench, query: Any = "", status: Any = "all") -> list[ArticleSummary]:
+    """The article list's rows for a query and a status filter, checked as `operations.list_articles` checks
+    them; nothing for a request the operation refuses."""
+    op = ops.OPERATIONS["list_articles"]
+    rows = ops.guarded(op.name, lambda: wb.find_articles(**op.parse((query, status), {})))
+    return rows if isinstance(rows, list) else []
 
 
 STATUS_SHORT = {"new": "new", "machine": "MT", "in_review": "review", "approved": "✓"}
 
 
-def article_table(rows: list[dict[str, Any]]) -> list[list[Any]]:
+def article_table(rows: list[ArticleSummary]) -> list[list[str]]:
     """Rows for the article list: title (or first words), date, source, "en / ru" status, id."""
-    return [[r["label"], r["date"] or "", r["source"] or "",
-             f"{STATUS_SHORT[r['status']['en']]} / {STATUS_SHORT[r['status']['ru']]}", r["id"]] for r in rows]
+    return [[r.label, r.date or "", r.source or "", f"{STATUS_SHORT[r.status['en']]} / {STATUS_SHORT[r.status['ru']]}",
+             r.id] for r in rows]
 
 
 # --------------------------------------------------------------------------- one article
-def get_article(wb: Workbench, article_id: Any) -> Result:
-    """The article view, or `{"ok": False, "error": …}` for an id that is not a known article's."""
-    result = ops.get_article(wb, article_id)
-    return result["article"] if result["ok"] else result
+def get_article(wb: Workbench, article_id: Any) -> ArticleView | Result:
+    """The article view, or `{"ok": False, "error": …}` for an id that is not a known article's (checked as
+    `operations.get_article` checks it)."""
+    op = ops.OPERATIONS["get_article"]
+    return ops.guarded(op.name, lambda: wb.article(op.parse((article_id,), {})["article_id"]))
 
 
-def header_markdown(view: dict[str, Any], read_only: bool = False) -> str:
+def header_markdown(view: ArticleView, read_only: bool = False) -> str:
     """Title and metadata (meta lines shown apart from the text), escaped so article text shows as text."""
     esc = html.escape
-    title = view["title"] or view["label"]
-    lines = [f"<h2 dir='rtl' class='ar'>{esc(title)}</h2>"]
-    facts = [("id", view["id"]), ("date", view["date"] or view["date_raw"] or "—"), ("source", view["source"] or "—"),
-             ("photo", view["photo_credit"] or "—"), ("publisher", view["publisher"] or "—")]
+    meta = view.meta
+    lines = [f"<h2 dir='rtl' class='ar'>{esc(meta.title or meta.label)}</h2>"]
+    facts = [("id", meta.id), ("date", meta.date or meta.date_raw or "—"), ("source", meta.source or "—"),
+             ("photo", meta.photo_credit or "—"), ("publisher", meta.publisher or "—")]
     lines.append("<div class='meta'>" + " · ".join(f"<b>{k}</b>: <bdi>{esc(str(v))}</bdi>" for k, v in facts) + "</div>")
     if read_only:
         lines.append("<div class='warning'>Read-only: the data home cannot be written, so nothing can be saved here.</div>")
-    if view["meaningless"]:
+    if view.meaningless:
         lines.append("<div class='warning'>Made by tiny random-weight models: these outputs are meaningless.</div>")
-    if view["warnings"]:
-        lines.append("<div class='warning'>" + esc("; ".join(view["warnings"])) + "</div>")
+    if meta.warnings:
+        lines.append("<div class='warning'>" + esc("; ".join(meta.warnings)) + "</div>")
     return "\n".join(lines)
 
 
 def effort_rows(wb: Workbench, by: Any = "model") -> list[dict[str, Any]]:
     """The effort report (see `review.effort`) grouped by model, lang, reviewer or article (else by model)."""
-    result = ops.effort(wb, by)
-    return result["rows"] if result["ok"] else ops.effort(wb, "model")["rows"]
+    from ..review.effort import effort
+
+    op = ops.OPERATIONS["effort"]
+    rows = ops.guarded(op.name, lambda: effort(wb.store, op.parse((by,), {})["by"]))
+    return rows if isinstance(rows, list) else effort(wb.store, "model")
 
 
 def glossary_rows(wb: Workbench) -> list[list[str]]:

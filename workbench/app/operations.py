@@ -13,7 +13,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import ConflictError, WorkbenchError
 from ..languages import STATUSES, TARGETS
@@ -29,6 +29,7 @@ from . import arguments as a
 from .api import Workbench
 
 Result = dict[str, Any]
+T = TypeVar("T")
 log = get_logger("ui")
 STATUS_FILTERS = ("all", *STATUSES)
 
@@ -49,7 +50,7 @@ class Operation:
 
     def __call__(self, wb: Workbench, *args: Any, login: str | None = None, **kwargs: Any) -> Result:
         """Parse the arguments (positional in declared order, or by name), then run; never raises."""
-        return _guarded(self.name, lambda: self.fn(wb, **self.parse(args, kwargs, login)))
+        return guarded(self.name, lambda: self.fn(wb, **self.parse(args, kwargs, login)))
 
     def parse(self, args: tuple[Any, ...], kwargs: dict[str, Any], login: str | None = None) -> dict[str, Any]:
         names = list(self.kinds)
@@ -88,7 +89,8 @@ def operation(**kinds: a.Kind) -> Callable[[Callable[..., Result]], Operation]:
     return declare
 
 
-def _guarded(name: str, run: Callable[[], Result]) -> Result:
+def guarded(name: str, run: Callable[[], T]) -> T | Result:
+    """What `run` returns, or the one-line failure result (a conflict, an expected error, an internal one)."""
     try:
         return run()
     except ConflictError as exc:
@@ -106,7 +108,7 @@ def expected_errors(fn: Callable[..., Result]) -> Callable[..., Result]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Result:
-        return _guarded(fn.__name__, lambda: fn(*args, **kwargs))
+        return guarded(fn.__name__, lambda: fn(*args, **kwargs))
 
     return wrapper
 
@@ -123,14 +125,14 @@ def conflict(exc: ConflictError) -> Result:
 def list_articles(wb: Workbench, query: str = "", status: str = "all") -> Result:
     """Articles whose title, Arabic text, id or English/Russian text contains `query` (case-insensitive), with a
     language in `status`: id, title, label, date, source, photo credit, segment counts, status per language."""
-    return {"ok": True, "articles": wb.find_articles(query, status)}
+    return {"ok": True, "articles": [row.to_dict() for row in wb.find_articles(query, status)]}
 
 
 @operation(article_id=a.ARTICLE)
 def get_article(wb: Workbench, article_id: str) -> Result:
     """Metadata, segments (source, machine output, current text and revision id per language), summaries, flags
     (the `show --json` structure)."""
-    return {"ok": True, "article": wb.article(article_id)}
+    return {"ok": True, "article": wb.article(article_id).to_dict()}
 
 
 @operation(article_id=a.ARTICLE, languages=a.LANGS, replace_edited=a.FLAG)
@@ -146,7 +148,7 @@ def review_order(wb: Workbench, article_id: str, language: str, order: str = "re
     """Segments in review order (untouched, flagged, least confident first) or document order; `only`: all,
     low_confidence, flagged or needs_review. Each row: segment_id, position, text, flags, confidence (0..1)."""
     rows = review_rows(wb.article(article_id), language, order, only)
-    return {"ok": True, "segments": rows, "low_confidence_below": LOW_CONFIDENCE, "explanation": EXPLANATION}
+    return {"ok": True, "segments": [row.to_dict() for row in rows], "low_confidence_below": LOW_CONFIDENCE, "explanation": EXPLANATION}
 
 
 @operation(by=a.Choice("group", str, values=tuple(GROUPS)))
@@ -161,7 +163,7 @@ def review_view(wb: Workbench, article_id: str, author: str = "") -> Result:
     """The article for the editor: segments with each language's text, state, flags and confidence; summaries;
     per-language counts and what blocks approval; the author's drafts; what the flags and marks mean."""
     view = wb.article(article_id)
-    return {"ok": True, "article": view, "drafts": wb.drafts(article_id, author),
+    return {"ok": True, "article": view.to_dict(), "drafts": wb.drafts(article_id, author),
             "counts": {lang: review_counts(view, lang) for lang in TARGETS},
             "approval": {lang: approval_problems(view, lang) for lang in TARGETS},
             "flag_help": FLAG_HELP, "blocking": list(BLOCKING), "confidence_help": EXPLANATION,
@@ -174,22 +176,20 @@ def unit_details(wb: Workbench, article_id: str, unit: str, language: str) -> Re
     meaning, memory matches, glossary terms, and the full history."""
     ref = wb.unit(article_id, unit, language)
     view = wb.article(article_id)
-    if ref.segment_id is None:
-        current, source = view["summaries"][language], ""
-    else:
-        seg = next(s for s in view["segments"] if s["id"] == ref.segment_id)
-        current, source = seg["targets"][language], seg["source_text"]
-    machine = current["machine"]["text"] if current and current["machine"] else ""
+    current = view.unit(ref)
+    source = "" if ref.segment_id is None else view.row(ref.segment_id).source_text
+    machine = current.machine.text if current and current.machine else ""
     terms = [{"ar": " | ".join(t.ar), "forms": list(t.targets(language)), "note": t.note}
              for t in wb.glossary().find(source)] if source else []
     history = [{"id": h["id"], "created": h["created"][:19].replace("T", " "), "author": h["author"],
                 "origin": h["origin"], "reviewed": bool(h.get("reviewed")), "text": h["text"]}
                for h in reversed(wb.history(article_id, ref.segment_id, language, ref.target))]
     return {"ok": True, "unit": unit, "lang": language, "source": source, "machine": machine,
-            "text": current["text"] if current else "", "revision_id": current["revision_id"] if current else None,
-            "state": current["state"] if current else "untranslated", "flags": current["flags"] if current else [],
-            "qa": current["qa"] if current else [], "confidence": current["confidence"] if current else None,
-            "machine_diff_html": diff_html(machine, current["text"] if current else ""),
+            "text": current.text if current else "", "revision_id": current.revision_id if current else None,
+            "state": current.state if current else "untranslated", "flags": list(current.flags) if current else [],
+            "qa": list(current.qa) if current else [],
+            "confidence": current.confidence.to_dict() if current and current.confidence else None,
+            "machine_diff_html": diff_html(machine, current.text if current else ""),
             "matches": _matches(wb, source, ref) if source else [], "terms": terms, "history": history}
 
 
@@ -198,10 +198,10 @@ def saved(wb: Workbench, ref: UnitRef, revision_id: int) -> Result:
     unit's row as the article view has it (`row`: a segment row, or the summary unit), the article's status,
     counts and approval blockers per language."""
     view = wb.article(ref.article_id)
-    row = (view["summaries"][ref.lang] if ref.segment_id is None
-           else next(s for s in view["segments"] if s["id"] == ref.segment_id))
+    summary = view.summaries.get(ref.lang)
+    row = (summary.to_dict() if summary else None) if ref.segment_id is None else view.row(ref.segment_id).to_dict()
     return {"ok": True, "revision_id": revision_id, "unit": ref.unit, "lang": ref.lang, "row": row,
-            "status": view["status"], "counts": {lang: review_counts(view, lang) for lang in TARGETS},
+            "status": dict(view.status), "counts": {lang: review_counts(view, lang) for lang in TARGETS},
             "approval": {lang: approval_problems(view, lang) for lang in TARGETS}}
 
 

@@ -4,29 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ..errors import ExportError
 from ..files import atomic_write
+from ..review.memory import TranslationMemory
+from ..review.model import ArticleView
 from .registry import ExportOptions, Item, get_format
 
 SOURCES = ("current", "machine")
 
 
-def select_items(article_view: Callable[[str], dict[str, Any]], article_ids: list[str], langs: list[str],
+def select_items(article_view: Callable[[str], ArticleView], article_ids: list[str], langs: list[str],
                  status: str | None = None) -> list[Item]:
     """Each article's view with the languages to export (only those with `status`, when given)."""
     items = []
     for article_id in article_ids:
         view = article_view(article_id)
-        chosen = [lang for lang in langs if status is None or view["status"].get(lang) == status]
+        chosen = [lang for lang in langs if status is None or view.status.get(lang) == status]
         if chosen:
             items.append((view, chosen))
     return items
 
 
 def render(items: list[Item], fmt: str, *, source: str = "current",
-           memory: Callable[[str], Any] | None = None, status: str | None = None) -> tuple[bytes, int]:
+           memory: Callable[[str], TranslationMemory] | None = None, status: str | None = None) -> tuple[bytes, int]:
     """The exported bytes and the number of (article, language) pairs they hold."""
     chosen = get_format(fmt)
     if source not in SOURCES:

@@ -11,12 +11,13 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..errors import ExportError
 from ..review.glossary import starts_like_formula
+from ..review.memory import TranslationMemory
+from ..review.model import ArticleView
 
-Item = tuple[dict[str, Any], list[str]]  # an article view and the languages to export from it
+Item = tuple[ArticleView, list[str]]  # an article view and the languages to export from it
 MEANINGLESS_BANNER = "[tiny random-weight models: this output is meaningless]"
 
 
@@ -25,7 +26,7 @@ class ExportOptions:
     """What every format is given besides the items: which text to export, and memories for fuzzy matches."""
 
     source: str = "current"  # "current" (reviewed) text or raw "machine" output
-    memories: dict[str, Any] = field(default_factory=dict)  # lang → TranslationMemory (XLIFF <alt-trans>)
+    memories: dict[str, TranslationMemory] = field(default_factory=dict)  # lang → memory (XLIFF <alt-trans>)
 
 
 @dataclass(frozen=True)

@@ -9,33 +9,37 @@ from pathlib import Path
 from typing import Any
 
 from ..files import atomic_write
+from ..review.model import ArticleView
 from ..review.views import translation_text
 from .registry import spreadsheet_cell
 
+RECORD_META = ("id", "title", "label", "date", "date_raw", "source", "photo_credit", "url", "source_file")
+PROVENANCE = ("model", "revision", "licence", "profile", "task", "device", "template", "versions", "meaningless")
 
-def article_record(view: dict[str, Any], langs: list[str]) -> dict[str, Any]:
+
+def article_record(view: ArticleView, langs: list[str]) -> dict[str, Any]:
     """Metadata, full translations rebuilt from segments, summaries, flags and provenance of one article."""
-    record: dict[str, Any] = {k: view[k] for k in ("id", "title", "label", "date", "date_raw", "source", "photo_credit", "url", "source_file")}
-    record["status"] = {lang: view["status"][lang] for lang in langs}
-    record["meaningless"] = view["meaningless"]
+    meta = view.meta.to_dict()
+    record: dict[str, Any] = {k: meta[k] for k in RECORD_META}
+    record["status"] = {lang: view.status[lang] for lang in langs}
+    record["meaningless"] = view.meaningless
     record["translations"] = {}
     record["summaries"] = {}
     record["flags"] = {}
     record["provenance"] = {}
     record["complete"] = {}
     for lang in langs:
-        units = [r["targets"][lang] for r in view["segments"] if r["kind"] != "meta"]
+        units = [unit for _, unit in view.units(lang)]
         record["complete"][lang] = all(units)
         record["translations"][lang] = translation_text(view, lang)
-        summary = view["summaries"].get(lang)
-        record["summaries"][lang] = summary["text"] if summary else None
-        record["flags"][lang] = {r["id"]: r["targets"][lang]["flags"] for r in view["segments"]
-                                 if r["targets"].get(lang) and r["targets"][lang]["flags"]}
+        summary = view.summaries.get(lang)
+        record["summaries"][lang] = summary.text if summary else None
+        record["flags"][lang] = {r.id: list(unit.flags) for r in view.segments if (unit := r.unit(lang)) and unit.flags}
         models: dict[str, dict[str, Any]] = {}
         for unit in [*units, summary]:
-            if unit and unit["machine"]:
-                prov = unit["machine"]["provenance"]
-                models.setdefault(prov["model"], {k: prov.get(k) for k in ("model", "revision", "licence", "profile", "task", "device", "template", "versions", "meaningless")})
+            if unit and unit.machine:
+                prov = unit.machine.provenance.to_dict()
+                models.setdefault(prov["model"], {k: prov.get(k) for k in PROVENANCE})
         record["provenance"][lang] = list(models.values())
     return record
 

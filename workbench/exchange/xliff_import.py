@@ -3,6 +3,7 @@ conflicts with edits made here since the export are reported and not applied."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ from ..errors import ConflictError, WorkbenchError
 from ..languages import TARGETS
 from ..store import Store
 from .formats.xliff import NS
+
+_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass
@@ -40,7 +43,33 @@ def _parse_extradata(value: str | None) -> dict[str, str]:
     return out
 
 
-def read_units(data: bytes, where: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True, slots=True)
+class XliffUnit:
+    """One <trans-unit> as the file has it (nothing checked yet): which unit it names, its texts, and the revision
+    it was exported from."""
+
+    article_id: str | None  # the <file>'s `original`
+    lang: str | None  # the <file>'s `target-language`
+    segment_id: str | None  # the <trans-unit>'s id
+    source: str
+    target: str | None  # None: no <target>
+    revision: str | None  # from `extradata`
+
+    @property
+    def where(self) -> dict[str, str | None]:
+        return {"article_id": self.article_id, "segment_id": self.segment_id, "lang": self.lang}
+
+    @property
+    def revision_is_valid(self) -> bool:
+        """No revision, or a number written in ASCII digits (`int` would refuse "²", which `isdigit` accepts)."""
+        return self.revision in (None, "", "None") or bool(_DIGITS.fullmatch(str(self.revision)))
+
+    @property
+    def exported_revision(self) -> int | None:
+        return int(self.revision) if self.revision and _DIGITS.fullmatch(self.revision) else None
+
+
+def read_units(data: bytes, where: str) -> list[XliffUnit]:
     try:
         root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
@@ -52,12 +81,12 @@ def read_units(data: bytes, where: str) -> list[dict[str, Any]]:
         lang = file_el.get("target-language")
         for tu in file_el.iter(f"{{{NS}}}trans-unit"):
             target = tu.find(f"{{{NS}}}target")
-            units.append({
-                "article_id": file_el.get("original"), "lang": lang, "id": tu.get("id"),
-                "source": "".join(tu.find(f"{{{NS}}}source").itertext()) if tu.find(f"{{{NS}}}source") is not None else "",
-                "target": None if target is None else "".join(target.itertext()),
-                "revision": _parse_extradata(tu.get("extradata")).get("revision"),
-            })
+            source = tu.find(f"{{{NS}}}source")
+            units.append(XliffUnit(
+                article_id=file_el.get("original"), lang=lang, segment_id=tu.get("id"),
+                source="".join(source.itertext()) if source is not None else "",
+                target=None if target is None else "".join(target.itertext()),
+                revision=_parse_extradata(tu.get("extradata")).get("revision")))
     return units
 
 
@@ -72,40 +101,40 @@ def import_xliff(store: Store, path: str | Path) -> XliffImportReport:
     report = XliffImportReport()
     units = read_units(path.read_bytes(), str(path))  # the whole file is read and checked before anything is applied
     for unit in units:
-        where = {"article_id": unit["article_id"], "segment_id": unit["id"], "lang": unit["lang"]}
-        if unit["target"] is None:
+        where = unit.where
+        if unit.target is None:
             continue
-        if unit["revision"] not in (None, "", "None") and not str(unit["revision"]).isdigit():
-            report.unknown.append({**where, "reason": f"its extradata revision {unit['revision']!r} is not a number"})
+        if not unit.revision_is_valid:
+            report.unknown.append({**where, "reason": f"its extradata revision {unit.revision!r} is not a number"})
             continue
         try:
-            seg = store.segment(unit["id"])
+            seg = store.segment(unit.segment_id or "")
         except WorkbenchError:
             report.unknown.append({**where, "reason": "no such segment"})
             continue
-        if seg["article_id"] != unit["article_id"] or unit["lang"] not in TARGETS:
+        if seg["article_id"] != unit.article_id or unit.lang not in TARGETS:
             report.unknown.append({**where, "reason": "segment belongs to another article or language is unknown"})
             continue
-        if seg["source_text"] != unit["source"]:
+        if seg["source_text"] != unit.source:
             report.conflicts.append({**where, "reason": "the source sentence changed since the export"})
             continue
-        history = store.history(seg["article_id"], seg["id"], unit["lang"])
+        history = store.history(seg["article_id"], seg["id"], unit.lang)
         current = history[-1] if history else None
-        exported_rev = int(unit["revision"]) if unit["revision"] and unit["revision"] != "None" else None
-        if current and unit["target"] == current["text"]:
+        exported_rev = unit.exported_revision
+        if current and unit.target == current["text"]:
             report.unchanged += 1
             continue
         base_text = next((r["text"] for r in history if r["id"] == exported_rev), None) if exported_rev else None
-        if base_text is not None and unit["target"] == base_text:
+        if base_text is not None and unit.target == base_text:
             report.unchanged += 1  # untouched outside; the newer text here stays
             continue
         try:
-            rev = store.save_revision(seg["article_id"], seg["id"], unit["lang"], unit["target"], author=author,
-                                         base_revision_id=exported_rev, origin="xliff")
+            rev = store.save_revision(seg["article_id"], seg["id"], unit.lang, unit.target, author=author,
+                                      base_revision_id=exported_rev, origin="xliff")
         except ConflictError as exc:
             report.conflicts.append({**where, "reason": "changed in the workbench since the export",
-                                     "workbench_text": exc.current_text, "xliff_text": unit["target"]})
+                                     "workbench_text": exc.current_text, "xliff_text": unit.target})
             continue
-        store.set_status(seg["article_id"], unit["lang"], "in_review", author, only_if=("new", "machine"))
+        store.set_status(seg["article_id"], unit.lang, "in_review", author, only_if=("new", "machine"))
         report.applied.append({**where, "revision_id": rev})
     return report

@@ -7,7 +7,11 @@ vouches for it, so it goes last.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+
+from .model import ArticleView, MachineOutput, ModelConfidence
 
 LOW_CONFIDENCE = 0.5  # below this geometric-mean token probability an output is marked "low confidence"
 EXPLANATION = (
@@ -20,23 +24,45 @@ ORDERS = ("document", "review_first")
 FILTERS = ("all", "low_confidence", "flagged", "needs_review")
 
 
-def unit_confidence(unit: dict[str, Any] | None) -> dict[str, Any] | None:
+def unit_confidence(machine: MachineOutput | None, edited: bool) -> ModelConfidence | None:
     """The machine output's confidence record while its text is still the machine's; None once a person edited it
     (or for memory matches and outputs made before confidence was recorded)."""
-    if not unit or not unit.get("machine") or unit.get("edited"):
+    if machine is None or edited:
         return None
-    return (unit["machine"].get("provenance") or {}).get("confidence")
+    return machine.provenance.confidence
 
 
-def is_low(confidence: dict[str, Any] | None) -> bool:
-    return confidence is not None and confidence["score"] < LOW_CONFIDENCE
+def is_low(confidence: ModelConfidence | None) -> bool:
+    return confidence is not None and confidence.score < LOW_CONFIDENCE
 
 
-def _reviewed(unit: dict[str, Any]) -> bool:
-    return unit.get("origin") not in (None, "machine")
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """One translatable segment of one language in review order (`/review_order`'s rows)."""
+
+    segment_id: str
+    position: int
+    source: str
+    text: str
+    flags: tuple[str, ...]
+    confidence: float | None  # the model's score while the text is the machine's
+    low_confidence: bool
+    least_sure: tuple[str, ...]
+    reviewed: bool  # a person (or an import of a person's work, or the memory) made the current text
+    revision_id: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"segment_id": self.segment_id, "position": self.position, "source": self.source, "text": self.text,
+                "flags": list(self.flags), "confidence": self.confidence, "low_confidence": self.low_confidence,
+                "least_sure": list(self.least_sure), "reviewed": self.reviewed, "revision_id": self.revision_id}
 
 
-def review_rows(view: dict[str, Any], lang: str, order: str = "review_first", only: str = "all") -> list[dict[str, Any]]:
+KEEP: dict[str, Callable[[ReviewRow], bool]] = {
+    "all": lambda r: True, "low_confidence": lambda r: r.low_confidence, "flagged": lambda r: bool(r.flags),
+    "needs_review": lambda r: not r.reviewed}
+
+
+def review_rows(view: ArticleView, lang: str, order: str = "review_first", only: str = "all") -> list[ReviewRow]:
     """The article's translatable segments in `lang` with confidence and flags, ordered and filtered.
 
     `review_first`: segments a person has not touched come first; among them, the flagged ones first, then the
@@ -47,19 +73,14 @@ def review_rows(view: dict[str, Any], lang: str, order: str = "review_first", on
     if only not in FILTERS:
         raise ValueError(f"filter must be one of {', '.join(FILTERS)}")
     rows = []
-    for seg in view["segments"]:
-        if seg["kind"] == "meta" or not seg["targets"].get(lang):
+    for seg, unit in view.units(lang):
+        if unit is None:
             continue
-        unit = seg["targets"][lang]
-        conf = unit_confidence(unit)
-        rows.append({"segment_id": seg["id"], "position": seg["position"], "source": seg["source_text"],
-                     "text": unit["text"], "flags": unit["flags"], "confidence": conf["score"] if conf else None,
-                     "low_confidence": is_low(conf), "least_sure": [t["token"] for t in (conf or {}).get("low_tokens", [])],
-                     "reviewed": _reviewed(unit), "revision_id": unit["revision_id"]})
-    keep = {"all": lambda r: True, "low_confidence": lambda r: r["low_confidence"], "flagged": lambda r: bool(r["flags"]),
-            "needs_review": lambda r: not r["reviewed"]}[only]
-    rows = [r for r in rows if keep(r)]
+        conf = unit.confidence
+        rows.append(ReviewRow(seg.id, seg.position, seg.source_text, unit.text, unit.flags,
+                              conf.score if conf else None, is_low(conf), tuple(conf.least_sure if conf else ()),
+                              unit.touched, unit.revision_id))
+    rows = [r for r in rows if KEEP[only](r)]
     if order == "review_first":
-        rows.sort(key=lambda r: (r["reviewed"], not r["flags"], r["confidence"] if r["confidence"] is not None else 1.0,
-                                 r["position"]))
+        rows.sort(key=lambda r: (r.reviewed, not r.flags, r.confidence if r.confidence is not None else 1.0, r.position))
     return rows

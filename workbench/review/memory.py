@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from ..store import Store
 from ..text.metadata import ARABIC_DIGITS
@@ -28,7 +29,7 @@ class MemoryEntry:
     segment_id: str
     revision_id: int
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "text": self.text, "article_id": self.article_id,
                 "segment_id": self.segment_id, "revision_id": self.revision_id}
 

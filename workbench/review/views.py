@@ -1,167 +1,148 @@
-"""Read-side views of the store: an article with its segments, outputs, revisions and flags.
+"""Read-side views of the store: an article with its segments, outputs, revisions and flags, as the typed read
+model (`review.model`).
 
 The CLI (`show --json`), the Python API, the UI and the exporters all read articles through here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from ..languages import TARGETS
 from ..store import Store
 from ..text.articles import label_for, rebuild
+from ..units import UnitRef
 from .confidence import is_low, unit_confidence
 from .glossary import Glossary, Term
+from .model import ArticleMeta, ArticleSummary, ArticleView, LanguageProgress, MachineOutput, SegmentRow, Unit
 from .qa import review, unique
 from .states import unit_state
 from .summary_checks import check_summary
 
+Record = Mapping[str, Any]  # a row the store returned
+Units = Mapping[tuple[str, str | None, str], dict[str, Any]]  # the store's records by (target, segment id, lang)
 
-def _unit(machine: dict | None, current: dict | None) -> dict[str, Any] | None:
-    if machine is None and current is None:
+
+def _unit(ref: UnitRef, machine_record: Record | None, current: Record | None, approved: bool) -> Unit | None:
+    """The unit from its latest machine output and its current revision (None when it has neither), with the
+    machine output's own flags until the current text is checked."""
+    if machine_record is None and current is None:
         return None
-    flags = list(machine["flags"]) if machine else []
-    edited = bool(current and current["origin"] != "machine" and (machine is None or current["text"] != machine["text"]))
-    unit = {
-        "machine": None if machine is None else {
-            "id": machine["id"], "text": machine["text"], "flags": machine["flags"],
-            "provenance": machine["provenance"], "created": machine["created"],
-        },
-        "text": current["text"] if current else machine["text"],  # type: ignore[index]
-        "revision_id": current["id"] if current else None,
-        "author": current["author"] if current else None,
-        "origin": current["origin"] if current else None,
-        "updated": current["created"] if current else None,
-        "edited": edited,
-        "reviewed": bool(current and current.get("reviewed")),
-        "flags": flags,
-        "qa": [],
-    }
-    unit["confidence"] = unit_confidence(unit)  # the model's, while the text is still the machine's
+    machine = MachineOutput.from_record(machine_record) if machine_record is not None else None
+    edited = bool(current and current["origin"] != "machine" and (machine is None or current["text"] != machine.text))
+    reviewed = bool(current and current.get("reviewed"))
+    text = current["text"] if current else machine.text if machine else ""
+    return Unit(ref=ref, text=text, state=unit_state(reviewed, edited, approved),
+                revision_id=current["id"] if current else None, author=current["author"] if current else None,
+                origin=current["origin"] if current else None, updated=current["created"] if current else None,
+                edited=edited, reviewed=reviewed, flags=machine.flags if machine else (), qa=(),
+                confidence=unit_confidence(machine, edited), machine=machine)
+
+
+def _checked(unit: Unit, flags: list[str], details: list[str]) -> Unit:
+    """The unit with the flags of its current text, plus the model-level marks while the text is the machine's."""
+    if unit.machine and not unit.edited and "meaningless_model" in unit.machine.flags:
+        flags.append("meaningless_model")
+    if is_low(unit.confidence):
+        flags.append("low_confidence")
+    return replace(unit, flags=tuple(unique(flags)), qa=tuple(details))
+
+
+def _stale_pivot(unit: Unit, current: Units) -> Unit:
+    """A unit made from another language's text that has changed since gets `stale_pivot`."""
+    pivot = unit.machine.provenance.pivot if unit.machine and unit.ref.lang != "en" else None
+    made_from = current.get(("segment", unit.ref.segment_id, pivot.via)) if pivot else None
+    if pivot and made_from and made_from["id"] != pivot.input_revision_id:
+        return replace(unit, flags=(*unit.flags, "stale_pivot"))
     return unit
 
 
-def _segment_flags(unit: dict[str, Any], source: str, lang: str, glossary: Glossary | None,
-                   terms: list[Term] | None) -> None:
-    """Flags of the current text: QA checks against the Arabic source, plus model-level marks."""
-    flags, unit["qa"] = review(source, unit["text"], "ar", lang, glossary, terms)
-    machine = unit["machine"]
-    if machine and not unit["edited"] and "meaningless_model" in machine["flags"]:
-        flags.append("meaningless_model")
-    if is_low(unit["confidence"]):
-        flags.append("low_confidence")
-    unit["flags"] = unique(flags)
-
-
-def _summaries(machine: dict, current: dict, langs: tuple[str, ...], source: str,
-               glossary: Glossary | None) -> dict[str, dict[str, Any] | None]:
-    """Each language's summary unit, flagged by the summary checks on its current text."""
-    out = {}
+def _row(article_id: str, seg: Record, langs: Sequence[str], machine: Units, current: Units,
+         approved: set[str], glossary: Glossary | None) -> SegmentRow:
+    """One segment with each language's unit, flagged by the QA checks against the Arabic source."""
+    terms: list[Term] | None = glossary.find(seg["source_text"]) if glossary is not None and seg["kind"] != "meta" else None
+    targets: dict[str, Unit | None] = {}
     for lang in langs:
-        unit = _unit(machine.get(("summary", None, lang)), current.get(("summary", None, lang)))
+        key = ("segment", seg["id"], lang)
+        unit = _unit(UnitRef(article_id, seg["id"], lang), machine.get(key), current.get(key), lang in approved)
         if unit:
-            flags, unit["qa"] = check_summary(source, unit["text"], lang, glossary)
-            if unit["machine"] and not unit["edited"] and "meaningless_model" in unit["machine"]["flags"]:
-                flags.append("meaningless_model")
-            if is_low(unit["confidence"]):
-                flags.append("low_confidence")
-            unit["flags"] = unique(flags)
-        out[lang] = unit
+            unit = _stale_pivot(_checked(unit, *review(seg["source_text"], unit.text, "ar", lang, glossary, terms)),
+                                current)
+        targets[lang] = unit
+    return SegmentRow(seg["id"], seg["position"], seg["paragraph"], seg["kind"], seg["role"], seg["source_text"],
+                      seg["start"], seg["end"], targets)
+
+
+def _summaries(article_id: str, langs: Sequence[str], machine: Units, current: Units, approved: set[str],
+               source: str, glossary: Glossary | None) -> dict[str, Unit | None]:
+    """Each language's summary unit, flagged by the summary checks on its current text."""
+    out: dict[str, Unit | None] = {}
+    for lang in langs:
+        key = ("summary", None, lang)
+        unit = _unit(UnitRef(article_id, None, lang), machine.get(key), current.get(key), lang in approved)
+        out[lang] = _checked(unit, *check_summary(source, unit.text, lang, glossary)) if unit else None
     return out
+
+
+def _meta(article: Record) -> ArticleMeta:
+    return ArticleMeta(
+        id=article["id"], title=article["title"], label=label_for(article["title"], article["cleaned_text"]),
+        date=article["date"], date_raw=article["date_raw"], source=article["source"],
+        source_raw=article["source_raw"], photo_credit=article["photo_credit"], publisher=article["publisher"],
+        url=article["url"], source_file=article["path"], encoding=article["encoding"],
+        warnings=tuple(article["warnings"]), content_hash=article["content_hash"])
+
+
+def _progress(rows: list[SegmentRow], lang: str) -> LanguageProgress:
+    units = [r.unit(lang) for r in rows if r.translatable]
+    return LanguageProgress(done=sum(1 for u in units if u), total=len(units),
+                            reviewed=sum(1 for u in units if u and u.reviewed))
 
 
 def article_view(store: Store, article_id: str, langs: tuple[str, ...] = TARGETS,
-                 glossary: Glossary | None = None) -> dict[str, Any]:
+                 glossary: Glossary | None = None) -> ArticleView:
     """Metadata, per-language status and summaries, and every segment with its source and each language's
     machine output (with provenance and flags) and current text (with revision id)."""
     article = store.article(article_id)
-    segments = store.segments(article_id)
     machine = store.latest_machine_outputs(article_id)
     current = store.current_revisions(article_id)
     statuses = store.statuses(article_id)
-    rows = []
-    for seg in segments:
-        row = {k: seg[k] for k in ("id", "position", "paragraph", "kind", "role", "source_text", "start", "end")}
-        row["targets"] = {}
-        terms = glossary.find(seg["source_text"]) if glossary is not None and seg["kind"] != "meta" else None
-        for lang in langs:
-            unit = _unit(machine.get(("segment", seg["id"], lang)), current.get(("segment", seg["id"], lang)))
-            if unit:
-                _segment_flags(unit, seg["source_text"], lang, glossary, terms)
-            if unit and lang != "en" and unit["machine"]:
-                pivot = (unit["machine"]["provenance"] or {}).get("pivot")
-                en = current.get(("segment", seg["id"], pivot["via"])) if pivot else None
-                if pivot and en and en["id"] != pivot.get("input_revision_id"):
-                    unit["flags"] = [*unit["flags"], "stale_pivot"]
-            row["targets"][lang] = unit
-        rows.append(row)
-    translatable = [r for r in rows if r["kind"] != "meta"]
-    summaries = _summaries(machine, current, langs, rebuild(translatable), glossary)
-    for lang in langs:
-        approved = statuses.get(lang) == "approved"
-        for unit in [r["targets"][lang] for r in rows] + [summaries[lang]]:
-            if unit:
-                unit["state"] = unit_state(unit, approved)
-    progress = {lang: {"done": sum(1 for r in translatable if r["targets"][lang]), "total": len(translatable),
-                       "reviewed": sum(1 for r in translatable if (r["targets"][lang] or {}).get("reviewed"))}
-                for lang in langs}
-    meaningless = any(
-        (u and u["machine"] and u["machine"]["provenance"].get("meaningless"))
-        for r in rows for u in r["targets"].values()) or any(
-        (u and u["machine"] and u["machine"]["provenance"].get("meaningless")) for u in summaries.values())
-    return {
-        "id": article["id"],
-        "title": article["title"],
-        "label": label_for(article["title"], article["cleaned_text"]),
-        "date": article["date"],
-        "date_raw": article["date_raw"],
-        "source": article["source"],
-        "source_raw": article["source_raw"],
-        "photo_credit": article["photo_credit"],
-        "publisher": article["publisher"],
-        "url": article["url"],
-        "source_file": article["path"],  # not "path": gradio_client would take the dict for a file
-        "encoding": article["encoding"],
-        "warnings": article["warnings"],
-        "content_hash": article["content_hash"],
-        "status": {lang: statuses.get(lang, "new") for lang in langs},
-        "progress": progress,
-        "meaningless": bool(meaningless),
-        "summaries": summaries,
-        "segments": rows,
-    }
+    approved = {lang for lang in langs if statuses.get(lang) == "approved"}
+    rows = [_row(article_id, seg, langs, machine, current, approved, glossary) for seg in store.segments(article_id)]
+    source = _rebuild([r for r in rows if r.translatable])
+    summaries = _summaries(article_id, langs, machine, current, approved, source, glossary)
+    units = [u for r in rows for u in r.targets.values()] + list(summaries.values())
+    return ArticleView(meta=_meta(article), status={lang: statuses.get(lang, "new") for lang in langs},
+                       progress={lang: _progress(rows, lang) for lang in langs},
+                       meaningless=any(u.machine.provenance.meaningless for u in units if u and u.machine),
+                       summaries=summaries, segments=tuple(rows))
 
 
-def unit_text(unit: dict[str, Any] | None, source: str = "current") -> str:
+def _rebuild(rows: Sequence[SegmentRow], texts: list[str] | None = None) -> str:
+    """The rows' texts (their Arabic, or `texts`) joined back into paragraphs."""
+    return rebuild([{"paragraph": r.paragraph, "source_text": r.source_text} for r in rows], texts)
+
+
+def unit_text(unit: Unit | None, source: str = "current") -> str:
     """A unit's current text, or its raw machine output when `source` is "machine" (and there is one)."""
-    if unit is None:
-        return ""
-    return unit["machine"]["text"] if source == "machine" and unit["machine"] else unit["text"]
+    return "" if unit is None else unit.text_of(source)
 
 
-def translation_text(view: dict[str, Any], lang: str, *, source: str = "current", include_meta: bool = False) -> str:
+def translation_text(view: ArticleView, lang: str, *, source: str = "current", include_meta: bool = False) -> str:
     """The full translation rebuilt from segments in order ("current" text or raw "machine" output)."""
-    rows = [r for r in view["segments"] if include_meta or r["kind"] != "meta"]
-    texts = []
-    for r in rows:
-        unit = r["targets"].get(lang)
-        texts.append(r["source_text"] if unit is None and r["kind"] == "meta" else unit_text(unit, source))
-    return rebuild(rows, texts)
+    rows = [r for r in view.segments if include_meta or r.translatable]
+    texts = [r.source_text if r.unit(lang) is None and not r.translatable else unit_text(r.unit(lang), source)
+             for r in rows]
+    return _rebuild(rows, texts)
 
 
-def list_view(store: Store, langs: tuple[str, ...] = TARGETS) -> list[dict[str, Any]]:
+def list_view(store: Store, langs: tuple[str, ...] = TARGETS) -> list[ArticleSummary]:
     """One row per article: id, label, title, date, source, photo credit, segment counts, status per language."""
-    out = []
-    for item in store.list_articles():
-        out.append({
-            "id": item["id"],
-            "title": item["title"],
-            "label": label_for(item["title"], item["label_text"]),
-            "date": item["date"] or item["date_raw"],
-            "source": item["source"],
-            "photo_credit": item["photo_credit"],
-            "segments": item["segments"] or 0,
-            "body_segments": item["body_segments"] or 0,
-            "status": {lang: item["status"].get(lang, "new") for lang in langs},
-        })
-    return out
+    return [ArticleSummary(id=item["id"], title=item["title"], label=label_for(item["title"], item["label_text"]),
+                           date=item["date"] or item["date_raw"], source=item["source"],
+                           photo_credit=item["photo_credit"], segments=item["segments"] or 0,
+                           body_segments=item["body_segments"] or 0,
+                           status={lang: item["status"].get(lang, "new") for lang in langs})
+            for item in store.list_articles()]

@@ -24,7 +24,7 @@ def endpoint(wb: Workbench, op: Operation) -> Any:
 
     count = len(op.kinds)
 
-    def call(*args: Any, **kwargs: Any) -> dict:
+    def call(*args: Any, **kwargs: Any) -> dict[str, Any]:
         # Gradio passes the request positionally after the declared arguments (see the signature below).
         request = kwargs.pop("request", None)
         if len(args) == count + 1 and (args[-1] is None or isinstance(args[-1], gr.Request)):

@@ -93,12 +93,12 @@ def wire(wb: Workbench, app: gr.Blocks, panel: GlossaryPanel, reviewer: gr.Textb
 def register_api(wb: Workbench) -> None:
     """The glossary's named endpoints for gradio_client scripts (inside a Blocks context)."""
 
-    def get_glossary() -> dict:
+    def get_glossary() -> dict[str, Any]:
         """The glossary's rows (ar, en, ru, note; variants separated by |) and its version, to save against."""
         return {"ok": True, "rows": h.glossary_rows(wb), "version": h.glossary_version(wb)}
 
-    def save_glossary(rows: list, base_version: str = "", author_name: str = "",
-                      request: gr.Request = None) -> dict:  # type: ignore[assignment]
+    def save_glossary(rows: list[Any], base_version: str = "", author_name: str = "",
+                      request: gr.Request = None) -> dict[str, Any]:  # type: ignore[assignment]
         """Replace the glossary with `rows` (ar, en, ru, note), saved against `base_version` (from /get_glossary):
         {ok, terms, version}, or {ok: false, conflict, current_version} when it was saved by someone else since
         (or no version was given); the replaced version is kept in the history."""

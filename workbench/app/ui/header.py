@@ -8,6 +8,7 @@ from typing import Any
 
 import gradio as gr
 
+from ...review.model import ArticleView
 from .. import handlers as h
 from ..api import Workbench
 from . import grid
@@ -30,7 +31,7 @@ def reload(wb: Workbench, shared: Shared, top: Header, segments: grid.Grid) -> d
         if not article_id:
             return "<p>Pick an article on the left.</p>", grid.value("")
         view = h.get_article(wb, article_id)
-        if view.get("ok") is False:
+        if not isinstance(view, ArticleView):
             return f"<p class='warning'>{html.escape(view['error'])}</p>", grid.value("")
         return h.header_markdown(view, wb.store.read_only), grid.value(article_id)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ...review.model import ModelConfidence
 from ...review.views import unit_text
 from ..registry import ExportOptions, Format, Item, register, spreadsheet_cell
 
@@ -15,23 +16,19 @@ def _rows(items: list[Item], opts: ExportOptions) -> tuple[list[str], list[list[
     rows = []
     for view, langs in items:
         for lang in langs:
-            for s in view["segments"]:
-                if s["kind"] == "meta":
-                    continue
-                unit = s["targets"][lang]
-                state = unit["state"] if unit else ""  # machine, edited, reviewed or approved
-                model = unit["machine"]["provenance"].get("model", "") if unit and unit["machine"] else ""
-                rows.append([view["id"], s["id"], s["kind"], str(s["paragraph"]), lang, s["source_text"],
-                             unit_text(unit, opts.source), state, " ".join(unit["flags"]) if unit else "",
-                             unit["author"] if unit else "", model, _confidence(unit),
-                             "yes" if view["meaningless"] else ""])
+            for s, unit in view.units(lang):
+                state = unit.state if unit else ""  # machine, edited, reviewed or approved
+                model = unit.machine.provenance.get("model", "") if unit and unit.machine else ""
+                rows.append([view.id, s.id, s.kind, str(s.paragraph), lang, s.source_text,
+                             unit_text(unit, opts.source), state, " ".join(unit.flags) if unit else "",
+                             (unit.author or "") if unit else "", model, _confidence(unit.confidence if unit else None),
+                             "yes" if view.meaningless else ""])
     return header, rows
 
 
-def _confidence(unit: dict | None) -> str:
+def _confidence(conf: ModelConfidence | None) -> str:
     """The model's confidence (0..1) while the text is the machine's; empty once a person edited it."""
-    conf = unit.get("confidence") if unit else None
-    return f"{conf['score']:.4f}" if conf else ""
+    return f"{conf.score:.4f}" if conf else ""
 
 
 def _tsv_cell(cell: str) -> str:

@@ -28,31 +28,30 @@ def export_docx(items: list[Item], opts: ExportOptions) -> bytes:
     for n, (view, langs) in enumerate(items):
         if n:
             doc.add_page_break()
-        rtl(doc.add_heading(xml_text(view["title"] or view["label"]), level=1))
-        facts = [f"{k}: {view[k]}" for k in ("id", "date", "source", "photo_credit", "publisher") if view.get(k)]
+        meta = view.meta.to_dict()
+        rtl(doc.add_heading(xml_text(view.meta.title or view.meta.label), level=1))
+        facts = [f"{k}: {meta[k]}" for k in ("id", "date", "source", "photo_credit", "publisher") if meta.get(k)]
         doc.add_paragraph(xml_text(" · ".join(facts)))
-        if view["meaningless"]:
+        if view.meaningless:
             doc.add_paragraph(MEANINGLESS_BANNER)
         for lang in langs:
             doc.add_heading({"en": "English", "ru": "Русский"}.get(lang, lang), level=2)
-            summary = view["summaries"].get(lang)
+            summary = view.summaries.get(lang)
             if summary:
                 para = doc.add_paragraph()
                 para.add_run("Summary: ").bold = True
-                para.add_run(xml_text(summary["text"]))
+                para.add_run(xml_text(summary.text))
             table = doc.add_table(rows=1, cols=2)
             table.style = "Table Grid"
             table.rows[0].cells[0].text = "العربية"
             table.rows[0].cells[1].text = {"en": "English", "ru": "Русский"}.get(lang, lang)
             rtl(table.rows[0].cells[0].paragraphs[0])
-            for s in view["segments"]:
-                if s["kind"] == "meta":
-                    continue
+            for s, unit in view.units(lang):
                 cells = table.add_row().cells
-                cells[0].text = xml_text(s["source_text"])
+                cells[0].text = xml_text(s.source_text)
                 rtl(cells[0].paragraphs[0])
-                cells[1].text = xml_text(unit_text(s["targets"][lang], opts.source))
-                if s["kind"] in ("title", "heading"):
+                cells[1].text = xml_text(unit_text(unit, opts.source))
+                if s.kind in ("title", "heading"):
                     for cell in cells:
                         for run in cell.paragraphs[0].runs:
                             run.bold = True

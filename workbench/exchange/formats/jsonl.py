@@ -14,10 +14,10 @@ def export_jsonl(items: list[Item], opts: ExportOptions) -> bytes:
     for view, langs in items:
         record = article_record(view, langs)
         record["segments"] = [
-            {"id": s["id"], "kind": s["kind"], "paragraph": s["paragraph"], "source": s["source_text"],
-             **{lang: (unit_text(s["targets"][lang], opts.source) or None) for lang in langs},
-             "flags": {lang: s["targets"][lang]["flags"] for lang in langs if s["targets"][lang]}}
-            for s in view["segments"]]
+            {"id": s.id, "kind": s.kind, "paragraph": s.paragraph, "source": s.source_text,
+             **{lang: (unit_text(s.targets[lang], opts.source) or None) for lang in langs},
+             "flags": {lang: list(unit.flags) for lang in langs if (unit := s.targets[lang])}}
+            for s in view.segments]
         lines.append(json.dumps(record, ensure_ascii=False))
     return ("\n".join(lines) + "\n").encode("utf-8")
 

@@ -22,23 +22,21 @@ def export_tmx(items: list[Item], opts: ExportOptions) -> bytes:
                      datatype="plaintext", creationdate=stamp)
     body = etree.SubElement(root, "body")
     for view, langs in items:
-        for s in view["segments"]:
-            if s["kind"] == "meta":
-                continue
-            units = {lang: s["targets"][lang] for lang in langs if s["targets"][lang] and unit_text(s["targets"][lang], opts.source).strip()}
+        for s in view.translatable:
+            units = {lang: unit for lang in langs if (unit := s.targets[lang]) and unit.text_of(opts.source).strip()}
             if not units:
                 continue
-            tu = etree.SubElement(body, "tu", tuid=s["id"], creationdate=stamp)
-            etree.SubElement(tu, "prop", type="x-article").text = view["id"]
-            etree.SubElement(tu, "prop", type="x-kind").text = s["kind"]
-            if view["meaningless"]:
+            tu = etree.SubElement(body, "tu", tuid=s.id, creationdate=stamp)
+            etree.SubElement(tu, "prop", type="x-article").text = view.id
+            etree.SubElement(tu, "prop", type="x-kind").text = s.kind
+            if view.meaningless:
                 etree.SubElement(tu, "prop", type="x-meaningless").text = "tiny random-weight models"
             tuv = etree.SubElement(tu, "tuv", {xml_lang: "ar"})
-            etree.SubElement(tuv, "seg").text = xml_text(s["source_text"])
+            etree.SubElement(tuv, "seg").text = xml_text(s.source_text)
             for lang, unit in units.items():
                 tuv = etree.SubElement(tu, "tuv", {xml_lang: lang})
-                if unit["author"]:
-                    etree.SubElement(tuv, "prop", type="x-author").text = xml_text(unit["author"])
+                if unit.author:
+                    etree.SubElement(tuv, "prop", type="x-author").text = xml_text(unit.author)
                 etree.SubElement(tuv, "seg").text = xml_text(unit_text(unit, opts.source))
     doctype = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True, doctype=doctype)

@@ -10,12 +10,12 @@ def export_txt(items: list[Item], opts: ExportOptions) -> bytes:
     blocks = []
     for view, langs in items:
         for lang in langs:
-            head = f"# {view['id']} [{lang}]"
-            if view["meaningless"]:
+            head = f"# {view.id} [{lang}]"
+            if view.meaningless:
                 head += f" {MEANINGLESS_BANNER}"
-            summary = view["summaries"].get(lang)
+            summary = view.summaries.get(lang)
             body = translation_text(view, lang, source=opts.source)
-            blocks.append(head + ("\n\n" + summary["text"] if summary else "") + "\n\n" + body)
+            blocks.append(head + ("\n\n" + summary.text if summary else "") + "\n\n" + body)
     return ("\n\n".join(blocks) + "\n").encode("utf-8")
 
 

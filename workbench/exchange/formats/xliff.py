@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from lxml import etree
 
 from ... import __version__
 from ...errors import ExportError
+from ...review.memory import TranslationMemory
+from ...review.model import ArticleView, SegmentRow, Unit
 from ...review.views import unit_text
 from ..registry import ExportOptions, Format, Item, register
 
@@ -38,86 +39,93 @@ def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str 
     return el
 
 
-def _state(unit: dict[str, Any], approved: bool) -> tuple[str, str | None]:
-    if approved and unit.get("reviewed"):
+def _state(unit: Unit, approved: bool) -> tuple[str, str | None]:
+    if approved and unit.reviewed:
         return "final", None
-    if unit.get("reviewed"):
+    if unit.reviewed:
         return "signed-off", None
     if approved:  # approved by an override, this segment unreviewed
         return "translated", None
-    if unit["origin"] == "memory":
+    if unit.origin == "memory":
         return "translated", "exact-match"
-    if unit["edited"] or unit["origin"] in ("human", "revert", "xliff"):
+    if unit.edited or unit.origin in ("human", "revert", "xliff"):
         return "translated", None
     return "needs-review-translation", "mt-suggestion"
 
 
-def _notes(tu: Any, unit: dict[str, Any]) -> None:
+def _notes(tu: etree._Element, unit: Unit) -> None:
     """A unit's flags, the machine output's provenance and the model's confidence, as notes on the target."""
-    if unit["flags"]:
-        _el(tu, "note", "flags: " + ", ".join(unit["flags"]) + ("; " + "; ".join(unit["qa"]) if unit["qa"] else ""),
+    if unit.flags:
+        _el(tu, "note", "flags: " + ", ".join(unit.flags) + ("; " + "; ".join(unit.qa) if unit.qa else ""),
             **{"from": "workbench-qa"}, annotates="target", priority="2")
-    if unit["machine"]:
-        prov = unit["machine"]["provenance"]
+    if unit.machine:
+        prov = unit.machine.provenance
         described = ", ".join(f"{k}={prov.get(k)}" for k in ("model", "revision", "licence", "profile", "device")
                               if prov.get(k) is not None)
-        if prov.get("pivot"):
-            described += f", via={prov['pivot']['via']}"
-        _el(tu, "note", f"machine output: {described}; author of current text: {unit['author']}",
+        if prov.pivot:
+            described += f", via={prov.pivot.via}"
+        _el(tu, "note", f"machine output: {described}; author of current text: {unit.author}",
             **{"from": "workbench-provenance"}, annotates="target", priority="5")
-    if unit.get("confidence"):
-        conf = unit["confidence"]
-        least = ", ".join(t["token"] for t in conf.get("low_tokens", []))
-        _el(tu, "note", f"model confidence: {conf['score']:.4f} (geometric-mean token probability over "
-            f"{conf['tokens']} tokens; least sure: {least})", **{"from": "workbench-confidence"},
+    if unit.confidence:
+        conf = unit.confidence
+        least = ", ".join(conf.least_sure)
+        _el(tu, "note", f"model confidence: {conf.score:.4f} (geometric-mean token probability over "
+            f"{conf.tokens} tokens; least sure: {least})", **{"from": "workbench-confidence"},
             annotates="target", priority="3")
 
 
-def build(items: list[tuple[dict[str, Any], list[str]]], *, source: str = "current",
-          memories: dict[str, Any] | None = None) -> bytes:
+def _file(root: etree._Element, view: ArticleView, lang: str, now: str) -> etree._Element:
+    """The <file> of one article language with its header notes (metadata, meaningless models, summary); its body."""
+    file_el = _el(root, "file", original=view.id, source_language="ar", target_language=lang, datatype="plaintext",
+                  product_name="arabic-news-workbench", product_version=__version__, date=now)
+    header = _el(file_el, "header")
+    _el(header, "tool", tool_id="arabic-news-workbench", tool_name="Arabic news workbench", tool_version=__version__)
+    facts = view.meta.to_dict()
+    meta = "; ".join(f"{k}: {facts[k]}" for k in ("title", "date", "source", "photo_credit") if facts.get(k))
+    if meta:
+        _el(header, "note", meta, **{"from": "workbench"})
+    if view.meaningless:
+        _el(header, "note", "made by tiny random-weight models: the translations are meaningless",
+            **{"from": "workbench"}, priority="1")
+    summary = view.summaries.get(lang)
+    if summary:
+        _el(header, "note", f"summary ({lang}): {summary.text}", **{"from": "workbench"})
+    return _el(file_el, "body")
+
+
+def _trans_unit(body: etree._Element, seg: SegmentRow, lang: str, approved: bool, source: str,
+                memory: TranslationMemory | None) -> None:
+    """One <trans-unit>: the Arabic, the target with its state and notes, and fuzzy memory matches."""
+    unit = seg.unit(lang)
+    extradata = f"kind={seg.kind};paragraph={seg.paragraph}"
+    if unit:
+        extradata += f";revision={unit.revision_id}"
+    tu = _el(body, "trans-unit", id=seg.id, resname=seg.kind, extradata=extradata,
+             approved="yes" if approved and unit else None)
+    tu.set(f"{{{XML_NS}}}space", "preserve")
+    _el(tu, "source", seg.source_text).set(f"{{{XML_NS}}}lang", "ar")
+    if unit:
+        state, qualifier = _state(unit, approved)
+        target = _el(tu, "target", unit_text(unit, source), state=state, state_qualifier=qualifier)
+        target.set(f"{{{XML_NS}}}lang", lang)
+        _notes(tu, unit)
+    if memory is not None:
+        for entry, score in memory.fuzzy(seg.source_text, exclude_segment=seg.id):
+            alt = _el(tu, "alt-trans", match_quality=f"{score:.0f}", origin="translation-memory")
+            _el(alt, "source", entry.source).set(f"{{{XML_NS}}}lang", "ar")
+            _el(alt, "target", entry.text).set(f"{{{XML_NS}}}lang", lang)
+
+
+def build(items: list[Item], *, source: str = "current", memories: dict[str, TranslationMemory] | None = None) -> bytes:
     """An XLIFF 1.2 document with a <file> for each (article view, target language) of `items`."""
     root = etree.Element(f"{{{NS}}}xliff", nsmap={None: NS}, version="1.2")
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     for view, langs in items:
         for lang in langs:
-            approved = view["status"].get(lang) == "approved"
-            file_el = _el(root, "file", original=view["id"], source_language="ar", target_language=lang,
-                          datatype="plaintext", product_name="arabic-news-workbench", product_version=__version__, date=now)
-            header = _el(file_el, "header")
-            _el(header, "tool", tool_id="arabic-news-workbench", tool_name="Arabic news workbench", tool_version=__version__)
-            meta = "; ".join(f"{k}: {view[k]}" for k in ("title", "date", "source", "photo_credit") if view.get(k))
-            if meta:
-                _el(header, "note", meta, **{"from": "workbench"})
-            if view["meaningless"]:
-                _el(header, "note", "made by tiny random-weight models: the translations are meaningless",
-                    **{"from": "workbench"}, priority="1")
-            summary = view["summaries"].get(lang)
-            if summary:
-                _el(header, "note", f"summary ({lang}): {summary['text']}", **{"from": "workbench"})
-            body = _el(file_el, "body")
-            memory = (memories or {}).get(lang)
-            for seg in view["segments"]:
-                if seg["kind"] == "meta":
-                    continue
-                unit = seg["targets"].get(lang)
-                extradata = f"kind={seg['kind']};paragraph={seg['paragraph']}"
-                if unit:
-                    extradata += f";revision={unit['revision_id']}"
-                tu = _el(body, "trans-unit", id=seg["id"], resname=seg["kind"], extradata=extradata,
-                         approved="yes" if approved and unit else None)
-                tu.set(f"{{{XML_NS}}}space", "preserve")
-                _el(tu, "source", seg["source_text"]).set(f"{{{XML_NS}}}lang", "ar")
-                if unit:
-                    text = unit_text(unit, source)
-                    state, qualifier = _state(unit, approved)
-                    target = _el(tu, "target", text, state=state, state_qualifier=qualifier)
-                    target.set(f"{{{XML_NS}}}lang", lang)
-                    _notes(tu, unit)
-                if memory is not None:
-                    for entry, score in memory.fuzzy(seg["source_text"], exclude_segment=seg["id"]):
-                        alt = _el(tu, "alt-trans", match_quality=f"{score:.0f}", origin="translation-memory")
-                        _el(alt, "source", entry.source).set(f"{{{XML_NS}}}lang", "ar")
-                        _el(alt, "target", entry.text).set(f"{{{XML_NS}}}lang", lang)
+            body = _file(root, view, lang, now)
+            approved = view.status.get(lang) == "approved"
+            for seg in view.translatable:
+                _trans_unit(body, seg, lang, approved, source, (memories or {}).get(lang))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

@@ -1,0 +1,237 @@
+"""The typed read model (`review/model.py`): `ArticleView.to_dict()` is exactly the JSON the API, `show --json` and
+the page received before the model existed.
+
+The reference is the old dict-building `article_view` kept here verbatim (with the three dict helpers it used from
+`states` and `confidence`), which is pure over the store: both read the same store, so equal output for the five
+seeds translated by the tiny models (en and ru, with summaries), after edits, confirmations, an approval and a
+stale pivot, shows the typed objects carry everything the dicts did, key for key, value for value, in the same
+key order.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from workbench.review.model import ArticleSummary, ArticleView, SegmentRow, Unit
+from workbench.review.views import article_view, list_view
+
+ARTICLE = "003_70140ed69b948bf5"
+
+
+# --------------------------------------------------------------------------- the reference: the old dict builder
+def _old_unit_confidence(unit: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not unit or not unit.get("machine") or unit.get("edited"):
+        return None
+    return (unit["machine"].get("provenance") or {}).get("confidence")
+
+
+def _old_is_low(confidence: dict[str, Any] | None) -> bool:
+    return confidence is not None and confidence["score"] < 0.5
+
+
+def _old_unit_state(unit: dict[str, Any] | None, approved: bool) -> str:
+    if unit is None:
+        return "untranslated"
+    if unit.get("reviewed"):
+        return "approved" if approved else "reviewed"
+    return "edited" if unit.get("edited") else "machine"
+
+
+def _old_unit(machine: dict | None, current: dict | None) -> dict[str, Any] | None:
+    if machine is None and current is None:
+        return None
+    flags = list(machine["flags"]) if machine else []
+    edited = bool(current and current["origin"] != "machine" and (machine is None or current["text"] != machine["text"]))
+    unit = {
+        "machine": None if machine is None else {
+            "id": machine["id"], "text": machine["text"], "flags": machine["flags"],
+            "provenance": machine["provenance"], "created": machine["created"],
+        },
+        "text": current["text"] if current else machine["text"],  # type: ignore[index]
+        "revision_id": current["id"] if current else None,
+        "author": current["author"] if current else None,
+        "origin": current["origin"] if current else None,
+        "updated": current["created"] if current else None,
+        "edited": edited,
+        "reviewed": bool(current and current.get("reviewed")),
+        "flags": flags,
+        "qa": [],
+    }
+    unit["confidence"] = _old_unit_confidence(unit)
+    return unit
+
+
+def _old_segment_flags(unit, source, lang, glossary, terms) -> None:
+    from workbench.review.qa import review, unique
+
+    flags, unit["qa"] = review(source, unit["text"], "ar", lang, glossary, terms)
+    machine = unit["machine"]
+    if machine and not unit["edited"] and "meaningless_model" in machine["flags"]:
+        flags.append("meaningless_model")
+    if _old_is_low(unit["confidence"]):
+        flags.append("low_confidence")
+    unit["flags"] = unique(flags)
+
+
+def _old_summaries(machine, current, langs, source, glossary):
+    from workbench.review.qa import unique
+    from workbench.review.summary_checks import check_summary
+
+    out = {}
+    for lang in langs:
+        unit = _old_unit(machine.get(("summary", None, lang)), current.get(("summary", None, lang)))
+        if unit:
+            flags, unit["qa"] = check_summary(source, unit["text"], lang, glossary)
+            if unit["machine"] and not unit["edited"] and "meaningless_model" in unit["machine"]["flags"]:
+                flags.append("meaningless_model")
+            if _old_is_low(unit["confidence"]):
+                flags.append("low_confidence")
+            unit["flags"] = unique(flags)
+        out[lang] = unit
+    return out
+
+
+def old_article_view(store, article_id, langs=("en", "ru"), glossary=None) -> dict[str, Any]:
+    """`review/views.py:article_view` as it was before the typed model (the one function over 60 lines here)."""
+    from workbench.text.articles import label_for, rebuild
+
+    article = store.article(article_id)
+    segments = store.segments(article_id)
+    machine = store.latest_machine_outputs(article_id)
+    current = store.current_revisions(article_id)
+    statuses = store.statuses(article_id)
+    rows = []
+    for seg in segments:
+        row = {k: seg[k] for k in ("id", "position", "paragraph", "kind", "role", "source_text", "start", "end")}
+        row["targets"] = {}
+        terms = glossary.find(seg["source_text"]) if glossary is not None and seg["kind"] != "meta" else None
+        for lang in langs:
+            unit = _old_unit(machine.get(("segment", seg["id"], lang)), current.get(("segment", seg["id"], lang)))
+            if unit:
+                _old_segment_flags(unit, seg["source_text"], lang, glossary, terms)
+            if unit and lang != "en" and unit["machine"]:
+                pivot = (unit["machine"]["provenance"] or {}).get("pivot")
+                en = current.get(("segment", seg["id"], pivot["via"])) if pivot else None
+                if pivot and en and en["id"] != pivot.get("input_revision_id"):
+                    unit["flags"] = [*unit["flags"], "stale_pivot"]
+            row["targets"][lang] = unit
+        rows.append(row)
+    translatable = [r for r in rows if r["kind"] != "meta"]
+    summaries = _old_summaries(machine, current, langs, rebuild(translatable), glossary)
+    for lang in langs:
+        approved = statuses.get(lang) == "approved"
+        for unit in [r["targets"][lang] for r in rows] + [summaries[lang]]:
+            if unit:
+                unit["state"] = _old_unit_state(unit, approved)
+    progress = {lang: {"done": sum(1 for r in translatable if r["targets"][lang]), "total": len(translatable),
+                       "reviewed": sum(1 for r in translatable if (r["targets"][lang] or {}).get("reviewed"))}
+                for lang in langs}
+    meaningless = any(
+        (u and u["machine"] and u["machine"]["provenance"].get("meaningless"))
+        for r in rows for u in r["targets"].values()) or any(
+        (u and u["machine"] and u["machine"]["provenance"].get("meaningless")) for u in summaries.values())
+    return {
+        "id": article["id"], "title": article["title"], "label": label_for(article["title"], article["cleaned_text"]),
+        "date": article["date"], "date_raw": article["date_raw"], "source": article["source"],
+        "source_raw": article["source_raw"], "photo_credit": article["photo_credit"], "publisher": article["publisher"],
+        "url": article["url"], "source_file": article["path"], "encoding": article["encoding"],
+        "warnings": article["warnings"], "content_hash": article["content_hash"],
+        "status": {lang: statuses.get(lang, "new") for lang in langs},
+        "progress": progress,
+        "meaningless": bool(meaningless),
+        "summaries": summaries,
+        "segments": rows,
+    }
+
+
+def old_list_view(store, langs=("en", "ru")) -> list[dict[str, Any]]:
+    from workbench.text.articles import label_for
+
+    return [{"id": item["id"], "title": item["title"], "label": label_for(item["title"], item["label_text"]),
+             "date": item["date"] or item["date_raw"], "source": item["source"], "photo_credit": item["photo_credit"],
+             "segments": item["segments"] or 0, "body_segments": item["body_segments"] or 0,
+             "status": {lang: item["status"].get(lang, "new") for lang in langs}} for item in store.list_articles()]
+
+
+# --------------------------------------------------------------------------- the comparison
+def _same(new: Any, old: Any) -> None:
+    """Equal values and the same key order everywhere (what `show --json` prints)."""
+    assert new == old
+    assert json.dumps(new, ensure_ascii=False) == json.dumps(old, ensure_ascii=False)
+
+
+def _assert_equivalent(wb) -> int:
+    """Every article's new view equals the old one, with and without the glossary; the number of units compared."""
+    glossary = wb.glossary()
+    compared = 0
+    for article_id in wb.store.article_ids():
+        for gloss in (glossary, None):
+            new = article_view(wb.store, article_id, glossary=gloss)
+            assert isinstance(new, ArticleView)
+            old = old_article_view(wb.store, article_id, glossary=gloss)
+            _same(new.to_dict(), old)
+            compared += sum(1 for s in old["segments"] for u in s["targets"].values() if u)
+        _same(wb.article(article_id).to_dict(), old_article_view(wb.store, article_id, glossary=glossary))
+    _same([row.to_dict() for row in list_view(wb.store)], old_list_view(wb.store))
+    assert all(isinstance(row, ArticleSummary) for row in list_view(wb.store))
+    return compared
+
+
+def test_the_five_seeds_as_translated_match_the_old_json(translated):
+    assert len(translated.store.article_ids()) == 5
+    assert _assert_equivalent(translated) > 100
+
+
+def test_edits_confirmations_approval_and_a_stale_pivot_match_the_old_json(translated):
+    wb = translated
+    view = wb.article(ARTICLE)
+    body = [s for s in view.segments if s.kind == "body"]
+    first, second, third = body[0], body[1], body[2]
+    en = first.targets["en"]
+    assert en is not None and en.revision_id is not None
+    wb.save(ARTICLE, first.id, "en", "Lavrov: 25 issues solved together.", author="mona",
+            base_revision_id=en.revision_id)  # edited, not reviewed; the English a pivot used has changed
+    second_en = second.targets["en"]
+    assert second_en is not None
+    wb.confirm(ARTICLE, second.id, "en", author="mona", base_revision_id=second_en.revision_id)
+    third_ru = third.targets["ru"]
+    assert third_ru is not None
+    wb.save(ARTICLE, third.id, "ru", third_ru.text, author="sam", base_revision_id=third_ru.revision_id,
+            reviewed=True)  # reviewed unchanged machine text
+    summary = view.summaries["en"]
+    assert summary is not None
+    wb.save(ARTICLE, None, "en", "A summary by a person", author="mona", base_revision_id=summary.revision_id,
+            target="summary")  # edited, no full stop: cut_off
+    wb.approve("000_b2b0b7ef8c4c7ace", "ru", "chief", override="tiny models")
+    _assert_equivalent(wb)
+    after = wb.article(ARTICLE)
+    edited = after.row(first.id).targets["en"]
+    assert edited is not None and edited.edited and edited.state == "edited" and edited.confidence is None
+    ru = after.row(first.id).targets["ru"]  # the tiny profile makes Russian from the English
+    assert ru is not None and ru.machine is not None and ru.machine.provenance.pivot is not None
+    assert ru.machine.provenance.pivot.via == "en" and "stale_pivot" in ru.flags
+    assert after.summaries["en"] is not None and "cut_off" in after.summaries["en"].flags
+    approved = wb.article("000_b2b0b7ef8c4c7ace")
+    assert approved.status["ru"] == "approved"
+    assert {u.state for s in approved.translatable for u in [s.targets["ru"]] if u} <= {"machine", "edited"}
+
+
+def test_the_typed_objects_name_their_units_and_are_read_only(translated):
+    view = translated.article(ARTICLE)
+    row = next(s for s in view.segments if s.kind == "body")
+    assert isinstance(row, SegmentRow)
+    unit = row.targets["en"]
+    assert isinstance(unit, Unit)
+    assert unit.ref.unit == row.id and unit.ref.lang == "en" and unit.ref.article_id == ARTICLE
+    summary = view.summaries["ru"]
+    assert summary is not None and summary.ref.segment_id is None and summary.ref.unit == "summary"
+    assert view.unit(unit.ref) is unit and view.unit(summary.ref) is summary
+    assert unit.machine is not None and unit.machine.provenance.model
+    with pytest.raises(AttributeError):
+        unit.text = "changed"  # type: ignore[misc]
+    first = view.to_dict()
+    first["segments"][0]["source_text"] = "scribbled on"
+    assert view.to_dict()["segments"][0]["source_text"] != "scribbled on"  # each to_dict is a fresh copy

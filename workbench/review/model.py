@@ -1,0 +1,292 @@
+"""The typed read model: an article as the reviewer, the exporters, the API and the page read it.
+
+`review.views.article_view` builds an `ArticleView` from the store: the article's metadata (`ArticleMeta`), its
+status and `LanguageProgress`, each language's summary `Unit`, and one `SegmentRow` per segment with a `Unit`
+per language (the current text with its revision, state, flags and QA details, and the latest `MachineOutput` with
+its `Provenance` and the model's `ModelConfidence`). Every object is frozen; `to_dict()` gives the JSON that the
+API (`/get_article`, `/review_view`), `show --json` and the page receive (the shapes the README documents), a
+fresh copy each time. `ArticleSummary` is one row of the article list.
+
+Provenance stays the open JSON object the engines record (they add keys as they learn more: engine, versions,
+pivot, memory, …); what the review layer reads of it has a typed accessor here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..units import UnitRef
+
+JSON = dict[str, Any]  # a JSON object, as `to_dict()` returns it
+UnitState = Literal["machine", "edited", "reviewed", "approved"]
+
+
+def json_copy(value: Any) -> Any:
+    """A copy of a JSON value (dicts and lists copied all the way down), so a caller may change what it got."""
+    if isinstance(value, dict):
+        return {k: json_copy(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_copy(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class LowToken:
+    """One of the output's least sure word pieces and the log-probability the model gave it."""
+
+    token: str
+    logprob: float
+
+    def to_dict(self) -> JSON:
+        return {"token": self.token, "logprob": self.logprob}
+
+
+@dataclass(frozen=True, slots=True)
+class ModelConfidence:
+    """The model's own confidence in a machine output, as `engines.base.Confidence.to_dict` recorded it."""
+
+    score: float  # the geometric-mean token probability, 0..1
+    mean_logprob: float
+    tokens: int
+    low_tokens: tuple[LowToken, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> ModelConfidence | None:
+        if not data:
+            return None
+        return cls(data["score"], data["mean_logprob"], data["tokens"],
+                   tuple(LowToken(t["token"], t["logprob"]) for t in data.get("low_tokens", [])))
+
+    @property
+    def least_sure(self) -> list[str]:
+        return [t.token for t in self.low_tokens]
+
+    def to_dict(self) -> JSON:
+        return {"score": self.score, "mean_logprob": self.mean_logprob, "tokens": self.tokens,
+                "low_tokens": [t.to_dict() for t in self.low_tokens]}
+
+
+@dataclass(frozen=True, slots=True)
+class PivotLink:
+    """A machine output made from another language's text: which language, and which revision of it."""
+
+    via: str
+    input_revision_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a machine output came from, as recorded with it (model, revision, licence, profile, device, …)."""
+
+    data: Mapping[str, Any]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    @property
+    def model(self) -> str:
+        return str(self.data.get("model", ""))
+
+    @property
+    def meaningless(self) -> bool:
+        """Made by tiny random-weight models."""
+        return bool(self.data.get("meaningless"))
+
+    @property
+    def pivot(self) -> PivotLink | None:
+        link = self.data.get("pivot")
+        return PivotLink(link["via"], link.get("input_revision_id")) if link else None
+
+    @property
+    def confidence(self) -> ModelConfidence | None:
+        return ModelConfidence.from_json(self.data.get("confidence"))
+
+    def to_dict(self) -> JSON:
+        return dict(json_copy(dict(self.data)))
+
+
+@dataclass(frozen=True, slots=True)
+class MachineOutput:
+    """The latest model (or translation-memory) output of a unit."""
+
+    id: int
+    text: str
+    flags: tuple[str, ...]  # flags recorded when it was made (e.g. meaningless_model)
+    provenance: Provenance
+    created: str
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> MachineOutput:
+        """From a `Store.latest_machine_outputs` record."""
+        return cls(record["id"], record["text"], tuple(record["flags"]), Provenance(record["provenance"]),
+                   record["created"])
+
+    def to_dict(self) -> JSON:
+        return {"id": self.id, "text": self.text, "flags": list(self.flags), "provenance": self.provenance.to_dict(),
+                "created": self.created}
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A segment or the summary in one language, as the reviewer sees it: the current text (the latest revision)
+    and its state, the flags of that text with their details, and the latest machine output."""
+
+    ref: UnitRef
+    text: str
+    state: UnitState
+    revision_id: int | None
+    author: str | None
+    origin: str | None  # machine, memory, human, revert, xliff; None without a revision
+    updated: str | None
+    edited: bool  # a person changed the machine's text
+    reviewed: bool  # a person confirmed this text
+    flags: tuple[str, ...]
+    qa: tuple[str, ...]  # human-readable details of the flags
+    confidence: ModelConfidence | None  # the model's, while the text is still the machine's
+    machine: MachineOutput | None
+
+    @property
+    def touched(self) -> bool:
+        """A person (or an import of a person's work) made the current text."""
+        return self.origin not in (None, "machine")
+
+    def text_of(self, source: str = "current") -> str:
+        """The current text, or the raw machine output when `source` is "machine" (and there is one)."""
+        return self.machine.text if source == "machine" and self.machine else self.text
+
+    def to_dict(self) -> JSON:
+        return {"machine": self.machine.to_dict() if self.machine else None, "text": self.text,
+                "revision_id": self.revision_id, "author": self.author, "origin": self.origin, "updated": self.updated,
+                "edited": self.edited, "reviewed": self.reviewed, "flags": list(self.flags), "qa": list(self.qa),
+                "confidence": self.confidence.to_dict() if self.confidence else None, "state": self.state}
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRow:
+    """One segment: its place in the article, its Arabic source, and its unit in each language (None: no text yet)."""
+
+    id: str
+    position: int
+    paragraph: int
+    kind: str  # title, heading, body or meta (meta lines are shown, never translated)
+    role: str | None
+    source_text: str
+    start: int
+    end: int
+    targets: Mapping[str, Unit | None]
+
+    @property
+    def translatable(self) -> bool:
+        return self.kind != "meta"
+
+    def unit(self, lang: str) -> Unit | None:
+        return self.targets.get(lang)
+
+    def to_dict(self) -> JSON:
+        return {"id": self.id, "position": self.position, "paragraph": self.paragraph, "kind": self.kind,
+                "role": self.role, "source_text": self.source_text, "start": self.start, "end": self.end,
+                "targets": {lang: unit.to_dict() if unit else None for lang, unit in self.targets.items()}}
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageProgress:
+    """Translatable segments of one language: with text (`done`), in all, and confirmed by a person."""
+
+    done: int
+    total: int
+    reviewed: int
+
+    def to_dict(self) -> JSON:
+        return {"done": self.done, "total": self.total, "reviewed": self.reviewed}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMeta:
+    """What the import read about the article (title, date, source, …) and from where."""
+
+    id: str
+    title: str | None
+    label: str  # the title, or the first words of the body
+    date: str | None
+    date_raw: str | None
+    source: str | None
+    source_raw: str | None
+    photo_credit: str | None
+    publisher: str | None
+    url: str | None
+    source_file: str | None  # "source_file", not "path": gradio_client would take the dict for a file
+    encoding: str
+    warnings: tuple[str, ...]
+    content_hash: str
+
+    def to_dict(self) -> JSON:
+        return {"id": self.id, "title": self.title, "label": self.label, "date": self.date, "date_raw": self.date_raw,
+                "source": self.source, "source_raw": self.source_raw, "photo_credit": self.photo_credit,
+                "publisher": self.publisher, "url": self.url, "source_file": self.source_file,
+                "encoding": self.encoding, "warnings": list(self.warnings), "content_hash": self.content_hash}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """An article with its metadata, per-language status and progress, summaries and segments."""
+
+    meta: ArticleMeta
+    status: Mapping[str, str]  # lang → new, machine, in_review or approved
+    progress: Mapping[str, LanguageProgress]
+    meaningless: bool  # some output was made by tiny random-weight models
+    summaries: Mapping[str, Unit | None]
+    segments: tuple[SegmentRow, ...]
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def translatable(self) -> list[SegmentRow]:
+        """The segments that are translated (every kind but meta), in order."""
+        return [s for s in self.segments if s.translatable]
+
+    def row(self, segment_id: str) -> SegmentRow:
+        """The segment row with this id (KeyError when the article has none)."""
+        for row in self.segments:
+            if row.id == segment_id:
+                return row
+        raise KeyError(segment_id)
+
+    def unit(self, ref: UnitRef) -> Unit | None:
+        """The unit `ref` names: the language's summary, or a segment's unit (None: no text yet)."""
+        if ref.segment_id is None:
+            return self.summaries.get(ref.lang)
+        return self.row(ref.segment_id).unit(ref.lang)
+
+    def units(self, lang: str) -> Iterator[tuple[SegmentRow, Unit | None]]:
+        """Each translatable segment with its unit in `lang`."""
+        return ((s, s.unit(lang)) for s in self.segments if s.translatable)
+
+    def to_dict(self) -> JSON:
+        return {**self.meta.to_dict(), "status": dict(self.status),
+                "progress": {lang: p.to_dict() for lang, p in self.progress.items()}, "meaningless": self.meaningless,
+                "summaries": {lang: unit.to_dict() if unit else None for lang, unit in self.summaries.items()},
+                "segments": [row.to_dict() for row in self.segments]}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """One row of the article list: id, label, title, date, source, photo credit, segment counts, status."""
+
+    id: str
+    title: str | None
+    label: str
+    date: str | None  # the normalised date, or the raw one
+    source: str | None
+    photo_credit: str | None
+    segments: int
+    body_segments: int
+    status: Mapping[str, str]
+
+    def to_dict(self) -> JSON:
+        return {"id": self.id, "title": self.title, "label": self.label, "date": self.date, "source": self.source,
+                "photo_credit": self.photo_credit, "segments": self.segments, "body_segments": self.body_segments,
+                "status": dict(self.status)}
