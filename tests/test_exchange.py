@@ -127,6 +127,26 @@ def test_xliff_unit_changed_here_since_export_is_a_conflict(translated, tmp_path
     assert wb.store.history(article, seg_id, "en")[-1]["text"] == "Edited in the workbench meanwhile"
 
 
+def test_xliff_revision_that_is_not_ascii_digits_or_a_unit_without_id_is_reported(translated, tmp_path):
+    wb = translated
+    path = tmp_path / "odd.xlf"
+    path.write_bytes(wb.render_export(["003_70140ed69b948bf5"], ["en"], "xliff")[0])
+    doc = etree.parse(str(path))
+    units = doc.findall(f".//{{{NS}}}trans-unit")
+    for unit, revision in zip(units[1:3], ("\u00b2", "\u0663"), strict=True):  # "²" and Arabic-Indic 3: isdigit() is True
+        unit.set("extradata", f"kind=body;paragraph=1;revision={revision}")
+        unit.find(f"{{{NS}}}target").text = "changed outside"
+    del units[3].attrib["id"]
+    units[3].find(f"{{{NS}}}target").text = "changed outside too"
+    doc.write(str(path), xml_declaration=True, encoding="UTF-8")
+    before = wb.store.counts()["revisions"]
+    report = wb.import_xliff(path)  # before: int("²") raised ValueError out of the import
+    assert report.applied == [] and len(report.unknown) == 3 and wb.store.counts()["revisions"] == before
+    assert ["is not a number" in u["reason"] for u in report.unknown] == [True, True, False]
+    assert report.unknown[2] == {"article_id": "003_70140ed69b948bf5", "segment_id": None, "lang": "en",
+                                 "reason": "no such segment"}
+
+
 def test_docx_is_bilingual_with_summaries_and_rtl_arabic(translated, tmp_path):
     from docx import Document
 
