@@ -235,3 +235,20 @@ def test_the_typed_objects_name_their_units_and_are_read_only(translated):
     first = view.to_dict()
     first["segments"][0]["source_text"] = "scribbled on"
     assert view.to_dict()["segments"][0]["source_text"] != "scribbled on"  # each to_dict is a fresh copy
+
+
+def test_show_json_and_the_api_give_the_same_structure(translated):
+    from click.testing import CliRunner
+
+    from workbench.app import operations as ops
+    from workbench.app.cli import cli
+
+    result = CliRunner().invoke(cli, ["--home", str(translated.home), "show", ARTICLE, "--json"])
+    assert result.exit_code == 0, result.output
+    expected = old_article_view(translated.store, ARTICLE, glossary=translated.glossary())
+    assert json.loads(result.stdout) == json.loads(json.dumps(expected, ensure_ascii=False))
+    assert ops.get_article(translated, ARTICLE) == {"ok": True, "article": expected}
+    assert ops.review_view(translated, ARTICLE, "mona")["article"] == expected
+    listed = CliRunner().invoke(cli, ["--home", str(translated.home), "list", "--json"])
+    assert [{k: v for k, v in row.items() if k != "meaningless"} for row in json.loads(listed.stdout)] == \
+        old_list_view(translated.store)
