@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -17,8 +16,9 @@ def project_dir(name: str) -> Path:
 
 
 def prompts_dir() -> Path:
-    override = os.environ.get("WORKBENCH_PROMPTS")
-    return Path(override) if override else project_dir("prompts")
+    from .settings import prompts_override
+
+    return prompts_override() or project_dir("prompts")
 
 
 def seeds_dir() -> Path:

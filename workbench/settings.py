@@ -1,22 +1,110 @@
-"""Settings resolved at call time: data home, config file, model folders.
+"""Settings resolved at call time: the environment variables, the data home, the config file, model folders.
 
-Nothing here is frozen at import; every function reads the environment when called.
+This is the one module that touches `os.environ`: every environment variable the workbench reads is listed in
+`VARIABLES` (the README's table says the same) and read here, booleans by one parser (`flag`); the variables it
+sets for a library (OpenMP's thread count, uvicorn's trusted proxies) are set here too. Nothing is frozen at
+import; every function reads the environment when called.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 DEFAULT_HOME = "workbench-data"
 CONFIG_NAME = "config.toml"
+DEFAULT_HUB = "https://huggingface.co"
+
+
+@dataclass(frozen=True)
+class Variable:
+    """An environment variable the workbench reads: what it means and what holds without it."""
+
+    name: str
+    meaning: str
+    default: str
+
+
+VARIABLES: dict[str, Variable] = {v.name: v for v in (
+    Variable("WORKBENCH_HOME", "The data home (database, caches, models, `config.toml`, logs); `--home` wins.",
+             "`./workbench-data`"),
+    Variable("WORKBENCH_MODELS", "Folders of offline model bundles (`models pull`), separated by `:`.",
+             "config `models_dir`, then `DATA_HOME/models`"),
+    Variable("WORKBENCH_THREADS", "CPU threads for model work (a positive whole number); `--threads` and config "
+             "`threads` win.", "the cores this process may use"),
+    Variable("WORKBENCH_TINY_DIR", "Where tiny random-weight models are built.", "`DATA_HOME/cache/tiny`"),
+    Variable("WORKBENCH_CT2_DIR", "Where CTranslate2 conversions are cached.", "`DATA_HOME/cache/ct2`"),
+    Variable("WORKBENCH_PROMPTS", "A folder of prompt templates used instead of the project's `prompts/`.",
+             "the project's `prompts/`"),
+    Variable("WORKBENCH_TRACE", "A JSONL file every model call is appended to (model, inputs), for auditing a run.",
+             "no trace"),
+    Variable("WORKBENCH_MAX_TEXT_CHARS", "The longest text one API call may save (a segment, a summary, a draft).",
+             "100000"),
+    Variable("WORKBENCH_ALLOWED_HOSTS", "More Host names `serve` answers (a reverse proxy's public name), "
+             "comma-separated; also config `allowed_hosts`.", "none"),
+    Variable("WORKBENCH_TRUSTED_PROXIES", "Proxy addresses or networks whose X-Forwarded-For names the client, "
+             "comma-separated; also config `trusted_proxies`.", "none"),
+    Variable("WORKBENCH_CUDNN_ATTENTION", "Boolean: keep PyTorch's cuDNN attention on CUDA (it is slow on new "
+             "shapes, so it is switched off).", "off"),
+    Variable("HF_HUB_OFFLINE", "Boolean: load models only from this machine, never from the hub (huggingface_hub "
+             "reads it too).", "off"),
+    Variable("HF_ENDPOINT", "The model hub `models pull` and the reachability check use.", DEFAULT_HUB),
+    Variable("HF_HUB_CACHE", "The Hugging Face cache searched for downloaded models.", "`$HF_HOME/hub`"),
+    Variable("HF_HOME", "The Hugging Face folder (its `hub/` is the cache).", "`~/.cache/huggingface`"),
+)}
+TRUE = frozenset({"1", "true", "yes", "on"})
+FALSE = frozenset({"", "0", "false", "no", "off"})
+
+
+def env(name: str) -> str:
+    """The value of one of our environment variables ("" when unset); a name not in VARIABLES is a bug."""
+    if name not in VARIABLES:
+        raise KeyError(f"{name} is not a documented workbench setting (add it to settings.VARIABLES)")
+    return os.environ.get(name, "")
+
+
+def parse_flag(value: str, name: str) -> bool:
+    """A boolean setting: 1/true/yes/on or 0/false/no/off (any case; unset or empty is off)."""
+    text = value.strip().lower()
+    if text in TRUE or text in FALSE:
+        return text in TRUE
+    from .errors import WorkbenchError
+
+    raise WorkbenchError(f"{name} must be one of 1, true, yes, on or 0, false, no, off; got {value!r}")
+
+
+def flag(name: str) -> bool:
+    """A boolean environment variable, parsed by `parse_flag`."""
+    return parse_flag(env(name), name)
+
+
+def set_library_default(name: str, value: str) -> None:
+    """Give a library's own variable (not one of ours) a value unless the user set one (OMP_NUM_THREADS)."""
+    os.environ.setdefault(name, value)
+
+
+@contextlib.contextmanager
+def library_variable(name: str, value: str) -> Iterator[None]:
+    """Set a library's own variable while it reads it (uvicorn's FORWARDED_ALLOW_IPS), then put it back."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 def home_dir(home: str | os.PathLike[str] | None = None) -> Path:
     """The data home: the argument, else $WORKBENCH_HOME, else ./workbench-data."""
-    chosen = home or os.environ.get("WORKBENCH_HOME") or DEFAULT_HOME
+    chosen = home or env("WORKBENCH_HOME") or DEFAULT_HOME
     return Path(chosen).expanduser()
 
 
@@ -36,14 +124,14 @@ def cache_dir(home: str | os.PathLike[str] | None = None) -> Path:
 
 def tiny_dir(home: str | os.PathLike[str] | None = None) -> Path:
     """Where tiny models are built: $WORKBENCH_TINY_DIR, else the data home's cache."""
-    env = os.environ.get("WORKBENCH_TINY_DIR")
-    return Path(env).expanduser() if env else cache_dir(home) / "tiny"
+    chosen = env("WORKBENCH_TINY_DIR")
+    return Path(chosen).expanduser() if chosen else cache_dir(home) / "tiny"
 
 
 def ct2_dir(home: str | os.PathLike[str] | None = None) -> Path:
     """Where CTranslate2 conversions are cached: $WORKBENCH_CT2_DIR, else the data home's cache."""
-    env = os.environ.get("WORKBENCH_CT2_DIR")
-    return Path(env).expanduser() if env else cache_dir(home) / "ct2"
+    chosen = env("WORKBENCH_CT2_DIR")
+    return Path(chosen).expanduser() if chosen else cache_dir(home) / "ct2"
 
 
 # The keys config.toml may hold, with their types; tables list their own keys (None: any key, checked where used).
@@ -103,9 +191,9 @@ def _check_keys(values: dict[str, Any], schema: dict[str, Any], where: str, pref
 def models_dirs(home: str | os.PathLike[str] | None = None) -> list[Path]:
     """Folders searched for offline model bundles: $WORKBENCH_MODELS, config `models_dir`, home/models."""
     dirs: list[Path] = []
-    env = os.environ.get("WORKBENCH_MODELS")
-    if env:
-        dirs.extend(Path(p).expanduser() for p in env.split(os.pathsep) if p)
+    listed = env("WORKBENCH_MODELS")
+    if listed:
+        dirs.extend(Path(p).expanduser() for p in listed.split(os.pathsep) if p)
     configured = load_config(home).get("models_dir")
     if configured:
         dirs.append(Path(configured).expanduser())
@@ -114,7 +202,48 @@ def models_dirs(home: str | os.PathLike[str] | None = None) -> list[Path]:
 
 
 def hub_offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes", "on"}
+    """$HF_HUB_OFFLINE: load models only from this machine (the same truth values huggingface_hub accepts)."""
+    return flag("HF_HUB_OFFLINE")
+
+
+def hub_endpoint() -> str:
+    """The model hub: $HF_ENDPOINT, else huggingface.co."""
+    return env("HF_ENDPOINT") or DEFAULT_HUB
+
+
+def hub_cache() -> Path:
+    """The Hugging Face cache of downloaded models: $HF_HUB_CACHE, else $HF_HOME/hub, else ~/.cache/huggingface/hub."""
+    if env("HF_HUB_CACHE"):
+        return Path(env("HF_HUB_CACHE")).expanduser()
+    return (Path(env("HF_HOME")).expanduser() if env("HF_HOME") else Path.home() / ".cache" / "huggingface") / "hub"
+
+
+def threads() -> int | None:
+    """$WORKBENCH_THREADS: CPU threads for model work, None when unset."""
+    value = env("WORKBENCH_THREADS").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        from .errors import WorkbenchError
+
+        raise WorkbenchError(f"WORKBENCH_THREADS must be a positive whole number of threads, got {value!r}")
+    return int(value)
+
+
+def prompts_override() -> Path | None:
+    """$WORKBENCH_PROMPTS: a folder of prompt templates to use instead of the project's."""
+    chosen = env("WORKBENCH_PROMPTS")
+    return Path(chosen).expanduser() if chosen else None
+
+
+def trace_file() -> str | None:
+    """$WORKBENCH_TRACE: the JSONL file model calls are appended to, None when calls are not traced."""
+    return env("WORKBENCH_TRACE") or None
+
+
+def cudnn_attention() -> bool:
+    """$WORKBENCH_CUDNN_ATTENTION: keep PyTorch's cuDNN attention on CUDA (off by default: slow on new shapes)."""
+    return flag("WORKBENCH_CUDNN_ATTENTION")
 
 
 DEFAULT_MAX_TEXT_CHARS = 100_000
@@ -123,7 +252,7 @@ DEFAULT_MAX_TEXT_CHARS = 100_000
 def max_text_chars() -> int:
     """The longest text one API call may save (a segment, a summary, a draft): $WORKBENCH_MAX_TEXT_CHARS, else
     100,000 characters (about 40 pages; a segment is rarely over 1,000)."""
-    value = os.environ.get("WORKBENCH_MAX_TEXT_CHARS", "").strip()
+    value = env("WORKBENCH_MAX_TEXT_CHARS").strip()
     if not value:
         return DEFAULT_MAX_TEXT_CHARS
     if not value.isdigit() or int(value) < 1:
@@ -149,6 +278,6 @@ def trusted_proxies(home: str | os.PathLike[str] | None = None) -> list[str]:
     return _listed("WORKBENCH_TRUSTED_PROXIES", "trusted_proxies", home)
 
 
-def _listed(env: str, key: str, home: str | os.PathLike[str] | None) -> list[str]:
-    values = os.environ.get(env, "").split(",") + str(load_config(home).get(key, "")).split(",")
+def _listed(name: str, key: str, home: str | os.PathLike[str] | None) -> list[str]:
+    values = env(name).split(",") + str(load_config(home).get(key, "")).split(",")
     return [value.strip() for value in values if value.strip()]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
-import os
 import socket
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
@@ -98,15 +97,10 @@ class Guard:
     def forwarded(self) -> Iterator[None]:
         """While Gradio builds its uvicorn server: trust X-Forwarded-For from our proxies only (uvicorn reads
         FORWARDED_ALLOW_IPS then; its default is every loopback peer, which lets any local process pick an address)."""
-        before = os.environ.get(FORWARDED_ENV)
-        os.environ[FORWARDED_ENV] = ",".join(self.proxies)
-        try:
+        from ..settings import library_variable
+
+        with library_variable(FORWARDED_ENV, ",".join(self.proxies)):
             yield
-        finally:
-            if before is None:
-                os.environ.pop(FORWARDED_ENV, None)
-            else:
-                os.environ[FORWARDED_ENV] = before
 
 
 def make_guard(bind: str, allowed: Iterable[str] = (), proxies: Iterable[str] = ()) -> Guard:

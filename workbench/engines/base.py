@@ -1,7 +1,10 @@
 """The model interface: option objects, what provenance records about a model, and the two capabilities
 (translate a batch of sentences, write a summary from a prompt).
 
-Nothing here imports torch, transformers or ctranslate2: engines load them when a model is first used.
+An engine's models subclass `EngineTranslator` and `EngineSummarizer`: they only generate (`generate`,
+`generate_summary`, each returning its outputs and the tokens it made); the counters and the trace of every call
+are kept here, once. Nothing here imports torch, transformers or ctranslate2: engines load them when a model is
+first used.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -165,11 +168,28 @@ Scored = tuple[str, "Confidence | None"]
 
 @dataclass
 class Counters:
+    """What a model did in this process: calls, texts translated, tokens generated, seconds spent."""
+
     calls: int = 0
     texts: int = 0
     tokens: int = 0
     seconds: float = 0.0
     extra: dict[str, int] = field(default_factory=dict)
+
+    def add(self, texts: int, tokens: int, seconds: float) -> None:
+        """Count one call."""
+        self.calls += 1
+        self.texts += texts
+        self.tokens += tokens
+        self.seconds += seconds
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What one generation call of an engine made: the outputs (with confidences) and how many tokens."""
+
+    outputs: list[Scored]
+    tokens: int
 
 
 class Translator(ABC):
@@ -214,6 +234,30 @@ class Prompt:
     input_kind: str  # source | translation
 
 
+class EngineTranslator(Translator):
+    """A translator an engine runs: the engine implements `generate`; this class counts and traces every call."""
+
+    counters: Counters
+
+    def translate_scored(self, texts: list[str]) -> list[Scored]:
+        if not texts:
+            return []
+        started = time.perf_counter()
+        made = self.generate(texts)
+        self.counters.add(len(texts), made.tokens, time.perf_counter() - started)
+        trace({"event": "translate", "model": self.info.id, "engine": self.info.engine, "target": self.target,
+               "texts": texts})
+        return made.outputs
+
+    @abstractmethod
+    def generate(self, texts: list[str]) -> Generated:
+        """One (output, confidence) per input, in the same order, and the number of tokens generated."""
+
+    @property
+    def tokens_generated(self) -> int:
+        return self.counters.tokens
+
+
 class Summarizer(ABC):
     """Write a summary from a rendered prompt."""
 
@@ -240,9 +284,33 @@ class Summarizer(ABC):
         return 0
 
 
+class EngineSummarizer(Summarizer):
+    """A summarizer an engine runs: the engine implements `generate_summary`; this class counts and traces."""
+
+    counters: Counters
+
+    def summarize_scored(self, prompt: Prompt) -> Scored:
+        started = time.perf_counter()
+        made = self.generate_summary(prompt)
+        self.counters.add(1, made.tokens, time.perf_counter() - started)
+        trace({"event": "summarize", "model": self.info.id, "engine": self.info.engine, "lang": prompt.lang,
+               "template": prompt.template})
+        return made.outputs[0]
+
+    @abstractmethod
+    def generate_summary(self, prompt: Prompt) -> Generated:
+        """The summary (one output, with its confidence) and the number of tokens generated."""
+
+    @property
+    def tokens_generated(self) -> int:
+        return self.counters.tokens
+
+
 def trace(event: dict[str, Any]) -> None:
     """Append a model-call record to $WORKBENCH_TRACE (a JSONL file) when it is set; for auditing runs."""
-    path = os.environ.get("WORKBENCH_TRACE")
+    from ..settings import trace_file
+
+    path = trace_file()
     if path:
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(event, ensure_ascii=False) + "\n")

@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +24,20 @@ from ..settings import ct2_dir
 from .base import (
     Confidence,
     Counters,
+    EngineSummarizer,
+    EngineTranslator,
+    Generated,
     ModelInfo,
     Prompt,
     Scored,
     Summarizer,
     SummaryOptions,
     TranslationOptions,
-    Translator,
     batches,
     length_cap,
     output_settings,
     piece_text,
     token_budget,
-    trace,
 )
 from .locate import Located, locate
 from .registry import Engine
@@ -201,12 +201,8 @@ class _Ct2Model:
         except (RuntimeError, ValueError) as exc:  # e.g. libcublas.so.12 missing, or an unsupported compute type
             raise EngineUnavailable(f"CTranslate2 cannot load {self.info.id} on {self.device}: {str(exc)[:200]}") from exc
 
-    @property
-    def tokens_generated(self) -> int:
-        return self.counters.tokens
 
-
-class Ct2Translator(_Ct2Model, Translator):
+class Ct2Translator(_Ct2Model, EngineTranslator):
     """Sentence translation with a converted seq2seq model, batched like the transformers engine."""
 
     def __init__(self, spec: str, source: str, target: str, options: TranslationOptions | None = None, **kw: Any):
@@ -245,11 +241,9 @@ class Ct2Translator(_Ct2Model, Translator):
         ids = self.tokenizer([self.prefix + t for t in texts], truncation=True, max_length=512)["input_ids"]
         return [list(self.tokenizer.convert_ids_to_tokens(i)) for i in ids]
 
-    def translate_scored(self, texts: list[str]) -> list[Scored]:
-        if not texts:
-            return []
-        started = time.perf_counter()
+    def generate(self, texts: list[str]) -> Generated:
         tokens = self.tokenize(texts)
+        made = 0
         results: list[Scored] = [("", None)] * len(texts)
         budget = token_budget(self.options, self.device)
         with model_work:
@@ -259,14 +253,10 @@ class Ct2Translator(_Ct2Model, Translator):
                            for hyp in self.translate_tokens(source)]
                 scores = self.score_tokens(source, outputs) if self.options.confidence else [None] * len(idx)
                 for i, hyp, conf in zip(idx, outputs, scores, strict=True):
-                    self.counters.tokens += len(hyp) + (1 if self.lang_token else 0)
+                    made += len(hyp) + (1 if self.lang_token else 0)
                     ids = [self.target_ids.get(t, self.unk_id) for t in hyp]
                     results[i] = (str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip(), conf)
-        self.counters.calls += 1
-        self.counters.texts += len(texts)
-        self.counters.seconds += time.perf_counter() - started
-        trace({"event": "translate", "model": self.info.id, "engine": "ct2", "target": self.target, "texts": texts})
-        return results
+        return Generated(results, made)
 
     @property
     def translator(self) -> Any:
@@ -299,7 +289,7 @@ class Ct2Translator(_Ct2Model, Translator):
         return [Confidence.of(list(r.tokens), list(r.log_probs), piece_text(self.tokenizer)) for r in results]  # offset leaves out the prefix
 
 
-class Ct2Summarizer(_Ct2Model, Summarizer):
+class Ct2Summarizer(_Ct2Model, EngineSummarizer):
     """Summaries from a converted causal LM (Qwen2.5-Instruct and alike) with its chat template."""
 
     task = "summaries"
@@ -331,10 +321,9 @@ class Ct2Summarizer(_Ct2Model, Summarizer):
         ends = ends if isinstance(ends, list) else [ends] if ends is not None else []
         return [int(e) for e in ends] or [int(self.tokenizer.eos_token_id)]
 
-    def summarize_scored(self, prompt: Prompt) -> Scored:
+    def generate_summary(self, prompt: Prompt) -> Generated:
         from .hf import chat_prompt_ids
 
-        started = time.perf_counter()
         tokens = self.tokenizer.convert_ids_to_tokens(chat_prompt_ids(self.tokenizer, prompt, self.options.max_input_tokens))
         length = self.fixed_length or self.options.max_new_tokens
         steps: list[tuple[str, float]] = []  # (token, log-probability) of each decoding step
@@ -345,12 +334,9 @@ class Ct2Summarizer(_Ct2Model, Summarizer):
                 sampling_topk=1, end_token=self.end_ids, include_prompt_in_result=False, return_end_token=True, return_scores=True,
                 callback=lambda step: _record(steps, step))[0]
         ids = [i for i in result.sequences_ids[0] if i not in self.end_ids]
-        self.counters.tokens += len(ids)
-        self.counters.calls += 1
-        self.counters.seconds += time.perf_counter() - started
-        trace({"event": "summarize", "model": self.info.id, "engine": "ct2", "lang": prompt.lang, "template": prompt.template})
         text = str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip()
-        return text, Confidence.of([t for t, _ in steps], [lp for _, lp in steps], piece_text(self.tokenizer))
+        return Generated([(text, Confidence.of([t for t, _ in steps], [lp for _, lp in steps], piece_text(self.tokenizer)))],
+                         len(ids))
 
 
 def _record(steps: list[tuple[str, float]], step: Any) -> bool:

@@ -12,26 +12,27 @@ import json
 import os
 import re
 import threading
-import time
 from typing import Any
 
 from ..errors import ModelNotAvailable, WorkbenchError
+from ..settings import cudnn_attention, hub_offline
 from .base import (
     Confidence,
     Counters,
+    EngineSummarizer,
+    EngineTranslator,
+    Generated,
     ModelInfo,
     Prompt,
     Scored,
     Summarizer,
     SummaryOptions,
     TranslationOptions,
-    Translator,
     batches,
     length_cap,
     output_settings,
     piece_text,
     token_budget,
-    trace,
 )
 from .locate import Located, locate
 from .processors import no_repeat_ngram
@@ -71,7 +72,7 @@ def prepare_device(device: str) -> None:
     import torch
 
     set_torch_threads()
-    if device.startswith("cuda") and os.environ.get("WORKBENCH_CUDNN_ATTENTION") != "1":  # =1: measure it on
+    if device.startswith("cuda") and not cudnn_attention():  # WORKBENCH_CUDNN_ATTENTION=1: measure it on
         torch.backends.cuda.enable_cudnn_sdp(False)
 
 
@@ -81,7 +82,7 @@ def _load(located: Located, task: str, profile: str | None, kind: str, device: s
 
     hf_logging.disable_progress_bar()
     prepare_device(device)
-    local_only = located.local or os.environ.get("HF_HUB_OFFLINE") == "1"
+    local_only = located.local or hub_offline()
     loader = AutoModelForCausalLM if kind == "causal" else AutoModelForSeq2SeqLM
     try:
         with _LOAD_LOCK:
@@ -130,10 +131,6 @@ class _HFModel:
     @property
     def loaded(self) -> bool:
         return self._loaded is not None
-
-    @property
-    def tokens_generated(self) -> int:
-        return self.counters.tokens
 
 
 def target_language(tokenizer: Any, family: str, model_id: str, source: str, target: str) -> tuple[str, str | None]:
@@ -188,7 +185,7 @@ def confidence(tokenizer: Any, scored: list[tuple[int, float]]) -> Confidence | 
                          piece_text(tokenizer))
 
 
-class Seq2SeqTranslator(_HFModel, Translator):
+class Seq2SeqTranslator(_HFModel, EngineTranslator):
     """Sentence translation with any seq2seq checkpoint: Marian (incl. multi-target), M2M100, NLLB, mT5."""
 
     def __init__(self, spec: str, source: str, target: str, options: TranslationOptions | None = None, **kw: Any):
@@ -212,14 +209,12 @@ class Seq2SeqTranslator(_HFModel, Translator):
         out["forced_bos_token_id"] = self.forced_bos
         return out
 
-    def translate_scored(self, texts: list[str]) -> list[Scored]:
-        if not texts:
-            return []
+    def generate(self, texts: list[str]) -> Generated:
         tokenizer, model, _ = self.load()
         import torch
         from transformers import LogitsProcessorList
 
-        started = time.perf_counter()
+        tokens = 0
         encoded = tokenizer([self.prefix + t for t in texts], truncation=True, max_length=512)["input_ids"]
         results: list[Scored] = [("", None)] * len(texts)
         pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
@@ -239,7 +234,7 @@ class Seq2SeqTranslator(_HFModel, Translator):
                 if self.fixed_length:
                     gen.update(max_length=None, min_new_tokens=self.fixed_length, max_new_tokens=self.fixed_length)
                 out = model.generate(**enc, **gen, **self.generate_kwargs)
-                self.counters.tokens += int((out[:, 1:] != pad).sum())
+                tokens += int((out[:, 1:] != pad).sum())
                 scores = (seq2seq_logprobs(model, enc, out, pad, skip=1 if self.forced_bos is not None else 0)
                           if self.options.confidence else [[] for _ in idx])
                 if self.forced_bos is not None:  # the language token is not text (transformers 5 no longer drops it)
@@ -247,11 +242,7 @@ class Seq2SeqTranslator(_HFModel, Translator):
                 texts_out = tokenizer.batch_decode(out, skip_special_tokens=True)
                 for i, text, scored in zip(idx, texts_out, scores, strict=True):
                     results[i] = (text.strip(), confidence(tokenizer, scored))
-        self.counters.calls += 1
-        self.counters.texts += len(texts)
-        self.counters.seconds += time.perf_counter() - started
-        trace({"event": "translate", "model": self.info.id, "engine": "transformers", "target": self.target, "texts": texts})
-        return results
+        return Generated(results, tokens)
 
 
 def chat_prompt_ids(tokenizer: Any, prompt: Prompt, max_input_tokens: int) -> list[int]:
@@ -263,7 +254,7 @@ def chat_prompt_ids(tokenizer: Any, prompt: Prompt, max_input_tokens: int) -> li
     return list(ids)
 
 
-class CausalSummarizer(_HFModel, Summarizer):
+class CausalSummarizer(_HFModel, EngineSummarizer):
     """Summaries from an instruction-tuned causal LM (Qwen2.5-Instruct and alike) via its chat template."""
 
     kind = "causal"
@@ -276,11 +267,10 @@ class CausalSummarizer(_HFModel, Summarizer):
         super().__init__(spec, "summaries", **kw)
         self.fixed_length: int | None = None  # benchmarks: exactly this many new tokens
 
-    def summarize_scored(self, prompt: Prompt) -> Scored:
+    def generate_summary(self, prompt: Prompt) -> Generated:
         tokenizer, model, _ = self.load()
         import torch
 
-        started = time.perf_counter()
         ids = chat_prompt_ids(tokenizer, prompt, self.options.max_input_tokens)
         input_ids = torch.tensor([ids], device=model.device)
         gen: dict[str, Any] = dict(max_new_tokens=self.options.max_new_tokens, num_beams=self.options.num_beams,
@@ -297,15 +287,12 @@ class CausalSummarizer(_HFModel, Summarizer):
         new = out.sequences[0, input_ids.shape[1]:]
         # each step's scores as the decoder chose from them (after the repetition penalty, as CTranslate2 reports)
         logprobs = [float(step[0].float().log_softmax(-1)[int(tok)]) for step, tok in zip(out.scores, new, strict=True)]
-        self.counters.tokens += int(new.shape[0])
-        self.counters.calls += 1
-        self.counters.seconds += time.perf_counter() - started
-        trace({"event": "summarize", "model": self.info.id, "engine": "transformers", "lang": prompt.lang, "template": prompt.template})
         scored = list(zip(new.tolist(), logprobs, strict=True))
-        return str(tokenizer.decode(new, skip_special_tokens=True)).strip(), confidence(tokenizer, scored)
+        text = str(tokenizer.decode(new, skip_special_tokens=True)).strip()
+        return Generated([(text, confidence(tokenizer, scored))], int(new.shape[0]))
 
 
-class Seq2SeqSummarizer(_HFModel, Summarizer):
+class Seq2SeqSummarizer(_HFModel, EngineSummarizer):
     """Summaries from a seq2seq summarizer (mT5 XL-Sum, BART): the prompt's input text goes in as is."""
 
     def __init__(self, spec: str, options: SummaryOptions | None = None, **kw: Any):
@@ -313,7 +300,7 @@ class Seq2SeqSummarizer(_HFModel, Summarizer):
                                                  repetition_penalty=1.0, max_input_tokens=512)
         super().__init__(spec, "summaries", **kw)
 
-    def summarize_scored(self, prompt: Prompt) -> Scored:
+    def generate_summary(self, prompt: Prompt) -> Generated:
         tokenizer, model, _ = self.load()
         import torch
 
@@ -324,10 +311,8 @@ class Seq2SeqSummarizer(_HFModel, Summarizer):
                                  no_repeat_ngram_size=self.options.no_repeat_ngram_size or None)
             pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else -1
             scored = seq2seq_logprobs(model, enc, out, pad)[0]
-        self.counters.tokens += int(out.shape[1])
-        self.counters.calls += 1
-        trace({"event": "summarize", "model": self.info.id, "engine": "transformers", "lang": prompt.lang, "template": prompt.template})
-        return str(tokenizer.decode(out[0], skip_special_tokens=True)).strip(), confidence(tokenizer, scored)
+        text = str(tokenizer.decode(out[0], skip_special_tokens=True)).strip()
+        return Generated([(text, confidence(tokenizer, scored))], int(out.shape[1]))
 
 
 def is_encoder_decoder(located: Located) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelNotAvailable, UnknownModelError, WorkbenchError
-from ..settings import hub_offline, models_dirs, tiny_dir
+from ..settings import hub_cache, hub_endpoint, hub_offline, models_dirs, tiny_dir
 from .base import TINY_PREFIX
 from .catalog import licence_of
 
@@ -114,10 +114,6 @@ def local_copy(spec: str, home: str | os.PathLike[str] | None = None) -> str | N
     return str(snapshot) if snapshot is not None else None
 
 
-def hub_endpoint() -> str:
-    return os.environ.get("HF_ENDPOINT", "https://huggingface.co")
-
-
 _REACHABLE: dict[str, bool] = {}
 
 
@@ -160,8 +156,7 @@ def _bundle_id(path: Path) -> str | None:
 
 def _hub_cache_snapshot(model_id: str) -> Path | None:
     """A complete snapshot of `model_id` in the Hugging Face cache, if one is there."""
-    hub = Path(os.environ.get("HF_HUB_CACHE") or Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface")) / "hub")
-    repo = hub / ("models--" + model_id.replace("/", "--"))
+    repo = hub_cache() / ("models--" + model_id.replace("/", "--"))
     ref = repo / "refs" / "main"
     if ref.exists():
         snap = repo / "snapshots" / ref.read_text().strip()

@@ -1,15 +1,16 @@
 """From a selection to loaded models: the plan of a run.
 
 `ModelSet` turns a `Selection` into models, each located, licence-checked, loaded once per process and
-wrapped in the translation cache. `ModelSet.plan(targets)` decides once, per language, which engine and
-model write it, from which language (Arabic or a pivot) and with which settings; the batch code in
-`runs/` only follows that plan.
+wrapped in the translation cache. `ModelSet.plan(targets, summarize)` decides once, per language, which engine
+and model write it, from which language (Arabic or a pivot) and with which settings, and which model writes the
+summaries; the code in `runs/` only follows that plan (it never sees the `ModelSet`), and the plan counts the
+tokens its models generate.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import EngineUnavailable, WorkbenchError
@@ -43,15 +44,27 @@ class LanguagePlan:
 
 @dataclass
 class RunPlan:
-    """Every language a run writes, pivot languages first, with the model set that made them."""
+    """Every language a run writes (pivot languages first) and, when it summarizes, the summarizer: every model
+    the run uses, with the profile and prompt templates that provenance and summaries need."""
 
     targets: list[str]
     languages: dict[str, LanguagePlan]
-    models: ModelSet
+    profile: str
+    summarizer: Summarizer | None = None
+    templates: dict[str, str] = field(default_factory=dict)  # lang → prompt template name (config.toml)
 
-    @property
-    def profile(self) -> str:
-        return self.models.selection.profile
+    def summary_model(self) -> Summarizer:
+        """The summarizer; a plan made without `summarize` has none (a bug in the caller, not the user's error)."""
+        if self.summarizer is None:
+            raise WorkbenchError("this run plan was made without a summarizer (plan(..., summarize=True))")
+        return self.summarizer
+
+    def tokens_generated(self) -> int:
+        """Tokens generated so far by the plan's models (each counted once, a pivot model too)."""
+        models: dict[int, Translator | Summarizer] = {id(p.translator): p.translator for p in self.languages.values()}
+        if self.summarizer is not None:
+            models[id(self.summarizer)] = self.summarizer
+        return sum(model.tokens_generated for model in models.values())
 
 
 @dataclass
@@ -162,9 +175,8 @@ class ModelSet:
         for lang_plan in list(languages.values()):
             if lang_plan.via:
                 languages.setdefault(lang_plan.via, self.language(lang_plan.via))
-        if summarize:
-            self.summarizer()
-        return RunPlan(ordered, languages, self)
+        return RunPlan(ordered, languages, self.selection.profile, self.summarizer() if summarize else None,
+                       dict(self.selection.templates))
 
     # ------------------------------------------------------------------ summaries
     def summarizer(self) -> Summarizer:
@@ -180,10 +192,6 @@ class ModelSet:
             check_licence(inner.info.id, inner.info.licence, self.selection.licence)
             self._summarizer = CachedSummarizer(inner, self.cache)
         return self._summarizer
-
-    def tokens_generated(self) -> int:
-        total = sum(t.tokens_generated for t in self._direct.values())
-        return total + (self._summarizer.tokens_generated if self._summarizer else 0)
 
     def engines_used(self) -> dict[str, dict[str, Any]]:
         """Per role: the engine asked for, the one used, and why "auto" fell back (for reports)."""

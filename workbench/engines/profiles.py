@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import WorkbenchError
 from ..languages import SOURCE_LANG, TARGETS
 from ..settings import load_config
+from ..settings import threads as env_threads
 from .base import TINY_PREFIX, SummaryOptions, TranslationOptions
 
 __all__ = ["PROFILES", "SOURCE_LANG", "TARGETS", "Profile", "Route", "Selection", "check_known_licences", "parse_model_overrides",
@@ -77,7 +78,7 @@ def _threads(given: int | None, config: dict[str, Any], profile: Profile) -> int
         return given
     if config.get("threads") is not None:
         return int(config["threads"])
-    return None if os.environ.get("WORKBENCH_THREADS") else profile.threads
+    return None if env_threads() is not None else profile.threads
 
 
 @dataclass

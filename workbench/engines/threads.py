@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import threading
 
+from .. import settings
+
 _applied: int | None = None
 
 
@@ -23,8 +25,7 @@ def available_cores() -> int:
 def resolve_threads(threads: int | None = None) -> int:
     """The thread count to use: the argument, else $WORKBENCH_THREADS, else the usable cores."""
     if threads is None:
-        env = os.environ.get("WORKBENCH_THREADS", "").strip()
-        threads = int(env) if env.isdigit() else None
+        threads = settings.threads()
     if threads is None or threads < 1:
         threads = available_cores()
     return threads
@@ -35,7 +36,7 @@ def apply_threads(threads: int | None = None) -> int:
     global _applied
     count = resolve_threads(threads)
     _applied = count
-    os.environ.setdefault("OMP_NUM_THREADS", str(count))
+    settings.set_library_default("OMP_NUM_THREADS", str(count))  # OpenMP reads it when torch starts
     import sys
 
     if "torch" in sys.modules:

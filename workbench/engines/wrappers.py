@@ -1,4 +1,4 @@
-"""Wrappers around the model interface: a persistent translation cache and pivot translation."""
+"""The translation cache and the wrappers that put it in front of a translator or a summarizer."""
 
 from __future__ import annotations
 
@@ -151,38 +151,6 @@ class CachedTranslator(_Wrapping, Translator):
         keys = self._keys(texts)
         found = self.cache.get_many(keys)
         return [k in found for k in keys]
-
-
-class PivotTranslator(Translator):
-    """Translate source → pivot → target with two models (e.g. Arabic → English → Russian).
-
-    The workbench's own batch code passes the current (possibly reviewed) pivot text to `second`
-    directly, so a corrected English yields a new Russian; `translate` is the plain composition.
-    """
-
-    def __init__(self, first: Translator, second: Translator):
-        if first.target != second.source:
-            raise ValueError(f"pivot mismatch: {first.source}→{first.target} then {second.source}→{second.target}")
-        self.first, self.second = first, second
-        self.source, self.target = first.source, second.target
-        self.pivot = first.target
-        self.options = second.options
-        self.info = second.info
-
-
-    def settings(self) -> dict[str, Any]:
-        return {"pivot": self.pivot, "first": self.first.settings(), "second": self.second.settings()}
-
-    @property
-    def tokens_generated(self) -> int:
-        return self.first.tokens_generated + self.second.tokens_generated
-
-    def translate_scored(self, texts: list[str]) -> list[Scored]:
-        """The second model's output; its confidence is the less confident of the two steps."""
-        first = self.first.translate_scored(texts)
-        second = self.second.translate_scored([text for text, _ in first])
-        return [(text, min((c for c in (c1, c2) if c), key=lambda c: c.mean_logprob, default=None))
-                for (_, c1), (text, c2) in zip(first, second, strict=True)]
 
 
 class CachedSummarizer(_Wrapping, Summarizer):

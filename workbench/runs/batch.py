@@ -34,7 +34,7 @@ def translate_articles(store: Store, models: ModelSet, article_ids: list[str], t
             report.skipped += every - pending
             total += pending
     progress.start(len(article_ids), total)
-    tokens_before = models.tokens_generated()
+    tokens_before = plan.tokens_generated()
     for article_id in article_ids:
         for lang in plan.targets:
             kept: list[tuple[str, str]] = []  # a person (or another run) changed these units while this run worked
@@ -45,8 +45,8 @@ def translate_articles(store: Store, models: ModelSet, article_ids: list[str], t
                 report.skipped += len(kept)
                 report.cached += cached
                 if summarize and not failures:
-                    report.summaries += int(summarize_article(store, models, article_id, lang, redo=redo,
-                                                                          replace_edited=replace_edited))
+                    report.summaries += int(summarize_article(store, plan, article_id, lang, redo=redo,
+                                                              replace_edited=replace_edited))
             except FATAL:
                 raise
             except Exception as exc:
@@ -61,6 +61,6 @@ def translate_articles(store: Store, models: ModelSet, article_ids: list[str], t
         progress.article_done(article_id)
     progress.close()
     report.engines = models.engines_used()
-    report.tokens = models.tokens_generated() - tokens_before
+    report.tokens = plan.tokens_generated() - tokens_before
     report.seconds = round(time.perf_counter() - started, 3)
     return report

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..engines.plan import ModelSet
+from ..engines.plan import RunPlan
 from ..engines.prompts import default_template_name, load_template
 from ..errors import WorkbenchError
 from ..languages import LANGUAGE_NAMES, SOURCE_LANG
@@ -28,12 +28,13 @@ def article_text_for(store: Store, article_id: str, lang: str | None) -> str:
     return rebuild(segs, texts)
 
 
-def summarize_article(store: Store, models: ModelSet, article_id: str, lang: str, *, redo: bool = False,
+def summarize_article(store: Store, plan: RunPlan, article_id: str, lang: str, *, redo: bool = False,
                       template: str | None = None, replace_edited: bool = False) -> bool:
     """Make the article's summary in `lang` from a prompt template; False when it is already done (by this
     summarizer, or edited by a person: `redo` replaces a person's summary only with `replace_edited`), or when
-    the summary changed while it was being made (a person's save, or another run's summary, is kept)."""
-    summarizer = models.summarizer()
+    the summary changed while it was being made (a person's save, or another run's summary, is kept). The plan
+    must carry a summarizer (`ModelSet.plan(..., summarize=True)`)."""
+    summarizer = plan.summary_model()
     rev = store.current_revisions(article_id).get(("summary", None, lang))  # what the new summary may replace
     if redo and not replace_edited and rev is not None and rev["origin"] not in ("machine", "memory"):
         return False
@@ -41,7 +42,7 @@ def summarize_article(store: Store, models: ModelSet, article_id: str, lang: str
         made = store.latest_machine_outputs(article_id).get(("summary", None, lang))
         if rev is not None and (rev["origin"] != "machine" or (made and made["provenance"].get("model") == summarizer.info.id)):
             return False
-    tmpl = load_template(template or models.selection.templates.get(lang) or default_template_name(lang))
+    tmpl = load_template(template or plan.templates.get(lang) or default_template_name(lang))
     if tmpl.language != lang:
         raise WorkbenchError(f"prompt template {tmpl.name!r} writes {tmpl.language}, not {lang}")
     article = store.article(article_id)
@@ -55,7 +56,7 @@ def summarize_article(store: Store, models: ModelSet, article_id: str, lang: str
     flags = [f for f in (flag_empty(text, summary), flag_arabic(text, summary, lang), flag_repetition(text, summary)) if f]
     if summarizer.info.meaningless:
         flags.append("meaningless_model")
-    record = provenance(models.selection.profile, summarizer, lang, reads, was_cached,
+    record = provenance(plan.profile, summarizer, lang, reads, was_cached,
                         template={"name": tmpl.name, "hash": tmpl.hash, "input": tmpl.input},
                         confidence=confidence.to_dict() if confidence else None)
     ids = store.add_machine_outputs([MachineOutputRecord(article_id, None, "summary", lang, text, summary, flags, record,

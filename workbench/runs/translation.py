@@ -224,11 +224,11 @@ def translate_segments(store: Store, plan: RunPlan, article_id: str, lang_code: 
     cached_count = 0
     for start in range(0, len(rest), chunk):
         part = rest[start:start + chunk]
-        before = plan.models.tokens_generated()
+        before = plan.tokens_generated()
         cached = lang.translator.cached([t for _, t, _ in part])
         outputs = translate_chunk(lang, part, article_id, failures)
         stored = store_records(store, output_records(plan, lang, article_id, part, outputs, cached, seen), kept)
         translated += len(stored)
         cached_count += sum(1 for r in stored if r.provenance.get("cached"))
-        progress.advance(len(part), plan.models.tokens_generated() - before)
+        progress.advance(len(part), plan.tokens_generated() - before)
     return translated, cached_count, failures

@@ -25,13 +25,12 @@ fate-sharing ends the local Ray it started: its gcs_server and raylet are killed
 from __future__ import annotations
 
 import json
-import os
 import signal
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +120,7 @@ class _Worker:
 
     def __init__(self, selection: Selection, home: str, threads: int | None):
         if threads:
-            os.environ["WORKBENCH_THREADS"] = str(threads)
+            selection = replace(selection, threads=threads)
         apply_threads(threads)
         self.models = ModelSet(selection, home)
 
@@ -193,7 +192,7 @@ class ArticleStage(_Worker):
             store_outputs(store, article_id, [MachineOutputRecord(**r) for r in json.loads(batch[lang][i])])
             store.set_status(article_id, lang, "machine", "workbench", only_if=("new",))
             if self.summarize:
-                summarize_article(store, self.models, article_id, lang)
+                summarize_article(store, self.plan, article_id, lang)
         record = article_record(article_view(store, article_id, glossary=self.glossary), self.targets)
         outputs = [dict(r) for r in store.query("SELECT segment_id, target, lang, input_text, text, flags, provenance"
                                                 " FROM machine_outputs ORDER BY id")]
