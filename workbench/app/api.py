@@ -220,7 +220,8 @@ class Workbench:
 
     def summarize(self, article_id: str, lang: str, *, template: str | None = None, replace_edited: bool = False) -> bool:
         """A new summary; a person's summary is kept (False) unless `replace_edited`."""
-        made = summarize_article(self.store, self.models, article_id, lang, redo=True, template=template,
+        plan = self.models.plan([], summarize=True)  # the summarizer only: no translator is built for this
+        made = summarize_article(self.store, plan, article_id, lang, redo=True, template=template,
                                  replace_edited=replace_edited)
         if made:
             self.store.set_status(article_id, lang, "in_review", "workbench", only_if=("approved",))
