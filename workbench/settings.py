@@ -44,7 +44,7 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("WORKBENCH_TRACE", "A JSONL file every model call is appended to (model, inputs), for auditing a run.",
              "no trace"),
     Variable("WORKBENCH_MAX_TEXT_CHARS", "The longest text one API call may save (a segment, a summary, a draft).",
-             "100000"),
+             "100,000 characters"),
     Variable("WORKBENCH_ALLOWED_HOSTS", "More Host names `serve` answers (a reverse proxy's public name), "
              "comma-separated; also config `allowed_hosts`.", "none"),
     Variable("WORKBENCH_TRUSTED_PROXIES", "Proxy addresses or networks whose X-Forwarded-For names the client, "
@@ -53,7 +53,7 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              "shapes, so it is switched off).", "off"),
     Variable("HF_HUB_OFFLINE", "Boolean: load models only from this machine, never from the hub (huggingface_hub "
              "reads it too).", "off"),
-    Variable("HF_ENDPOINT", "The model hub `models pull` and the reachability check use.", DEFAULT_HUB),
+    Variable("HF_ENDPOINT", "The model hub `models pull` and the reachability check use.", f"`{DEFAULT_HUB}`"),
     Variable("HF_HUB_CACHE", "The Hugging Face cache searched for downloaded models.", "`$HF_HOME/hub`"),
     Variable("HF_HOME", "The Hugging Face folder (its `hub/` is the cache).", "`~/.cache/huggingface`"),
 )}
@@ -218,16 +218,21 @@ def hub_cache() -> Path:
     return (Path(env("HF_HOME")).expanduser() if env("HF_HOME") else Path.home() / ".cache" / "huggingface") / "hub"
 
 
-def threads() -> int | None:
-    """$WORKBENCH_THREADS: CPU threads for model work, None when unset."""
-    value = env("WORKBENCH_THREADS").strip()
+def positive_number(name: str, what: str) -> int | None:
+    """A whole-number environment variable of at least 1 (None when unset); anything else is one clear error."""
+    value = env(name).strip()
     if not value:
         return None
     if not value.isdigit() or int(value) < 1:
         from .errors import WorkbenchError
 
-        raise WorkbenchError(f"WORKBENCH_THREADS must be a positive whole number of threads, got {value!r}")
+        raise WorkbenchError(f"{name} must be a positive whole number of {what}, got {value!r}")
     return int(value)
+
+
+def threads() -> int | None:
+    """$WORKBENCH_THREADS: CPU threads for model work, None when unset."""
+    return positive_number("WORKBENCH_THREADS", "threads")
 
 
 def prompts_override() -> Path | None:
@@ -252,14 +257,7 @@ DEFAULT_MAX_TEXT_CHARS = 100_000
 def max_text_chars() -> int:
     """The longest text one API call may save (a segment, a summary, a draft): $WORKBENCH_MAX_TEXT_CHARS, else
     100,000 characters (about 40 pages; a segment is rarely over 1,000)."""
-    value = env("WORKBENCH_MAX_TEXT_CHARS").strip()
-    if not value:
-        return DEFAULT_MAX_TEXT_CHARS
-    if not value.isdigit() or int(value) < 1:
-        from .errors import WorkbenchError
-
-        raise WorkbenchError(f"WORKBENCH_MAX_TEXT_CHARS must be a positive number of characters, got {value!r}")
-    return int(value)
+    return positive_number("WORKBENCH_MAX_TEXT_CHARS", "characters") or DEFAULT_MAX_TEXT_CHARS
 
 
 # `serve` behind a reverse proxy: more Host names to answer, and the proxies whose X-Forwarded-For is believed.

@@ -1,9 +1,9 @@
-"""The `workbench` command line. Thin: every command calls the library and prints."""
+"""The `workbench` command line. Thin: every command parses its options, calls one library function and hands
+the result to `render.emit`, which prints it as text or, with `--json`, as JSON."""
 
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -14,13 +14,9 @@ from .. import __version__
 from ..errors import ImportProblem, WorkbenchError
 from ..exchange.registry import format_names
 from ..languages import STATUSES, TARGETS, parse_targets
+from .render import MEANINGLESS_MARK, MEANINGLESS_NOTE, echo_lines, emit
 
-MEANINGLESS_NOTE = "NOTE: tiny models have random weights; their outputs are meaningless (smoke test only)."
-MEANINGLESS_MARK = "[tiny: meaningless]"
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+__all__ = ["INTERRUPTED", "MEANINGLESS_MARK", "MEANINGLESS_NOTE", "cli", "main"]
 
 
 INTERRUPTED = "Interrupted; everything saved so far is kept (run the same command again to go on)."
@@ -128,7 +124,7 @@ DEFAULT_TARGETS = ",".join(TARGETS)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="workbench")
-@click.option("--home", envvar="WORKBENCH_HOME", default=None, metavar="DIR",
+@click.option("--home", default=None, metavar="DIR",
               help="Data folder (database, caches, config.toml). Default ./workbench-data or $WORKBENCH_HOME. "
                    "Every command also takes it after its name.")
 @click.pass_context
@@ -146,27 +142,16 @@ def cli(ctx: click.Context, home: str | None) -> None:
 @handle_errors
 def import_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
     """Import .txt/.md/.jsonl files or folders (recursive). Re-importing unchanged files changes nothing."""
-    from ..store.importer import Imported
+    from ..store.importer import Imported, import_paths
+    from .render import ImportText, imported_lines
+
+    def show(item: Imported | ImportProblem) -> None:  # the text goes out file by file, as the import runs
+        if not as_json:
+            echo_lines(imported_lines(item))
 
     with _workbench(ctx) as wb:
-        def show(item: Imported | ImportProblem) -> None:
-            if as_json:
-                return
-            if isinstance(item, ImportProblem):
-                click.echo(f"error: {item}", err=True)
-            else:
-                click.echo(f"{item.outcome:9} {item.article_id}  ({item.segments} segments)")
-                for w in item.warnings:
-                    click.echo(f"warning: {item.path}: {w}", err=True)
-
-        from ..store.importer import import_paths
-
         report = import_paths(wb.store, list(paths), on_item=show)
-    if as_json:
-        _echo_json({"imported": [vars(i) for i in report.imported],
-                    "problems": [{"path": p.path, "reason": p.reason} for p in report.problems], "ok": report.ok})
-    if not report.ok:
-        sys.exit(1)
+    emit(ImportText(report), as_json)
 
 
 @cli.command("list")
@@ -175,35 +160,11 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> Non
 @handle_errors
 def list_cmd(ctx: click.Context, as_json: bool) -> None:
     """List articles with title, date, source, segment counts and status per language."""
+    from ..review.qa import meaningless_articles
+    from .render import ArticleList
+
     with _workbench(ctx) as wb:
-        rows = [row.to_dict() for row in wb.articles()]
-        meaningless = _meaningless_ids(wb.store)
-    for r in rows:
-        r["meaningless"] = r["id"] in meaningless
-    if as_json:
-        _echo_json(rows)
-        return
-    if not rows:
-        click.echo("no articles yet: run `workbench import seeds/`")
-        return
-    for r in rows:
-        status = " ".join(f"{lang}:{s}" for lang, s in r["status"].items())
-        mark = f"  {MEANINGLESS_MARK}" if r["meaningless"] else ""
-        click.echo(f"{r['id']}  {r['date'] or '-':10}  {r['source'] or '-':8}  {r['body_segments']:3} seg  {status}  {r['label']}{mark}")
-    _meaningless_footer(meaningless)
-
-
-def _meaningless_ids(store: Any) -> set[str]:
-    """Articles whose current machine output (a segment or a summary) was made by a tiny random-weight model."""
-    rows = store.query(
-        "SELECT DISTINCT article_id FROM machine_outputs WHERE id IN (SELECT MAX(id) FROM machine_outputs"
-        " GROUP BY article_id, target, segment_id, lang) AND json_extract(provenance, '$.meaningless')")
-    return {r["article_id"] for r in rows}
-
-
-def _meaningless_footer(meaningless: set[str]) -> None:
-    if meaningless:
-        click.echo(f"{MEANINGLESS_MARK}: {MEANINGLESS_NOTE}")
+        emit(ArticleList(wb.articles(), meaningless_articles(wb.store)), as_json)
 
 
 @cli.command("show")
@@ -213,26 +174,10 @@ def _meaningless_footer(meaningless: set[str]) -> None:
 @handle_errors
 def show_cmd(ctx: click.Context, article_id: str, as_json: bool) -> None:
     """Show an article: segments in order with kind and paragraph, and translations where they exist."""
+    from .render import ArticleText
+
     with _workbench(ctx) as wb:
-        view = wb.article(article_id).to_dict()
-    if as_json:
-        _echo_json(view)
-        return
-    click.echo(f"{view['id']}: {view['label']}")
-    click.echo(f"date: {view['date'] or view['date_raw'] or '-'}  source: {view['source'] or '-'}  photo: {view['photo_credit'] or '-'}")
-    click.echo("status: " + ", ".join(f"{k} {v}" for k, v in view["status"].items()))
-    if view["meaningless"]:
-        click.echo(MEANINGLESS_NOTE)
-    for lang, summary in view["summaries"].items():
-        if summary:
-            click.echo(f"summary {lang}: {summary['text']}")
-    for row in view["segments"]:
-        role = f"/{row['role']}" if row["role"] else ""
-        click.echo(f"[{row['position']:3}] p{row['paragraph']:<3} {row['kind']}{role:<10} {row['source_text']}")
-        for lang, unit in row["targets"].items():
-            if unit:
-                marks = (" (edited)" if unit["edited"] else "") + (f" [{', '.join(unit['flags'])}]" if unit["flags"] else "")
-                click.echo(f"      {lang}: {unit['text']}{marks}")
+        emit(ArticleText(wb.article(article_id)), as_json)
 
 
 @cli.command("translate")
@@ -259,6 +204,7 @@ def translate_cmd(ctx: click.Context, items: tuple[str, ...], to: str, summarize
     Exit code 0 when everything succeeded, 1 when something failed (listed in the report), 2 for usage errors.
     """
     from ..runs.progress import TerminalProgress
+    from .render import TranslateText
 
     targets = _targets(to)
     _check_split_targets(to, items)
@@ -280,19 +226,7 @@ def translate_cmd(ctx: click.Context, items: tuple[str, ...], to: str, summarize
         report = wb.translate(ids, targets, summarize=summarize, redo=redo,
                               progress=TerminalProgress(quiet=quiet or as_json), out=out)
         report.import_problems = [str(p) for p in imported.problems]
-    if as_json:
-        _echo_json(report.to_dict())
-    else:
-        click.echo(f"{len(report.article_ids)} articles, {report.translated} segments translated "
-                   f"({report.cached} from cache), {report.summaries} summaries, {report.tokens} tokens in {report.seconds:.1f}s")
-        for problem in report.import_problems:
-            click.echo(f"error: {problem}", err=True)
-        for f in report.failures:
-            click.echo(f"failed: {f.article_id} {f.lang}{' ' + f.segment_id if f.segment_id else ''}: {f.reason}", err=True)
-        if out:
-            click.echo(f"results written to {out}")
-    if not report.ok:
-        sys.exit(1)
+    emit(TranslateText(report, out), as_json)
 
 
 def _check_split_targets(to: str, items: tuple[str, ...]) -> None:
@@ -321,6 +255,7 @@ def _nothing_to_translate(items: tuple[str, ...], problems: list[ImportProblem])
 def _translate_on_ray(ctx: click.Context, items: list[str], targets: list[str], summarize: bool, out: str | None,
                       as_json: bool, ray_kw: dict[str, Any], model_kw: dict[str, Any]) -> None:
     from ..scale.distributed import RayOptions
+    from .render import RayText
 
     if not items or not out:
         raise click.UsageError("--runner ray needs files or folders to translate and --out FOLDER for the shards")
@@ -331,20 +266,7 @@ def _translate_on_ray(ctx: click.Context, items: list[str], targets: list[str], 
         if wb.selection().meaningless and not as_json:
             click.echo(MEANINGLESS_NOTE, err=True)
         report = wb.translate_on_ray(items, targets, out, summarize=summarize, options=options)
-    if as_json:
-        _echo_json(report.to_dict())
-    else:
-        click.echo(f"ray: {report.written} articles written in {report.shards} new shards, {report.skipped} already done, "
-                   f"{len(report.failures)} failed, in {report.seconds:.1f}s ({report.ray.get('actors_per_stage')} actors "
-                   f"per stage) → {out}")
-        for note in report.damaged_shards:
-            click.echo(f"warning: {note}", err=True)
-        for problem in report.import_problems:
-            click.echo(f"error: {problem}", err=True)
-        for f in report.failures:
-            click.echo(f"failed: {f['article_id']} {f['lang']} {f['segment_id']}: {f['reason']}", err=True)
-    if not report.ok:
-        sys.exit(1)
+    emit(RayText(report, out), as_json)
 
 
 @cli.command("ingest")
@@ -355,17 +277,11 @@ def _translate_on_ray(ctx: click.Context, items: list[str], targets: list[str], 
 def ingest_cmd(ctx: click.Context, out: str, as_json: bool) -> None:
     """Merge the shards of a `translate --runner ray` run into the store (running it again changes nothing; a
     person's current text is never replaced)."""
+    from .render import IngestText
+
     with _workbench(ctx) as wb:
         report = wb.ingest(out)
-    if as_json:
-        _echo_json(report.to_dict())
-    else:
-        click.echo(f"{report.articles} articles: {report.outputs} outputs stored, {report.unchanged} already there, "
-                   f"{report.kept_human} kept a reviewer's text")
-        for problem in report.problems:
-            click.echo(f"error: {problem}", err=True)
-    if report.problems:
-        sys.exit(1)
+    emit(IngestText(report), as_json)
 
 
 @cli.command("status")
@@ -374,26 +290,13 @@ def ingest_cmd(ctx: click.Context, out: str, as_json: bool) -> None:
 @handle_errors
 def status_cmd(ctx: click.Context, as_json: bool) -> None:
     """Per article and language: done / pending / failed."""
+    from ..review.qa import meaningless_articles
     from ..settings import load_config
+    from .render import StatusList
 
     load_config(ctx.obj["home"])  # a damaged config.toml is reported here too, not first by translate or serve
     with _workbench(ctx) as wb:
-        rows = wb.status()
-        meaningless = _meaningless_ids(wb.store)
-    for r in rows:
-        r["meaningless"] = r["id"] in meaningless
-    if as_json:
-        _echo_json(rows)
-        return
-    for r in rows:
-        parts = []
-        for lang, s in r["languages"].items():
-            parts.append(f"{lang}: {s['state']} {s['done']}/{s['total']}{' +summary' if s['summary'] else ''} ({s['review']})")
-        click.echo(f"{r['id']}  " + "  ".join(parts) + (f"  {MEANINGLESS_MARK}" if r["meaningless"] else ""))
-        for lang, s in r["languages"].items():
-            if s["reason"]:
-                click.echo(f"    {lang} failed: {s['reason']}")
-    _meaningless_footer(meaningless)
+        emit(StatusList(wb.status(), meaningless_articles(wb.store)), as_json)
 
 
 @cli.command("mark")
@@ -428,35 +331,9 @@ def models_group() -> None:
 def models_list(ctx: click.Context, as_json: bool) -> None:
     """Every profile's models with their route (ru via en: Russian is translated from the English text), licence
     and whether it is available on this machine (an offline bundle, the Hugging Face cache, or built locally)."""
-    from ..engines.catalog import CATALOG, PERMISSIVE, licence_of
-    from ..engines.locate import local_copy
-    from ..engines.profiles import PROFILES
+    from ..engines.inventory import inventory
 
-    def row(profile: str, role: str, spec: str, route: str, via: str | None, task: str) -> dict[str, Any]:
-        licence = licence_of(spec)
-        where = local_copy(spec, ctx.obj["home"])
-        return {"profile": profile, "role": role, "model": spec, "route": route, "via": via, "task": task,
-                "licence": licence, "permissive": licence in PERMISSIVE, "available": where is not None,
-                "where": where, "note": CATALOG[spec].note if spec in CATALOG else ""}
-
-    rows = []
-    for p in PROFILES.values():
-        for lang, route in p.routes.items():
-            via = route.via
-            rows.append(row(p.name, lang, route.model, f"ar→{via}→{lang} ({lang} via {via})" if via else f"ar→{lang}",
-                            via, f"{via or 'ar'}→{lang}"))
-        rows.append(row(p.name, "summary", p.summarizer, "summary", None, "summary"))
-    rows += [row("-", "alternative", e.id, e.task, None, e.task)
-             for e in CATALOG.values() if e.id not in {r["model"] for r in rows}]
-    if as_json:
-        _echo_json(rows)
-        return
-    for r in rows:
-        mark = "" if r["permissive"] else "  (not permissive)"
-        here = "available" if r["available"] else "not here"
-        click.echo(f"{r['profile']:8} {r['role']:11} {r['model']:42} {r['route']:22} {here:9}  {r['licence']}{mark}")
-    click.echo("not here: `workbench models pull --profile NAME` or `--model ID` on a connected machine "
-               "(tiny models are built locally when first used)")
+    emit(inventory(ctx.obj["home"]), as_json)
 
 
 @models_group.command("pull")
@@ -555,19 +432,11 @@ def export_cmd(ctx: click.Context, article_ids: tuple[str, ...], all_articles: b
 def import_xliff_cmd(ctx: click.Context, file: str, as_json: bool) -> None:
     """Bring back an XLIFF edited outside: changed targets become revisions by "xliff:FILE"; units changed here
     since the export are conflicts and are not applied; unknown ids are reported. Nothing is overwritten."""
+    from .render import XliffText
+
     with _workbench(ctx) as wb:
         report = wb.import_xliff(file)
-    if as_json:
-        _echo_json(report.to_dict())
-    else:
-        click.echo(f"{len(report.applied)} applied, {report.unchanged} unchanged, {len(report.conflicts)} conflicts, "
-                   f"{len(report.unknown)} unknown ids")
-        for c in report.conflicts:
-            click.echo(f"conflict: {c['article_id']} {c['segment_id']} {c['lang']}: {c['reason']}", err=True)
-        for u in report.unknown:
-            click.echo(f"unknown: {u['article_id']} {u['segment_id']} {u['lang']}: {u['reason']}", err=True)
-    if not report.ok:
-        sys.exit(1)
+    emit(XliffText(report), as_json)
 
 
 @cli.command("qa")
@@ -579,36 +448,14 @@ def import_xliff_cmd(ctx: click.Context, file: str, as_json: bool) -> None:
 @handle_errors
 def qa_cmd(ctx: click.Context, article_ids: tuple[str, ...], all_articles: bool, to: str, as_json: bool) -> None:
     """List flagged segments (glossary, numbers, untranslated Arabic, empty, copied, repetition, length) with details."""
-    from ..review.qa import FLAG_HELP
+    from ..review.qa import qa_report
 
     if not article_ids and not all_articles:
         raise click.UsageError("name article ids or pass --all")
     langs = _targets(to)
-    rows = []
     with _workbench(ctx) as wb:
-        for article_id in wb.store.article_ids() if all_articles else article_ids:
-            view = wb.article(article_id).to_dict()
-            for seg in view["segments"]:
-                for lang in langs:
-                    unit = seg["targets"].get(lang)
-                    if unit and unit["flags"]:
-                        rows.append({"article_id": article_id, "segment_id": seg["id"], "lang": lang, "flags": unit["flags"],
-                                     "details": unit["qa"], "source": seg["source_text"], "text": unit["text"]})
-    if as_json:
-        _echo_json(rows)
-        return
-    for r in rows:
-        click.echo(f"{r['segment_id']} {r['lang']}: {', '.join(r['flags'])}")
-        for d in r["details"]:
-            click.echo(f"    {d}")
-    counts: dict[str, int] = {}
-    for r in rows:
-        for f in r["flags"]:
-            counts[f] = counts.get(f, 0) + 1
-    click.echo(f"{len(rows)} flagged segment translations" + (": " if counts else "")
-               + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    for k in sorted(counts):
-        click.echo(f"  {k}: {FLAG_HELP.get(k, k)}")
+        ids = wb.store.article_ids() if all_articles else list(article_ids)
+        emit(qa_report((wb.article(article_id) for article_id in ids), langs), as_json)
 
 
 @cli.command("glossary")
@@ -621,6 +468,7 @@ def glossary_cmd(ctx: click.Context, as_json: bool, show_history: bool, restore:
     """Show the glossary (DATA_HOME/glossary.csv, created from the starter glossary; edit it there or in the UI)."""
     from ..review.glossary import glossary_path, history
     from ..review.glossary import restore as restore_version
+    from .render import GlossaryHistory, GlossaryText
 
     if show_history or restore:
         from ..settings import ensure_home
@@ -630,23 +478,10 @@ def glossary_cmd(ctx: click.Context, as_json: bool, show_history: bool, restore:
             restored = restore_version(home, restore, author="cli")
             click.echo(f"restored {restore}: {len(restored)} terms (the version it replaced is in the history)")
             return
-        rows = history(home)
-        if as_json:
-            _echo_json(rows)
-        for row in [] if as_json else rows:
-            click.echo(f"{row['name']}  replaced {row['replaced']} by {row['replaced_by']}")
+        emit(GlossaryHistory(history(home)), as_json)
         return
     with _workbench(ctx) as wb:
-        glossary = wb.glossary()
-        path = glossary_path(wb.home)
-    if as_json:
-        _echo_json([{"ar": list(t.ar), "en": list(t.en), "ru": list(t.ru), "note": t.note} for t in glossary.terms])
-        return
-    click.echo(f"{path} ({len(glossary)} terms)")
-    for problem in glossary.problems:
-        click.echo(f"warning: {problem}", err=True)
-    for t in glossary.terms:
-        click.echo(f"{' | '.join(t.ar)}  →  {' | '.join(t.en)}  /  {' | '.join(t.ru)}")
+        emit(GlossaryText(wb.glossary(), str(glossary_path(wb.home))), as_json)
 
 
 @cli.command("eval")
@@ -659,7 +494,7 @@ def glossary_cmd(ctx: click.Context, as_json: bool, show_history: bool, restore:
               help="Also translate with this model and test the difference (paired bootstrap resampling).")
 @click.option("--approved", is_flag=True,
               help="Score the stored machine output against approved human translations instead (per model).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: per language {model, sentences, scores, compare}.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: {sentences, note, languages: per language {model, scores, compare}}.")
 @model_options
 @click.pass_context
 @handle_errors
@@ -667,86 +502,40 @@ def eval_cmd(ctx: click.Context, refs: str | None, src: str | None, ref_files: t
              compare: str | None, approved: bool, as_json: bool, **model_kw: Any) -> None:
     """Score the models on reference translations (TSV/JSONL with ar,en,ru columns, or --src/--ref files) with
     sacrebleu: BLEU, chrF++ and TER with their signatures, through the same engines, cache and settings as translate."""
-    from ..runs.evaluation import comet_note, paired_bootstrap, read_references, score, translate_sources
+    from ..engines.plan import ModelSet
+    from ..engines.profiles import select
+    from ..runs.evaluation import evaluate, evaluate_approved, evaluate_languages, read_references
 
     if approved:
-        _eval_approved(ctx, _targets(to) if to else list(TARGETS), as_json)
+        with _workbench(ctx) as wb:
+            emit(evaluate_approved(wb.store, _targets(to) if to else list(TARGETS)), as_json)
         return
-
     references = read_references(refs, src=src, refs=list(ref_files))
-    langs = _targets(to) if to else [lang for lang in TARGETS if lang in references.refs]
-    missing = [lang for lang in langs if lang not in references.refs]
-    if not langs or missing:
-        raise WorkbenchError(f"the references have no {', '.join(missing) or 'target language'} column")
+    langs = evaluate_languages(references, _targets(to) if to else None)
     args = _model_args(**model_kw)
-    report: dict[str, Any] = {"sentences": len(references.sources), "note": comet_note(), "languages": {}}
     with _workbench(ctx, **args) as wb:
-        hyps = translate_sources(wb.models, references.sources, langs)
-        for lang in langs:
-            report["languages"][lang] = {"model": wb.models.model_id(lang), "scores": score(hyps[lang], references.refs[lang])}
-    if compare:
-        for lang in langs:
-            with _workbench(ctx, **{**args, "models": {**args["models"], lang: compare}}) as other:
-                theirs = translate_sources(other.models, references.sources, [lang])[lang]
-                entry = report["languages"][lang]
-                entry["compare"] = {"model": other.models.model_id(lang), "scores": score(theirs, references.refs[lang]),
-                                    "paired_bootstrap": paired_bootstrap(hyps[lang], theirs, references.refs[lang])}
-    if as_json:
-        _echo_json(report)
-        return
-    for lang, entry in report["languages"].items():
-        for name, data in [(entry["model"], entry["scores"])] + ([(entry["compare"]["model"], entry["compare"]["scores"])]
-                                                                 if "compare" in entry else []):
-            click.echo(f"{lang}  {name}: " + "  ".join(f"{m} {v['score']:.2f}" for m, v in data.items()))
-        for metric, v in entry.get("compare", {}).get("paired_bootstrap", {}).items():
-            click.echo(f"{lang}  {metric}: {v['baseline']:.2f} → {v['candidate']:.2f}, p = {v['p_value']:.4f}")
-        for m, v in entry["scores"].items():
-            click.echo(f"    {m} signature: {v['signature']}")
-    click.echo(f"{report['sentences']} sentences. {report['note']}")
+        def other(lang: str) -> ModelSet:  # the same settings with `compare` writing `lang`
+            return ModelSet(select(home=wb.home, **{**args, "models": {**args["models"], lang: compare}}), home=wb.home)
 
-
-def _eval_approved(ctx: click.Context, langs: list[str], as_json: bool) -> None:
-    from ..runs.evaluation import approved_pairs, score
-
-    with _workbench(ctx) as wb:
-        pairs = approved_pairs(wb.store, langs)
-    report: dict[str, dict[str, dict[str, Any]]] = {
-        lang: {model: {"segments": len(hyps), "scores": score(hyps, refs)} for model, (hyps, refs) in models.items()}
-        for lang, models in pairs.items()}
-    if as_json:
-        _echo_json({"approved": report})
-        return
-    for lang, models in report.items():
-        if not models:
-            click.echo(f"{lang}: no edited segments in approved articles yet")
-        for model, entry in models.items():
-            click.echo(f"{lang}  {model} ({entry['segments']} segments): "
-                       + "  ".join(f"{m} {v['score']:.2f}" for m, v in entry["scores"].items()))
+        emit(evaluate(wb.models, references, langs, other if compare else None), as_json)
 
 
 @cli.command("effort")
 @click.option("--by", "by", type=click.Choice(["model", "lang", "reviewer", "article"]), default="model", show_default=True,
               help="Group the numbers by this.")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print JSON: a list of {GROUP, segments, edited, edited_share, hter, seconds_per_segment, seconds_per_word}.")
+              help="Print JSON: a list of {model, segments, edited, edited_share, hter, seconds_per_segment, "
+                   "seconds_per_word, timed_segments} (model: the --by group).")
 @click.pass_context
 @handle_errors
 def effort_cmd(ctx: click.Context, by: str, as_json: bool) -> None:
     """Post-editing effort: segments reviewed, share edited, HTER (TER from machine output to the final text) and
     editing time per segment and per word, per model, language, reviewer or article."""
     from ..review.effort import effort
+    from .render import EffortTable
 
     with _workbench(ctx) as wb:
-        rows = effort(wb.store, by)
-    if as_json:
-        _echo_json(rows)
-        return
-    if not rows:
-        click.echo("no reviewed segments yet")
-    for r in rows:
-        timing = (f", {r['seconds_per_segment']} s per segment, {r['seconds_per_word']} s per word ({r['timed_segments']} timed)"
-                  if r["seconds_per_segment"] is not None else ", no editing times recorded")
-        click.echo(f"{r[by]}: {r['segments']} reviewed, {r['edited_share']:.0%} edited, HTER {r['hter']:.2f}{timing}")
+        emit(EffortTable(effort(wb.store, by), by), as_json)
 
 
 @cli.command("check")
@@ -826,6 +615,7 @@ def bench_cmd(ctx: click.Context, device: str, engine: str, beams: str, sentence
     from ..engines.bench import Settings, run
     from ..engines.threads import apply_threads
     from ..settings import ensure_home
+    from .render import BenchText
 
     apply_threads(threads)
     settings = Settings(device=device, engine=engine, beams=_ints(beams), sentences=sentences, output_tokens=output_tokens,
@@ -833,37 +623,7 @@ def bench_cmd(ctx: click.Context, device: str, engine: str, beams: str, sentence
                         prompt_tokens=prompt_tokens, decode_tokens=decode_tokens, home=str(ensure_home(ctx.obj["home"])),
                         confidence=confidence)
     report = run(settings, progress=lambda what: None if as_json else click.echo(f"measuring {what} …", err=True))
-    if as_json:
-        _echo_json(report)
-        return
-    _print_bench(report)
-
-
-def _print_bench(report: dict[str, Any]) -> None:
-    m = report["machine"]
-    click.echo(f"machine: {m['processor']}, {m['cpus']} CPUs, {m['threads']} threads{', ' + m['gpu'] if m.get('gpu') else ''}; "
-               f"torch {m['torch']}, transformers {m['transformers']}, ctranslate2 {m['ctranslate2']}")
-    click.echo(f"default engine: {report['default_engine']}")
-    for beams, run in report["by_beam"].items():
-        click.echo(f"\nbeam {beams}, {report['settings']['output_tokens']} tokens per sentence:")
-        for name, e in run["engines"].items():
-            if "skipped" in e:
-                click.echo(f"  {name:13} skipped: {e['skipped']}")
-            else:
-                click.echo(f"  {name:13} {e['tok_per_s']:>10.1f} tok/s  peak RSS {e['peak_rss_mb']:>6} MB  ({e['sentences']} sentences"
-                           f"{', ' + e['compute_type'] if e.get('compute_type') else ''})")
-        click.echo("  default engine vs baseline {ratio_vs_baseline}×, vs transformers batched {ratio_vs_hf_batched}×, "
-                   "vs raw CTranslate2 {ratio_vs_raw_ct2}×".format(**run))
-    summary = report.get("summarizer")
-    if summary:
-        click.echo("\nsummarizer (Qwen2.5-0.5B shape):")
-        for name in ("transformers", "ct2"):
-            if name in summary:
-                e = summary[name]
-                click.echo(f"  {name:13} prefill {e['prefill_tok_per_s']:>8.1f} tok/s ({e['prompt_tokens']} tokens), "
-                           f"decode {e['decode_tok_per_s']:>6.1f} tok/s, {e['seconds_per_summary']} s per summary")
-        if "ratio_ct2_vs_transformers" in summary:
-            click.echo(f"  ct2 vs transformers: {summary['ratio_ct2_vs_transformers']}× faster per summary")
+    emit(BenchText(report), as_json)
 
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}

@@ -9,14 +9,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..text.cleaning import has_arabic
 from ..text.metadata import ARABIC_DIGITS
 
 if TYPE_CHECKING:
+    from ..store import Store
     from .glossary import Glossary, Term
+    from .model import ArticleView
 
 # Character-length ratio target/source. Calibrated on 9 seed sentences translated by hand
 # (tests/data/reference_pairs.json): observed ar→en 0.88–1.39, ar→ru 0.77–1.40, en→ru 0.88–1.16;
@@ -204,3 +207,70 @@ def explain(source: str, target: str, target_lang: str, glossary: Glossary | Non
 
 def unique(flags: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(flags))
+
+
+# ---------------------------------------------------------------------- the flagged units of articles (`workbench qa`)
+@dataclass(frozen=True, slots=True)
+class FlaggedUnit:
+    """A segment's text in one language that has QA flags: where it is, the flags with their details, the text."""
+
+    article_id: str
+    segment_id: str
+    lang: str
+    flags: tuple[str, ...]
+    details: tuple[str, ...]
+    source: str
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article_id": self.article_id, "segment_id": self.segment_id, "lang": self.lang,
+                "flags": list(self.flags), "details": list(self.details), "source": self.source, "text": self.text}
+
+
+def flagged_rows(view: ArticleView, langs: Sequence[str]) -> list[FlaggedUnit]:
+    """The segments of an article whose current text in one of `langs` has flags, in segment then `langs` order."""
+    rows = []
+    for seg in view.segments:
+        for lang in langs:
+            unit = seg.unit(lang)
+            if unit and unit.flags:
+                rows.append(FlaggedUnit(view.id, seg.id, lang, tuple(unit.flags), tuple(unit.qa), seg.source_text,
+                                        unit.text))
+    return rows
+
+
+@dataclass(frozen=True)
+class QaReport:
+    """The flagged segment translations of some articles; `lines()` is the text `workbench qa` prints."""
+
+    rows: tuple[FlaggedUnit, ...]
+
+    def counts(self) -> dict[str, int]:
+        """How many rows carry each flag, by flag name."""
+        return dict(sorted(Counter(flag for row in self.rows for flag in row.flags).items()))
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        return [row.to_dict() for row in self.rows]
+
+    def lines(self) -> Iterator[str]:
+        for row in self.rows:
+            yield f"{row.segment_id} {row.lang}: {', '.join(row.flags)}"
+            yield from (f"    {detail}" for detail in row.details)
+        counts = self.counts()
+        yield (f"{len(self.rows)} flagged segment translations" + (": " if counts else "")
+               + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        yield from (f"  {k}: {FLAG_HELP.get(k, k)}" for k in counts)
+
+
+def qa_report(views: Iterable[ArticleView], langs: Sequence[str]) -> QaReport:
+    """The flagged segment translations of every article in `views`, in `langs`."""
+    return QaReport(tuple(row for view in views for row in flagged_rows(view, langs)))
+
+
+def meaningless_articles(store: Store) -> set[str]:
+    """Articles whose current machine output (a segment or a summary) was made by a tiny random-weight model
+    (the `meaningless_model` flag's source), from the latest output of every unit."""
+    rows = store.query(
+        "SELECT DISTINCT article_id FROM machine_outputs WHERE id IN (SELECT MAX(id) FROM machine_outputs"
+        " GROUP BY article_id, target, segment_id, lang) AND json_extract(provenance, '$.meaningless')")
+    return {r["article_id"] for r in rows}

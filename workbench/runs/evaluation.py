@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from ..languages import SOURCE_LANG, TARGETS
 from ..store import Store
 
 FLORES_CODES = {"arb_Arab": "ar", "ara_Arab": "ar", "eng_Latn": "en", "rus_Cyrl": "ru"}
+Scores = dict[str, dict[str, Any]]  # metric → {score, signature}, as `score` returns them
 
 
 @dataclass
@@ -159,3 +161,121 @@ def approved_pairs(store: Store, langs: list[str]) -> dict[str, dict[str, tuple[
                 refs.append(revision["text"])
         out[lang] = by_model
     return out
+
+
+# ---------------------------------------------------------------------- reports (`workbench eval`)
+def _score_line(scores: Scores) -> str:
+    return "  ".join(f"{metric} {value['score']:.2f}" for metric, value in scores.items())
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Another model on the same references, and sacrebleu's paired bootstrap test of the difference."""
+
+    model: str
+    scores: Scores
+    paired_bootstrap: dict[str, dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "scores": self.scores, "paired_bootstrap": self.paired_bootstrap}
+
+
+@dataclass(frozen=True)
+class LanguageScores:
+    """One language's scores for the selected model, and the comparison when one was asked for."""
+
+    model: str
+    scores: Scores
+    compare: Comparison | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"model": self.model, "scores": self.scores}
+        if self.compare:
+            out["compare"] = self.compare.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    """`workbench eval`: the sentences scored, the COMET note, and per language the scores (and comparison)."""
+
+    sentences: int
+    note: str
+    languages: dict[str, LanguageScores]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sentences": self.sentences, "note": self.note,
+                "languages": {lang: entry.to_dict() for lang, entry in self.languages.items()}}
+
+    def lines(self) -> Iterator[str]:
+        for lang, entry in self.languages.items():
+            yield f"{lang}  {entry.model}: {_score_line(entry.scores)}"
+            if entry.compare:
+                yield f"{lang}  {entry.compare.model}: {_score_line(entry.compare.scores)}"
+                for metric, v in entry.compare.paired_bootstrap.items():
+                    yield f"{lang}  {metric}: {v['baseline']:.2f} → {v['candidate']:.2f}, p = {v['p_value']:.4f}"
+            yield from (f"    {metric} signature: {v['signature']}" for metric, v in entry.scores.items())
+        yield f"{self.sentences} sentences. {self.note}"
+
+
+def evaluate_languages(references: References, langs: list[str] | None) -> list[str]:
+    """The languages to score: those asked for (each must have references), else every one the references have."""
+    chosen = langs or [lang for lang in TARGETS if lang in references.refs]
+    missing = [lang for lang in chosen if lang not in references.refs]
+    if not chosen or missing:
+        raise WorkbenchError(f"the references have no {', '.join(missing) or 'target language'} column")
+    return chosen
+
+
+def evaluate(models: ModelSet, references: References, langs: list[str] | None = None,
+             compare: Callable[[str], ModelSet] | None = None) -> EvalReport:
+    """Translate the references' sources with `models` and score each language; with `compare` (a language →
+    the model set whose model for that language is the other one), translate with that too and test the
+    difference by paired bootstrap resampling."""
+    chosen = evaluate_languages(references, langs)
+    hyps = translate_sources(models, references.sources, chosen)
+    languages = {}
+    for lang in chosen:
+        refs = references.refs[lang]
+        other = None
+        if compare:
+            theirs_models = compare(lang)
+            theirs = translate_sources(theirs_models, references.sources, [lang])[lang]
+            other = Comparison(theirs_models.model_id(lang), score(theirs, refs), paired_bootstrap(hyps[lang], theirs, refs))
+        languages[lang] = LanguageScores(models.model_id(lang), score(hyps[lang], refs), other)
+    return EvalReport(len(references.sources), comet_note(), languages)
+
+
+@dataclass(frozen=True)
+class ModelScores:
+    """One model's stored outputs scored against the approved text of the same segments."""
+
+    segments: int
+    scores: Scores
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"segments": self.segments, "scores": self.scores}
+
+
+@dataclass(frozen=True)
+class ApprovedReport:
+    """`workbench eval --approved`: per language and model, its machine output against the approved text."""
+
+    languages: dict[str, dict[str, ModelScores]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"approved": {lang: {model: entry.to_dict() for model, entry in models.items()}
+                             for lang, models in self.languages.items()}}
+
+    def lines(self) -> Iterator[str]:
+        for lang, models in self.languages.items():
+            if not models:
+                yield f"{lang}: no edited segments in approved articles yet"
+            for model, entry in models.items():
+                yield f"{lang}  {model} ({entry.segments} segments): {_score_line(entry.scores)}"
+
+
+def evaluate_approved(store: Store, langs: list[str]) -> ApprovedReport:
+    """Score the stored machine output of every edited segment in approved article languages, per model."""
+    return ApprovedReport({lang: {model: ModelScores(len(hyps), score(hyps, refs)) for model, (hyps, refs) in models.items()}
+                           for lang, models in approved_pairs(store, langs).items()})

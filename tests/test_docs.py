@@ -1,0 +1,314 @@
+"""The README documents what the code does: every `--json` shape in its "`--json` output" section is parsed and
+compared with what the command prints on the translated seeds (so a README that lies fails here), every command
+that takes `--json` is documented there, and every command and option has help text (sqlite-utils'
+tests/test_docs.py is the model)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from workbench.app.cli import cli
+
+from .conftest import ROOT, SEEDS
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+ARTICLE = "003_70140ed69b948bf5"
+REFERENCES = ROOT / "tests" / "data" / "reference_pairs.json"
+
+
+# ---------------------------------------------------------------------- the README's notation
+@dataclass
+class Shape:
+    """A documented JSON shape: an object with these keys, a map (one key per LANG, MODEL, …), a list, a named
+    shape (UNIT), or any value (None)."""
+
+    kind: str  # object | map | list | name
+    keys: dict[str, Shape | None] = field(default_factory=dict)  # object
+    optional: set[str] = field(default_factory=set)  # object keys written `key?`
+    each: Shape | None = None  # map values, list items
+    name: str = ""
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[{}\[\],:]|[^\s{}\[\],:]+", text)
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.tokens = _tokens(text)
+        self.at = 0
+
+    def take(self, expected: str | None = None) -> str:
+        token = self.tokens[self.at]
+        if expected is not None and token != expected:
+            raise ValueError(f"expected {expected!r}, got {token!r} in {' '.join(self.tokens)}")
+        self.at += 1
+        return token
+
+    def value(self) -> Shape:
+        token = self.tokens[self.at]
+        if token == "{":
+            return self.obj()
+        if token == "[":
+            self.take("[")
+            each = self.value()
+            self.take("]")
+            return Shape("list", each=each)
+        if re.fullmatch(r"[A-Z_]+", token):
+            return Shape("name", name=self.take())
+        raise ValueError(f"not a shape: {token!r}")
+
+    def obj(self) -> Shape:
+        self.take("{")
+        keys: dict[str, Shape | None] = {}
+        optional: set[str] = set()
+        while self.tokens[self.at] != "}":
+            key = self.take()
+            if key.endswith("?"):
+                key = key[:-1]
+                optional.add(key)
+            keys[key] = None
+            if self.tokens[self.at] == ":":
+                self.take(":")
+                keys[key] = self.value()
+            if self.tokens[self.at] == ",":
+                self.take(",")
+        self.take("}")
+        if len(keys) == 1 and re.fullmatch(r"[A-Z_]+", next(iter(keys))):  # {LANG: …}: one key per language
+            return Shape("map", each=next(iter(keys.values())))
+        return Shape("object", keys=keys, optional=optional)
+
+    def done(self) -> Shape:
+        shape = self.value()
+        if self.at != len(self.tokens):
+            raise ValueError(f"text after the shape: {' '.join(self.tokens[self.at:])}")
+        return shape
+
+
+def parse(text: str) -> Shape:
+    return _Parser(text).done()
+
+
+def _section() -> str:
+    return README.split("### `--json` output\n", 1)[1].split("\n### ", 1)[0]
+
+
+def documented() -> dict[str, Shape]:
+    """README label ("list", "eval --approved") → the shape it documents."""
+    found = re.findall(r"^- `([a-z][a-z -]*?) --json`: `([^`]+)`", _section(), re.M)
+    return {label: parse(" ".join(text.split())) for label, text in found}
+
+
+def definitions() -> dict[str, Shape]:
+    """The named shapes: "`UNIT` (…) is `{…}`"."""
+    found = re.findall(r"`([A-Z_]+)`(?: \([^)]*\))? is\s+`(\{[^`]+\})`", _section())
+    return {name: parse(" ".join(text.split())) for name, text in found}
+
+
+def check(shape: Shape | None, value: Any, where: str, names: dict[str, Shape]) -> None:
+    """`value` has exactly the documented keys, all the way down (null and undocumented insides pass)."""
+    if shape is None or value is None:
+        return
+    if shape.kind == "name":
+        assert shape.name in names, f"{where}: {shape.name} is used but not defined in the README"
+        check(names[shape.name], value, where, names)
+    elif shape.kind == "list":
+        assert isinstance(value, list), f"{where}: documented as a list, got {type(value).__name__}"
+        for i, item in enumerate(value):
+            check(shape.each, item, f"{where}[{i}]", names)
+    else:
+        assert isinstance(value, dict), f"{where}: documented as an object, got {type(value).__name__}"
+        if shape.kind == "map":
+            for key, item in value.items():
+                check(shape.each, item, f"{where}.{key}", names)
+            return
+        required = set(shape.keys) - shape.optional
+        assert set(value) >= required, f"{where}: the README lists {sorted(required - set(value))}, not printed"
+        assert set(value) <= set(shape.keys), f"{where}: printed {sorted(set(value) - set(shape.keys))}, not in the README"
+        for key, item in value.items():
+            check(shape.keys[key], item, f"{where}.{key}", names)
+
+
+def test_the_notation_is_parsed_and_checked():
+    names = {"U": parse("{a, b?: [{c}]}")}
+    shape = parse("{x: {LANG: U}, y: [U]}")
+    check(shape, {"x": {"en": {"a": 1}, "ru": None}, "y": [{"a": 1, "b": [{"c": 2}]}]}, "v", names)
+    with pytest.raises(AssertionError, match=r"printed \['z'\], not in the README"):
+        check(shape, {"x": {}, "y": [], "z": 1}, "v", names)
+    with pytest.raises(AssertionError, match=r"v.y\[0\].b\[0\]: the README lists \['c'\]"):
+        check(shape, {"x": {}, "y": [{"a": 1, "b": [{}]}]}, "v", names)
+
+
+# ---------------------------------------------------------------------- what the commands print
+def _edit_and_approve(home: Path) -> None:
+    """A reviewer's timed edit in an article whose English is then approved (effort, eval --approved), and one
+    glossary save (glossary --history)."""
+    from workbench import Workbench
+    from workbench.review.glossary import save_rows, version
+
+    with Workbench(home, profile="tiny") as wb:
+        view = wb.article(ARTICLE)
+        first = view.translatable[1]
+        unit = first.unit("en")
+        assert unit is not None
+        wb.save(ARTICLE, first.id, "en", "Lavrov said the two countries solve their issues together.", author="ann",
+                base_revision_id=unit.revision_id, seconds_open=12.0, reviewed=True)
+        for row, current in wb.article(ARTICLE).units("en"):
+            if current and not current.reviewed:
+                wb.confirm(ARTICLE, row.id, "en", author="ann", base_revision_id=current.revision_id)
+        wb.approve(ARTICLE, "en", "ann", override="tiny models")
+        rows = [["|".join(t.ar), "|".join(t.en), "|".join(t.ru), t.note] for t in wb.glossary().terms]
+        save_rows(home, [*rows, ["أستانا", "Astana", "Астана", ""]], base_version=version(home), author="ann")
+
+
+def _xliff_with_every_outcome(home: Path, run: Any, tmp: Path) -> Path:
+    """An exported XLIFF with one target changed (applied), one changed here and there (a conflict) and one id
+    that does not exist (unknown)."""
+    from lxml import etree
+
+    from workbench import Workbench
+
+    path = tmp / "review.xlf"
+    assert run("export", ARTICLE, "--to", "ru", "--format", "xliff", "--out", str(path), as_json=False) is None
+    ns = "urn:oasis:names:tc:xliff:document:1.2"
+    doc = etree.parse(str(path))
+    units = doc.findall(f".//{{{ns}}}trans-unit")
+    units[1].find(f"{{{ns}}}target").text = "changed outside"
+    units[2].find(f"{{{ns}}}target").text = "changed outside too"
+    units[3].set("id", f"{ARTICLE}.doesnotexist")
+    doc.write(str(path), xml_declaration=True, encoding="UTF-8")
+    with Workbench(home, profile="tiny") as wb:
+        unit = wb.article(ARTICLE).row(units[2].get("id")).unit("ru")
+        assert unit is not None
+        wb.save(ARTICLE, units[2].get("id"), "ru", "changed here", author="bob", base_revision_id=unit.revision_id)
+    return path
+
+
+@pytest.fixture(scope="module")
+def printed(translated_template: Path, tmp_path_factory: pytest.TempPathFactory, tiny_dir: Path,
+            ct2_dir: Path) -> dict[str, Any]:
+    """Every documented command's --json output on a copy of the translated seeds."""
+    tmp = tmp_path_factory.mktemp("docs")
+    home = tmp / "data"
+    shutil.copytree(translated_template, home)
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in {"HF_HUB_OFFLINE": "1", "WORKBENCH_THREADS": "1", "WORKBENCH_TINY_DIR": str(tiny_dir),
+                            "WORKBENCH_CT2_DIR": str(ct2_dir), "HF_HOME": str(tiny_dir.parent / "hf-home-docs")}.items():
+            mp.setenv(name, value)
+        mp.delenv("WORKBENCH_HOME", raising=False)
+
+        def run(*args: str, code: int = 0, at: Path = home, as_json: bool = True) -> Any:
+            result = CliRunner().invoke(cli, ["--home", str(at), *args, *(["--json"] if as_json else [])])
+            assert result.exit_code == code, (args, result.output)
+            return json.loads(result.stdout) if as_json else None
+
+        _edit_and_approve(home)
+        xliff = _xliff_with_every_outcome(home, run, tmp)
+        (tmp / "empty.txt").write_text("")
+        (tmp / "shards").mkdir()
+        from workbench.scale.shards import PREFIX
+
+        (tmp / "shards" / f"{PREFIX}damaged.jsonl").write_text("not json\n")
+        return {
+            "import": run("import", str(next(SEEDS.glob("003_*.txt"))), str(tmp / "empty.txt"), code=1, at=tmp / "new"),
+            "list": run("list"), "show": run("show", ARTICLE), "status": run("status"),
+            "translate": run("translate", "--all", "--to", "en", "--profile", "tiny"),
+            "ingest": run("ingest", str(tmp / "shards"), code=1),
+            "import-xliff": run("import-xliff", str(xliff), code=1),
+            "qa": run("qa", "--all"), "glossary": run("glossary"), "glossary --history": run("glossary", "--history"),
+            "models list": run("models", "list"),
+            "eval": run("eval", str(REFERENCES), "--profile", "tiny", "--to", "en", "--compare", "tiny:m2m100"),
+            "eval --approved": run("eval", "--approved"), "effort": run("effort"),
+        }
+
+
+def _ray_report() -> dict[str, Any]:
+    """`translate --runner ray --json` prints its report's to_dict() (running Ray is tests/test_ray.py's work)."""
+    from workbench.app.render import RayText
+    from workbench.scale.distributed import DistributedReport
+
+    failure = {"article_id": ARTICLE, "lang": "en", "segment_id": f"{ARTICLE}.x", "reason": "boom"}
+    return RayText(DistributedReport(failures=[failure]), "out").to_dict()
+
+
+NOT_RUN_HERE = {"translate --runner ray", "bench"}  # checked below (Ray) and in the slow test (bench)
+
+
+def test_every_documented_shape_is_what_the_command_prints(printed: dict[str, Any]):
+    shapes, names = documented(), definitions()
+    assert set(shapes) == set(printed) | NOT_RUN_HERE
+    for label, value in printed.items():
+        check(shapes[label], value, label, names)
+    check(shapes["translate --runner ray"], _ray_report(), "translate --runner ray", names)
+
+
+def test_the_runs_reach_what_the_readme_describes(printed: dict[str, Any]):
+    """The outputs checked above are not empty where the README describes insides (so their keys were checked)."""
+    assert printed["import"]["imported"] and printed["import"]["problems"]
+    xliff = printed["import-xliff"]
+    assert xliff["applied"] and xliff["unknown"] and "workbench_text" in xliff["conflicts"][0]
+    assert printed["glossary --history"] and printed["effort"] and printed["qa"]
+    assert printed["eval"]["languages"]["en"]["compare"]["paired_bootstrap"]
+    assert printed["eval --approved"]["approved"]["en"]
+    ru = next(row["targets"]["ru"] for row in printed["show"]["segments"] if row["kind"] != "meta")
+    assert ru["machine"] and ru["confidence"] and printed["show"]["summaries"]["en"]["machine"]
+
+
+def test_every_command_with_json_is_documented_and_its_help_agrees():
+    """A command that takes --json is in the README's section; where its --json help names keys in braces, they
+    are the README's (top-level) keys."""
+    shapes = documented()
+    for path, command in _commands():
+        option = next((p for p in command.params if p.name == "as_json"), None)
+        if option is None:
+            continue
+        label = " ".join(path)
+        assert label in shapes, f"`{label} --json` is not documented in the README"
+        braces = re.search(r"\{([^{}]*?)(?:\{|\})", getattr(option, "help", None) or "")
+        if braces:
+            keys = {k.split(":")[0].strip() for k in braces.group(1).split(",") if k.strip()}
+            shape = shapes[label]
+            top = shape.each if shape.kind == "list" else shape
+            assert top is not None and keys == set(top.keys), f"{label}: --json help says {sorted(keys)}"
+
+
+def _commands(group: click.Group = cli, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("path", [" ".join(p) for p, _ in _commands()])
+def test_every_command_and_option_has_help(path: str):
+    command = dict((" ".join(p), c) for p, c in _commands())[path]
+    assert command.help and command.help.strip(), f"{path} has no help text"
+    for param in command.params:
+        if isinstance(param, click.Option) and not param.hidden:
+            assert param.help, f"{path} {param.opts[0]} has no help text"
+
+
+def test_every_command_is_in_the_readme_usage():
+    """Each top-level command is named somewhere in the README (as `workbench NAME`)."""
+    for name in cli.commands:
+        assert f"workbench {name}" in README, f"`workbench {name}` is not in the README"
+
+
+@pytest.mark.slow
+def test_bench_json_is_what_the_readme_says(tmp_path: Path):
+    """bench measures the real opus-mt-ar-en architecture (random weights); the smallest run takes ~10 s."""
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path), "bench", "--sentences", "2", "--baseline-sentences", "1",
+                                      "--output-tokens", "2", "--beams", "1", "--no-summarizer", "--no-confidence",
+                                      "--threads", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    check(documented()["bench"], json.loads(result.stdout), "bench", definitions())
