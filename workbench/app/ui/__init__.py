@@ -2,7 +2,7 @@
 
 Each panel is one module with `build(...)` (lays out its components, returns them as a dataclass) and
 `wire(...)` (connects their events to handlers in `app/handlers.py`). The segments panel is the in-place editor
-(`grid.py` + `grid.js`), which works through the named API endpoints in `endpoints.py`. `build_app` only
+(`grid.py` + `js/*.js`), which works through the named API endpoints in `endpoints.py`. `build_app` only
 composes them; nothing is built at import time.
 """
 
@@ -25,13 +25,14 @@ def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
                 article_list = articles.build(auth_enabled)
             with gr.Column(scale=4, elem_id="right"):
                 top = header.build()
-                segments = grid.build()
+                segments = grid.build(wb)
                 act = actions.build()
                 terms = glossary.build()
                 effort_view = effort.build()
         reload_article = header.reload(wb, shared, top, segments)
         articles.wire(wb, app, shared, article_list, reload_article)
         actions.wire(wb, shared, act, article_list, segments)
+        grid.wire(wb, segments, article_list)
         glossary.wire(wb, app, terms, article_list.reviewer, reload_article)
         effort.wire(wb, effort_view)
         endpoints.register(wb)
@@ -50,6 +51,6 @@ def launch(wb: Workbench, *, host: str = "127.0.0.1", port: int = 7860, auth: li
     app.queue(default_concurrency_limit=4)
     with guard.forwarded():
         app.launch(server_name=host, server_port=port, auth=RateLimitedLogin(auth) if auth else None, css=CSS,
-                   head=grid.script(), prevent_thread_lock=not block, show_error=True, footer_links=["api"],
+                   prevent_thread_lock=not block, show_error=True, footer_links=["api"],
                    ssr_mode=False, app_kwargs={"middleware": guard.middleware()})
     return app

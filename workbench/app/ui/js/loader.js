@@ -1,0 +1,46 @@
+// Starts the grid from the gr.HTML component's js_on_load (see ui/grid.py): `server` calls the Python
+// server function, `watch("value")` says when Python opened another article (or the same one anew), and
+// `trigger("saved")` asks Python to refresh the article list after a status change.
+(function (root) {
+  "use strict";
+  const WB = root.WB = root.WB || {};
+
+  // The reviewer's name (without --auth): remembered in this browser, put back in the field on the next visit
+  // (while the page settles, Gradio may fill the field with its default again).
+  function rememberReviewer() {
+    document.addEventListener("input", (e) => {
+      if (e.target.closest && e.target.closest("#reviewer")) localStorage.setItem("workbench.reviewer", e.target.value.trim());
+    });
+    let tries = 0;
+    const restore = () => {
+      const box = document.querySelector("#reviewer textarea, #reviewer input"), saved = localStorage.getItem("workbench.reviewer");
+      if (box && saved && box.value === "reviewer" && document.activeElement !== box) {
+        box.value = saved; box.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      if (++tries < 50) setTimeout(restore, 100);
+    };
+    restore();
+  }
+
+  WB.mount = function ({ element, trigger, props, server, watch }) {
+    if (element.wbGrid) return element.wbGrid;
+    const grid = new WB.Grid({ element, transport: WB.makeTransport(server), trigger });
+    element.wbGrid = grid;
+    root.workbenchGrid = grid;  // for the browser tests and the console
+    let seen = null;
+    const apply = () => {
+      let v = {};
+      try { v = JSON.parse(props.value || "{}") || {}; } catch (_) { v = {}; }
+      const sig = `${v.article || ""}|${v.stamp || ""}`;
+      if (sig === seen) return;
+      seen = sig;
+      const article = typeof v.article === "string" ? v.article : "";
+      if (grid.data && article === grid.article) grid.render();  // at once: the editor keeps the keys
+      grid.load(article);
+    };
+    if (watch) watch("value", apply);
+    apply();
+    rememberReviewer();
+    return grid;
+  };
+})(typeof globalThis !== "undefined" ? globalThis : this);
