@@ -20,50 +20,71 @@ CSS = """
 .diff del { background: #fde2e2; text-decoration: line-through; }
 .diff ins { background: #dcfce7; text-decoration: none; }
 .wb-hidden { display: none !important; }
-/* the review grid (grid.js) */
-.wb-toolbar { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; position: sticky; top: 0; z-index: 3;
-  background: var(--background-fill-primary); padding: 6px 0; }
-.wb-toolbar input[type=search] { flex: 1 1 220px; min-width: 160px; padding: 4px 8px; border: 1px solid var(--border-color-primary); border-radius: 6px; }
-.wb-toolbar select, #review-grid button { padding: 3px 8px; border: 1px solid var(--border-color-primary); border-radius: 6px;
-  background: var(--button-secondary-background-fill); cursor: pointer; }
-#review-grid button.wb-primary { background: var(--button-primary-background-fill); color: var(--button-primary-text-color); }
-.wb-counts { display: flex; flex-wrap: wrap; gap: 14px; margin: 2px 0 6px; }
+/* Gradio's container clips with overflow: hidden, which makes it the toolbar's scroll box (sticky never
+   sticks); clip cuts the same overflow without being a scroll container, so the toolbar stays on screen. */
+.gradio-container:has(#review-grid) { overflow: clip !important; }
+/* visible focus everywhere a keyboard goes (WCAG 2.4.7) */
+#review-grid :focus-visible, #left input:focus-visible, #left textarea:focus-visible, #left [role=listbox]:focus-visible,
+#left button:focus-visible, #left [tabindex]:focus-visible { outline: 3px solid #1d4ed8 !important; outline-offset: 1px; }
+#left .wrap:focus-within, #left .secondary-wrap:focus-within { outline: 3px solid #1d4ed8; outline-offset: 1px; }
+/* the review grid (ui/js/*.js) */
+#review-grid { --wb-bar-h: 0px; }
+.wb-toolbar { position: sticky; top: 0; z-index: 5; background: var(--background-fill-primary); padding: 6px 0 4px;
+  border-bottom: 1px solid var(--border-color-primary); box-shadow: 0 2px 4px rgba(0,0,0,.06); }
+.wb-tools { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+.wb-toolbar input[type=search] { flex: 1 1 200px; min-width: 140px; padding: 4px 8px; border: 1px solid #6b7280; border-radius: 6px; }
+.wb-toolbar select, #review-grid button { padding: 3px 8px; border: 1px solid #6b7280; border-radius: 6px;
+  background: var(--button-secondary-background-fill); color: var(--body-text-color); cursor: pointer; font: inherit; }
+#review-grid button.wb-primary { background: #9a3412; border-color: #9a3412; color: #fff; }
+.wb-counts { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 4px 0 2px; align-items: center; }
+.wb-bar { display: inline-block; width: 70px; height: 7px; background: #e5e7eb; border-radius: 4px; vertical-align: middle; overflow: hidden; }
+.wb-bar > span { display: block; height: 100%; background: #15803d; }
+.wb-override { color: #92400e; font-weight: 600; }
 .wb-note { min-height: 1.2em; margin: 2px 0; } .wb-ok { color: #15803d; } .wb-error { color: #b91c1c; }
-.wb-warn { color: #b45309; } .wb-busy { color: var(--body-text-color-subdued); }
+.wb-warn { color: #92400e; } .wb-busy, .wb-meta { color: #4b5563; }
+.wb-rownote { font-size: .85em; margin-top: 3px; }
 .wb-grid { width: 100%; border-collapse: collapse; table-layout: fixed; }
-.wb-grid th { text-align: left; position: sticky; top: 0; background: var(--background-fill-secondary); }
-.wb-grid th:first-child, .wb-grid td.wb-num { width: 2.6em; text-align: right; color: var(--body-text-color-subdued); }
+.wb-grid th { text-align: left; position: sticky; top: var(--wb-bar-h); z-index: 4; background: #f3f4f6; color: #1f2937; }
+.wb-grid th:first-child, .wb-grid td.wb-num { width: 2.6em; text-align: right; color: #4b5563; }
 .wb-grid td { vertical-align: top; padding: 6px; border-top: 1px solid var(--border-color-primary); overflow-wrap: anywhere; }
+.wb-grid tr { scroll-margin-top: calc(var(--wb-bar-h) + 8px); }
 .wb-grid td.wb-cell { cursor: text; } .wb-grid td.wb-cell:hover { background: var(--background-fill-secondary); }
-.wb-grid td.wb-open { background: var(--background-fill-secondary); box-shadow: inset 3px 0 0 var(--color-accent); }
+.wb-grid td.wb-cell:focus-visible { outline-offset: -3px; }
+.wb-grid td.wb-open { background: var(--background-fill-secondary); box-shadow: inset 3px 0 0 #9a3412; }
 .wb-grid tr.wb-summary td { background: #f8fafc; }
-#wb-editor { width: 100%; box-sizing: border-box; font: inherit; padding: 6px; border: 1px solid var(--color-accent);
+#wb-editor { width: 100%; box-sizing: border-box; font: inherit; padding: 6px; border: 1px solid #9a3412;
   border-radius: 6px; resize: vertical; min-height: 60px; }
 .wb-actions { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-top: 4px; }
 .wb-badges { margin-top: 3px; font-size: .82em; white-space: nowrap; }
-.wb-state { padding: 0 5px; border-radius: 8px; background: #e5e7eb; } .wb-edited { background: #fef3c7; }
-.wb-reviewed { background: #dbeafe; } .wb-approved { background: #dcfce7; } .wb-flags { color: #b45309; }
-.wb-conf.wb-low { color: #b91c1c; font-weight: 600; } .wb-draft { color: #7c3aed; font-weight: 600; }
+.wb-state { padding: 0 5px; border-radius: 8px; background: #e5e7eb; color: #1f2937; } .wb-edited { background: #fef3c7; }
+.wb-reviewed { background: #dbeafe; } .wb-approved { background: #dcfce7; } .wb-flags { color: #92400e; }
+.wb-flags.wb-blocking { color: #b91c1c; font-weight: 600; }
+.wb-conf.wb-low { color: #b91c1c; font-weight: 600; } .wb-draft { color: #6d28d9; font-weight: 600; }
+.wb-saving { color: #4b5563; font-style: italic; }
 .wb-details td { background: var(--background-fill-secondary); }
 .wb-detail-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 12px; font-size: .92em; }
 .wb-detail-grid h4 { margin: 4px 0; } .wb-hist-text { white-space: pre-wrap; margin: 2px 0 8px 18px; }
 .wb-history, .wb-detail-grid ol, .wb-detail-grid ul { padding-left: 18px; margin: 0; }
-.wb-conflict { border: 2px solid #b91c1c; border-radius: 8px; padding: 8px; }
+.wb-conflict { border: 2px solid #b91c1c; border-radius: 8px; padding: 8px; background: var(--background-fill-primary); }
+.wb-conflict-actions { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 6px; }
 .wb-two { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; } .wb-mine, .wb-theirs { white-space: pre-wrap; }
 #wb-help { position: fixed; inset: 0; background: rgba(0,0,0,.35); z-index: 50; display: flex; align-items: center;
   justify-content: center; } #wb-help[hidden] { display: none; }
-.wb-help-box { background: var(--background-fill-primary); padding: 16px 20px; border-radius: 10px; max-width: 640px; }
-kbd { border: 1px solid #999; border-radius: 4px; padding: 0 4px; font-size: .9em; }
+.wb-help-box { background: var(--background-fill-primary); padding: 16px 20px; border-radius: 10px; max-width: 640px;
+  max-height: 90vh; overflow: auto; }
+kbd { border: 1px solid #6b7280; border-radius: 4px; padding: 0 4px; font-size: .9em; }
 @media (max-width: 760px) {
   #layout { flex-direction: column; }
   #left, #right { min-width: 0 !important; width: 100% !important; max-width: 100% !important; flex: 1 1 auto !important; }
   #articles { max-width: 100%; overflow-x: auto; }
+  .wb-toolbar select { max-width: 8.5em; } .wb-toolbar { font-size: .9em; }
   .wb-grid thead { display: none; }
   .wb-grid, .wb-grid tbody, .wb-grid tr, .wb-grid td { display: block; width: auto !important; }
+  .wb-grid tr[hidden] { display: none; }
   .wb-grid tr { border-top: 2px solid var(--border-color-primary); padding: 4px 0; }
   .wb-grid td { border: 0; padding: 3px 4px; }
   .wb-grid td.wb-num { text-align: left; }
-  .wb-grid td.wb-cell::before { content: attr(lang) " "; font-weight: 600; color: var(--body-text-color-subdued); }
+  .wb-grid td.wb-cell::before { content: attr(lang) " "; font-weight: 600; color: #4b5563; }
   .wb-two { grid-template-columns: 1fr; }
 }
 """
