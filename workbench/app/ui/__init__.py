@@ -18,7 +18,8 @@ from .common import CSS, Shared
 
 def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
     """The review app for one Workbench: article list | header, the segment grid, actions, glossary, effort."""
-    with gr.Blocks(title="Arabic news workbench") as app:
+    app = gr.Blocks(title="Arabic news workbench")  # not `with … as app`: Blocks.__enter__ is untyped
+    with app:
         shared = Shared.create()
         with gr.Row(elem_id="layout"):
             with gr.Column(scale=1, min_width=300, elem_id="left"):
