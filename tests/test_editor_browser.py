@@ -520,6 +520,9 @@ def test_keyboard_and_accessibility(page, site):
     assert f"{300} ms" in page.inner_text("#wb-help")
     page.keyboard.press("Escape")
     assert page.evaluate("document.activeElement.dataset.unit") == rows[6]  # the help dialog gives the focus back
+    page.locator("#search input, #search textarea").first.focus()
+    page.keyboard.press("Tab")  # the article list's Status dropdown shows where the focus is
+    assert page.evaluate("getComputedStyle(document.activeElement.closest('.wrap')).outlineStyle") == "solid"
     open_cell(page, rows[6], "en")
     for selector in (".wb-num", ".wb-grid th", "#wb-save", ".wb-meta"):
         assert _contrast(page, selector) >= 4.5, selector

@@ -24,8 +24,9 @@
     const s = g.session, here = s && s.key === key;
     if (here && g.box) c.mine = g.box.value;  // the newest text of this unit is the reviewer's side
     if (here) g.closeEditor();
-    const active = document.activeElement;
-    const elsewhere = g.box && document.contains(g.box) && active === g.box;
+    // free: nothing has the focus, or it is in this row's cell; else the reviewer is busy elsewhere
+    const active = document.activeElement, cell = g.cellEl(job.unit, job.lang);
+    const elsewhere = !(!active || active === document.body || (cell && cell.contains(active)));
     g.refreshCell(job.unit, job.lang);
     if (!c.diff) {
       g.transport.ask("compare", [c.theirs, c.mine]).then((r) => {

@@ -129,9 +129,9 @@
       }
       const td = this.cellEl(unit, lang);
       if (!td) return;
-      const focused = td.contains(document.activeElement) && document.activeElement === td;
+      const focused = td.contains(document.activeElement);  // the cell or a button in it: keep the place
       td.outerHTML = WB.cell(this, unit, lang, unit === "summary" ? 0 : this.numberOf(unit));
-      if (focused) this.cellEl(unit, lang).focus();
+      if (focused) this.cellEl(unit, lang).focus({ preventScroll: true });
     }
     // A save's answer: its row (every language: a pivot's flags may change), the counts, the status.
     updateRow(job, r) {
@@ -181,7 +181,7 @@
       if (lang !== this.lang) { this.lang = lang; const sel = this.host.querySelector("#wb-lang"); if (sel) sel.value = lang; this.applyFilter(); }
       this.session = s;
       this.mountEditor(s, { focus: opts.focus !== false, scroll: opts.scroll !== false, note: this.openNote(s) });
-      if (opts.merge) this.core.input(s.text, s);
+      if (opts.merge) { this.core.input(s.text, s); s.typed = false; }  // kept as a draft; still guarded
       this.prefetch(this.neighbour(1, unit), lang);
       return s;
     }
@@ -215,8 +215,7 @@
 
     // Close the editor (its text stays a draft); the cell shows the unit again.
     closeEditor() {
-      const s = this.core.leave();
-      if (this.session && this.session !== s) this.core.leave();
+      this.core.leave();
       const was = this.session;
       this.session = null; this.box = null;
       const details = this.host.querySelector("tr.wb-details");

@@ -130,8 +130,8 @@
       <select id='wb-order' aria-label='Order'>${opt(["document", "review_first"], g.filter.order)}</select>
       <button id='wb-next-review' title='Alt+N'>Next needing review</button>
       <button id='wb-help-button' title='?' aria-haspopup='dialog'>Keys (?)</button></div>
-      <div class='wb-counts'>${counts(g)}</div>
       <div id='wb-message' class='wb-note wb-${esc(msg.kind)}' role='status' aria-live='polite'>${esc(msg.text)}</div>
+      <div class='wb-counts'>${counts(g)}</div>
     </div>`;
   }
 
