@@ -26,7 +26,8 @@ CSS = """
 /* visible focus everywhere a keyboard goes (WCAG 2.4.7) */
 #review-grid :focus-visible, #left input:focus-visible, #left textarea:focus-visible, #left [role=listbox]:focus-visible,
 #left button:focus-visible, #left [tabindex]:focus-visible { outline: 3px solid #1d4ed8 !important; outline-offset: 1px; }
-#left .wrap:focus-within, #left .secondary-wrap:focus-within { outline: 3px solid #1d4ed8; outline-offset: 1px; }
+#left .wrap:focus-within { outline: 3px solid #1d4ed8; outline-offset: 1px; }  /* a dropdown: one ring, around it */
+#left .wrap input:focus-visible { outline: none !important; }
 /* the review grid (ui/js/*.js) */
 #review-grid { --wb-bar-h: 0px; }
 .wb-toolbar { position: sticky; top: 0; z-index: 5; background: var(--background-fill-primary); padding: 6px 0 4px;
