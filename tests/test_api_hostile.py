@@ -23,7 +23,7 @@ from .conftest import subprocess_env
 
 ARTICLE = "003_70140ed69b948bf5"
 OTHER = "000_b2b0b7ef8c4c7ace"
-TABLES = ("articles", "segments", "revisions", "drafts", "article_status", "status_log", "failures")
+TABLES = ("articles", "segments", "revisions", "drafts", "article_status", "status_log", "failures", "pivot_checks")
 
 BAD_VALUES: list[Any] = [None, 123, 1.5, True, [], {}, ["en"], {"path": "/etc/passwd"}, "", "x" * 2_000_000,
                          "../../etc/passwd", "/etc/hostname", ".", "a/b", "\ud800", "-1", 2**70]
@@ -50,6 +50,7 @@ def _valid(wb) -> dict[str, dict[str, Any]]:
         "save_unit": {**unit, "text": "A text.", "base_revision_id": rev, "author": "mona", "reviewed": True,
                       "seconds_open": 3.0},
         "confirm_unit": {**unit, "base_revision_id": rev, "author": "mona", "seconds_open": 3.0},
+        "confirm_pivot": {**unit, "language": "ru", "author": "mona"},  # the tiny profile's Russian is made from English
         "restore_unit": {**unit, "revision_id": rev, "base_revision_id": rev, "author": "mona"},
         "compare": {"old_text": "a", "new_text": "b"},
         "save_draft": {**unit, "text": "draft", "base_revision_id": rev, "author": "mona"},

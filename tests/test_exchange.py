@@ -171,7 +171,7 @@ def test_csv_tsv_and_txt_exports(translated, tmp_path):
     assert rows[0]["model"] == "tiny:marian-ar-en" and rows[0]["meaningless"] == "yes"
     tsv, _ = translated.render_export(["003_70140ed69b948bf5"], ["en"], "tsv")
     lines = tsv.decode("utf-8").splitlines()
-    assert len(lines) == 11 and all(len(line.split("\t")) == 13 for line in lines)
+    assert len(lines) == 11 and all(len(line.split("\t")) == 14 for line in lines)
     machine, _ = translated.render_export(["003_70140ed69b948bf5"], ["en"], "txt", source="machine")
     assert machine.decode("utf-8").startswith("# 003_70140ed69b948bf5 [en] [tiny random-weight models")
 

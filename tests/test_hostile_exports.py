@@ -68,7 +68,7 @@ def test_csv_and_tsv_exports_carry_no_formula(translated):
 
     tsv, _ = translated.render_export([ARTICLE], ["en"], "tsv")
     lines = [line.split("\t") for line in tsv.decode("utf-8").splitlines()]
-    assert all(len(line) == 13 for line in lines)  # still one line per segment, 13 columns
+    assert all(len(line) == 14 for line in lines)  # still one line per segment, 14 columns
     assert "'" + HYPERLINK in _cells(lines) and "'" + DDE in _cells(lines) and "'-5" in _cells(lines)
     assert not any(g.starts_like_formula(c) for c in _cells(lines))
 
@@ -79,7 +79,7 @@ def test_tsv_cells_with_tabs_and_line_breaks_stay_one_cell(translated):
     tsv, _ = translated.render_export([ARTICLE], ["en"], "tsv")
     lines = [line.split("\t") for line in tsv.decode("utf-8").splitlines()]
     row = next(line for line in lines if line[1] == seg["id"])
-    assert len(row) == 13 and row[6] == "harmless =1+1  @SUM(A1)" and row[9] == "' =evil"
+    assert len(row) == 14 and row[6] == "harmless =1+1  @SUM(A1)" and row[9] == "' =evil"
 
 
 def test_translate_results_csv_carries_no_formula(translated):

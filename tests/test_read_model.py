@@ -6,6 +6,12 @@ The reference is the old dict-building `article_view` kept here verbatim (with t
 seeds translated by the tiny models (en and ru, with summaries), after edits, confirmations, an approval and a
 stale pivot, shows the typed objects carry everything the dicts did, key for key, value for value, in the same
 key order.
+
+Deliberate changes since (issue 19, "Right rules"), made to the reference in `_issue_19` and `_old_stale_pivot`:
+each unit says where its text came from (`match`: machine, memory or human) and which of its flags block approval
+(`blocking`: `stale_pivot` is only a warning on a reviewed text); each row has the grid's `number` (translatable
+rows from 1); the article and each list row say which approvals were overrides (`status_override`); `stale_pivot`
+compares the English text, not revision ids, with the text the Russian was made from or last checked against.
 """
 
 from __future__ import annotations
@@ -115,7 +121,8 @@ def old_article_view(store, article_id, langs=("en", "ru"), glossary=None) -> di
             if unit and lang != "en" and unit["machine"]:
                 pivot = (unit["machine"]["provenance"] or {}).get("pivot")
                 en = current.get(("segment", seg["id"], pivot["via"])) if pivot else None
-                if pivot and en and en["id"] != pivot.get("input_revision_id"):
+                if pivot and en and _old_stale_pivot(store, seg["id"], lang, en,
+                                                     machine[("segment", seg["id"], lang)]):
                     unit["flags"] = [*unit["flags"], "stale_pivot"]
             row["targets"][lang] = unit
         rows.append(row)
@@ -133,6 +140,9 @@ def old_article_view(store, article_id, langs=("en", "ru"), glossary=None) -> di
         (u and u["machine"] and u["machine"]["provenance"].get("meaningless"))
         for r in rows for u in r["targets"].values()) or any(
         (u and u["machine"] and u["machine"]["provenance"].get("meaningless")) for u in summaries.values())
+    _issue_19(rows, summaries)
+    overrides = {r["lang"]: r["override"] for r in store.query(
+        "SELECT lang, override FROM article_status WHERE article_id = ? AND status = 'approved'", (article_id,))}
     return {
         "id": article["id"], "title": article["title"], "label": label_for(article["title"], article["cleaned_text"]),
         "date": article["date"], "date_raw": article["date_raw"], "source": article["source"],
@@ -144,7 +154,36 @@ def old_article_view(store, article_id, langs=("en", "ru"), glossary=None) -> di
         "meaningless": bool(meaningless),
         "summaries": summaries,
         "segments": rows,
+        "status_override": {lang: overrides.get(lang) for lang in langs},  # issue 19
     }
+
+
+def _old_stale_pivot(store, segment_id, lang, en, made) -> bool:
+    """Issue 19: the English text differs from the newer of the one the output was made from and the one a
+    person last wrote or confirmed the Russian against."""
+    rows = store.query("SELECT c.via_revision_id, r.text FROM pivot_checks c JOIN revisions r ON r.id = c.via_revision_id"
+                       " WHERE c.segment_id = ? AND c.lang = ? ORDER BY c.id DESC LIMIT 1", (segment_id, lang))
+    reference = made["input_text"]
+    made_from = made["provenance"]["pivot"].get("input_revision_id")
+    if rows and (made_from is None or rows[0]["via_revision_id"] >= made_from):
+        reference = rows[0]["text"]
+    return en["text"] != reference
+
+
+def _issue_19(rows, summaries) -> None:
+    """Issue 19's additions to each unit (after its state) and row."""
+    blocking = ("empty", "copy_of_source", "arabic_in_target", "numbers", "glossary", "stale_pivot", "meaningless_model")
+    units = [u for r in rows for u in r["targets"].values()] + list(summaries.values())
+    for unit in (u for u in units if u):
+        machine = unit["machine"]
+        unit["match"] = ("human" if unit["edited"] or machine is None
+                         else "memory" if machine["provenance"].get("memory") else "machine")
+        unit["blocking"] = [f for f in unit["flags"] if f in blocking
+                            and not (unit["reviewed"] and f == "stale_pivot")]
+    number = 0
+    for row in rows:
+        number += row["kind"] != "meta"
+        row["number"] = number if row["kind"] != "meta" else None
 
 
 def old_list_view(store, langs=("en", "ru")) -> list[dict[str, Any]]:
@@ -153,7 +192,9 @@ def old_list_view(store, langs=("en", "ru")) -> list[dict[str, Any]]:
     return [{"id": item["id"], "title": item["title"], "label": label_for(item["title"], item["label_text"]),
              "date": item["date"] or item["date_raw"], "source": item["source"], "photo_credit": item["photo_credit"],
              "segments": item["segments"] or 0, "body_segments": item["body_segments"] or 0,
-             "status": {lang: item["status"].get(lang, "new") for lang in langs}} for item in store.list_articles()]
+             "status": {lang: item["status"].get(lang, "new") for lang in langs},
+             "status_override": {lang: item["override"].get(lang) for lang in langs}}  # issue 19
+            for item in store.list_articles()]
 
 
 # --------------------------------------------------------------------------- the comparison
@@ -215,7 +256,8 @@ def test_edits_confirmations_approval_and_a_stale_pivot_match_the_old_json(trans
     assert ru.machine.provenance.pivot.via == "en" and "stale_pivot" in ru.flags
     assert after.summaries["en"] is not None and "cut_off" in after.summaries["en"].flags
     approved = wb.article("000_b2b0b7ef8c4c7ace")
-    assert approved.status["ru"] == "approved"
+    assert approved.status["ru"] == "approved" and approved.status_override["ru"].startswith("tiny models [")
+    assert approved.status_override["en"] is None and after.status_override == {"en": None, "ru": None}
     assert {u.state for s in approved.translatable for u in [s.targets["ru"]] if u} <= {"machine", "edited"}
 
 

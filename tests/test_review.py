@@ -44,7 +44,7 @@ def test_approval_needs_every_segment_reviewed_or_a_recorded_override(translated
     wb.translate([short], ["en"])
     segs = body(wb, short)
     problems = r.review_view(wb, short, "mona")["approval"]["en"]
-    assert problems[0] == f"{len(segs)} of {len(segs)} segments not reviewed (first: #0)" and "meaningless_model" in problems[1]
+    assert problems[0] == f"{len(segs)} of {len(segs)} segments not reviewed (first: #1)" and "meaningless_model" in problems[1]
     good = {"التقى لافروف نظيره في موسكو.": "Lavrov met his counterpart in Moscow.",
             "وناقش الجانبان العلاقات الثنائية.": "The two sides discussed bilateral relations."}
     for seg in segs:

@@ -1,4 +1,8 @@
-"""The Python API: `Workbench(home=...)`. The CLI and the UI call the same methods."""
+"""The Python API: `Workbench(home=...)`. The CLI and the UI call the same methods.
+
+`Workbench` is wiring and caching: the store, the models (loaded once), the glossary and views (kept until they
+change). Every write goes through `review.workflow`, which holds the rules.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +19,13 @@ from ..exchange.export import render, select_items, write
 from ..exchange.results import article_record, write_results
 from ..exchange.xliff_import import XliffImportReport, import_xliff
 from ..ids import check_article_id, check_segment_id
-from ..languages import STATUSES, TARGETS, check_target
+from ..languages import TARGETS, check_target
+from ..review import workflow
 from ..review.glossary import Glossary
 from ..review.glossary import load as load_glossary
 from ..review.glossary import version as glossary_version
 from ..review.memory import TranslationMemory
 from ..review.model import ArticleSummary, ArticleView
-from ..review.states import ApprovalRefused, approval_problems
 from ..review.views import article_view, list_view
 from ..runs.batch import translate_articles
 from ..runs.progress import Progress
@@ -50,6 +54,7 @@ class Workbench:
         self._models = model_set
         self._views: dict[tuple[str, tuple[int, int], str], ArticleView] = {}
         self._glossary: tuple[str, Glossary] | None = None
+        self._memories: dict[str, tuple[tuple[int, int], TranslationMemory]] = {}
 
     def close(self) -> None:
         self.store.close()
@@ -117,7 +122,14 @@ class Workbench:
         return self._glossary[1]
 
     def memory(self, lang: str) -> TranslationMemory:
-        return TranslationMemory.from_store(self.store, lang)
+        """The translation memory of `lang`, built again only when the store changed (each click on a segment asks
+        for it)."""
+        version = self.store.version()
+        kept = self._memories.get(lang)
+        if kept is None or kept[0] != version:
+            kept = (version, TranslationMemory.from_store(self.store, lang))
+            self._memories[lang] = kept
+        return kept[1]
 
     def resolve(self, items: list[str], *, all_articles: bool = False) -> tuple[list[str], ImportReport]:
         """Article ids for what an operator named on the command line: article ids, and files or folders (imported
@@ -176,9 +188,6 @@ class Workbench:
             ids, imported = self.resolve(list(items or []), all_articles=all_articles)
         report = translate_articles(self.store, self.models, ids, targets, summarize=summarize, redo=redo,
                                     replace_edited=replace_edited, progress=progress)
-        for article_id in ids if redo else []:
-            for lang in targets:
-                self.store.set_status(article_id, lang, "in_review", "workbench", only_if=("approved",))
         report.import_problems = [str(p) for p in imported.problems]
         if out:
             self.write_results(ids, targets, out)
@@ -213,58 +222,41 @@ class Workbench:
                                                replace_edited=replace_edited)
         if failures:
             raise WorkbenchError("; ".join(f"{f.segment_id or f.article_id}: {f.reason}" for f in failures))
-        self.store.set_status(article_id, lang, "machine", "workbench", only_if=("new",))
-        if done:
-            self.store.set_status(article_id, lang, "in_review", "workbench", only_if=("approved",))
         return done
 
     def summarize(self, article_id: str, lang: str, *, template: str | None = None, replace_edited: bool = False) -> bool:
         """A new summary; a person's summary is kept (False) unless `replace_edited`."""
         plan = self.models.plan([], summarize=True)  # the summarizer only: no translator is built for this
-        made = summarize_article(self.store, plan, article_id, lang, redo=True, template=template,
+        return summarize_article(self.store, plan, article_id, lang, redo=True, template=template,
                                  replace_edited=replace_edited)
-        if made:
-            self.store.set_status(article_id, lang, "in_review", "workbench", only_if=("approved",))
-        return made
 
-    # ------------------------------------------------------------------ review
+    # ------------------------------------------------------------------ review (the rules: `review.workflow`)
     def save(self, article_id: str, segment_id: str | None, lang: str, text: str, *, author: str,
              base_revision_id: int | None, target: str = "segment", seconds_open: float | None = None,
              reviewed: bool = False) -> int:
-        """Save a reviewer's text as a new revision (ConflictError if someone saved since base_revision_id);
-        `reviewed`: the reviewer confirms it; `seconds_open`: how long the editor had the unit open (effort).
-        Any save to an approved article language returns it to review."""
-        rev = self.store.save_revision(article_id, segment_id, lang, text, author=author, reviewed=reviewed,
-                                       base_revision_id=base_revision_id, target=target, seconds_open=seconds_open)
-        self.store.set_status(article_id, lang, "in_review", author, only_if=("new", "machine", "approved"))
-        return rev
+        """Save a reviewer's text (ConflictError if someone saved another text since base_revision_id); `reviewed`:
+        the reviewer confirms it; `seconds_open`: how long the editor had the unit open (effort). The unit's
+        current revision id after it (text equal to the current text adds none). See `workflow.save`."""
+        return workflow.save(self.store, _ref(article_id, segment_id, lang, target), text, author=author,
+                             base_revision_id=base_revision_id, reviewed=reviewed,
+                             seconds_open=seconds_open).revision_id
 
     def confirm(self, article_id: str, segment_id: str | None, lang: str, *, author: str, base_revision_id: int | None,
                 target: str = "segment", seconds_open: float | None = None) -> int:
-        """Confirm the unit's current text as reviewed, unchanged (a new revision with the same text)."""
-        current = self.store.current_revisions(article_id).get((target, segment_id, lang))
-        if current is None:
-            raise WorkbenchError("nothing to confirm: this unit has no text yet")
-        return self.save(article_id, segment_id, lang, current["text"], author=author, target=target, reviewed=True,
-                         base_revision_id=base_revision_id, seconds_open=seconds_open)
+        """Confirm the text seen at `base_revision_id` as reviewed, unchanged (see `workflow.confirm`)."""
+        return workflow.confirm(self.store, _ref(article_id, segment_id, lang, target), author=author,
+                                base_revision_id=base_revision_id, seconds_open=seconds_open).revision_id
 
     def approve(self, article_id: str, lang: str, author: str | None = None, *, override: str | None = None) -> str:
         """Approve an article language: refused (ApprovalRefused, saying what is missing) unless every segment is
         reviewed and no blocking flag remains; `override` (a reason) approves anyway and is recorded."""
-        problems = approval_problems(self.article(article_id), check_target(lang))
-        if problems and not (override or "").strip():
-            raise ApprovalRefused(f"{article_id} {lang} cannot be approved yet: " + "; ".join(problems)
-                                  + " (review them, or approve with an override reason)")
-        note = f"{override.strip()} [{'; '.join(problems)}]" if problems and override else None
-        return self.store.set_status(article_id, lang, "approved", author, override=note)
+        return workflow.approve(self.store, article_id, lang, author, override=override, glossary=self.glossary())
 
     def revert(self, article_id: str, segment_id: str | None, lang: str, revision_id: int, *, author: str,
                base_revision_id: int | None, target: str = "segment") -> int:
-        old = self.store.revision(revision_id)
-        if old["article_id"] != article_id or old["segment_id"] != segment_id or old["lang"] != lang:
-            raise WorkbenchError(f"revision {revision_id} belongs to another segment or language")
-        return self.store.save_revision(article_id, segment_id, lang, old["text"], author=author,
-                                        base_revision_id=base_revision_id, target=target, origin="revert")
+        """Put an old revision's text back as a new revision (see `workflow.restore`)."""
+        return workflow.restore(self.store, _ref(article_id, segment_id, lang, target), revision_id, author=author,
+                                base_revision_id=base_revision_id).revision_id
 
     def history(self, article_id: str, segment_id: str | None, lang: str, target: str = "segment") -> list[dict[str, Any]]:
         return self.store.history(article_id, segment_id, lang, target)
@@ -272,12 +264,7 @@ class Workbench:
     def set_status(self, article_id: str, lang: str, status: str, author: str | None = None, *,
                    override: str | None = None) -> str:
         """Set a language's status; "approved" goes through the approval rules (see `approve`)."""
-        check_target(lang)
-        if status not in STATUSES:
-            raise WorkbenchError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
-        if status == "approved":
-            return self.approve(article_id, lang, author, override=override)
-        return self.store.set_status(article_id, lang, status, author)
+        return workflow.mark(self.store, article_id, lang, status, author, override=override, glossary=self.glossary())
 
     def drafts(self, article_id: str, author: str) -> list[dict[str, Any]]:
         return self.store.drafts(article_id, author)
@@ -286,11 +273,8 @@ class Workbench:
                    base_revision_id: int | None, target: str = "segment") -> None:
         """Keep unsaved text (replaces the author's previous draft of the unit; dropped when the unit is saved).
         `base_revision_id` is the revision the text was typed on: one of this unit's, or None."""
-        if base_revision_id is not None and not self.store.query(
-                "SELECT 1 FROM revisions WHERE id = ? AND article_id = ? AND target = ? AND segment_id IS ? AND lang = ?",
-                (base_revision_id, article_id, target, segment_id, lang)):
-            raise WorkbenchError(f"revision {base_revision_id} is not a revision of this unit")
-        self.store.save_draft(article_id, segment_id, check_target(lang), author, text, base_revision_id, target)
+        workflow.keep_draft(self.store, _ref(article_id, segment_id, lang, target), text, author=author,
+                            base_revision_id=base_revision_id)
 
     def status(self) -> list[dict[str, Any]]:
         """Per article and language: done / pending / failed, with counts."""
@@ -308,6 +292,7 @@ class Workbench:
                     "state": state, "done": prog.done, "total": prog.total,
                     "summary": view.summaries[lang] is not None, "review": view.status[lang],
                     "reason": failures.get((item.id, lang)) if state == "failed" else None,
+                    "override": view.status_override.get(lang),
                 }
             out.append({"id": item.id, "label": item.label, "languages": languages})
         return out
@@ -330,6 +315,15 @@ class Workbench:
     def import_xliff(self, path: str | Path) -> XliffImportReport:
         """Apply an XLIFF file edited outside as new revisions (conflicts and unknown ids are reported)."""
         return import_xliff(self.store, path)
+
+
+def _ref(article_id: str, segment_id: str | None, lang: str, target: str) -> UnitRef:
+    """The unit a Python caller names by (article, segment id or None, language, "segment" or "summary")."""
+    if target not in ("segment", "summary"):
+        raise WorkbenchError(f"unknown kind of unit {target!r}; use segment or summary")
+    if target == "segment" and segment_id is None:
+        raise WorkbenchError("a segment revision needs a segment id")
+    return UnitRef(article_id, None if target == "summary" else segment_id, check_target(lang))
 
 
 def _not_found(item: str) -> WorkbenchError:

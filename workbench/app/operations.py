@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from ..errors import ConflictError, WorkbenchError
 from ..languages import STATUSES, TARGETS
 from ..logs import get as get_logger
+from ..review import workflow
 from ..review.confidence import EXPLANATION, FILTERS, LOW_CONFIDENCE, ORDERS, review_rows
 from ..review.diff import diff_html
 from ..review.effort import GROUPS
@@ -193,16 +194,21 @@ def unit_details(wb: Workbench, article_id: str, unit: str, language: str) -> Re
             "matches": _matches(wb, source, ref) if source else [], "terms": terms, "history": history}
 
 
-def saved(wb: Workbench, ref: UnitRef, revision_id: int) -> Result:
+def saved(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> Result:
     """What a save answers, so the page updates one row and the counts instead of reloading the article: the
-    unit's row as the article view has it (`row`: a segment row, or the summary unit), the article's status,
-    counts and approval blockers per language."""
+    unit's current revision (`unchanged`: the save added none, the text was already current), the flags of the
+    unit that block approval (`blocking`: the page warns when a confirmed text has one), whether a pivot check was
+    recorded, the unit's row as the article view has it (`row`: a segment row, or the summary unit), the article's
+    status, counts and approval blockers per language."""
     view = wb.article(ref.article_id)
+    unit = view.unit(ref)
     summary = view.summaries.get(ref.lang)
     row = (summary.to_dict() if summary else None) if ref.segment_id is None else view.row(ref.segment_id).to_dict()
-    return {"ok": True, "revision_id": revision_id, "unit": ref.unit, "lang": ref.lang, "row": row,
+    return {"ok": True, "revision_id": recorded.revision_id, "unit": ref.unit, "lang": ref.lang, "row": row,
             "status": dict(view.status), "counts": {lang: review_counts(view, lang) for lang in TARGETS},
-            "approval": {lang: approval_problems(view, lang) for lang in TARGETS}}
+            "approval": {lang: approval_problems(view, lang) for lang in TARGETS},
+            "unchanged": recorded.unchanged, "blocking": list(unit.blocking) if unit else [],
+            "pivot_confirmed": recorded.pivot_confirmed}
 
 
 def _matches(wb: Workbench, source: str, ref: UnitRef) -> list[dict[str, Any]]:
@@ -217,22 +223,30 @@ def _matches(wb: Workbench, source: str, ref: UnitRef) -> list[dict[str, Any]]:
 def save_unit(wb: Workbench, article_id: str, unit: str, language: str, text: str, base_revision_id: int | None = None,
               author: str = "", reviewed: bool = True, seconds_open: float | None = None) -> Result:
     """Save a segment's or summary's text (as reviewed unless `reviewed` is false) based on the revision the
-    editor opened; a save based on an older revision is refused and returns the other text."""
+    editor opened; a save based on an older revision is refused and returns the other text, unless the text is
+    the same (`unchanged`: no new revision)."""
     ref = wb.unit(article_id, unit, language)
-    rev = wb.save(article_id, ref.segment_id, language, text, author=author, base_revision_id=base_revision_id,
-                  target=ref.target, seconds_open=seconds_open, reviewed=reviewed)
-    return saved(wb, ref, rev)
+    return saved(wb, ref, workflow.save(wb.store, ref, text, author=author, base_revision_id=base_revision_id,
+                                        reviewed=reviewed, seconds_open=seconds_open))
 
 
 @operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, base_revision_id=a.REVISION, author=a.AUTHOR,
            seconds_open=a.SECONDS)
 def confirm_unit(wb: Workbench, article_id: str, unit: str, language: str, base_revision_id: int | None = None,
                  author: str = "", seconds_open: float | None = None) -> Result:
-    """Confirm the current text unchanged as reviewed."""
+    """Confirm the text seen at `base_revision_id` unchanged as reviewed; a text already reviewed gets no new
+    revision (`unchanged`), and one whose pivot language changed since is recorded as still correct."""
     ref = wb.unit(article_id, unit, language)
-    rev = wb.confirm(article_id, ref.segment_id, language, author=author, base_revision_id=base_revision_id,
-                     target=ref.target, seconds_open=seconds_open)
-    return saved(wb, ref, rev)
+    return saved(wb, ref, workflow.confirm(wb.store, ref, author=author, base_revision_id=base_revision_id,
+                                           seconds_open=seconds_open))
+
+
+@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, author=a.AUTHOR)
+def confirm_pivot(wb: Workbench, article_id: str, unit: str, language: str, author: str = "") -> Result:
+    """Still correct: the segment's text fits its pivot language's (English's) current text; recorded, so its
+    `stale_pivot` is gone until that text changes again. The text and its review state stay as they are."""
+    ref = wb.unit(article_id, unit, language)
+    return saved(wb, ref, workflow.confirm_pivot(wb.store, ref, author=author))
 
 
 @operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, revision_id=a.REVISION, base_revision_id=a.REVISION,
@@ -243,9 +257,8 @@ def restore_unit(wb: Workbench, article_id: str, unit: str, language: str, revis
     ref = wb.unit(article_id, unit, language)
     if revision_id is None:
         raise a.BadArgument("revision_id: which revision to restore is missing")
-    rev = wb.revert(article_id, ref.segment_id, language, revision_id, author=author,
-                    base_revision_id=base_revision_id, target=ref.target)
-    return {**saved(wb, ref, rev), "text": wb.store.revision(rev)["text"]}
+    recorded = workflow.restore(wb.store, ref, revision_id, author=author, base_revision_id=base_revision_id)
+    return {**saved(wb, ref, recorded), "text": wb.store.revision(recorded.revision_id)["text"]}
 
 
 @operation(old_text=a.OPTIONAL_TEXT, new_text=a.OPTIONAL_TEXT)
@@ -259,17 +272,15 @@ def compare(wb: Workbench, old_text: str, new_text: str) -> Result:
 def save_draft(wb: Workbench, article_id: str, unit: str, language: str, text: str,
                base_revision_id: int | None = None, author: str = "") -> Result:
     """Keep unsaved text as the author's draft of the unit, with the revision it was typed on."""
-    ref = wb.unit(article_id, unit, language)
-    wb.save_draft(article_id, ref.segment_id, language, text, author=author, base_revision_id=base_revision_id,
-                  target=ref.target)
+    workflow.keep_draft(wb.store, wb.unit(article_id, unit, language), text, author=author,
+                        base_revision_id=base_revision_id)
     return {"ok": True}
 
 
 @operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, author=a.AUTHOR)
 def discard_draft(wb: Workbench, article_id: str, unit: str, language: str, author: str = "") -> Result:
     """Drop the author's draft of the unit."""
-    ref = wb.unit(article_id, unit, language)
-    wb.store.discard_draft(article_id, ref.segment_id, language, author, ref.target)
+    workflow.drop_draft(wb.store, wb.unit(article_id, unit, language), author=author)
     return {"ok": True}
 
 

@@ -12,7 +12,9 @@ from lxml import etree
 
 from ..errors import ConflictError, WorkbenchError
 from ..languages import TARGETS
+from ..review import workflow
 from ..store import Store
+from ..units import UnitRef
 from .formats.xliff import NS
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -94,7 +96,8 @@ def import_xliff(store: Store, path: str | Path) -> XliffImportReport:
     """Apply targets changed outside the workbench as new revisions by "xliff:<file>".
 
     A unit whose segment was changed here since the export is a conflict and is not applied; a unit
-    whose id is unknown is reported; nothing is overwritten or lost.
+    whose id is unknown is reported; nothing is overwritten or lost. Each applied target is a person's revision
+    through the one write path (`review.workflow.save`), so it returns an approved language to review.
     """
     path = Path(path)
     author = f"xliff:{path.name}"
@@ -129,12 +132,11 @@ def import_xliff(store: Store, path: str | Path) -> XliffImportReport:
             report.unchanged += 1  # untouched outside; the newer text here stays
             continue
         try:
-            rev = store.save_revision(seg["article_id"], seg["id"], unit.lang, unit.target, author=author,
-                                      base_revision_id=exported_rev, origin="xliff")
+            recorded = workflow.save(store, UnitRef(seg["article_id"], seg["id"], unit.lang), unit.target,
+                                     author=author, base_revision_id=exported_rev, origin="xliff")
         except ConflictError as exc:
             report.conflicts.append({**where, "reason": "changed in the workbench since the export",
                                      "workbench_text": exc.current_text, "xliff_text": unit.target})
             continue
-        store.set_status(seg["article_id"], unit.lang, "in_review", author, only_if=("new", "machine"))
-        report.applied.append({**where, "revision_id": rev})
+        report.applied.append({**where, "revision_id": recorded.revision_id})
     return report

@@ -14,13 +14,14 @@ pivot, memory, …); what the review layer reads of it has a typed accessor here
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..units import UnitRef
 
 JSON = dict[str, Any]  # a JSON object, as `to_dict()` returns it
 UnitState = Literal["machine", "edited", "reviewed", "approved"]
+Match = Literal["machine", "memory", "human"]  # where the current text came from: a model, a 100 % memory match, a person
 
 
 def json_copy(value: Any) -> Any:
@@ -116,12 +117,13 @@ class MachineOutput:
     flags: tuple[str, ...]  # flags recorded when it was made (e.g. meaningless_model)
     provenance: Provenance
     created: str
+    input_text: str = ""  # what the model was given (for a pivot route: the pivot language's text); not in to_dict
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> MachineOutput:
         """From a `Store.latest_machine_outputs` record."""
         return cls(record["id"], record["text"], tuple(record["flags"]), Provenance(record["provenance"]),
-                   record["created"])
+                   record["created"], record.get("input_text", ""))
 
     def to_dict(self) -> JSON:
         return {"id": self.id, "text": self.text, "flags": list(self.flags), "provenance": self.provenance.to_dict(),
@@ -146,6 +148,8 @@ class Unit:
     qa: tuple[str, ...]  # human-readable details of the flags
     confidence: ModelConfidence | None  # the model's, while the text is still the machine's
     machine: MachineOutput | None
+    match: Match = "machine"  # machine or memory while the text is the machine output's, else human
+    blocking: tuple[str, ...] = ()  # the flags that block approval (stale_pivot is only a warning once reviewed)
 
     @property
     def touched(self) -> bool:
@@ -160,7 +164,8 @@ class Unit:
         return {"machine": self.machine.to_dict() if self.machine else None, "text": self.text,
                 "revision_id": self.revision_id, "author": self.author, "origin": self.origin, "updated": self.updated,
                 "edited": self.edited, "reviewed": self.reviewed, "flags": list(self.flags), "qa": list(self.qa),
-                "confidence": self.confidence.to_dict() if self.confidence else None, "state": self.state}
+                "confidence": self.confidence.to_dict() if self.confidence else None, "state": self.state,
+                "match": self.match, "blocking": list(self.blocking)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +181,7 @@ class SegmentRow:
     start: int
     end: int
     targets: Mapping[str, Unit | None]
+    number: int | None = None  # the grid's number: translatable rows counted from 1, meta lines not counted
 
     @property
     def translatable(self) -> bool:
@@ -187,7 +193,8 @@ class SegmentRow:
     def to_dict(self) -> JSON:
         return {"id": self.id, "position": self.position, "paragraph": self.paragraph, "kind": self.kind,
                 "role": self.role, "source_text": self.source_text, "start": self.start, "end": self.end,
-                "targets": {lang: unit.to_dict() if unit else None for lang, unit in self.targets.items()}}
+                "targets": {lang: unit.to_dict() if unit else None for lang, unit in self.targets.items()},
+                "number": self.number}
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +245,7 @@ class ArticleView:
     meaningless: bool  # some output was made by tiny random-weight models
     summaries: Mapping[str, Unit | None]
     segments: tuple[SegmentRow, ...]
+    status_override: Mapping[str, str | None] = field(default_factory=dict)  # lang → the reason of an override approval
 
     @property
     def id(self) -> str:
@@ -269,7 +277,8 @@ class ArticleView:
         return {**self.meta.to_dict(), "status": dict(self.status),
                 "progress": {lang: p.to_dict() for lang, p in self.progress.items()}, "meaningless": self.meaningless,
                 "summaries": {lang: unit.to_dict() if unit else None for lang, unit in self.summaries.items()},
-                "segments": [row.to_dict() for row in self.segments]}
+                "segments": [row.to_dict() for row in self.segments],
+                "status_override": dict(self.status_override)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,8 +294,9 @@ class ArticleSummary:
     segments: int
     body_segments: int
     status: Mapping[str, str]
+    status_override: Mapping[str, str | None] = field(default_factory=dict)  # lang → the reason of an override approval
 
     def to_dict(self) -> JSON:
         return {"id": self.id, "title": self.title, "label": self.label, "date": self.date, "source": self.source,
                 "photo_credit": self.photo_credit, "segments": self.segments, "body_segments": self.body_segments,
-                "status": dict(self.status)}
+                "status": dict(self.status), "status_override": dict(self.status_override)}

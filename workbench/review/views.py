@@ -16,13 +16,22 @@ from ..text.articles import label_for, rebuild
 from ..units import UnitRef
 from .confidence import is_low, unit_confidence
 from .glossary import Glossary, Term
-from .model import ArticleMeta, ArticleSummary, ArticleView, LanguageProgress, MachineOutput, SegmentRow, Unit
+from .model import ArticleMeta, ArticleSummary, ArticleView, LanguageProgress, MachineOutput, Match, SegmentRow, Unit
 from .qa import review, unique
-from .states import unit_state
+from .states import blocking, pivot_is_stale, unit_state
 from .summary_checks import check_summary
 
 Record = Mapping[str, Any]  # a row the store returned
 Units = Mapping[tuple[str, str | None, str], dict[str, Any]]  # the store's records by (target, segment id, lang)
+Checks = Mapping[tuple[str, str], Mapping[str, Any]]  # Store.pivot_checks: the latest per (segment id, lang)
+
+
+def match_of(machine: MachineOutput | None, edited: bool) -> Match:
+    """Where a unit's current text came from: a person (`human`), or, while it is the machine output's text, the
+    translation memory (a 100 % match pre-filled at translation: `memory`) or a model (`machine`)."""
+    if edited or machine is None:
+        return "human"
+    return "memory" if machine.provenance.get("memory") else "machine"
 
 
 def _unit(ref: UnitRef, machine_record: Record | None, current: Record | None, approved: bool) -> Unit | None:
@@ -38,7 +47,7 @@ def _unit(ref: UnitRef, machine_record: Record | None, current: Record | None, a
                 revision_id=current["id"] if current else None, author=current["author"] if current else None,
                 origin=current["origin"] if current else None, updated=current["created"] if current else None,
                 edited=edited, reviewed=reviewed, flags=machine.flags if machine else (), qa=(),
-                confidence=unit_confidence(machine, edited), machine=machine)
+                confidence=unit_confidence(machine, edited), machine=machine, match=match_of(machine, edited))
 
 
 def _checked(unit: Unit, flags: list[str], details: list[str]) -> Unit:
@@ -50,29 +59,39 @@ def _checked(unit: Unit, flags: list[str], details: list[str]) -> Unit:
     return replace(unit, flags=tuple(unique(flags)), qa=tuple(details))
 
 
-def _stale_pivot(unit: Unit, current: Units) -> Unit:
-    """A unit made from another language's text that has changed since gets `stale_pivot`."""
-    pivot = unit.machine.provenance.pivot if unit.machine and unit.ref.lang != "en" else None
-    made_from = current.get(("segment", unit.ref.segment_id, pivot.via)) if pivot else None
-    if pivot and made_from and made_from["id"] != pivot.input_revision_id:
+def _stale_pivot(unit: Unit, current: Units, checks: Checks) -> Unit:
+    """A unit made from another language's text gets `stale_pivot` when that text changed since the unit's text
+    was made: since the machine made it, or since a person last wrote it or said it is still correct."""
+    pivot = unit.machine.provenance.pivot if unit.machine else None
+    if pivot is None or unit.machine is None or unit.ref.segment_id is None or pivot.via == unit.ref.lang:
+        return unit
+    via = current.get(("segment", unit.ref.segment_id, pivot.via))
+    if pivot_is_stale(via["text"] if via else None, unit.machine.input_text, pivot.input_revision_id,
+                      checks.get((unit.ref.segment_id, unit.ref.lang))):
         return replace(unit, flags=(*unit.flags, "stale_pivot"))
     return unit
 
 
-def _row(article_id: str, seg: Record, langs: Sequence[str], machine: Units, current: Units,
-         approved: set[str], glossary: Glossary | None) -> SegmentRow:
+def _finished(unit: Unit) -> Unit:
+    """The unit with the flags that block its approval."""
+    return replace(unit, blocking=tuple(blocking(unit.flags, unit.reviewed)))
+
+
+def _row(article_id: str, seg: Record, langs: Sequence[str], units: tuple[Units, Units, Checks],
+         approved: set[str], glossary: Glossary | None, number: int | None) -> SegmentRow:
     """One segment with each language's unit, flagged by the QA checks against the Arabic source."""
+    machine, current, checks = units
     terms: list[Term] | None = glossary.find(seg["source_text"]) if glossary is not None and seg["kind"] != "meta" else None
     targets: dict[str, Unit | None] = {}
     for lang in langs:
         key = ("segment", seg["id"], lang)
         unit = _unit(UnitRef(article_id, seg["id"], lang), machine.get(key), current.get(key), lang in approved)
         if unit:
-            unit = _stale_pivot(_checked(unit, *review(seg["source_text"], unit.text, "ar", lang, glossary, terms)),
-                                current)
+            unit = _checked(unit, *review(seg["source_text"], unit.text, "ar", lang, glossary, terms))
+            unit = _finished(_stale_pivot(unit, current, checks))
         targets[lang] = unit
     return SegmentRow(seg["id"], seg["position"], seg["paragraph"], seg["kind"], seg["role"], seg["source_text"],
-                      seg["start"], seg["end"], targets)
+                      seg["start"], seg["end"], targets, number)
 
 
 def _summaries(article_id: str, langs: Sequence[str], machine: Units, current: Units, approved: set[str],
@@ -82,7 +101,7 @@ def _summaries(article_id: str, langs: Sequence[str], machine: Units, current: U
     for lang in langs:
         key = ("summary", None, lang)
         unit = _unit(UnitRef(article_id, None, lang), machine.get(key), current.get(key), lang in approved)
-        out[lang] = _checked(unit, *check_summary(source, unit.text, lang, glossary)) if unit else None
+        out[lang] = _finished(_checked(unit, *check_summary(source, unit.text, lang, glossary))) if unit else None
     return out
 
 
@@ -108,16 +127,25 @@ def article_view(store: Store, article_id: str, langs: tuple[str, ...] = TARGETS
     article = store.article(article_id)
     machine = store.latest_machine_outputs(article_id)
     current = store.current_revisions(article_id)
-    statuses = store.statuses(article_id)
+    statuses, overrides = store.statuses(article_id), store.status_overrides(article_id)
     approved = {lang for lang in langs if statuses.get(lang) == "approved"}
-    rows = [_row(article_id, seg, langs, machine, current, approved, glossary) for seg in store.segments(article_id)]
+    segments, units = store.segments(article_id), (machine, current, store.pivot_checks(article_id))
+    numbers = _numbers(segments)
+    rows = [_row(article_id, seg, langs, units, approved, glossary, numbers.get(seg["id"])) for seg in segments]
     source = _rebuild([r for r in rows if r.translatable])
     summaries = _summaries(article_id, langs, machine, current, approved, source, glossary)
-    units = [u for r in rows for u in r.targets.values()] + list(summaries.values())
+    every = [u for r in rows for u in r.targets.values()] + list(summaries.values())
     return ArticleView(meta=_meta(article), status={lang: statuses.get(lang, "new") for lang in langs},
                        progress={lang: _progress(rows, lang) for lang in langs},
-                       meaningless=any(u.machine.provenance.meaningless for u in units if u and u.machine),
-                       summaries=summaries, segments=tuple(rows))
+                       meaningless=any(u.machine.provenance.meaningless for u in every if u and u.machine),
+                       summaries=summaries, segments=tuple(rows),
+                       status_override={lang: overrides.get(lang) for lang in langs})
+
+
+def _numbers(segments: Sequence[Record]) -> dict[str, int]:
+    """The grid's number of each translatable segment: 1, 2, … in order, meta lines not counted."""
+    translatable = [s["id"] for s in segments if s["kind"] != "meta"]
+    return {seg_id: number for number, seg_id in enumerate(translatable, 1)}
 
 
 def _rebuild(rows: Sequence[SegmentRow], texts: list[str] | None = None) -> str:
@@ -144,5 +172,6 @@ def list_view(store: Store, langs: tuple[str, ...] = TARGETS) -> list[ArticleSum
                            date=item["date"] or item["date_raw"], source=item["source"],
                            photo_credit=item["photo_credit"], segments=item["segments"] or 0,
                            body_segments=item["body_segments"] or 0,
-                           status={lang: item["status"].get(lang, "new") for lang in langs})
+                           status={lang: item["status"].get(lang, "new") for lang in langs},
+                           status_override={lang: item["override"].get(lang) for lang in langs})
             for item in store.list_articles()]

@@ -6,6 +6,7 @@ import time
 
 from ..engines.plan import ModelSet
 from ..logs import get as get_logger
+from ..review import workflow
 from ..store import Store
 from .progress import NoProgress, Progress
 from .report import Failure, TranslateReport
@@ -52,12 +53,8 @@ def translate_articles(store: Store, models: ModelSet, article_ids: list[str], t
             except Exception as exc:
                 log.exception("article %s (%s) failed", article_id, lang)
                 failures = [Failure(article_id, lang, f"{type(exc).__name__}: {exc}"[:300])]
-            if failures:
-                report.failures.extend(failures)
-                store.record_failure(article_id, lang, "; ".join(sorted({f.reason for f in failures}))[:500])
-            else:
-                store.clear_failures(article_id, lang)
-                store.set_status(article_id, lang, "machine", "workbench", only_if=("new",))
+            report.failures.extend(failures)
+            workflow.run_finished(store, article_id, lang, "; ".join(sorted({f.reason for f in failures})) or None)
         progress.article_done(article_id)
     progress.close()
     report.engines = models.engines_used()

@@ -6,7 +6,7 @@ from ..engines.plan import RunPlan
 from ..engines.prompts import default_template_name, load_template
 from ..errors import WorkbenchError
 from ..languages import LANGUAGE_NAMES, SOURCE_LANG
-from ..review.qa import flag_arabic, flag_empty, flag_repetition
+from ..review import workflow
 from ..store import MachineOutputRecord, Store
 from ..text.articles import rebuild
 from .report import provenance
@@ -53,12 +53,10 @@ def summarize_article(store: Store, plan: RunPlan, article_id: str, lang: str, *
                          source_language=LANGUAGE_NAMES[reads])
     was_cached = summarizer.cached(prompt)
     summary, confidence = summarizer.summarize_scored(prompt)
-    flags = [f for f in (flag_empty(text, summary), flag_arabic(text, summary, lang), flag_repetition(text, summary)) if f]
-    if summarizer.info.meaningless:
-        flags.append("meaningless_model")
+    flags = ["meaningless_model"] if summarizer.info.meaningless else []  # the summary checks run when it is read
     record = provenance(plan.profile, summarizer, lang, reads, was_cached,
                         template={"name": tmpl.name, "hash": tmpl.hash, "input": tmpl.input},
                         confidence=confidence.to_dict() if confidence else None)
-    ids = store.add_machine_outputs([MachineOutputRecord(article_id, None, "summary", lang, text, summary, flags, record,
-                                                         seen_revision_id=rev["id"] if rev else None)])
+    ids = workflow.record_machine_outputs(store, [MachineOutputRecord(
+        article_id, None, "summary", lang, text, summary, flags, record, seen_revision_id=rev["id"] if rev else None)])
     return ids[0] is not None

@@ -2,7 +2,9 @@
 
 This is the one place where translations are made; the CLI, the Python API and the UI call it with a
 `RunPlan` decided once by the engines layer. Work is committed in small chunks, so an interrupted run
-resumes where it stopped.
+resumes where it stopped. Outputs are stored through the one write path (`review.workflow`). QA flags are not
+computed here: the read model checks the current text whenever an article is read; an output records only what
+its provenance says of the model (`meaningless_model`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from ..engines.plan import LanguagePlan, RunPlan
 from ..errors import EngineUnavailable, LicenceRefused, ModelNotAvailable, UnknownModelError
 from ..languages import SOURCE_LANG
 from ..logs import get as get_logger
+from ..review import workflow
 from ..review.memory import TranslationMemory
-from ..review.qa import check_output, unique
 from ..sqlite import DiskFull
 from ..store import PERSON_ORIGINS, UNSEEN, MachineOutputRecord, Store
 from ..store.database import Unit
@@ -99,7 +101,7 @@ Kept = list[tuple[str, str]]  # (lang, segment id) of units left alone: a person
 def store_records(store: Store, records: list[MachineOutputRecord], kept: Kept | None = None) -> list[MachineOutputRecord]:
     """Store outputs (each only while its unit is still what the run saw); returns those stored, adds the rest to
     `kept`."""
-    ids = store.add_machine_outputs(records)
+    ids = workflow.record_machine_outputs(store, records)
     if kept is not None:
         kept.extend((r.lang, str(r.segment_id)) for r, i in zip(records, ids, strict=True) if i is None)
     return [r for r, i in zip(records, ids, strict=True) if i is not None]
@@ -120,8 +122,7 @@ def _from_memory(store: Store, plan: RunPlan, article_id: str, lang: str, inputs
             rest.append(item)
             continue
         records.append(MachineOutputRecord(
-            article_id, seg["id"], "segment", lang, seg["source_text"], entry.text,
-            check_output(seg["source_text"], entry.text, SOURCE_LANG, lang),
+            article_id, seg["id"], "segment", lang, seg["source_text"], entry.text, [],
             {"model": "translation-memory", "memory": entry.to_dict(), "profile": plan.profile,
              "task": f"{SOURCE_LANG}→{lang}", "versions": versions(), "created": now(), "meaningless": False},
             seen_revision_id=seen.get(seg["id"], UNSEEN)))
@@ -166,12 +167,10 @@ def output_records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: lis
         if scored is None:
             continue
         out, confidence = scored
-        flags = check_output(text, out, lang.source_lang, lang.lang)
-        if engine.info.meaningless:
-            flags.append("meaningless_model")
+        flags = ["meaningless_model"] if engine.info.meaningless else []
         pivot = {"via": lang.via, "input_revision_id": rev_id, "first_model": lang.first_model} if pivot_of else None
         records.append(MachineOutputRecord(
-            article_id, s["id"], "segment", lang.lang, text, out, unique(flags),
+            article_id, s["id"], "segment", lang.lang, text, out, flags,
             provenance(plan.profile, engine, lang.lang, lang.source_lang, was_cached, pivot=pivot,
                        confidence=confidence.to_dict() if confidence else None),
             seen_revision_id=seen.get(s["id"], UNSEEN)))

@@ -190,7 +190,6 @@ class ArticleStage(_Worker):
         import_raw(store, RawArticle(**raw))
         for lang in self.plan.targets:
             store_outputs(store, article_id, [MachineOutputRecord(**r) for r in json.loads(batch[lang][i])])
-            store.set_status(article_id, lang, "machine", "workbench", only_if=("new",))
             if self.summarize:
                 summarize_article(store, self.plan, article_id, lang)
         record = article_record(article_view(store, article_id, glossary=self.glossary), self.targets)

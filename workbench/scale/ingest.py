@@ -9,7 +9,8 @@ written; the other shards are still ingested. A good shard is written in one sto
 
 Ingesting imports each article through the usual path and stores each output unless the store already has that
 output for that unit (same model, input and text) or a person's text is current there; so ingesting twice
-changes nothing, and nothing a reviewer wrote is replaced.
+changes nothing, and nothing a reviewer wrote is replaced. Outputs and the statuses they move go through the one
+write path (`review.workflow`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 from ..errors import WorkbenchError
 from ..ids import check_article_id, check_segment_id, is_article_id
 from ..languages import TARGETS
+from ..review import workflow
 from ..store import MachineOutputRecord, Store
 from ..store.database import ReadOnlyStore
 from ..store.importer import import_raw
@@ -192,7 +194,7 @@ def store_outputs(store: Store, article_id: str, records: list[MachineOutputReco
             if pivot and rec.segment_id:
                 made_from = current.get(("segment", rec.segment_id, pivot["via"]))
                 pivot["input_revision_id"] = made_from["id"] if made_from else None
-        store.add_machine_outputs(batch)
+        workflow.record_machine_outputs(store, batch)
 
 
 def _store_article(store: Store, item: Checked, tally: IngestReport) -> None:
@@ -210,8 +212,6 @@ def _store_article(store: Store, item: Checked, tally: IngestReport) -> None:
         else:
             fresh.append(output)
     store_outputs(store, article_id, fresh)
-    for lang in dict.fromkeys(o.lang for o in item.outputs):
-        store.set_status(article_id, lang, "machine", "workbench", only_if=("new",))
     tally.outputs += len(fresh)
     tally.articles += 1
 

@@ -1,6 +1,9 @@
 """The SQLite store: articles, segments, machine outputs, append-only revisions, status.
 
-Every write happens in a short transaction, so a crash or a kill never leaves half a batch behind.
+Every write happens in a short transaction, so a crash or a kill never leaves half a batch behind. The store keeps
+the data and its integrity rules (a save based on an old revision is a conflict, a machine output never covers what
+changed since its run looked); which writes happen, and what they do to an article language's status, is decided
+by the one write path, `review.workflow` (its callers never call the write methods here themselves).
 """
 
 from __future__ import annotations
@@ -275,12 +278,15 @@ class Store:
             " FROM articles a LEFT JOIN segments s ON s.article_id = a.id AND s.active = 1"
             " GROUP BY a.id ORDER BY a.id")
         statuses: dict[str, dict[str, str]] = {}
-        for r in self.query("SELECT article_id, lang, status FROM article_status"):
+        overrides: dict[str, dict[str, str | None]] = {}
+        for r in self.query("SELECT article_id, lang, status, override FROM article_status"):
             statuses.setdefault(r["article_id"], {})[r["lang"]] = r["status"]
+            overrides.setdefault(r["article_id"], {})[r["lang"]] = r["override"] if r["status"] == "approved" else None
         out = []
         for r in rows:
             item = dict(r)
             item["status"] = statuses.get(r["id"], {})
+            item["override"] = overrides.get(r["id"], {})
             out.append(item)
         return out
 
@@ -397,6 +403,24 @@ class Store:
             "SELECT unit, lang, text, base_revision_id, updated FROM drafts WHERE article_id = ? AND author = ?"
             " ORDER BY updated", (article_id, author))]
 
+    def latest_revision(self, article_id: str, target: str, segment_id: str | None, lang: str) -> dict[str, Any] | None:
+        """The current revision of one unit (None: it has none)."""
+        rows = self.query("SELECT * FROM revisions WHERE article_id = ? AND target = ? AND segment_id IS ? AND lang = ?"
+                          " ORDER BY id DESC LIMIT 1", (article_id, target, segment_id, lang))
+        return dict(rows[0]) if rows else None
+
+    def latest_machine_output(self, article_id: str, target: str, segment_id: str | None,
+                              lang: str) -> dict[str, Any] | None:
+        """The latest machine output of one unit, flags and provenance parsed (None: it has none)."""
+        rows = self.query("SELECT * FROM machine_outputs WHERE article_id = ? AND target = ? AND segment_id IS ?"
+                          " AND lang = ? ORDER BY id DESC LIMIT 1", (article_id, target, segment_id, lang))
+        if not rows:
+            return None
+        item = dict(rows[0])
+        item["flags"] = json.loads(item["flags"])
+        item["provenance"] = json.loads(item["provenance"])
+        return item
+
     def current_revisions(self, article_id: str) -> dict[Unit, dict[str, Any]]:
         rows = self.query(
             "SELECT * FROM revisions WHERE id IN (SELECT MAX(id) FROM revisions WHERE article_id = ?"
@@ -427,15 +451,40 @@ class Store:
             raise WorkbenchError(f"no revision {revision_id}")
         return dict(rows[0])
 
+    # ---------------------------------------------------------------- checks of a pivot language
+    def add_pivot_check(self, article_id: str, segment_id: str, lang: str, via: str, via_revision_id: int,
+                        author: str, kind: str) -> None:
+        """Record that a person wrote (`kind` "saved") or confirmed ("confirmed") the unit's text while the pivot
+        language `via` was at `via_revision_id`."""
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO pivot_checks (article_id, segment_id, lang, via, via_revision_id, author, kind,"
+                         " created) VALUES (?,?,?,?,?,?,?,?)",
+                         (article_id, segment_id, lang, via, via_revision_id, author, kind, now()))
+
+    def pivot_checks(self, article_id: str) -> dict[tuple[str, str], dict[str, Any]]:
+        """The latest pivot check of each (segment, language) of an article, with the text of the pivot-language
+        revision it was made against (`via_text`)."""
+        rows = self.query(
+            "SELECT c.segment_id, c.lang, c.via, c.via_revision_id, c.kind, c.author, c.created, r.text AS via_text"
+            " FROM pivot_checks c JOIN revisions r ON r.id = c.via_revision_id WHERE c.id IN"
+            " (SELECT MAX(id) FROM pivot_checks WHERE article_id = ? GROUP BY segment_id, lang)", (article_id,))
+        return {(r["segment_id"], r["lang"]): dict(r) for r in rows}
+
     # ---------------------------------------------------------------- status and failures
     def statuses(self, article_id: str) -> dict[str, str]:
         return {r["lang"]: r["status"] for r in self.query(
             "SELECT lang, status FROM article_status WHERE article_id = ?", (article_id,))}
 
+    def status_overrides(self, article_id: str) -> dict[str, str | None]:
+        """Per language with a status: the override note of its approval (None: not approved, or approved under
+        the approval rules)."""
+        return {r["lang"]: r["override"] if r["status"] == "approved" else None for r in self.query(
+            "SELECT lang, status, override FROM article_status WHERE article_id = ?", (article_id,))}
+
     def set_status(self, article_id: str, lang: str, status: str, author: str | None = None,
-                   *, only_if: tuple[str, ...] | None = None, override: str | None = None) -> str:
-        """Set an article language's status (unless it is not one of `only_if`); every change is logged, with the
-        `override` note when an approval went past the approval rules."""
+                   *, override: str | None = None) -> str:
+        """Set an article language's status (which status follows which event is `review.workflow`'s table); every
+        change is logged, with the `override` note when an approval went past the approval rules."""
         if status not in STATUSES:
             raise WorkbenchError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
         with self.transaction() as conn:
@@ -444,8 +493,6 @@ class Store:
             row = conn.execute("SELECT status FROM article_status WHERE article_id = ? AND lang = ?",
                                (article_id, lang)).fetchone()
             current = row["status"] if row else "new"
-            if only_if is not None and current not in only_if:
-                return current
             if current == status and override is None:
                 return status
             stamp = now()

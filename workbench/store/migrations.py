@@ -113,6 +113,20 @@ CREATE TABLE drafts (
     PRIMARY KEY (article_id, unit, lang, author)
 );
 """),
+    ("004_pivot_checks", """
+CREATE TABLE pivot_checks (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    segment_id TEXT NOT NULL REFERENCES segments(id),
+    lang TEXT NOT NULL,
+    via TEXT NOT NULL,
+    via_revision_id INTEGER NOT NULL REFERENCES revisions(id),
+    author TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('saved', 'confirmed')),
+    created TEXT NOT NULL
+);
+CREATE INDEX pivot_checks_unit ON pivot_checks(article_id, segment_id, lang, id);
+"""),
 ]
 
 

@@ -1,4 +1,5 @@
-"""CSV and TSV: one row per segment and language with state, flags, author and model."""
+"""CSV and TSV: one row per segment and language with state, flags, author and model, and the override reason when
+the article language was approved past the approval rules."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ..registry import ExportOptions, Format, Item, register, spreadsheet_cell
 
 def _rows(items: list[Item], opts: ExportOptions) -> tuple[list[str], list[list[str]]]:
     header = ["article_id", "segment_id", "kind", "paragraph", "lang", "source", "target", "state", "flags",
-              "author", "model", "confidence", "meaningless"]
+              "author", "model", "confidence", "meaningless", "approval_override"]
     rows = []
     for view, langs in items:
         for lang in langs:
@@ -22,7 +23,7 @@ def _rows(items: list[Item], opts: ExportOptions) -> tuple[list[str], list[list[
                 rows.append([view.id, s.id, s.kind, str(s.paragraph), lang, s.source_text,
                              unit_text(unit, opts.source), state, " ".join(unit.flags) if unit else "",
                              (unit.author or "") if unit else "", model, _confidence(unit.confidence if unit else None),
-                             "yes" if view.meaningless else ""])
+                             "yes" if view.meaningless else "", view.status_override.get(lang) or ""])
     return header, rows
 
 

@@ -87,6 +87,10 @@ def _file(root: etree._Element, view: ArticleView, lang: str, now: str) -> etree
     if view.meaningless:
         _el(header, "note", "made by tiny random-weight models: the translations are meaningless",
             **{"from": "workbench"}, priority="1")
+    override = view.status_override.get(lang)
+    if override:
+        _el(header, "note", f"approved with an override, past the approval rules: {override}",
+            **{"from": "workbench-approval"}, priority="1")
     summary = view.summaries.get(lang)
     if summary:
         _el(header, "note", f"summary ({lang}): {summary.text}", **{"from": "workbench"})
