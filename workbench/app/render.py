@@ -117,7 +117,8 @@ class ArticleList:
             yield "no articles yet: run `workbench import seeds/`"
             return
         for r in self.rows:
-            status = " ".join(f"{lang}:{s}" for lang, s in r.status.items())
+            status = " ".join(f"{lang}:{s}{'(override)' if r.status_override.get(lang) else ''}"
+                              for lang, s in r.status.items())
             mark = f"  {MEANINGLESS_MARK}" if r.id in self.meaningless else ""
             yield f"{r.id}  {r.date or '-':10}  {r.source or '-':8}  {r.body_segments:3} seg  {status}  {r.label}{mark}"
         yield from meaningless_footer(self.meaningless)
@@ -161,8 +162,8 @@ class StatusList:
 
     def lines(self) -> Iterator[str]:
         for r in self.rows:
-            parts = [f"{lang}: {s['state']} {s['done']}/{s['total']}{' +summary' if s['summary'] else ''} ({s['review']})"
-                     for lang, s in r["languages"].items()]
+            parts = [f"{lang}: {s['state']} {s['done']}/{s['total']}{' +summary' if s['summary'] else ''} ({s['review']}"
+                     f"{', by override' if s.get('override') else ''})" for lang, s in r["languages"].items()]
             yield f"{r['id']}  " + "  ".join(parts) + (f"  {MEANINGLESS_MARK}" if r["id"] in self.meaningless else "")
             yield from (f"    {lang} failed: {s['reason']}" for lang, s in r["languages"].items() if s["reason"])
         yield from meaningless_footer(self.meaningless)

@@ -7,6 +7,11 @@ its `Provenance` and the model's `ModelConfidence`). Every object is frozen; `to
 API (`/get_article`, `/review_view`), `show --json` and the page receive (the shapes the README documents), a
 fresh copy each time. `ArticleSummary` is one row of the article list.
 
+Each unit also says where its current text came from (`match`: `machine`, `memory` for a 100 % memory match
+pre-filled at translation, `human`) and which of its flags block approval (`blocking`); each row carries the grid's
+`number` (translatable rows from 1, meta lines none); the article and each list row say which approvals were
+overrides (`status_override`: lang → the recorded reason, or null).
+
 Provenance stays the open JSON object the engines record (they add keys as they learn more: engine, versions,
 pivot, memory, …); what the review layer reads of it has a typed accessor here.
 """
