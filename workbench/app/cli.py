@@ -155,7 +155,7 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> Non
 
 
 @cli.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {id, title, label, date, source, photo_credit, segments, body_segments, status, meaningless}.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {id, title, label, date, source, photo_credit, segments, body_segments, status, status_override, meaningless}.")
 @click.pass_context
 @handle_errors
 def list_cmd(ctx: click.Context, as_json: bool) -> None:
@@ -285,7 +285,7 @@ def ingest_cmd(ctx: click.Context, out: str, as_json: bool) -> None:
 
 
 @cli.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: per article {id, label, meaningless, languages: per language {state, done, total, summary, review, reason}}.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: per article {id, label, meaningless, languages: per language {state, done, total, summary, review, reason, override}}.")
 @click.pass_context
 @handle_errors
 def status_cmd(ctx: click.Context, as_json: bool) -> None:
