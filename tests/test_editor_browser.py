@@ -393,6 +393,12 @@ def test_leaving_by_search_filter_article_or_reload_keeps_the_last_typing(page, 
         open_cell(page, seg)
         assert page.locator("#wb-editor").input_value() == f"last words before leaving by {how}"
         assert "Draft restored" in page.inner_text("#wb-row-message")
+    saved = unit(client, OTHER, seg)["text"]
+    page.click("#wb-discard")  # discarding a draft can be undone
+    assert page.locator("#wb-editor").input_value() == saved
+    assert wait_until(lambda: (seg, "en") not in store_drafts(client, OTHER))
+    page.click("#wb-untrash")
+    assert page.locator("#wb-editor").input_value() == "last words before leaving by reload"
     page.keyboard.press("Escape")
 
 
