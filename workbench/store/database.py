@@ -150,14 +150,17 @@ class Store:
                 raise
 
     def _savepoint(self) -> Iterator[sqlite3.Connection]:
-        """A transaction inside this thread's open one: undone alone on error, committed only with the outer one."""
+        """A transaction inside this thread's open one: undone alone on error, committed only with the outer one.
+        Where SQLite already rolled the whole transaction back (a full disk can), the error is raised as it was."""
         self.conn.execute("SAVEPOINT nested")
         try:
             yield self.conn
             self.conn.execute("RELEASE nested")
         except BaseException:
-            self.conn.execute("ROLLBACK TO nested")
-            self.conn.execute("RELEASE nested")
+            if self.conn.in_transaction:
+                with suppress(sqlite3.DatabaseError):
+                    self.conn.execute("ROLLBACK TO nested")
+                    self.conn.execute("RELEASE nested")
             raise
 
     def version(self) -> tuple[int, int]:
