@@ -183,7 +183,7 @@ def _check_keys(values: dict[str, Any], schema: dict[str, Any], where: str, pref
                 raise WorkbenchError(f"{where}: {name} must be a table ([{name}])")
             _check_keys(value, expected, where, name + ".")
         elif not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise WorkbenchError(f"{where}: {name} must be {'a number' if expected is int else 'a string'}, got {value!r}")
+            raise WorkbenchError(f"{where}: {name} must be {_KIND_NAMES.get(expected, 'a string')}, got {value!r}")
         elif expected is int and value < 1:
             raise WorkbenchError(f"{where}: {name} must be at least 1, got {value}")
 
@@ -279,3 +279,73 @@ def trusted_proxies(home: str | os.PathLike[str] | None = None) -> list[str]:
 def _listed(name: str, key: str, home: str | os.PathLike[str] | None) -> list[str]:
     values = env(name).split(",") + str(load_config(home).get(key, "")).split(",")
     return [value.strip() for value in values if value.strip()]
+
+
+# --------------------------------------------------------------------------- the newsroom (feeds, publishing, webhooks)
+# config.toml's [newsroom] table (the polite fetcher and publishing) and [webhook] table (notifications).
+_KIND_NAMES: dict[Any, str] = {int: "a number", bool: "true or false", str: "a string"}
+CONFIG_KEYS.update({
+    "newsroom": {"user_agent": str, "host_interval_ms": int, "max_page_bytes": int, "timeout_seconds": int,
+                 "allow_private_feeds": bool, "base_url": str, "templates": str},
+    "webhook": {"url": str, "secret": str, "attempts": int, "backoff_ms": int, "timeout_seconds": int},
+})
+DEFAULT_USER_AGENT = "arabic-news-workbench/{version} (newsroom feed reader)"
+
+
+@dataclass(frozen=True)
+class NewsroomSettings:
+    """How the newsroom fetches feeds and pages, and where publishing finds its templates and base URL."""
+
+    user_agent: str
+    host_interval: float  # seconds between two requests to one host
+    max_page_bytes: int  # a feed or page larger than this is refused
+    timeout: float  # seconds for one request (connect, each read, and the whole body)
+    allow_private_feeds: bool  # fetch from loopback and private addresses (off: a server-side fetcher's SSRF guard)
+    base_url: str  # where published pages will be served (links in the index and feeds); "" = relative links
+    templates: Path | None  # a folder of publishing templates that override the built-in ones
+
+
+def newsroom_settings(home: str | os.PathLike[str] | None = None) -> NewsroomSettings:
+    """config.toml's [newsroom] table with its defaults: the project's user agent, 2 s between requests to one
+    host, 5 MB per feed or page, 20 s per request, private addresses refused, relative links, the data home's
+    `templates/` folder when it exists."""
+    from . import __version__
+
+    table = load_config(home).get("newsroom", {})
+    templates = Path(table["templates"]).expanduser() if table.get("templates") else home_dir(home) / "templates"
+    return NewsroomSettings(
+        user_agent=str(table.get("user_agent") or DEFAULT_USER_AGENT.format(version=__version__)),
+        host_interval=int(table.get("host_interval_ms", 2000)) / 1000,
+        max_page_bytes=int(table.get("max_page_bytes", 5_000_000)),
+        timeout=float(table.get("timeout_seconds", 20)),
+        allow_private_feeds=bool(table.get("allow_private_feeds", False)),
+        base_url=str(table.get("base_url", "")),
+        templates=templates if templates.is_dir() else None,
+    )
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    """Where notifications go and how they are signed and retried."""
+
+    url: str
+    secret: str
+    attempts: int  # deliveries tried in all before one is given up (and logged)
+    backoff: float  # seconds before the first retry; doubled for each next one
+    timeout: float  # seconds for one delivery
+
+
+def webhook_settings(home: str | os.PathLike[str] | None = None) -> WebhookSettings | None:
+    """config.toml's [webhook] table (None when it names no url). A url needs a secret to sign the body with;
+    one without is a WorkbenchError naming the file."""
+    table = load_config(home).get("webhook", {})
+    if not table.get("url"):
+        return None
+    if not table.get("secret"):
+        from .errors import WorkbenchError
+
+        raise WorkbenchError(f"{home_dir(home) / CONFIG_NAME}: webhook.url needs webhook.secret (a shared secret "
+                             "the body is signed with)")
+    return WebhookSettings(url=str(table["url"]), secret=str(table["secret"]), attempts=int(table.get("attempts", 6)),
+                           backoff=int(table.get("backoff_ms", 2000)) / 1000,
+                           timeout=float(table.get("timeout_seconds", 10)))

@@ -127,6 +127,53 @@ CREATE TABLE pivot_checks (
 );
 CREATE INDEX pivot_checks_unit ON pivot_checks(article_id, segment_id, lang, id);
 """),
+    # the newsroom (workbench/store/feeds.py): feeds and their HTTP validators, the items taken from them (each
+    # once, by GUID else URL; a failed one is retried), where an article came from, what was published where
+    ("005_newsroom", """
+CREATE TABLE feeds (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL UNIQUE,
+    etag TEXT,
+    last_modified TEXT,
+    polled TEXT,
+    error TEXT,
+    added TEXT NOT NULL
+);
+CREATE TABLE feed_items (
+    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    url TEXT NOT NULL,
+    title TEXT,
+    published TEXT,
+    article_id TEXT REFERENCES articles(id),
+    state TEXT NOT NULL CHECK (state IN ('imported', 'retry', 'given_up')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    seen TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    PRIMARY KEY (feed_id, key)
+);
+CREATE INDEX feed_items_state ON feed_items(feed_id, state);
+CREATE TABLE article_sources (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id),
+    feed TEXT,
+    url TEXT NOT NULL,
+    author TEXT,
+    fetched TEXT NOT NULL
+);
+CREATE INDEX article_sources_url ON article_sources(url);
+CREATE TABLE publications (
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    lang TEXT NOT NULL,
+    format TEXT NOT NULL,
+    target TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    published TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    PRIMARY KEY (article_id, lang, format, target)
+);
+"""),
 ]
 
 
