@@ -174,6 +174,50 @@ CREATE TABLE publications (
     PRIMARY KEY (article_id, lang, format, target)
 );
 """),
+    ("006_cat_comments", """
+CREATE TABLE comments (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    unit TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    author TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created TEXT NOT NULL,
+    resolved INTEGER NOT NULL DEFAULT 0,
+    resolved_by TEXT,
+    resolved_at TEXT
+);
+CREATE INDEX comments_unit ON comments(article_id, unit, lang, id);
+CREATE TABLE comment_mentions (
+    comment_id INTEGER NOT NULL REFERENCES comments(id),
+    name TEXT NOT NULL,
+    PRIMARY KEY (comment_id, name)
+);
+CREATE INDEX comment_mentions_name ON comment_mentions(name, comment_id);
+CREATE TABLE flag_dismissals (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    unit TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    flag TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    revision_id INTEGER REFERENCES revisions(id),
+    reason TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created TEXT NOT NULL,
+    restored_by TEXT,
+    restored_at TEXT
+);
+CREATE INDEX flag_dismissals_unit ON flag_dismissals(article_id, unit, lang, flag, id);
+CREATE TABLE propagations (
+    revision_id INTEGER PRIMARY KEY REFERENCES revisions(id),
+    from_revision_id INTEGER NOT NULL REFERENCES revisions(id),
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    author TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE INDEX propagations_article ON propagations(article_id);
+"""),
 ]
 
 
