@@ -188,6 +188,7 @@ def unit_details(wb: Workbench, article_id: str, unit: str, language: str) -> Re
     return {"ok": True, "unit": unit, "lang": language, "source": source, "machine": machine,
             "text": current.text if current else "", "revision_id": current.revision_id if current else None,
             "state": current.state if current else "untranslated", "flags": list(current.flags) if current else [],
+            "blocking": list(current.blocking) if current else [],
             "qa": list(current.qa) if current else [],
             "confidence": current.confidence.to_dict() if current and current.confidence else None,
             "machine_diff_html": diff_html(machine, current.text if current else ""),

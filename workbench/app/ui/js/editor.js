@@ -258,7 +258,7 @@
       if (d.revision_id === s.base || s.after !== null || s.restored) return;
       if (!s.dirty) {
         Object.assign(s, { text: d.text, saved: d.text, base: d.revision_id, state: d.state, flags: d.flags,
-                           blocking: d.flags.filter((f) => this.data.blocking.includes(f)) });
+                           blocking: d.blocking || d.flags.filter((f) => this.data.blocking.includes(f)) });
         if (this.box && this.box.wbSession === s) { this.box.value = d.text; this.autosize(); }
         this.patchTarget(s.unit, s.lang, { text: d.text, revision_id: d.revision_id, state: d.state, flags: d.flags });
         this.rowSay(`Updated: a newer text was saved meanwhile (revision ${d.revision_id}).`, "warn");

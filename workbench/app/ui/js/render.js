@@ -30,7 +30,8 @@
   const units = (data) => data.article.segments.filter((s) => s.kind !== "meta").map((s, i) => ({ ...s, number: i + 1 }));
   const targetOf = (data, unit, lang) => unit === "summary" ? data.article.summaries[lang]
     : ((data.article.segments.find((s) => s.id === unit) || {}).targets || {})[lang] || null;
-  const blockingOf = (data, unit) => (unit ? unit.flags : []).filter((f) => data.blocking.includes(f));
+  // The server says which of a unit's flags block approval (a reviewed stale_pivot is only a warning).
+  const blockingOf = (data, unit) => (!unit ? [] : unit.blocking || unit.flags.filter((f) => data.blocking.includes(f)));
   const override = (data, lang) => ((data.article.status_override || {})[lang]) || null;
 
   // ------------------------------------------------------------------ filters (on the language being reviewed)
@@ -44,7 +45,7 @@
     if (f.state !== "all" && (u ? u.state : "untranslated") !== f.state) return false;
     const flags = u ? u.flags : [];
     if (f.flag === "flagged" && !flags.length) return false;
-    if (f.flag === "blocking" && !flags.some((x) => data.blocking.includes(x))) return false;
+    if (f.flag === "blocking" && !blockingOf(data, u).length) return false;
     if (!["all", "flagged", "blocking"].includes(f.flag) && !flags.includes(f.flag)) return false;
     return true;
   }
