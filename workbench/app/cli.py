@@ -141,8 +141,10 @@ def cli(ctx: click.Context, home: str | None) -> None:
 @click.pass_context
 @handle_errors
 def import_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
-    """Import .txt/.md/.jsonl files or folders (recursive). Re-importing unchanged files changes nothing."""
+    """Import .txt/.md/.jsonl files or folders (recursive), or article pages by URL (https://…: the article text,
+    title, date and author are extracted). Re-importing unchanged files changes nothing."""
     from ..store.importer import Imported, import_paths
+    from .cli_newsroom import import_with_urls, is_url
     from .render import ImportText, imported_lines
 
     def show(item: Imported | ImportProblem) -> None:  # the text goes out file by file, as the import runs
@@ -150,7 +152,10 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> Non
             echo_lines(imported_lines(item))
 
     with _workbench(ctx) as wb:
-        report = import_paths(wb.store, list(paths), on_item=show)
+        if any(is_url(p) for p in paths):  # https://… : fetched and extracted by the newsroom
+            report = import_with_urls(wb, list(paths), show)
+        else:
+            report = import_paths(wb.store, list(paths), on_item=show)
     emit(ImportText(report), as_json)
 
 
@@ -719,6 +724,8 @@ def _add_home_option(group: click.Group) -> None:
                                                is_eager=True, callback=_set_home,
                                                help="Data folder (as `workbench --home DIR COMMAND`)."))
 
+
+from . import cli_newsroom  # noqa: E402, F401  (registers feeds, watch and publish on `cli`)
 
 _add_home_option(cli)
 

@@ -1,0 +1,243 @@
+"""The newsroom's commands: `feeds add/list/remove`, `watch`, `publish`, and `import https://…` (the `import`
+command hands its URL arguments here). Registered on the `workbench` group by importing this module in `cli.py`.
+
+Thin like the rest of the CLI: each command parses its options and calls the newsroom (`workbench.newsroom`);
+pre-translating what arrived is the Workbench's `translate`, with the models the data home uses.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ..errors import ImportProblem
+from .cli import (
+    DEFAULT_TARGETS,
+    LANG_HELP,
+    _home_profile,
+    _model_args,
+    _targets,
+    _workbench,
+    cli,
+    handle_errors,
+    model_options,
+)
+
+URL_PREFIXES = ("http://", "https://")
+_EVERY = re.compile(r"(\d{1,6})\s*([smhd]?)")
+_UNITS = {"": 60, "s": 1, "m": 60, "h": 3600, "d": 86400}
+MIN_EVERY = 60  # seconds: no feed is polled more often by `watch`
+FLUSH_SECONDS = 60.0  # what a command that ends gives the webhook's last deliveries
+
+
+def is_url(item: str) -> bool:
+    return item.strip().lower().startswith(URL_PREFIXES)
+
+
+def _context(wb: Any) -> Any:
+    from ..newsroom.feeds import Context
+
+    return Context.of(wb.store, wb.home)
+
+
+def _flush(quiet: bool = False) -> None:
+    from ..newsroom import webhook
+
+    left = webhook.flush(FLUSH_SECONDS)
+    if left and not quiet:
+        click.echo(f"warning: {left} webhook notification(s) not delivered yet (see the data home's log)", err=True)
+
+
+# --------------------------------------------------------------------------- import https://…
+def import_with_urls(wb: Any, items: list[str], show: Callable[[Any], None]) -> Any:
+    """`workbench import` with some arguments URLs: files and folders as ever, then each URL fetched and its
+    article extracted and imported; one report (URLs stand where paths do)."""
+    from ..newsroom.extract import ExtractionFailed
+    from ..newsroom.feeds import import_url
+    from ..newsroom.fetch import FetchError
+    from ..store.importer import Imported, ImportReport, import_paths
+
+    paths = [item for item in items if not is_url(item)]
+    report = import_paths(wb.store, paths, on_item=show) if paths else ImportReport()
+    context = _context(wb)
+    for url in (item.strip() for item in items if is_url(item)):
+        result: Imported | ImportProblem
+        try:
+            arrival = import_url(context, url)
+            result = Imported(arrival.article_id, url, "unchanged" if arrival.outcome == "known" else arrival.outcome,
+                              arrival.segments)
+        except (FetchError, ExtractionFailed) as exc:
+            result = ImportProblem(url, exc.reason)
+        (report.problems if isinstance(result, ImportProblem) else report.imported).append(result)  # type: ignore[arg-type]
+        show(result)
+    _flush()
+    return report
+
+
+# --------------------------------------------------------------------------- feeds
+@cli.group("feeds")
+def feeds_group() -> None:
+    """Follow Arabic news feeds (RSS 2.0 or Atom) that `workbench watch` polls."""
+
+
+@feeds_group.command("add")
+@click.argument("url")
+@click.option("--name", default=None, help="A short name (letters, digits, _ . -); it starts the ids of the feed's "
+                                           "articles. Default: the feed's host name.")
+@click.pass_context
+@handle_errors
+def feeds_add(ctx: click.Context, url: str, name: str | None) -> None:
+    """Follow the feed at URL (http or https). Nothing is fetched now; `workbench watch --once` polls it."""
+    from urllib.parse import urlsplit
+
+    from ..ids import make_article_id
+    from ..newsroom.fetch import check_url
+    from ..store import feeds as feed_store
+
+    url = check_url(url.strip())
+    name = name if name is not None else make_article_id(urlsplit(url).hostname or "feed")[:feed_store.MAX_NAME].strip(".-")
+    with _workbench(ctx) as wb:
+        added = feed_store.add_feed(wb.store, name, url)
+    click.echo(f"following {added.name}: {added.url}")
+
+
+@feeds_group.command("list")
+@click.pass_context
+@handle_errors
+def feeds_list(ctx: click.Context) -> None:
+    """The feeds followed: name, URL, when last polled, items imported / waiting for a retry / given up."""
+    from ..store import feeds as feed_store
+
+    with _workbench(ctx) as wb:
+        followed = feed_store.feeds(wb.store)
+        counts = {(r["feed_id"], r["state"]): r["n"] for r in wb.store.query(
+            "SELECT feed_id, state, COUNT(*) AS n FROM feed_items GROUP BY feed_id, state")}
+    if not followed:
+        click.echo("no feeds yet: `workbench feeds add URL`")
+    for feed in followed:
+        states = " · ".join(f"{counts.get((feed.id, s), 0)} {s.replace('_', ' ')}" for s in ("imported", "retry", "given_up"))
+        polled = (feed.polled or "never")[:19].replace("T", " ")
+        click.echo(f"{feed.name}  {feed.url}  polled {polled}  {states}" + (f"  last error: {feed.error}" if feed.error else ""))
+
+
+@feeds_group.command("remove")
+@click.argument("name")
+@click.pass_context
+@handle_errors
+def feeds_remove(ctx: click.Context, name: str) -> None:
+    """Stop following the feed NAME. The articles already imported from it stay."""
+    from ..store import feeds as feed_store
+
+    with _workbench(ctx) as wb:
+        forgotten = feed_store.remove_feed(wb.store, name)
+    click.echo(f"stopped following {name} ({forgotten} items forgotten; their articles stay)")
+
+
+# --------------------------------------------------------------------------- watch
+def parse_every(value: str) -> int:
+    """"10m" → 600 seconds (s, m, h, d; a bare number is minutes); at least a minute."""
+    found = _EVERY.fullmatch(value.strip().lower())
+    if not found:
+        raise click.BadParameter(f"use a number with s, m, h or d, e.g. 10m (got {value!r})")
+    seconds = int(found.group(1)) * _UNITS[found.group(2)]
+    if seconds < MIN_EVERY:
+        raise click.BadParameter(f"poll at most once a minute (got {value!r}); feeds are asked politely")
+    return seconds
+
+
+def _poll_lines(report: Any) -> None:
+    for arrival in report.arrived:
+        click.echo(f"{arrival.outcome:9} {arrival.article_id}  {arrival.title or ''}  ({arrival.feed}: {arrival.url})")
+    for failure in report.failures:
+        what = {"retry": "will retry", "given_up": "given up", "feed": "feed failed"}[failure.state]
+        click.echo(f"error: {failure.feed}: {failure.url}: {failure.reason} ({what})", err=True)
+    quiet = [f"{name} (not modified)" if name in report.not_modified else name for name in report.feeds]
+    click.echo(f"polled {len(report.feeds)} feed(s): {', '.join(quiet) or 'none followed'}; "
+               f"{len(report.new_ids)} new or changed article(s), {len(report.failures)} problem(s)")
+
+
+def _pretranslate(wb: Any, ids: list[str], targets: list[str], summarize: bool) -> bool:
+    report = wb.translate(article_ids=ids, targets=targets, summarize=summarize)
+    click.echo(f"pre-translated {len(ids)} article(s) to {', '.join(targets)}: {report.translated} segments, "
+               f"{report.summaries} summaries" + (" (tiny random-weight models: meaningless)" if report.meaningless else ""))
+    for failure in report.failures:
+        click.echo(f"error: {failure.article_id} {failure.lang}: {failure.reason}", err=True)
+    return bool(report.ok)
+
+
+@cli.command("watch")
+@click.option("--every", default="10m", show_default=True, help="How often to poll every feed (s, m, h; at least 1m).")
+@click.option("--once", is_flag=True, help="Poll once and exit (for cron); exit code 1 when something failed.")
+@click.option("--to", "to", default=DEFAULT_TARGETS, show_default=True, help=LANG_HELP + " What arrives is pre-translated.")
+@click.option("--translate/--no-translate", default=True, show_default=True, help="Pre-translate what arrives.")
+@click.option("--summarize", is_flag=True, help="Also summarize what arrives.")
+@click.option("--feed", "names", multiple=True, metavar="NAME", help="Poll only this feed (repeatable).")
+@model_options
+@click.pass_context
+@handle_errors
+def watch_cmd(ctx: click.Context, every: str, once: bool, to: str, translate: bool, summarize: bool,
+              names: tuple[str, ...], **model_kw: Any) -> None:
+    """Poll the feeds (`workbench feeds`): import each new item's article once, with its feed as source and its
+    URL kept, then pre-translate (and summarize) it with the models the data home uses, so reviewers find it
+    ready. Pages that fail are reported and retried on the next poll."""
+    from ..newsroom.feeds import poll
+
+    seconds = parse_every(every)
+    targets = _targets(to)
+    if not model_kw["profile"]:
+        model_kw["profile"] = _home_profile(ctx)[0]
+    with _workbench(ctx, **_model_args(**model_kw)) as wb:
+        context = _context(wb)
+        while True:
+            report = poll(context, list(names) or None)
+            _poll_lines(report)
+            translated = not (translate and report.new_ids) or _pretranslate(wb, report.new_ids, targets, summarize)
+            if once:
+                _flush()
+                if not (report.ok and translated):
+                    raise SystemExit(1)
+                return
+            time.sleep(seconds)
+
+
+# --------------------------------------------------------------------------- publish
+@cli.command("publish")
+@click.option("--status", type=click.Choice(["approved"]), default="approved", show_default=True,
+              help="What is published: only approved article languages, ever.")
+@click.option("--lang", "langs", default=DEFAULT_TARGETS, show_default=True, help=LANG_HELP)
+@click.option("--format", "fmt", type=click.Choice(["markdown", "html", "rss"]), required=True,
+              help="markdown (pages with front matter), html (pages), rss (the feeds only); each also writes an "
+                   "index and RSS and Atom feeds per language.")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="The folder to write (LANG/… inside).")
+@click.option("--base-url", default=None, metavar="URL",
+              help="Where the pages will be served (links in feeds); default config newsroom.base_url, else relative.")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False), default=None,
+              help="A folder of templates overriding the built-in ones (default DATA_HOME/templates/ when it exists).")
+@click.pass_context
+@handle_errors
+def publish_cmd(ctx: click.Context, status: str, langs: str, fmt: str, out: str, base_url: str | None,
+                templates: str | None) -> None:
+    """Publish every approved article language: a page with the title, date, source link, summary and the full
+    approved translation, an index, and RSS/Atom feeds. Only pages whose text changed are written again."""
+    from pathlib import Path
+
+    from ..newsroom.publish import publish
+    from ..settings import newsroom_settings
+
+    settings = newsroom_settings(ctx.obj["home"])
+    folder = Path(templates) if templates else settings.templates
+    with _workbench(ctx) as wb:
+        report = publish(wb.store, out, fmt=fmt, langs=_targets(langs),
+                         base_url=settings.base_url if base_url is None else base_url, templates=folder)
+    for name in report.written:
+        click.echo(f"wrote {Path(report.out) / name}")
+    click.echo(f"published {report.pages} approved page(s) ({', '.join(report.langs) or 'no language'}) to "
+               f"{report.out} as {fmt}: {len(report.written)} file(s) written, {report.unchanged} unchanged")
+    _flush()
+
+
+__all__ = ["import_with_urls", "is_url", "parse_every"]

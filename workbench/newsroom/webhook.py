@@ -1,0 +1,201 @@
+"""Notifications: a small JSON body POSTed to the webhook in config.toml when an article arrives, when a
+language is approved and when a page is published, signed with the shared secret.
+
+The body is `{"event", "delivery", "at", ...payload}` (UTF-8 JSON); the header `X-Workbench-Signature` is
+`sha256=` and the hex HMAC-SHA256 of the exact body bytes under the secret (check it with `verify`), and
+`X-Workbench-Event` / `X-Workbench-Delivery` repeat the event and the delivery's id (a receiver can drop a
+delivery it has seen). A delivery that fails (no answer, a 5xx, 408 or 429) is tried again after `backoff`
+seconds, doubling each time, up to `attempts` in all; each failure and a give-up are logged. Deliveries run in one
+background thread per process: `notify` never blocks and never raises, so the review is never held up; a command
+that ends calls `flush` to give the last deliveries their time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import hmac
+import itertools
+import json
+import os
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import logs
+from ..clock import now
+from ..settings import WebhookSettings, newsroom_settings, webhook_settings
+
+EVENTS = ("arrived", "approved", "published")
+SIGNATURE = "X-Workbench-Signature"
+EVENT = "X-Workbench-Event"
+DELIVERY = "X-Workbench-Delivery"
+RETRIED = frozenset({408, 429})
+MAX_PENDING = 10_000  # deliveries waiting in one process; past it a new one is logged and dropped
+log = logs.get("newsroom.webhook")
+
+
+def sign(secret: str, body: bytes) -> str:
+    """The signature header's value for `body`."""
+    return "sha256=" + hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def verify(secret: str, body: bytes, signature: str) -> bool:
+    """Whether `signature` (the header's value) is the body's under `secret` (compared in constant time)."""
+    return hmac.compare_digest(sign(secret, body), signature or "")
+
+
+def body_of(event: str, payload: dict[str, Any], delivery: str) -> bytes:
+    """The JSON body of one notification."""
+    record = {**payload, "event": event, "delivery": delivery, "at": now()}
+    return json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+@dataclass
+class _Delivery:
+    event: str
+    body: bytes
+    id: str
+    attempt: int = 1
+
+
+class Sender:
+    """The deliveries to one webhook, made in a background thread, retried with backoff."""
+
+    def __init__(self, settings: WebhookSettings, user_agent: str):
+        self.settings = settings
+        self.user_agent = user_agent
+        self._due: list[tuple[float, int, _Delivery]] = []
+        self._order = itertools.count()
+        self._pending = 0
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self.delivered = 0
+        self.given_up = 0
+
+    def submit(self, event: str, body: bytes, delivery: str) -> bool:
+        with self._cond:
+            if self._pending >= MAX_PENDING:
+                log.error("webhook %s: %d deliveries waiting; dropped the %s notification", self.settings.url,
+                          self._pending, event)
+                return False
+            self._pending += 1
+            heapq.heappush(self._due, (time.monotonic(), next(self._order), _Delivery(event, body, delivery)))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="workbench-webhook", daemon=True)
+                self._thread.start()
+            self._cond.notify_all()
+        return True
+
+    def flush(self, timeout: float) -> bool:
+        """Wait until every delivery was made or given up, at most `timeout` seconds; whether none is left."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._pending and (left := deadline - time.monotonic()) > 0:
+                self._cond.wait(left)
+            return self._pending == 0
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._due:
+                    self._cond.wait()
+                due, _, delivery = self._due[0]
+                wait = due - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                heapq.heappop(self._due)
+            done = self._attempt(delivery)
+            with self._cond:
+                if not done and delivery.attempt < self.settings.attempts:
+                    later = self.settings.backoff * 2 ** (delivery.attempt - 1)
+                    delivery.attempt += 1
+                    heapq.heappush(self._due, (time.monotonic() + later, next(self._order), delivery))
+                else:
+                    if not done:
+                        self.given_up += 1
+                        log.error("webhook %s: gave up the %s notification after %d attempts", self.settings.url,
+                                  delivery.event, delivery.attempt)
+                    self._pending -= 1
+                    self._cond.notify_all()
+
+    def _attempt(self, delivery: _Delivery) -> bool:
+        """One try; True when it is done (delivered, or refused in a way a retry will not change)."""
+        from .fetch import FetchError, post
+
+        headers = {"Content-Type": "application/json; charset=utf-8", EVENT: delivery.event,
+                   DELIVERY: delivery.id, SIGNATURE: sign(self.settings.secret, delivery.body)}
+        try:
+            status = post(self.settings.url, delivery.body, headers, timeout=self.settings.timeout,
+                          user_agent=self.user_agent)
+        except FetchError as exc:
+            log.warning("webhook %s: the %s notification failed (attempt %d): %s", self.settings.url, delivery.event,
+                        delivery.attempt, exc.reason)
+            return False
+        except Exception:  # a bug must not kill the thread that makes every later delivery
+            log.exception("webhook %s: the %s notification failed", self.settings.url, delivery.event)
+            return False
+        if 200 <= status < 300:
+            self.delivered += 1
+            log.info("webhook %s: %s delivered (attempt %d)", self.settings.url, delivery.event, delivery.attempt)
+            return True
+        retry = status >= 500 or status in RETRIED
+        log.warning("webhook %s: the %s notification got HTTP %d (attempt %d)%s", self.settings.url, delivery.event,
+                    status, delivery.attempt, "" if retry else "; not retried")
+        if not retry:
+            self.given_up += 1
+        return not retry
+
+
+_senders: dict[tuple[str, str], Sender] = {}
+_lock = threading.Lock()
+
+
+def sender(settings: WebhookSettings, user_agent: str) -> Sender:
+    """This process's sender for the webhook (one per URL and secret)."""
+    with _lock:
+        key = (settings.url, settings.secret)
+        if key not in _senders or _senders[key].settings != settings:
+            _senders[key] = Sender(settings, user_agent)
+        return _senders[key]
+
+
+def notify(home: str | os.PathLike[str], event: str, payload: dict[str, Any]) -> bool:
+    """Queue a notification to the data home's webhook; False when none is configured or it could not be
+    queued. Never raises, never waits for the network."""
+    try:
+        settings = webhook_settings(home)
+        if settings is None:
+            return False
+        logs.attach(home)
+        delivery = uuid.uuid4().hex
+        return sender(settings, newsroom_settings(home).user_agent).submit(event, body_of(event, payload, delivery),
+                                                                          delivery)
+    except Exception:
+        log.exception("the %s notification could not be queued", event)
+        return False
+
+
+def notify_store(store_path: str, event: str, payload: dict[str, Any]) -> bool:
+    """`notify` for the data home of the store at `store_path` (nothing for an in-memory store)."""
+    if store_path == ":memory:":
+        return False
+    return notify(Path(store_path).parent, event, payload)
+
+
+def flush(timeout: float = 30.0) -> int:
+    """Give every queued delivery up to `timeout` seconds in all; how many are still waiting after it."""
+    deadline = time.monotonic() + timeout
+    with _lock:
+        senders = list(_senders.values())
+    for one in senders:
+        one.flush(max(0.0, deadline - time.monotonic()))
+    return sum(one.pending for one in senders)
