@@ -95,7 +95,12 @@ def approve(store: Store, article_id: str, lang: str, author: str | None = None,
             raise ApprovalRefused(f"{article_id} {lang} cannot be approved yet: " + "; ".join(problems)
                                   + " (review them, or approve with an override reason)")
         note = f"{(override or '').strip()} [{'; '.join(problems)}]" if problems else None
-        return move(store, article_id, lang, "approve", author, override=note)
+        status = move(store, article_id, lang, "approve", author, override=note)
+    from ..newsroom.webhook import notify_store  # the data home's webhook, if any: queued, never waited for
+
+    notify_store(store.path, "approved", {"article_id": article_id, "lang": lang, "author": author,
+                                          "override": bool(note)})
+    return status
 
 
 def mark(store: Store, article_id: str, lang: str, status: str, author: str | None = None, *,
