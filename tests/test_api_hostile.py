@@ -57,6 +57,7 @@ def _valid(wb) -> dict[str, dict[str, Any]]:
         "discard_draft": {**unit, "author": "mona"},
         "retranslate_unit": {**unit, "replace_edited": False},
         "approve": {"article_id": ARTICLE, "language": "en", "author": "mona", "override": ""},
+        "import_url": {"url": "https://example.org/news/1"},  # every bad value is refused before anything is fetched
     }
 
 

@@ -17,6 +17,7 @@ from ..ids import file_in
 from ..languages import TARGETS
 from ..review.model import ArticleSummary, ArticleView
 from . import operations as ops
+from . import operations_newsroom  # noqa: F401  (declares the newsroom's operations: import_url)
 from .api import Workbench
 from .operations import STATUS_FILTERS, Result, expected_errors
 
@@ -39,6 +40,60 @@ def article_table(rows: list[ArticleSummary]) -> list[list[str]]:
     """Rows for the article list: title (or first words), date, source, "en / ru" status, id."""
     return [[r.label, r.date or "", r.source or "", f"{STATUS_SHORT[r.status['en']]} / {STATUS_SHORT[r.status['ru']]}",
              r.id] for r in rows]
+
+
+ALL_SOURCES = "all sources"
+NOT_FROM_A_FEED = "not from a feed"
+
+
+def source_choices(wb: Workbench) -> list[str]:
+    """The article list's source filter: every source, each feed articles came from or that is followed, and
+    articles not from a feed (files, URLs imported by hand)."""
+    from ..store.feeds import feed_names
+
+    return [ALL_SOURCES, *feed_names(wb.store), NOT_FROM_A_FEED]
+
+
+def since_stamp(value: Any) -> str:
+    """A browser's "last looked" timestamp as the store writes them (UTC ISO), or "" for anything else."""
+    import datetime as dt
+
+    if not isinstance(value, str) or not 10 <= len(value) <= 40:
+        return ""
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def article_rows(wb: Workbench, query: Any = "", status: Any = "all", source: Any = ALL_SOURCES, new_only: Any = False,
+                 since: Any = "") -> list[list[str]]:
+    """The article list (title, date, source, "en / ru" status, id) for a query and a status filter (checked as
+    `list_articles` checks them), one source (a feed, `NOT_FROM_A_FEED` or `ALL_SOURCES`) and, with `new_only`,
+    only articles imported after `since` (the browser's last visit; none given: every article is new)."""
+    from ..store.feeds import origins
+
+    rows = list_articles(wb, query, status)
+    source = source if isinstance(source, str) and len(source) <= 200 else ALL_SOURCES
+    stamp = since_stamp(since) if new_only is True else ""
+    came = origins(wb.store)
+    table = []
+    for row, line in zip(rows, article_table(rows), strict=True):
+        origin = came.get(row.id)
+        feed = origin.feed if origin else None
+        if (source == NOT_FROM_A_FEED and feed) or (source not in (ALL_SOURCES, NOT_FROM_A_FEED) and feed != source):
+            continue
+        if stamp and (origin is None or origin.imported_at <= stamp):
+            continue
+        line[2] = " · ".join(dict.fromkeys(part for part in (row.source, feed) if part)) or "—"
+        table.append(line)
+    return table
+
+
+def import_by_url(wb: Workbench, url: Any) -> Result:
+    """The page's "import by URL" field: the `import_url` operation (its checks, one line when refused)."""
+    return ops.OPERATIONS["import_url"](wb, url)
 
 
 # --------------------------------------------------------------------------- one article

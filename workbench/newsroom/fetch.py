@@ -152,11 +152,11 @@ def _connector(allow_private: bool) -> Callable[..., socket.socket]:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as exc:
-            raise FetchFailed(host, f"cannot resolve {host} ({exc})") from None
+            raise FetchFailed(host, f"cannot resolve the host name ({exc})") from None
         if not allow_private:
             private = sorted({str(info[4][0]) for info in infos if not is_public(str(info[4][0]))})
             if private:
-                raise FetchRefused(host, f"{host} is a private, loopback or reserved address ({', '.join(private)});"
+                raise FetchRefused(host, f"the host is a private, loopback or reserved address ({', '.join(private)});"
                                          " set allow_private_feeds in config.toml's [newsroom] to fetch from it")
         failure: OSError | None = None
         for family, kind, proto, _, sockaddr in infos:
@@ -208,9 +208,9 @@ def _request(url: str, method: str, headers: dict[str, str], body: bytes | None,
     try:
         conn.request(method, path, body=body, headers=headers)
         return conn, conn.getresponse()
-    except FetchError:
+    except FetchError as exc:  # refused or failed while connecting: said of the URL asked for
         conn.close()
-        raise
+        raise type(exc)(url, exc.reason) from None
     except (OSError, http.client.HTTPException) as exc:
         conn.close()
         raise FetchFailed(url, _network_reason(exc)) from None

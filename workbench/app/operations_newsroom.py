@@ -1,0 +1,47 @@
+"""The newsroom's operation on the review surface: import one article by its page's URL.
+
+Declared like every operation (`app/operations.py`): the URL is parsed by its kind before anything is fetched
+(text of at most 2,048 characters, http or https, a host, no user name or password), and the fetch itself refuses
+private and loopback addresses unless `allow_private_feeds` is set, so the server cannot be made to read the
+newsroom's own network. It is an operator's action: `serve` answers only on loopback, or behind `--auth`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import arguments as a
+from .api import Workbench
+from .operations import Result, operation
+
+
+@dataclass(frozen=True)
+class PageUrl(a.Kind):
+    """An http(s) URL the newsroom's fetcher may ask for (see `newsroom.fetch.check_url`)."""
+
+    def parse(self, value: Any, arg: str) -> str:
+        from ..newsroom.fetch import FetchRefused, check_url
+
+        text = a.Text("text", str, limit=2048).parse(value, arg).strip()
+        try:
+            return check_url(text)
+        except FetchRefused as exc:
+            raise self.fail(arg, exc.reason) from None
+
+
+URL = PageUrl("url", str)
+
+
+@operation(url=URL)
+def import_url(wb: Workbench, url: str) -> Result:
+    """Fetch the page at `url`, extract its article (text, title, date, author) and import it with the URL kept;
+    the article id is made from the URL, never taken. Returns the article id, title and outcome (new, updated,
+    unchanged)."""
+    from ..newsroom.feeds import Context
+    from ..newsroom.feeds import import_url as take
+
+    arrival = take(Context.of(wb.store, wb.home), url)
+    outcome = "unchanged" if arrival.outcome == "known" else arrival.outcome
+    return {"ok": True, "article_id": arrival.article_id, "title": arrival.title, "outcome": outcome,
+            "url": arrival.url, "segments": arrival.segments}
