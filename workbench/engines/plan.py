@@ -16,12 +16,13 @@ from typing import Any
 from ..errors import EngineUnavailable, WorkbenchError
 from ..languages import SOURCE_LANG
 from ..settings import cache_dir
-from .base import Summarizer, SummaryOptions, TranslationOptions, Translator
+from .base import Summarizer, SummaryOptions, Translator
 from .catalog import check_licence
+from .llm import cache_in_front
 from .profiles import Selection
-from .registry import DEFAULT_ENGINE, ENGINE_MODULES, Engine, get_engine
+from .registry import DEFAULT_ENGINE, ENGINE_MODULES, Engine, get_engine, make_translator
 from .threads import apply_threads
-from .wrappers import CachedSummarizer, CachedTranslator, TranslationCache
+from .wrappers import CachedSummarizer, TranslationCache
 
 
 @dataclass
@@ -124,15 +125,15 @@ class ModelSet:
     def _direct_translator(self, spec: str, source: str, target: str, role: str) -> Translator:
         key = (spec, source, target)
         if key not in self._direct:
-            options = TranslationOptions.from_dict(self.selection.translation_options, "translation options")
+            options = dict(self.selection.translation_options)
 
-            def make(engine: Engine) -> Translator:
-                return engine.make_translator(spec, source, target, options, device=self.selection.device,
-                                              home=self.home, profile=self.selection.profile)
+            def make(engine: Engine) -> Translator:  # an LLM translator for an instruction LLM (engines.llm)
+                return make_translator(engine, spec, source, target, options, device=self.selection.device,
+                                       home=self.home, profile=self.selection.profile)
 
             inner: Translator = self._build(role, make)
             check_licence(inner.info.id, inner.info.licence, self.selection.licence)
-            self._direct[key] = CachedTranslator(inner, self.cache)
+            self._direct[key] = cache_in_front(inner, self.cache)
         return self._direct[key]
 
     def language(self, lang: str) -> LanguagePlan:

@@ -1,4 +1,9 @@
-"""Prompt templates: one TOML file per template in prompts/, validated on load."""
+"""Prompt templates: one TOML file per template in prompts/, validated on load.
+
+Two kinds: summaries (`summary-*.toml`, the article in, a summary out) and translations (`translate-SRC-TGT.toml`,
+`kind = "translation"`: one segment in, its translation out, with the article's title, the segments before it and
+the glossary terms it contains). A template naming a variable its kind does not have is a clear error.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,12 @@ from ..resources import prompts_dir
 from .base import Prompt
 
 VARIABLES = {"title", "text", "date", "source", "language", "source_language"}
+# A translation prompt's variables: the segment, the article's title, the preceding segments with their current
+# translations (`context`), the glossary terms in the segment (`terms`), and the language pair.
+TRANSLATION_VARIABLES = {"segment", "title", "context", "terms", "source_language", "target_language"}
+KINDS = {"summary": VARIABLES, "translation": TRANSLATION_VARIABLES}
 INPUTS = {"source", "translation"}
+KEYS = {"language", "input", "system", "user", "description", "kind", "source"}
 
 
 @dataclass(frozen=True)
@@ -26,18 +36,45 @@ class Template:
     user: str
     description: str = ""
     hash: str = ""
+    kind: str = "summary"  # summary | translation
+    source: str = "ar"  # a translation template: the language it translates from
 
     def variables(self) -> set[str]:
         return {f for part in (self.system, self.user) for _, f, _, _ in string.Formatter().parse(part) if f}
 
-    def render(self, **values: str) -> Prompt:
-        """Fill the template; MissingVariables names every variable without a value."""
+    def fill(self, **values: str) -> tuple[str, str]:
+        """(system, user) with the values filled in; MissingVariables names every variable without a value."""
         missing = sorted(v for v in self.variables() if values.get(v) is None)
         if missing:
             raise MissingVariables(self.name, missing)
-        return Prompt(template=self.name, template_hash=self.hash, lang=self.language,
-                      system=self.system.format(**values), user=self.user.format(**values),
+        return self.system.format(**values), self.user.format(**values)
+
+    def render(self, **values: str) -> Prompt:
+        """Fill a summary template; MissingVariables names every variable without a value."""
+        system, user = self.fill(**values)
+        return Prompt(template=self.name, template_hash=self.hash, lang=self.language, system=system, user=user,
                       input_text=values.get("text", ""), input_kind=self.input)
+
+
+def _check(template: Template) -> None:
+    name = template.name
+    if template.kind not in KINDS:
+        raise TemplateError(f"prompt template {name!r}: kind must be one of {', '.join(sorted(KINDS))}")
+    if template.input not in INPUTS:
+        raise TemplateError(f"prompt template {name!r}: input must be one of {', '.join(sorted(INPUTS))}")
+    for key, lang in (("language", template.language), ("source", template.source)):
+        if lang not in LANGUAGE_NAMES:
+            raise TemplateError(f"prompt template {name!r}: unknown {key} {lang!r}")
+    if template.kind == "translation" and template.source == template.language:
+        raise TemplateError(f"prompt template {name!r}: source and language are both {template.language!r}")
+    known = KINDS[template.kind]
+    try:
+        unknown = template.variables() - known
+    except ValueError as exc:
+        raise TemplateError(f"prompt template {name!r}: bad placeholder ({exc})") from exc
+    if unknown:
+        raise TemplateError(f"prompt template {name!r}: unknown variables {', '.join(sorted(unknown))};"
+                            f" known: {', '.join(sorted(known))}")
 
 
 def parse_template(name: str, data: bytes) -> Template:
@@ -48,23 +85,16 @@ def parse_template(name: str, data: bytes) -> Template:
     for key in ("language", "user"):
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise TemplateError(f"prompt template {name!r}: missing required key {key!r}")
-    unknown_keys = set(raw) - {"language", "input", "system", "user", "description"}
+    unknown_keys = set(raw) - KEYS
     if unknown_keys:
         raise TemplateError(f"prompt template {name!r}: unknown keys {', '.join(sorted(unknown_keys))}")
+    if any(not isinstance(value, str) for value in raw.values()):
+        raise TemplateError(f"prompt template {name!r}: every value must be a string")
     template = Template(
         name=name, language=raw["language"], input=raw.get("input", "source"), system=raw.get("system", ""),
-        user=raw["user"], description=raw.get("description", ""), hash=hashlib.sha256(data).hexdigest()[:16])
-    if template.input not in INPUTS:
-        raise TemplateError(f"prompt template {name!r}: input must be one of {', '.join(sorted(INPUTS))}")
-    if template.language not in LANGUAGE_NAMES:
-        raise TemplateError(f"prompt template {name!r}: unknown language {template.language!r}")
-    try:
-        unknown = template.variables() - VARIABLES
-    except ValueError as exc:
-        raise TemplateError(f"prompt template {name!r}: bad placeholder ({exc})") from exc
-    if unknown:
-        raise TemplateError(f"prompt template {name!r}: unknown variables {', '.join(sorted(unknown))};"
-                            f" known: {', '.join(sorted(VARIABLES))}")
+        user=raw["user"], description=raw.get("description", ""), hash=hashlib.sha256(data).hexdigest()[:16],
+        kind=raw.get("kind", "summary"), source=raw.get("source", "ar"))
+    _check(template)
     return template
 
 
@@ -79,3 +109,20 @@ def load_template(name: str, folder: Path | None = None) -> Template:
 
 def default_template_name(lang: str) -> str:
     return f"summary-{lang}"
+
+
+def translation_template_name(source: str, target: str) -> str:
+    """The translation template of a language pair: `translate-ar-en`, `translate-ar-ru`, `translate-en-ru`."""
+    return f"translate-{source}-{target}"
+
+
+def load_translation_template(source: str, target: str, name: str | None = None) -> Template:
+    """The translation template for `source` → `target` (a named one, else the pair's own), checked to be a
+    translation template for that pair."""
+    template = load_template(name or translation_template_name(source, target))
+    if template.kind != "translation":
+        raise TemplateError(f"prompt template {template.name!r} is a {template.kind} template, not a translation one")
+    if (template.source, template.language) != (source, target):
+        raise TemplateError(f"prompt template {template.name!r} translates {template.source}→{template.language},"
+                            f" not {source}→{target}")
+    return template

@@ -1,23 +1,31 @@
 """The engine registry: engine names → the module that implements them, loaded on first use.
 
-Adding an engine is one module that defines `ENGINE = Engine(...)` plus one line in `ENGINE_MODULES`.
+Adding an engine is one module that defines `ENGINE = Engine(...)` plus one line in `ENGINE_MODULES`; its LLM
+translator (an instruction LLM translating a segment with its context, `engines.llm`) is one module with
+`make_translator` and one line in `LLM_MODULES`. `make_translator` decides which of the two a model gets.
 Nothing here imports an engine's heavy libraries.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from ..errors import UnknownModelError
-from .base import Summarizer, Translator
+from ..errors import EngineUnavailable, UnknownModelError
+from .base import Summarizer, TranslationOptions, Translator
 
 ENGINE_MODULES: dict[str, str] = {
     "transformers": "workbench.engines.hf",
     "ct2": "workbench.engines.ct2",
 }
 ENGINE_CHOICES: tuple[str, ...] = ("auto", *ENGINE_MODULES)
+LLM_MODULES: dict[str, str] = {
+    "transformers": "workbench.engines.hf_llm",
+    "ct2": "workbench.engines.ct2_llm",
+}
 DEFAULT_ENGINE = "transformers"  # what "auto" falls back to
 
 
@@ -47,3 +55,20 @@ def get_engine(name: str) -> Engine:
     module = importlib.import_module(ENGINE_MODULES[name])
     engine: Engine = module.ENGINE
     return engine
+
+
+def make_translator(engine: Engine, spec: str, source: str, target: str, options: dict[str, Any], *,
+                    home: str | os.PathLike[str] | None = None, **kw: Any) -> Translator:
+    """`engine`'s translator for `spec`: its LLM translator when the model is an instruction LLM (`llm.is_llm`),
+    else its sentence translator; `options` are the selection's [translation] values (each kind takes its own)."""
+    from .llm import LLM_ONLY, LLMOptions, is_llm
+
+    if is_llm(spec, home):
+        if engine.name not in LLM_MODULES:
+            raise EngineUnavailable(f"engine {engine.name} has no LLM translator")
+        module = importlib.import_module(LLM_MODULES[engine.name])
+        made: Translator = module.make_translator(spec, source, target, LLMOptions.from_selection(options),
+                                                  home=home, **kw)
+        return made
+    plain = TranslationOptions.from_dict({k: v for k, v in options.items() if k not in LLM_ONLY}, "translation options")
+    return engine.make_translator(spec, source, target, plain, home=home, **kw)

@@ -1,8 +1,9 @@
 """Tiny models of the real architectures, built locally in seconds with random weights.
 
 They exercise exactly the loading and generation code of the real models (Marian with SentencePiece
-vocabularies trained on seeds/, a Qwen2-style chat LM, an M2M100 multilingual model), for smoke tests
-and offline demos. Their outputs are meaningless, and everything they produce is marked so.
+vocabularies trained on seeds/, a Qwen2-style chat LM, an M2M100 multilingual model, and the instruction LLMs
+that translate: Qwen3 with its thinking switch, Llama 3 and Gemma 3, each with the real model's chat-template
+shape and stop tokens), for smoke tests and offline demos. Their outputs are meaningless, and everything they produce is marked so.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from ..resources import seeds_dir
 from ..text.cleaning import clean_lines
 
-KINDS = ("marian-ar-en", "marian-en-zle", "marian-en-ru", "marian-ar-ru", "qwen2", "m2m100")
+KINDS = ("marian-ar-en", "marian-en-zle", "marian-en-ru", "marian-ar-ru", "qwen2", "m2m100", "qwen3", "llama", "gemma3")
 BUILD_VERSION = "2"
 
 ENGLISH = """Russian Foreign Minister Sergey Lavrov said the level of mutual trust between Russia and Kazakhstan allows them to discuss the most difficult issues.
@@ -43,6 +44,27 @@ RUSSIAN = """Министр иностранных дел России Серг�
 QWEN_CHAT_TEMPLATE = (
     "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
     "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+)
+
+
+# Qwen3's template: thinking is switched off with `enable_thinking=False`, which writes an empty think block.
+QWEN3_CHAT_TEMPLATE = (
+    "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
+    "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}"
+    "{% if enable_thinking is defined and enable_thinking is false %}{{ '<think>\\n\\n</think>\\n\\n' }}{% endif %}{% endif %}"
+)
+LLAMA3_CHAT_TEMPLATE = (
+    "{{ bos_token }}{% for message in messages %}{{ '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n'"
+    " + message['content'] | trim + '<|eot_id|>' }}{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}"
+)
+# Gemma 3 has no system role: the system text opens the first user turn.
+GEMMA3_CHAT_TEMPLATE = (
+    "{{ bos_token }}{% if messages[0]['role'] == 'system' %}{% set first = messages[0]['content'] + '\\n\\n' %}"
+    "{% set turns = messages[1:] %}{% else %}{% set first = '' %}{% set turns = messages %}{% endif %}"
+    "{% for message in turns %}{% set role = 'model' if message['role'] == 'assistant' else message['role'] %}"
+    "{{ '<start_of_turn>' + role + '\\n' + (first if loop.first else '') + message['content'] | trim + '<end_of_turn>\\n' }}"
+    "{% endfor %}{% if add_generation_prompt %}{{ '<start_of_turn>model\\n' }}{% endif %}"
 )
 
 
@@ -134,6 +156,87 @@ def _build_qwen2(out: Path) -> None:
     model.save_pretrained(out)
 
 
+def _chat_tokenizer(out: Path, specials: list[str], template: str, *, eos: str, pad: str, bos: str | None,
+                    unk: str | None = None) -> Any:
+    """A byte-level BPE vocabulary trained on seeds/ and the English and Russian sample texts, with the model's
+    special tokens and chat template, saved to `out`."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=700, special_tokens=specials,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    tok.train_from_iterator(arabic_corpus() + ENGLISH.splitlines() + RUSSIAN.splitlines(), trainer)
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token=eos, pad_token=pad, bos_token=bos, unk_token=unk,
+                                   chat_template=template, model_max_length=32768)
+    fast.save_pretrained(out)
+    return fast
+
+
+def _save_causal(out: Path, model: Any, eos: list[int], pad: int, bos: int | None) -> None:
+    """Save a causal LM with a greedy generation config that stops at any of `eos` (as the real cards do)."""
+    from transformers import GenerationConfig
+
+    model.generation_config = GenerationConfig(eos_token_id=eos, pad_token_id=pad, bos_token_id=bos, do_sample=False)
+    model.save_pretrained(out)
+
+
+def _build_qwen3(out: Path) -> None:
+    """Qwen3 (Qwen/Qwen3-1.7B, Qwen3-4B-Instruct-2507): q/k norms, ChatML turns, `<|im_end|>` ends a turn."""
+    import torch
+    from transformers import Qwen3Config, Qwen3ForCausalLM
+
+    torch.manual_seed(0)
+    fast = _chat_tokenizer(out, ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<think>", "</think>"],
+                           QWEN3_CHAT_TEMPLATE, eos="<|im_end|>", pad="<|endoftext|>", bos=None)
+    ids = fast.convert_tokens_to_ids
+    config = Qwen3Config(
+        vocab_size=len(fast), hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+        num_key_value_heads=1, head_dim=16, max_position_embeddings=32768, tie_word_embeddings=False,
+        eos_token_id=ids("<|im_end|>"), pad_token_id=ids("<|endoftext|>"), bos_token_id=None)
+    _save_causal(out, Qwen3ForCausalLM(config), [ids("<|im_end|>"), ids("<|endoftext|>")], ids("<|endoftext|>"), None)
+
+
+def _build_llama(out: Path) -> None:
+    """Llama (EuroLLM, Llama 3 turns): `<|eot_id|>` ends a turn, `<|end_of_text|>` the text."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    torch.manual_seed(0)
+    specials = ["<|begin_of_text|>", "<|end_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>",
+                "<|finetune_right_pad_id|>"]
+    fast = _chat_tokenizer(out, specials, LLAMA3_CHAT_TEMPLATE, eos="<|eot_id|>", pad="<|finetune_right_pad_id|>",
+                           bos="<|begin_of_text|>")
+    ids = fast.convert_tokens_to_ids
+    config = LlamaConfig(
+        vocab_size=len(fast), hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+        num_key_value_heads=1, max_position_embeddings=32768, tie_word_embeddings=False,
+        bos_token_id=ids("<|begin_of_text|>"), eos_token_id=ids("<|eot_id|>"), pad_token_id=ids("<|finetune_right_pad_id|>"))
+    _save_causal(out, LlamaForCausalLM(config), [ids("<|end_of_text|>"), ids("<|eot_id|>")],
+                 ids("<|finetune_right_pad_id|>"), ids("<|begin_of_text|>"))
+
+
+def _build_gemma3(out: Path) -> None:
+    """Gemma 3 text (TranslateGemma's decoder): sliding and global attention layers, `<end_of_turn>` ends a turn."""
+    import torch
+    from transformers import Gemma3ForCausalLM, Gemma3TextConfig
+
+    torch.manual_seed(0)
+    fast = _chat_tokenizer(out, ["<pad>", "<eos>", "<bos>", "<unk>", "<start_of_turn>", "<end_of_turn>"],
+                           GEMMA3_CHAT_TEMPLATE, eos="<eos>", pad="<pad>", bos="<bos>", unk="<unk>")
+    ids = fast.convert_tokens_to_ids
+    config = Gemma3TextConfig(
+        vocab_size=len(fast), hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
+        num_key_value_heads=1, head_dim=16, query_pre_attn_scalar=16, max_position_embeddings=32768,
+        sliding_window=4096, layer_types=["sliding_attention", "full_attention"],
+        # untied and a wider initialisation: tied random embeddings make a model this small repeat one token
+        tie_word_embeddings=False, initializer_range=0.2,
+        pad_token_id=ids("<pad>"), eos_token_id=[ids("<eos>"), ids("<end_of_turn>")], bos_token_id=ids("<bos>"))
+    _save_causal(out, Gemma3ForCausalLM(config), [ids("<eos>"), ids("<end_of_turn>")], ids("<pad>"), ids("<bos>"))
+
+
 def _build_m2m100(out: Path) -> None:
     import torch
     from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
@@ -169,6 +272,9 @@ def _builders() -> dict[str, Callable[[Path], None]]:
         "marian-en-zle": lambda out: _build_marian(out, en(), ru(), zle, "en", "zle"),
         "qwen2": _build_qwen2,
         "m2m100": _build_m2m100,
+        "qwen3": _build_qwen3,
+        "llama": _build_llama,
+        "gemma3": _build_gemma3,
     }
 
 
