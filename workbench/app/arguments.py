@@ -9,6 +9,7 @@ a string, a flag is a boolean, a revision is a positive integer), a size limit, 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,8 @@ from ..ids import check_article_id
 from ..languages import TARGETS
 from ..settings import max_text_chars
 from ..units import SUMMARY
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 class BadArgument(WorkbenchError):
@@ -145,6 +148,73 @@ class Seconds(Kind):
         return min(max(0.0, float(value)), 86400.0)
 
 
+@dataclass(frozen=True)
+class OptionalUnit(Kind):
+    """A unit name, or none ("" or None → ""): e.g. the unit a page has open, when it may have none."""
+
+    def parse(self, value: Any, arg: str) -> str:
+        if value is None or value == "":
+            return ""
+        return UnitName(self.name, str).parse(value, arg)
+
+
+@dataclass(frozen=True)
+class Number(Kind):
+    """A record's id: a positive integer (or its digits as text)."""
+
+    def parse(self, value: Any, arg: str) -> int:
+        if isinstance(value, str) and value.isdigit() and len(value) < 19:
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+            raise self.fail(arg, f"must be a positive whole number (got {_short(value)})")
+        return value
+
+
+@dataclass(frozen=True)
+class Token(Kind):
+    """An opaque token a page made for itself (8–64 letters, digits, `_` or `-`), e.g. one browser tab's id."""
+
+    def parse(self, value: Any, arg: str) -> str:
+        if not isinstance(value, str) or not _TOKEN.fullmatch(value):
+            raise self.fail(arg, f"must be 8 to 64 letters, digits, _ or - (got {_short(value)})")
+        return value
+
+
+@dataclass(frozen=True)
+class Pairs(Kind):
+    """A non-empty list of at most `limit` [unit, revision] pairs (a unit and the revision a preview showed)."""
+
+    limit: int = 2000
+
+    def parse(self, value: Any, arg: str) -> list[tuple[str, int | None]]:
+        items = _list_of(self, value, arg, 2)
+        return [(UnitName("unit", str).parse(u, f"{arg}[{i}] unit"), REVISION.parse(r, f"{arg}[{i}] revision"))
+                for i, (u, r) in enumerate(items)]
+
+
+@dataclass(frozen=True)
+class Triples(Kind):
+    """A non-empty list of at most `limit` [article id, unit, revision] triples."""
+
+    limit: int = 500
+
+    def parse(self, value: Any, arg: str) -> list[tuple[str, str, int | None]]:
+        items = _list_of(self, value, arg, 3)
+        return [(check_article_id(a, f"{arg}[{i}] article id"), UnitName("unit", str).parse(u, f"{arg}[{i}] unit"),
+                 REVISION.parse(r, f"{arg}[{i}] revision")) for i, (a, u, r) in enumerate(items)]
+
+
+def _list_of(kind: Pairs | Triples, value: Any, arg: str, width: int) -> list[Sequence[Any]]:
+    if not isinstance(value, list | tuple) or not value:
+        raise kind.fail(arg, f"must be a non-empty list of {width}-item lists")
+    if len(value) > kind.limit:
+        raise kind.fail(arg, f"holds {len(value):,} items; the limit is {kind.limit:,}")
+    wrong = next((i for i, v in enumerate(value) if not isinstance(v, list | tuple) or len(v) != width), None)
+    if wrong is not None:
+        raise kind.fail(arg, f"item {wrong} must be a list of {width} values (got {_short(value[wrong])})")
+    return list(value)
+
+
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "…"
@@ -163,3 +233,14 @@ REASON = Text("reason", str, limit=2000, optional=True)
 REVISION = RevisionId("revision", int | None)
 FLAG = Flag("flag", bool)
 SECONDS = Seconds("seconds", float | None)
+# The kinds of the CAT editor's operations (app/operations_cat.py).
+OPTIONAL_UNIT = OptionalUnit("unit", str)
+RECORD = Number("id", int)
+CLIENT = Token("client id", str)
+COMMENT = Text("comment", str, limit=4000)
+FIND = Text("find", str, limit=200)
+REPLACEMENT = Text("replacement", str, limit=1000, optional=True)
+SEARCH = Text("search", str, limit=200, optional=True)
+DISMISS_REASON = Text("reason", str, limit=500, optional=True)
+PICKS = Pairs("picks", list[list[Any]])
+PLACES = Triples("targets", list[list[Any]])

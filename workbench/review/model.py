@@ -11,6 +11,9 @@ Each unit also says where its current text came from (`match`: `machine`, `memor
 pre-filled at translation, `human`) and which of its flags block approval (`blocking`); each row carries the grid's
 `number` (translatable rows from 1, meta lines none); the article and each list row say which approvals were
 overrides (`status_override`: lang → the recorded reason, or null).
+The CAT editor's marks (issue 19) ride along for the exporters and the page's CAT operations, outside `to_dict()`
+(whose shape stays as documented): each unit's `dismissed` flags and whether its text was `propagated` from a
+repeated segment, and the article's `comments`.
 
 Provenance stays the open JSON object the engines record (they add keys as they learn more: engine, versions,
 pivot, memory, …); what the review layer reads of it has a typed accessor here.
@@ -23,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..units import UnitRef
+from .comments import Comment, Dismissal
 
 JSON = dict[str, Any]  # a JSON object, as `to_dict()` returns it
 UnitState = Literal["machine", "edited", "reviewed", "approved"]
@@ -155,6 +159,8 @@ class Unit:
     machine: MachineOutput | None
     match: Match = "machine"  # machine or memory while the text is the machine output's, else human
     blocking: tuple[str, ...] = ()  # the flags that block approval (stale_pivot is only a warning once reviewed)
+    dismissed: tuple[Dismissal, ...] = ()  # flags dismissed as false positives on this text (not in `flags`)
+    propagated: bool = False  # the text was given from a repeated segment (review.propagation)
 
     @property
     def touched(self) -> bool:
@@ -251,6 +257,7 @@ class ArticleView:
     summaries: Mapping[str, Unit | None]
     segments: tuple[SegmentRow, ...]
     status_override: Mapping[str, str | None] = field(default_factory=dict)  # lang → the reason of an override approval
+    comments: tuple[Comment, ...] = ()  # every comment of the article, oldest first (review.comments)
 
     @property
     def id(self) -> str:

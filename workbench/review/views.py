@@ -7,13 +7,15 @@ The CLI (`show --json`), the Python API, the UI and the exporters all read artic
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..languages import TARGETS
 from ..store import Store
+from ..store import comments as cat_records
 from ..text.articles import label_for, rebuild
 from ..units import UnitRef
+from .comments import DismissalIndex, article_comments, dismissal_index, dismissed_flags
 from .confidence import is_low, unit_confidence
 from .glossary import Glossary, Term
 from .model import ArticleMeta, ArticleSummary, ArticleView, LanguageProgress, MachineOutput, Match, SegmentRow, Unit
@@ -72,13 +74,25 @@ def _stale_pivot(unit: Unit, current: Units, checks: Checks) -> Unit:
     return unit
 
 
-def _finished(unit: Unit) -> Unit:
-    """The unit with the flags that block its approval."""
-    return replace(unit, blocking=tuple(blocking(unit.flags, unit.reviewed)))
+@dataclass(frozen=True)
+class Marks:
+    """The CAT editor's records that change how units read: dismissed flags, propagated revisions."""
+
+    dismissals: DismissalIndex = field(default_factory=dict)
+    propagated: frozenset[int] = frozenset()
+
+
+def _finished(unit: Unit, marks: Marks) -> Unit:
+    """The unit without the flags dismissed on its text, with the flags that block its approval."""
+    dismissed = dismissed_flags(marks.dismissals, unit.ref, unit.text, unit.flags)
+    gone = {d.flag for d in dismissed}
+    flags = tuple(f for f in unit.flags if f not in gone)
+    return replace(unit, flags=flags, blocking=tuple(blocking(flags, unit.reviewed)), dismissed=dismissed,
+                   propagated=unit.revision_id in marks.propagated)
 
 
 def _row(article_id: str, seg: Record, langs: Sequence[str], units: tuple[Units, Units, Checks],
-         approved: set[str], glossary: Glossary | None, number: int | None) -> SegmentRow:
+         approved: set[str], glossary: Glossary | None, number: int | None, marks: Marks) -> SegmentRow:
     """One segment with each language's unit, flagged by the QA checks against the Arabic source."""
     machine, current, checks = units
     terms: list[Term] | None = glossary.find(seg["source_text"]) if glossary is not None and seg["kind"] != "meta" else None
@@ -88,20 +102,20 @@ def _row(article_id: str, seg: Record, langs: Sequence[str], units: tuple[Units,
         unit = _unit(UnitRef(article_id, seg["id"], lang), machine.get(key), current.get(key), lang in approved)
         if unit:
             unit = _checked(unit, *review(seg["source_text"], unit.text, "ar", lang, glossary, terms))
-            unit = _finished(_stale_pivot(unit, current, checks))
+            unit = _finished(_stale_pivot(unit, current, checks), marks)
         targets[lang] = unit
     return SegmentRow(seg["id"], seg["position"], seg["paragraph"], seg["kind"], seg["role"], seg["source_text"],
                       seg["start"], seg["end"], targets, number)
 
 
 def _summaries(article_id: str, langs: Sequence[str], machine: Units, current: Units, approved: set[str],
-               source: str, glossary: Glossary | None) -> dict[str, Unit | None]:
+               source: str, glossary: Glossary | None, marks: Marks) -> dict[str, Unit | None]:
     """Each language's summary unit, flagged by the summary checks on its current text."""
     out: dict[str, Unit | None] = {}
     for lang in langs:
         key = ("summary", None, lang)
         unit = _unit(UnitRef(article_id, None, lang), machine.get(key), current.get(key), lang in approved)
-        out[lang] = _finished(_checked(unit, *check_summary(source, unit.text, lang, glossary))) if unit else None
+        out[lang] = _finished(_checked(unit, *check_summary(source, unit.text, lang, glossary)), marks) if unit else None
     return out
 
 
@@ -131,15 +145,17 @@ def article_view(store: Store, article_id: str, langs: tuple[str, ...] = TARGETS
     approved = {lang for lang in langs if statuses.get(lang) == "approved"}
     segments, units = store.segments(article_id), (machine, current, store.pivot_checks(article_id))
     numbers = _numbers(segments)
-    rows = [_row(article_id, seg, langs, units, approved, glossary, numbers.get(seg["id"])) for seg in segments]
+    marks = Marks(dismissal_index(store, article_id), frozenset(cat_records.propagated(store, article_id)))
+    rows = [_row(article_id, seg, langs, units, approved, glossary, numbers.get(seg["id"]), marks) for seg in segments]
     source = _rebuild([r for r in rows if r.translatable])
-    summaries = _summaries(article_id, langs, machine, current, approved, source, glossary)
+    summaries = _summaries(article_id, langs, machine, current, approved, source, glossary, marks)
     every = [u for r in rows for u in r.targets.values()] + list(summaries.values())
     return ArticleView(meta=_meta(article), status={lang: statuses.get(lang, "new") for lang in langs},
                        progress={lang: _progress(rows, lang) for lang in langs},
                        meaningless=any(u.machine.provenance.meaningless for u in every if u and u.machine),
                        summaries=summaries, segments=tuple(rows),
-                       status_override={lang: overrides.get(lang) for lang in langs})
+                       status_override={lang: overrides.get(lang) for lang in langs},
+                       comments=tuple(article_comments(store, article_id)))
 
 
 def _numbers(segments: Sequence[Record]) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 One <file> per article and target language, one <trans-unit> per translatable segment. `state` tells
 machine output (needs-review-translation, mt-suggestion), edited text (translated) and approved text
-(final). Notes carry flags and provenance; <alt-trans> carries fuzzy translation-memory matches. The
+(final). Notes carry flags and provenance, reviewers' comments (author in `from`) and dismissed flags; <alt-trans> carries fuzzy translation-memory matches. The
 revision each target was exported from rides in `extradata`, so a re-import can tell an outside edit
 from a conflict with an edit made here since.
 """
@@ -17,6 +17,7 @@ from lxml import etree
 
 from ... import __version__
 from ...errors import ExportError
+from ...review.comments import Comment
 from ...review.memory import TranslationMemory
 from ...review.model import ArticleView, SegmentRow, Unit
 from ...review.views import unit_text
@@ -74,6 +75,25 @@ def _notes(tu: etree._Element, unit: Unit) -> None:
             annotates="target", priority="3")
 
 
+def _cat_notes(parent: etree._Element, unit: Unit | None, comments: list[Comment]) -> None:
+    """The unit's comments (author in `from`, open or resolved, time, text) and its dismissed flags, as notes."""
+    for c in comments:
+        state = f"resolved by {c.resolved_by}" if c.resolved else "open"
+        _el(parent, "note", f"comment ({state}, {c.created[:19].replace('T', ' ')}): {c.text}", **{"from": c.author},
+            annotates="target" if c.unit != "summary" else "general", priority="4" if c.resolved else "2")
+    for d in unit.dismissed if unit else ():
+        _el(parent, "note", f"dismissed flag {d.flag} by {d.author}: {d.reason}", **{"from": "workbench-qa"},
+            annotates="target", priority="6")
+
+
+def _comments_by_unit(view: ArticleView, lang: str) -> dict[str, list[Comment]]:
+    out: dict[str, list[Comment]] = {}
+    for c in view.comments:
+        if c.lang == lang:
+            out.setdefault(c.unit, []).append(c)
+    return out
+
+
 def _file(root: etree._Element, view: ArticleView, lang: str, now: str) -> etree._Element:
     """The <file> of one article language with its header notes (metadata, meaningless models, summary); its body."""
     file_el = _el(root, "file", original=view.id, source_language="ar", target_language=lang, datatype="plaintext",
@@ -94,11 +114,12 @@ def _file(root: etree._Element, view: ArticleView, lang: str, now: str) -> etree
     summary = view.summaries.get(lang)
     if summary:
         _el(header, "note", f"summary ({lang}): {summary.text}", **{"from": "workbench"})
+        _cat_notes(header, summary, _comments_by_unit(view, lang).get("summary", []))
     return _el(file_el, "body")
 
 
 def _trans_unit(body: etree._Element, seg: SegmentRow, lang: str, approved: bool, source: str,
-                memory: TranslationMemory | None) -> None:
+                memory: TranslationMemory | None, comments: list[Comment]) -> None:
     """One <trans-unit>: the Arabic, the target with its state and notes, and fuzzy memory matches."""
     unit = seg.unit(lang)
     extradata = f"kind={seg.kind};paragraph={seg.paragraph}"
@@ -113,6 +134,7 @@ def _trans_unit(body: etree._Element, seg: SegmentRow, lang: str, approved: bool
         target = _el(tu, "target", unit_text(unit, source), state=state, state_qualifier=qualifier)
         target.set(f"{{{XML_NS}}}lang", lang)
         _notes(tu, unit)
+    _cat_notes(tu, unit, comments)
     if memory is not None:
         for entry, score in memory.fuzzy(seg.source_text, exclude_segment=seg.id):
             alt = _el(tu, "alt-trans", match_quality=f"{score:.0f}", origin="translation-memory")
@@ -128,8 +150,9 @@ def build(items: list[Item], *, source: str = "current", memories: dict[str, Tra
         for lang in langs:
             body = _file(root, view, lang, now)
             approved = view.status.get(lang) == "approved"
+            comments = _comments_by_unit(view, lang)
             for seg in view.translatable:
-                _trans_unit(body, seg, lang, approved, source, (memories or {}).get(lang))
+                _trans_unit(body, seg, lang, approved, source, (memories or {}).get(lang), comments.get(seg.id, []))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

@@ -1,0 +1,250 @@
+"""The CAT editor's operations (issue 19, "what professionals expect"): comments with @mentions, flag dismissals,
+propagation of repeated segments, concordance search, find and replace, match marks and presence.
+
+Declared with `operation` like every other (`app/operations.py`): each argument is parsed by its kind before the
+operation runs, results are dicts with `ok`, and the same declarations are the page's server-function calls and
+the named endpoints for `gradio_client` scripts (registered when `ui/endpoints.py` imports this module). Every
+text change goes through the write path (`review.workflow`, via `review.propagation` and `review.replace`);
+comments, dismissals and propagation marks are the CAT records of `store.comments`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..languages import TARGETS
+from ..review import comments as cat
+from ..review import concordance as conc
+from ..review import propagation, replace
+from ..review.memory import FUZZY_CUTOFF
+from ..review.model import ArticleView, Unit
+from ..review.qa import FLAG_HELP
+from ..review.states import approval_problems, review_counts
+from ..units import UnitRef
+from . import arguments as a
+from .api import Workbench
+from .operations import Result, operation
+from .presence import HEARTBEAT_S, REGISTRY, TTL_S
+
+FLAG_NAME = a.Choice("flag", str, values=tuple(FLAG_HELP))
+MAX_VIEW_COMMENTS = 1000
+
+
+# --------------------------------------------------------------------------- what the grid shows
+@operation(article_id=a.ARTICLE, author=a.AUTHOR)
+def cat_view(wb: Workbench, article_id: str, author: str = "") -> Result:
+    """The CAT marks of an article for the grid: its comments (newest MAX_VIEW_COMMENTS), per language and unit
+    the dismissed flags, whether the text was propagated, the match (machine with its model, memory 100 %, a
+    fuzzy memory match NN % on offer, human), how many other rows have the same Arabic; how many unresolved
+    comments mention `author`; how often the page should send its presence heartbeat."""
+    view = wb.article(article_id)
+    groups: dict[str, list[str]] = {}
+    for row in view.translatable:
+        groups.setdefault(propagation.source_key(row.source_text), []).append(row.id)
+    repeats = {seg: len(ids) - 1 for ids in groups.values() if len(ids) > 1 for seg in ids}
+    return {"ok": True, "article_id": article_id,
+            "comments": [c.to_dict() for c in view.comments[-MAX_VIEW_COMMENTS:]],
+            "units": {lang: _marks(wb, view, lang) for lang in TARGETS}, "repeats": repeats,
+            "mentions": len(cat.mentions_for(wb.store, author)), "handles": cat.handles(author),
+            "heartbeat_s": HEARTBEAT_S, "presence_ttl_s": TTL_S}
+
+
+def _marks(wb: Workbench, view: ArticleView, lang: str) -> dict[str, dict[str, Any]]:
+    """unit → its marks, for the units of one language that have text."""
+    memory = wb.memory(lang)
+    out = {}
+    units: list[tuple[str, str, Unit | None]] = [("summary", "", view.summaries.get(lang))]
+    units += [(row.id, row.source_text, unit) for row, unit in view.units(lang)]
+    for name, source, unit in units:
+        if unit is None:
+            continue
+        mark: dict[str, Any] = {"match": "propagated" if unit.propagated else unit.match,
+                                "model": unit.machine.provenance.model if unit.machine and unit.match == "machine" else None,
+                                "dismissed": [d.to_dict() for d in unit.dismissed]}
+        if source and unit.match == "machine" and len(memory):
+            best = memory.fuzzy(source, limit=1, cutoff=FUZZY_CUTOFF, exclude_segment=name)
+            mark["fuzzy"] = best[0][1] if best else None
+        out[name] = mark
+    return out
+
+
+# --------------------------------------------------------------------------- comments
+def _unit_comments(view_comments: list[cat.Comment], ref: UnitRef) -> list[dict[str, Any]]:
+    return [c.to_dict() for c in view_comments if c.unit == ref.unit and c.lang == ref.lang]
+
+
+@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, text=a.COMMENT, author=a.AUTHOR)
+def add_comment(wb: Workbench, article_id: str, unit: str, language: str, text: str, author: str = "") -> Result:
+    """A comment on a segment or the summary in one language (at most 4,000 characters); `@name` in it mentions
+    a reviewer. Returns the comment and the unit's comments."""
+    ref = wb.unit(article_id, unit, language)
+    made = cat.add_comment(wb.store, ref, text, author=author)
+    return {"ok": True, "comment": made.to_dict(),
+            "comments": _unit_comments(cat.article_comments(wb.store, article_id), ref)}
+
+
+@operation(article_id=a.ARTICLE, comment_id=a.RECORD, resolved=a.FLAG, author=a.AUTHOR)
+def resolve_comment(wb: Workbench, article_id: str, comment_id: int, resolved: bool = True, author: str = "") -> Result:
+    """Resolve (or, with `resolved` false, reopen) one of the article's comments; who did it is recorded."""
+    done = cat.resolve(wb.store, article_id, comment_id, resolved, author=author)
+    ref = UnitRef.named(article_id, done.unit, done.lang)
+    return {"ok": True, "comment": done.to_dict(),
+            "comments": _unit_comments(cat.article_comments(wb.store, article_id), ref)}
+
+
+def _placed(wb: Workbench, found: list[cat.Comment]) -> list[dict[str, Any]]:
+    """Comments with the grid's number of their segment (None for a summary)."""
+    numbers: dict[str, dict[str, int]] = {}
+    for article_id in dict.fromkeys(c.article_id for c in found):
+        rows = [s for s in wb.store.segments(article_id) if s["kind"] != "meta"]
+        numbers[article_id] = {s["id"]: n for n, s in enumerate(rows, 1)}
+    return [{**c.to_dict(), "number": numbers[c.article_id].get(c.unit)} for c in found]
+
+
+@operation(author=a.AUTHOR, include_resolved=a.FLAG)
+def mentions(wb: Workbench, author: str = "", include_resolved: bool = False) -> Result:
+    """The comments that mention `author` (@ the whole name with spaces as _, or its first word), newest first;
+    unresolved ones unless `include_resolved`."""
+    found = cat.mentions_for(wb.store, author, include_resolved=include_resolved)
+    return {"ok": True, "name": author, "handles": cat.handles(author),
+            "comments": _placed(wb, found)}
+
+
+@operation(query=a.SEARCH)
+def search_comments(wb: Workbench, query: str = "") -> Result:
+    """Comments (in every article) whose text or author contains `query`, newest first (at most 100)."""
+    found = cat.find(wb.store, query)
+    return {"ok": True, "comments": _placed(wb, found)}
+
+
+# --------------------------------------------------------------------------- flags
+def _unit_answer(wb: Workbench, ref: UnitRef) -> Result:
+    """What a change of a unit's flags answers: its row, the status, counts and approval blockers (as a save)."""
+    view = wb.article(ref.article_id)
+    unit = view.unit(ref)
+    summary = view.summaries.get(ref.lang)
+    row = (summary.to_dict() if summary else None) if ref.segment_id is None else view.row(ref.segment_id).to_dict()
+    return {"ok": True, "unit": ref.unit, "lang": ref.lang, "row": row, "status": dict(view.status),
+            "counts": {lang: review_counts(view, lang) for lang in TARGETS},
+            "approval": {lang: approval_problems(view, lang) for lang in TARGETS},
+            "dismissed": [d.to_dict() for d in unit.dismissed] if unit else []}
+
+
+@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, flag=FLAG_NAME, reason=a.DISMISS_REASON,
+           author=a.AUTHOR)
+def dismiss_flag(wb: Workbench, article_id: str, unit: str, language: str, flag: str, reason: str = "",
+                 author: str = "") -> Result:
+    """Dismiss one flag of a unit's current text as a false positive, with a reason (recorded, shown, reversible
+    with restore_flag); it no longer blocks approval. A changed text brings the flag back if the checks raise it."""
+    ref = wb.unit(article_id, unit, language)
+    current = wb.article(article_id).unit(ref)
+    if current is None:
+        raise cat.CommentError("this unit has no text yet")
+    cat.dismiss(wb.store, ref, flag, reason, text=current.text, revision_id=current.revision_id, flags=current.flags,
+                dismissed=[d.flag for d in current.dismissed], author=author)
+    return _unit_answer(wb, ref)
+
+
+@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, flag=FLAG_NAME, author=a.AUTHOR)
+def restore_flag(wb: Workbench, article_id: str, unit: str, language: str, flag: str, author: str = "") -> Result:
+    """Take back the dismissal of a flag: it counts again (who took it back is recorded)."""
+    ref = wb.unit(article_id, unit, language)
+    cat.restore_flag(wb.store, ref, flag, author=author)
+    return _unit_answer(wb, ref)
+
+
+# --------------------------------------------------------------------------- repeated segments
+def _drafts_of(wb: Workbench, author: str) -> Any:
+    return lambda article_id: frozenset(d["unit"] for d in wb.drafts(article_id, author))
+
+
+@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, corpus=a.FLAG, author=a.AUTHOR)
+def repetitions(wb: Workbench, article_id: str, unit: str, language: str, corpus: bool = False,
+                author: str = "") -> Result:
+    """The segments with the same Arabic as this one (in the article; with `corpus`, in every article) that could
+    be given its current text: open to propagation (no person's text, not approved, no draft of `author`) and not
+    holding that text already. Each with the revision to pass to `propagate`."""
+    ref = wb.unit(article_id, unit, language)
+    current = wb.article(article_id).unit(ref)
+    if ref.segment_id is None or current is None:
+        return {"ok": True, "revision_id": current.revision_id if current else None, "candidates": []}
+    source = wb.article(article_id).row(ref.segment_id).source_text
+    drafts = _drafts_of(wb, author)
+    found = propagation.candidates_in(wb.article(article_id), language, source, current.text, skip=ref.segment_id,
+                                      drafts=drafts(article_id))
+    if corpus:
+        for other in propagation.corpus_articles(wb.store, source, article_id):
+            found += propagation.candidates_in(wb.article(other), language, source, current.text, drafts=drafts(other))
+    return {"ok": True, "revision_id": current.revision_id, "text": current.text,
+            "candidates": [c.to_dict() for c in found[:propagation.MAX_TARGETS]], "more": len(found) > propagation.MAX_TARGETS}
+
+
+@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, revision_id=a.REVISION, targets=a.PLACES,
+           author=a.AUTHOR)
+def propagate(wb: Workbench, article_id: str, unit: str, language: str, revision_id: int | None,
+              targets: list[tuple[str, str, int | None]], author: str = "") -> Result:
+    """Give the segment's saved text (`revision_id`, its current one, a person's) to the repeated segments
+    `targets` ([article id, segment id, the revision `repetitions` showed] each): one revision each, state edited,
+    marked propagated; a unit that changed since, or holds a person's text, is skipped and said so."""
+    ref = wb.unit(article_id, unit, language)
+    if revision_id is None:
+        raise a.BadArgument("revision_id: which saved revision to propagate is missing")
+    for other, segment, _ in targets:
+        wb.unit(other, segment, language)  # known articles and their own segments only
+    report = propagation.propagate(wb.store, wb.article, ref, revision_id, targets, author=author,
+                                   drafts_of=_drafts_of(wb, author))
+    return {"ok": True, **report.to_dict()}
+
+
+# --------------------------------------------------------------------------- concordance, find and replace
+@operation(query=a.SEARCH, languages=a.LANGS)
+def concordance(wb: Workbench, query: str = "", languages: list[str] | tuple[str, ...] = TARGETS) -> Result:
+    """The translation memory's pairs (Arabic source, reviewed translation) whose source or translation contains
+    `query` (Arabic, English or Russian; 2–200 characters; case, diacritics and letter forms folded): at most 50,
+    whole-word hits first, each with where the query occurs (`source_spans`, `text_spans`), and the total."""
+    try:
+        hits, total = conc.search({lang: wb.memory(lang) for lang in languages}, query)
+    except conc.ConcordanceError as exc:
+        raise a.BadArgument(f"query: {exc}") from None
+    return {"ok": True, "query": query, "hits": [h.to_dict() for h in hits], "total": total}
+
+
+def _search(find: str, replacement: str, match_case: bool, whole_word: bool) -> replace.Search:
+    return replace.Search(find, replacement, match_case=match_case, whole_word=whole_word)
+
+
+@operation(article_id=a.ARTICLE, language=a.LANG, find=a.FIND, replacement=a.REPLACEMENT, match_case=a.FLAG,
+           whole_word=a.FLAG)
+def replace_preview(wb: Workbench, article_id: str, language: str, find: str, replacement: str = "",
+                    match_case: bool = False, whole_word: bool = False) -> Result:
+    """Every unit of the article language whose current text contains `find` (plain text), with its text before
+    and after, the places that change and the revision the preview was made on. Nothing is written."""
+    changes = replace.preview(wb.article(article_id), language, _search(find, replacement, match_case, whole_word))
+    return {"ok": True, "changes": [c.to_dict() for c in changes], "count": sum(len(c.spans) for c in changes)}
+
+
+@operation(article_id=a.ARTICLE, language=a.LANG, find=a.FIND, replacement=a.REPLACEMENT, match_case=a.FLAG,
+           whole_word=a.FLAG, picks=a.PICKS, author=a.AUTHOR)
+def replace_apply(wb: Workbench, article_id: str, language: str, find: str, replacement: str,
+                  match_case: bool, whole_word: bool, picks: list[tuple[str, int | None]], author: str = "") -> Result:
+    """Replace in the picked units ([unit, the revision its preview showed] each): one revision per changed unit
+    through the normal save path (state edited); a unit saved since the preview is a conflict and is skipped, as
+    is one where `author` has an unsaved draft."""
+    drafts = frozenset(d["unit"] for d in wb.drafts(article_id, author))
+    report = replace.apply(wb.store, wb.article(article_id), language,
+                           _search(find, replacement, match_case, whole_word), picks, author=author, drafts=drafts)
+    return {"ok": True, **report.to_dict()}
+
+
+# --------------------------------------------------------------------------- presence
+@operation(article_id=a.ARTICLE, client=a.CLIENT, editing=a.OPTIONAL_UNIT, language=a.LANG, author=a.AUTHOR)
+def presence(wb: Workbench, article_id: str, client: str, editing: str = "", language: str = "en",
+             author: str = "") -> Result:
+    """Heartbeat of one open page (`client`: the tab's own token): it has the article open, editing the unit
+    `editing` in `language` (or only looking). Returns who else has the article open (kept in the server's
+    memory for 30 s after their last heartbeat; nothing is stored)."""
+    wb.check_ids([article_id])
+    if editing:
+        wb.unit(article_id, editing, language)
+    return {"ok": True, "others": REGISTRY.heartbeat(client, article_id, author, editing, language),
+            "heartbeat_s": HEARTBEAT_S}
