@@ -53,6 +53,7 @@ class RunPlan:
     profile: str
     summarizer: Summarizer | None = None
     templates: dict[str, str] = field(default_factory=dict)  # lang → prompt template name (config.toml)
+    home: str | os.PathLike[str] | None = None  # the data home (its glossary goes into LLM translators' prompts)
 
     def summary_model(self) -> Summarizer:
         """The summarizer; a plan made without `summarize` has none (a bug in the caller, not the user's error)."""
@@ -177,7 +178,7 @@ class ModelSet:
             if lang_plan.via:
                 languages.setdefault(lang_plan.via, self.language(lang_plan.via))
         return RunPlan(ordered, languages, self.selection.profile, self.summarizer() if summarize else None,
-                       dict(self.selection.templates))
+                       dict(self.selection.templates), self.home)
 
     # ------------------------------------------------------------------ summaries
     def summarizer(self) -> Summarizer:

@@ -17,8 +17,8 @@ from ..settings import load_config
 from ..settings import threads as env_threads
 from .base import TINY_PREFIX, SummaryOptions, TranslationOptions
 
-__all__ = ["PROFILES", "SOURCE_LANG", "TARGETS", "Profile", "Route", "Selection", "check_known_licences", "parse_model_overrides",
-           "select"]
+__all__ = ["PROFILES", "SOURCE_LANG", "TARGETS", "Profile", "Route", "Selection", "check_known_licences",
+           "check_translation_options", "parse_model_overrides", "select"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,10 @@ class Profile:
     threads: int | None = None  # a default thread count; None: the usable cores
 
 
+# The llm profile's translator: Apache-2.0, translation-focused, Arabic and Russian among its languages, a Llama
+# architecture that CTranslate2 converts (int8_float16 on a GPU); see the README's "LLM translators".
+LLM_TRANSLATOR = "utter-project/EuroLLM-9B-Instruct"
+
 PROFILES: dict[str, Profile] = {p.name: p for p in [
     Profile("quality", {"en": Route("Helsinki-NLP/opus-mt-tc-big-ar-en"),
                         "ru": Route("Helsinki-NLP/opus-mt-tc-big-en-zle", via="en")},
@@ -48,6 +52,13 @@ PROFILES: dict[str, Profile] = {p.name: p for p in [
     Profile("tiny", {"en": Route("tiny:marian-ar-en"), "ru": Route("tiny:marian-en-zle", via="en")},
             "tiny:qwen2", "random-weight models built locally: smoke tests only, outputs are meaningless",
             {"max_length_ratio": 1.0}, threads=1),  # models this small run fastest on one thread (5 s vs 13 s)
+    # Russian straight from the Arabic (no English errors compounded); `[models.via] ru = "en"` in config.toml
+    # makes it from the reviewed English instead.
+    Profile("llm", {"en": Route(LLM_TRANSLATOR), "ru": Route(LLM_TRANSLATOR)}, "Qwen/Qwen3-4B-Instruct-2507",
+            "an instruction LLM translating with the article as context and the glossary in the prompt (meant for a GPU)"),
+    Profile("tiny-llm", {"en": Route("tiny:qwen3"), "ru": Route("tiny:qwen3")}, "tiny:qwen2",
+            "random-weight LLM translators built locally: smoke tests only, outputs are meaningless",
+            {"max_new_tokens": 24}, threads=1),
 ]}
 
 _PIVOT_NAME = re.compile(r"(?:^|[-_/])en-(?:ru|zle|sla|ine|mul)(?:$|[-_/])")
@@ -129,7 +140,7 @@ def select(profile: str | None = None, models: dict[str, str] | None = None, sum
         if route.via and route.via not in routes:
             raise WorkbenchError(f"{lang} pivots through {route.via}, which has no model")
     options = {**base.options, **config.get("translation", {})}
-    TranslationOptions.from_dict(options, "config.toml [translation]")  # bad keys or values are one clear line
+    check_translation_options(options, "config.toml [translation]")  # bad keys or values are one clear line
     if config.get("summary"):
         SummaryOptions.from_dict(config["summary"], "config.toml [summary]")
     engines = dict(config.get("engines", {}))
@@ -146,6 +157,15 @@ def select(profile: str | None = None, models: dict[str, str] | None = None, sum
     )
     check_known_licences(selection)
     return selection
+
+
+def check_translation_options(options: dict[str, Any], where: str) -> None:
+    """The [translation] values checked for both kinds of translator: sentence models (TranslationOptions, without
+    the LLM-only keys) and LLM translators (LLMOptions, without the seq2seq-only rules)."""
+    from .llm import LLM_ONLY, LLMOptions
+
+    TranslationOptions.from_dict({k: v for k, v in options.items() if k not in LLM_ONLY}, where)
+    LLMOptions.from_selection(options, where)
 
 
 def check_known_licences(selection: Selection) -> None:

@@ -4,7 +4,8 @@ This is the one place where translations are made; the CLI, the Python API and t
 `RunPlan` decided once by the engines layer. Work is committed in small chunks, so an interrupted run
 resumes where it stopped. Outputs are stored through the one write path (`review.workflow`). QA flags are not
 computed here: the read model checks the current text whenever an article is read; an output records only what
-its provenance says of the model (`meaningless_model`).
+its provenance says of the model (`meaningless_model`) and, from an LLM translator, what its answer parser found
+(`engines.llm.LLM_FLAGS`). An LLM translator gets each segment with its context (`runs.context`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from ..clock import now
 from ..engines.base import Scored
+from ..engines.llm import LLMOutput, Request, RequestTranslator
 from ..engines.plan import LanguagePlan, RunPlan
 from ..errors import EngineUnavailable, LicenceRefused, ModelNotAvailable, UnknownModelError
 from ..languages import SOURCE_LANG
@@ -23,6 +25,7 @@ from ..review.memory import TranslationMemory
 from ..sqlite import DiskFull
 from ..store import PERSON_ORIGINS, UNSEEN, MachineOutputRecord, Store
 from ..store.database import Unit
+from .context import requests_for, takes_requests
 from .progress import NoProgress, Progress
 from .report import Failure, provenance, versions
 
@@ -129,23 +132,34 @@ def _from_memory(store: Store, plan: RunPlan, article_id: str, lang: str, inputs
     return rest, len(store_records(store, records, kept)) if records else 0
 
 
-def translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, failures: list[Failure]) -> list[Scored | None]:
-    """Outputs for one chunk; after a model error (or out of memory) each segment is retried alone.
+Made = Scored | LLMOutput  # a sentence translator's (text, confidence), or an LLM translator's output
+
+
+def _translate(lang: LanguagePlan, texts: list[str], requests: list[Request] | None) -> list[Made]:
+    if requests is not None and isinstance(lang.translator, RequestTranslator):
+        return list(lang.translator.translate_requests(requests))
+    return list(lang.translator.translate_scored(texts))
+
+
+def translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, failures: list[Failure],
+                    requests: list[Request] | None = None) -> list[Made | None]:
+    """Outputs for one chunk (an LLM translator gets `requests`: each segment with its context); after a model
+    error (or out of memory) each segment is retried alone.
 
     Every unexpected error is logged with its traceback (DATA_HOME/logs/workbench.log) before the retry,
     and a segment that fails alone is reported with its reason.
     """
     texts = [t for _, t, _ in part]
     try:
-        return list(lang.translator.translate_scored(texts))
+        return list(_translate(lang, texts, requests))
     except FATAL:
         raise
     except Exception:
         log.exception("batch of %d segments of %s (%s) failed; retrying one by one", len(texts), article_id, lang.lang)
-    outputs: list[Scored | None] = []
-    for s, text, _ in part:
+    outputs: list[Made | None] = []
+    for i, (s, text, _) in enumerate(part):
         try:
-            outputs.append(lang.translator.translate_scored([text])[0])
+            outputs.append(_translate(lang, [text], [requests[i]] if requests is not None else None)[0])
         except FATAL:
             raise
         except Exception as exc:
@@ -155,7 +169,7 @@ def translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, fail
     return outputs
 
 
-def output_records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: list[Input], outputs: list[Scored | None],
+def output_records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: list[Input], outputs: list[Made | None],
                    cached: list[bool], seen: Seen | None = None) -> list[MachineOutputRecord]:
     """The records of one chunk's outputs; each carries the revision the run saw (`seen`), so that it is stored
     only while that is still the unit's current one."""
@@ -166,13 +180,16 @@ def output_records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: lis
     for (s, text, rev_id), scored, was_cached in zip(part, outputs, cached, strict=True):
         if scored is None:
             continue
-        out, confidence = scored
+        llm = scored.provenance() if isinstance(scored, LLMOutput) else None  # template, context, terms, notes
+        out, confidence = scored.scored() if isinstance(scored, LLMOutput) else scored
         flags = ["meaningless_model"] if engine.info.meaningless else []
+        flags += list(scored.flags) if isinstance(scored, LLMOutput) else []
         pivot = {"via": lang.via, "input_revision_id": rev_id, "first_model": lang.first_model} if pivot_of else None
+        extra = {"llm": llm} if llm else {}
         records.append(MachineOutputRecord(
             article_id, s["id"], "segment", lang.lang, text, out, flags,
             provenance(plan.profile, engine, lang.lang, lang.source_lang, was_cached, pivot=pivot,
-                       confidence=confidence.to_dict() if confidence else None),
+                       confidence=confidence.to_dict() if confidence else None, **extra),
             seen_revision_id=seen.get(s["id"], UNSEEN)))
     return records
 
@@ -224,8 +241,10 @@ def translate_segments(store: Store, plan: RunPlan, article_id: str, lang_code: 
     for start in range(0, len(rest), chunk):
         part = rest[start:start + chunk]
         before = plan.tokens_generated()
-        cached = lang.translator.cached([t for _, t, _ in part])
-        outputs = translate_chunk(lang, part, article_id, failures)
+        requests = requests_for(store, plan, article_id, lang, part) if takes_requests(lang) else None
+        cached = lang.translator.requests_cached(requests) if requests is not None and \
+            isinstance(lang.translator, RequestTranslator) else lang.translator.cached([t for _, t, _ in part])
+        outputs = translate_chunk(lang, part, article_id, failures, requests)
         stored = store_records(store, output_records(plan, lang, article_id, part, outputs, cached, seen), kept)
         translated += len(stored)
         cached_count += sum(1 for r in stored if r.provenance.get("cached"))
