@@ -292,3 +292,18 @@ def test_ctrl_c_says_what_was_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert result.stderr.strip().endswith(INTERRUPTED) and "Aborted" not in result.output
     assert len(run("--home", str(tmp_path / "h"), "list").output.splitlines()) >= 5  # the import was kept
 
+
+
+def test_one_article_has_one_segment_count_in_import_list_and_status(translated):
+    """import said 19, list 15 and status 16 for the same article: now each counts what is translated and reviewed
+    (title, headings and body; not the date/source/photo lines)."""
+    article = "000_b2b0b7ef8c4c7ace"
+    home = str(translated.home)
+    imported = json.loads(run("--home", home, "import", str(SEEDS / f"{article}.txt"), "--json").output)
+    listed = {r["id"]: r for r in json.loads(run("--home", home, "list", "--json").output)}[article]
+    status = {r["id"]: r for r in json.loads(run("--home", home, "status", "--json").output)}[article]
+    counts = {imported["imported"][0]["segments"], listed["translatable_segments"],
+              status["languages"]["en"]["total"]}
+    assert counts == {16}, counts
+    line = next(ln for ln in run("--home", home, "list").output.splitlines() if ln.startswith(article))
+    assert " 16 seg " in line

@@ -246,3 +246,18 @@ def test_three_api_clients_cannot_replace_each_others_glossary(wb):
         assert g.history(wb.home)[0]["replaced_by"] == "c0"
     finally:
         app.close()
+
+
+def test_a_bidi_control_blocks_approval_until_fixed_or_overridden(translated):
+    from workbench.app import operations as ops
+
+    article = "003_70140ed69b948bf5"
+    rows = [s for s in translated.article(article).to_dict()["segments"] if s["kind"] != "meta"]
+    for seg in rows:
+        unit = seg["targets"]["en"]
+        text = "Safe text." if seg is not rows[0] else "Pay \u202e0001\u202c dollars."
+        assert ops.save_unit(translated, article, seg["id"], "en", text, unit["revision_id"], "mona")["ok"]
+    refused = ops.approve(translated, article, "en", "chief")
+    assert refused["ok"] is False and "bidi_control" in refused["error"]
+    done = ops.approve(translated, article, "en", "chief", "checked the order by hand")
+    assert done["ok"] and translated.article(article).to_dict()["status_override"]["en"]

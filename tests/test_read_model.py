@@ -192,6 +192,7 @@ def old_list_view(store, langs=("en", "ru")) -> list[dict[str, Any]]:
     return [{"id": item["id"], "title": item["title"], "label": label_for(item["title"], item["label_text"]),
              "date": item["date"] or item["date_raw"], "source": item["source"], "photo_credit": item["photo_credit"],
              "segments": item["segments"] or 0, "body_segments": item["body_segments"] or 0,
+             "translatable_segments": item["translatable_segments"] or 0,  # issue 21: one count in import/list/status
              "status": {lang: item["status"].get(lang, "new") for lang in langs},
              "status_override": {lang: item["override"].get(lang) for lang in langs}}  # issue 19
             for item in store.list_articles()]

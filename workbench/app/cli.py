@@ -160,7 +160,7 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> Non
 
 
 @cli.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {id, title, label, date, source, photo_credit, segments, body_segments, status, status_override, meaningless}.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {id, title, label, date, source, photo_credit, segments, body_segments, translatable_segments, status, status_override, meaningless}.")
 @click.pass_context
 @handle_errors
 def list_cmd(ctx: click.Context, as_json: bool) -> None:
@@ -316,7 +316,8 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
 def mark_cmd(ctx: click.Context, article_id: str, status: str, langs: str, author: str | None,
              override: str | None) -> None:
     """Set the review status of an article's languages. "approved" needs every segment reviewed and no blocking
-    flag (empty, copy_of_source, arabic_in_target, numbers, glossary, stale_pivot, meaningless_model), or --override."""
+    flag (empty, copy_of_source, arabic_in_target, numbers, glossary, stale_pivot, meaningless_model, bidi_control), or
+    --override."""
     with _workbench(ctx) as wb:
         for lang in _targets(langs):
             wb.set_status(article_id, lang, status, author, override=override)

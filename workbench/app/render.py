@@ -120,7 +120,7 @@ class ArticleList:
             status = " ".join(f"{lang}:{s}{'(override)' if r.status_override.get(lang) else ''}"
                               for lang, s in r.status.items())
             mark = f"  {MEANINGLESS_MARK}" if r.id in self.meaningless else ""
-            yield f"{r.id}  {r.date or '-':10}  {r.source or '-':8}  {r.body_segments:3} seg  {status}  {r.label}{mark}"
+            yield f"{r.id}  {r.date or '-':10}  {r.source or '-':8}  {r.translatable_segments:3} seg  {status}  {r.label}{mark}"
         yield from meaningless_footer(self.meaningless)
 
 

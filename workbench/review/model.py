@@ -305,10 +305,11 @@ class ArticleSummary:
     photo_credit: str | None
     segments: int
     body_segments: int
+    translatable_segments: int  # title, headings and body: what is translated and reviewed (import and status count these)
     status: Mapping[str, str]
     status_override: Mapping[str, str | None] = field(default_factory=dict)  # lang → the reason of an override approval
 
     def to_dict(self) -> JSON:
         return {"id": self.id, "title": self.title, "label": self.label, "date": self.date, "source": self.source,
                 "photo_credit": self.photo_credit, "segments": self.segments, "body_segments": self.body_segments,
-                "status": dict(self.status), "status_override": dict(self.status_override)}
+                "translatable_segments": self.translatable_segments, "status": dict(self.status), "status_override": dict(self.status_override)}

@@ -20,7 +20,8 @@ from ..errors import WorkbenchError
 from .model import ArticleView, UnitState
 
 STATES = ("machine", "edited", "reviewed", "approved")
-BLOCKING = ("empty", "copy_of_source", "arabic_in_target", "numbers", "glossary", "stale_pivot", "meaningless_model")
+BLOCKING = ("empty", "copy_of_source", "arabic_in_target", "numbers", "glossary", "stale_pivot", "meaningless_model",
+            "bidi_control")  # an approver could see another order than what is stored and published
 WARNING_WHEN_REVIEWED = ("stale_pivot",)  # a reviewed text keeps these as warnings: a person vouched for it
 
 

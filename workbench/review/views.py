@@ -188,6 +188,7 @@ def list_view(store: Store, langs: tuple[str, ...] = TARGETS) -> list[ArticleSum
                            date=item["date"] or item["date_raw"], source=item["source"],
                            photo_credit=item["photo_credit"], segments=item["segments"] or 0,
                            body_segments=item["body_segments"] or 0,
+                           translatable_segments=item["translatable_segments"] or 0,
                            status={lang: item["status"].get(lang, "new") for lang in langs},
                            status_override={lang: item["override"].get(lang) for lang in langs})
             for item in store.list_articles()]

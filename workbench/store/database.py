@@ -273,11 +273,13 @@ class Store:
         return dict(rows[0])
 
     def list_articles(self) -> list[dict[str, Any]]:
-        """Every article with its counts of body segments and per-language status."""
+        """Every article with its counts of segments (all, body, translatable: what `import`, `list` and `status`
+        count) and per-language status."""
         rows = self.query(
             "SELECT a.id, a.title, a.date, a.date_raw, a.source, a.photo_credit, a.path,"
             " substr(a.cleaned_text, 1, 400) AS label_text,"
-            " SUM(s.kind = 'body') AS body_segments, COUNT(s.id) AS segments"
+            " SUM(s.kind = 'body') AS body_segments, SUM(s.kind != 'meta') AS translatable_segments,"
+            " COUNT(s.id) AS segments"
             " FROM articles a LEFT JOIN segments s ON s.article_id = a.id AND s.active = 1"
             " GROUP BY a.id ORDER BY a.id")
         statuses: dict[str, dict[str, str]] = {}
