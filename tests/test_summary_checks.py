@@ -61,3 +61,11 @@ def test_flags_follow_the_current_text(translated):
     assert edited["flags"] == ["summary_numbers"] and edited["qa"] == ["numbers not in the article: 2031"]
     assert r.save_unit(translated, article, "summary", "en", GOOD_EN, edited["revision_id"], "ed")["ok"]
     assert translated.article(article).to_dict()["summaries"]["en"]["flags"] == []  # an edited summary clears its flags
+
+
+def test_a_summary_with_a_bidi_control_is_flagged():
+    from workbench.review.summary_checks import check_summary
+
+    flags, details = check_summary("لافروف يستقبل نظيره", "Lavrov pays \u202e0001\u202c to his counterpart.", "en")
+    assert "bidi_control" in flags and any("bidi" in d for d in details)
+    assert "bidi_control" not in check_summary("لافروف يستقبل نظيره", "Lavrov meets his counterpart.", "en")[0]

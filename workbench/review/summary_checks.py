@@ -10,7 +10,7 @@ import re
 
 from ..text.cleaning import has_arabic
 from .glossary import Glossary
-from .qa import flag_repetition, numbers_in
+from .qa import bidi_controls, flag_repetition, numbers_in
 
 SENTENCE_END = re.compile(r"[.!?…»\"')\]]\s*$")
 SCRIPTS = {"en": re.compile(r"[A-Za-z]"), "ru": re.compile(r"[А-Яа-яЁё]")}
@@ -68,4 +68,7 @@ def check_summary(article: str, summary: str, lang: str, glossary: Glossary | No
     if flag_repetition(article, summary):
         flags.append("repetition")
         details.append("repeats words or phrases")
+    if bidi_controls("", summary):
+        flags.append("bidi_control")
+        details.append("holds invisible bidi controls that can show the text in another order than it is stored")
     return flags, details
