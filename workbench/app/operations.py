@@ -25,6 +25,7 @@ from ..review.effort import GROUPS
 from ..review.effort import effort as effort_rows
 from ..review.qa import FLAG_HELP
 from ..review.states import BLOCKING, approval_problems, review_counts
+from ..review.suggestions import unit_suggestions
 from ..units import UnitRef
 from . import arguments as a
 from .api import Workbench
@@ -174,7 +175,7 @@ def review_view(wb: Workbench, article_id: str, author: str = "") -> Result:
 @operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG)
 def unit_details(wb: Workbench, article_id: str, unit: str, language: str) -> Result:
     """One unit (a segment or "summary") in one language: source, machine output, current text, flags with their
-    meaning, memory matches, glossary terms, and the full history."""
+    meaning, memory matches, glossary terms, the machine suggestions (`review.suggestions`) and the full history."""
     ref = wb.unit(article_id, unit, language)
     view = wb.article(article_id)
     current = view.unit(ref)
@@ -192,7 +193,8 @@ def unit_details(wb: Workbench, article_id: str, unit: str, language: str) -> Re
             "qa": list(current.qa) if current else [],
             "confidence": current.confidence.to_dict() if current and current.confidence else None,
             "machine_diff_html": diff_html(machine, current.text if current else ""),
-            "matches": _matches(wb, source, ref) if source else [], "terms": terms, "history": history}
+            "matches": _matches(wb, source, ref) if source else [], "terms": terms, "history": history,
+            "suggestions": unit_suggestions(wb.store, article_id, ref.segment_id, language, current)}
 
 
 def saved(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> Result:

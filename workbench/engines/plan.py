@@ -180,6 +180,17 @@ class ModelSet:
         return RunPlan(ordered, languages, self.selection.profile, self.summarizer() if summarize else None,
                        dict(self.selection.templates), self.home)
 
+    def suggesters(self, specs: list[tuple[str, str]]) -> list[LanguagePlan]:
+        """For each (language, model), the further translator whose outputs a run stores as suggestions beside the
+        text (`translate --suggest`): from Arabic, or from the current English when the model takes English."""
+        from .profiles import guess_via
+
+        out = []
+        for lang, spec in dict.fromkeys(specs):
+            source = guess_via(spec, lang) or SOURCE_LANG
+            out.append(LanguagePlan(lang, self._direct_translator(spec, source, lang, f"suggest:{lang}"), source))
+        return out
+
     # ------------------------------------------------------------------ summaries
     def summarizer(self) -> Summarizer:
         if self._summarizer is None:

@@ -28,7 +28,8 @@ from typing import Any
 
 from ..errors import ConflictError, WorkbenchError
 from ..languages import STATUSES, check_target
-from ..store import MachineOutputRecord, Store
+from ..store import MachineOutputRecord, Store, suggestions
+from ..store.suggestions import SuggestionRecord
 from ..units import UnitRef
 from .glossary import Glossary
 from .states import ApprovalRefused, approval_problems, pivot_is_stale
@@ -125,6 +126,12 @@ def record_machine_outputs(store: Store, records: Sequence[MachineOutputRecord])
         for article_id, lang in stored:
             move(store, article_id, lang, "machine_text", WORKBENCH)
     return ids
+
+
+def record_suggestions(store: Store, records: Sequence[SuggestionRecord]) -> list[int | None]:
+    """Store a second translator's outputs beside their units' text (`store.suggestions`): no revision and no status
+    changes, the unit's text stays what it is. Each record's id, or None where it was already there."""
+    return suggestions.add(store, list(records))
 
 
 def run_finished(store: Store, article_id: str, lang: str, failure: str | None) -> None:

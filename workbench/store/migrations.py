@@ -218,6 +218,23 @@ CREATE TABLE propagations (
 );
 CREATE INDEX propagations_article ON propagations(article_id);
 """),
+    # issue 20: a second translator's outputs (store/suggestions.py), kept beside a unit's text and never made its
+    # revision; one row per output, so a suggestion made again from a changed input is a new row
+    ("007_llm_suggestions", """
+CREATE TABLE suggestions (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id),
+    segment_id TEXT NOT NULL REFERENCES segments(id),
+    lang TEXT NOT NULL,
+    model TEXT NOT NULL,
+    input_text TEXT NOT NULL,
+    text TEXT NOT NULL,
+    flags TEXT NOT NULL DEFAULT '[]',
+    provenance TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE INDEX suggestions_unit ON suggestions(article_id, segment_id, lang, model, id);
+"""),
 ]
 
 
