@@ -235,6 +235,11 @@ CREATE TABLE suggestions (
 );
 CREATE INDEX suggestions_unit ON suggestions(article_id, segment_id, lang, model, id);
 """),
+    # issue 23: what a published page says, so it stays published (and in the index and feeds) as it was approved
+    # while its language is back in review
+    ("008_newsroom_pages", """
+ALTER TABLE publications ADD COLUMN page TEXT;
+"""),
 ]
 
 
