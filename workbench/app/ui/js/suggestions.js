@@ -1,0 +1,50 @@
+// Machine suggestions under the open segment (issue 20): the run's own output and each further model's latest
+// suggestion (`translate --suggest MODEL`), from `unit_details` (`suggestions`), each with its model, confidence,
+// flags and the difference from the current text. Alt+7 … Alt+9 (or its button) puts one in the editor through the
+// browser's editing commands, so Ctrl+Z brings the previous text back, as with memory matches.
+(function (root) {
+  "use strict";
+  const WB = root.WB = root.WB || {};
+  const FIRST_KEY = 7, KEYS = 3;
+
+  function confidence(s) {
+    const c = s.confidence;
+    return c && typeof c.score === "number" ? ` · <span class='wb-conf' title='model confidence'>${Math.round(c.score * 100)}%</span>` : "";
+  }
+
+  function item(s, i) {
+    const key = i < KEYS ? `Alt+${FIRST_KEY + i}` : "";
+    const what = s.kind === "machine" ? "this run's output" : "suggestion";
+    const flags = s.flags && s.flags.length ? ` · <span class='wb-flags' title='${WB.esc(s.flags.join(", "))}'>⚑ ${WB.esc(s.flags.join(", "))}</span>` : "";
+    const notes = s.notes && s.notes.length ? `<div class='wb-meta'>${s.notes.map((n) => WB.esc(n)).join("; ")}</div>` : "";
+    const same = s.same_as_current ? " · <i>same as the current text</i>" : "";
+    return `<li class='wb-suggestion' data-i='${i}'><button class='wb-suggest-use' data-i='${i}'${key ? ` title='${key}'` : ""}>Use ${i + 1}</button> ` +
+      `<b class='wb-suggest-model'>${WB.esc(s.model)}</b> <small>(${WB.esc(what)}${s.from ? `, from ${WB.esc(s.from)}` : ""}${s.meaningless ? ", random weights" : ""})</small>` +
+      `${confidence(s)}${flags}${same}<div class='wb-suggest-text' dir='auto'>${WB.esc(s.text)}</div>` +
+      `<div class='diff' title='what using it changes in the current text'>${s.diff_html || ""}</div>${notes}</li>`;
+  }
+
+  WB.registerSection({ id: "suggestions", title: "Machine suggestions", order: 25, render(d) {
+    const list = d.suggestions || [];
+    return list.length ? `<ol class='wb-suggestions'>${list.map(item).join("")}</ol>` : "";
+  } });
+
+  // Put suggestion i in the editor, replacing its text (undoable with Ctrl+Z).
+  WB.Grid.prototype.useSuggestion = function (i) {
+    const d = this.currentDetails(), s = d && d.suggestions && d.suggestions[i];
+    if (!s) return this.rowSay(`No machine suggestion ${i + 1} for this segment.`, "warn");
+    this.insert(s.text, { all: true });
+    this.rowSay(`Suggestion ${i + 1} (${s.model}) is in the editor; Ctrl+Z brings your text back.`, "ok");
+  };
+
+  WB.registerKey({ keys: `Alt+${FIRST_KEY} … Alt+${FIRST_KEY + KEYS - 1}`, when: "editor",
+    help: `use machine suggestion 1–${KEYS} (the run's output, then other models'; Ctrl+Z undoes it)`,
+    match: (e) => e.altKey && !e.shiftKey && !e.ctrlKey && !e.metaKey && new RegExp(`^Digit[${FIRST_KEY}-${FIRST_KEY + KEYS - 1}]$`).test(e.code),
+    run: (g, e) => g.useSuggestion(+e.code.slice(5) - FIRST_KEY) });
+
+  document.addEventListener("click", (e) => {
+    const button = e.target && e.target.closest ? e.target.closest("button.wb-suggest-use") : null;
+    const g = root.workbenchGrid;
+    if (button && g && g.el.contains(button)) g.useSuggestion(+button.dataset.i);
+  });
+})(typeof globalThis !== "undefined" ? globalThis : this);
