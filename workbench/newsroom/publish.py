@@ -72,7 +72,15 @@ class PageText:
 
     @property
     def content_hash(self) -> str:
-        return hashlib.sha256(json.dumps(asdict(self), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+        return hashlib.sha256(self.to_json().encode()).hexdigest()
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> PageText:
+        data = json.loads(text)
+        return cls(**{**data, "blocks": tuple(Block(**b) for b in data["blocks"])})
 
 
 @dataclass(frozen=True)
@@ -248,20 +256,30 @@ def _pages(store: Store, langs: Sequence[str], fmt: str, target: str, base_url: 
     which of them changed."""
     known = feed_store.publications(store, fmt, target)
     pages, changed = [], []
-    for article_id, lang in feed_store.approved(store, list(langs)):
+    approved = feed_store.approved(store, list(langs))
+    for article_id, lang in approved:
         check_article_id(article_id)
         text = page_text(article_view(store, article_id), lang, feed_store.origin(store, article_id))
         if text is None:
             continue
         before = known.get((article_id, lang))
-        record = feed_store.record_publication(store, article_id, lang, fmt, target, text.content_hash)
-        path = f"{lang}/{article_id}.{EXTENSIONS[fmt]}"
-        href = f"{article_id}/" if fmt == "markdown" else f"{article_id}.html"  # Markdown: the generator's pretty URL
-        pages.append(Page(text, path, href, f"{base_url}{lang}/{href}", _urn(f"{article_id}:{lang}"), record.published,
-                          record.updated))
+        record = feed_store.record_publication(store, article_id, lang, fmt, target, text.content_hash,
+                                               text.to_json())
+        pages.append(_page(text, fmt, base_url, record))
         if before is None or before.content_hash != text.content_hash:
-            changed.append(path)
+            changed.append(pages[-1].path)
+    for (article_id, lang), record in sorted(known.items()):  # back in review: the page stays as it was approved
+        if lang in langs and (article_id, lang) not in set(approved) and record.page:
+            pages.append(_page(PageText.from_json(record.page), fmt, base_url, record))
     return pages, changed
+
+
+def _page(text: PageText, fmt: str, base_url: str, record: feed_store.Publication) -> Page:
+    check_article_id(text.article_id)
+    path = f"{check_target(text.lang)}/{text.article_id}.{EXTENSIONS[fmt]}"
+    href = f"{text.article_id}/" if fmt == "markdown" else f"{text.article_id}.html"  # Markdown: a pretty URL
+    return Page(text, path, href, f"{base_url}{text.lang}/{href}", _urn(f"{text.article_id}:{text.lang}"),
+                record.published, record.updated)
 
 
 def publish(store: Store, out: str | Path, *, fmt: str, langs: Sequence[str] = TARGETS, base_url: str = "",

@@ -71,6 +71,7 @@ class Publication:
     content_hash: str
     published: str  # first published
     updated: str  # last published with other text
+    page: str | None = None  # what the page says (JSON), so it stays published while its language is back in review
 
 
 def check_feed_name(name: object) -> str:
@@ -226,18 +227,18 @@ def publications(store: Store, fmt: str, target: str) -> dict[tuple[str, str], P
     return {(r["article_id"], r["lang"]): Publication(**dict(r)) for r in rows}
 
 
-def record_publication(store: Store, article_id: str, lang: str, fmt: str, target: str, content_hash: str
-                       ) -> Publication:
+def record_publication(store: Store, article_id: str, lang: str, fmt: str, target: str, content_hash: str,
+                       page: str) -> Publication:
     """Remember that this text of the article language is published there (first time: published = updated =
     now; other text: updated = now; the same text: unchanged)."""
     stamp = now()
     with store.transaction() as conn:
         conn.execute(
-            "INSERT INTO publications (article_id, lang, format, target, content_hash, published, updated)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id, lang, format, target) DO UPDATE SET"
-            " content_hash = excluded.content_hash, updated = excluded.updated"
-            " WHERE content_hash != excluded.content_hash",
-            (article_id, lang, fmt, target, content_hash, stamp, stamp))
+            "INSERT INTO publications (article_id, lang, format, target, content_hash, published, updated, page)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id, lang, format, target) DO UPDATE SET"
+            " content_hash = excluded.content_hash, updated = excluded.updated, page = excluded.page"
+            " WHERE content_hash != excluded.content_hash OR page IS NULL",
+            (article_id, lang, fmt, target, content_hash, stamp, stamp, page))
         row = conn.execute("SELECT * FROM publications WHERE article_id = ? AND lang = ? AND format = ? AND target = ?",
                            (article_id, lang, fmt, target)).fetchone()
     return Publication(**dict(row))
