@@ -12,12 +12,10 @@ from a feed.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import html
 import http.server
 import json
-import shutil
 import subprocess
 import sys
 import threading
@@ -26,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from click.testing import CliRunner
@@ -330,7 +328,7 @@ def test_newsroom_settings_are_checked(tmp_path: Path) -> None:
     with pytest.raises(WorkbenchError, match="must be true or false"):
         newsroom_settings(home)
     (home / "config.toml").write_text("[webhook]\nurl = \"https://hooks.example.org/x\"\n")
-    with pytest.raises(WorkbenchError, match="needs webhook.secret"):
+    with pytest.raises(WorkbenchError, match=r"needs webhook\.secret"):
         webhook_settings(home)
     (home / "config.toml").write_text("[newsroom]\nmax_page_bytes = 1000\n")
     assert newsroom_settings(home).max_page_bytes == 1000 and not newsroom_settings(home).allow_private_feeds
@@ -472,7 +470,7 @@ def _texts(wb: Any, article_id: str, lang: str) -> list[str]:
 
 
 class _Tags(HTMLParser):
-    VOID = {"meta", "link", "br", "img", "input", "hr"}
+    VOID: ClassVar[set[str]] = {"meta", "link", "br", "img", "input", "hr"}
 
     def __init__(self) -> None:
         super().__init__()
