@@ -235,7 +235,7 @@ def _read_body(resp: http.client.HTTPResponse, url: str, limit: int, deadline: f
     unpack = zlib.decompressobj(16 + zlib.MAX_WBITS) if "gzip" in coding else None
     out = bytearray()
     try:
-        while chunk := resp.read(CHUNK):
+        while chunk := resp.read1(CHUNK):  # one read at a time, so the deadline is checked between them
             if time.monotonic() > deadline:
                 raise FetchFailed(url, "took longer than the timeout to send its body")
             if unpack is not None:
