@@ -285,6 +285,10 @@ class LLMOutput:
     def scored(self) -> Scored:
         return self.text, self.confidence
 
+    def model_flags(self) -> list[str]:
+        """The flags an output records: what only the answer shows (the read model checks its text, "empty" too)."""
+        return [f for f in self.flags if f in LLM_FLAGS]
+
     def provenance(self) -> dict[str, Any]:
         """The `llm` part of an output's provenance."""
         return {"template": {"name": self.template, "hash": self.template_hash}, "context_segments": self.context,

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..engines.llm import LLM_FLAGS
 from ..text.cleaning import has_arabic
 from ..text.metadata import ARABIC_DIGITS
 
@@ -43,10 +44,16 @@ FLAG_HELP = {
     "wrong_language": "the summary is not written in its language",
     "cut_off": "the summary stops mid-sentence",
     "low_confidence": "the model was unsure of this output (geometric-mean token probability below 50%)",
+    **LLM_FLAGS,  # an LLM translator's answer: echoed_context, extra_sentences (engines.llm)
     "bidi_control": "invisible bidirectional control characters (embeddings, overrides, isolates or direction "
                     "marks) that the source does not have there: they can make the text display in a different order "
                     "than it is stored and published (a Trojan Source style reordering); delete them",
 }
+
+
+# Flags a machine output records about its model (shown while its text is the current one): random weights, and
+# what an LLM translator's answer parser found.
+MODEL_FLAGS = ("meaningless_model", *LLM_FLAGS)
 
 
 def _norm(text: str) -> str:

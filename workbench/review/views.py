@@ -19,7 +19,7 @@ from .comments import DismissalIndex, article_comments, dismissal_index, dismiss
 from .confidence import is_low, unit_confidence
 from .glossary import Glossary, Term
 from .model import ArticleMeta, ArticleSummary, ArticleView, LanguageProgress, MachineOutput, Match, SegmentRow, Unit
-from .qa import review, unique
+from .qa import MODEL_FLAGS, review, unique
 from .states import blocking, pivot_is_stale, unit_state
 from .summary_checks import check_summary
 
@@ -54,8 +54,10 @@ def _unit(ref: UnitRef, machine_record: Record | None, current: Record | None, a
 
 def _checked(unit: Unit, flags: list[str], details: list[str]) -> Unit:
     """The unit with the flags of its current text, plus the model-level marks while the text is the machine's."""
-    if unit.machine and not unit.edited and "meaningless_model" in unit.machine.flags:
-        flags.append("meaningless_model")
+    if unit.machine and not unit.edited:
+        flags.extend(f for f in unit.machine.flags if f in MODEL_FLAGS)
+        llm = unit.machine.provenance.get("llm") or {}
+        details.extend(f"model answer: {note}" for note in llm.get("notes") or [])  # LLM_FLAGS' reasons, plainly
     if is_low(unit.confidence):
         flags.append("low_confidence")
     return replace(unit, flags=tuple(unique(flags)), qa=tuple(details))

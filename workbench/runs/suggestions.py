@@ -78,7 +78,7 @@ def _records(plan: RunPlan, suggester: LanguagePlan, article_id: str, part: list
         flags = ["meaningless_model"] if model.info.meaningless else []
         extra: dict[str, Any] = {"suggestion": True}
         if isinstance(made, LLMOutput):
-            flags += list(made.flags)
+            flags += made.model_flags()
             extra["llm"] = made.provenance()
         if suggester.via:
             extra["pivot"] = {"via": suggester.via, "input_revision_id": rev_id, "first_model": None}

@@ -183,7 +183,7 @@ def output_records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: lis
         llm = scored.provenance() if isinstance(scored, LLMOutput) else None  # template, context, terms, notes
         out, confidence = scored.scored() if isinstance(scored, LLMOutput) else scored
         flags = ["meaningless_model"] if engine.info.meaningless else []
-        flags += list(scored.flags) if isinstance(scored, LLMOutput) else []
+        flags += scored.model_flags() if isinstance(scored, LLMOutput) else []  # the rest is checked when read
         pivot = {"via": lang.via, "input_revision_id": rev_id, "first_model": lang.first_model} if pivot_of else None
         extra = {"llm": llm} if llm else {}
         records.append(MachineOutputRecord(
