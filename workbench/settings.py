@@ -140,6 +140,7 @@ CONFIG_KEYS: dict[str, Any] = {
     "models": {"en": str, "ru": str, "summarizer": str, "via": {"en": str, "ru": str}},
     "engines": {"en": str, "ru": str, "summarizer": str},
     "templates": {"en": str, "ru": str},
+    "suggest": {"en": str, "ru": str},  # a further translator per language, its outputs kept as suggestions
     "translation": None, "summary": None,
 }
 

@@ -195,12 +195,15 @@ def show_cmd(ctx: click.Context, article_id: str, as_json: bool) -> None:
               help="Also write one record per article: .jsonl (default) or .csv; with --runner ray, a folder of shards.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the final report as JSON.")
+@click.option("--suggest", "suggest", multiple=True, metavar="[LANG=]ID_OR_PATH",
+              help="Also ask this translator (every language, or LANG=ID for one; repeatable; default: config.toml's "
+                   "[suggest]) and keep its outputs as suggestions beside the text, never replacing it.")
 @ray_options
 @model_options
 @click.pass_context
 @handle_errors
 def translate_cmd(ctx: click.Context, items: tuple[str, ...], to: str, summarize: bool, all_articles: bool, redo: bool,
-                  out: str | None, quiet: bool, as_json: bool, runner: str, **kw: Any) -> None:
+                  out: str | None, quiet: bool, as_json: bool, runner: str, suggest: tuple[str, ...], **kw: Any) -> None:
     """Translate articles (file/folder PATHS are imported first, or ARTICLE_IDS, or --all).
 
     Finished segments are never redone, so running the same command again after an interruption resumes it.
@@ -208,12 +211,16 @@ def translate_cmd(ctx: click.Context, items: tuple[str, ...], to: str, summarize
     finished articles; `workbench ingest OUT` merges them into the store).
     Exit code 0 when everything succeeded, 1 when something failed (listed in the report), 2 for usage errors.
     """
+    from ..engines.profiles import parse_suggest
     from ..runs.progress import TerminalProgress
+    from ..runs.suggestions import WithSuggestions, suggest_articles
     from .render import TranslateText
 
     targets = _targets(to)
     _check_split_targets(to, items)
     ray_kw = {k: kw.pop(k) for k in list(kw) if k.startswith("ray_") or k in ("address", "shards")}
+    if runner == "ray" and suggest:
+        raise click.UsageError("--suggest runs with --runner local (the store keeps the suggestions)")
     if runner == "ray":
         _translate_on_ray(ctx, list(items), targets, summarize, out, as_json, ray_kw, kw)
         return
@@ -222,6 +229,7 @@ def translate_cmd(ctx: click.Context, items: tuple[str, ...], to: str, summarize
         raise click.UsageError("name files, folders or article ids, or pass --all")
     with _workbench(ctx, **_model_args(**model_kw)) as wb:
         meaningless = wb.selection().meaningless  # config, profile and known licences are checked before any import
+        suggesters = wb.models.suggesters(parse_suggest(suggest, targets, wb.home))  # and the suggesters' models
         ids, imported = wb.resolve(list(items), all_articles=all_articles)
         if not ids:
             _nothing_to_translate(items, imported.problems)
@@ -231,6 +239,10 @@ def translate_cmd(ctx: click.Context, items: tuple[str, ...], to: str, summarize
         report = wb.translate(ids, targets, summarize=summarize, redo=redo,
                               progress=TerminalProgress(quiet=quiet or as_json), out=out)
         report.import_problems = [str(p) for p in imported.problems]
+        if suggesters:
+            made = suggest_articles(wb.store, wb.models.plan(targets), suggesters, ids)
+            emit(WithSuggestions(TranslateText(report, out), made), as_json)
+            return
     emit(TranslateText(report, out), as_json)
 
 

@@ -18,7 +18,7 @@ from ..settings import threads as env_threads
 from .base import TINY_PREFIX, SummaryOptions, TranslationOptions
 
 __all__ = ["PROFILES", "SOURCE_LANG", "TARGETS", "Profile", "Route", "Selection", "check_known_licences",
-           "check_translation_options", "parse_model_overrides", "select"]
+           "check_translation_options", "parse_model_overrides", "parse_suggest", "select"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,24 @@ def parse_model_overrides(values: list[str] | tuple[str, ...]) -> dict[str, str]
             raise WorkbenchError(f"--model {value!r}: use LANG=ID_OR_PATH with LANG one of {', '.join(TARGETS)}")
         out[lang] = model
     return out
+
+
+def parse_suggest(values: list[str] | tuple[str, ...], targets: list[str],
+                  home: str | os.PathLike[str] | None = None) -> list[tuple[str, str]]:
+    """The further translators of a run, as (language, model): `--suggest ID` (every target language) or
+    `--suggest LANG=ID` (repeatable), else config.toml's [suggest] table (`en = "ID"`)."""
+    if not values:
+        return [(lang, model) for lang, model in dict(load_config(home).get("suggest", {})).items() if lang in targets]
+    out: list[tuple[str, str]] = []
+    for value in values:
+        lang, sep, model = value.partition("=")
+        if sep and lang in TARGETS:
+            if not model:
+                raise WorkbenchError(f"--suggest {value!r}: use ID_OR_PATH or LANG=ID_OR_PATH")
+            out += [(lang, model)] if lang in targets else []
+        else:
+            out += [(target, value) for target in targets]
+    return list(dict.fromkeys(out))
 
 
 def _threads(given: int | None, config: dict[str, Any], profile: Profile) -> int | None:

@@ -10,6 +10,7 @@ A rerun resumes: a segment whose input is what the model's latest suggestion was
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -44,6 +45,33 @@ class SuggestReport:
         out = asdict(self)
         out["ok"] = self.ok
         return out
+
+    def lines(self) -> Iterator[str]:
+        models = ", ".join(f"{m['lang']}: {m['model']}" + (f" (from {m['from']})" if m["from"] != SOURCE_LANG else "")
+                           for m in self.models)
+        yield f"{self.suggested} suggestions stored ({self.cached} from cache) by {models} in {self.seconds:.1f}s"
+        for f in self.failures:
+            yield f"suggestion failed: {f.article_id} {f.lang}{' ' + f.segment_id if f.segment_id else ''}: {f.reason}"
+
+
+@dataclass(frozen=True)
+class WithSuggestions:
+    """A command's result with the suggestion run after it: its JSON gains `suggestions`, its text their line, and
+    it succeeded when both did."""
+
+    result: Any  # what the command prints (to_dict, lines, ok)
+    suggestions: SuggestReport
+
+    @property
+    def ok(self) -> bool:
+        return bool(getattr(self.result, "ok", True)) and self.suggestions.ok
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.result.to_dict(), "suggestions": self.suggestions.to_dict()}
+
+    def lines(self) -> Iterator[Any]:
+        yield from self.result.lines()
+        yield from self.suggestions.lines()
 
 
 def _inputs(store: Store, article_id: str, suggester: LanguagePlan, failures: list[Failure]) -> list[Input]:
