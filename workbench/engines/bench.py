@@ -364,4 +364,7 @@ def run(s: Settings, progress: Callable[[str], None] = lambda _: None) -> dict[s
     if s.summarizer:
         progress("summarizer")
         report["summarizer"] = _summarizer(s, qwen_05b(root / "bench-qwen2.5-0.5b-v1"))
+    from .bench_llm import run as llm_translator  # issue 20: the LLM translator on each engine
+
+    report["llm_translator"] = llm_translator(s, progress)
     return report
