@@ -19,7 +19,7 @@ from ..errors import ConflictError, WorkbenchError
 from ..languages import STATUSES, TARGETS
 from ..logs import get as get_logger
 from ..review import workflow
-from ..review.confidence import EXPLANATION, FILTERS, LOW_CONFIDENCE, ORDERS, review_rows
+from ..review.confidence import EXPLANATION, FILTERS, LOW_CONFIDENCE, ORDERS, least_sure_on_demand, review_rows
 from ..review.diff import diff_html
 from ..review.effort import GROUPS
 from ..review.effort import effort as effort_rows
@@ -191,7 +191,7 @@ def unit_details(wb: Workbench, article_id: str, unit: str, language: str) -> Re
             "state": current.state if current else "untranslated", "flags": list(current.flags) if current else [],
             "blocking": list(current.blocking) if current else [],
             "qa": list(current.qa) if current else [],
-            "confidence": current.confidence.to_dict() if current and current.confidence else None,
+            "confidence": least_sure_on_demand(current, lambda: wb.models.translator(language)),
             "machine_diff_html": diff_html(machine, current.text if current else ""),
             "matches": _matches(wb, source, ref) if source else [], "terms": terms, "history": history,
             "suggestions": unit_suggestions(wb.store, article_id, ref.segment_id, language, current)}

@@ -69,12 +69,15 @@ class TranslationOptions(Options):
     batch_tokens: int = 0  # 0: chosen for the device (see engines.hf.token_budget)
     sort_by_length: bool = True  # batches of similar length waste less padding
     renormalize_logits: bool = True
-    compute_type: str = "auto"  # CTranslate2: auto (int8 on CPU, int8_float16 on CUDA), float32, int8, float16 …
-    confidence: bool = True  # score each output (one extra teacher-forced pass; see Confidence)
+    compute_type: str = "auto"  # auto (engines.compute: the fastest measured or known here), float32, int8, bfloat16 …
+    confidence: bool = True  # score each output, from the decoding itself (see Confidence)
+    confidence_detail: str = "low"  # least sure words in the run: low (outputs below LOW_CONFIDENCE), all, none
 
     def __post_init__(self) -> None:
         if self.num_beams < 1:
             raise WorkbenchError(f"option num_beams must be at least 1, got {self.num_beams}")
+        if self.confidence_detail not in DETAILS:
+            raise WorkbenchError(f"option confidence_detail must be one of {', '.join(DETAILS)}, got {self.confidence_detail!r}")
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,9 @@ class SummaryOptions(Options):
     repetition_penalty: float = 1.1
     no_repeat_ngram_size: int = 0
     max_input_tokens: int = 6000
-    compute_type: str = "auto"  # CTranslate2, as for translation
+    compute_type: str = "auto"  # as for translation
+    batch_size: int = 16  # prompts per model call at most (summaries of many article-languages at once)
+    batch_tokens: int = 0  # padded prompt + new tokens per call at most; 0: chosen for the device (SUMMARY_TOKENS)
 
 
 @dataclass
@@ -106,6 +111,13 @@ class ModelInfo:
         return dataclasses.asdict(self)
 
 
+LOW_CONFIDENCE = 0.5  # below this geometric-mean token probability an output is marked "low confidence"
+DETAILS = ("low", "all", "none")
+# How far the confidence taken from the decoding may be from the teacher-forced value of the same output (mean
+# log-probability per token; tests/test_speed_round2.py checks it on the tiny models of both engines). The decoder
+# chose each token after its bans (repeated n-grams, the pad token) and renormalised, so its probabilities are a
+# little higher; outputs cut at the length cap (no end of sentence chosen) are scored teacher-forced, as before.
+DECODING_TOLERANCE = 0.01
 CONFIDENCE_METHOD = ("geometric mean of the model's probabilities for the tokens of its own output "
                      "(one teacher-forced pass over the chosen output, end of sentence included)")
 
@@ -116,7 +128,11 @@ class Confidence:
 
     mean_logprob: float
     tokens: int
-    low: tuple[tuple[str, float], ...] = ()  # (token, log-probability), least confident first
+    low: tuple[tuple[str, float], ...] = ()  # (token, log-probability), least confident first; () = not computed
+
+    @property
+    def is_low(self) -> bool:
+        return self.score < LOW_CONFIDENCE
 
     @property
     def score(self) -> float:
@@ -216,6 +232,11 @@ class Translator(ABC):
         """Which of `texts` would come from a cache rather than the model (none, unless wrapped in a cache)."""
         return [False] * len(texts)
 
+    def score_output(self, text: str, output: str) -> Confidence | None:
+        """The model's teacher-forced confidence in `output` as the translation of `text`, with its least sure
+        words (on demand, when a reviewer opens a segment); None where the engine cannot score."""
+        return None
+
     @property
     def tokens_generated(self) -> int:
         return 0
@@ -273,11 +294,16 @@ class Summarizer(ABC):
         """The summary text and the model's confidence in it."""
 
     def settings(self) -> dict[str, Any]:
-        return self.options.to_dict()
+        """The options (the batch bounds aside: they decide the speed only)."""
+        return {k: v for k, v in self.options.to_dict().items() if k not in ("batch_size", "batch_tokens")}
 
     def cached(self, prompt: Prompt) -> bool:
         """Whether the summary of `prompt` would come from a cache (never, unless wrapped in a cache)."""
         return False
+
+    def summarize_many(self, prompts: list[Prompt]) -> list[Scored]:
+        """One (summary, confidence) per prompt, in order; engines make them in batches."""
+        return [self.summarize_scored(p) for p in prompts]
 
     @property
     def tokens_generated(self) -> int:
@@ -290,12 +316,28 @@ class EngineSummarizer(Summarizer):
     counters: Counters
 
     def summarize_scored(self, prompt: Prompt) -> Scored:
+        return self.summarize_many([prompt])[0]
+
+    def summarize_many(self, prompts: list[Prompt]) -> list[Scored]:
+        if not prompts:
+            return []
         started = time.perf_counter()
-        made = self.generate_summary(prompt)
-        self.counters.add(1, made.tokens, time.perf_counter() - started)
-        trace({"event": "summarize", "model": self.info.id, "engine": self.info.engine, "lang": prompt.lang,
-               "template": prompt.template})
-        return made.outputs[0]
+        made = self.generate_summaries(prompts)
+        self.counters.add(len(prompts), made.tokens, time.perf_counter() - started)
+        for prompt in prompts:
+            trace({"event": "summarize", "model": self.info.id, "engine": self.info.engine, "lang": prompt.lang,
+                   "template": prompt.template})
+        return made.outputs
+
+    def generate_summaries(self, prompts: list[Prompt]) -> Generated:
+        """One summary per prompt, in order (engines that batch override this; by default one at a time)."""
+        outputs: list[Scored] = []
+        tokens = 0
+        for prompt in prompts:
+            made = self.generate_summary(prompt)
+            outputs += made.outputs
+            tokens += made.tokens
+        return Generated(outputs, tokens)
 
     @abstractmethod
     def generate_summary(self, prompt: Prompt) -> Generated:
@@ -316,8 +358,11 @@ def trace(event: dict[str, Any]) -> None:
             fh.write(json.dumps(event, ensure_ascii=False) + "\n")
 
 
-SPEED_ONLY = ("batch_size", "batch_tokens", "sort_by_length", "compute_type", "confidence")
+SPEED_ONLY = ("batch_size", "batch_tokens", "sort_by_length", "compute_type", "confidence", "confidence_detail")
 GPU_TOKEN_BUDGET = 32768  # padded input tokens per batch on a GPU: hundreds of sentences (H100: 51.5k tok/s greedy)
+# padded prompt + new tokens per summary batch: the KV cache of a 0.5B Qwen2.5 is ~24 kB a token in float32, so
+# 32k tokens hold ~0.8 GB on a CPU; a GPU takes far more
+SUMMARY_TOKENS = {"cpu": 32768, "cuda": 262144}
 
 
 def output_settings(options: Options) -> dict[str, Any]:
@@ -347,6 +392,27 @@ def batches(lengths: list[int], options: TranslationOptions, token_budget: int =
     for i in order:
         longest = max([lengths[j] for j in current] + [lengths[i]])
         full = (len(current) + 1) * longest > token_budget if token_budget else len(current) >= max(1, options.batch_size)
+        if current and full:
+            out.append(current)
+            current = []
+        current.append(i)
+    if current:
+        out.append(current)
+    return out
+
+
+def summary_groups(lengths: list[int], new_tokens: int, options: SummaryOptions, device: str,
+                   spread: int | None = None) -> list[list[int]]:
+    """Indexes of prompts grouped into batches by prompt length (shortest first): at most `batch_size` prompts and
+    `batch_tokens` padded prompt + new tokens each (SUMMARY_TOKENS for the device when 0); with `spread`, the
+    longest prompt of a batch at most that many tokens longer than its shortest."""
+    budget = options.batch_tokens or SUMMARY_TOKENS["cuda" if device.startswith("cuda") else "cpu"]
+    out: list[list[int]] = []
+    current: list[int] = []
+    for i in sorted(range(len(lengths)), key=lambda j: lengths[j]):
+        longest = max([lengths[j] for j in current] + [lengths[i]])
+        full = (len(current) >= max(1, options.batch_size) or (len(current) + 1) * (longest + new_tokens) > budget
+                or (spread is not None and current and lengths[i] - lengths[current[0]] > spread))
         if current and full:
             out.append(current)
             current = []

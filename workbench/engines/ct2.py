@@ -6,22 +6,34 @@ The Hugging Face model (hub id, folder or bundle) is converted once and the resu
 folder and renamed into place, so an interrupted one never leaves a broken cache. Tokenization, target-language
 tokens, length caps, `no_repeat_ngram_size`, cache keys and provenance are those of the transformers engine.
 Where CTranslate2 cannot run (not installed, no CUDA 12 libraries for the GPU, a model it cannot convert),
-`EngineUnavailable` says why and "auto" uses transformers.
+`EngineUnavailable` says why and "auto" uses transformers. On a CPU, "auto" takes the CTranslate2 type
+`engines.compute` finds fastest for the stage here (int8 unless measured otherwise).
+
+Confidence comes from the decoding: the hypothesis score (`return_scores`: the mean token log-probability, end of
+sentence included) and, in greedy search, each token's log-probability. The teacher-forced pass (`score_batch`)
+runs only where it is needed: outputs cut at the length cap, and, with beams, the least sure words of outputs
+below LOW_CONFIDENCE (`confidence_detail = "low"`; "all" scores every output so, as before).
+Summaries are made in batches of prompts of equal length or, without a repetition penalty, of lengths within
+SPREAD tokens: CTranslate2 reads the prompt tail beyond the batch's shortest prompt one token per step, and counts
+those tokens as generated for the repetition penalty, which would make a batch's summaries differ from alone.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import EngineUnavailable
 from ..settings import ct2_dir
 from .base import (
+    LOW_CONFIDENCE,
     Confidence,
     Counters,
     EngineSummarizer,
@@ -37,6 +49,7 @@ from .base import (
     length_cap,
     output_settings,
     piece_text,
+    summary_groups,
     token_budget,
 )
 from .locate import Located, locate
@@ -100,8 +113,20 @@ def ct2_device(device: str) -> tuple[str, int]:
     return "cpu", 0
 
 
-def compute_type(requested: str, device: str) -> str:
-    return DEFAULT_COMPUTE[device] if requested in ("", "auto") else requested
+SPREAD = 8  # prompt tokens a summary batch's longest prompt may have beyond its shortest (no repetition penalty)
+
+
+def compute_type(requested: str, device: str, stage: str = "translation", home: str | None = None,
+                 tiny: bool = False) -> str:
+    """The CTranslate2 type: the option, else on a CPU the fastest CTranslate2 type for the stage here
+    (`engines.compute`; int8 for the tiny test models), else the device's default."""
+    if requested not in ("", "auto"):
+        return requested
+    if device == "cpu" and not tiny:
+        from .compute import choose
+
+        return choose(stage, home, engine="ct2").compute
+    return DEFAULT_COMPUTE[device]
 
 
 def _safe(text: str) -> str:
@@ -169,6 +194,7 @@ class _Ct2Model:
     """Locating, converting and loading, shared by the translator and the summarizer."""
 
     task = "translation"
+    stage = "translation"
 
     def __init__(self, spec: str, options: Any, *, device: str = "auto", home: str | None = None,
                  profile: str | None = None, located: Located | None = None):
@@ -177,7 +203,8 @@ class _Ct2Model:
         self.options = options
         self.located = located or locate(spec, self.task, home=home, profile=profile)
         self.device, self.device_index = ct2_device(device)
-        self.compute_type = compute_type(getattr(options, "compute_type", "auto"), self.device)
+        self.compute_type = compute_type(getattr(options, "compute_type", "auto"), self.device, self.stage,
+                                         home, tiny=spec.startswith("tiny:"))
         config = json.loads((Path(self.located.path) / "config.json").read_text(encoding="utf-8"))
         self.info = ModelInfo(id=self.located.model_id, path=self.located.path, revision=self.located.revision,
                               licence=self.located.licence, meaningless=spec.startswith("tiny:"), engine="ct2",
@@ -249,9 +276,9 @@ class Ct2Translator(_Ct2Model, EngineTranslator):
         with model_work:
             for idx in batches([len(t) for t in tokens], self.options, budget):
                 source = [tokens[i] for i in idx]
-                outputs = [hyp[1:] if self.lang_token and hyp[:1] == [self.lang_token] else hyp
-                           for hyp in self.translate_tokens(source)]
-                scores = self.score_tokens(source, outputs) if self.options.confidence else [None] * len(idx)
+                decoded = self.translate_tokens(source)
+                outputs = [d.tokens for d in decoded]
+                scores = self.confidences(source, decoded)
                 for i, hyp, conf in zip(idx, outputs, scores, strict=True):
                     made += len(hyp) + (1 if self.lang_token else 0)
                     ids = [self.target_ids.get(t, self.unk_id) for t in hyp]
@@ -267,18 +294,57 @@ class Ct2Translator(_Ct2Model, EngineTranslator):
             self._model = self._open(ctranslate2.Translator)
         return self._model
 
-    def translate_tokens(self, batch: list[list[str]]) -> list[list[str]]:
-        """One batch of tokenized sentences through CTranslate2, with the transformers engine's length cap."""
+    def translate_tokens(self, batch: list[list[str]]) -> list[Decoded]:
+        """One batch of tokenized sentences through CTranslate2, with the transformers engine's length cap; each
+        output's tokens (language token and end of sentence left out), whether it ended by itself, its score and,
+        in greedy search, each token's log-probability."""
         cap = max(1, length_cap(max(len(t) for t in batch), self.options) - self.cap_offset)
         extra: dict[str, Any] = {}
         if self.fixed_length:
             cap = self.fixed_length
             extra["min_decoding_length"] = cap
+        steps: list[list[tuple[str, float]]] = [[] for _ in batch]
+        greedy = self.options.confidence and self.options.num_beams == 1 and self.options.confidence_detail != "all"
+        if greedy:
+            extra["callback"] = lambda step: _record(steps[step.batch_id], step)
         results = self.translator.translate_batch(
             batch, target_prefix=[[self.lang_token]] * len(batch) if self.lang_token else None,
             beam_size=self.options.num_beams, max_decoding_length=cap,
-            no_repeat_ngram_size=self.options.no_repeat_ngram_size, **extra)
-        return [r.hypotheses[0] for r in results]
+            no_repeat_ngram_size=self.options.no_repeat_ngram_size, return_scores=True, return_end_token=True, **extra)
+        out = []
+        for r, step in zip(results, steps, strict=True):
+            hyp = r.hypotheses[0]
+            if self.lang_token and hyp[:1] == [self.lang_token]:
+                hyp = hyp[1:]
+            if self.lang_token and step[:1] and step[0][0] == self.lang_token:
+                step = step[1:]
+            ended = hyp[-1:] == ["</s>"]
+            out.append(Decoded(hyp[:-1] if ended else hyp, ended, float(r.scores[0]), step))
+        return out
+
+    def confidences(self, source: list[list[str]], decoded: list[Decoded]) -> list[Confidence | None]:
+        """Each output's confidence from its decoding; teacher-forced (`score_tokens`) for outputs cut at the cap,
+        for every output with `confidence_detail = "all"`, and with beams for the least sure words of outputs
+        below LOW_CONFIDENCE (`"low"`)."""
+        if not self.options.confidence:
+            return [None] * len(decoded)
+        detail = self.options.confidence_detail
+        low = math.log(LOW_CONFIDENCE)
+        again = [i for i, d in enumerate(decoded) if detail == "all" or (not d.ended and not self.fixed_length)
+                 or (detail == "low" and not d.steps and d.score < low)]
+        out: list[Confidence | None] = []
+        for d in decoded:
+            if d.steps:
+                out.append(Confidence.of([t for t, _ in d.steps], [lp for _, lp in d.steps], piece_text(self.tokenizer)))
+            else:
+                count = len(d.tokens) + int(d.ended)  # CTranslate2's score counts the language token too, at 0
+                prefix = 1 if self.lang_token else 0
+                out.append(Confidence(d.score * (count + prefix) / count, count) if count else None)
+        if again:
+            redone = self.score_tokens([source[i] for i in again], [decoded[i].tokens for i in again])
+            for i, conf in zip(again, redone, strict=True):
+                out[i] = conf
+        return out
 
     def score_tokens(self, source: list[list[str]], outputs: list[list[str]]) -> list[Confidence | None]:
         """The model's teacher-forced log-probability of each output token (end of sentence included; the forced
@@ -288,11 +354,29 @@ class Ct2Translator(_Ct2Model, EngineTranslator):
                                               max_input_length=0)
         return [Confidence.of(list(r.tokens), list(r.log_probs), piece_text(self.tokenizer)) for r in results]  # offset leaves out the prefix
 
+    def score_output(self, text: str, output: str) -> Confidence | None:
+        """Teacher-forced, with its least sure words: `output` (re-tokenized) as the translation of `text`."""
+        ids = self.tokenizer(text_target=[output], truncation=True, max_length=512)["input_ids"][0]
+        hyp = [t for t in self.tokenizer.convert_ids_to_tokens(ids) if t != "</s>"]
+        with model_work:
+            return self.score_tokens(self.tokenize([text]), [hyp])[0]
+
+
+@dataclass
+class Decoded:
+    """One output of `translate_tokens`."""
+
+    tokens: list[str]
+    ended: bool  # it chose its end of sentence (not cut at the length cap)
+    score: float  # the mean log-probability of its tokens, end of sentence included
+    steps: list[tuple[str, float]]  # greedy: (token, log-probability) of each, end of sentence included
+
 
 class Ct2Summarizer(_Ct2Model, EngineSummarizer):
     """Summaries from a converted causal LM (Qwen2.5-Instruct and alike) with its chat template."""
 
     task = "summaries"
+    stage = "summaries"
 
     def __init__(self, spec: str, options: SummaryOptions | None = None, **kw: Any):
         super().__init__(spec, options or SummaryOptions(), **kw)
@@ -322,21 +406,42 @@ class Ct2Summarizer(_Ct2Model, EngineSummarizer):
         return [int(e) for e in ends] or [int(self.tokenizer.eos_token_id)]
 
     def generate_summary(self, prompt: Prompt) -> Generated:
+        return self.generate_summaries([prompt])
+
+    def generate_summaries(self, prompts: list[Prompt]) -> Generated:
+        """Summaries in batches of prompts of equal length (within SPREAD tokens when neither a repetition penalty
+        nor an n-gram ban would see the prompt tail CTranslate2 decodes step by step), each as made alone."""
         from .hf import chat_prompt_ids
 
-        tokens = self.tokenizer.convert_ids_to_tokens(chat_prompt_ids(self.tokenizer, prompt, self.options.max_input_tokens))
+        tokens: list[list[str]] = [
+            list(self.tokenizer.convert_ids_to_tokens(chat_prompt_ids(self.tokenizer, p, self.options.max_input_tokens)))
+            for p in prompts]
+        exact = self.options.repetition_penalty != 1.0 or self.options.no_repeat_ngram_size > 0
         length = self.fixed_length or self.options.max_new_tokens
-        steps: list[tuple[str, float]] = []  # (token, log-probability) of each decoding step
+        results: list[Scored] = [("", None)] * len(prompts)
+        made = 0
+        for group in summary_groups([len(t) for t in tokens], length, self.options, self.device, 0 if exact else SPREAD):
+            for i, (scored, count) in zip(group, self._batch([tokens[i] for i in group], length), strict=True):
+                results[i] = scored
+                made += count
+        return Generated(results, made)
+
+    def _batch(self, batch: list[list[str]], length: int) -> list[tuple[Scored, int]]:
+        steps: list[list[tuple[str, float]]] = [[] for _ in batch]  # (token, log-probability) of each step, per prompt
         with model_work:
-            result = self.generator.generate_batch(
-                [tokens], max_length=length, min_length=self.fixed_length or 0, beam_size=self.options.num_beams,
+            results = self.generator.generate_batch(
+                batch, max_length=length, min_length=self.fixed_length or 0, beam_size=self.options.num_beams,
                 repetition_penalty=self.options.repetition_penalty, no_repeat_ngram_size=self.options.no_repeat_ngram_size,
                 sampling_topk=1, end_token=self.end_ids, include_prompt_in_result=False, return_end_token=True, return_scores=True,
-                callback=lambda step: _record(steps, step))[0]
-        ids = [i for i in result.sequences_ids[0] if i not in self.end_ids]
-        text = str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip()
-        return Generated([(text, Confidence.of([t for t, _ in steps], [lp for _, lp in steps], piece_text(self.tokenizer)))],
-                         len(ids))
+                callback=lambda step: _record(steps[step.batch_id], step))
+        out: list[tuple[Scored, int]] = []
+        for result, step in zip(results, steps, strict=True):
+            ids = [i for i in result.sequences_ids[0] if i not in self.end_ids]
+            text = str(self.tokenizer.decode(ids, skip_special_tokens=True)).strip()
+            conf = (Confidence.of([t for t, _ in step], [lp for _, lp in step], piece_text(self.tokenizer)) if step
+                    else Confidence(float(result.scores[0]), len(result.sequences_ids[0])) if result.sequences_ids[0] else None)
+            out.append(((text, conf), len(ids)))
+        return out
 
 
 def _record(steps: list[tuple[str, float]], step: Any) -> bool:

@@ -3,7 +3,12 @@ template, or seq2seq).
 
 torch and transformers are imported when a model is first used, never at import time. On a GPU the model runs
 in bfloat16 (float16 where bf16 is missing) with PyTorch's cuDNN attention switched off (it is slow whenever
-shapes are new, which is every decoding step of every new batch), and batches are sized by a token budget.
+shapes are new, which is every decoding step of every new batch), and batches are sized by a token budget. On
+a CPU it runs in float32, or in bfloat16 where `engines.compute` finds that fastest for the stage (AMX CPUs).
+
+Confidence comes from the decoding itself (`processors.StepLogprobs` keeps the log-probability of each chosen
+token, in greedy and beam search); only outputs cut at the length cap are scored again teacher-forced.
+Summaries are made in batches of prompts of similar length (left-padded), with the same output as one at a time.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 from ..errors import ModelNotAvailable, WorkbenchError
 from ..settings import cudnn_attention, hub_offline
 from .base import (
+    TINY_PREFIX,
     Confidence,
     Counters,
     EngineSummarizer,
@@ -32,10 +38,11 @@ from .base import (
     length_cap,
     output_settings,
     piece_text,
+    summary_groups,
     token_budget,
 )
 from .locate import Located, locate
-from .processors import no_repeat_ngram
+from .processors import StepLogprobs, no_repeat_ngram, prompt_repetition_penalty
 from .registry import Engine
 from .threads import model_work, set_torch_threads
 
@@ -59,12 +66,28 @@ def resolve_device(device: str | None = "auto") -> str:
     return device
 
 
-def dtype_for(device: str) -> Any:
+TORCH_TYPES = ("float32", "bfloat16", "float16")
+
+
+def dtype_for(device: str, name: str = "float32") -> Any:
+    """The torch dtype: on a GPU bfloat16 (float16 where it is missing); on a CPU the named one."""
     import torch
 
     if device.startswith("cuda"):
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    return torch.float32
+    return getattr(torch, name)
+
+
+def cpu_compute(spec: str, requested: str, stage: str, home: str | None) -> str:
+    """The number format on a CPU: the option when it names a torch type, float32 for the tiny test models (the
+    same output on every machine), else the fastest for the stage here (`engines.compute`)."""
+    if requested in TORCH_TYPES:
+        return requested
+    if spec.startswith(TINY_PREFIX):
+        return "float32"
+    from .compute import choose
+
+    return choose(stage, home, engine="transformers").compute
 
 
 def prepare_device(device: str) -> None:
@@ -76,7 +99,7 @@ def prepare_device(device: str) -> None:
         torch.backends.cuda.enable_cudnn_sdp(False)
 
 
-def _load(located: Located, task: str, profile: str | None, kind: str, device: str) -> tuple[Any, Any, Any]:
+def _load(located: Located, task: str, profile: str | None, kind: str, device: str, dtype: Any) -> tuple[Any, Any, Any]:
     from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
@@ -87,7 +110,7 @@ def _load(located: Located, task: str, profile: str | None, kind: str, device: s
     try:
         with _LOAD_LOCK:
             tokenizer = AutoTokenizer.from_pretrained(located.path, local_files_only=local_only)
-            model = loader.from_pretrained(located.path, local_files_only=local_only, dtype=dtype_for(device))
+            model = loader.from_pretrained(located.path, local_files_only=local_only, dtype=dtype)
     except (OSError, ValueError) as exc:
         detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
         raise ModelNotAvailable(located.model_id, task, profile, detail) from exc
@@ -100,6 +123,8 @@ class _HFModel:
     """Shared lazy loading for the transformers-backed models."""
 
     kind = "seq2seq"
+    stage = "translation"  # which stage's compute choice applies (engines.compute)
+    options: Any
 
     def __init__(self, spec: str, task: str, *, device: str = "auto", home: str | None = None,
                  profile: str | None = None, located: Located | None = None):
@@ -113,11 +138,29 @@ class _HFModel:
                               licence=self.located.licence, meaningless=spec.startswith("tiny:"), engine="transformers")
         self.counters = Counters()
         self._loaded: tuple[Any, Any, Any] | None = None
+        self._compute: str | None = None
+
+    @property
+    def compute_type(self) -> str:
+        """The number format the model runs in (known before it is loaded: it is part of the cache key)."""
+        if self._compute is None:
+            device = resolve_device(self._device_request)
+            if device.startswith("cuda"):
+                self._compute = str(dtype_for(device)).replace("torch.", "")
+            else:
+                self._compute = cpu_compute(self.spec, getattr(self.options, "compute_type", "auto"), self.stage, self.home)
+        return self._compute
+
+    def compute_settings(self, out: dict[str, Any]) -> dict[str, Any]:
+        """Outputs in another number format than float32 differ slightly: they get their own cache entries."""
+        if self.compute_type != "float32":
+            out["compute_type"] = self.compute_type
+        return out
 
     def load(self) -> tuple[Any, Any, Any]:
         if self._loaded is None:
             device = resolve_device(self._device_request)
-            self._loaded = _load(self.located, self.task, self.profile, self.kind, device)
+            self._loaded = _load(self.located, self.task, self.profile, self.kind, device, dtype_for(device, self.compute_type))
             model = self._loaded[1]
             self.info.family = model.config.model_type
             self.info.device = device
@@ -207,42 +250,89 @@ class Seq2SeqTranslator(_HFModel, EngineTranslator):
         out = output_settings(self.options)
         out["target_prefix"] = self.prefix.strip() or None
         out["forced_bos_token_id"] = self.forced_bos
-        return out
+        return self.compute_settings(out)
+
+    def _generate_kwargs(self, cap: int, recorder: StepLogprobs | None) -> dict[str, Any]:
+        from transformers import LogitsProcessorList
+
+        processors = []
+        if self.options.no_repeat_ngram_size:  # transformers' rule, computed on the device
+            processors.append(no_repeat_ngram(self.options.no_repeat_ngram_size))
+        if recorder is not None:  # last: it sees the scores the decoder chooses from
+            processors.append(recorder.processor())
+        gen: dict[str, Any] = dict(num_beams=self.options.num_beams, max_length=cap + 1,  # incl. the start token
+                                   renormalize_logits=self.options.renormalize_logits,
+                                   logits_processor=LogitsProcessorList(processors))
+        if self.forced_bos is not None:
+            gen["forced_bos_token_id"] = self.forced_bos
+        if self.fixed_length:
+            gen.update(max_length=None, min_new_tokens=self.fixed_length, max_new_tokens=self.fixed_length)
+        return gen
+
+    def _scores(self, model: Any, enc: dict[str, Any], out: Any, pad: int, cap: int,
+                recorder: StepLogprobs | None) -> list[list[tuple[int, float]]]:
+        """Per output, (token id, log-probability) of its tokens: from the decoding, or teacher-forced for every
+        output (`confidence_detail = "all"`, the numbers of before) and for outputs cut at the length cap."""
+        skip = 1 if self.forced_bos is not None else 0
+        if not self.options.confidence:
+            return [[] for _ in range(out.shape[0])]
+        if recorder is None:
+            return seq2seq_logprobs(model, enc, out, pad, skip=skip)
+        made = recorder.finish(out, 1)
+        again = [i for i, s in enumerate(made) if not s or (len(s) >= cap and not self.fixed_length)]
+        scored = [s[skip:] for s in made]
+        if again:
+            rows = {k: v[again] for k, v in enc.items()}
+            for i, redone in zip(again, seq2seq_logprobs(model, rows, out[again], pad, skip=skip), strict=True):
+                scored[i] = redone
+        return scored
 
     def generate(self, texts: list[str]) -> Generated:
         tokenizer, model, _ = self.load()
         import torch
-        from transformers import LogitsProcessorList
 
         tokens = 0
         encoded = tokenizer([self.prefix + t for t in texts], truncation=True, max_length=512)["input_ids"]
         results: list[Scored] = [("", None)] * len(texts)
         pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+        decoding = self.options.confidence and self.options.confidence_detail != "all"
         with model_work, torch.inference_mode():
             for idx in batches([len(ids) for ids in encoded], self.options, token_budget(self.options, self.info.device or "cpu")):
                 enc = tokenizer.pad({"input_ids": [encoded[i] for i in idx]}, return_tensors="pt")
                 enc = {k: v.to(model.device) for k, v in enc.items()}
                 cap = length_cap(max(len(encoded[i]) for i in idx), self.options)
-                gen: dict[str, Any] = dict(
-                    num_beams=self.options.num_beams, max_length=cap + 1,  # decoder tokens incl. the start token
-                    renormalize_logits=self.options.renormalize_logits,
-                )
-                if self.options.no_repeat_ngram_size:  # transformers' rule, computed on the device
-                    gen["logits_processor"] = LogitsProcessorList([no_repeat_ngram(self.options.no_repeat_ngram_size)])
-                if self.forced_bos is not None:
-                    gen["forced_bos_token_id"] = self.forced_bos
-                if self.fixed_length:
-                    gen.update(max_length=None, min_new_tokens=self.fixed_length, max_new_tokens=self.fixed_length)
-                out = model.generate(**enc, **gen, **self.generate_kwargs)
+                recorder = StepLogprobs(self.options.num_beams, end_ids(model)) if decoding else None
+                out = model.generate(**enc, **self._generate_kwargs(cap, recorder), **self.generate_kwargs)
                 tokens += int((out[:, 1:] != pad).sum())
-                scores = (seq2seq_logprobs(model, enc, out, pad, skip=1 if self.forced_bos is not None else 0)
-                          if self.options.confidence else [[] for _ in idx])
+                scores = self._scores(model, enc, out, pad, cap, recorder)
                 if self.forced_bos is not None:  # the language token is not text (transformers 5 no longer drops it)
                     out = out[:, 2:]
                 texts_out = tokenizer.batch_decode(out, skip_special_tokens=True)
                 for i, text, scored in zip(idx, texts_out, scores, strict=True):
                     results[i] = (text.strip(), confidence(tokenizer, scored))
         return Generated(results, tokens)
+
+    def score_output(self, text: str, output: str) -> Confidence | None:
+        """Teacher-forced: the model's log-probability of each token of `output` (re-tokenized) given `text`."""
+        tokenizer, model, _ = self.load()
+        import torch
+
+        enc = tokenizer([self.prefix + text], truncation=True, max_length=512, return_tensors="pt")
+        labels = tokenizer(text_target=[output], truncation=True, max_length=512)["input_ids"][0]
+        start = [int(model.config.decoder_start_token_id)] + ([self.forced_bos] if self.forced_bos is not None else [])
+        out = torch.tensor([start + list(labels)], device=model.device)
+        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else -1
+        with model_work, torch.inference_mode():
+            scored = seq2seq_logprobs(model, {k: v.to(model.device) for k, v in enc.items()}, out, pad,
+                                      skip=1 if self.forced_bos is not None else 0)[0]
+        return confidence(tokenizer, scored)
+
+
+def end_ids(model: Any) -> list[int]:
+    """The model's end-of-sequence token ids (its generation config's)."""
+    ends = model.generation_config.eos_token_id
+    ends = ends if isinstance(ends, list) else [ends] if ends is not None else []
+    return [int(e) for e in ends]
 
 
 def chat_prompt_ids(tokenizer: Any, prompt: Prompt, max_input_tokens: int) -> list[int]:
@@ -255,12 +345,15 @@ def chat_prompt_ids(tokenizer: Any, prompt: Prompt, max_input_tokens: int) -> li
 
 
 class CausalSummarizer(_HFModel, EngineSummarizer):
-    """Summaries from an instruction-tuned causal LM (Qwen2.5-Instruct and alike) via its chat template."""
+    """Summaries from an instruction-tuned causal LM (Qwen2.5-Instruct and alike) via its chat template, made in
+    batches of prompts of similar length: left-padded, with an attention mask, and with a repetition penalty that
+    skips the padding, so each summary is the one this prompt gets alone (greedy decoding)."""
 
     kind = "causal"
+    stage = "summaries"
 
     def settings(self) -> dict[str, Any]:
-        return output_settings(self.options)
+        return self.compute_settings(output_settings(self.options))
 
     def __init__(self, spec: str, options: SummaryOptions | None = None, **kw: Any):
         self.options = options or SummaryOptions()
@@ -268,32 +361,61 @@ class CausalSummarizer(_HFModel, EngineSummarizer):
         self.fixed_length: int | None = None  # benchmarks: exactly this many new tokens
 
     def generate_summary(self, prompt: Prompt) -> Generated:
-        tokenizer, model, _ = self.load()
-        import torch
+        return self.generate_summaries([prompt])
 
-        ids = chat_prompt_ids(tokenizer, prompt, self.options.max_input_tokens)
-        input_ids = torch.tensor([ids], device=model.device)
+    def generate_summaries(self, prompts: list[Prompt]) -> Generated:
+        tokenizer, model, _ = self.load()
+        ids = [chat_prompt_ids(tokenizer, p, self.options.max_input_tokens) for p in prompts]
+        new = self.fixed_length or self.options.max_new_tokens
+        results: list[Scored] = [("", None)] * len(prompts)
+        tokens = 0
+        for group in summary_groups([len(i) for i in ids], new, self.options, self.info.device or "cpu"):
+            made = self._batch(tokenizer, model, [ids[i] for i in group])
+            for i, out in zip(group, made.outputs, strict=True):
+                results[i] = out
+            tokens += made.tokens
+        return Generated(results, tokens)
+
+    def _batch(self, tokenizer: Any, model: Any, ids: list[list[int]]) -> Generated:
+        """One model call for prompts of similar length."""
+        import torch
+        from transformers import LogitsProcessorList
+
+        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+        width = max(len(i) for i in ids)
+        padding = [width - len(i) for i in ids]
+        input_ids = torch.tensor([[pad] * p + i for p, i in zip(padding, ids, strict=True)], device=model.device)
+        mask = torch.tensor([[0] * p + [1] * len(i) for p, i in zip(padding, ids, strict=True)], device=model.device)
+        ends = end_ids(model) or [int(tokenizer.eos_token_id)]
+        recorder = StepLogprobs(self.options.num_beams, ends)
+        processors = [prompt_repetition_penalty(self.options.repetition_penalty, padding)] \
+            if self.options.repetition_penalty != 1.0 else []
         gen: dict[str, Any] = dict(max_new_tokens=self.options.max_new_tokens, num_beams=self.options.num_beams,
-                                   do_sample=self.options.do_sample, repetition_penalty=self.options.repetition_penalty)
+                                   do_sample=self.options.do_sample, repetition_penalty=1.0, pad_token_id=pad,
+                                   logits_processor=LogitsProcessorList([*processors, recorder.processor()]))
         if self.options.no_repeat_ngram_size:
             gen["no_repeat_ngram_size"] = self.options.no_repeat_ngram_size
-        if tokenizer.pad_token_id is not None:
-            gen["pad_token_id"] = tokenizer.pad_token_id
         if self.fixed_length:
             gen.update(min_new_tokens=self.fixed_length, max_new_tokens=self.fixed_length)
         with model_work, torch.inference_mode():
-            out = model.generate(input_ids=input_ids, attention_mask=torch.ones_like(input_ids), output_scores=True,
-                                 return_dict_in_generate=True, **gen)
-        new = out.sequences[0, input_ids.shape[1]:]
-        # each step's scores as the decoder chose from them (after the repetition penalty, as CTranslate2 reports)
-        logprobs = [float(step[0].float().log_softmax(-1)[int(tok)]) for step, tok in zip(out.scores, new, strict=True)]
-        scored = list(zip(new.tolist(), logprobs, strict=True))
-        text = str(tokenizer.decode(new, skip_special_tokens=True)).strip()
-        return Generated([(text, confidence(tokenizer, scored))], int(new.shape[0]))
+            out = model.generate(input_ids=input_ids, attention_mask=mask, **gen)
+        # each token's log-probability as the decoder chose it (after the repetition penalty, as CTranslate2 reports)
+        outputs: list[Scored] = []
+        tokens = 0
+        for scored in recorder.finish(out, width):
+            text = str(tokenizer.decode([t for t, _ in scored], skip_special_tokens=True)).strip()
+            outputs.append((text, confidence(tokenizer, scored)))
+            tokens += len(scored)
+        return Generated(outputs, tokens)
 
 
 class Seq2SeqSummarizer(_HFModel, EngineSummarizer):
     """Summaries from a seq2seq summarizer (mT5 XL-Sum, BART): the prompt's input text goes in as is."""
+
+    stage = "summaries"
+
+    def settings(self) -> dict[str, Any]:
+        return self.compute_settings(Summarizer.settings(self))
 
     def __init__(self, spec: str, options: SummaryOptions | None = None, **kw: Any):
         self.options = options or SummaryOptions(max_new_tokens=84, num_beams=4, no_repeat_ngram_size=2,

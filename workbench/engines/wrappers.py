@@ -152,6 +152,9 @@ class CachedTranslator(_Wrapping, Translator):
         found = self.cache.get_many(keys)
         return [k in found for k in keys]
 
+    def score_output(self, text: str, output: str) -> Confidence | None:
+        return self.inner.score_output(text, output)
+
 
 class CachedSummarizer(_Wrapping, Summarizer):
     """Summaries cached by model, settings and the full rendered prompt."""
@@ -169,10 +172,16 @@ class CachedSummarizer(_Wrapping, Summarizer):
         return self._key(prompt) in self.cache.get_many([self._key(prompt)])
 
     def summarize_scored(self, prompt: Prompt) -> Scored:
-        key = self._key(prompt)
-        found = self.cache.get_many([key])
-        if key in found:
-            return found[key]
-        scored = self.inner.summarize_scored(prompt)
-        self.cache.put_many({key: scored})
-        return scored
+        return self.summarize_many([prompt])[0]
+
+    def summarize_many(self, prompts: list[Prompt]) -> list[Scored]:
+        """Cached summaries from the cache; the others made in one batched call of the model."""
+        keys = [self._key(p) for p in prompts]
+        found = self.cache.get_many(keys)
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        if missing:
+            fresh = self.inner.summarize_many([prompts[i] for i in missing])
+            made = {keys[i]: out for i, out in zip(missing, fresh, strict=True)}
+            self.cache.put_many(made)
+            found.update(made)
+        return [found[k] for k in keys]

@@ -1,19 +1,26 @@
 """Which segments to review first: the model's own confidence in each machine output, with the QA flags.
 
 Confidence is recorded by the engines (see `engines.base.Confidence`): the geometric mean of the probabilities
-the model gave the tokens of its own output. Reviewed text has no machine confidence any more: a person
-vouches for it, so it goes last.
+the model gave the tokens of its own output, taken from the decoding itself. Its least sure words are recorded
+in the run for outputs below LOW_CONFIDENCE (and whenever the decoding gives them for free); for the others they
+are computed when a reviewer opens the segment (`least_sure_on_demand`). Reviewed text has no machine confidence
+any more: a person vouches for it, so it goes last.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from .model import ArticleView, MachineOutput, ModelConfidence
+from ..engines.base import LOW_CONFIDENCE, Translator
+from ..logs import get as get_logger
+from .model import ArticleView, LowToken, MachineOutput, ModelConfidence, Unit
 
-LOW_CONFIDENCE = 0.5  # below this geometric-mean token probability an output is marked "low confidence"
+__all__ = ["EXPLANATION", "FILTERS", "LOW_CONFIDENCE", "ORDERS", "least_sure_on_demand", "review_rows"]
+log = get_logger("review")
 EXPLANATION = (
     "Confidence is the model's own certainty about its output: the geometric mean of the probabilities it gave "
     "each word piece it wrote (100% = certain of every piece). It is computed by the translating model itself, "
@@ -84,3 +91,44 @@ def review_rows(view: ArticleView, lang: str, order: str = "review_first", only:
     if order == "review_first":
         rows.sort(key=lambda r: (r.reviewed, not r.flags, r.confidence if r.confidence is not None else 1.0, r.position))
     return rows
+
+
+_DETAILS: OrderedDict[int, tuple[LowToken, ...]] = OrderedDict()  # machine output id → its least sure words
+_DETAILS_LOCK = threading.Lock()
+DETAILS_KEPT = 2048
+
+
+def least_sure_on_demand(unit: Unit | None, translator: Callable[[], Translator]) -> dict[str, Any] | None:
+    """The unit's confidence record for the details panel. When the run did not record the output's least sure
+    words (outputs above LOW_CONFIDENCE made with beams), the model that made it scores that output now, teacher-
+    forced (`Translator.score_output`, some tens of milliseconds once loaded) and they are kept for the process;
+    the recorded score stays as it is. Where that model is not the one the output came from, or cannot run,
+    the record is returned without them."""
+    conf = unit.confidence if unit is not None else None
+    if unit is None or conf is None:
+        return None
+    machine = unit.machine
+    if conf.low_tokens or machine is None or unit.ref.segment_id is None or not machine.input_text:
+        return conf.to_dict()
+    with _DETAILS_LOCK:
+        low = _DETAILS.get(machine.id)
+    if low is None:
+        low = _score(machine, translator)
+        if low:
+            with _DETAILS_LOCK:
+                _DETAILS[machine.id] = low
+                while len(_DETAILS) > DETAILS_KEPT:
+                    _DETAILS.popitem(last=False)
+    return replace(conf, low_tokens=low).to_dict() if low else conf.to_dict()
+
+
+def _score(machine: MachineOutput, translator: Callable[[], Translator]) -> tuple[LowToken, ...]:
+    try:
+        model = translator()
+        if model.info.id != machine.provenance.model:
+            return ()
+        scored = model.score_output(machine.input_text, machine.text)
+    except Exception:  # the details panel must open all the same: say why in the log only
+        log.exception("least sure words of machine output %s could not be computed", machine.id)
+        return ()
+    return tuple(LowToken(t, round(lp, 3)) for t, lp in scored.low) if scored else ()

@@ -1,0 +1,184 @@
+"""The fastest compute type for each stage on this machine's CPU: encoder-decoder translation, LLM prefill (reading
+the prompt) and LLM decode (writing the summary).
+
+The candidates are what the engines offer here: CTranslate2's CPU types (int8, int8_float32, float32; its CPU build
+has no bfloat16), and torch float32, plus torch bfloat16 where the CPU computes it natively (AMX or AVX-512 BF16;
+elsewhere torch emulates it, slowly). `auto` takes, per stage, the candidate `workbench bench` measured fastest on
+this machine (cached in DATA_HOME/cache/compute.json under a key of the CPU model, its flags, the thread count and
+the library versions), and without a measurement the rules below, verified with `workbench bench` on the two CPUs
+this project runs on: a 2-core AMD EPYC with AVX2 (CTranslate2 int8 led every stage) and a 2-core Intel Xeon with
+AVX-512 VNNI and AMX (CTranslate2 int8 for translation, torch bfloat16 for an LLM's prefill and batched decode).
+
+A summarizer cannot read the prompt with one engine and write with another (the KV cache lives in the engine), so
+the summary stage takes the candidate with the least predicted time per summary: prompt / prefill rate + new
+tokens / decode rate. On a GPU nothing here applies: the engines keep their GPU types.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..settings import cache_dir
+from .threads import current_threads
+
+STAGES = ("translation", "llm_prefill", "llm_decode")
+NATIVE_BF16 = ("amx_bf16", "avx512_bf16")
+CT2_CPU_TYPES = ("int8", "int8_float32", "float32")
+TYPICAL_SUMMARY = (1500, 120)  # prompt tokens, new tokens: a news article and its summary
+FILE = "compute.json"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One way to run a stage: an engine and its number format."""
+
+    engine: str  # ct2 | transformers
+    compute: str  # int8, int8_float32, float32, bfloat16
+
+    @property
+    def name(self) -> str:
+        return f"{self.engine}:{self.compute}"
+
+    @classmethod
+    def parse(cls, name: str) -> Candidate:
+        engine, _, compute = name.partition(":")
+        return cls(engine, compute)
+
+
+def cpu_flags() -> set[str]:
+    """The CPU's feature flags (/proc/cpuinfo; empty where it cannot be read)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def native_bf16(flags: set[str] | None = None) -> bool:
+    return bool(set(NATIVE_BF16) & (cpu_flags() if flags is None else flags))
+
+
+def candidates(flags: set[str] | None = None) -> list[Candidate]:
+    """What can run on this CPU: CTranslate2's types (when it is installed), torch float32, and torch bfloat16
+    where the CPU has it natively."""
+    out: list[Candidate] = []
+    try:
+        import ctranslate2
+
+        offered = set(ctranslate2.get_supported_compute_types("cpu"))
+        out += [Candidate("ct2", t) for t in CT2_CPU_TYPES if t in offered]
+    except ImportError:
+        pass
+    out.append(Candidate("transformers", "float32"))
+    if native_bf16(flags):
+        out.append(Candidate("transformers", "bfloat16"))
+    return out
+
+
+def rules(stage: str, flags: set[str] | None = None) -> Candidate:
+    """The verified choice without a measurement: CTranslate2 int8, except an LLM stage on a CPU with native
+    bfloat16, where torch bfloat16 read prompts 1.6x faster and decoded batches faster (see the module text)."""
+    if stage in ("llm_prefill", "llm_decode", "summaries") and native_bf16(flags):
+        return Candidate("transformers", "bfloat16")
+    return Candidate("ct2", "int8")
+
+
+def machine_key(threads: int | None = None) -> str:
+    """What a measurement holds for: the CPU model and its flags, the threads, the engines' versions."""
+    from importlib import metadata
+
+    versions = []
+    for name in ("torch", "ctranslate2"):
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=none")
+    blob = json.dumps([cpu_model(), sorted(cpu_flags()), threads or current_threads(), versions])
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def _path(home: str | os.PathLike[str] | None) -> Path:
+    return cache_dir(home) / FILE
+
+
+def load_measured(home: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
+    """This machine's cached measurement (see `save_measured`), or None."""
+    try:
+        data = json.loads(_path(home).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    entry = data.get(machine_key()) if isinstance(data, dict) else None
+    return entry if isinstance(entry, dict) and isinstance(entry.get("rates"), dict) else None
+
+
+def save_measured(rates: dict[str, dict[str, float]], home: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """Cache `rates` (stage → candidate name → tokens per second) for this machine; returns the entry."""
+    path = _path(home)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data = data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        data = {}
+    chosen = {stage: best(stage, rates) for stage in (*STAGES, "summaries")}
+    entry = {"cpu": cpu_model(), "threads": current_threads(), "rates": rates,
+             "choice": {stage: c.name for stage, c in chosen.items() if c is not None}}
+    data[machine_key()] = entry
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_suffix(".tmp")
+    staging.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    staging.replace(path)
+    return entry
+
+
+def best(stage: str, rates: dict[str, dict[str, float]], engine: str | None = None) -> Candidate | None:
+    """The fastest measured candidate for a stage (of one engine when given); for "summaries" the one with the
+    least predicted seconds per typical summary."""
+    if stage == "summaries":
+        prompt, new = TYPICAL_SUMMARY
+        pre, dec = rates.get("llm_prefill", {}), rates.get("llm_decode", {})
+        seconds = {n: prompt / pre[n] + new / dec[n] for n in pre if n in dec and pre[n] > 0 and dec[n] > 0}
+    else:
+        seconds = {n: 1 / r for n, r in rates.get(stage, {}).items() if r > 0}
+    seconds = {n: s for n, s in seconds.items() if engine is None or n.startswith(engine + ":")}
+    return Candidate.parse(min(seconds, key=lambda n: seconds[n])) if seconds else None
+
+
+def choose(stage: str, home: str | os.PathLike[str] | None = None, engine: str | None = None,
+           flags: set[str] | None = None) -> Candidate:
+    """The candidate for `stage` (translation, summaries, llm_prefill, llm_decode) on this CPU: measured when
+    `workbench bench` measured this machine, else the rules; with `engine`, the best of that engine's types."""
+    measured = load_measured(home)
+    found = best(stage, measured["rates"], engine) if measured else None
+    if found is not None:
+        return found
+    chosen = rules(stage, flags)
+    if engine is None or chosen.engine == engine:
+        return chosen
+    if engine == "transformers":
+        return Candidate("transformers", "bfloat16" if native_bf16(flags) else "float32")
+    return Candidate(engine, "int8")
+
+
+def source(home: str | os.PathLike[str] | None = None) -> str:
+    """Where the choices come from: "measured" (this machine's cached bench) or "rules"."""
+    return "measured" if load_measured(home) else "rules"
