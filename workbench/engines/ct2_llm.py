@@ -56,16 +56,11 @@ class Ct2LLMTranslator(_Ct2Model, LLMTranslator):
     def generate_ids(self, prompts: list[list[int]], caps: list[int]) -> list[tuple[list[int], list[float]]]:
         tokens = [list(self.tokenizer.convert_ids_to_tokens(p)) for p in prompts]
         steps: list[list[tuple[int, float]]] = [[] for _ in prompts]
-
-        def record(step: Any) -> bool:
-            steps[step.batch_id].append((int(step.token_id), float(step.log_prob)))
-            return len(steps[step.batch_id]) >= caps[step.batch_id] and not self.fixed_length
-
         with model_work:
             self.generator.generate_batch(
                 tokens, max_length=max(caps), min_length=self.fixed_length or 0, beam_size=1, sampling_topk=1,
                 end_token=self.stops, include_prompt_in_result=False, return_end_token=True, return_scores=True,
-                callback=record)
+                callback=_recorder(steps, list(caps), bool(self.fixed_length)))
         results = []
         for made, cap in zip(steps, caps, strict=True):
             end = min(cap, len(made))
@@ -75,6 +70,18 @@ class Ct2LLMTranslator(_Ct2Model, LLMTranslator):
                     break
             results.append(([t for t, _ in made[:end]], [lp for _, lp in made[:end]]))
         return results
+
+
+def _recorder(steps: list[list[tuple[int, float]]], caps: list[int], fixed: bool) -> Any:
+    """A generation callback keeping each row's (token id, log-probability) and ending a row at its own cap. It
+    holds no reference to the translator: CTranslate2 drops it on one of its own threads, and the last reference
+    to a Generator dropped there would destroy it there (a thread joining itself: "Resource deadlock avoided")."""
+
+    def record(step: Any) -> bool:
+        steps[step.batch_id].append((int(step.token_id), float(step.log_prob)))
+        return len(steps[step.batch_id]) >= caps[step.batch_id] and not fixed
+
+    return record
 
 
 def make_translator(spec: str, source: str, target: str, options: LLMOptions | None = None, **kw: Any) -> Translator:

@@ -200,7 +200,8 @@ def _strip_wrappers(text: str, notes: list[str], source: str, target: str | None
             notes.append(f"removed the preamble {said[:60]!r}")
     text = text.strip()
     for left, right in _QUOTES:
-        if len(text) > 2 and text.startswith(left) and text.endswith(right) and text.count(left) + text.count(right) <= 2 \
+        marks = text.count(left) if left == right else text.count(left) + text.count(right)
+        if len(text) > 2 and text.startswith(left) and text.endswith(right) and marks == 2 \
                 and not source.strip().startswith(left):
             text = text[len(left):-len(right)].strip()
             notes.append(f"removed the quotes {left}…{right} around the answer")
