@@ -18,12 +18,14 @@ import pytest
 
 from workbench.app import handlers as h
 from workbench.app import operations as ops
+from workbench.app import operations_cat  # noqa: F401  (the CAT editor's operations are fuzzed too)
 
 from .conftest import subprocess_env
 
 ARTICLE = "003_70140ed69b948bf5"
 OTHER = "000_b2b0b7ef8c4c7ace"
-TABLES = ("articles", "segments", "revisions", "drafts", "article_status", "status_log", "failures", "pivot_checks")
+TABLES = ("articles", "segments", "revisions", "drafts", "article_status", "status_log", "failures", "pivot_checks",
+          "comments", "comment_mentions", "flag_dismissals", "propagations")
 
 BAD_VALUES: list[Any] = [None, 123, 1.5, True, [], {}, ["en"], {"path": "/etc/passwd"}, "", "x" * 2_000_000,
                          "../../etc/passwd", "/etc/hostname", ".", "a/b", "\ud800", "-1", 2**70]
@@ -58,6 +60,31 @@ def _valid(wb) -> dict[str, dict[str, Any]]:
         "retranslate_unit": {**unit, "replace_edited": False},
         "approve": {"article_id": ARTICLE, "language": "en", "author": "mona", "override": ""},
         "import_url": {"url": "https://example.org/news/1"},  # every bad value is refused before anything is fetched
+        **_valid_cat(wb, unit, rev),
+    }
+
+
+def _valid_cat(wb, unit: dict[str, Any], rev: int) -> dict[str, dict[str, Any]]:
+    """The CAT editor's operations (app/operations_cat.py)."""
+    other = [s for s in wb.article(ARTICLE).to_dict()["segments"] if s["kind"] == "body"][1]
+    search = {"article_id": ARTICLE, "language": "en", "find": "Lavrov", "replacement": "Lavrov", "match_case": False,
+              "whole_word": False}
+    return {
+        "cat_view": {"article_id": ARTICLE, "author": "mona"},
+        "add_comment": {**unit, "text": "Check this @bob", "author": "mona"},
+        "resolve_comment": {"article_id": ARTICLE, "comment_id": 1, "resolved": True, "author": "mona"},
+        "mentions": {"author": "mona", "include_resolved": False},
+        "search_comments": {"query": "Astana"},
+        "dismiss_flag": {**unit, "flag": "repetition", "reason": "a false positive", "author": "mona"},
+        "restore_flag": {**unit, "flag": "repetition", "author": "mona"},
+        "repetitions": {**unit, "corpus": False, "author": "mona"},
+        "propagate": {**unit, "revision_id": rev, "targets": [[ARTICLE, other["id"], other["targets"]["en"]["revision_id"]]],
+                      "author": "mona"},
+        "concordance": {"query": "لافروف", "languages": ["en", "ru"]},
+        "replace_preview": search,
+        "replace_apply": {**search, "picks": [[unit["unit"], rev]], "author": "mona"},
+        "presence": {"article_id": ARTICLE, "client": "tab-0001-mona", "editing": unit["unit"], "language": "en",
+                     "author": "mona"},
     }
 
 
@@ -78,6 +105,12 @@ ACCEPTS = {
     "languages": [["en"]],
     "replace_edited": [True],
     "reviewed": [True],
+    # the CAT editor's (app/operations_cat.py): free text, flags, "not editing"
+    "find": ["-1", ".", "a/b", "../../etc/passwd", "/etc/hostname"],
+    "replacement": [None, "", "-1", ".", "a/b", "../../etc/passwd", "/etc/hostname"],
+    "reason": ["-1", ".", "a/b", "../../etc/passwd", "/etc/hostname"],
+    "editing": [None, ""],
+    "resolved": [True], "include_resolved": [True], "match_case": [True], "whole_word": [True], "corpus": [True],
 }
 
 

@@ -146,7 +146,7 @@ def test_a_saved_text_is_offered_to_identical_segments_and_never_over_a_persons_
     assert wb.drafts(art, "ali")[0]["text"] == "typing…"  # the draft is kept
     # it is marked propagated, in the view and on the page's marks; the Russian is untouched
     assert wb.article(art).row(third["id"]).unit("en").propagated
-    assert cat.cat_view(wb, art, "ali")["units"]["en"][third["id"]]["match"] == "propagated"
+    assert cat.cat_view(wb, art, "ali")["units"]["en"][third["id"]]["propagated"] is True
     assert target(wb, third["id"], "ru", article=art)["origin"] == "machine"
     # an unconfirmed propagated text follows a later correction of the source segment; a confirmed one does not
     again = ops.save_unit(wb, art, first["id"], "en", "Lavrov met his Kazakh counterpart in Moscow.",

@@ -27,6 +27,10 @@ from .operations import Result, operation
 from .presence import HEARTBEAT_S, REGISTRY, TTL_S
 
 FLAG_NAME = a.Choice("flag", str, values=tuple(FLAG_HELP))
+# what the page's grid may call through its server function (ui/grid.py): every operation of this module
+PAGE_OPERATIONS = frozenset({"cat_view", "add_comment", "resolve_comment", "mentions", "search_comments", "dismiss_flag",
+                             "restore_flag", "repetitions", "propagate", "concordance", "replace_preview",
+                             "replace_apply", "presence"})
 MAX_VIEW_COMMENTS = 1000
 
 
@@ -58,7 +62,7 @@ def _marks(wb: Workbench, view: ArticleView, lang: str) -> dict[str, dict[str, A
     for name, source, unit in units:
         if unit is None:
             continue
-        mark: dict[str, Any] = {"match": "propagated" if unit.propagated else unit.match,
+        mark: dict[str, Any] = {"match": unit.match, "propagated": unit.propagated,
                                 "model": unit.machine.provenance.model if unit.machine and unit.match == "machine" else None,
                                 "dismissed": [d.to_dict() for d in unit.dismissed]}
         if source and unit.match == "machine" and len(memory):
@@ -220,7 +224,7 @@ def replace_preview(wb: Workbench, article_id: str, language: str, find: str, re
     """Every unit of the article language whose current text contains `find` (plain text), with its text before
     and after, the places that change and the revision the preview was made on. Nothing is written."""
     changes = replace.preview(wb.article(article_id), language, _search(find, replacement, match_case, whole_word))
-    return {"ok": True, "changes": [c.to_dict() for c in changes], "count": sum(len(c.spans) for c in changes)}
+    return {"ok": True, "changes": [c.to_dict(replacement) for c in changes], "count": sum(len(c.spans) for c in changes)}
 
 
 @operation(article_id=a.ARTICLE, language=a.LANG, find=a.FIND, replacement=a.REPLACEMENT, match_case=a.FLAG,

@@ -66,9 +66,18 @@ class Change:
     new: str
     spans: tuple[tuple[int, int], ...]
 
-    def to_dict(self) -> dict[str, Any]:
+    def new_spans(self, replacement: str) -> list[list[int]]:
+        """Where the replacement stands in the new text."""
+        out, shift = [], 0
+        for start, end in self.spans:
+            out.append([start + shift, start + shift + len(replacement)])
+            shift += len(replacement) - (end - start)
+        return out
+
+    def to_dict(self, replacement: str = "") -> dict[str, Any]:
         return {"unit": self.unit, "number": self.number, "revision_id": self.revision_id, "old": self.old,
-                "new": self.new, "spans": [list(s) for s in self.spans], "count": len(self.spans)}
+                "new": self.new, "spans": [list(s) for s in self.spans], "new_spans": self.new_spans(replacement),
+                "count": len(self.spans)}
 
 
 def _units(view: ArticleView, lang: str) -> Iterator[tuple[str, int | None, Unit]]:

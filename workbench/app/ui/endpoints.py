@@ -8,7 +8,7 @@ from typing import Any
 
 import gradio as gr
 
-from .. import operations_newsroom  # noqa: F401  (declares the newsroom's operations)
+from .. import operations_cat, operations_newsroom  # noqa: F401  (declare the CAT editor's and the newsroom's operations)
 from ..api import Workbench
 from ..operations import OPERATIONS, Operation
 

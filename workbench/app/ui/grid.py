@@ -22,16 +22,17 @@ import gradio as gr
 
 from ..api import Workbench
 from ..operations import OPERATIONS
+from ..operations_cat import PAGE_OPERATIONS
 from .articles import ArticleList, refresher
 
 JS = Path(__file__).with_name("js")
 # Load order: each file adds to window.WB what the later ones use.
 SCRIPTS = ("state.js", "transport.js", "render.js", "conflict.js", "editor.js", "commands.js", "keys.js", "suggestions.js",
-           "loader.js")
+           "cat.js", "cat_grid.js", "loader.js")
 # What the page's editor may run through the server function (everything else stays a named endpoint only).
 EDITOR_OPERATIONS = frozenset({"review_view", "unit_details", "save_unit", "confirm_unit", "restore_unit", "compare",
                                "save_draft", "discard_draft", "retranslate_unit", "approve", "review_order",
-                               "confirm_pivot"})
+                               "confirm_pivot"}) | PAGE_OPERATIONS
 MOUNT = "WB.mount({ element, trigger, props, server, watch, events: ['saved'] });"
 
 
