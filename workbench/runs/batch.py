@@ -4,16 +4,52 @@ from __future__ import annotations
 
 import time
 
-from ..engines.plan import ModelSet
+from ..engines.plan import ModelSet, RunPlan
 from ..logs import get as get_logger
 from ..review import workflow
 from ..store import Store
 from .progress import NoProgress, Progress
 from .report import Failure, TranslateReport
-from .summaries import summarize_article
+from .summaries import SummaryJob, summarize_jobs, summary_job
 from .translation import FATAL, pending_segments, translatable_segments, translate_segments
 
 log = get_logger("runs")
+
+
+class _Summaries:
+    """Summaries waiting to be made: the article languages translated so far, made in one batched model call once
+    as many wait as the summarizer takes in a batch (and at the end), so that both languages of an article and
+    several articles share a call. An article language's run is finished (failures recorded) once its summary
+    is made; an article is reported done once all its summaries are."""
+
+    def __init__(self, store: Store, plan: RunPlan, report: TranslateReport, progress: Progress):
+        self.store, self.plan, self.report, self.progress = store, plan, report, progress
+        self.size = max(1, int(getattr(plan.summary_model().options, "batch_size", 1))) if plan.summarizer else 1
+        self.jobs: list[SummaryJob] = []
+        self.waiting: list[str] = []  # articles whose summaries are not made yet, in order
+
+    def add(self, job: SummaryJob) -> None:
+        self.jobs.append(job)
+
+    def article_done(self, article_id: str) -> None:
+        self.waiting.append(article_id)
+        if len(self.jobs) >= self.size or not self.jobs:
+            self.flush()
+
+    def flush(self) -> None:
+        jobs, self.jobs = self.jobs, []
+        outcomes = summarize_jobs(self.store, self.plan, jobs) if jobs else []
+        for job, outcome in zip(jobs, outcomes, strict=True):
+            failures = []
+            if isinstance(outcome, Exception):
+                log.error("summary of article %s (%s) failed: %s", job.article_id, job.lang, outcome)
+                failures = [Failure(job.article_id, job.lang, f"{type(outcome).__name__}: {outcome}"[:300])]
+            self.report.summaries += outcome is True
+            self.report.failures.extend(failures)
+            workflow.run_finished(self.store, job.article_id, job.lang, failures[0].reason if failures else None)
+        for article_id in self.waiting:
+            self.progress.article_done(article_id)
+        self.waiting = []
 
 
 def translate_articles(store: Store, models: ModelSet, article_ids: list[str], targets: list[str], *,
@@ -21,7 +57,8 @@ def translate_articles(store: Store, models: ModelSet, article_ids: list[str], t
                        progress: Progress | None = None) -> TranslateReport:
     """Translate (and summarize) many articles; one failing article or language never stops the others. With
     `redo`, text a person edited is kept unless `replace_edited`. A unit that a person saved (or another run on
-    the same data home stored) while this run worked is kept as it is and counted as skipped."""
+    the same data home stored) while this run worked is kept as it is and counted as skipped. Summaries are made
+    in batches across article languages (`_Summaries`)."""
     progress = progress or NoProgress()
     started = time.perf_counter()
     plan = models.plan(targets, summarize)
@@ -36,28 +73,40 @@ def translate_articles(store: Store, models: ModelSet, article_ids: list[str], t
             total += pending
     progress.start(len(article_ids), total)
     tokens_before = plan.tokens_generated()
+    summaries = _Summaries(store, plan, report, progress)
     for article_id in article_ids:
         for lang in plan.targets:
-            kept: list[tuple[str, str]] = []  # a person (or another run) changed these units while this run worked
-            try:
-                done, cached, failures = translate_segments(store, plan, article_id, lang, redo=redo, progress=progress,
-                                                              replace_edited=replace_edited, kept=kept)
-                report.translated += done
-                report.skipped += len(kept)
-                report.cached += cached
-                if summarize and not failures:
-                    report.summaries += int(summarize_article(store, plan, article_id, lang, redo=redo,
-                                                              replace_edited=replace_edited))
-            except FATAL:
-                raise
-            except Exception as exc:
-                log.exception("article %s (%s) failed", article_id, lang)
-                failures = [Failure(article_id, lang, f"{type(exc).__name__}: {exc}"[:300])]
-            report.failures.extend(failures)
-            workflow.run_finished(store, article_id, lang, "; ".join(sorted({f.reason for f in failures})) or None)
-        progress.article_done(article_id)
+            _article_language(store, plan, article_id, lang, report, summaries if summarize else None,
+                              redo=redo, replace_edited=replace_edited, progress=progress)
+        summaries.article_done(article_id)
+    summaries.flush()
     progress.close()
     report.engines = models.engines_used()
     report.tokens = plan.tokens_generated() - tokens_before
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _article_language(store: Store, plan: RunPlan, article_id: str, lang: str, report: TranslateReport,
+                      summaries: _Summaries | None, *, redo: bool, replace_edited: bool, progress: Progress) -> None:
+    """Translate one article language; queue its summary, or finish its run when there is none to make."""
+    kept: list[tuple[str, str]] = []  # a person (or another run) changed these units while this run worked
+    job = None
+    try:
+        done, cached, failures = translate_segments(store, plan, article_id, lang, redo=redo, progress=progress,
+                                                      replace_edited=replace_edited, kept=kept)
+        report.translated += done
+        report.skipped += len(kept)
+        report.cached += cached
+        if summaries is not None and not failures:
+            job = summary_job(store, plan, article_id, lang, redo=redo, replace_edited=replace_edited)
+    except FATAL:
+        raise
+    except Exception as exc:
+        log.exception("article %s (%s) failed", article_id, lang)
+        failures = [Failure(article_id, lang, f"{type(exc).__name__}: {exc}"[:300])]
+    report.failures.extend(failures)
+    if job is not None and summaries is not None:
+        summaries.add(job)  # the run is finished once the summary is made
+    else:
+        workflow.run_finished(store, article_id, lang, "; ".join(sorted({f.reason for f in failures})) or None)
