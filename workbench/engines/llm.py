@@ -223,6 +223,9 @@ def _strip_explanation(text: str, notes: list[str]) -> str:
     return text
 
 
+ECHO_CHARS, ECHO_WORDS = 25, 4  # a repeated piece this long is an echo; a name repeated from earlier is not
+
+
 def _echo(text: str, request: Request) -> str | None:
     """Which piece of the context the answer repeats (a preceding segment, its translation, the title), if any."""
     answer = _norm(text)
@@ -233,7 +236,8 @@ def _echo(text: str, request: Request) -> str | None:
     pieces.append(("the article's title", request.title))
     for where, piece in pieces:
         norm = _norm(piece)
-        if len(norm) >= 12 and norm in answer and norm not in _norm(request.text):
+        if len(norm) >= ECHO_CHARS and len(norm.split()) >= ECHO_WORDS and norm in answer \
+                and norm not in _norm(request.text):
             return where
     return None
 

@@ -149,12 +149,17 @@ def select(profile: str | None = None, models: dict[str, str] | None = None, sum
     cfg_models = dict(config.get("models", {})) if not profile or profile == config.get("profile") else {}
     cfg_via = dict(cfg_models.pop("via", {}) or {})
     chosen_summarizer = cfg_models.pop("summarizer", None) or base.summarizer
+    explicit = {**cfg_via, **(via or {})}
     for lang, model in {**cfg_models, **(models or {})}.items():
         if lang not in TARGETS:
             raise WorkbenchError(f"config models.{lang}: unknown language; use one of {', '.join(TARGETS)}")
-        explicit = {**cfg_via, **(via or {})}
         routes[lang] = Route(model, explicit[lang] if lang in explicit else guess_via(model, lang))
+    for lang, pivot in explicit.items():  # a route without a model of its own: the profile's, read from `pivot`
+        if lang in routes and lang not in {**cfg_models, **(models or {})}:
+            routes[lang] = Route(routes[lang].model, pivot or None)
     for lang, route in routes.items():
+        if route.via == lang:
+            raise WorkbenchError(f"{lang} cannot be translated from itself (via = {lang!r})")
         if route.via and route.via not in routes:
             raise WorkbenchError(f"{lang} pivots through {route.via}, which has no model")
     options = {**base.options, **config.get("translation", {})}
@@ -182,8 +187,8 @@ def check_translation_options(options: dict[str, Any], where: str) -> None:
     the LLM-only keys) and LLM translators (LLMOptions, without the seq2seq-only rules)."""
     from .llm import LLM_ONLY, LLMOptions
 
+    LLMOptions.from_selection(options, where)  # first: it knows every key, so a misspelt one gets its hint
     TranslationOptions.from_dict({k: v for k, v in options.items() if k not in LLM_ONLY}, where)
-    LLMOptions.from_selection(options, where)
 
 
 def check_known_licences(selection: Selection) -> None:
