@@ -10,13 +10,14 @@ comments, dismissals and propagation marks are the CAT records of `store.comment
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from ..languages import TARGETS
 from ..review import comments as cat
 from ..review import concordance as conc
 from ..review import propagation, replace
-from ..review.memory import FUZZY_CUTOFF
+from ..review.memory import FUZZY_CUTOFF, TranslationMemory, normalise
 from ..review.model import ArticleView, Unit
 from ..review.qa import FLAG_HELP
 from ..review.states import approval_problems, review_counts
@@ -32,6 +33,7 @@ PAGE_OPERATIONS = frozenset({"cat_view", "add_comment", "resolve_comment", "ment
                              "restore_flag", "repetitions", "propagate", "concordance", "replace_preview",
                              "replace_apply", "presence"})
 MAX_VIEW_COMMENTS = 1000
+FUZZY_BUDGET_S = 1.5  # how long cat_view may spend finding fuzzy memory matches for an article's open units
 
 
 # --------------------------------------------------------------------------- what the grid shows
@@ -55,20 +57,37 @@ def cat_view(wb: Workbench, article_id: str, author: str = "") -> Result:
 
 def _marks(wb: Workbench, view: ArticleView, lang: str) -> dict[str, dict[str, Any]]:
     """unit → its marks, for the units of one language that have text."""
-    memory = wb.memory(lang)
-    out = {}
-    units: list[tuple[str, str, Unit | None]] = [("summary", "", view.summaries.get(lang))]
-    units += [(row.id, row.source_text, unit) for row, unit in view.units(lang)]
-    for name, source, unit in units:
-        if unit is None:
-            continue
-        mark: dict[str, Any] = {"match": unit.match, "propagated": unit.propagated,
-                                "model": unit.machine.provenance.model if unit.machine and unit.match == "machine" else None,
-                                "dismissed": [d.to_dict() for d in unit.dismissed]}
-        if source and unit.match == "machine" and len(memory):
-            best = memory.fuzzy(source, limit=1, cutoff=FUZZY_CUTOFF, exclude_segment=name)
-            mark["fuzzy"] = best[0][1] if best else None
-        out[name] = mark
+    out: dict[str, dict[str, Any]] = {}
+    units: list[tuple[str, Unit | None]] = [("summary", view.summaries.get(lang))]
+    units += [(row.id, unit) for row, unit in view.units(lang)]
+    for name, unit in units:
+        if unit is not None:
+            out[name] = {"match": unit.match, "propagated": unit.propagated,
+                         "model": unit.machine.provenance.model if unit.machine and unit.match == "machine" else None,
+                         "dismissed": [d.to_dict() for d in unit.dismissed]}
+    open_rows = [(row.id, row.source_text) for row, unit in view.units(lang)
+                 if unit is not None and unit.match == "machine" and not unit.reviewed]
+    for name, score in _best_fuzzy(wb.memory(lang), open_rows).items():
+        out[name]["fuzzy"] = score
+    return out
+
+
+def _best_fuzzy(memory: TranslationMemory, rows: list[tuple[str, str]]) -> dict[str, float | None]:
+    """The best fuzzy memory score (≥ FUZZY_CUTOFF, or None) of each (segment id, source), its own entry left
+    out, within FUZZY_BUDGET_S (rows not reached then get no mark: the details panel still lists the matches)."""
+    from rapidfuzz import fuzz, process
+
+    if not len(memory) or not rows:
+        return {}
+    keys = [e.key for e in memory.entries]
+    out: dict[str, float | None] = {}
+    deadline = time.monotonic() + FUZZY_BUDGET_S
+    for seg_id, source in rows:
+        if time.monotonic() > deadline:
+            break
+        found = process.extract(normalise(source), keys, scorer=fuzz.ratio, limit=2, score_cutoff=FUZZY_CUTOFF)
+        best = next((score for _, score, i in found if memory.entries[i].segment_id != seg_id), None)
+        out[seg_id] = round(best, 1) if best is not None else None
     return out
 
 
