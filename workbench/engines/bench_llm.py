@@ -51,7 +51,7 @@ def build_shape(name: str, root: Path) -> Path:
     tiny = build_tiny(spec["family"], tiny_dir())
     if not spec["config"]:
         return tiny
-    folder = root / f"bench-llm-{name}-v1"
+    folder = root / f"bench-llm-{name}-v2"
     if (folder / "config.json").exists():
         return folder
     import torch
@@ -70,6 +70,7 @@ def build_shape(name: str, root: Path) -> Path:
     model = model.to_empty(device="cpu")
     for p in model.parameters():  # random weights, cheaply (a full init of billions of parameters takes long)
         torch.nn.init.normal_(p, std=0.02)
+    model.tie_weights()  # to_empty gave the tied output layer its own tensor: one matrix again, as in the real model
     model.generation_config = GenerationConfig.from_pretrained(tiny)
     model.save_pretrained(staging)
     for name_ in ("README.md", "chat_template.jinja"):
