@@ -249,6 +249,29 @@ def test_a_corrected_previous_segment_asks_again_and_an_unchanged_request_is_mad
         assert translator.translate_requests([Request("قال لافروف")])[0].cached and translator.inner.counters.texts == texts
 
 
+def test_a_model_ctranslate2_cannot_convert_falls_back_to_transformers(home, tiny_dir):
+    """Gemma 4 (dense) has a CTranslate2 4.8.5 loader, but with transformers 5.24 its conversion fails."""
+    import torch
+    from transformers import AutoTokenizer, Gemma4ForCausalLM, Gemma4TextConfig
+
+    from workbench.engines.plan import ModelSet
+    from workbench.engines.profiles import select
+    from workbench.engines.tiny import build_tiny
+
+    folder = home.parent / "gemma4"
+    tokenizer = AutoTokenizer.from_pretrained(build_tiny("gemma3", tiny_dir))
+    torch.manual_seed(0)
+    config = Gemma4TextConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+                              num_attention_heads=2, num_key_value_heads=1, pad_token_id=tokenizer.pad_token_id,
+                              eos_token_id=tokenizer.eos_token_id, bos_token_id=tokenizer.bos_token_id)
+    Gemma4ForCausalLM(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    models = ModelSet(select("tiny-llm", models={"en": str(folder)}, home=home), home=home)
+    translator = models.translator("en")
+    assert translator.info.engine == "transformers" and "CTranslate2 cannot convert" in models.choices["en"].note
+    assert translator.translate_requests([Request("قال لافروف")])[0].confidence is not None
+
+
 # --------------------------------------------------------------------------- routes, end to end
 @pytest.mark.parametrize("engine", ["transformers", "ct2"])
 def test_both_engines_translate_the_seeds_end_to_end_with_russian_direct(engine, home):

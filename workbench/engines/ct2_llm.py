@@ -3,8 +3,9 @@
 The same prompts (the model's chat template, applied by its tokenizer), stop tokens, greedy decoding, length caps
 and answer parsing as the transformers LLM translator (`hf_llm`); the confidence comes from the decoding steps'
 log-probabilities. Conversion is that of the CTranslate2 engine (`engines.ct2`: once, cached in the data home).
-CTranslate2 4.8.5 converts Llama, Mistral, Qwen2, Qwen3, Gemma 3 and dense Gemma 4; a model it cannot convert
-(HunYuan) is an `EngineUnavailable`, and "auto" then uses transformers.
+With transformers 5.24, CTranslate2 4.8.5 converts Llama, Mistral, Qwen3 and Gemma 3 (checked on tiny models);
+Gemma 4 has a loader but its conversion fails (transformers makes `head_dim` a per-layer attribute) and HunYuan
+has none: those are an `EngineUnavailable`, and "auto" then uses transformers.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ class Ct2LLMTranslator(_Ct2Model, LLMTranslator):
                  template: str | None = None, **kw: Any):
         self.source, self.target = source, target
         self.task = f"{source}→{target} translation"
-        super().__init__(spec, options or LLMOptions(), **kw)
+        try:
+            super().__init__(spec, options or LLMOptions(), **kw)
+        except RuntimeError as exc:  # Gemma 4 under transformers 5.24: the converter reads a per-layer head_dim
+            raise EngineUnavailable(f"CTranslate2 cannot convert {spec}: {str(exc).splitlines()[0][:200]}") from exc
         if self.info.family not in CAUSAL_FAMILIES:
             raise EngineUnavailable(f"CTranslate2 has no LLM translator for model type {self.info.family!r}")
         self.model_dir = self.located.path
