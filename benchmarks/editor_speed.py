@@ -91,7 +91,8 @@ def prepare(work: Path) -> tuple[Path, str, int, int]:
 
     with Workbench(home, profile="tiny") as wb:
         wb.import_paths([str(SEEDS), str(long_article(work))])
-        wb.translate(None, ["en", "ru"], summarize=False)
+        report = wb.translate(None, ["en", "ru"], summarize=False, all_articles=True)
+        assert report.ok and report.translated, report.failures  # every article, the long one included
         articles = OPERATIONS["list_articles"](wb, "", "all")["articles"]
         long_id = next(a["id"] for a in articles if a["title"] == LONG_TITLE)
 
