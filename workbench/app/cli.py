@@ -623,26 +623,48 @@ def _ints(value: str) -> list[int]:
 @click.option("--threads", type=click.IntRange(min=1), default=None, help="CPU threads (default: the usable cores).")
 @click.option("--confidence/--no-confidence", default=True, show_default=True,
               help="Score each output as translate does (one teacher-forced pass); --no-confidence measures without it.")
+@click.option("--compute/--no-compute", default=True, show_default=True,
+              help="Measure each compute type per stage on this CPU (and cache the fastest as `auto`'s choice).")
+@click.option("--summary-batch", type=click.IntRange(min=1), default=16, show_default=True,
+              help="Article-languages in the batched-summaries measurement.")
+@click.option("--batch-new-tokens", type=click.IntRange(min=2), default=120, show_default=True,
+              help="Tokens per summary in the batch measurement and in --pipeline.")
+@click.option("--pipeline", is_flag=True, help="Measure the whole pipeline instead: import, translate en and ru, "
+              "summarize both, on generated articles with the fast profile's model shapes.")
+@click.option("--articles", type=click.IntRange(min=1), default=8, show_default=True, help="Articles for --pipeline.")
+@click.option("--today/--no-today", default=True, show_default=True,
+              help="--pipeline: also run it as before issue 22 (summaries one at a time, a scoring pass) for the ratio.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: engines, ratios, summarizer, machine, settings.")
 @click.pass_context
 @handle_errors
 def bench_cmd(ctx: click.Context, device: str, engine: str, beams: str, sentences: int, output_tokens: int,
               batch_size: int, batch_tokens: int, baseline_sentences: int, summarizer: bool, prompt_tokens: int, decode_tokens: int,
-              threads: int | None, confidence: bool, as_json: bool) -> None:
+              threads: int | None, confidence: bool, compute: bool, summary_batch: int, batch_new_tokens: int,
+              pipeline: bool, articles: int, today: bool, as_json: bool) -> None:
     """Measure the engines on the real opus-mt-ar-en architecture (random weights, fixed output lengths) and a
-    Qwen2.5-0.5B-shaped summarizer, in one process: tokens per second, peak memory and ratios."""
+    Qwen2.5-0.5B-shaped summarizer, in one process: tokens per second, peak memory and ratios; with --pipeline,
+    articles per minute through the whole pipeline."""
     from ..engines.bench import Settings, run
     from ..engines.threads import apply_threads
     from ..settings import ensure_home
     from .render import BenchText
 
     apply_threads(threads)
+    home = str(ensure_home(ctx.obj["home"]))
+    progress = (lambda what: None) if as_json else (lambda what: click.echo(f"measuring {what} …", err=True))
+    if pipeline:
+        from .pipeline_bench import PipelineSettings, PipelineText
+        from .pipeline_bench import run as run_pipeline
+
+        emit(PipelineText(run_pipeline(PipelineSettings(articles=articles, segment_tokens=output_tokens,
+                                                        summary_tokens=batch_new_tokens, today=today, home=home),
+                                       progress)), as_json)
+        return
     settings = Settings(device=device, engine=engine, beams=_ints(beams), sentences=sentences, output_tokens=output_tokens,
                         batch_size=batch_size, batch_tokens=batch_tokens, baseline_sentences=min(baseline_sentences, sentences), summarizer=summarizer,
-                        prompt_tokens=prompt_tokens, decode_tokens=decode_tokens, home=str(ensure_home(ctx.obj["home"])),
-                        confidence=confidence)
-    report = run(settings, progress=lambda what: None if as_json else click.echo(f"measuring {what} …", err=True))
-    emit(BenchText(report), as_json)
+                        prompt_tokens=prompt_tokens, decode_tokens=decode_tokens, home=home, confidence=confidence,
+                        compute=compute, summary_batch=summary_batch, batch_new_tokens=batch_new_tokens)
+    emit(BenchText(run(settings, progress=progress)), as_json)
 
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}

@@ -6,11 +6,17 @@ min_new_tokens = max_new_tokens; CTranslate2: min = max decoding length). Measur
 
 - `baseline`: transformers, one sentence at a time (the plain way to call generate());
 - `transformers`: the workbench's transformers translator, batched as the workbench runs it;
-- `ct2`: the workbench's CTranslate2 translator, as the workbench runs it;
+- `ct2`: the workbench's CTranslate2 translator, as the workbench runs it, confidence from the decoding (its
+  least sure words on demand: what a run pays for outputs above the low-confidence threshold);
+- `ct2_detail_all`: the same with every output's least sure words computed in the run (one teacher-forced pass
+  each, as before issue 22: what a run pays for outputs below the threshold; random weights put every output
+  there, a trained model few);
 - `ct2_raw`: `ctranslate2.Translator.translate_batch` called directly on pre-tokenized input (the ceiling for
   the workbench's CTranslate2 path: the difference is the workbench's own overhead);
 
-and, for summaries, a Qwen2.5-0.5B-shaped model: prefill and decode tokens per second per engine.
+and, for summaries, a Qwen2.5-0.5B-shaped model: prefill and decode tokens per second per engine, and a batch of
+article-languages against transformers float32 one at a time (`bench_speed`); and each compute candidate per
+stage on this CPU (`compute`).
 """
 
 from __future__ import annotations
@@ -52,7 +58,11 @@ class Settings:
     prompt_tokens: int = 1500
     decode_tokens: int = 32
     home: str | None = None
-    confidence: bool = True  # the workbench's default: score every output (one teacher-forced pass)
+    confidence: bool = True  # the workbench's default: score every output (from the decoding)
+    compute: bool = True  # measure each compute candidate per stage (engines.compute) and cache the choice
+    summary_batch: int = 16  # article-languages in the batched summary measurement
+    batch_new_tokens: int = 120  # new tokens per summary there (about a real summary's)
+    baseline_summaries: int = 2  # transformers float32 summaries made one at a time for the comparison
 
 
 class PeakRSS:
@@ -93,9 +103,23 @@ def seed_sentences(count: int) -> list[str]:
     return [out[i % len(out)] for i in range(count)]
 
 
+MARIAN_EN_RU_VOCAB = 62518  # opus-mt-en-ru
+
+
 def marian_ar_en(folder: Path) -> Path:
     """opus-mt-ar-en's architecture with random weights: the tiny SentencePiece models, and a vocabulary padded to
     the real 62,834 entries (pad last, as in the real model) so every id the model can emit decodes."""
+    return marian_shape(folder, "marian-ar-en", MARIAN_VOCAB, "ar", "en")
+
+
+def marian_en_ru(folder: Path) -> Path:
+    """opus-mt-en-ru's architecture (transformer-base as opus-mt-ar-en, a 62,518-entry vocabulary), random weights."""
+    return marian_shape(folder, "marian-en-ru", MARIAN_EN_RU_VOCAB, "en", "ru")
+
+
+def marian_shape(folder: Path, tiny_kind: str, size: int, source: str, target: str) -> Path:
+    """A transformer-base Marian model (d512, 6+6 layers, 8 heads, FFN 2048) with a `size`-entry vocabulary and
+    random weights, on the tiny model's SentencePiece files (built once in `folder`)."""
     if (folder / "config.json").exists():
         return folder
     import torch
@@ -103,21 +127,21 @@ def marian_ar_en(folder: Path) -> Path:
 
     from .tiny import build_tiny
 
-    tiny = build_tiny("marian-ar-en", tiny_dir())
+    tiny = build_tiny(tiny_kind, tiny_dir())
     staging = folder.with_name(folder.name + ".building")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     vocab = {k: v for k, v in json.loads((tiny / "vocab.json").read_text()).items() if k != "<pad>"}
-    for i in range(len(vocab), MARIAN_VOCAB - 1):
+    for i in range(len(vocab), size - 1):
         vocab[f"▁w{i}"] = i
-    vocab["<pad>"] = MARIAN_VOCAB - 1
+    vocab["<pad>"] = size - 1
     (staging / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False))
     MarianTokenizer(str(tiny / "source.spm"), str(tiny / "target.spm"), str(staging / "vocab.json"),
-                    source_lang="ar", target_lang="en").save_pretrained(staging)
-    pad = MARIAN_VOCAB - 1
+                    source_lang=source, target_lang=target).save_pretrained(staging)
+    pad = size - 1
     config = MarianConfig(
         d_model=512, encoder_layers=6, decoder_layers=6, encoder_attention_heads=8, decoder_attention_heads=8,
-        encoder_ffn_dim=2048, decoder_ffn_dim=2048, vocab_size=MARIAN_VOCAB, max_position_embeddings=512,
+        encoder_ffn_dim=2048, decoder_ffn_dim=2048, vocab_size=size, max_position_embeddings=512,
         decoder_start_token_id=pad, pad_token_id=pad, eos_token_id=0, forced_eos_token_id=0,
         activation_function="swish", scale_embedding=True, share_encoder_decoder_embeddings=True)
     config.static_position_embeddings = True
@@ -126,7 +150,8 @@ def marian_ar_en(folder: Path) -> Path:
     model.generation_config = GenerationConfig(decoder_start_token_id=pad, pad_token_id=pad, eos_token_id=0,
                                                forced_eos_token_id=0, bad_words_ids=[[pad]], num_beams=4)
     model.save_pretrained(staging)
-    (staging / "README.md").write_text("---\nlicense: apache-2.0\n---\nopus-mt-ar-en architecture, random weights (benchmark).\n")
+    (staging / "README.md").write_text(f"---\nlicense: apache-2.0\n---\nopus-mt-{source}-{target} architecture, "
+                                       "random weights (benchmark).\n")
     staging.rename(folder)
     return folder
 
@@ -230,12 +255,19 @@ def _workbench_transformers(s: Settings, folder: Path, options: TranslationOptio
 def _workbench_ct2(s: Settings, folder: Path, options: TranslationOptions, device: str,
                    texts: list[str]) -> dict[str, dict[str, Any]]:
     """The workbench's CTranslate2 translator, then the same loaded model called directly on tokens."""
+    from dataclasses import replace
+
     from .ct2 import Ct2Translator
 
-    translator = Ct2Translator(str(folder), "ar", "en", options, device=device, home=s.home)
+    translator = Ct2Translator(str(folder), "ar", "en", replace(options, confidence_detail="none"), device=device,
+                               home=s.home)
     translator.fixed_length = s.output_tokens
     translator.translate(texts[:2])
     out = {"ct2": _measure(device, lambda: translator.translate(texts), len(texts), s.output_tokens)}
+    if options.confidence:
+        translator.options = replace(options, confidence_detail="all")
+        out["ct2_detail_all"] = _measure(device, lambda: translator.translate(texts), len(texts), s.output_tokens)
+        translator.options = options
     tokens = translator.tokenize(texts)
 
     def raw() -> None:
@@ -276,12 +308,16 @@ def _ratios(engines: dict[str, dict[str, Any]], default: str) -> dict[str, float
         mine, theirs = engines.get(default, {}).get("tok_per_s"), engines.get(other, {}).get("tok_per_s")
         return round(mine / theirs, 2) if mine and theirs else None
 
-    return {"ratio_vs_baseline": ratio("baseline"), "ratio_vs_hf_batched": ratio("transformers"),
-            "ratio_vs_raw_ct2": ratio("ct2_raw")}
+    out = {"ratio_vs_baseline": ratio("baseline"), "ratio_vs_hf_batched": ratio("transformers"),
+           "ratio_vs_raw_ct2": ratio("ct2_raw")}
+    detail, raw = engines.get("ct2_detail_all", {}).get("tok_per_s"), engines.get("ct2_raw", {}).get("tok_per_s")
+    if detail and raw:  # not a "ratio_" key: by_beam only (the top level repeats the last beam's ratio_ keys)
+        out["detail_all_vs_raw_ct2"] = round(detail / raw, 2)
+    return out
 
 
-def _one_summarizer(s: Settings, folder: Path, make: Callable[..., Any], device: str) -> dict[str, Any]:
-    options = SummaryOptions(max_new_tokens=s.decode_tokens, max_input_tokens=s.prompt_tokens + 64)
+def _one_summarizer(s: Settings, folder: Path, make: Callable[..., Any], device: str, compute: str = "auto") -> dict[str, Any]:
+    options = SummaryOptions(max_new_tokens=s.decode_tokens, max_input_tokens=s.prompt_tokens + 64, compute_type=compute)
     summarizer = make(str(folder), options=options, device=device, home=s.home)
     tokenizer = summarizer.load()[0] if hasattr(summarizer, "load") else summarizer.tokenizer
     ids = tokenizer(" ".join(seed_sentences(400)))["input_ids"][: s.prompt_tokens - 40]
@@ -305,25 +341,37 @@ def _one_summarizer(s: Settings, folder: Path, make: Callable[..., Any], device:
 def _summarizer(s: Settings, folder: Path) -> dict[str, Any]:
     import gc
 
+    from .bench_speed import summarizer_batch
+    from .compute import Candidate, choose, native_bf16
     from .ct2 import make_summarizer as ct2_summarizer
     from .ct2 import unavailable
     from .hf import make_summarizer as hf_summarizer
     from .hf import resolve_device
 
     device = resolve_device(s.device)
-    out: dict[str, Any] = {"transformers": _one_summarizer(s, folder, hf_summarizer, device)}
+    cpu = device == "cpu"
+    out: dict[str, Any] = {"transformers": _one_summarizer(s, folder, hf_summarizer, device, "float32" if cpu else "auto")}
     gc.collect()
+    if cpu and native_bf16():
+        out["transformers_bfloat16"] = _one_summarizer(s, folder, hf_summarizer, device, "bfloat16")
+        gc.collect()
     if unavailable(device) is None:
         out["ct2"] = _one_summarizer(s, folder, ct2_summarizer, device)
         out["ratio_ct2_vs_transformers"] = round(out["transformers"]["seconds_per_summary"] / out["ct2"]["seconds_per_summary"], 2)
+        gc.collect()
+    chosen = choose("summaries", s.home) if cpu else Candidate("ct2" if unavailable(device) is None else "transformers", "auto")
+    out["batch"] = summarizer_batch(s, folder, device, chosen)
     return out
 
 
 def machine() -> dict[str, Any]:
     from importlib import metadata
 
+    from .compute import cpu_model, native_bf16
+
     info: dict[str, Any] = {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-                            "cpus": os.cpu_count(), "threads": current_threads()}
+                            "cpu": cpu_model(), "native_bfloat16": native_bf16(), "cpus": os.cpu_count(),
+                            "threads": current_threads()}
     for name in ("torch", "transformers", "ctranslate2"):
         try:
             info[name] = metadata.version(name)
@@ -361,9 +409,16 @@ def run(s: Settings, progress: Callable[[str], None] = lambda _: None) -> dict[s
         "settings": {**s.__dict__, "primary_beam": s.beams[-1]}, "machine": machine(),
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
-    if s.summarizer:
+    qwen = qwen_05b(root / "bench-qwen2.5-0.5b-v1") if s.summarizer else None
+    from .hf import resolve_device
+
+    if s.compute and resolve_device(s.device) == "cpu":  # the candidates are CPU number formats
+        from .bench_speed import compute_candidates
+
+        report["compute"] = compute_candidates(s, folder, qwen, texts, progress)
+    if qwen is not None:
         progress("summarizer")
-        report["summarizer"] = _summarizer(s, qwen_05b(root / "bench-qwen2.5-0.5b-v1"))
+        report["summarizer"] = _summarizer(s, qwen)
     from .bench_llm import run as llm_translator  # issue 20: the LLM translator on each engine
 
     report["llm_translator"] = llm_translator(s, progress)

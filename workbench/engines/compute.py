@@ -150,9 +150,13 @@ def save_measured(rates: dict[str, dict[str, float]], home: str | os.PathLike[st
     return entry
 
 
+MARGIN = 0.9  # a measured candidate replaces the rules' choice only when that one is slower than this × its speed
+
+
 def best(stage: str, rates: dict[str, dict[str, float]], engine: str | None = None) -> Candidate | None:
     """The fastest measured candidate for a stage (of one engine when given); for "summaries" the one with the
-    least predicted seconds per typical summary."""
+    least predicted seconds per typical summary. The rules' choice stays unless another is faster by more than
+    the MARGIN (on a shared machine a short measurement moves by ±10 % or more)."""
     if stage == "summaries":
         prompt, new = TYPICAL_SUMMARY
         pre, dec = rates.get("llm_prefill", {}), rates.get("llm_decode", {})
@@ -160,7 +164,13 @@ def best(stage: str, rates: dict[str, dict[str, float]], engine: str | None = No
     else:
         seconds = {n: 1 / r for n, r in rates.get(stage, {}).items() if r > 0}
     seconds = {n: s for n, s in seconds.items() if engine is None or n.startswith(engine + ":")}
-    return Candidate.parse(min(seconds, key=lambda n: seconds[n])) if seconds else None
+    if not seconds:
+        return None
+    fastest = min(seconds, key=lambda n: seconds[n])
+    preferred = rule_for(stage, engine)
+    if preferred.name in seconds and seconds[fastest] >= MARGIN * seconds[preferred.name]:
+        return preferred
+    return Candidate.parse(fastest)
 
 
 def choose(stage: str, home: str | os.PathLike[str] | None = None, engine: str | None = None,
@@ -171,6 +181,11 @@ def choose(stage: str, home: str | os.PathLike[str] | None = None, engine: str |
     found = best(stage, measured["rates"], engine) if measured else None
     if found is not None:
         return found
+    return rule_for(stage, engine, flags)
+
+
+def rule_for(stage: str, engine: str | None = None, flags: set[str] | None = None) -> Candidate:
+    """The rules' choice for a stage, or, for one engine, that engine's best type by the rules."""
     chosen = rules(stage, flags)
     if engine is None or chosen.engine == engine:
         return chosen
@@ -182,3 +197,19 @@ def choose(stage: str, home: str | os.PathLike[str] | None = None, engine: str |
 def source(home: str | os.PathLike[str] | None = None) -> str:
     """Where the choices come from: "measured" (this machine's cached bench) or "rules"."""
     return "measured" if load_measured(home) else "rules"
+
+
+def preferred_engine(spec: str, stage: str, device: str, home: str | os.PathLike[str] | None = None) -> str | None:
+    """The engine "auto" tries first for a model on this machine: the stage's choice on a CPU; None (the
+    registry's order) on a GPU and for the tiny test models, whose output must not depend on the machine."""
+    if spec.startswith("tiny:") or device.startswith("cuda"):
+        return None
+    if device in ("", "auto"):
+        try:
+            import torch
+
+            if torch.cuda.is_available():
+                return None
+        except ImportError:
+            pass
+    return choose(stage, home).engine

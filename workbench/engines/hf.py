@@ -99,7 +99,8 @@ def prepare_device(device: str) -> None:
         torch.backends.cuda.enable_cudnn_sdp(False)
 
 
-def _load(located: Located, task: str, profile: str | None, kind: str, device: str, dtype: Any) -> tuple[Any, Any, Any]:
+def _load(located: Located, task: str, profile: str | None, kind: str, device: str,
+          dtype: Any = None) -> tuple[Any, Any, Any]:
     from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
@@ -110,7 +111,7 @@ def _load(located: Located, task: str, profile: str | None, kind: str, device: s
     try:
         with _LOAD_LOCK:
             tokenizer = AutoTokenizer.from_pretrained(located.path, local_files_only=local_only)
-            model = loader.from_pretrained(located.path, local_files_only=local_only, dtype=dtype)
+            model = loader.from_pretrained(located.path, local_files_only=local_only, dtype=dtype or dtype_for(device))
     except (OSError, ValueError) as exc:
         detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
         raise ModelNotAvailable(located.model_id, task, profile, detail) from exc

@@ -18,6 +18,7 @@ from ..languages import SOURCE_LANG
 from ..settings import cache_dir
 from .base import Summarizer, SummaryOptions, Translator
 from .catalog import check_licence
+from .compute import preferred_engine
 from .llm import cache_in_front
 from .profiles import Selection
 from .registry import DEFAULT_ENGINE, ENGINE_MODULES, Engine, get_engine, make_translator
@@ -95,7 +96,12 @@ class ModelSet:
     def _engine_order(self, role: str) -> list[str]:
         requested = self.selection.engines.get(role) or self.selection.engine or "auto"
         if requested == "auto":
-            return [name for name in ENGINE_MODULES if name != DEFAULT_ENGINE] + [DEFAULT_ENGINE]
+            order = [name for name in ENGINE_MODULES if name != DEFAULT_ENGINE] + [DEFAULT_ENGINE]
+            spec = self.selection.summarizer if role == "summarizer" else self.selection.routes[role].model \
+                if role in self.selection.routes else ""
+            first = preferred_engine(spec, "summaries" if role == "summarizer" else "translation",
+                                     self.selection.device, self.home)  # the fastest here (engines.compute)
+            return sorted(order, key=lambda name: name != first)
         get_engine(requested)  # a typed error for an unknown name
         return [requested]
 

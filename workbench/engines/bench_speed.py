@@ -1,0 +1,187 @@
+"""`workbench bench`, the speed parts of issue 22: summaries one at a time and in a batch, and the compute
+candidates of each stage (engines.compute) measured on this CPU.
+
+Every summary has a fixed length (min = max new tokens), so a random-weight Qwen2.5-0.5B-shaped model does the
+trained model's work. The batch is `summary_batch` article-languages of `prompt_tokens` each (distinct texts of
+the same length) writing `batch_new_tokens` each, made by the summary stage's chosen candidate; it is compared
+with transformers float32 one at a time at the same lengths (the workbench's CPU summaries before issue 22).
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .base import Prompt, SummaryOptions, TranslationOptions
+from .compute import STAGES, Candidate, candidates, save_measured
+
+PREFILL_TOKENS = 512  # the compute measurement's prompt (prefill) and decode batch: short, still the real shapes
+DECODE_BATCH, DECODE_PROMPT, DECODE_STEPS = 8, 128, 16
+ROUNDS = 2
+LLM_CT2_TYPES = ("int8", "int8_float32")  # CTranslate2 float32 of a 0.5B LLM is slower than both, and 2 GB more
+
+
+def make_summarizer(candidate: Candidate, folder: Path, options: SummaryOptions, device: str, home: str | None) -> Any:
+    """The workbench's summarizer of `folder` on one candidate (engine and compute type)."""
+    from dataclasses import replace
+
+    opts = replace(options, compute_type=candidate.compute)
+    if candidate.engine == "ct2":
+        from .ct2 import make_summarizer as ct2_summarizer
+
+        return ct2_summarizer(str(folder), options=opts, device=device, home=home)
+    from .hf import make_summarizer as hf_summarizer
+
+    return hf_summarizer(str(folder), options=opts, device=device, home=home)
+
+
+def _tokenizer(summarizer: Any) -> Any:
+    return summarizer.load()[0] if hasattr(summarizer, "load") else summarizer.tokenizer
+
+
+def prompts_of(tokenizer: Any, count: int, tokens: int) -> list[Prompt]:
+    """`count` prompts of distinct seed text, each exactly `tokens` long once in the chat template (or as close
+    as the tokenizer allows)."""
+    from .bench import seed_sentences
+
+    ids = tokenizer(" ".join(seed_sentences(600)))["input_ids"]
+    out = []
+    for k in range(count):
+        start = (k * 97) % max(1, len(ids) - tokens)
+        take = max(8, tokens - 40)
+        for _ in range(6):  # adjust the window until the templated prompt has the length asked for
+            prompt = Prompt("bench", "", "en", "Summarize the article.", tokenizer.decode(ids[start:start + take]), "", "source")
+            length = templated_length(tokenizer, prompt)
+            if length == tokens:
+                break
+            take += tokens - length
+        out.append(prompt)
+    return out
+
+
+def templated_length(tokenizer: Any, prompt: Prompt) -> int:
+    messages = [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}]
+    return len(tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True,
+                                             return_dict=True)["input_ids"])
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def summaries_rate(summarizer: Any, prompts: list[Prompt], new_tokens: int, batched: bool) -> dict[str, Any]:
+    """Summaries per minute for `prompts` (one model call for all, or one each), and the peak memory."""
+    from .bench import PeakRSS
+
+    summarizer.fixed_length = 2
+    summarizer.summarize_many(prompts[:2]) if batched else summarizer.summarize(prompts[0])  # warm-up
+    summarizer.fixed_length = new_tokens
+    with PeakRSS() as rss:
+        if batched:
+            seconds = _timed(lambda: summarizer.summarize_many(prompts))
+        else:
+            seconds = _timed(lambda: [summarizer.summarize(p) for p in prompts])
+    return {"summaries": len(prompts), "seconds": round(seconds, 2),
+            "summaries_per_minute": round(60 * len(prompts) / seconds, 2), "peak_rss_mb": round(rss.peak / 2**20)}
+
+
+def summarizer_batch(s: Any, folder: Path, device: str, chosen: Candidate) -> dict[str, Any]:
+    """The batch (the chosen candidate, `summarize_many`) against transformers float32 one at a time."""
+    options = SummaryOptions(max_new_tokens=s.batch_new_tokens, max_input_tokens=s.prompt_tokens + 64,
+                             batch_size=s.summary_batch)
+    baseline = make_summarizer(Candidate("transformers", "float32"), folder, options, device, s.home)
+    prompts = prompts_of(_tokenizer(baseline), s.summary_batch, s.prompt_tokens)
+    one = summaries_rate(baseline, prompts[: s.baseline_summaries], s.batch_new_tokens, batched=False)
+    del baseline
+    gc.collect()
+    fast = make_summarizer(chosen, folder, options, device, s.home)
+    single = summaries_rate(fast, prompts[:1], s.batch_new_tokens, batched=False)
+    batch = summaries_rate(fast, prompts, s.batch_new_tokens, batched=True)
+    del fast
+    gc.collect()
+    return {"engine": chosen.engine, "compute_type": chosen.compute, "prompt_tokens": s.prompt_tokens,
+            "new_tokens": s.batch_new_tokens, "batch": batch, "single": single,
+            "transformers_float32_one_at_a_time": one,
+            "ratio_batch_vs_one_at_a_time": round(batch["summaries_per_minute"] / one["summaries_per_minute"], 2),
+            "ratio_single_vs_one_at_a_time": round(single["summaries_per_minute"] / one["summaries_per_minute"], 2)}
+
+
+# ------------------------------------------------------------------------------------------- compute candidates
+def _translator(candidate: Candidate, folder: Path, beams: int, length: int, home: str | None) -> Any:
+    """The workbench's translator on one candidate (confidence off: the compute alone), every output `length`."""
+    options = TranslationOptions(num_beams=beams, compute_type=candidate.compute, confidence=False)
+    if candidate.engine == "ct2":
+        from .ct2 import Ct2Translator
+
+        translator: Any = Ct2Translator(str(folder), "ar", "en", options, device="cpu", home=home)
+    else:
+        from .hf import Seq2SeqTranslator
+
+        translator = Seq2SeqTranslator(str(folder), "ar", "en", options, device="cpu", home=home)
+    translator.fixed_length = length
+    return translator
+
+
+def translation_rate(translator: Any, texts: list[str], length: int) -> float:
+    """Target tokens per second (after a warm-up call)."""
+    translator.translate(texts[:2])
+    return round(len(texts) * length / _timed(lambda: translator.translate(texts)), 1)
+
+
+def _llm(candidate: Candidate, folder: Path, home: str | None) -> tuple[Any, list[Prompt], list[Prompt]]:
+    options = SummaryOptions(max_new_tokens=DECODE_STEPS + 1, max_input_tokens=PREFILL_TOKENS + 64,
+                             batch_size=DECODE_BATCH, repetition_penalty=1.0)
+    summarizer = make_summarizer(candidate, folder, options, "cpu", home)
+    tokenizer = _tokenizer(summarizer)
+    return summarizer, prompts_of(tokenizer, 1, PREFILL_TOKENS), prompts_of(tokenizer, DECODE_BATCH, DECODE_PROMPT)
+
+
+def llm_rates(summarizer: Any, long_prompt: list[Prompt], batch: list[Prompt]) -> tuple[float, float]:
+    """(prefill tokens per second on one PREFILL_TOKENS prompt, decode tokens per second for a batch of
+    DECODE_BATCH prompts) of the workbench's summarizer."""
+    summarizer.fixed_length = 2
+    summarizer.summarize_many(batch[:2])  # warm-up
+    summarizer.fixed_length = 1
+    prefill = PREFILL_TOKENS / _timed(lambda: summarizer.summarize_many(long_prompt))
+    start = _timed(lambda: summarizer.summarize_many(batch))
+    summarizer.fixed_length = DECODE_STEPS + 1
+    decode = DECODE_BATCH * DECODE_STEPS / max(1e-9, _timed(lambda: summarizer.summarize_many(batch)) - start)
+    return round(prefill, 1), round(decode, 1)
+
+
+def _keep_best(rates: dict[str, float], name: str, rate: float) -> None:
+    rates[name] = max(rates.get(name, 0.0), rate)
+
+
+def compute_candidates(s: Any, marian: Path, qwen: Path | None, texts: list[str],
+                       progress: Callable[[str], None]) -> dict[str, Any]:
+    """Each candidate's speed per stage on this CPU (the best of ROUNDS rounds, candidates taken in turn, so that
+    a busy moment of a shared machine does not decide), the choice, and where it is cached (DATA_HOME/cache)."""
+    rates: dict[str, dict[str, float]] = {stage: {} for stage in STAGES}
+    here = candidates()
+    sample = texts[: min(16, len(texts))]
+    progress("compute candidates: translation")
+    translators = {c.name: _translator(c, marian, s.beams[-1], s.output_tokens, s.home) for c in here}
+    for _ in range(ROUNDS):
+        for name, translator in translators.items():
+            _keep_best(rates["translation"], name, translation_rate(translator, sample, s.output_tokens))
+    translators.clear()
+    gc.collect()
+    if qwen is not None:
+        progress("compute candidates: LLM prefill and decode")
+        llms = {c.name: _llm(c, qwen, s.home) for c in here if c.engine != "ct2" or c.compute in LLM_CT2_TYPES}
+        for _ in range(ROUNDS):
+            for name, (summarizer, long_prompt, batch) in llms.items():
+                prefill, decode = llm_rates(summarizer, long_prompt, batch)
+                _keep_best(rates["llm_prefill"], name, prefill)
+                _keep_best(rates["llm_decode"], name, decode)
+        llms.clear()
+        gc.collect()
+    rates = {stage: r for stage, r in rates.items() if r}
+    entry = save_measured(rates, s.home)
+    return {"candidates": [c.name for c in here], "tok_per_s": rates, "choice": entry["choice"], "cached_for": entry["cpu"]}
