@@ -186,7 +186,7 @@ class Workbench:
             ids, imported = self.check_ids(article_ids), ImportReport()
         else:
             ids, imported = self.resolve(list(items or []), all_articles=all_articles)
-        report = translate_articles(self.store, self.models, ids, targets, summarize=summarize, redo=redo,
+        report = translate_articles(self.store, self.models.plan(targets, summarize), ids, summarize=summarize, redo=redo,
                                     replace_edited=replace_edited, progress=progress)
         report.import_problems = [str(p) for p in imported.problems]
         if out:

@@ -55,6 +55,9 @@ class RunPlan:
     summarizer: Summarizer | None = None
     templates: dict[str, str] = field(default_factory=dict)  # lang → prompt template name (config.toml)
     home: str | os.PathLike[str] | None = None  # the data home (its glossary goes into LLM translators' prompts)
+    selection: dict[str, Any] = field(default_factory=dict)  # what was chosen (profile, models, routes): for reports
+    meaningless: bool = False  # tiny random-weight models: their outputs are marked meaningless
+    engines: dict[str, dict[str, Any]] = field(default_factory=dict)  # per role: engine asked for, used, and why
 
     def summary_model(self) -> Summarizer:
         """The summarizer; a plan made without `summarize` has none (a bug in the caller, not the user's error)."""
@@ -183,8 +186,10 @@ class ModelSet:
         for lang_plan in list(languages.values()):
             if lang_plan.via:
                 languages.setdefault(lang_plan.via, self.language(lang_plan.via))
-        return RunPlan(ordered, languages, self.selection.profile, self.summarizer() if summarize else None,
-                       dict(self.selection.templates), self.home)
+        summarizer = self.summarizer() if summarize else None
+        return RunPlan(ordered, languages, self.selection.profile, summarizer, dict(self.selection.templates), self.home,
+                       selection=self.selection.to_dict(), meaningless=self.selection.meaningless,
+                       engines=self.engines_used())
 
     def suggesters(self, specs: list[tuple[str, str]]) -> list[LanguagePlan]:
         """For each (language, model), the further translator whose outputs a run stores as suggestions beside the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from ..engines.plan import ModelSet, RunPlan
+from ..engines.plan import RunPlan
 from ..logs import get as get_logger
 from ..review import workflow
 from ..store import Store
@@ -52,8 +52,8 @@ class _Summaries:
         self.waiting = []
 
 
-def translate_articles(store: Store, models: ModelSet, article_ids: list[str], targets: list[str], *,
-                       summarize: bool = False, redo: bool = False, replace_edited: bool = False,
+def translate_articles(store: Store, plan: RunPlan, article_ids: list[str], *, summarize: bool = False,
+                       redo: bool = False, replace_edited: bool = False,
                        progress: Progress | None = None) -> TranslateReport:
     """Translate (and summarize) many articles; one failing article or language never stops the others. With
     `redo`, text a person edited is kept unless `replace_edited`. A unit that a person saved (or another run on
@@ -61,9 +61,8 @@ def translate_articles(store: Store, models: ModelSet, article_ids: list[str], t
     in batches across article languages (`_Summaries`)."""
     progress = progress or NoProgress()
     started = time.perf_counter()
-    plan = models.plan(targets, summarize)
-    report = TranslateReport(article_ids=list(article_ids), targets=plan.targets, models=models.selection.to_dict(),
-                             meaningless=models.selection.meaningless, engines=models.engines_used())
+    report = TranslateReport(article_ids=list(article_ids), targets=plan.targets, models=dict(plan.selection),
+                             meaningless=plan.meaningless, engines=dict(plan.engines))
     total = 0
     for article_id in article_ids:
         every = len(translatable_segments(store, article_id))
@@ -81,7 +80,6 @@ def translate_articles(store: Store, models: ModelSet, article_ids: list[str], t
         summaries.article_done(article_id)
     summaries.flush()
     progress.close()
-    report.engines = models.engines_used()
     report.tokens = plan.tokens_generated() - tokens_before
     report.seconds = round(time.perf_counter() - started, 3)
     return report
