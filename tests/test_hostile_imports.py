@@ -154,8 +154,11 @@ def test_a_200_mb_text_file_is_refused_without_being_read(tmp_path):
     big = tmp_path / "big.txt"
     with big.open("wb") as fh:
         fh.truncate(200 * 1024 * 1024)  # sparse: no disk used; the old import read it whole
-    code = ("import resource, sys; from workbench.store import Store; from workbench.store.importer import import_paths;"
-            "peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024; before = peak();"
+    # VmHWM: this program's own peak (ru_maxrss would keep the parent pytest's peak across fork and exec)
+    code = ("import re, sys; from pathlib import Path; from workbench.store import Store;"
+            " from workbench.store.importer import import_paths;"
+            "peak = lambda: int(re.search(r'VmHWM:\\s+(\\d+)', Path('/proc/self/status').read_text()).group(1)) // 1024;"
+            " before = peak();"
             "r = import_paths(Store(), [sys.argv[1]]); print(r.problems[0].reason); print(peak() - before)")
     out = subprocess.run([sys.executable, "-c", code, str(big)], capture_output=True, text=True, check=True,
                          cwd=ROOT, env={**os.environ, "WORKBENCH_THREADS": "1"}, timeout=60).stdout.splitlines()
