@@ -196,15 +196,26 @@ def test_review_editor_in_the_browser(served_home, tiny_dir):
         page.fill("#wb-search", "browser test")
         page.wait_for_function("() => document.querySelectorAll('#review-grid tbody tr[data-seg]:not(.wb-summary):not([hidden])').length === 1")
         page.fill("#wb-search", "")
-        page.locator("#review-grid .wb-toolbar").click()
+        page.locator("#review-grid .wb-toolbar").click(position={"x": 3, "y": 3})  # its corner, not a button on it
         page.keyboard.press("?")
         assert page.locator("#wb-help").is_visible() and "Ctrl+Enter" in page.locator("#wb-help").inner_text()
         page.click("#wb-help-close")
 
         # 5. approval: refused while segments are unreviewed; an override needs a reason and is recorded
-        page.once("dialog", lambda dialog: dialog.accept("browser test: tiny models"))
+        prompts: list[str] = []
+
+        def answer(dialog) -> None:  # the override prompt gets a reason; any other dialog would be a bug here
+            prompts.append(f"{dialog.type}: {dialog.message[:80]}")
+            dialog.accept("browser test: tiny models") if dialog.type == "prompt" else dialog.dismiss()
+
+        page.on("dialog", answer)
         page.click(".wb-approve[data-lang=en]")
-        page.wait_for_function("() => document.querySelector('#wb-message').innerText.includes('approved')", timeout=30_000)
+        # the refusal itself says "cannot be approved yet": wait for the override's own message
+        page.wait_for_function("() => document.querySelector('#wb-message').innerText.includes('with an override')",
+                               timeout=30_000)
+        page.remove_listener("dialog", answer)
+        message = page.locator("#wb-message").inner_text()
+        assert [p for p in prompts if p.startswith("prompt")], (prompts, message)
         view = client.predict(ARTICLE, api_name="/get_article")["article"]
         assert view["status"]["en"] == "approved"
 
