@@ -309,6 +309,6 @@ def test_bench_json_is_what_the_readme_says(tmp_path: Path):
     """bench measures the real opus-mt-ar-en architecture (random weights); the smallest run takes ~10 s."""
     result = CliRunner().invoke(cli, ["--home", str(tmp_path), "bench", "--sentences", "2", "--baseline-sentences", "1",
                                       "--output-tokens", "2", "--beams", "1", "--no-summarizer", "--no-confidence",
-                                      "--threads", "1", "--json"])
+                                      "--no-compute", "--no-llm", "--threads", "1", "--json"])
     assert result.exit_code == 0, result.output
     check(documented()["bench"], json.loads(result.stdout), "bench", definitions())

@@ -625,6 +625,8 @@ def _ints(value: str) -> list[int]:
               help="Score each output as translate does (one teacher-forced pass); --no-confidence measures without it.")
 @click.option("--compute/--no-compute", default=True, show_default=True,
               help="Measure each compute type per stage on this CPU (and cache the fastest as `auto`'s choice).")
+@click.option("--llm/--no-llm", default=True, show_default=True,
+              help="Also measure an LLM translator (Qwen3-1.7B shape on CPU) on each engine.")
 @click.option("--summary-batch", type=click.IntRange(min=1), default=16, show_default=True,
               help="Article-languages in the batched-summaries measurement.")
 @click.option("--batch-new-tokens", type=click.IntRange(min=2), default=120, show_default=True,
@@ -639,8 +641,8 @@ def _ints(value: str) -> list[int]:
 @handle_errors
 def bench_cmd(ctx: click.Context, device: str, engine: str, beams: str, sentences: int, output_tokens: int,
               batch_size: int, batch_tokens: int, baseline_sentences: int, summarizer: bool, prompt_tokens: int, decode_tokens: int,
-              threads: int | None, confidence: bool, compute: bool, summary_batch: int, batch_new_tokens: int,
-              pipeline: bool, articles: int, today: bool, as_json: bool) -> None:
+              threads: int | None, confidence: bool, compute: bool, llm: bool, summary_batch: int,
+              batch_new_tokens: int, pipeline: bool, articles: int, today: bool, as_json: bool) -> None:
     """Measure the engines on the real opus-mt-ar-en architecture (random weights, fixed output lengths) and a
     Qwen2.5-0.5B-shaped summarizer, in one process: tokens per second, peak memory and ratios; with --pipeline,
     articles per minute through the whole pipeline."""
@@ -663,7 +665,7 @@ def bench_cmd(ctx: click.Context, device: str, engine: str, beams: str, sentence
     settings = Settings(device=device, engine=engine, beams=_ints(beams), sentences=sentences, output_tokens=output_tokens,
                         batch_size=batch_size, batch_tokens=batch_tokens, baseline_sentences=min(baseline_sentences, sentences), summarizer=summarizer,
                         prompt_tokens=prompt_tokens, decode_tokens=decode_tokens, home=home, confidence=confidence,
-                        compute=compute, summary_batch=summary_batch, batch_new_tokens=batch_new_tokens)
+                        compute=compute, llm=llm, summary_batch=summary_batch, batch_new_tokens=batch_new_tokens)
     emit(BenchText(run(settings, progress=progress)), as_json)
 
 

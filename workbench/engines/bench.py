@@ -60,6 +60,7 @@ class Settings:
     home: str | None = None
     confidence: bool = True  # the workbench's default: score every output (from the decoding)
     compute: bool = True  # measure each compute candidate per stage (engines.compute) and cache the choice
+    llm: bool = True  # measure the LLM translator (issue 20) on each engine
     summary_batch: int = 16  # article-languages in the batched summary measurement
     batch_new_tokens: int = 120  # new tokens per summary there (about a real summary's)
     baseline_summaries: int = 2  # transformers float32 summaries made one at a time for the comparison
@@ -419,7 +420,8 @@ def run(s: Settings, progress: Callable[[str], None] = lambda _: None) -> dict[s
     if qwen is not None:
         progress("summarizer")
         report["summarizer"] = _summarizer(s, qwen)
-    from .bench_llm import run as llm_translator  # issue 20: the LLM translator on each engine
+    if s.llm:
+        from .bench_llm import run as llm_translator  # issue 20: the LLM translator on each engine
 
-    report["llm_translator"] = llm_translator(s, progress)
+        report["llm_translator"] = llm_translator(s, progress)
     return report
