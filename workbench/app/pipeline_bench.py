@@ -26,7 +26,8 @@ from ..resources import seeds_dir
 from ..settings import cache_dir, ct2_dir, library_variable, tiny_dir
 
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
-SENTENCE_END = re.compile(r"([.!?؟])(\s|$)")
+ARABIC = re.compile("[\u0600-\u06ff]")
+SENTENCE_END = re.compile(r"([.!?؟][\"'»”)]*)(\s|$)")
 
 
 @dataclass
@@ -48,12 +49,17 @@ def generate_articles(count: int, folder: Path) -> list[Path]:
     for k in range(count):
         mark = str(k + 1).translate(ARABIC_DIGITS)
         lines = seeds[k % len(seeds)].read_text(encoding="utf-8").splitlines()
-        marked = [SENTENCE_END.sub(rf" {mark}\1\2", line) if line.strip() and i > 1 else line
-                  for i, line in enumerate(lines)]
+        marked = [_marked(line, mark) if ARABIC.search(line) else line for line in lines]
         path = folder / f"bench_{k:04d}.txt"
         path.write_text("\n".join(marked) + "\n", encoding="utf-8")
         out.append(path)
     return out
+
+
+def _marked(line: str, mark: str) -> str:
+    """Every sentence of the line, and the line itself (a title or a heading), ends with the mark."""
+    out = SENTENCE_END.sub(rf" {mark}\1\2", line.rstrip())
+    return out if SENTENCE_END.search(line.rstrip()[-1:] + " ") else f"{out} {mark}"
 
 
 def models(home: str | None) -> dict[str, Path]:

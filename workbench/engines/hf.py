@@ -399,6 +399,8 @@ class CausalSummarizer(_HFModel, EngineSummarizer):
         if self.fixed_length:
             gen.update(min_new_tokens=self.fixed_length, max_new_tokens=self.fixed_length)
         with model_work, torch.inference_mode():
+            if len(ids) > 1 and self.options.num_beams == 1 and min(len(i) for i in ids) > 1:
+                gen["cache"] = prefilled(model, ids, width)
             out = model.generate(input_ids=input_ids, attention_mask=mask, **gen)
         # each token's log-probability as the decoder chose it (after the repetition penalty, as CTranslate2 reports)
         outputs: list[Scored] = []
@@ -408,6 +410,26 @@ class CausalSummarizer(_HFModel, EngineSummarizer):
             outputs.append((text, confidence(tokenizer, scored)))
             tokens += len(scored)
         return Generated(outputs, tokens)
+
+
+def prefilled(model: Any, ids: list[list[int]], width: int) -> Any:
+    """The KV cache of a left-padded batch, each prompt (all but its last token) read alone: no padding to compute,
+    and the causal attention kernel instead of a masked one that holds prompt² scores (a batch then decodes
+    together, each row masked where it is padded, as `generate` would have filled it)."""
+    import torch
+    from transformers import DynamicCache
+
+    parts = [model(input_ids=torch.tensor([row[:-1]], device=model.device), use_cache=True).past_key_values for row in ids]
+    cache = DynamicCache(config=model.config)
+    for layer in range(len(parts[0].layers)):
+        keys, values = [], []
+        for part, row in zip(parts, ids, strict=True):
+            k, v = part.layers[layer].keys, part.layers[layer].values
+            pad = width - len(row)
+            keys.append(torch.nn.functional.pad(k, (0, 0, pad, 0)))
+            values.append(torch.nn.functional.pad(v, (0, 0, pad, 0)))
+        cache.update(torch.cat(keys), torch.cat(values), layer)
+    return cache
 
 
 class Seq2SeqSummarizer(_HFModel, EngineSummarizer):

@@ -93,7 +93,8 @@ def review_rows(view: ArticleView, lang: str, order: str = "review_first", only:
     return rows
 
 
-_DETAILS: OrderedDict[int, tuple[LowToken, ...]] = OrderedDict()  # machine output id → its least sure words
+# (machine output id, its model, input and text) → its least sure words: the id alone is not unique across stores
+_DETAILS: OrderedDict[tuple[int, str, str, str], tuple[LowToken, ...]] = OrderedDict()
 _DETAILS_LOCK = threading.Lock()
 DETAILS_KEPT = 2048
 
@@ -110,13 +111,14 @@ def least_sure_on_demand(unit: Unit | None, translator: Callable[[], Translator]
     machine = unit.machine
     if conf.low_tokens or machine is None or unit.ref.segment_id is None or not machine.input_text:
         return conf.to_dict()
+    key = (machine.id, machine.provenance.model, machine.input_text, machine.text)
     with _DETAILS_LOCK:
-        low = _DETAILS.get(machine.id)
+        low = _DETAILS.get(key)
     if low is None:
         low = _score(machine, translator)
         if low:
             with _DETAILS_LOCK:
-                _DETAILS[machine.id] = low
+                _DETAILS[key] = low
                 while len(_DETAILS) > DETAILS_KEPT:
                     _DETAILS.popitem(last=False)
     return replace(conf, low_tokens=low).to_dict() if low else conf.to_dict()
