@@ -141,17 +141,23 @@ def _llm(candidate: Candidate, folder: Path, home: str | None) -> tuple[Any, lis
     return summarizer, prompts_of(tokenizer, 1, PREFILL_TOKENS), prompts_of(tokenizer, DECODE_BATCH, DECODE_PROMPT)
 
 
-def llm_rates(summarizer: Any, long_prompt: list[Prompt], batch: list[Prompt]) -> tuple[float, float]:
-    """(prefill tokens per second on one PREFILL_TOKENS prompt, decode tokens per second for a batch of
-    DECODE_BATCH prompts) of the workbench's summarizer."""
+def llm_times(summarizer: Any, long_prompt: list[Prompt], batch: list[Prompt]) -> tuple[float, float, float]:
+    """Seconds of the workbench's summarizer for: one PREFILL_TOKENS prompt and one new token; DECODE_BATCH
+    prompts and one new token each; the same prompts and DECODE_STEPS + 1 new tokens each."""
     summarizer.fixed_length = 2
     summarizer.summarize_many(batch[:2])  # warm-up
     summarizer.fixed_length = 1
-    prefill = PREFILL_TOKENS / _timed(lambda: summarizer.summarize_many(long_prompt))
+    prefill = _timed(lambda: summarizer.summarize_many(long_prompt))
     start = _timed(lambda: summarizer.summarize_many(batch))
     summarizer.fixed_length = DECODE_STEPS + 1
-    decode = DECODE_BATCH * DECODE_STEPS / max(1e-9, _timed(lambda: summarizer.summarize_many(batch)) - start)
-    return round(prefill, 1), round(decode, 1)
+    return prefill, start, _timed(lambda: summarizer.summarize_many(batch))
+
+
+def llm_rates(times: list[tuple[float, float, float]]) -> tuple[float, float]:
+    """(prefill, decode) tokens per second from the fastest of each timing over the rounds (a rate taken from a
+    difference of two timings is noisy: the fastest of each is steadier than the best of the differences)."""
+    prefill, start, full = (min(t[i] for t in times) for i in range(3))
+    return round(PREFILL_TOKENS / prefill, 1), round(DECODE_BATCH * DECODE_STEPS / max(1e-9, full - start), 1)
 
 
 def _keep_best(rates: dict[str, float], name: str, rate: float) -> None:
@@ -175,11 +181,12 @@ def compute_candidates(s: Any, marian: Path, qwen: Path | None, texts: list[str]
     if qwen is not None:
         progress("compute candidates: LLM prefill and decode")
         llms = {c.name: _llm(c, qwen, s.home) for c in here if c.engine != "ct2" or c.compute in LLM_CT2_TYPES}
+        times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in llms}
         for _ in range(ROUNDS):
             for name, (summarizer, long_prompt, batch) in llms.items():
-                prefill, decode = llm_rates(summarizer, long_prompt, batch)
-                _keep_best(rates["llm_prefill"], name, prefill)
-                _keep_best(rates["llm_decode"], name, decode)
+                times[name].append(llm_times(summarizer, long_prompt, batch))
+        for name, measured in times.items():
+            rates["llm_prefill"][name], rates["llm_decode"][name] = llm_rates(measured)
         llms.clear()
         gc.collect()
     rates = {stage: r for stage, r in rates.items() if r}
