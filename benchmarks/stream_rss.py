@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from workbench.engines.bench import seed_sentences
+from workbench.engines.bench_common import seed_sentences
 
 
 def folder_size(path: Path) -> int:

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..engines.bench import PeakRSS, machine, marian_ar_en, marian_en_ru, qwen_05b
+from ..engines.bench import machine, marian_ar_en, marian_en_ru, qwen_05b
+from ..engines.bench_common import PeakRSS
 from ..engines.threads import current_threads
 from ..resources import seeds_dir
 from ..settings import cache_dir, ct2_dir, library_variable, tiny_dir

@@ -26,17 +26,14 @@ import os
 import platform
 import resource
 import shutil
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..resources import seeds_dir
 from ..settings import tiny_dir
-from ..text.articles import build_article
 from .base import Prompt, SummaryOptions, TranslationOptions
+from .bench_common import _sync, _time, seed_sentences
 from .threads import current_threads
 
 MARIAN_VOCAB = 62834  # opus-mt-ar-en (MODELS.md)
@@ -64,44 +61,6 @@ class Settings:
     summary_batch: int = 16  # article-languages in the batched summary measurement
     batch_new_tokens: int = 120  # new tokens per summary there (about a real summary's)
     baseline_summaries: int = 2  # transformers float32 summaries made one at a time for the comparison
-
-
-class PeakRSS:
-    """The highest resident memory of this process while a block runs (sampled every 10 ms)."""
-
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    @staticmethod
-    def now() -> int:
-        with open("/proc/self/statm") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self.now())
-            time.sleep(0.01)
-
-    def __enter__(self) -> PeakRSS:
-        self.peak = self.now()
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self.now())
-
-
-def seed_sentences(count: int) -> list[str]:
-    """`count` body sentences of the sample articles (repeated when more are asked for than there are)."""
-    out: list[str] = []
-    for path in sorted(seeds_dir().glob("*.txt")):
-        _, segs = build_article(path.read_text(encoding="utf-8"), path.stem)
-        out += [s.source_text for s in segs if s.kind != "meta"]
-    return [out[i % len(out)] for i in range(count)]
 
 
 MARIAN_EN_RU_VOCAB = 62518  # opus-mt-en-ru
@@ -184,22 +143,6 @@ def qwen_05b(folder: Path) -> Path:
     (staging / "README.md").write_text("---\nlicense: apache-2.0\n---\nQwen2.5-0.5B architecture, random weights (benchmark).\n")
     staging.rename(folder)
     return folder
-
-
-def _time(fn: Callable[[], Any]) -> tuple[float, int]:
-    """Seconds and peak RSS (bytes) of one call, after a short warm-up call done by the caller."""
-    with PeakRSS() as rss:
-        started = time.perf_counter()
-        fn()
-        seconds = time.perf_counter() - started
-    return seconds, rss.peak
-
-
-def _sync(device: str) -> None:
-    if device.startswith("cuda"):
-        import torch
-
-        torch.cuda.synchronize()
 
 
 def default_engine(requested: str, device: str) -> str:

@@ -89,7 +89,7 @@ def _prompts(translator: Any, count: int) -> list[list[int]]:
 
 
 def _measure(translator: Any, device: str, segments: int, output_tokens: int) -> dict[str, Any]:
-    from .bench import _sync, _time
+    from .bench_common import _sync, _time
 
     prompts = _prompts(translator, segments)
 

@@ -45,7 +45,7 @@ def _tokenizer(summarizer: Any) -> Any:
 def prompts_of(tokenizer: Any, count: int, tokens: int) -> list[Prompt]:
     """`count` prompts of distinct seed text, each exactly `tokens` long once in the chat template (or as close
     as the tokenizer allows)."""
-    from .bench import seed_sentences
+    from .bench_common import seed_sentences
 
     ids = tokenizer(" ".join(seed_sentences(600)))["input_ids"]
     out = []
@@ -76,7 +76,7 @@ def _timed(fn: Callable[[], Any]) -> float:
 
 def summaries_rate(summarizer: Any, prompts: list[Prompt], new_tokens: int, batched: bool) -> dict[str, Any]:
     """Summaries per minute for `prompts` (one model call for all, or one each), and the peak memory."""
-    from .bench import PeakRSS
+    from .bench_common import PeakRSS
 
     summarizer.fixed_length = 2
     summarizer.summarize_many(prompts[:2]) if batched else summarizer.summarize(prompts[0])  # warm-up
