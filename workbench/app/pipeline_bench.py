@@ -95,7 +95,8 @@ def run_mode(s: PipelineSettings, paths: list[Path], folder: Path, shapes: dict[
     if measured.exists():
         shutil.copy(measured, home / "cache" / "compute.json")
     if today:  # what "auto" chose before issue 22 on a CPU: CTranslate2 int8 for every model
-        (home / "config.toml").write_text('[engines]\nsummarizer = "ct2"\n', encoding="utf-8")
+        (home / "config.toml").write_text('[engines]\nsummarizer = "ct2"\n\n[summary]\ncompute_type = "int8"\n',
+                                          encoding="utf-8")
     with PeakRSS() as rss, Workbench(home, profile="fast", models={"en": str(shapes["en"]), "ru": str(shapes["ru"])},
                                      summarizer=str(shapes["summarizer"]), device="cpu", threads=current_threads()) as wb:
         started = time.perf_counter()

@@ -419,7 +419,7 @@ def prefilled(model: Any, ids: list[list[int]], width: int) -> Any:
     import torch
     from transformers import DynamicCache
 
-    parts = [model(input_ids=torch.tensor([row[:-1]], device=model.device), use_cache=True).past_key_values for row in ids]
+    parts = [model(input_ids=torch.tensor([row[:-1]], device=model.device), use_cache=True).cache for row in ids]
     cache = DynamicCache(config=model.config)
     for layer in range(len(parts[0].layers)):
         keys, values = [], []
