@@ -31,6 +31,11 @@ class CausalTranslator(_HFModel, LLMTranslator):
 
     kind = "causal"
 
+
+    def settings(self) -> dict[str, Any]:
+        """The LLM settings, plus the number format when it is not float32 (bfloat16 on AMX CPUs): its outputs
+        differ slightly and get their own cache entries."""
+        return self.compute_settings(LLMTranslator.settings(self))
     def __init__(self, spec: str, source: str, target: str, options: LLMOptions | None = None,
                  template: str | None = None, **kw: Any):
         self.source, self.target = source, target

@@ -43,7 +43,7 @@ from .base import (
 from .prompts import Template, load_translation_template
 
 # Seq2seq decoding rules that LLM translators do not take (they decode greedily, see LLMOptions).
-SEQ2SEQ_ONLY = ("num_beams", "no_repeat_ngram_size", "renormalize_logits")
+SEQ2SEQ_ONLY = ("num_beams", "no_repeat_ngram_size", "renormalize_logits", "confidence_detail")
 # Flags an LLM translator records on an output (shown while the text is the machine's; see review.views).
 LLM_FLAGS = {
     "echoed_context": "the model's answer repeats text it was given as context (an earlier segment, the title or "
