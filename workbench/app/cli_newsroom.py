@@ -1,5 +1,5 @@
 """The newsroom's commands: `feeds add/list/remove`, `watch`, `publish`, and `import https://…` (the `import`
-command hands its URL arguments here). Registered on the `workbench` group by importing this module in `cli.py`.
+command hands its URL arguments here). Registered on the `workbench` group (`cli_base.cli`) when `cli.py` imports this module.
 
 Thin like the rest of the CLI: each command parses its options and calls the newsroom (`workbench.newsroom`);
 pre-translating what arrived is the Workbench's `translate`, with the models the data home uses.
@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from ..errors import ImportProblem
-from .cli import (
+from .cli_base import (
     DEFAULT_TARGETS,
     LANG_HELP,
     _home_profile,
