@@ -334,7 +334,7 @@ def test_licence_permissive_refuses_a_gemma_terms_model_before_loading(home, mon
 
 def test_the_catalog_lists_the_translation_llms_with_licences_and_the_llm_profile_uses_one(home):
     from workbench.engines.catalog import CATALOG, PERMISSIVE
-    from workbench.engines.llm import is_llm
+    from workbench.engines.locate import is_llm
     from workbench.engines.profiles import PROFILES
 
     llms = {e.id: e for e in CATALOG.values() if e.kind == "llm"}

@@ -17,7 +17,6 @@ an unchanged request is never translated twice.
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from abc import abstractmethod
@@ -446,32 +445,6 @@ def _digest(text: str) -> str:
     import hashlib
 
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-# --------------------------------------------------------------------------- which models are LLM translators
-SEQ2SEQ_TINY = ("marian-", "m2m100")
-
-
-def is_llm(spec: str, home: str | os.PathLike[str] | None = None) -> bool:
-    """Whether `spec` is an instruction LLM (a decoder-only model) rather than a sentence translator: the catalog
-    says so, or the model's config on this machine is not an encoder-decoder. Nothing is built or downloaded."""
-    from .base import TINY_PREFIX
-    from .catalog import CATALOG
-    from .locate import local_copy
-
-    if spec.startswith(TINY_PREFIX):
-        return not spec[len(TINY_PREFIX):].startswith(SEQ2SEQ_TINY)
-    if spec in CATALOG and CATALOG[spec].kind != "seq2seq":
-        return CATALOG[spec].kind == "llm"
-    folder = local_copy(spec, home)
-    config = Path(folder) / "config.json" if folder else None
-    if config is None or not config.exists():
-        return False
-    try:
-        data = json.loads(config.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return False  # the engine that loads it says what is wrong with it
-    return isinstance(data, dict) and not data.get("is_encoder_decoder") and bool(data.get("model_type"))
 
 
 def cache_in_front(inner: Translator, cache: Any) -> Translator:

@@ -185,3 +185,27 @@ def pull_failure(exc: BaseException) -> str:
     if not hub_reachable():
         return f"the model hub ({hub_endpoint()}) cannot be reached from here; pull on a connected machine and copy the folder"
     return f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]}"
+
+
+# --------------------------------------------------------------------------- which models are LLM translators
+SEQ2SEQ_TINY = ("marian-", "m2m100")
+
+
+def is_llm(spec: str, home: str | os.PathLike[str] | None = None) -> bool:
+    """Whether `spec` is an instruction LLM (a decoder-only model) rather than a sentence translator: the catalog
+    says so, or the model's config on this machine is not an encoder-decoder. Nothing is built or downloaded."""
+    from .catalog import CATALOG
+
+    if spec.startswith(TINY_PREFIX):
+        return not spec[len(TINY_PREFIX):].startswith(SEQ2SEQ_TINY)
+    if spec in CATALOG and CATALOG[spec].kind != "seq2seq":
+        return CATALOG[spec].kind == "llm"
+    folder = local_copy(spec, home)
+    config = Path(folder) / "config.json" if folder else None
+    if config is None or not config.exists():
+        return False
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False  # the engine that loads it says what is wrong with it
+    return isinstance(data, dict) and not data.get("is_encoder_decoder") and bool(data.get("model_type"))

@@ -59,9 +59,10 @@ def get_engine(name: str) -> Engine:
 
 def make_translator(engine: Engine, spec: str, source: str, target: str, options: dict[str, Any], *,
                     home: str | os.PathLike[str] | None = None, **kw: Any) -> Translator:
-    """`engine`'s translator for `spec`: its LLM translator when the model is an instruction LLM (`llm.is_llm`),
+    """`engine`'s translator for `spec`: its LLM translator when the model is an instruction LLM (`locate.is_llm`),
     else its sentence translator; `options` are the selection's [translation] values (each kind takes its own)."""
-    from .llm import LLM_ONLY, LLMOptions, is_llm
+    from .llm import LLM_ONLY, LLMOptions
+    from .locate import is_llm
 
     if is_llm(spec, home):
         if engine.name not in LLM_MODULES:
