@@ -6,11 +6,6 @@ from __future__ import annotations
 import contextlib
 import shutil
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +14,6 @@ import pytest
 from workbench.app import handlers as h
 from workbench.app import operations as ops
 from workbench.app import operations_cat  # noqa: F401  (the CAT editor's operations are fuzzed too)
-
-from .conftest import subprocess_env
 
 ARTICLE = "003_70140ed69b948bf5"
 OTHER = "000_b2b0b7ef8c4c7ace"
@@ -196,34 +189,11 @@ def test_downloads_stay_in_their_folder(translated, tmp_path):
 
 
 # --------------------------------------------------------------------------- through a served app
-@contextlib.contextmanager
-def _serve(home: Path, tiny: Path, *extra: str) -> Iterator[str]:
-    """`workbench serve` on a free loopback port, its output (where Gradio prints tracebacks) kept in home/../serve.out."""
-    from .test_ui_live import free_port
+def _serve(home: Path, tiny: Path, *extra: str) -> contextlib.AbstractContextManager[str]:
+    """The live tests' server, its output (where Gradio prints tracebacks) kept in home/../serve.out."""
+    from .test_ui_live import serve
 
-    port = free_port()
-    out = (home.parent / "serve.out").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--profile", "tiny", "--port", str(port), *extra],
-                            env=subprocess_env(home, tiny, GRADIO_ANALYTICS_ENABLED="False"), stdout=out,
-                            stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.time() + 90
-        while True:
-            assert proc.poll() is None and time.time() < deadline, "the server did not start"
-            try:
-                urllib.request.urlopen(url, timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        out.close()
+    return serve(home, tiny, *extra, log=home.parent / "serve.out")
 
 
 def _server_output(home: Path) -> str:

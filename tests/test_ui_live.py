@@ -26,11 +26,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(home: Path, tiny: Path, *extra: str):
+def serve(home: Path, tiny: Path, *extra: str, log: Path | None = None):
+    """`workbench serve` on a free loopback port; its output (where Gradio prints tracebacks) goes to `log` if given."""
     port = free_port()
+    out = log.open("w") if log else subprocess.PIPE
     proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--profile", "tiny", "--port", str(port), *extra],
                             env=subprocess_env(home, tiny, GRADIO_ANALYTICS_ENABLED="False"),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=out, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.time() + 90
@@ -51,6 +53,8 @@ def serve(home: Path, tiny: Path, *extra: str):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        if log:
+            out.close()  # type: ignore[union-attr]
 
 
 @pytest.fixture
