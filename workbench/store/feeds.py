@@ -8,19 +8,18 @@ one is written with its article and its source in one transaction, so an article
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..clock import now
 from ..errors import WorkbenchError
+from ..ids import is_article_id
 from ..text.reading import RawArticle
 from .database import Store
 from .importer import Imported, import_raw
 
 MAX_ATTEMPTS = 8  # tries of one item's page before it is given up (each poll tries it once)
 MAX_NAME = 60
-_NAME = re.compile(rf"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{{0,{MAX_NAME - 2}}}[A-Za-z0-9_])?")
 
 
 class FeedError(WorkbenchError):
@@ -76,7 +75,7 @@ class Publication:
 
 def check_feed_name(name: object) -> str:
     """A feed's name: letters, digits, `_ . -`, at most 60 characters (it becomes part of article ids)."""
-    if not isinstance(name, str) or _NAME.fullmatch(name) is None:
+    if not isinstance(name, str) or not is_article_id(name) or len(name) > MAX_NAME:  # it starts its articles' ids
         raise FeedError(f"not a valid feed name: {str(name)[:80]!r} (letters, digits, _ . - only, at most "
                         f"{MAX_NAME} characters, neither first nor last a . or -)")
     return name
