@@ -387,18 +387,12 @@ def batches(lengths: list[int], options: TranslationOptions, token_budget: int =
     caller restores the order), at most `batch_size` sentences each, or, with a token budget (GPUs), as many
     sentences as fit `token_budget` padded input tokens."""
     order = sorted(range(len(lengths)), key=lambda i: lengths[i]) if options.sort_by_length else list(range(len(lengths)))
-    out: list[list[int]] = []
-    current: list[int] = []
-    for i in order:
+
+    def full(current: list[int], i: int) -> bool:
         longest = max([lengths[j] for j in current] + [lengths[i]])
-        full = (len(current) + 1) * longest > token_budget if token_budget else len(current) >= max(1, options.batch_size)
-        if current and full:
-            out.append(current)
-            current = []
-        current.append(i)
-    if current:
-        out.append(current)
-    return out
+        return (len(current) + 1) * longest > token_budget if token_budget else len(current) >= max(1, options.batch_size)
+
+    return _fill(order, full)
 
 
 def summary_groups(lengths: list[int], new_tokens: int, options: SummaryOptions, device: str,
@@ -407,13 +401,21 @@ def summary_groups(lengths: list[int], new_tokens: int, options: SummaryOptions,
     `batch_tokens` padded prompt + new tokens each (SUMMARY_TOKENS for the device when 0); with `spread`, the
     longest prompt of a batch at most that many tokens longer than its shortest."""
     budget = options.batch_tokens or SUMMARY_TOKENS["cuda" if device.startswith("cuda") else "cpu"]
+
+    def full(current: list[int], i: int) -> bool:
+        longest = max([lengths[j] for j in current] + [lengths[i]])
+        return (len(current) >= max(1, options.batch_size) or (len(current) + 1) * (longest + new_tokens) > budget
+                or (spread is not None and lengths[i] - lengths[current[0]] > spread))
+
+    return _fill(sorted(range(len(lengths)), key=lambda j: lengths[j]), full)
+
+
+def _fill(order: list[int], full: Callable[[list[int], int], bool]) -> list[list[int]]:
+    """`order` cut into batches: the next index starts a new batch when the current one is `full` for it."""
     out: list[list[int]] = []
     current: list[int] = []
-    for i in sorted(range(len(lengths)), key=lambda j: lengths[j]):
-        longest = max([lengths[j] for j in current] + [lengths[i]])
-        full = (len(current) >= max(1, options.batch_size) or (len(current) + 1) * (longest + new_tokens) > budget
-                or (spread is not None and current and lengths[i] - lengths[current[0]] > spread))
-        if current and full:
+    for i in order:
+        if current and full(current, i):
             out.append(current)
             current = []
         current.append(i)
