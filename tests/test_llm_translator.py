@@ -312,6 +312,87 @@ def test_russian_from_the_reviewed_english(home):
     assert [t["source"] for t in prov["llm"]["terms"]] == ["Lavrov"]  # the glossary term as the English has it
 
 
+# --------------------------------------------------------------------------- many articles per model call
+def _machine_texts(wb) -> dict[tuple[str, str, str], tuple[str, int]]:
+    """Every segment's current machine text with the context size its prompt had."""
+    out = {}
+    for article_id in wb.store.article_ids():
+        for (target, seg_id, lang), made in wb.store.latest_machine_outputs(article_id).items():
+            if target == "segment":
+                out[(article_id, seg_id, lang)] = (made["text"], made["provenance"]["llm"]["context_segments"])
+    return out
+
+
+def _run(home: Path, config: str, calls: list[int], stop_after: int | None = None):
+    """Translate the seeds into both languages on `home`; `calls` gets each model batch's size; the run is
+    stopped with Ctrl-C at the start of batch `stop_after`."""
+    from workbench import Workbench
+
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(config)
+    with Workbench(home, profile="tiny-llm", engine="transformers") as wb:
+        inner = wb.models.translator("en").inner
+        real = type(inner).generate_ids
+
+        def counting(self, prompts, caps):
+            if stop_after is not None and len(calls) == stop_after:
+                raise KeyboardInterrupt
+            calls.append(len(prompts))
+            return real(self, prompts, caps)
+
+        type(inner).generate_ids = counting
+        try:
+            report = wb.translate([str(SEEDS)], ["en", "ru"])
+        except KeyboardInterrupt:
+            return None, _machine_texts(wb)
+        finally:
+            type(inner).generate_ids = real
+        return report, _machine_texts(wb)
+
+
+def test_articles_translated_together_give_one_at_a_time_outputs_in_wider_batches_and_resume(tmp_path):
+    alone_calls: list[int] = []
+    report, alone = _run(tmp_path / "alone", "[translation]\narticles_per_batch = 1\n", alone_calls)
+    assert report.ok and len(alone) == report.translated
+    wide = "[translation]\narticles_per_batch = 5\nbatch_size = 64\n"
+    together_calls: list[int] = []
+    report, together = _run(tmp_path / "together", wide, together_calls)
+    assert report.ok and together == alone  # the same text and the same context, segment by segment
+    assert max(alone_calls) <= 8 < max(together_calls)  # a chunk holds 8 segments: batches span articles
+    assert len(together_calls) < len(alone_calls) / 2, (len(together_calls), len(alone_calls))
+    assert any(context > 0 for _, context in together.values())
+
+    stopped_calls: list[int] = []
+    report, partial = _run(tmp_path / "stopped", wide, stopped_calls, stop_after=2)  # Ctrl-C in the third call
+    assert report is None and 0 < len(partial) < len(alone)
+    assert all(alone[key] == made for key, made in partial.items())  # what was stored is what a full run stores
+    rest_calls: list[int] = []
+    report, resumed = _run(tmp_path / "stopped", wide, rest_calls)
+    assert report.ok and resumed == alone and report.translated == len(alone) - len(partial)
+    assert sum(rest_calls) == len(alone) - len(partial)  # only what was missing went to the model
+
+
+def test_a_failing_call_of_many_articles_is_retried_article_by_article(tmp_path):
+    from workbench.engines.hf_llm import CausalTranslator
+
+    real = CausalTranslator.generate_ids
+
+    def no_wide_batches(self, prompts, caps):  # as if a batch wider than one chunk ran out of memory
+        if len(prompts) > 8:
+            raise RuntimeError("CUDA out of memory (simulated)")
+        return real(self, prompts, caps)
+
+    _, alone = _run(tmp_path / "alone", "[translation]\narticles_per_batch = 1\n", [])
+    CausalTranslator.generate_ids = no_wide_batches
+    try:
+        report, together = _run(tmp_path / "together", "[translation]\narticles_per_batch = 5\nbatch_size = 64\n", [])
+    finally:
+        CausalTranslator.generate_ids = real
+    assert report.ok and together == alone
+    log = (tmp_path / "together" / "logs" / "workbench.log").read_text(encoding="utf-8")
+    assert "retrying article by article" in log and "CUDA out of memory (simulated)" in log
+
+
 # --------------------------------------------------------------------------- licences, catalog, profiles
 def test_licence_permissive_refuses_a_gemma_terms_model_before_loading(home, monkeypatch):
     from workbench.app.cli import cli

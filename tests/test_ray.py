@@ -96,3 +96,27 @@ def test_ray_runner_matches_the_local_runner_resumes_and_ingests(tmp_path, tiny_
     assert json.loads(rewritten.stdout)["translated"] == 0  # nothing left to do
     ingested = {json.loads(line)["id"]: json.loads(line) for line in (tmp_path / "ingested.jsonl").read_text().splitlines()}
     assert ingested == expected
+
+
+def test_an_llm_translator_on_ray_gets_the_local_runners_context(tmp_path, tiny_dir):
+    """The seeds with the tiny LLM profile (ar→en and ar→ru direct): each segment's prompt holds the segments before
+    it with their translations so far and its glossary terms, as on one machine, so the outputs are the same."""
+    homes = {name: tmp_path / name for name in ("local", "ray")}
+    for home in homes.values():
+        home.mkdir()
+    local = workbench(homes["local"], tiny_dir, "translate", str(SEEDS), "--to", "en,ru", "--profile", "tiny-llm",
+                      "--out", str(tmp_path / "local.jsonl"), "--json")
+    assert local.returncode == 0, local.stderr[-2000:]
+    out = tmp_path / "shards"
+    ray = workbench(homes["ray"], tiny_dir, "translate", str(SEEDS), "--to", "en,ru", "--profile", "tiny-llm",
+                    "--runner", "ray", "--ray-local-cpus", "2", "--out", str(out), "--json")
+    assert ray.returncode == 0 and json.loads(ray.stdout)["written"] == 5, ray.stderr[-2000:]
+    expected = {json.loads(line)["id"]: json.loads(line) for line in (tmp_path / "local.jsonl").read_text().splitlines()}
+    got = shard_records(out)
+    assert sorted(got) == sorted(expected)
+    assert [k for k in expected if {**got[k], "_ingest": None} != {**expected[k], "_ingest": None}] == []
+    llm = [o["provenance"] if isinstance(o["provenance"], dict) else json.loads(o["provenance"])
+           for record in got.values() for o in record["_ingest"]["outputs"]]
+    assert all(p["llm"]["template"]["name"] in ("translate-ar-en", "translate-ar-ru") for p in llm)
+    assert sum(p["llm"]["context_segments"] > 0 for p in llm) > len(llm) / 2  # the segments before were sent
+    assert any(p["llm"]["terms"] for p in llm)  # and the glossary terms

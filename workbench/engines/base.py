@@ -68,6 +68,7 @@ class TranslationOptions(Options):
     batch_size: int = 16  # sentences per batch on CPU; on a GPU batches are sized by `batch_tokens`
     batch_tokens: int = 0  # 0: chosen for the device (see engines.hf.token_budget)
     sort_by_length: bool = True  # batches of similar length waste less padding
+    articles_per_batch: int = 1  # a batch run's articles translated together: their chunks share model calls
     renormalize_logits: bool = True
     compute_type: str = "auto"  # auto (engines.compute: the fastest measured or known here), float32, int8, bfloat16 …
     confidence: bool = True  # score each output, from the decoding itself (see Confidence)
@@ -76,6 +77,8 @@ class TranslationOptions(Options):
     def __post_init__(self) -> None:
         if self.num_beams < 1:
             raise WorkbenchError(f"option num_beams must be at least 1, got {self.num_beams}")
+        if self.articles_per_batch < 1:
+            raise WorkbenchError(f"option articles_per_batch must be at least 1, got {self.articles_per_batch}")
         if self.confidence_detail not in DETAILS:
             raise WorkbenchError(f"option confidence_detail must be one of {', '.join(DETAILS)}, got {self.confidence_detail!r}")
 
@@ -358,7 +361,7 @@ def trace(event: dict[str, Any]) -> None:
             fh.write(json.dumps(event, ensure_ascii=False) + "\n")
 
 
-SPEED_ONLY = ("batch_size", "batch_tokens", "sort_by_length", "compute_type", "confidence", "confidence_detail")
+SPEED_ONLY = ("batch_size", "batch_tokens", "sort_by_length", "articles_per_batch", "compute_type", "confidence", "confidence_detail")
 GPU_TOKEN_BUDGET = 32768  # padded input tokens per batch on a GPU: hundreds of sentences (H100: 51.5k tok/s greedy)
 # padded prompt + new tokens per summary batch: the KV cache of a 0.5B Qwen2.5 is ~24 kB a token in float32, so
 # 32k tokens hold ~0.8 GB on a CPU; a GPU takes far more

@@ -64,11 +64,13 @@ class LLMOptions(TranslationOptions):
     max_length_extra: int = 16
     max_new_tokens: int = 256
     batch_size: int = 8
+    articles_per_batch: int = 8  # chunks of this many articles share a model call (the engine batches by length)
     context_segments: int = 3  # preceding segments in the prompt (0: none)
     max_input_tokens: int = 2048  # TranslateGemma's input limit; a longer prompt loses its oldest context first
     thinking: bool = False  # the chat template's reasoning switch (`enable_thinking`) where it has one
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.num_beams != 1:
             raise WorkbenchError("LLM translators decode greedily (num_beams 1); num_beams is for Marian models")
 
@@ -495,13 +497,17 @@ class CachedLLMTranslator(RequestTranslator):
         found = self.cache.get_many(keys)
         missing = [i for i, k in enumerate(keys) if k not in found]
         self.counters.extra["hits"] = self.counters.extra.get("hits", 0) + len(requests) - len(missing)
-        if missing:
-            fresh = self.inner.generate_raw([rendered[i] for i in missing], [self.inner.cap(requests[i]) for i in missing])
-            self.cache.put_many({keys[i]: out for i, out in zip(missing, fresh, strict=True)})
-        hit = set(range(len(requests))) - set(missing)
-        fresh_by = dict(zip(missing, fresh, strict=True)) if missing else {}
+        first: dict[str, int] = {}
+        for i in missing:
+            first.setdefault(keys[i], i)  # the same request twice (two articles alike): asked once
+        todo = list(first.values())
+        fresh: dict[str, tuple[str, Confidence | None]] = {}
+        if todo:
+            made_now = self.inner.generate_raw([rendered[i] for i in todo], [self.inner.cap(requests[i]) for i in todo])
+            fresh = {keys[i]: out for i, out in zip(todo, made_now, strict=True)}
+            self.cache.put_many(fresh)
         outs = []
         for i, (r, _) in enumerate(rendered):
-            raw, conf = found[keys[i]] if i in hit else fresh_by[i]
-            outs.append(made(r, raw, conf, self.target, self.source, cached=i in hit))
+            raw, conf = fresh[keys[i]] if keys[i] in fresh else found[keys[i]]
+            outs.append(made(r, raw, conf, self.target, self.source, cached=keys[i] not in fresh))
         return outs

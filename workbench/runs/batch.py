@@ -11,7 +11,8 @@ from ..store import Store
 from .progress import NoProgress, Progress
 from .report import Failure, TranslateReport
 from .summaries import SummaryJob, summarize_jobs, summary_job
-from .translation import FATAL, pending_segments, translatable_segments, translate_segments
+from .together import run_together, width_of
+from .translation import FATAL, Work, pending_segments, segment_work, translatable_segments
 
 log = get_logger("runs")
 
@@ -55,7 +56,8 @@ class _Summaries:
 def translate_articles(store: Store, plan: RunPlan, article_ids: list[str], *, summarize: bool = False,
                        redo: bool = False, replace_edited: bool = False,
                        progress: Progress | None = None) -> TranslateReport:
-    """Translate (and summarize) many articles; one failing article or language never stops the others. With
+    """Translate (and summarize) many articles; one failing article or language never stops the others. Several
+    articles are translated together when the translators ask for it (`articles_per_batch`, `runs.together`). With
     `redo`, text a person edited is kept unless `replace_edited`. A unit that a person saved (or another run on
     the same data home stored) while this run worked is kept as it is and counted as skipped. Summaries are made
     in batches across article languages (`_Summaries`)."""
@@ -73,11 +75,9 @@ def translate_articles(store: Store, plan: RunPlan, article_ids: list[str], *, s
     progress.start(len(article_ids), total)
     tokens_before = plan.tokens_generated()
     summaries = _Summaries(store, plan, report, progress)
-    for article_id in article_ids:
-        for lang in plan.targets:
-            _article_language(store, plan, article_id, lang, report, summaries if summarize else None,
-                              redo=redo, replace_edited=replace_edited, progress=progress)
-        summaries.article_done(article_id)
+    works = (_article(store, plan, article_id, report, summaries, summarize, redo=redo, replace_edited=replace_edited,
+                      progress=progress) for article_id in article_ids)
+    run_together(works, width_of(plan), plan, progress)
     summaries.flush()
     progress.close()
     report.tokens = plan.tokens_generated() - tokens_before
@@ -85,14 +85,23 @@ def translate_articles(store: Store, plan: RunPlan, article_ids: list[str], *, s
     return report
 
 
+def _article(store: Store, plan: RunPlan, article_id: str, report: TranslateReport, summaries: _Summaries,
+             summarize: bool, *, redo: bool, replace_edited: bool, progress: Progress) -> Work:
+    """The run of one article: its languages in turn, then its summaries (queued)."""
+    for lang in plan.targets:
+        yield from _article_language(store, plan, article_id, lang, report, summaries if summarize else None,
+                                     redo=redo, replace_edited=replace_edited, progress=progress)
+    summaries.article_done(article_id)
+
+
 def _article_language(store: Store, plan: RunPlan, article_id: str, lang: str, report: TranslateReport,
-                      summaries: _Summaries | None, *, redo: bool, replace_edited: bool, progress: Progress) -> None:
+                      summaries: _Summaries | None, *, redo: bool, replace_edited: bool, progress: Progress) -> Work:
     """Translate one article language; queue its summary, or finish its run when there is none to make."""
     kept: list[tuple[str, str]] = []  # a person (or another run) changed these units while this run worked
     job = None
     try:
-        done, cached, failures = translate_segments(store, plan, article_id, lang, redo=redo, progress=progress,
-                                                      replace_edited=replace_edited, kept=kept)
+        done, cached, failures = yield from segment_work(store, plan, article_id, lang, redo=redo, progress=progress,
+                                                         replace_edited=replace_edited, kept=kept)
         report.translated += done
         report.skipped += len(kept)
         report.cached += cached

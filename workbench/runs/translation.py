@@ -10,7 +10,8 @@ its provenance says of the model (`meaningless_model`) and, from an LLM translat
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from ..clock import now
@@ -77,15 +78,16 @@ Input = tuple[dict[str, Any], str, int | None]  # (segment, text given to the mo
 
 
 def _pivot_inputs(store: Store, plan: RunPlan, article_id: str, lang: LanguagePlan, segs: list[dict[str, Any]],
-                  progress: Progress, chunk: int) -> tuple[list[Input], list[Failure]]:
-    """The current pivot-language text of each segment, translating the pivot language first where missing."""
+                  progress: Progress, chunk: int) -> Generator[Chunk, Outputs, tuple[list[Input], list[Failure]]]:
+    """The current pivot-language text of each segment, translating the pivot language first where missing (its
+    chunks are yielded like the run's own)."""
     pivot = plan.languages[lang.source_lang]
     failures: list[Failure] = []
     missing = {s["id"] for s in pending_segments(store, article_id, pivot.lang, pivot.model_id)}
     missing &= {s["id"] for s in segs}
     if missing:
-        _, _, failures = translate_segments(store, plan, article_id, pivot.lang, segment_ids=missing,
-                                            progress=progress, chunk=chunk)
+        _, _, failures = yield from segment_work(store, plan, article_id, pivot.lang, segment_ids=missing,
+                                                 progress=progress, chunk=chunk)
     current = store.current_revisions(article_id)
     inputs: list[Input] = []
     for s in segs:
@@ -141,8 +143,24 @@ def _translate(lang: LanguagePlan, texts: list[str], requests: list[Request] | N
     return list(lang.translator.translate_scored(texts))
 
 
+@dataclass
+class Chunk:
+    """One model call's worth of an article language: its inputs (an LLM translator also gets `requests`: each
+    segment with its context) and where its failures go. A run yields it and is sent back its outputs."""
+
+    lang: LanguagePlan
+    article_id: str
+    part: list[Input]
+    requests: list[Request] | None
+    failures: list[Failure]
+
+
+Outputs = list[Made | None]  # one per input of a chunk; None where the segment failed
+Work = Generator[Chunk, Outputs, Any]  # a run: yields chunks, is sent their outputs, returns its result
+
+
 def translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, failures: list[Failure],
-                    requests: list[Request] | None = None) -> list[Made | None]:
+                    requests: list[Request] | None = None) -> Outputs:
     """Outputs for one chunk (an LLM translator gets `requests`: each segment with its context); after a model
     error (or out of memory) each segment is retried alone.
 
@@ -156,7 +174,7 @@ def translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, fail
         raise
     except Exception:
         log.exception("batch of %d segments of %s (%s) failed; retrying one by one", len(texts), article_id, lang.lang)
-    outputs: list[Made | None] = []
+    outputs: Outputs = []
     for i, (s, text, _) in enumerate(part):
         try:
             outputs.append(_translate(lang, [text], [requests[i]] if requests is not None else None)[0])
@@ -167,6 +185,43 @@ def translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, fail
             outputs.append(None)
             failures.append(Failure(article_id, lang.lang, f"{type(exc).__name__}: {exc}"[:300], s["id"]))
     return outputs
+
+
+def translate_chunks(chunks: list[Chunk]) -> list[Outputs]:
+    """The outputs of several chunks of one language in one model call (the engine batches them by length and
+    token budget); after a model error each chunk is retried on its own (`translate_chunk`)."""
+    if len(chunks) == 1:
+        c = chunks[0]
+        return [translate_chunk(c.lang, c.part, c.article_id, c.failures, c.requests)]
+    lang = chunks[0].lang
+    texts = [t for c in chunks for _, t, _ in c.part]
+    requests = [r for c in chunks for r in c.requests or []] if chunks[0].requests is not None else None
+    try:
+        made: list[Made | None] = list(_translate(lang, texts, requests))
+    except FATAL:
+        raise
+    except Exception:
+        log.exception("call of %d segments of %d articles (%s) failed; retrying article by article", len(texts),
+                      len(chunks), lang.lang)
+        return [translate_chunk(c.lang, c.part, c.article_id, c.failures, c.requests) for c in chunks]
+    out, at = [], 0
+    for c in chunks:
+        out.append(made[at:at + len(c.part)])
+        at += len(c.part)
+    return out
+
+
+def drive(work: Work, plan: RunPlan, progress: Progress) -> Any:
+    """Run one run to its end, a model call per chunk; returns its result."""
+    try:
+        chunk = next(work)
+        while True:
+            before = plan.tokens_generated()
+            outputs = translate_chunks([chunk])[0]
+            progress.advance(0, plan.tokens_generated() - before)
+            chunk = work.send(outputs)
+    except StopIteration as finished:
+        return finished.value
 
 
 def output_records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: list[Input], outputs: list[Made | None],
@@ -214,14 +269,30 @@ def translate_segments(store: Store, plan: RunPlan, article_id: str, lang_code: 
                        segment_ids: Iterable[str] | None = None, redo: bool = False, replace_edited: bool = False,
                        progress: Progress | None = None, chunk: int = CHUNK,
                        kept: Kept | None = None) -> tuple[int, int, list[Failure]]:
-    """Translate an article's segments into `lang_code`; returns (translated, cached, failures).
+    """Translate an article's segments into `lang_code`; returns (translated, cached, failures). See
+    `segment_work`; this runs it alone, a model call per chunk."""
+    progress = progress or NoProgress()
+    work = segment_work(store, plan, article_id, lang_code, segment_ids=segment_ids, redo=redo,
+                        replace_edited=replace_edited, progress=progress, chunk=chunk, kept=kept)
+    result: tuple[int, int, list[Failure]] = drive(work, plan, progress)
+    return result
+
+
+def segment_work(store: Store, plan: RunPlan, article_id: str, lang_code: str, *,
+                 segment_ids: Iterable[str] | None = None, redo: bool = False, replace_edited: bool = False,
+                 progress: Progress | None = None, chunk: int = CHUNK,
+                 kept: Kept | None = None) -> Generator[Chunk, Outputs, tuple[int, int, list[Failure]]]:
+    """The run translating an article's segments into `lang_code`: yields its chunks (the caller makes their
+    outputs, alone or together with other articles' chunks: `runs.together`) and returns (translated, cached,
+    failures).
 
     Without `redo`, finished segments are left alone (see `pending_segments`), so a rerun resumes. With `redo`,
     segments a person edited still keep their text unless `replace_edited` is given. For a
     pivot route the input is the current text of the pivot language, so a reviewed English gives a new
     Russian. Exact translation-memory matches are used instead of the model. Each chunk is committed, and each
     output only while its unit is still the revision the run saw when it started: a person's save (or another
-    run's output) that lands meanwhile is kept, and the unit is added to `kept`.
+    run's output) that lands meanwhile is kept, and the unit is added to `kept`. An LLM translator's requests
+    of a chunk are made once the chunks before it are stored, so each sees the translations before it.
     """
     progress = progress or NoProgress()
     lang = plan.languages[lang_code]
@@ -232,7 +303,7 @@ def translate_segments(store: Store, plan: RunPlan, article_id: str, lang_code: 
     seen: Seen = {s["id"]: (current.get(("segment", s["id"], lang_code)) or {}).get("id") for s in segs}
     failures: list[Failure] = []
     if lang.via:
-        inputs, failures = _pivot_inputs(store, plan, article_id, lang, segs, progress, chunk)
+        inputs, failures = yield from _pivot_inputs(store, plan, article_id, lang, segs, progress, chunk)
     else:
         inputs = [(s, s["source_text"], None) for s in segs]
     rest, translated = _from_memory(store, plan, article_id, lang_code, inputs, seen, kept)
@@ -240,13 +311,12 @@ def translate_segments(store: Store, plan: RunPlan, article_id: str, lang_code: 
     cached_count = 0
     for start in range(0, len(rest), chunk):
         part = rest[start:start + chunk]
-        before = plan.tokens_generated()
         requests = requests_for(store, plan, article_id, lang, part) if takes_requests(lang) else None
         cached = lang.translator.requests_cached(requests) if requests is not None and \
             isinstance(lang.translator, RequestTranslator) else lang.translator.cached([t for _, t, _ in part])
-        outputs = translate_chunk(lang, part, article_id, failures, requests)
+        outputs = yield Chunk(lang, article_id, part, requests, failures)
         stored = store_records(store, output_records(plan, lang, article_id, part, outputs, cached, seen), kept)
         translated += len(stored)
         cached_count += sum(1 for r in stored if r.provenance.get("cached"))
-        progress.advance(len(part), plan.tokens_generated() - before)
+        progress.advance(len(part), 0)
     return translated, cached_count, failures

@@ -4,10 +4,11 @@
           → summaries and the `translate --out` record of each article (actor pool) → shards (the driver)
 
 Every stage runs the local runner's own code: the same reading and segmentation, the same `ModelSet` (engines,
-cache, settings), the same chunks of eight segments per model call as `runs.translation` (so the same batches and
-the same outputs), the same QA flags and provenance; the record is made by `article_view` and `article_record`
-over an in-memory store. Rows are articles (each with its chunks), so nothing needs regrouping. Only the
-scheduling is Ray's. Ray is imported here only, and this module only when `--runner ray` is asked for.
+cache, settings), the same runs (`runs.translation.segment_work` over an in-memory store holding the batch's
+articles: the same chunks, several articles per model call as `runs.together` does, and for an LLM translator the
+same context and glossary terms), so the same outputs, QA flags and provenance; the record is made by
+`article_view` and `article_record` over an in-memory store. Rows are articles, so nothing needs regrouping.
+Only the scheduling is Ray's. Ray is imported here only, and this module only when `--runner ray` is asked for.
 
 Results are JSONL or Parquet shards in `--out`, each written to a temporary name and renamed, so a shard is either
 complete or absent; a rerun skips articles already in a shard. `--out` is checked (a folder that can be written)
@@ -42,8 +43,10 @@ from ..exchange.results import article_record
 from ..languages import TARGETS
 from ..review.glossary import Glossary
 from ..review.views import article_view
+from ..runs.progress import NoProgress
 from ..runs.summaries import summarize_article
-from ..runs.translation import CHUNK, TRANSLATABLE, Failure, Input, output_records, translate_chunk
+from ..runs.together import run_together, width_of
+from ..runs.translation import FATAL, TRANSLATABLE, Failure, Work, segment_work
 from ..store import MachineOutputRecord, Store
 from ..store.importer import import_raw
 from ..text.articles import build_article
@@ -93,8 +96,8 @@ class DistributedReport:
 
 # ---------------------------------------------------------------------- stage 1: files → articles
 def article_rows(path: str, skip: set[str]) -> Iterator[dict[str, Any]]:
-    """The articles of one file (not in `skip`), each with its translatable segments cut into the local path's
-    chunks; a file or line that cannot be read becomes a row with its problem."""
+    """The articles of one file (not in `skip`), each with its count of translatable segments; a file or line that
+    cannot be read becomes a row with its problem."""
     for item in iter_articles([path]):
         if isinstance(item, ImportProblem):
             yield _row(item.path, problem=f"{item.path}: {item.reason}")
@@ -102,15 +105,12 @@ def article_rows(path: str, skip: set[str]) -> Iterator[dict[str, Any]]:
         if item.article_id in skip:
             continue
         _, segments = build_article(item.text, item.article_id, path=item.path, overrides=item.fields, encoding=item.encoding)
-        todo = [{"id": s.id, "position": s.position, "kind": s.kind, "source_text": s.source_text}
-                for s in segments if s.kind in TRANSLATABLE]
-        chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        yield _row(item.article_id, raw=json.dumps(asdict(item), ensure_ascii=False),
-                   chunks=json.dumps(chunks, ensure_ascii=False))
+        todo = sum(1 for s in segments if s.kind in TRANSLATABLE)
+        yield _row(item.article_id, raw=json.dumps(asdict(item), ensure_ascii=False), segments=todo)
 
 
-def _row(article_id: str, *, raw: str = EMPTY, chunks: str = "[]", problem: str = EMPTY) -> dict[str, Any]:
-    return {"article_id": article_id, "raw": raw, "chunks": chunks, "problem": problem,
+def _row(article_id: str, *, raw: str = EMPTY, segments: int = 0, problem: str = EMPTY) -> dict[str, Any]:
+    return {"article_id": article_id, "raw": raw, "segments": segments, "problem": problem,
             **{lang: "[]" for lang in TARGETS}, "failed": "[]", "record": EMPTY}
 
 
@@ -126,8 +126,10 @@ class _Worker:
 
 
 class TranslateStage(_Worker):
-    """Writes one language of every article of a batch, chunk by chunk as `runs.translation` does: from the
-    Arabic, or from the same chunk's output in the pivot language."""
+    """Writes one language of every article of a batch with the local runner's own run (`segment_work`, several
+    articles together as `runs.together` does): each batch's articles are imported into an in-memory store, with the
+    pivot language's outputs when the language is made from one, so an LLM translator gets the same context (the
+    segments before, their translations so far, the glossary terms) as on one machine."""
 
     def __init__(self, selection: Selection, home: str, threads: int | None, lang: str, targets: list[str]):
         super().__init__(selection, home, threads)
@@ -136,28 +138,44 @@ class TranslateStage(_Worker):
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         out, failed = list(batch[self.lang.lang]), list(batch["failed"])
-        for i, article_id in enumerate(batch["article_id"]):
-            if batch["problem"][i]:
-                continue
-            made = {r["segment_id"]: r["text"] for r in json.loads(batch[self.lang.via][i])} if self.lang.via else {}
-            records: list[MachineOutputRecord] = []
-            failures: list[Failure] = []
-            for chunk in json.loads(batch["chunks"][i]):
-                records += self._chunk(str(article_id), chunk, made, failures)
-            out[i] = json.dumps([asdict(r) for r in records], ensure_ascii=False)
-            failed[i] = json.dumps(json.loads(failed[i]) + [asdict(f) for f in failures], ensure_ascii=False)
+        store = Store(":memory:")
+        try:
+            made: dict[int, list[Failure]] = {}
+            works = (self._work(store, batch, i, made) for i in range(len(batch["article_id"])) if not batch["problem"][i])
+            run_together(works, width_of(self.plan), self.plan, NoProgress())
+            for i, failures in made.items():
+                out[i] = json.dumps([asdict(r) for r in _outputs(store, str(batch["article_id"][i]), self.lang.lang)],
+                                    ensure_ascii=False)
+                failed[i] = json.dumps(json.loads(failed[i]) + [asdict(f) for f in failures], ensure_ascii=False)
+        finally:
+            store.close()
         return {**batch, self.lang.lang: out, "failed": failed}
 
-    def _chunk(self, article_id: str, chunk: list[dict[str, Any]], made: dict[str, str],
-               failures: list[Failure]) -> list[MachineOutputRecord]:
-        lang = self.lang
-        if lang.via:
-            part: list[Input] = [(s, made[s["id"]], None) for s in chunk if s["id"] in made]
-        else:
-            part = [(s, s["source_text"], None) for s in chunk]
-        cached = lang.translator.cached([t for _, t, _ in part])
-        outputs = translate_chunk(lang, part, article_id, failures)
-        return output_records(self.plan, lang, article_id, part, outputs, cached)
+    def _work(self, store: Store, batch: dict[str, Any], i: int, made: dict[int, list[Failure]]) -> Work:
+        """One article's run; its failures go to `made[i]`. Made from a pivot language, only the segments that
+        language has are made (a pivot segment that failed is reported there)."""
+        article_id = str(batch["article_id"][i])
+        made[i] = []
+        try:
+            import_raw(store, RawArticle(**json.loads(batch["raw"][i])))
+            wanted = None
+            if self.lang.via:
+                pivot = [MachineOutputRecord(**r) for r in json.loads(batch[self.lang.via][i])]
+                store_outputs(store, article_id, pivot)
+                wanted = {str(r.segment_id) for r in pivot}
+            _, _, made[i] = yield from segment_work(store, self.plan, article_id, self.lang.lang, segment_ids=wanted)
+        except FATAL:
+            raise
+        except Exception as exc:  # reported with its reason; the article goes to no shard and is retried next run
+            made[i] = [Failure(article_id, self.lang.lang, f"{type(exc).__name__}: {exc}"[:300])]
+
+
+def _outputs(store: Store, article_id: str, lang: str) -> list[MachineOutputRecord]:
+    """The segment outputs made in `lang` in an in-memory store, in the order they were made."""
+    rows = store.query("SELECT segment_id, input_text, text, flags, provenance FROM machine_outputs WHERE article_id = ?"
+                       " AND target = 'segment' AND lang = ? ORDER BY id", (article_id, lang))
+    return [MachineOutputRecord(article_id, r["segment_id"], "segment", lang, r["input_text"], r["text"],
+                                json.loads(r["flags"]), json.loads(r["provenance"])) for r in rows]
 
 
 # ---------------------------------------------------------------------- stage 4: whole articles
