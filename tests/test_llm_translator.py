@@ -82,6 +82,33 @@ def test_the_chat_template_stop_tokens_thinking_switch_and_length_cap(home):
     assert qwen3.cap(Request("قال لافروف")) == 12  # within max_new_tokens
 
 
+@pytest.mark.parametrize("engine", ["transformers", "ct2"])
+def test_translategemma_gets_its_structured_content_and_the_segment_alone(engine, home):
+    """TranslateGemma's chat template takes {type, source_lang_code, target_lang_code, text} items and writes its
+    own instruction: the model gets its own template (found from the chat template), the segment alone, and
+    provenance and the cache key say that no context or glossary term was sent."""
+    from workbench import Workbench
+    from workbench.engines.plan import ModelSet
+    from workbench.engines.profiles import select
+
+    selection = select("tiny-llm", models={"en": "tiny:translategemma", "ru": "tiny:translategemma"}, engine=engine,
+                       home=home)
+    with Workbench(home, model_set=ModelSet(selection, home=home)) as wb:
+        translator = wb.models.translator("ru").inner
+        assert translator.template.name == "translategemma-ar-ru" and translator.template.content == "translategemma"
+        rendered, ids = translator.prompt_ids(Request("قال لافروف", "العنوان", (("سابق", "earlier"),), (("لافروف", "Лавров"),)))
+        prompt = translator.tokenizer.decode(ids)
+        assert "You are a professional Arabic (ar) to Russian (ru) translator." in prompt
+        assert prompt.endswith(":\n\n\nقال لافروف<end_of_turn>\n<start_of_turn>model\n") and "earlier" not in prompt
+        assert rendered.request.context == () and rendered.request.terms == () and rendered.request.title == ""
+        assert wb.translate([str(SEEDS / f"{ARTICLE}.txt")], ["en", "ru"]).ok
+        seg = next(s for s in wb.article(ARTICLE).to_dict()["segments"] if "لافروف" in s["source_text"])
+    made = seg["targets"]["ru"]["machine"]["provenance"]
+    assert made["llm"]["template"]["name"] == "translategemma-ar-ru" and made["task"] == "ar→ru"
+    assert made["llm"]["context_segments"] == 0 and made["llm"]["terms"] == []
+    assert made["engine"] == engine
+
+
 # --------------------------------------------------------------------------- the prompt
 def test_the_rendered_prompt_holds_the_preceding_segments_and_exactly_the_terms_in_the_segment(home):
     from workbench import Workbench
@@ -120,6 +147,13 @@ def test_a_template_with_an_unknown_variable_is_a_clear_error():
         load_translation_template("ar", "ru", "translate-ar-en")
     template = load_translation_template("en", "ru")
     assert template.variables() == {"segment", "title", "context", "terms", "source_language", "target_language"}
+    structured = b'kind = "translation"\ncontent = "translategemma"\nsource = "ar"\nlanguage = "en"\n'
+    with pytest.raises(TemplateError, match="unknown variables context; known: segment"):
+        parse_template("translategemma-x", structured + b'user = "{context} {segment}"\n')  # its template shows no context
+    with pytest.raises(TemplateError, match="without a system text"):
+        parse_template("translategemma-x", structured + b'system = "Be terse."\nuser = "{segment}"\n')
+    with pytest.raises(TemplateError, match="content must be one of text, translategemma"):
+        parse_template("translate-x", b'kind = "translation"\ncontent = "xml"\nuser = "{segment}"\nlanguage = "en"\n')
 
 
 # --------------------------------------------------------------------------- the answer parser
@@ -270,6 +304,12 @@ def test_a_model_ctranslate2_cannot_convert_falls_back_to_transformers(home, tin
     translator = models.translator("en")
     assert translator.info.engine == "transformers" and "CTranslate2 cannot convert" in models.choices["en"].note
     assert translator.translate_requests([Request("قال لافروف")])[0].confidence is not None
+    from workbench.errors import EngineUnavailable
+
+    assert ModelSet(select("tiny-llm", summarizer=str(folder), home=home), home=home).summarizer().info.engine == \
+        "transformers"  # as a summarizer too; asked for CTranslate2 only, a typed error rather than its RuntimeError
+    with pytest.raises(EngineUnavailable, match="CTranslate2 cannot convert"):
+        ModelSet(select("tiny-llm", summarizer=str(folder), engine="ct2", home=home), home=home).summarizer()
 
 
 # --------------------------------------------------------------------------- routes, end to end

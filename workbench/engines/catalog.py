@@ -53,9 +53,10 @@ LLM_TRANSLATORS = [
     CatalogEntry("google/gemma-4-E2B-it", LLM_TASK, "apache-2.0", "Gemma 4 dense, the smallest; general instruct",
                  "", "llm"),
     CatalogEntry("google/translategemma-4b-it", LLM_TASK, "gemma",
-                 "Gemma 3 (CTranslate2 converts it); 2K-token input; its own chat template", "~8 GB bf16", "llm",
+                 "Gemma 3 (CTranslate2 converts it); 2K-token input; its own chat template (structured content: the"
+                 " segment alone, prompts/translategemma-*.toml)", "~8 GB bf16", "llm",
                  GEMMA_TERMS),
-    CatalogEntry("google/translategemma-12b-it", LLM_TASK, "gemma", "Gemma 3; 2K-token input", "~24 GB bf16", "llm",
+    CatalogEntry("google/translategemma-12b-it", LLM_TASK, "gemma", "Gemma 3; 2K-token input; as the 4B", "~24 GB bf16", "llm",
                  GEMMA_TERMS),
     CatalogEntry("tencent/Hunyuan-MT-7B", LLM_TASK, "tencent-hy-community",
                  "HunYuan (no CTranslate2 loader: transformers only); won 30 of 31 WMT25 categories", "~15 GB bf16",

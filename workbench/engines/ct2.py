@@ -181,9 +181,11 @@ def converted(located: Located, quantization: str, home: str | os.PathLike[str] 
             if not (folder / MARKER).exists():
                 raise
             shutil.rmtree(staging, ignore_errors=True)  # another process converted it first
-    except (ValueError, NotImplementedError, KeyError, AttributeError) as exc:
+    except (ValueError, NotImplementedError, KeyError, AttributeError, TypeError, RuntimeError) as exc:
+        # RuntimeError: Gemma 4 under transformers 5.24 (the converter reads a per-layer head_dim); any model kind
         shutil.rmtree(staging, ignore_errors=True)
-        raise EngineUnavailable(f"CTranslate2 cannot convert {located.model_id}: {str(exc)[:200]}") from exc
+        raise EngineUnavailable(f"CTranslate2 cannot convert {located.model_id}: "
+                                f"{(str(exc).splitlines() or [''])[0][:200]}") from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -29,10 +29,7 @@ class Ct2LLMTranslator(_Ct2Model, LLMTranslator):
                  template: str | None = None, **kw: Any):
         self.source, self.target = source, target
         self.task = f"{source}→{target} translation"
-        try:
-            super().__init__(spec, options or LLMOptions(), **kw)
-        except RuntimeError as exc:  # Gemma 4 under transformers 5.24: the converter reads a per-layer head_dim
-            raise EngineUnavailable(f"CTranslate2 cannot convert {spec}: {str(exc).splitlines()[0][:200]}") from exc
+        super().__init__(spec, options or LLMOptions(), **kw)  # a model it cannot convert: EngineUnavailable
         if self.info.family not in CAUSAL_FAMILIES:
             raise EngineUnavailable(f"CTranslate2 has no LLM translator for model type {self.info.family!r}")
         self.model_dir = self.located.path

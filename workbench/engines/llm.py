@@ -39,7 +39,7 @@ from .base import (
     output_settings,
     trace,
 )
-from .prompts import Template, load_translation_template
+from .prompts import Template, load_translation_template, structured_template_name
 
 # Seq2seq decoding rules that LLM translators do not take (they decode greedily, see LLMOptions).
 SEQ2SEQ_ONLY = ("num_beams", "no_repeat_ngram_size", "renormalize_logits", "confidence_detail")
@@ -106,8 +106,14 @@ class Rendered:
     user: str
     template: str
     template_hash: str
+    content: str = "text"  # how the user turn is given (prompts.CONTENTS)
+    source: str = "ar"
+    target: str = "en"
 
-    def messages(self) -> list[dict[str, str]]:
+    def messages(self) -> list[dict[str, Any]]:
+        if self.content == "translategemma":  # its chat template writes the instruction around the text
+            return [{"role": "user", "content": [{"type": "text", "source_lang_code": self.source,
+                                                  "target_lang_code": self.target, "text": self.user}]}]
         out = [{"role": "system", "content": self.system}] if self.system.strip() else []
         return [*out, {"role": "user", "content": self.user}]
 
@@ -134,15 +140,20 @@ def render_terms(terms: Sequence[tuple[str, str]]) -> str:
 
 
 def render(template: Template, request: Request, context_segments: int | None = None) -> Rendered:
-    """Fill a translation template for one request (the last `context_segments` preceding segments)."""
-    if context_segments is not None:
-        kept = request.context[max(0, len(request.context) - context_segments):] if context_segments else ()
-        request = Request(request.text, request.title, kept, request.terms)
+    """Fill a translation template for one request (the last `context_segments` preceding segments). What the
+    template does not show is not part of the request it records (provenance and the cache key say what was sent)."""
+    used = template.variables()
+    if context_segments is not None or "context" not in used or "terms" not in used:
+        keep = 0 if "context" not in used else len(request.context) if context_segments is None else context_segments
+        kept = request.context[max(0, len(request.context) - keep):] if keep else ()
+        request = Request(request.text, request.title if "title" in used else "", kept,
+                          request.terms if "terms" in used else ())
     system, user = template.fill(
         segment=request.text, title=request.title or "(none)",
         context=render_context(request.context, template.source, template.language), terms=render_terms(request.terms),
         source_language=LANGUAGE_NAMES[template.source], target_language=LANGUAGE_NAMES[template.language])
-    return Rendered(request, system, user, template.name, template.hash)
+    return Rendered(request, system, user, template.name, template.hash, template.content, template.source,
+                    template.language)
 
 
 # --------------------------------------------------------------------------- the answer back into one output
@@ -353,7 +364,10 @@ class LLMTranslator(EngineTranslator, RequestTranslator):
     fixed_length: int | None = None  # benchmarks: every answer exactly this many tokens
 
     def setup(self, template_name: str | None = None) -> None:
-        """Load the pair's template and the stop tokens (after the tokenizer is there)."""
+        """Load the pair's template (a model whose chat template takes TranslateGemma's structured content gets the
+        `translategemma-SRC-TGT` one) and the stop tokens (after the tokenizer is there)."""
+        if template_name is None and "source_lang_code" in (getattr(self.tokenizer, "chat_template", None) or ""):
+            template_name = structured_template_name(self.source, self.target)
         self.template = load_translation_template(self.source, self.target, template_name)
         self.stops = stop_ids(self.tokenizer, self.model_dir)
 

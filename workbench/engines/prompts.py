@@ -24,7 +24,11 @@ VARIABLES = {"title", "text", "date", "source", "language", "source_language"}
 TRANSLATION_VARIABLES = {"segment", "title", "context", "terms", "source_language", "target_language"}
 KINDS = {"summary": VARIABLES, "translation": TRANSLATION_VARIABLES}
 INPUTS = {"source", "translation"}
-KEYS = {"language", "input", "system", "user", "description", "kind", "source"}
+KEYS = {"language", "input", "system", "user", "description", "kind", "source", "content"}
+# How the user turn reaches the model's chat template: as text, or as TranslateGemma's structured content (a list of
+# {type, source_lang_code, target_lang_code, text}: its own chat template writes the instruction around the text,
+# so such a template gives the segment alone, without context or glossary).
+CONTENTS: dict[str, set[str]] = {"text": set(), "translategemma": {"segment"}}  # variables allowed (text: its kind's)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Template:
     hash: str = ""
     kind: str = "summary"  # summary | translation
     source: str = "ar"  # a translation template: the language it translates from
+    content: str = "text"  # a translation template: text, or translategemma (see CONTENTS)
 
     def variables(self) -> set[str]:
         return {f for part in (self.system, self.user) for _, f, _, _ in string.Formatter().parse(part) if f}
@@ -65,9 +70,14 @@ def _check(template: Template) -> None:
     for key, lang in (("language", template.language), ("source", template.source)):
         if lang not in LANGUAGE_NAMES:
             raise TemplateError(f"prompt template {name!r}: unknown {key} {lang!r}")
+    if template.content not in CONTENTS:
+        raise TemplateError(f"prompt template {name!r}: content must be one of {', '.join(sorted(CONTENTS))}")
+    if template.content != "text" and (template.kind != "translation" or template.system.strip()):
+        raise TemplateError(f"prompt template {name!r}: content {template.content!r} is for translation templates"
+                            " without a system text (the model's own chat template writes the instruction)")
     if template.kind == "translation" and template.source == template.language:
         raise TemplateError(f"prompt template {name!r}: source and language are both {template.language!r}")
-    known = KINDS[template.kind]
+    known = CONTENTS[template.content] or KINDS[template.kind]
     try:
         unknown = template.variables() - known
     except ValueError as exc:
@@ -93,7 +103,7 @@ def parse_template(name: str, data: bytes) -> Template:
     template = Template(
         name=name, language=raw["language"], input=raw.get("input", "source"), system=raw.get("system", ""),
         user=raw["user"], description=raw.get("description", ""), hash=hashlib.sha256(data).hexdigest()[:16],
-        kind=raw.get("kind", "summary"), source=raw.get("source", "ar"))
+        kind=raw.get("kind", "summary"), source=raw.get("source", "ar"), content=raw.get("content", "text"))
     _check(template)
     return template
 
@@ -114,6 +124,11 @@ def default_template_name(lang: str) -> str:
 def translation_template_name(source: str, target: str) -> str:
     """The translation template of a language pair: `translate-ar-en`, `translate-ar-ru`, `translate-en-ru`."""
     return f"translate-{source}-{target}"
+
+
+def structured_template_name(source: str, target: str) -> str:
+    """The template of a model whose chat template takes TranslateGemma's structured content."""
+    return f"translategemma-{source}-{target}"
 
 
 def load_translation_template(source: str, target: str, name: str | None = None) -> Template:

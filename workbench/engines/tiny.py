@@ -2,7 +2,7 @@
 
 They exercise exactly the loading and generation code of the real models (Marian with SentencePiece
 vocabularies trained on seeds/, a Qwen2-style chat LM, an M2M100 multilingual model, and the instruction LLMs
-that translate: Qwen3 with its thinking switch, Llama 3 and Gemma 3, each with the real model's chat-template
+that translate: Qwen3 with its thinking switch, Llama 3, Gemma 3 and TranslateGemma, each with the real model's chat-template
 shape and stop tokens), for smoke tests and offline demos. Their outputs are meaningless, and everything they produce is marked so.
 """
 
@@ -18,7 +18,8 @@ from typing import Any, cast
 from ..resources import seeds_dir
 from ..text.cleaning import clean_lines
 
-KINDS = ("marian-ar-en", "marian-en-zle", "marian-en-ru", "marian-ar-ru", "qwen2", "m2m100", "qwen3", "llama", "gemma3")
+KINDS = ("marian-ar-en", "marian-en-zle", "marian-en-ru", "marian-ar-ru", "qwen2", "m2m100", "qwen3", "llama", "gemma3",
+         "translategemma")
 BUILD_VERSION = "2"
 
 ENGLISH = """Russian Foreign Minister Sergey Lavrov said the level of mutual trust between Russia and Kazakhstan allows them to discuss the most difficult issues.
@@ -155,6 +156,27 @@ def _build_qwen2(out: Path) -> None:
         do_sample=False, repetition_penalty=1.1)
     model.save_pretrained(out)
 
+# TranslateGemma's template (google/translategemma-*), in its shape: user turns only, each a list of structured items
+# {type, source_lang_code, target_lang_code, text}; the template writes the model card's instruction around the text
+# (the real one knows 55 languages; these three are the workbench's). A plain string is refused, as the real one does.
+TRANSLATEGEMMA_CHAT_TEMPLATE = (
+    "{%- set languages = {'ar': 'Arabic', 'en': 'English', 'ru': 'Russian'} -%}{{ bos_token }}"
+    "{%- for message in messages -%}"
+    "{%- if message['role'] != 'user' -%}{{ raise_exception('TranslateGemma takes user turns only') }}{%- endif -%}"
+    "{%- if message['content'] is string -%}"
+    "{{ raise_exception('TranslateGemma needs structured content: type, source_lang_code, target_lang_code, text') }}"
+    "{%- endif -%}{{ '<start_of_turn>user\n' }}"
+    "{%- for item in message['content'] -%}{%- set src = languages[item['source_lang_code']] -%}"
+    "{%- set tgt = languages[item['target_lang_code']] -%}"
+    "{{ 'You are a professional ' + src + ' (' + item['source_lang_code'] + ') to ' + tgt + ' ('"
+    " + item['target_lang_code'] + ') translator. Your goal is to accurately convey the meaning and nuances of the'"
+    " + ' original ' + src + ' text while adhering to ' + tgt + ' grammar, vocabulary, and cultural sensitivities.\n'"
+    " + 'Produce only the ' + tgt + ' translation, without any additional explanations or commentary. Please'"
+    " + ' translate the following ' + src + ' text into ' + tgt + ':\n\n\n' + item['text'] | trim }}"
+    "{%- endfor -%}{{ '<end_of_turn>\n' }}{%- endfor -%}"
+    "{%- if add_generation_prompt -%}{{ '<start_of_turn>model\n' }}{%- endif -%}"
+)
+
 
 def _chat_tokenizer(out: Path, specials: list[str], template: str, *, eos: str, pad: str, bos: str | None,
                     unk: str | None = None) -> Any:
@@ -218,14 +240,14 @@ def _build_llama(out: Path) -> None:
                  ids("<|finetune_right_pad_id|>"), ids("<|begin_of_text|>"))
 
 
-def _build_gemma3(out: Path) -> None:
+def _build_gemma3(out: Path, template: str = GEMMA3_CHAT_TEMPLATE) -> None:
     """Gemma 3 text (TranslateGemma's decoder): sliding and global attention layers, `<end_of_turn>` ends a turn."""
     import torch
     from transformers import Gemma3ForCausalLM, Gemma3TextConfig
 
     torch.manual_seed(0)
     fast = _chat_tokenizer(out, ["<pad>", "<eos>", "<bos>", "<unk>", "<start_of_turn>", "<end_of_turn>"],
-                           GEMMA3_CHAT_TEMPLATE, eos="<eos>", pad="<pad>", bos="<bos>", unk="<unk>")
+                           template, eos="<eos>", pad="<pad>", bos="<bos>", unk="<unk>")
     ids = fast.convert_tokens_to_ids
     config = Gemma3TextConfig(
         vocab_size=len(fast), hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
@@ -275,6 +297,7 @@ def _builders() -> dict[str, Callable[[Path], None]]:
         "qwen3": _build_qwen3,
         "llama": _build_llama,
         "gemma3": _build_gemma3,
+        "translategemma": lambda out: _build_gemma3(out, TRANSLATEGEMMA_CHAT_TEMPLATE),
     }
 
 
