@@ -527,4 +527,5 @@ def test_bench_json_has_an_llm_translator_entry_per_engine(home, monkeypatch):
     for engine in entry["engines"].values():
         assert engine["decode_tok_per_s"] > 0 and engine["prefill_tok_per_s"] > 0 and engine["article_seconds"] >= 0
         assert engine["prompt_tokens"] == 400 and engine["output_tokens"] == 3
+        assert engine["seconds_per_segment_alone"] > 0 and engine["batch_speedup"] > 0
     assert Path(bench.__file__).read_text().count("llm_translator") >= 1

@@ -7,7 +7,8 @@ are fixed, so every prompt is `PROMPT_TOKENS` long (a translation prompt with it
 preceding segments with their translations and a few glossary terms) and every answer exactly `output_tokens`
 tokens (the run's `--output-tokens`). Measured per engine, as the workbench runs it (left-padded batches,
 confidence from the decoding scores): prefill (one new token) and the full answer, giving prefill and decode
-tokens per second, seconds per segment, and seconds for a 20-segment article.
+tokens per second, seconds per segment, and seconds for a 20-segment article; and one segment alone, for the gain
+of wider batches (`batch_speedup`: what several articles per call, `articles_per_batch`, buys per segment).
 """
 
 from __future__ import annotations
@@ -106,7 +107,15 @@ def _measure(translator: Any, device: str, segments: int, output_tokens: int) ->
     prefill, _ = answers(1)
     total, peak = answers(output_tokens)
     per_segment = total / segments
+    one = prompts[:1]
+
+    def alone_call() -> None:
+        translator.generate_ids(one, [output_tokens])
+        _sync(device)
+
+    alone, _ = _time(alone_call)  # one segment per call: what a batch of one article's chunk of one would cost
     return {"prompt_tokens": PROMPT_TOKENS, "output_tokens": output_tokens, "segments": segments,
+            "seconds_per_segment_alone": round(alone, 3), "batch_speedup": round(alone / max(per_segment, 1e-9), 2),
             "prefill_tok_per_s": round(segments * PROMPT_TOKENS / prefill, 1),
             "decode_tok_per_s": round(segments * (output_tokens - 1) / max(total - prefill, 1e-9), 1),
             "seconds_per_segment": round(per_segment, 3), "article_seconds": round(per_segment * ARTICLE_SEGMENTS, 1),
