@@ -314,17 +314,22 @@ def test_a_model_ctranslate2_cannot_convert_falls_back_to_transformers(home, tin
 
 # --------------------------------------------------------------------------- routes, end to end
 @pytest.mark.parametrize("engine", ["transformers", "ct2"])
-def test_both_engines_translate_the_seeds_end_to_end_with_russian_direct(engine, home):
+@pytest.mark.parametrize("arch", ARCHS)
+def test_both_engines_translate_the_seeds_end_to_end_with_russian_direct(arch, engine, home):
     from workbench import Workbench
+    from workbench.engines.plan import ModelSet
+    from workbench.engines.profiles import select
 
-    with Workbench(home, profile="tiny-llm", engine=engine) as wb:
+    spec = f"tiny:{arch}"
+    selection = select("tiny-llm", models={"en": spec, "ru": spec}, engine=engine, home=home)
+    with Workbench(home, model_set=ModelSet(selection, home=home)) as wb:
         report = wb.translate([str(SEEDS)], ["en", "ru"])
         assert report.ok and report.translated == 2 * sum(
             len([s for s in wb.store.segments(a) if s["kind"] != "meta"]) for a in wb.store.article_ids())
         assert report.engines["en"]["used"] == engine and report.engines["ru"]["used"] == engine
         seg = next(s for s in wb.article(ARTICLE).to_dict()["segments"] if s["kind"] == "body")
     made = seg["targets"]["ru"]["machine"]["provenance"]
-    assert made["task"] == "ar→ru" and made.get("pivot") is None and made["model"] == "tiny:qwen3"  # direct: no pivot
+    assert made["task"] == "ar→ru" and made.get("pivot") is None and made["model"] == spec  # direct: no pivot
     assert made["llm"]["template"]["name"] == "translate-ar-ru" and made["settings"]["role"] == "llm_translator"
     assert made["llm"]["context_segments"] >= 1 and made["confidence"]["tokens"] >= 1
     assert made["meaningless"] and "meaningless_model" in seg["targets"]["ru"]["flags"]
