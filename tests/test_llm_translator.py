@@ -368,6 +368,12 @@ def _machine_texts(wb) -> dict[tuple[str, str, str], tuple[str, int]]:
     return out
 
 
+def _machine_texts_of(wb, lang: str) -> list[tuple[str, str, str]]:
+    return [(a, seg, made["text"]) for a in wb.store.article_ids()
+            for (target, seg, unit_lang), made in wb.store.latest_machine_outputs(a).items()
+            if target == "segment" and unit_lang == lang]
+
+
 def _run(home: Path, config: str, calls: list[int], stop_after: int | None = None):
     """Translate the seeds into both languages on `home`; `calls` gets each model batch's size; the run is
     stopped with Ctrl-C at the start of batch `stop_after`."""
@@ -517,6 +523,32 @@ def test_suggestions_are_stored_beside_the_text_and_never_replace_it(home):
     again = CliRunner().invoke(cli, [
         "--home", str(home), "translate", ARTICLE, "--to", "en", "--profile", "tiny", "--suggest", "en=tiny:qwen3", "-q"])
     assert again.exit_code == 0 and "0 suggestions stored" in again.output  # a rerun resumes
+
+
+def test_suggestions_of_many_articles_share_calls_and_match_one_at_a_time(tmp_path):
+    """Two suggesters for English (each its own calls, never mixed) over the seeds, 1 and 5 articles per call."""
+    from workbench import Workbench
+    from workbench.app.cli import cli
+
+    made, english = {}, {}
+    for width in (1, 5):
+        home = tmp_path / f"w{width}"
+        home.mkdir()
+        translated = CliRunner().invoke(cli, ["--home", str(home), "translate", str(SEEDS), "--to", "en", "--profile",
+                                              "tiny", "-q"])  # Marian one article at a time: the same English in both
+        assert translated.exit_code == 0, translated.output
+        (home / "config.toml").write_text(f"[translation]\narticles_per_batch = {width}\nbatch_size = 64\n")
+        result = CliRunner().invoke(cli, ["--home", str(home), "translate", "--all", "--to", "en", "--profile",
+                                          "tiny", "--suggest", "en=tiny:qwen3", "--suggest", "en=tiny:llama", "-q"])
+        assert result.exit_code == 0, result.output
+        with Workbench(home, profile="tiny") as wb:
+            rows = wb.store.query("SELECT article_id, segment_id, lang, text, provenance FROM suggestions")
+            made[width] = sorted((r["article_id"], r["segment_id"], json.loads(r["provenance"])["model"], r["text"])
+                                 for r in rows)
+            english[width] = sorted(_machine_texts_of(wb, "en"))
+    assert english[1] == english[5]  # the context the suggesters were given
+    assert made[1] == made[5] and len({m for _, _, m, _ in made[5]}) == 2
+    assert len(made[5]) == 2 * len({(a, s) for a, s, _, _ in made[5]})
 
 
 # --------------------------------------------------------------------------- the bench

@@ -77,7 +77,7 @@ def translate_articles(store: Store, plan: RunPlan, article_ids: list[str], *, s
     summaries = _Summaries(store, plan, report, progress)
     works = (_article(store, plan, article_id, report, summaries, summarize, redo=redo, replace_edited=replace_edited,
                       progress=progress) for article_id in article_ids)
-    run_together(works, width_of(plan), plan, progress)
+    run_together(works, width_of(plan), progress)
     summaries.flush()
     progress.close()
     report.tokens = plan.tokens_generated() - tokens_before

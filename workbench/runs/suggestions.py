@@ -10,7 +10,7 @@ A rerun resumes: a segment whose input is what the model's latest suggestion was
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -23,7 +23,8 @@ from ..store.suggestions import SuggestionRecord, made_by
 from .context import requests_for, takes_requests
 from .progress import NoProgress, Progress
 from .report import Failure, provenance
-from .translation import CHUNK, FATAL, Input, Made, translatable_segments, translate_chunk
+from .together import run_together, width_of
+from .translation import CHUNK, FATAL, Chunk, Input, Made, Outputs, Work, drive, translatable_segments
 
 
 @dataclass
@@ -119,43 +120,55 @@ def _records(plan: RunPlan, suggester: LanguagePlan, article_id: str, part: list
 
 def suggest_segments(store: Store, plan: RunPlan, suggester: LanguagePlan, article_id: str,
                      progress: Progress | None = None) -> tuple[int, int, list[Failure]]:
-    """The suggestions of one article language; (stored, cached, failures)."""
+    """The suggestions of one article language; (stored, cached, failures). See `suggestion_work`."""
     progress = progress or NoProgress()
+    result: tuple[int, int, list[Failure]] = drive(suggestion_work(store, plan, suggester, article_id, progress),
+                                                   progress)
+    return result
+
+
+def suggestion_work(store: Store, plan: RunPlan, suggester: LanguagePlan, article_id: str,
+                    progress: Progress) -> Generator[Chunk, Outputs, tuple[int, int, list[Failure]]]:
+    """The run making one article language's suggestions: yields its chunks (as `runs.translation.segment_work`
+    does, so several articles share a model call) and returns (stored, cached, failures)."""
     failures: list[Failure] = []
     inputs = _inputs(store, article_id, suggester, failures)
     stored = cached_count = 0
     translator = suggester.translator
     for start in range(0, len(inputs), CHUNK):
         part = inputs[start:start + CHUNK]
-        before = translator.tokens_generated
         requests = requests_for(store, plan, article_id, suggester, part) if takes_requests(suggester) else None
         cached = translator.requests_cached(requests) if requests is not None and \
             isinstance(translator, RequestTranslator) else translator.cached([t for _, t, _ in part])
-        outputs = translate_chunk(suggester, part, article_id, failures, requests)
+        outputs = yield Chunk(suggester, article_id, part, requests, failures)
         records = _records(plan, suggester, article_id, part, outputs, cached)
         ids = workflow.record_suggestions(store, records)
         stored += sum(1 for i in ids if i is not None)
         cached_count += sum(1 for r, i in zip(records, ids, strict=True) if i is not None and r.provenance.get("cached"))
-        progress.advance(len(part), translator.tokens_generated - before)
+        progress.advance(len(part), 0)
     return stored, cached_count, failures
 
 
 def suggest_articles(store: Store, plan: RunPlan, suggesters: list[LanguagePlan], article_ids: list[str],
                      progress: Progress | None = None) -> SuggestReport:
-    """Suggestions for many articles; one failing article never stops the others (a missing model does)."""
+    """Suggestions for many articles, several at a time as for translation (`runs.together`); one failing article
+    never stops the others (a missing model does)."""
     started = time.perf_counter()
+    progress = progress or NoProgress()
     report = SuggestReport(models=[{"lang": s.lang, "model": s.model_id, "from": s.source_lang} for s in suggesters])
-    for article_id in article_ids:
+
+    def article(article_id: str) -> Work:
         for suggester in suggesters:
-            lang = suggester.lang
             try:
-                done, cached, failures = suggest_segments(store, plan, suggester, article_id, progress)
+                done, cached, failures = yield from suggestion_work(store, plan, suggester, article_id, progress)
             except FATAL:
                 raise
             except Exception as exc:
-                failures, done, cached = [Failure(article_id, lang, f"{type(exc).__name__}: {exc}"[:300])], 0, 0
+                failures, done, cached = [Failure(article_id, suggester.lang, f"{type(exc).__name__}: {exc}"[:300])], 0, 0
             report.suggested += done
             report.cached += cached
             report.failures.extend(failures)
+
+    run_together((article(a) for a in article_ids), width_of(plan, suggesters), progress)
     report.seconds = round(time.perf_counter() - started, 3)
     return report

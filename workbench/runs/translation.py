@@ -211,14 +211,14 @@ def translate_chunks(chunks: list[Chunk]) -> list[Outputs]:
     return out
 
 
-def drive(work: Work, plan: RunPlan, progress: Progress) -> Any:
+def drive(work: Work, progress: Progress) -> Any:
     """Run one run to its end, a model call per chunk; returns its result."""
     try:
         chunk = next(work)
         while True:
-            before = plan.tokens_generated()
+            before = chunk.lang.translator.tokens_generated
             outputs = translate_chunks([chunk])[0]
-            progress.advance(0, plan.tokens_generated() - before)
+            progress.advance(0, chunk.lang.translator.tokens_generated - before)
             chunk = work.send(outputs)
     except StopIteration as finished:
         return finished.value
@@ -274,7 +274,7 @@ def translate_segments(store: Store, plan: RunPlan, article_id: str, lang_code: 
     progress = progress or NoProgress()
     work = segment_work(store, plan, article_id, lang_code, segment_ids=segment_ids, redo=redo,
                         replace_edited=replace_edited, progress=progress, chunk=chunk, kept=kept)
-    result: tuple[int, int, list[Failure]] = drive(work, plan, progress)
+    result: tuple[int, int, list[Failure]] = drive(work, progress)
     return result
 
 

@@ -142,7 +142,7 @@ class TranslateStage(_Worker):
         try:
             made: dict[int, list[Failure]] = {}
             works = (self._work(store, batch, i, made) for i in range(len(batch["article_id"])) if not batch["problem"][i])
-            run_together(works, width_of(self.plan), self.plan, NoProgress())
+            run_together(works, width_of(self.plan), NoProgress())
             for i, failures in made.items():
                 out[i] = json.dumps([asdict(r) for r in _outputs(store, str(batch["article_id"][i]), self.lang.lang)],
                                     ensure_ascii=False)
