@@ -184,6 +184,8 @@ def converted(located: Located, quantization: str, home: str | os.PathLike[str] 
     except (ValueError, NotImplementedError, KeyError, AttributeError, TypeError, RuntimeError) as exc:
         # RuntimeError: Gemma 4 under transformers 5.24 (the converter reads a per-layer head_dim); any model kind
         shutil.rmtree(staging, ignore_errors=True)
+        if "out of memory" in str(exc).lower():
+            raise  # not a model CTranslate2 cannot convert: a machine that could not hold it while converting
         raise EngineUnavailable(f"CTranslate2 cannot convert {located.model_id}: "
                                 f"{(str(exc).splitlines() or [''])[0][:200]}") from exc
     except BaseException:

@@ -1,6 +1,6 @@
 """Translating an archive on a Ray cluster (`workbench translate … --runner ray`): a Ray Data pipeline.
 
-    files → read, clean, segment (tasks) → English (actor pool) → Russian from that English (actor pool)
+    files → read (tasks) → English (actor pool) → Russian from that English (actor pool)
           → summaries and the `translate --out` record of each article (actor pool) → shards (the driver)
 
 Every stage runs the local runner's own code: the same reading and segmentation, the same `ModelSet` (engines,
@@ -46,10 +46,9 @@ from ..review.views import article_view
 from ..runs.progress import NoProgress
 from ..runs.summaries import summarize_article
 from ..runs.together import run_together, width_of
-from ..runs.translation import FATAL, TRANSLATABLE, Failure, Work, segment_work
+from ..runs.translation import FATAL, Failure, Work, segment_work
 from ..store import MachineOutputRecord, Store
 from ..store.importer import import_raw
-from ..text.articles import build_article
 from ..text.reading import RawArticle, iter_articles, iter_paths
 from .ingest import store_outputs
 from .shards import INTERVAL, ShardWriter, scan, set_aside
@@ -96,21 +95,19 @@ class DistributedReport:
 
 # ---------------------------------------------------------------------- stage 1: files → articles
 def article_rows(path: str, skip: set[str]) -> Iterator[dict[str, Any]]:
-    """The articles of one file (not in `skip`), each with its count of translatable segments; a file or line that
-    cannot be read becomes a row with its problem."""
+    """The articles of one file (not in `skip`) as read; a file or line that cannot be read becomes a row with its
+    problem. Each model stage cleans and segments them as `import` does, when it imports its batch."""
     for item in iter_articles([path]):
         if isinstance(item, ImportProblem):
             yield _row(item.path, problem=f"{item.path}: {item.reason}")
             continue
         if item.article_id in skip:
             continue
-        _, segments = build_article(item.text, item.article_id, path=item.path, overrides=item.fields, encoding=item.encoding)
-        todo = sum(1 for s in segments if s.kind in TRANSLATABLE)
-        yield _row(item.article_id, raw=json.dumps(asdict(item), ensure_ascii=False), segments=todo)
+        yield _row(item.article_id, raw=json.dumps(asdict(item), ensure_ascii=False))
 
 
-def _row(article_id: str, *, raw: str = EMPTY, segments: int = 0, problem: str = EMPTY) -> dict[str, Any]:
-    return {"article_id": article_id, "raw": raw, "segments": segments, "problem": problem,
+def _row(article_id: str, *, raw: str = EMPTY, problem: str = EMPTY) -> dict[str, Any]:
+    return {"article_id": article_id, "raw": raw, "problem": problem,
             **{lang: "[]" for lang in TARGETS}, "failed": "[]", "record": EMPTY}
 
 
@@ -167,7 +164,7 @@ class TranslateStage(_Worker):
         except FATAL:
             raise
         except Exception as exc:  # reported with its reason; the article goes to no shard and is retried next run
-            made[i] = [Failure(article_id, self.lang.lang, f"{type(exc).__name__}: {exc}"[:300])]
+            made[i] = [*made[i], Failure(article_id, self.lang.lang, f"{type(exc).__name__}: {exc}"[:300])]
 
 
 def _outputs(store: Store, article_id: str, lang: str) -> list[MachineOutputRecord]:
