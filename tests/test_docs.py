@@ -229,7 +229,17 @@ def printed(translated_template: Path, tmp_path_factory: pytest.TempPathFactory,
             "models list": run("models", "list"),
             "eval": run("eval", str(REFERENCES), "--profile", "tiny", "--to", "en", "--compare", "tiny:m2m100"),
             "eval --approved": run("eval", "--approved"), "effort": run("effort"),
+            **_newsroom(run, tmp),
         }
+
+
+def _newsroom(run: Any, tmp: Path) -> dict[str, Any]:
+    """A followed feed on a loopback address (refused: private addresses need `allow_private_feeds`), so the
+    poll has a failure to show; publishing the approved article."""
+    run("feeds", "add", "http://127.0.0.1:9/feed.xml", "--name", "local", as_json=False)
+    watched = run("watch", "--once", "--no-translate", code=1)
+    return {"watch": watched, "feeds list": run("feeds", "list"),
+            "publish": run("publish", "--format", "markdown", "--out", str(tmp / "site"))}
 
 
 def _ray_report() -> dict[str, Any]:
@@ -262,6 +272,7 @@ def test_the_runs_reach_what_the_readme_describes(printed: dict[str, Any]):
     assert printed["eval --approved"]["approved"]["en"]
     ru = next(row["targets"]["ru"] for row in printed["show"]["segments"] if row["kind"] != "meta")
     assert ru["machine"] and ru["confidence"] and printed["show"]["summaries"]["en"]["machine"]
+    assert printed["watch"]["failures"] and printed["feeds list"][0]["error"] and printed["publish"]["written"]
 
 
 def test_every_command_with_json_is_documented_and_its_help_agrees():

@@ -7,9 +7,11 @@ pre-translating what arrived is the Workbench's `translate`, with the models the
 
 from __future__ import annotations
 
+import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import click
@@ -26,6 +28,7 @@ from .cli_base import (
     handle_errors,
     model_options,
 )
+from .render import Line, echo_lines, emit
 
 URL_PREFIXES = ("http://", "https://")
 _EVERY = re.compile(r"(\d{1,6})\s*([smhd]?)")
@@ -106,9 +109,11 @@ def feeds_add(ctx: click.Context, url: str, name: str | None) -> None:
 
 
 @feeds_group.command("list")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON: a list of {name, url, polled, error, items}.")
 @click.pass_context
 @handle_errors
-def feeds_list(ctx: click.Context) -> None:
+def feeds_list(ctx: click.Context, as_json: bool) -> None:
     """The feeds followed: name, URL, when last polled, items imported / waiting for a retry / given up."""
     from ..store import feeds as feed_store
 
@@ -116,12 +121,29 @@ def feeds_list(ctx: click.Context) -> None:
         followed = feed_store.feeds(wb.store)
         counts = {(r["feed_id"], r["state"]): r["n"] for r in wb.store.query(
             "SELECT feed_id, state, COUNT(*) AS n FROM feed_items GROUP BY feed_id, state")}
-    if not followed:
-        click.echo("no feeds yet: `workbench feeds add URL`")
-    for feed in followed:
-        states = " · ".join(f"{counts.get((feed.id, s), 0)} {s.replace('_', ' ')}" for s in ("imported", "retry", "given_up"))
-        polled = (feed.polled or "never")[:19].replace("T", " ")
-        click.echo(f"{feed.name}  {feed.url}  polled {polled}  {states}" + (f"  last error: {feed.error}" if feed.error else ""))
+    emit(FeedList([(feed, {s: counts.get((feed.id, s), 0) for s in ITEM_STATES}) for feed in followed]), as_json)
+
+
+ITEM_STATES = ("imported", "retry", "given_up")
+
+
+@dataclass(frozen=True)
+class FeedList:
+    """`feeds list`: each feed with its items counted by state."""
+
+    feeds: list[tuple[Any, dict[str, int]]]  # (store.feeds.Feed, {state: count})
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        return [{"name": f.name, "url": f.url, "polled": f.polled, "error": f.error, "items": items}
+                for f, items in self.feeds]
+
+    def lines(self) -> Iterator[str]:
+        if not self.feeds:
+            yield "no feeds yet: `workbench feeds add URL`"
+        for feed, items in self.feeds:
+            states = " · ".join(f"{items[s]} {s.replace('_', ' ')}" for s in ITEM_STATES)
+            polled = (feed.polled or "never")[:19].replace("T", " ")
+            yield f"{feed.name}  {feed.url}  polled {polled}  {states}" + (f"  last error: {feed.error}" if feed.error else "")
 
 
 @feeds_group.command("remove")
@@ -149,24 +171,43 @@ def parse_every(value: str) -> int:
     return seconds
 
 
-def _poll_lines(report: Any) -> None:
-    for arrival in report.arrived:
-        click.echo(f"{arrival.outcome:9} {arrival.article_id}  {arrival.title or ''}  ({arrival.feed}: {arrival.url})")
-    for failure in report.failures:
-        what = {"retry": "will retry", "given_up": "given up", "feed": "feed failed"}[failure.state]
-        click.echo(f"error: {failure.feed}: {failure.url}: {failure.reason} ({what})", err=True)
-    quiet = [f"{name} (not modified)" if name in report.not_modified else name for name in report.feeds]
-    click.echo(f"polled {len(report.feeds)} feed(s): {', '.join(quiet) or 'none followed'}; "
+@dataclass
+class Watched:
+    """One poll of `watch`, with the pre-translation of what arrived (when asked and something did)."""
+
+    poll: Any  # newsroom.feeds.PollReport
+    translation: Any = None  # runs.report.TranslateReport
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.poll.ok and (self.translation is None or self.translation.ok))
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = self.poll.to_dict()
+        if self.translation is not None:
+            t = self.translation
+            out["translation"] = {"article_ids": t.article_ids, "targets": t.targets, "translated": t.translated,
+                                  "summaries": t.summaries, "meaningless": bool(t.meaningless),
+                                  "failures": [asdict(f) for f in t.failures], "ok": t.ok}
+        out["ok"] = self.ok
+        return out
+
+    def lines(self) -> Iterator[str | Line]:
+        report = self.poll
+        for arrival in report.arrived:
+            yield f"{arrival.outcome:9} {arrival.article_id}  {arrival.title or ''}  ({arrival.feed}: {arrival.url})"
+        for failure in report.failures:
+            what = {"retry": "will retry", "given_up": "given up", "feed": "feed failed"}[failure.state]
+            yield Line(f"error: {failure.feed}: {failure.url}: {failure.reason} ({what})", err=True)
+        quiet = [f"{name} (not modified)" if name in report.not_modified else name for name in report.feeds]
+        yield (f"polled {len(report.feeds)} feed(s): {', '.join(quiet) or 'none followed'}; "
                f"{len(report.new_ids)} new or changed article(s), {len(report.failures)} problem(s)")
-
-
-def _pretranslate(wb: Any, ids: list[str], targets: list[str], summarize: bool) -> bool:
-    report = wb.translate(article_ids=ids, targets=targets, summarize=summarize)
-    click.echo(f"pre-translated {len(ids)} article(s) to {', '.join(targets)}: {report.translated} segments, "
-               f"{report.summaries} summaries" + (" (tiny random-weight models: meaningless)" if report.meaningless else ""))
-    for failure in report.failures:
-        click.echo(f"error: {failure.article_id} {failure.lang}: {failure.reason}", err=True)
-    return bool(report.ok)
+        t = self.translation
+        if t is not None:
+            yield (f"pre-translated {len(t.article_ids)} article(s) to {', '.join(t.targets)}: {t.translated} segments, "
+                   f"{t.summaries} summaries" + (" (tiny random-weight models: meaningless)" if t.meaningless else ""))
+            for failure in t.failures:
+                yield Line(f"error: {failure.article_id} {failure.lang}: {failure.reason}", err=True)
 
 
 @cli.command("watch")
@@ -176,11 +217,13 @@ def _pretranslate(wb: Any, ids: list[str], targets: list[str], summarize: bool) 
 @click.option("--translate/--no-translate", default=True, show_default=True, help="Pre-translate what arrives.")
 @click.option("--summarize", is_flag=True, help="Also summarize what arrives.")
 @click.option("--feed", "names", multiple=True, metavar="NAME", help="Poll only this feed (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print each poll as one line of JSON: {feeds, not_modified, "
+                                                      "arrived, failures, new_ids, translation, ok}.")
 @model_options
 @click.pass_context
 @handle_errors
 def watch_cmd(ctx: click.Context, every: str, once: bool, to: str, translate: bool, summarize: bool,
-              names: tuple[str, ...], **model_kw: Any) -> None:
+              names: tuple[str, ...], as_json: bool, **model_kw: Any) -> None:
     """Poll the feeds (`workbench feeds`): import each new item's article once, with its feed as source and its
     URL kept, then pre-translate (and summarize) it with the models the data home uses, so reviewers find it
     ready. Pages that fail are reported and retried on the next poll."""
@@ -194,13 +237,17 @@ def watch_cmd(ctx: click.Context, every: str, once: bool, to: str, translate: bo
         context = _context(wb)
         while True:
             report = poll(context, list(names) or None)
-            _poll_lines(report)
-            translated = not (translate and report.new_ids) or _pretranslate(wb, report.new_ids, targets, summarize)
+            watched = Watched(report)
+            if translate and report.new_ids:
+                watched.translation = wb.translate(article_ids=report.new_ids, targets=targets, summarize=summarize)
             if once:
-                _flush()
-                if not (report.ok and translated):
-                    raise SystemExit(1)
+                _flush(quiet=as_json)
+                emit(watched, as_json)  # exit code 1 when something failed
                 return
+            if as_json:
+                click.echo(json.dumps(watched.to_dict(), ensure_ascii=False, default=str))  # one line a poll
+            else:
+                echo_lines(watched.lines())
             time.sleep(seconds)
 
 
@@ -217,10 +264,12 @@ def watch_cmd(ctx: click.Context, every: str, once: bool, to: str, translate: bo
               help="Where the pages will be served (links in feeds); default config newsroom.base_url, else relative.")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False), default=None,
               help="A folder of templates overriding the built-in ones (default DATA_HOME/templates/ when it exists).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON: {out, format, langs, pages, written, unchanged, changed_pages, ok}.")
 @click.pass_context
 @handle_errors
 def publish_cmd(ctx: click.Context, status: str, langs: str, fmt: str, out: str, base_url: str | None,
-                templates: str | None) -> None:
+                templates: str | None, as_json: bool) -> None:
     """Publish every approved article language: a page with the title, date, source link, summary and the full
     approved translation, an index, and RSS/Atom feeds. Only pages whose text changed are written again."""
     from pathlib import Path
@@ -233,11 +282,8 @@ def publish_cmd(ctx: click.Context, status: str, langs: str, fmt: str, out: str,
     with _workbench(ctx) as wb:
         report = publish(wb.store, out, fmt=fmt, langs=_targets(langs),
                          base_url=settings.base_url if base_url is None else base_url, templates=folder)
-    for name in report.written:
-        click.echo(f"wrote {Path(report.out) / name}")
-    click.echo(f"published {report.pages} approved page(s) ({', '.join(report.langs) or 'no language'}) to "
-               f"{report.out} as {fmt}: {len(report.written)} file(s) written, {report.unchanged} unchanged")
-    _flush()
+    _flush(quiet=as_json)
+    emit(report, as_json)
 
 
 __all__ = ["import_with_urls", "is_url", "parse_every"]

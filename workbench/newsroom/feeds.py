@@ -16,7 +16,7 @@ import hashlib
 import io
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,11 @@ class PollReport:
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"feeds": self.feeds, "not_modified": self.not_modified,
+                "arrived": [asdict(a) for a in self.arrived], "failures": [asdict(f) for f in self.failures],
+                "new_ids": self.new_ids, "ok": self.ok}
 
 
 @dataclass

@@ -22,7 +22,7 @@ import html
 import json
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,6 +114,12 @@ class PublishReport:
         return {"out": self.out, "format": self.format, "langs": self.langs, "pages": self.pages,
                 "written": self.written, "unchanged": self.unchanged, "changed_pages": self.changed_pages,
                 "ok": self.ok}
+
+    def lines(self) -> Iterator[str]:
+        for name in self.written:
+            yield f"wrote {Path(self.out) / name}"
+        yield (f"published {self.pages} approved page(s) ({', '.join(self.langs) or 'no language'}) to {self.out} as "
+               f"{self.format}: {len(self.written)} file(s) written, {self.unchanged} unchanged")
 
 
 # --------------------------------------------------------------------------- the text of a page
