@@ -694,3 +694,37 @@ def test_the_article_list_filters_by_feed(site: Site, home: Path) -> None:
         assert h.article_rows(wb, source=h.NOT_FROM_A_FEED) == []
         stamp = max(fs.origins(wb.store)[row[-1]].imported_at for row in rss_rows)
         assert len(h.article_rows(wb, new_only=True, since=stamp)) < 5
+
+
+def test_a_delivery_waiting_when_its_process_is_killed_is_made_by_the_next_one(home: Path) -> None:
+    """SIGKILL while a notification waits for its retry: its outbox file stays, the next process takes it over and
+    delivers it with the same delivery id; the file of a live process is left to it."""
+    import os
+    import signal
+
+    receiver = Receiver(failing=1000)  # every POST answered 500 until the route is mended
+    write_config(home, f"{receiver.base}/hook")
+    config = (home / "config.toml").read_text().replace("backoff_ms = 50", "backoff_ms = 60000")
+    (home / "config.toml").write_text(config.replace("attempts = 4", "attempts = 5"))
+    code = ("import sys, time; from workbench.newsroom import webhook; "
+            "webhook.notify(sys.argv[1], 'approved', {'article_id': 'a1', 'lang': 'en'}); time.sleep(120)")
+    child = subprocess.Popen([sys.executable, "-c", code, str(home)], env=subprocess_env(home, home.parent / "tiny"))
+    outbox = home / "outbox"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(json.loads(p.read_text())["attempt"] == 2
+                                                  for p in outbox.glob("*.json") if p.stat().st_size):
+        time.sleep(0.05)
+    child.send_signal(signal.SIGKILL)
+    child.wait(10)
+    (left,) = list(outbox.glob("*.json"))
+    assert left.name.endswith(f".{child.pid}.json") and len(receiver.deliveries()) == 1
+    delivery = json.loads(left.read_text())["id"]
+    live = outbox / f"{'0' * 32}.{os.getppid()}.json"  # a live process's file (this test's parent)
+    live.write_text(json.dumps({"event": "approved", "id": "0" * 32, "attempt": 1, "body": "{}"}))
+
+    receiver.routes["/hook"].fail_first = 0  # the receiver is back
+    assert webhook.recover(home) == 1 and webhook.flush(10) == 0
+    assert [e["delivery"] for e in receiver.events()] == [delivery] and len(receiver.deliveries()) == 2
+    assert receiver.events()[0]["article_id"] == "a1"
+    assert sorted(p.name for p in outbox.iterdir()) == [live.name]  # delivered: gone; the live one's: untouched
+    receiver.close()

@@ -600,6 +600,9 @@ def serve_cmd(ctx: click.Context, host: str, port: int, auth: str | None, auth_f
     wb = _workbench(ctx, **_model_args(**model_kw))
     _serve_banner(wb, f"http://{host}:{port}", origin)
     click.echo(guard.describe())
+    from ..newsroom import webhook
+
+    webhook.recover(wb.home)  # notifications a stopped process left in the outbox
     launch(wb, host=host, port=port, auth=credentials, guard=guard)
 
 

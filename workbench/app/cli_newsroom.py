@@ -233,8 +233,11 @@ def watch_cmd(ctx: click.Context, every: str, once: bool, to: str, translate: bo
     targets = _targets(to)
     if not model_kw["profile"]:
         model_kw["profile"] = _home_profile(ctx)[0]
+    from ..newsroom import webhook
+
     with _workbench(ctx, **_model_args(**model_kw)) as wb:
         context = _context(wb)
+        webhook.recover(wb.home)  # notifications a stopped process left in the outbox
         while True:
             report = poll(context, list(names) or None)
             watched = Watched(report)

@@ -8,6 +8,13 @@ delivery it has seen). A delivery that fails (no answer, a 5xx, 408 or 429) is t
 seconds, doubling each time, up to `attempts` in all; each failure and a give-up are logged. Deliveries run in one
 background thread per process: `notify` never blocks and never raises, so the review is never held up; a command
 that ends calls `flush` to give the last deliveries their time.
+
+A queued delivery is also a file in the data home's outbox (`DATA_HOME/outbox/DELIVERY.PID.json`, written
+atomically before it is queued, removed once delivered or given up), so a process killed with deliveries still
+waiting loses none: the next process on that data home that notifies, serves or watches (`recover`) takes over the
+files of processes that are gone (renaming one to its own pid, so two processes never both take it) and delivers
+them with their own delivery ids, their attempts counted on. A receiver can therefore see a delivery twice (a kill
+after its POST and before the file's removal), never lose one: drop repeats by `X-Workbench-Delivery`.
 """
 
 from __future__ import annotations
@@ -54,12 +61,35 @@ def body_of(event: str, payload: dict[str, Any], delivery: str) -> bytes:
     return json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
+OUTBOX = "outbox"
+MAX_OUTBOX_FILE = 1_000_000  # bytes: a file bigger than any body the workbench writes is not ours; left alone
+
+
 @dataclass
 class _Delivery:
     event: str
     body: bytes
     id: str
     attempt: int = 1
+    file: Path | None = None  # its outbox file (None: not kept, e.g. the outbox could not be written)
+
+    def keep(self) -> None:
+        """Write (or rewrite, with the attempt count) the delivery's outbox file; a failure is logged, not raised."""
+        if self.file is None:
+            return
+        from ..files import atomic_write
+
+        record = {"event": self.event, "id": self.id, "attempt": self.attempt, "body": self.body.decode("utf-8")}
+        try:
+            atomic_write(self.file, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+        except OSError as exc:
+            log.error("webhook: could not keep the %s notification in the outbox (%s); a kill now would lose it",
+                      self.event, exc)
+            self.file = None
+
+    def done(self) -> None:
+        if self.file is not None:
+            self.file.unlink(missing_ok=True)
 
 
 class Sender:
@@ -76,14 +106,15 @@ class Sender:
         self.delivered = 0
         self.given_up = 0
 
-    def submit(self, event: str, body: bytes, delivery: str) -> bool:
+    def submit(self, delivery: _Delivery) -> bool:
         with self._cond:
             if self._pending >= MAX_PENDING:
                 log.error("webhook %s: %d deliveries waiting; dropped the %s notification", self.settings.url,
-                          self._pending, event)
+                          self._pending, delivery.event)
+                delivery.done()
                 return False
             self._pending += 1
-            heapq.heappush(self._due, (time.monotonic(), next(self._order), _Delivery(event, body, delivery)))
+            heapq.heappush(self._due, (time.monotonic(), next(self._order), delivery))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="workbench-webhook", daemon=True)
                 self._thread.start()
@@ -114,16 +145,21 @@ class Sender:
                     continue
                 heapq.heappop(self._due)
             done = self._attempt(delivery)
+            again = not done and delivery.attempt < self.settings.attempts
+            if again:
+                delivery.attempt += 1
+                delivery.keep()  # the attempts so far, for a process that takes it over
+            else:
+                if not done:
+                    log.error("webhook %s: gave up the %s notification after %d attempts", self.settings.url,
+                              delivery.event, delivery.attempt)
+                delivery.done()
             with self._cond:
-                if not done and delivery.attempt < self.settings.attempts:
-                    later = self.settings.backoff * 2 ** (delivery.attempt - 1)
-                    delivery.attempt += 1
+                if again:
+                    later = self.settings.backoff * 2 ** (delivery.attempt - 2)
                     heapq.heappush(self._due, (time.monotonic() + later, next(self._order), delivery))
                 else:
-                    if not done:
-                        self.given_up += 1
-                        log.error("webhook %s: gave up the %s notification after %d attempts", self.settings.url,
-                                  delivery.event, delivery.attempt)
+                    self.given_up += not done
                     self._pending -= 1
                     self._cond.notify_all()
 
@@ -169,19 +205,92 @@ def sender(settings: WebhookSettings, user_agent: str) -> Sender:
 
 
 def notify(home: str | os.PathLike[str], event: str, payload: dict[str, Any]) -> bool:
-    """Queue a notification to the data home's webhook; False when none is configured or it could not be
-    queued. Never raises, never waits for the network."""
+    """Queue a notification to the data home's webhook (kept in its outbox first); False when none is configured or
+    it could not be queued. Never raises, never waits for the network."""
     try:
         settings = webhook_settings(home)
         if settings is None:
             return False
         logs.attach(home)
-        delivery = uuid.uuid4().hex
-        return sender(settings, newsroom_settings(home).user_agent).submit(event, body_of(event, payload, delivery),
-                                                                          delivery)
+        recover(home)
+        delivery = _Delivery(event, b"", uuid.uuid4().hex)
+        delivery.body = body_of(event, payload, delivery.id)
+        delivery.file = outbox_dir(home) / f"{delivery.id}.{os.getpid()}.json"
+        delivery.keep()
+        return sender(settings, newsroom_settings(home).user_agent).submit(delivery)
     except Exception:
         log.exception("the %s notification could not be queued", event)
         return False
+
+
+def outbox_dir(home: str | os.PathLike[str]) -> Path:
+    from ..settings import home_dir
+
+    return Path(home_dir(home)) / OUTBOX
+
+
+_recovered: set[str] = set()
+
+
+def recover(home: str | os.PathLike[str]) -> int:
+    """Take over the outbox files of processes that are gone and queue them again (once per data home and
+    process); how many were taken. Never raises."""
+    key = str(outbox_dir(home))
+    with _lock:
+        if key in _recovered:
+            return 0
+        _recovered.add(key)
+    try:
+        settings = webhook_settings(home)
+        folder = outbox_dir(home)
+        if settings is None or not folder.is_dir():
+            return 0
+        logs.attach(home)
+        taken = 0
+        for path in sorted(folder.glob("*.json")):
+            delivery = _take(path)
+            if delivery is not None:
+                taken += sender(settings, newsroom_settings(home).user_agent).submit(delivery)
+        if taken:
+            log.info("webhook %s: %d notification(s) left by a stopped process queued again", settings.url, taken)
+        return taken
+    except Exception:
+        log.exception("the webhook outbox could not be read")
+        return 0
+
+
+def _take(path: Path) -> _Delivery | None:
+    """The delivery in an outbox file whose process is gone, renamed to this process; None when it is not such a
+    file (another live process's, one another process took first, or not one of ours)."""
+    parts = path.name.split(".")
+    if len(parts) != 3 or not parts[1].isdigit() or int(parts[1]) == os.getpid() or _alive(int(parts[1])):
+        return None
+    mine = path.with_name(f"{parts[0]}.{os.getpid()}.json")
+    try:
+        if path.stat().st_size > MAX_OUTBOX_FILE:
+            return None
+        path.rename(mine)  # atomic: of two processes taking it over, one wins
+    except OSError:
+        return None
+    try:
+        record = json.loads(mine.read_text(encoding="utf-8"))
+        delivery = _Delivery(str(record["event"]), str(record["body"]).encode("utf-8"), str(record["id"]),
+                             int(record["attempt"]), mine)
+    except (OSError, ValueError, KeyError, TypeError):
+        log.error("webhook outbox: %s is not a delivery; moved aside", mine.name)
+        mine.rename(mine.with_suffix(".damaged"))
+        return None
+    return delivery if delivery.event in EVENTS else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def notify_store(store_path: str, event: str, payload: dict[str, Any]) -> bool:
