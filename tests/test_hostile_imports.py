@@ -191,8 +191,8 @@ def test_an_empty_folder_or_one_without_articles_exits_non_zero(home, tmp_path):
     (pictures / ".hidden.txt").write_text(SHORT, encoding="utf-8")
     result = run(home, "import", str(empty), str(pictures))
     assert result.exit_code == 1
-    assert f"{empty}: no .txt/.md/.jsonl/.parquet files in {empty}" in result.stderr
-    assert f"{pictures}: no .txt/.md/.jsonl/.parquet files in {pictures}" in result.stderr
+    assert f"{empty}: no .txt/.md/.html/.jsonl/.parquet files in {empty}" in result.stderr
+    assert f"{pictures}: no .txt/.md/.html/.jsonl/.parquet files in {pictures}" in result.stderr
 
 
 # --------------------------------------------------------------------------- 6. ids from names and records

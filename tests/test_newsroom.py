@@ -728,3 +728,25 @@ def test_a_delivery_waiting_when_its_process_is_killed_is_made_by_the_next_one(h
     assert receiver.events()[0]["article_id"] == "a1"
     assert sorted(p.name for p in outbox.iterdir()) == [live.name]  # delivered: gone; the live one's: untouched
     receiver.close()
+
+
+def test_a_saved_page_is_imported_as_its_article_without_the_site_around_it(tmp_path: Path, home: Path) -> None:
+    """`workbench import page.html`: a page saved from the browser is read as `import https://…` reads a fetched
+    one (title, date, author, the article's text, none of the menus, share buttons or related links)."""
+    seed = SEED_FILES[0]
+    page = tmp_path / "saved.html"
+    page.write_text(seed_page(seed, title_of(seed)), encoding="utf-8")
+    (tmp_path / "login.htm").write_text("<html><body><form><input name=q></form></body></html>", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--home", str(home), "import", str(page), str(tmp_path / "login.htm"), "--json"])
+    assert result.exit_code == 1, result.output  # the page without an article is a problem, the other is imported
+    report = json.loads(result.stdout)
+    assert [i["article_id"] for i in report["imported"]] == ["saved"]
+    assert report["problems"][0]["reason"] == "no article text found in the page"
+    with Store(home / "workbench.sqlite") as store:
+        article = store.article("saved")
+        text = " ".join(s["source_text"] for s in store.segments("saved"))
+        assert store.article_ids() == ["saved"]
+    assert article["title"] == title_of(seed) and article["date"] == "2024-11-07"
+    assert all(chrome not in text for chrome in (*CHROME_MENU, *RELATED, "واتساب", "سياسة الخصوصية"))
+    body = [line for line in clean_lines(seed.read_text(encoding="utf-8")) if len(line) > 60]
+    assert body and all(line in text for line in body[:3])

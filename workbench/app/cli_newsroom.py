@@ -59,10 +59,10 @@ def _flush(quiet: bool = False) -> None:
 def import_with_urls(wb: Any, items: list[str], show: Callable[[Any], None]) -> Any:
     """`workbench import` with some arguments URLs: files and folders as ever, then each URL fetched and its
     article extracted and imported; one report (URLs stand where paths do)."""
-    from ..newsroom.extract import ExtractionFailed
     from ..newsroom.feeds import import_url
     from ..newsroom.fetch import FetchError
     from ..store.importer import Imported, ImportReport, import_paths
+    from ..text.extract import ExtractionFailed
 
     paths = [item for item in items if not is_url(item)]
     report = import_paths(wb.store, paths, on_item=show) if paths else ImportReport()

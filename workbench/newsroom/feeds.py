@@ -29,10 +29,10 @@ from ..store import feeds as feed_store
 from ..store.feeds import Feed, FeedItem
 from ..store.importer import Imported
 from ..text.cleaning import clean_lines
+from ..text.extract import ExtractionFailed, decode_page, extract_article
 from ..text.metadata import classify
 from ..text.reading import RawArticle
 from . import webhook
-from .extract import ExtractionFailed, decode_page, extract_article
 from .fetch import FetchError, FetchFailed, HostLimiter, Policy, check_url, fetch
 
 MAX_ITEMS = 1000  # items taken from one answer of one feed (the rest are seen on the next poll)

@@ -24,9 +24,10 @@ from .cleaning import arabic_ratio, has_arabic
 from .metadata import split_front_matter
 
 TEXT_SUFFIXES = {".txt", ".md"}
+HTML_SUFFIXES = {".html", ".htm"}  # a saved web page: its article is extracted as from a fetched one
 JSONL_SUFFIXES = {".jsonl"}
 PARQUET_SUFFIXES = {".parquet"}
-SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | PARQUET_SUFFIXES
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | PARQUET_SUFFIXES
 
 
 @dataclass
@@ -155,6 +156,20 @@ def read_text_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> RawArticle:
                             else "empty file (nothing but whitespace)")
     article_id, id_warnings = _article_id(path.stem, "file name")
     return RawArticle(article_id, text, str(path), encoding, fields, id_warnings + warnings + language_warnings(text))
+
+
+def read_html_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> RawArticle:
+    """A saved web page (.html, .htm) as one article: its text, title, date and author extracted as from a page
+    `workbench import https://…` fetched (`text.extract`); a page without article text is an ImportProblem."""
+    from .extract import ExtractionFailed, extract_article
+
+    try:
+        found = extract_article(read_limited(path, max_bytes), path.resolve().as_uri())
+    except ExtractionFailed as exc:
+        raise ImportProblem(str(path), exc.reason) from None
+    fields = {k: v for k, v in (("title", found.title), ("date", found.date), ("author", found.author)) if v}
+    article_id, id_warnings = _article_id(path.stem, "file name")
+    return RawArticle(article_id, found.text, str(path), "utf-8", fields, id_warnings + language_warnings(found.text))
 
 
 def _lines(fh: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None, int]]:
@@ -301,7 +316,7 @@ def _unencodable(record: dict) -> str | None:
 
 
 def iter_paths(paths: Sequence[str | Path]) -> Iterator[Path | ImportProblem]:
-    """Files named directly, and .txt/.md/.jsonl/.parquet files under folders (recursive, sorted, hidden names
+    """Files named directly, and .txt/.md/.html/.jsonl/.parquet files under folders (recursive, sorted, hidden names
     skipped). Inside a folder a link is followed only while its target stays inside; a link that leaves, a pipe,
     socket or device is named (SkippedEntry); a folder with no importable file is reported. A file met twice
     (named twice, or through a link inside the folder) is read once."""
@@ -324,7 +339,7 @@ def iter_paths(paths: Sequence[str | Path]) -> Iterator[Path | ImportProblem]:
                 seen.add(item.resolve())
             yield item
         if not found:
-            yield ImportProblem(str(path), f"no .txt/.md/.jsonl/.parquet files in {path}")
+            yield ImportProblem(str(path), f"no .txt/.md/.html/.jsonl/.parquet files in {path}")
 
 
 def _walk(root: Path) -> Iterator[Path | ImportProblem]:
@@ -417,6 +432,8 @@ def _read_all(paths: Sequence[str | Path], max_bytes: int) -> Iterator[RawArticl
                 yield from iter_jsonl(item, max_bytes)
             elif suffix in PARQUET_SUFFIXES:
                 yield from iter_parquet(item, max_bytes)
+            elif suffix in HTML_SUFFIXES:
+                yield read_html_file(item, max_bytes)
             else:
                 yield read_text_file(item, max_bytes)
         except ImportProblem as problem:
