@@ -721,12 +721,22 @@ def test_a_delivery_waiting_when_its_process_is_killed_is_made_by_the_next_one(h
     delivery = json.loads(left.read_text())["id"]
     live = outbox / f"{'0' * 32}.{os.getppid()}.json"  # a live process's file (this test's parent)
     live.write_text(json.dumps({"event": "approved", "id": "0" * 32, "attempt": 1, "body": "{}"}))
+    dead = child.pid  # files planted under the killed process's pid: none may hang, crash or be sent
+    os.mkfifo(outbox / f"{'a' * 32}.{dead}.json")
+    (outbox / f"{'b' * 32}.{dead}.json").symlink_to("/dev/zero")
+    forged = {"event": "approved", "id": "c" * 32, "attempt": 1, "body": json.dumps({"evil": 1})}
+    (outbox / f"{'c' * 32}.{dead}.json").write_text(json.dumps(forged))
+    (outbox / f"{'d' * 32}.{dead}.json").write_text(json.dumps({**forged, "id": "d" * 32, "attempt": 1e300}))
+    (outbox / f"{'e' * 32}.2147483648.json").write_text("{}")
+    planted = sorted(p.name for p in outbox.iterdir() if p.name[0] in "abe")
 
     receiver.routes["/hook"].fail_first = 0  # the receiver is back
     assert webhook.recover(home) == 1 and webhook.flush(10) == 0
     assert [e["delivery"] for e in receiver.events()] == [delivery] and len(receiver.deliveries()) == 2
     assert receiver.events()[0]["article_id"] == "a1"
-    assert sorted(p.name for p in outbox.iterdir()) == [live.name]  # delivered: gone; the live one's: untouched
+    left_now = sorted(p.name for p in outbox.iterdir() if not p.name.startswith("."))
+    assert left_now == sorted([live.name, *planted, f"{'c' * 32}.{os.getpid()}.damaged",
+                               f"{'d' * 32}.{os.getpid()}.damaged"])  # delivered: gone; the live one's untouched
     receiver.close()
 
 
@@ -750,3 +760,17 @@ def test_a_saved_page_is_imported_as_its_article_without_the_site_around_it(tmp_
     assert all(chrome not in text for chrome in (*CHROME_MENU, *RELATED, "واتساب", "سياسة الخصوصية"))
     body = [line for line in clean_lines(seed.read_text(encoding="utf-8")) if len(line) > 60]
     assert body and all(line in text for line in body[:3])
+
+
+def test_a_folder_of_saved_pages_skips_what_the_browser_saved_beside_them(tmp_path: Path, home: Path) -> None:
+    seed = SEED_FILES[1]
+    folder = tmp_path / "saved"
+    (folder / "Page_files").mkdir(parents=True)
+    (folder / "Page.html").write_text(seed_page(seed, title_of(seed)), encoding="utf-8")
+    (folder / "Page_files" / "ad.html").write_text("<html><body><p>advert</p></body></html>", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--home", str(home), "import", str(folder), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [i["article_id"] for i in report["imported"]] == ["Page"] and report["problems"] == []
+    with Store(home / "workbench.sqlite") as store:
+        assert store.article("Page")["encoding"] == "utf-8"  # as the page's <meta charset> says

@@ -193,6 +193,10 @@ class Watched:
         return out
 
     def lines(self) -> Iterator[str | Line]:
+        yield from self.poll_lines()
+        yield from self.translation_lines()
+
+    def poll_lines(self) -> Iterator[str | Line]:
         report = self.poll
         for arrival in report.arrived:
             yield f"{arrival.outcome:9} {arrival.article_id}  {arrival.title or ''}  ({arrival.feed}: {arrival.url})"
@@ -202,6 +206,8 @@ class Watched:
         quiet = [f"{name} (not modified)" if name in report.not_modified else name for name in report.feeds]
         yield (f"polled {len(report.feeds)} feed(s): {', '.join(quiet) or 'none followed'}; "
                f"{len(report.new_ids)} new or changed article(s), {len(report.failures)} problem(s)")
+
+    def translation_lines(self) -> Iterator[str | Line]:
         t = self.translation
         if t is not None:
             yield (f"pre-translated {len(t.article_ids)} article(s) to {', '.join(t.targets)}: {t.translated} segments, "
@@ -239,18 +245,21 @@ def watch_cmd(ctx: click.Context, every: str, once: bool, to: str, translate: bo
         context = _context(wb)
         webhook.recover(wb.home)  # notifications a stopped process left in the outbox
         while True:
-            report = poll(context, list(names) or None)
-            watched = Watched(report)
-            if translate and report.new_ids:
-                watched.translation = wb.translate(article_ids=report.new_ids, targets=targets, summarize=summarize)
+            watched = Watched(poll(context, list(names) or None))
+            if not as_json:
+                echo_lines(watched.poll_lines())  # what arrived, before the models work on it
+            if translate and watched.poll.new_ids:
+                watched.translation = wb.translate(article_ids=watched.poll.new_ids, targets=targets,
+                                                   summarize=summarize)
+            if as_json:
+                click.echo(json.dumps(watched.to_dict(), ensure_ascii=False, indent=2 if once else None, default=str))
+            else:
+                echo_lines(watched.translation_lines())
             if once:
                 _flush(quiet=as_json)
-                emit(watched, as_json)  # exit code 1 when something failed
+                if not watched.ok:
+                    raise SystemExit(1)
                 return
-            if as_json:
-                click.echo(json.dumps(watched.to_dict(), ensure_ascii=False, default=str))  # one line a poll
-            else:
-                echo_lines(watched.lines())
             time.sleep(seconds)
 
 

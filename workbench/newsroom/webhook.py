@@ -25,6 +25,7 @@ import hmac
 import itertools
 import json
 import os
+import stat
 import threading
 import time
 import uuid
@@ -34,6 +35,12 @@ from typing import Any
 
 from .. import logs
 from ..clock import now
+from ..errors import WorkbenchError
+
+try:
+    import fcntl
+except ImportError:  # not on Unix: an outbox file's owner is told by its pid alone
+    fcntl = None  # type: ignore[assignment]
 from ..settings import WebhookSettings, newsroom_settings, webhook_settings
 
 EVENTS = ("arrived", "approved", "published")
@@ -74,22 +81,30 @@ class _Delivery:
     file: Path | None = None  # its outbox file (None: not kept, e.g. the outbox could not be written)
 
     def keep(self) -> None:
-        """Write (or rewrite, with the attempt count) the delivery's outbox file; a failure is logged, not raised."""
+        """Write (or rewrite, with the attempt count) the delivery's outbox file; a failure is logged, not raised
+        (the notification is still sent; a file left from before is removed once it is done)."""
         if self.file is None:
             return
         from ..files import atomic_write
 
         record = {"event": self.event, "id": self.id, "attempt": self.attempt, "body": self.body.decode("utf-8")}
         try:
+            _hold_owner_lock(self.file.parent)
             atomic_write(self.file, json.dumps(record, ensure_ascii=False).encode("utf-8"))
-        except OSError as exc:
+            with _lock:
+                _mine.add(self.id)
+        except (OSError, WorkbenchError) as exc:
             log.error("webhook: could not keep the %s notification in the outbox (%s); a kill now would lose it",
                       self.event, exc)
-            self.file = None
 
     def done(self) -> None:
-        if self.file is not None:
+        if self.file is None:
+            return
+        try:
             self.file.unlink(missing_ok=True)
+        except OSError as exc:
+            log.error("webhook: could not remove %s from the outbox (%s); it may be delivered again", self.file.name,
+                      exc)
 
 
 class Sender:
@@ -248,7 +263,11 @@ def recover(home: str | os.PathLike[str]) -> int:
         logs.attach(home)
         taken = 0
         for path in sorted(folder.glob("*.json")):
-            delivery = _take(path)
+            try:
+                delivery = _take(path, settings.attempts)
+            except Exception:  # one odd file never stops the others
+                log.exception("webhook outbox: %s could not be read", path.name)
+                continue
             if delivery is not None:
                 taken += sender(settings, newsroom_settings(home).user_agent).submit(delivery)
         if taken:
@@ -259,38 +278,104 @@ def recover(home: str | os.PathLike[str]) -> int:
         return 0
 
 
-def _take(path: Path) -> _Delivery | None:
-    """The delivery in an outbox file whose process is gone, renamed to this process; None when it is not such a
-    file (another live process's, one another process took first, or not one of ours)."""
+def _take(path: Path, attempts: int) -> _Delivery | None:
+    """The delivery in an outbox file whose process is gone (or an earlier process with this pid), renamed to this
+    process; None when it is not such a file (a live process's, one another process took first, not one of ours).
+    A file that is not a regular one, too big, or not a delivery the workbench wrote is moved aside, never sent."""
     parts = path.name.split(".")
-    if len(parts) != 3 or not parts[1].isdigit() or int(parts[1]) == os.getpid() or _alive(int(parts[1])):
+    if len(parts) != 3 or not (parts[1].isascii() and parts[1].isdigit() and len(parts[1]) <= 10):
         return None
-    mine = path.with_name(f"{parts[0]}.{os.getpid()}.json")
+    pid = int(parts[1])
+    with _lock:
+        ours = parts[0] in _mine
+    if ours or (pid != os.getpid() and _alive(path.parent, pid)):
+        return None
     try:
-        if path.stat().st_size > MAX_OUTBOX_FILE:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_OUTBOX_FILE:
+            log.error("webhook outbox: %s is not a delivery file (a link, a folder, a device or too big); left alone",
+                      path.name)
             return None
+        mine = path.with_name(f"{parts[0]}.{os.getpid()}.json")
         path.rename(mine)  # atomic: of two processes taking it over, one wins
     except OSError:
         return None
     try:
-        record = json.loads(mine.read_text(encoding="utf-8"))
-        delivery = _Delivery(str(record["event"]), str(record["body"]).encode("utf-8"), str(record["id"]),
-                             int(record["attempt"]), mine)
-    except (OSError, ValueError, KeyError, TypeError):
-        log.error("webhook outbox: %s is not a delivery; moved aside", mine.name)
-        mine.rename(mine.with_suffix(".damaged"))
+        fd = os.open(mine, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            record = json.loads(fh.read(MAX_OUTBOX_FILE + 1).decode("utf-8"))
+        delivery = _delivery_of(record, parts[0], mine, attempts)
+    except (OSError, ValueError, KeyError, TypeError, OverflowError) as exc:
+        log.error("webhook outbox: %s is not a delivery (%s); moved aside", mine.name, type(exc).__name__)
+        try:
+            mine.rename(mine.with_suffix(".damaged"))
+        except OSError:
+            pass
         return None
-    return delivery if delivery.event in EVENTS else None
+    with _lock:
+        _mine.add(delivery.id)
+    return delivery
 
 
-def _alive(pid: int) -> bool:
+def _delivery_of(record: Any, name: str, file: Path, attempts: int) -> _Delivery:
+    """A delivery from an outbox record, checked to be one the workbench wrote: its body a JSON object naming the
+    same event and delivery id (the file's name); ValueError otherwise."""
+    if not isinstance(record, dict) or not isinstance(record.get("body"), str) or record.get("id") != name:
+        raise ValueError("not an outbox record")
+    event, attempt = record.get("event"), record.get("attempt")
+    if event not in EVENTS or not isinstance(attempt, int) or isinstance(attempt, bool) or not 1 <= attempt <= attempts:
+        raise ValueError("an unknown event or attempt count")
+    body = json.loads(record["body"])
+    if not isinstance(body, dict) or body.get("event") != event or body.get("delivery") != name:
+        raise ValueError("a body that is not this delivery's")
+    return _Delivery(str(event), record["body"].encode("utf-8"), name, attempt, file)
+
+
+# Which process owns an outbox file: its pid in the name, and a lock file `.PID.lock` it holds (flock) while it
+# lives; the kernel releases it when the process dies, even by SIGKILL, so a reused pid or another container's
+# process is never mistaken for the owner.
+_mine: set[str] = set()  # delivery ids this process queued or took over
+_owner_locks: dict[str, Any] = {}
+
+
+def _hold_owner_lock(folder: Path) -> None:
+    key = str(folder)
+    with _lock:
+        if key in _owner_locks:
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        fh = (folder / f".{os.getpid()}.lock").open("a+b")
+        if fcntl is not None:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _owner_locks[key] = fh
+
+
+def _alive(folder: Path, pid: int) -> bool:
+    """Whether the process that wrote outbox files under `pid` still runs: it holds `.PID.lock` (without a lock
+    file, whether a process of that pid exists)."""
+    lock = folder / f".{pid}.lock"
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
+        if fcntl is None:
+            raise FileNotFoundError(lock)
+        fd = os.open(lock, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except (PermissionError, OverflowError):
+            return True
+        return True
+    except OSError:
+        return True  # cannot tell: leave its files alone
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return True
+    lock.unlink(missing_ok=True)  # its owner is gone
+    os.close(fd)
+    return False
 
 
 def notify_store(store_path: str, event: str, payload: dict[str, Any]) -> bool:

@@ -164,12 +164,23 @@ def read_html_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> RawArticle:
     from .extract import ExtractionFailed, extract_article
 
     try:
-        found = extract_article(read_limited(path, max_bytes), path.resolve().as_uri())
+        data = read_limited(path, max_bytes)
+        found = extract_article(data, path.resolve().as_uri())
     except ExtractionFailed as exc:
         raise ImportProblem(str(path), exc.reason) from None
     fields = {k: v for k, v in (("title", found.title), ("date", found.date), ("author", found.author)) if v}
     article_id, id_warnings = _article_id(path.stem, "file name")
-    return RawArticle(article_id, found.text, str(path), "utf-8", fields, id_warnings + language_warnings(found.text))
+    return RawArticle(article_id, found.text, str(path), page_charset(data) or "html", fields,
+                      id_warnings + language_warnings(found.text))
+
+
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", re.I)
+
+
+def page_charset(data: bytes) -> str | None:
+    """The charset a page names in its first 4 KB (`<meta charset>`), lower-cased; None when it names none."""
+    found = _META_CHARSET.search(data[:4096])
+    return found.group(1).decode("ascii").lower() if found else None
 
 
 def _lines(fh: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None, int]]:
@@ -317,7 +328,7 @@ def _unencodable(record: dict) -> str | None:
 
 def iter_paths(paths: Sequence[str | Path]) -> Iterator[Path | ImportProblem]:
     """Files named directly, and .txt/.md/.html/.jsonl/.parquet files under folders (recursive, sorted, hidden names
-    skipped). Inside a folder a link is followed only while its target stays inside; a link that leaves, a pipe,
+    and the `NAME_files/` folder a browser saves beside `NAME.html` skipped). Inside a folder a link is followed only while its target stays inside; a link that leaves, a pipe,
     socket or device is named (SkippedEntry); a folder with no importable file is reported. A file met twice
     (named twice, or through a link inside the folder) is read once."""
     seen: set[Path] = set()
@@ -361,7 +372,16 @@ def _walk(root: Path) -> Iterator[Path | ImportProblem]:
             except OSError as exc:
                 yield SkippedEntry(str(path), f"folder not read ({exc.strerror}); skipped")
                 continue
-            pending.extend(path / name for name in reversed(names))
+            pending.extend(path / name for name in reversed(names) if not _saved_page_assets(path, name, names))
+
+
+def _saved_page_assets(folder: Path, name: str, names: list[str]) -> bool:
+    """Whether `name` is the folder of files a browser saves beside a page ("Page.html" and "Page_files/"): its
+    scripts and frames are not articles."""
+    if not name.endswith("_files") or not (folder / name).is_dir():
+        return False
+    stem = name[:-len("_files")]
+    return any(f"{stem}{suffix}" in names for suffix in HTML_SUFFIXES)
 
 
 def _kind(path: Path, base: Path) -> str | ImportProblem | None:
