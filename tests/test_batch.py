@@ -205,3 +205,40 @@ def test_switching_models_retranslates_machine_output_but_never_human_edits(tran
         models = {s["targets"]["en"]["machine"]["provenance"]["model"] for s in view["segments"]
                   if s["kind"] != "meta" and s["id"] != seg["id"]}
         assert models == {"tiny:m2m100"}
+
+
+def test_a_pivot_failure_is_reported_once_and_a_run_failing_partway_counts_what_it_stored(home, monkeypatch):
+    """Russian from English (the tiny profile's route): a poisoned English segment fails in the English run and
+    again when the Russian run asks for it; the report names it once. An article language whose run then breaks
+    (a store error in its second chunk) still counts the chunk it stored."""
+    from workbench import Workbench
+    from workbench.engines.hf import Seq2SeqTranslator
+    from workbench.runs import translation
+
+    original = Seq2SeqTranslator.translate_scored
+    poisoned = next(SEEDS.glob("002_*.txt")).read_text(encoding="utf-8").splitlines()[0][:40]
+
+    def flaky(self, texts):
+        if any(t.startswith(poisoned) for t in texts):
+            raise RuntimeError("CUDA out of memory (simulated)")
+        return original(self, texts)
+
+    real_store = translation.store_records
+    calls = {"n": 0}
+
+    def breaks_once(store, records, kept=None):
+        if records and records[0].article_id.startswith("004_") and records[0].lang == "en":
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise sqlite3.OperationalError("database is locked (simulated)")
+        return real_store(store, records, kept)
+
+    monkeypatch.setattr(Seq2SeqTranslator, "translate_scored", flaky)
+    monkeypatch.setattr(translation, "store_records", breaks_once)
+    with Workbench(home, profile="tiny", engine="transformers") as wb:
+        report = wb.translate([str(SEEDS)], ["en", "ru"])
+        stored = wb.store.query("SELECT COUNT(*) AS n FROM machine_outputs WHERE target = 'segment'")[0]["n"]
+    poisoned_failures = [f for f in report.failures if "out of memory" in f.reason]
+    assert len(poisoned_failures) == 1 and poisoned_failures[0].lang == "en", report.failures
+    assert any(f.article_id.startswith("004_") and "database is locked" in f.reason for f in report.failures)
+    assert report.translated == stored  # the chunk stored before the error is counted

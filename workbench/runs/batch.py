@@ -12,7 +12,7 @@ from .progress import NoProgress, Progress
 from .report import Failure, TranslateReport
 from .summaries import SummaryJob, summarize_jobs, summary_job
 from .together import run_together, width_of
-from .translation import FATAL, Work, pending_segments, segment_work, translatable_segments
+from .translation import FATAL, Stored, Work, pending_segments, segment_work, translatable_segments
 
 log = get_logger("runs")
 
@@ -98,13 +98,11 @@ def _article_language(store: Store, plan: RunPlan, article_id: str, lang: str, r
                       summaries: _Summaries | None, *, redo: bool, replace_edited: bool, progress: Progress) -> Work:
     """Translate one article language; queue its summary, or finish its run when there is none to make."""
     kept: list[tuple[str, str]] = []  # a person (or another run) changed these units while this run worked
+    stored = Stored()  # counted as it goes: a run that fails partway still reports what it stored
     job = None
     try:
-        done, cached, failures = yield from segment_work(store, plan, article_id, lang, redo=redo, progress=progress,
-                                                         replace_edited=replace_edited, kept=kept)
-        report.translated += done
-        report.skipped += len(kept)
-        report.cached += cached
+        _, _, failures = yield from segment_work(store, plan, article_id, lang, redo=redo, progress=progress,
+                                                 replace_edited=replace_edited, kept=kept, stored=stored)
         if summaries is not None and not failures:
             job = summary_job(store, plan, article_id, lang, redo=redo, replace_edited=replace_edited)
     except FATAL:
@@ -112,7 +110,12 @@ def _article_language(store: Store, plan: RunPlan, article_id: str, lang: str, r
     except Exception as exc:
         log.exception("article %s (%s) failed", article_id, lang)
         failures = [Failure(article_id, lang, f"{type(exc).__name__}: {exc}"[:300])]
-    report.failures.extend(failures)
+    report.translated += stored.translated
+    report.cached += stored.cached
+    report.skipped += len(kept)
+    # a pivot segment that failed in its own language's run and again when this one asked for it: reported once
+    known = set(report.failures)
+    report.failures.extend(f for f in dict.fromkeys(failures) if f not in known)
     if job is not None and summaries is not None:
         summaries.add(job)  # the run is finished once the summary is made
     else:

@@ -10,7 +10,7 @@ from ..clock import now
 from ..engines.base import Summarizer, Translator
 
 
-@dataclass
+@dataclass(frozen=True)
 class Failure:
     article_id: str
     lang: str

@@ -78,7 +78,8 @@ Input = tuple[dict[str, Any], str, int | None]  # (segment, text given to the mo
 
 
 def _pivot_inputs(store: Store, plan: RunPlan, article_id: str, lang: LanguagePlan, segs: list[dict[str, Any]],
-                  progress: Progress, chunk: int) -> Generator[Chunk, Outputs, tuple[list[Input], list[Failure]]]:
+                  progress: Progress, chunk: int,
+                  stored: Stored | None = None) -> Generator[Chunk, Outputs, tuple[list[Input], list[Failure]]]:
     """The current pivot-language text of each segment, translating the pivot language first where missing (its
     chunks are yielded like the run's own)."""
     pivot = plan.languages[lang.source_lang]
@@ -87,7 +88,7 @@ def _pivot_inputs(store: Store, plan: RunPlan, article_id: str, lang: LanguagePl
     missing &= {s["id"] for s in segs}
     if missing:
         _, _, failures = yield from segment_work(store, plan, article_id, pivot.lang, segment_ids=missing,
-                                                 progress=progress, chunk=chunk)
+                                                 progress=progress, chunk=chunk, stored=stored)
     current = store.current_revisions(article_id)
     inputs: list[Input] = []
     for s in segs:
@@ -278,10 +279,18 @@ def translate_segments(store: Store, plan: RunPlan, article_id: str, lang_code: 
     return result
 
 
+@dataclass
+class Stored:
+    """What a run has stored so far (kept up to date chunk by chunk, so a run that fails partway still says it)."""
+
+    translated: int = 0
+    cached: int = 0
+
+
 def segment_work(store: Store, plan: RunPlan, article_id: str, lang_code: str, *,
                  segment_ids: Iterable[str] | None = None, redo: bool = False, replace_edited: bool = False,
-                 progress: Progress | None = None, chunk: int = CHUNK,
-                 kept: Kept | None = None) -> Generator[Chunk, Outputs, tuple[int, int, list[Failure]]]:
+                 progress: Progress | None = None, chunk: int = CHUNK, kept: Kept | None = None,
+                 stored: Stored | None = None) -> Generator[Chunk, Outputs, tuple[int, int, list[Failure]]]:
     """The run translating an article's segments into `lang_code`: yields its chunks (the caller makes their
     outputs, alone or together with other articles' chunks: `runs.together`) and returns (translated, cached,
     failures).
@@ -302,21 +311,25 @@ def segment_work(store: Store, plan: RunPlan, article_id: str, lang_code: str, *
         return 0, 0, []
     seen: Seen = {s["id"]: (current.get(("segment", s["id"], lang_code)) or {}).get("id") for s in segs}
     failures: list[Failure] = []
-    if lang.via:
-        inputs, failures = yield from _pivot_inputs(store, plan, article_id, lang, segs, progress, chunk)
+    stored = stored if stored is not None else Stored()
+    if lang.via:  # the pivot language's missing segments are made first, and counted with this run's
+        inputs, failures = yield from _pivot_inputs(store, plan, article_id, lang, segs, progress, chunk, stored)
     else:
         inputs = [(s, s["source_text"], None) for s in segs]
     rest, translated = _from_memory(store, plan, article_id, lang_code, inputs, seen, kept)
     progress.advance(len(inputs) - len(rest), 0)
     cached_count = 0
+    stored.translated += translated
     for start in range(0, len(rest), chunk):
         part = rest[start:start + chunk]
         requests = requests_for(store, plan, article_id, lang, part) if takes_requests(lang) else None
         cached = lang.translator.requests_cached(requests) if requests is not None and \
             isinstance(lang.translator, RequestTranslator) else lang.translator.cached([t for _, t, _ in part])
         outputs = yield Chunk(lang, article_id, part, requests, failures)
-        stored = store_records(store, output_records(plan, lang, article_id, part, outputs, cached, seen), kept)
-        translated += len(stored)
-        cached_count += sum(1 for r in stored if r.provenance.get("cached"))
+        records = store_records(store, output_records(plan, lang, article_id, part, outputs, cached, seen), kept)
+        translated += len(records)
+        cached_count += sum(1 for r in records if r.provenance.get("cached"))
+        stored.translated += len(records)
+        stored.cached += sum(1 for r in records if r.provenance.get("cached"))
         progress.advance(len(part), 0)
     return translated, cached_count, failures
