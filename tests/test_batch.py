@@ -112,13 +112,8 @@ def test_killed_run_resumes_without_redoing_or_duplicating(home, tmp_path, tiny_
     assert not (second_inputs & finished_inputs)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("engine", ["transformers", "ct2"])
-def test_one_failing_article_is_reported_and_the_rest_complete(home, monkeypatch, engine):
-    from workbench.engines.ct2 import Ct2Translator
-    from workbench.engines.hf import Seq2SeqTranslator
-
-    engine_class = Seq2SeqTranslator if engine == "transformers" else Ct2Translator
+def _poison(monkeypatch, engine_class) -> None:
+    """The engine fails ("out of memory") on any batch holding the first line of seed 002."""
     original = engine_class.translate_scored
     poisoned = next(SEEDS.glob("002_*.txt")).read_text(encoding="utf-8").splitlines()[0][:40]
 
@@ -128,6 +123,15 @@ def test_one_failing_article_is_reported_and_the_rest_complete(home, monkeypatch
         return original(self, texts)
 
     monkeypatch.setattr(engine_class, "translate_scored", flaky)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["transformers", "ct2"])
+def test_one_failing_article_is_reported_and_the_rest_complete(home, monkeypatch, engine):
+    from workbench.engines.ct2 import Ct2Translator
+    from workbench.engines.hf import Seq2SeqTranslator
+
+    _poison(monkeypatch, Seq2SeqTranslator if engine == "transformers" else Ct2Translator)
     result = CliRunner().invoke(cli, ["--home", str(home), "translate", str(SEEDS), "--to", "en", "--profile", "tiny",
                                       "--engine", engine, "--json"])
     assert result.exit_code == 1
@@ -215,14 +219,6 @@ def test_a_pivot_failure_is_reported_once_and_a_run_failing_partway_counts_what_
     from workbench.engines.hf import Seq2SeqTranslator
     from workbench.runs import translation
 
-    original = Seq2SeqTranslator.translate_scored
-    poisoned = next(SEEDS.glob("002_*.txt")).read_text(encoding="utf-8").splitlines()[0][:40]
-
-    def flaky(self, texts):
-        if any(t.startswith(poisoned) for t in texts):
-            raise RuntimeError("CUDA out of memory (simulated)")
-        return original(self, texts)
-
     real_store = translation.store_records
     calls = {"n": 0}
 
@@ -233,7 +229,7 @@ def test_a_pivot_failure_is_reported_once_and_a_run_failing_partway_counts_what_
                 raise sqlite3.OperationalError("database is locked (simulated)")
         return real_store(store, records, kept)
 
-    monkeypatch.setattr(Seq2SeqTranslator, "translate_scored", flaky)
+    _poison(monkeypatch, Seq2SeqTranslator)
     monkeypatch.setattr(translation, "store_records", breaks_once)
     with Workbench(home, profile="tiny", engine="transformers") as wb:
         report = wb.translate([str(SEEDS)], ["en", "ru"])

@@ -11,19 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from . import test_editor_browser as editor
 from .test_editor_browser import ROWS, Server, open_cell, running
-from .test_ui_live import _chromium, _launch
+
+browser, chromium = editor.browser, editor.chromium  # the fixtures, shared
 
 ARTICLE = "003_70140ed69b948bf5"
 SUGGESTER = "tiny:qwen3"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    path = _chromium()
-    if not path:
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
-    return path
 
 
 def _suggest(home: Path) -> None:
@@ -49,16 +43,6 @@ def site(translated_template, tiny_dir, tmp_path_factory, chromium) -> Iterator[
         _suggest(home)
     with running(home, tiny_dir) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = _launch(p, chromium)
-        yield b
-        b.close()
 
 
 @pytest.mark.slow

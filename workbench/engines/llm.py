@@ -143,11 +143,11 @@ def render(template: Template, request: Request, context_segments: int | None = 
     """Fill a translation template for one request (the last `context_segments` preceding segments). What the
     template does not show is not part of the request it records (provenance and the cache key say what was sent)."""
     used = template.variables()
-    if context_segments is not None or "context" not in used or "terms" not in used:
-        keep = 0 if "context" not in used else len(request.context) if context_segments is None else context_segments
-        kept = request.context[max(0, len(request.context) - keep):] if keep else ()
-        request = Request(request.text, request.title if "title" in used else "", kept,
-                          request.terms if "terms" in used else ())
+    keep = len(request.context) if context_segments is None else context_segments
+    keep = keep if "context" in used else 0
+    request = Request(request.text, request.title if "title" in used else "",
+                      request.context[max(0, len(request.context) - keep):] if keep > 0 else (),
+                      request.terms if "terms" in used else ())
     system, user = template.fill(
         segment=request.text, title=request.title or "(none)",
         context=render_context(request.context, template.source, template.language), terms=render_terms(request.terms),
@@ -350,6 +350,9 @@ def stop_ids(tokenizer: Any, model_dir: str) -> list[int]:
     return list(dict.fromkeys(int(e) for e in ends))
 
 
+PROMPT_MEMO = 256  # rendered prompts an LLM translator remembers (a few chunks' worth)
+
+
 class LLMTranslator(EngineTranslator, RequestTranslator):
     """An engine's LLM translator: renders, tokenizes with the chat template, batches and parses; the engine
     implements `generate_ids` (prompt token ids in, answer token ids and log-probabilities out)."""
@@ -383,7 +386,16 @@ class LLMTranslator(EngineTranslator, RequestTranslator):
         return {"enable_thinking": self.options.thinking} if "enable_thinking" in template else {}
 
     def prompt_ids(self, request: Request) -> tuple[Rendered, list[int]]:
-        """The rendered request and its token ids; older context is dropped until it fits `max_input_tokens`."""
+        """The rendered request and its token ids; older context is dropped until it fits `max_input_tokens`.
+        Remembered for the last requests: a run asks the cache about a chunk, then translates the same requests."""
+        memo: dict[Request, tuple[Rendered, list[int]]] = self.__dict__.setdefault("_prompts", {})
+        if request not in memo:
+            if len(memo) >= PROMPT_MEMO:
+                memo.clear()
+            memo[request] = self._prompt_ids(request)
+        return memo[request]
+
+    def _prompt_ids(self, request: Request) -> tuple[Rendered, list[int]]:
         keep = self.options.context_segments
         while True:
             rendered = render(self.template, request, keep)

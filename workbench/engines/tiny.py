@@ -130,20 +130,11 @@ def _build_marian(out: Path, source_lines: list[str], target_lines: list[str], c
 
 def _build_qwen2(out: Path) -> None:
     import torch
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import GenerationConfig, PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
+    from transformers import GenerationConfig, Qwen2Config, Qwen2ForCausalLM
 
     torch.manual_seed(0)
-    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
-    tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=600, special_tokens=specials,
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
-    tok.train_from_iterator(arabic_corpus() + ENGLISH.splitlines() + RUSSIAN.splitlines(), trainer)
-    fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="<|im_end|>", pad_token="<|endoftext|>",
-                                   unk_token=None, chat_template=QWEN_CHAT_TEMPLATE, model_max_length=32768)
-    fast.save_pretrained(out)
+    fast = _chat_tokenizer(out, ["<|endoftext|>", "<|im_start|>", "<|im_end|>"], QWEN_CHAT_TEMPLATE,
+                           eos="<|im_end|>", pad="<|endoftext|>", bos=None, vocab_size=600)
     config = Qwen2Config(
         vocab_size=len(fast), hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2,
         num_key_value_heads=1, max_position_embeddings=32768, tie_word_embeddings=False,
@@ -179,7 +170,7 @@ TRANSLATEGEMMA_CHAT_TEMPLATE = (
 
 
 def _chat_tokenizer(out: Path, specials: list[str], template: str, *, eos: str, pad: str, bos: str | None,
-                    unk: str | None = None) -> Any:
+                    unk: str | None = None, vocab_size: int = 700) -> Any:
     """A byte-level BPE vocabulary trained on seeds/ and the English and Russian sample texts, with the model's
     special tokens and chat template, saved to `out`."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
@@ -188,7 +179,7 @@ def _chat_tokenizer(out: Path, specials: list[str], template: str, *, eos: str, 
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=700, special_tokens=specials,
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=specials,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
     tok.train_from_iterator(arabic_corpus() + ENGLISH.splitlines() + RUSSIAN.splitlines(), trainer)
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token=eos, pad_token=pad, bos_token=bos, unk_token=unk,

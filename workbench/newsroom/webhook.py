@@ -98,6 +98,8 @@ class _Delivery:
                       self.event, exc)
 
     def done(self) -> None:
+        with _lock:
+            _mine.discard(self.id)
         if self.file is None:
             return
         try:

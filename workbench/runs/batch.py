@@ -44,7 +44,7 @@ class _Summaries:
             failures = []
             if isinstance(outcome, Exception):
                 log.error("summary of article %s (%s) failed: %s", job.article_id, job.lang, outcome)
-                failures = [Failure(job.article_id, job.lang, f"{type(outcome).__name__}: {outcome}"[:300])]
+                failures = [Failure.of(job.article_id, job.lang, outcome)]
             self.report.summaries += outcome is True
             self.report.failures.extend(failures)
             workflow.run_finished(self.store, job.article_id, job.lang, failures[0].reason if failures else None)
@@ -109,7 +109,7 @@ def _article_language(store: Store, plan: RunPlan, article_id: str, lang: str, r
         raise
     except Exception as exc:
         log.exception("article %s (%s) failed", article_id, lang)
-        failures = [Failure(article_id, lang, f"{type(exc).__name__}: {exc}"[:300])]
+        failures = [Failure.of(article_id, lang, exc)]
     report.translated += stored.translated
     report.cached += stored.cached
     report.skipped += len(kept)

@@ -17,6 +17,11 @@ class Failure:
     reason: str
     segment_id: str | None = None
 
+    @classmethod
+    def of(cls, article_id: str, lang: str, exc: BaseException, segment_id: str | None = None) -> Failure:
+        """The failure an error made: its type and message, cut to 300 characters."""
+        return cls(article_id, lang, f"{type(exc).__name__}: {exc}"[:300], segment_id)
+
 
 @dataclass
 class TranslateReport:

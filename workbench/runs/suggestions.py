@@ -164,7 +164,7 @@ def suggest_articles(store: Store, plan: RunPlan, suggesters: list[LanguagePlan]
             except FATAL:
                 raise
             except Exception as exc:
-                failures, done, cached = [Failure(article_id, suggester.lang, f"{type(exc).__name__}: {exc}"[:300])], 0, 0
+                failures, done, cached = [Failure.of(article_id, suggester.lang, exc)], 0, 0
             report.suggested += done
             report.cached += cached
             report.failures.extend(failures)

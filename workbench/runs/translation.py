@@ -114,12 +114,12 @@ def store_records(store: Store, records: list[MachineOutputRecord], kept: Kept |
 
 
 def _from_memory(store: Store, plan: RunPlan, article_id: str, lang: str, inputs: list[Input], seen: Seen,
-                 kept: Kept | None) -> tuple[list[Input], int]:
-    """Store approved translations for exact memory matches; return the inputs still needing a model and how
-    many memory matches were stored."""
+                 kept: Kept | None) -> tuple[list[Input], list[MachineOutputRecord]]:
+    """Store approved translations for exact memory matches; return the inputs still needing a model and the
+    memory matches stored."""
     memory = TranslationMemory.from_store(store, lang)
     if not len(memory):
-        return inputs, 0
+        return inputs, []
     records, rest = [], []
     for item in inputs:
         seg = item[0]
@@ -132,7 +132,7 @@ def _from_memory(store: Store, plan: RunPlan, article_id: str, lang: str, inputs
             {"model": "translation-memory", "memory": entry.to_dict(), "profile": plan.profile,
              "task": f"{SOURCE_LANG}→{lang}", "versions": versions(), "created": now(), "meaningless": False},
             seen_revision_id=seen.get(seg["id"], UNSEEN)))
-    return rest, len(store_records(store, records, kept)) if records else 0
+    return rest, store_records(store, records, kept) if records else []
 
 
 Made = Scored | LLMOutput  # a sentence translator's (text, confidence), or an LLM translator's output
@@ -184,7 +184,7 @@ def translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, fail
         except Exception as exc:
             log.exception("segment %s of %s (%s) failed", s["id"], article_id, lang.lang)
             outputs.append(None)
-            failures.append(Failure(article_id, lang.lang, f"{type(exc).__name__}: {exc}"[:300], s["id"]))
+            failures.append(Failure.of(article_id, lang.lang, exc, s["id"]))
     return outputs
 
 
@@ -281,10 +281,18 @@ def translate_segments(store: Store, plan: RunPlan, article_id: str, lang_code: 
 
 @dataclass
 class Stored:
-    """What a run has stored so far (kept up to date chunk by chunk, so a run that fails partway still says it)."""
+    """What a run has stored so far, kept up to date chunk by chunk (so a run that fails partway still says it) and
+    added to its `parent` too (the run a pivot language's segments were made for)."""
 
     translated: int = 0
     cached: int = 0
+    parent: Stored | None = None
+
+    def add(self, records: list[MachineOutputRecord]) -> None:
+        self.translated += len(records)
+        self.cached += sum(1 for r in records if r.provenance.get("cached"))
+        if self.parent is not None:
+            self.parent.add(records)
 
 
 def segment_work(store: Store, plan: RunPlan, article_id: str, lang_code: str, *,
@@ -311,25 +319,20 @@ def segment_work(store: Store, plan: RunPlan, article_id: str, lang_code: str, *
         return 0, 0, []
     seen: Seen = {s["id"]: (current.get(("segment", s["id"], lang_code)) or {}).get("id") for s in segs}
     failures: list[Failure] = []
-    stored = stored if stored is not None else Stored()
-    if lang.via:  # the pivot language's missing segments are made first, and counted with this run's
+    mine = Stored(parent=stored)
+    if lang.via:  # the pivot language's missing segments are made first, and counted with the caller's
         inputs, failures = yield from _pivot_inputs(store, plan, article_id, lang, segs, progress, chunk, stored)
     else:
         inputs = [(s, s["source_text"], None) for s in segs]
-    rest, translated = _from_memory(store, plan, article_id, lang_code, inputs, seen, kept)
+    rest, memory = _from_memory(store, plan, article_id, lang_code, inputs, seen, kept)
+    mine.add(memory)
     progress.advance(len(inputs) - len(rest), 0)
-    cached_count = 0
-    stored.translated += translated
     for start in range(0, len(rest), chunk):
         part = rest[start:start + chunk]
         requests = requests_for(store, plan, article_id, lang, part) if takes_requests(lang) else None
         cached = lang.translator.requests_cached(requests) if requests is not None and \
             isinstance(lang.translator, RequestTranslator) else lang.translator.cached([t for _, t, _ in part])
         outputs = yield Chunk(lang, article_id, part, requests, failures)
-        records = store_records(store, output_records(plan, lang, article_id, part, outputs, cached, seen), kept)
-        translated += len(records)
-        cached_count += sum(1 for r in records if r.provenance.get("cached"))
-        stored.translated += len(records)
-        stored.cached += sum(1 for r in records if r.provenance.get("cached"))
+        mine.add(store_records(store, output_records(plan, lang, article_id, part, outputs, cached, seen), kept))
         progress.advance(len(part), 0)
-    return translated, cached_count, failures
+    return mine.translated, mine.cached, failures

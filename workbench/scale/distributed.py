@@ -164,7 +164,7 @@ class TranslateStage(_Worker):
         except FATAL:
             raise
         except Exception as exc:  # reported with its reason; the article goes to no shard and is retried next run
-            made[i] = [*made[i], Failure(article_id, self.lang.lang, f"{type(exc).__name__}: {exc}"[:300])]
+            made[i] = [*made[i], Failure.of(article_id, self.lang.lang, exc)]
 
 
 def _outputs(store: Store, article_id: str, lang: str) -> list[MachineOutputRecord]:
@@ -195,8 +195,7 @@ class ArticleStage(_Worker):
             try:
                 records[i] = json.dumps(self._article(str(article_id), batch, i), ensure_ascii=False)
             except Exception as exc:  # reported with its reason; the article goes to no shard and is retried next run
-                failed[i] = json.dumps([{"article_id": str(article_id), "lang": "", "segment_id": "",
-                                         "reason": f"{type(exc).__name__}: {exc}"[:300]}])
+                failed[i] = json.dumps([asdict(Failure.of(str(article_id), "", exc, ""))])
         return {**batch, "record": records, "failed": failed}
 
     def _article(self, article_id: str, batch: dict[str, Any], i: int) -> dict[str, Any]:

@@ -53,6 +53,15 @@ def decode_page(body: bytes, content_type: str = "") -> str | bytes:
     return body
 
 
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?" + _CHARSET.pattern.encode("ascii"), re.I)
+
+
+def page_charset(page: bytes) -> str | None:
+    """The charset a page names in its first 4 KB (`<meta charset>`), lower-cased; None when it names none."""
+    found = _META_CHARSET.search(page[:4096])
+    return found.group(1).decode("ascii").lower() if found else None
+
+
 def extract_article(page: str | bytes, url: str) -> Extracted:
     """The article in `page` (found at `url`): ExtractionFailed when there is none."""
     import trafilatura

@@ -161,7 +161,7 @@ def read_text_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> RawArticle:
 def read_html_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> RawArticle:
     """A saved web page (.html, .htm) as one article: its text, title, date and author extracted as from a page
     `workbench import https://…` fetched (`text.extract`); a page without article text is an ImportProblem."""
-    from .extract import ExtractionFailed, extract_article
+    from .extract import ExtractionFailed, extract_article, page_charset
 
     try:
         data = read_limited(path, max_bytes)
@@ -173,14 +173,6 @@ def read_html_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> RawArticle:
     return RawArticle(article_id, found.text, str(path), page_charset(data) or "html", fields,
                       id_warnings + language_warnings(found.text))
 
-
-_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?([A-Za-z0-9._:-]{1,40})", re.I)
-
-
-def page_charset(data: bytes) -> str | None:
-    """The charset a page names in its first 4 KB (`<meta charset>`), lower-cased; None when it names none."""
-    found = _META_CHARSET.search(data[:4096])
-    return found.group(1).decode("ascii").lower() if found else None
 
 
 def _lines(fh: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None, int]]:
