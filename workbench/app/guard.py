@@ -10,6 +10,14 @@
   login route gives its `auth` callable only the user name and password). `X-Forwarded-For` is read only from the
   trusted proxies (`--trusted-proxy`, `$WORKBENCH_TRUSTED_PROXIES`, config `trusted_proxies`); by default from
   nowhere, where uvicorn alone would trust it from any loopback peer.
+* **Cross-site writes**: a request that can change anything (every method but GET, HEAD and OPTIONS, and every
+  websocket) is refused with `403` when the browser says it comes from another site or origin: `Sec-Fetch-Site`
+  other than `same-origin`/`none`, or an `Origin` (`null` included) whose host is neither the request's `Host` nor
+  one of the `--allowed-host` names. A POST must also be JSON (`Content-Type: application/json`, which a page on
+  another origin cannot send without a CORS preflight that the server never grants), except the login form.
+  Programs (gradio_client, curl) send neither header and pass, as they would with any token. Gradio's session
+  cookie is rewritten to `SameSite=Lax`, so another site's page never carries it, and uploads are refused: the app
+  has no upload field, so `/gradio_api/upload` would only fill the temp folder.
 """
 
 from __future__ import annotations
@@ -20,11 +28,13 @@ import socket
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import WorkbenchError
 
@@ -59,6 +69,86 @@ def _is_connection_ip(scope: Scope) -> bool:
         return False
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SAME_SITE_FETCH = frozenset({"same-origin", "none"})  # `none`: typed in the address bar, a bookmark
+REFUSED_PATHS = ("/gradio_api/upload",)  # no upload field: nothing may be put in Gradio's temp folder
+
+
+class CrossSiteCheck:
+    """ASGI middleware: refuses state-changing requests that a browser says come from another origin, POSTs that are
+    not JSON (but the login form) and uploads; rewrites Gradio's session cookies to `SameSite=Lax`."""
+
+    def __init__(self, app: ASGIApp, public_hosts: tuple[str, ...] = ()):
+        self.app = app
+        self.public_hosts = frozenset(h for h in public_hosts if h != "*")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        problem = self.problem(scope)
+        if problem is None:
+            await self.app(scope, receive, lax_cookies(send))
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008, "reason": problem})
+        else:
+            await PlainTextResponse(problem, status_code=403)(scope, receive, send)
+
+    def problem(self, scope: Scope) -> str | None:
+        """Why this request is refused, or None."""
+        path = str(scope.get("path", ""))
+        if path.rstrip("/").endswith(REFUSED_PATHS):
+            return "uploads are not accepted by this server"
+        method = scope.get("method", "GET")
+        if scope["type"] == "http" and method in SAFE_METHODS and not path.rstrip("/").endswith("/logout"):
+            return None
+        headers = Headers(scope=scope)
+        site = headers.get("sec-fetch-site")
+        if site is not None and site.lower() not in SAME_SITE_FETCH:
+            return f"cross-site request refused (Sec-Fetch-Site: {site[:40]})"
+        origin = headers.get("origin")
+        if origin is not None and not self.same_origin(origin, headers.get("host", "")):
+            return f"cross-site request refused (Origin: {origin[:80]})"
+        if scope["type"] == "http" and method == "POST" and not path.rstrip("/").endswith("/login"):
+            kind = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            if kind != "application/json":
+                return "a request that changes something must be JSON (Content-Type: application/json)"
+        return None
+
+    def same_origin(self, origin: str, host: str) -> bool:
+        """Whether `origin` (scheme://host[:port]) names this server: the Host it was asked by, or a public name."""
+        try:
+            parts = urlsplit(origin)
+            port = parts.port
+        except ValueError:
+            return False
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return False  # `null` (a sandboxed frame, a file page) and anything odd
+        name = parts.hostname.lower()
+        shown = f"[{name}]" if ":" in name else name
+        default = 443 if parts.scheme == "https" else 80
+        asked = host.lower().removesuffix(":80").removesuffix(":443")
+        return (asked in (f"{shown}:{port}", shown if port in (None, default) else None)
+                or any(name == h or (h.startswith("*.") and name.endswith(h[1:])) for h in self.public_hosts))
+
+
+def lax_cookies(send: Send) -> Send:
+    """`send` with every Set-Cookie's `SameSite=None` made `SameSite=Lax` (Gradio sets its login cookie to None)."""
+
+    async def sender(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [
+                (name, _lax(value) if name.lower() == b"set-cookie" else value) for name, value in message["headers"]]
+        await send(message)
+
+    return sender
+
+
+def _lax(cookie: bytes) -> bytes:
+    parts = [p for p in cookie.split(b";") if not p.strip().lower().startswith(b"samesite")]
+    return b";".join([*parts, b" SameSite=Lax"])
+
+
 class RecordClient:
     """ASGI middleware: sets CLIENT_ADDRESS to the request's client address while the request runs."""
 
@@ -83,10 +173,12 @@ class Guard:
 
     hosts: tuple[str, ...]
     proxies: tuple[str, ...] = ()
+    public: tuple[str, ...] = ()  # the names given with --allowed-host: a proxy in front may send its own Host
 
     def middleware(self) -> list[Middleware]:
         """For FastAPI(middleware=...): the Host check first, then the client address for the login limits."""
-        return [Middleware(HostCheck, allowed_hosts=list(self.hosts)), Middleware(RecordClient)]
+        return [Middleware(HostCheck, allowed_hosts=list(self.hosts)),
+                Middleware(CrossSiteCheck, public_hosts=self.public), Middleware(RecordClient)]
 
     def describe(self) -> str:
         hosts = "any (the check is off)" if "*" in self.hosts else ", ".join(self.hosts)
@@ -106,8 +198,10 @@ class Guard:
 def make_guard(bind: str, allowed: Iterable[str] = (), proxies: Iterable[str] = ()) -> Guard:
     """The Guard for a server bound to `bind`: loopback names, the bound address (this machine's names for a
     wildcard bind) and the `allowed` names; `proxies` are checked to be IP addresses or networks."""
-    hosts = [*LOOPBACK_HOSTS, *_bind_names(bind), *(check_host_name(name) for name in allowed)]
-    return Guard(tuple(dict.fromkeys(h.lower() for h in hosts)), tuple(dict.fromkeys(_check_proxy(p) for p in proxies)))
+    public = [check_host_name(name) for name in allowed]
+    hosts = [*LOOPBACK_HOSTS, *_bind_names(bind), *public]
+    return Guard(tuple(dict.fromkeys(h.lower() for h in hosts)), tuple(dict.fromkeys(_check_proxy(p) for p in proxies)),
+                 tuple(dict.fromkeys(h.strip("[]") for h in public)))
 
 
 def check_host_name(name: str) -> str:
