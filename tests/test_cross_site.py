@@ -62,6 +62,8 @@ REPRO = json.dumps({"data": ["approve", [ARTICLE, "en", "x", "evil"]], "componen
     {"Content-Type": "application/json", "Origin": "http://127.0.0.1:7861"},  # same site, other port
     {"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"},
     {"Content-Type": "application/json", "Sec-Fetch-Site": "same-site"},
+    {"Content-Type": "application/json", "Origin": "http://wb.example.org:8080"},  # a public name on another port
+    {"Content-Type": "application/json", "Origin": "http://127.0.0.1:7860@evil.example"},
     {"Content-Type": "text/plain"},  # no preflight from a browser; a program has no reason to send it
     {"Content-Type": "application/x-www-form-urlencoded", "Origin": "http://127.0.0.1:7860"},
 ])
@@ -93,6 +95,24 @@ def test_the_login_form_passes_from_its_own_page_only(guarded):
     assert client.post("/login", content="username=a&password=b", headers={**form, "Origin": "http://127.0.0.1:7860"}
                        ).status_code == 200
     assert calls == ["/login"]
+
+
+def test_another_origin_cannot_even_read_and_no_page_may_frame_the_app(guarded):
+    client, calls = guarded
+    # Gradio's CORS layer grants credentialed reads to same-site origins: /gradio_api/token would give the login away
+    assert client.get("/gradio_api/component_server", headers={"Origin": "http://localhost:7860"}).status_code == 403
+    shown = client.get("/gradio_api/component_server")  # a navigation or the app itself: no foreign Origin
+    assert shown.status_code == 200 and shown.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in shown.headers["content-security-policy"]
+    assert calls == ["/gradio_api/component_server"]
+
+
+def test_a_control_character_in_the_path_is_refused(guarded):
+    client, calls = guarded  # `$` in Starlette's route patterns matches before a trailing newline
+    assert client.get("/logout%0A", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert client.post("/gradio_api/upload%0A", content=b"{}", headers={"Content-Type": "application/json"}
+                       ).status_code == 403
+    assert calls == []
 
 
 def test_uploads_and_cross_site_logouts_are_refused(guarded):
@@ -226,6 +246,10 @@ window.attack = async () => {{
       }} catch (e) {{ results.push(mode + ":blocked"); }}
     }}
   }}
+  try {{  // a read: Gradio's CORS layer alone would hand a same-site page the session token
+    const r = await fetch("{target}gradio_api/token", {{credentials: "include"}});
+    results.push("token:" + r.status);
+  }} catch (e) {{ results.push("token:blocked"); }}
   document.getElementById("f").submit();
   await new Promise(r => setTimeout(r, 1000));
   return results;

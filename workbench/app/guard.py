@@ -16,8 +16,10 @@
   one of the `--allowed-host` names. A POST must also be JSON (`Content-Type: application/json`, which a page on
   another origin cannot send without a CORS preflight that the server never grants), except the login form.
   Programs (gradio_client, curl) send neither header and pass, as they would with any token. Gradio's session
-  cookie is rewritten to `SameSite=Lax`, so another site's page never carries it, and uploads are refused: the app
-  has no upload field, so `/gradio_api/upload` would only fill the temp folder.
+  cookie is rewritten to `SameSite=Lax`, so another site's page never carries it; a request with another `Origin` is
+  refused even to read (Gradio's CORS layer would let a same-site page read `/gradio_api/token`); no page may frame
+  the app (`X-Frame-Options`, `frame-ancestors`); uploads are
+  refused: the app has no upload field, so `/gradio_api/upload` would only fill the temp folder.
 """
 
 from __future__ import annotations
@@ -76,11 +78,11 @@ REFUSED_PATHS = ("/gradio_api/upload",)  # no upload field: nothing may be put i
 
 class CrossSiteCheck:
     """ASGI middleware: refuses state-changing requests that a browser says come from another origin, POSTs that are
-    not JSON (but the login form) and uploads; rewrites Gradio's session cookies to `SameSite=Lax`."""
+    not JSON (but the login form), uploads, and any request (reads too) whose Origin is another; rewrites Gradio's session cookies to `SameSite=Lax`; forbids framing."""
 
     def __init__(self, app: ASGIApp, public_hosts: tuple[str, ...] = ()):
         self.app = app
-        self.public_hosts = frozenset(h for h in public_hosts if h != "*")
+        self.public_hosts = frozenset(h for h in public_hosts if h != "*" and not h.startswith("*."))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -88,57 +90,68 @@ class CrossSiteCheck:
             return
         problem = self.problem(scope)
         if problem is None:
-            await self.app(scope, receive, lax_cookies(send))
+            await self.app(scope, receive, guarded_headers(send))
         elif scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008, "reason": problem})
         else:
-            await PlainTextResponse(problem, status_code=403)(scope, receive, send)
+            await PlainTextResponse(problem, status_code=403)(scope, receive, guarded_headers(send))
 
     def problem(self, scope: Scope) -> str | None:
         """Why this request is refused, or None."""
         path = str(scope.get("path", ""))
-        if path.rstrip("/").endswith(REFUSED_PATHS):
+        if any(ord(c) < 32 or ord(c) == 127 for c in path):
+            return "a control character in the path"  # `$` in a route pattern matches before a trailing newline
+        route = path.rstrip("/").lower()
+        if route.endswith(REFUSED_PATHS):
             return "uploads are not accepted by this server"
-        method = scope.get("method", "GET")
-        if scope["type"] == "http" and method in SAFE_METHODS and not path.rstrip("/").endswith("/logout"):
-            return None
         headers = Headers(scope=scope)
+        origin = headers.get("origin")
+        if origin is not None and not self.same_origin(origin, headers.get("host", "")):
+            # reads too: Gradio's CORS layer (outside this one) would let a same-site page read /gradio_api/token
+            return f"cross-origin request refused (Origin: {origin[:80]})"
+        method = scope.get("method", "GET")
+        if scope["type"] == "http" and method in SAFE_METHODS and not route.endswith("/logout"):
+            return None  # a link from another site (a navigation, no Origin) still opens the app
         site = headers.get("sec-fetch-site")
         if site is not None and site.lower() not in SAME_SITE_FETCH:
             return f"cross-site request refused (Sec-Fetch-Site: {site[:40]})"
-        origin = headers.get("origin")
-        if origin is not None and not self.same_origin(origin, headers.get("host", "")):
-            return f"cross-site request refused (Origin: {origin[:80]})"
-        if scope["type"] == "http" and method == "POST" and not path.rstrip("/").endswith("/login"):
+        if scope["type"] == "http" and method == "POST" and not route.endswith("/login"):
             kind = headers.get("content-type", "").split(";", 1)[0].strip().lower()
             if kind != "application/json":
                 return "a request that changes something must be JSON (Content-Type: application/json)"
         return None
 
     def same_origin(self, origin: str, host: str) -> bool:
-        """Whether `origin` (scheme://host[:port]) names this server: the Host it was asked by, or a public name."""
+        """Whether `origin` (scheme://host[:port]) names this server: exactly the Host it was asked by, or a public
+        name (`--allowed-host`, not a wildcard) on its scheme's default port, for a proxy that sends its own Host."""
         try:
             parts = urlsplit(origin)
             port = parts.port
         except ValueError:
             return False
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.username is not None:
             return False  # `null` (a sandboxed frame, a file page) and anything odd
         name = parts.hostname.lower()
         shown = f"[{name}]" if ":" in name else name
         default = 443 if parts.scheme == "https" else 80
         asked = host.lower().removesuffix(":80").removesuffix(":443")
-        return (asked in (f"{shown}:{port}", shown if port in (None, default) else None)
-                or any(name == h or (h.startswith("*.") and name.endswith(h[1:])) for h in self.public_hosts))
+        if asked in (f"{shown}:{port}", shown if port in (None, default) else None):
+            return True
+        return name in self.public_hosts and port in (None, default)
 
 
-def lax_cookies(send: Send) -> Send:
-    """`send` with every Set-Cookie's `SameSite=None` made `SameSite=Lax` (Gradio sets its login cookie to None)."""
+FRAMING = [(b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'")]  # added to any CSP
+
+
+def guarded_headers(send: Send) -> Send:
+    """`send` with Set-Cookie's `SameSite=None` made `SameSite=Lax` (Gradio sets its login cookie to None) and framing
+    by other pages forbidden."""
 
     async def sender(message: Message) -> None:
         if message["type"] == "http.response.start":
-            message["headers"] = [
-                (name, _lax(value) if name.lower() == b"set-cookie" else value) for name, value in message["headers"]]
+            headers = [(name, _lax(value) if name.lower() == b"set-cookie" else value)
+                       for name, value in message["headers"] if name.lower() != b"x-frame-options"]
+            message["headers"] = [*headers, *FRAMING]
         await send(message)
 
     return sender
