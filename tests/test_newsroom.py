@@ -763,6 +763,41 @@ def test_two_senders_never_claim_the_same_delivery(home: Path) -> None:
         assert outbox.claim(one, "one", lease=60) is None
 
 
+def test_an_approval_and_its_event_are_one_transaction(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `approved` event is written with the approval: when it cannot be, the approval is not made either;
+    when it is, the background loop of serve and watch sends it."""
+    from workbench.review import workflow
+    from workbench.store import outbox
+    from workbench.store.importer import import_paths
+
+    receiver = Receiver()
+    write_config(home, f"{receiver.base}/hook")
+    with Store(home / "workbench.sqlite") as store:
+        article_id = import_paths(store, [SEED_FILES[0]]).imported[0].article_id
+
+        def broken(*args: Any, **kwargs: Any) -> None:
+            raise OSError("disk full")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(outbox, "record_event", broken)
+            with pytest.raises(OSError):
+                workflow.approve(store, article_id, "en", "chief", override="tested")
+        assert workflow.status_of(store, article_id, "en") == "new" and outbox.deliveries(store) == []
+        workflow.approve(store, article_id, "en", "chief", override="tested")
+        assert workflow.status_of(store, article_id, "en") == "approved"
+        assert [d["state"] for d in outbox.deliveries(store)] == ["pending"] and receiver.deliveries() == []
+    loop = webhook.start(home)
+    assert loop is not None
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not receiver.events():
+            time.sleep(0.05)
+    finally:
+        loop.stop()
+    assert [(e["event"], e["article_id"]) for e in receiver.events()] == [("approved", article_id)]
+    receiver.close()
+
+
 def test_the_old_outbox_folder_is_moved_in_once_and_planted_files_are_never_read(home: Path, tmp_path: Path) -> None:
     """An outbox/ folder an earlier version left: its well-formed delivery is moved into the store once, when the
     store is upgraded; links, pipes, big or forged files are never opened or sent, a planted `.PID.lock` link is
