@@ -245,7 +245,8 @@ def watch_cmd(ctx: click.Context, every: str, once: bool, to: str, translate: bo
               names: tuple[str, ...], as_json: bool, **model_kw: Any) -> None:
     """Poll the feeds (`workbench feeds`): import each new item's article once, with its feed as source and its
     URL kept, then pre-translate (and summarize) it with the models the data home uses, so reviewers find it
-    ready. Pages that fail are reported and retried on the next poll."""
+    ready. Pages that fail are reported and retried on the next poll; an arrival waits in the store until it is
+    pre-translated, so what a stopped watch left (or a failed translation) is translated by the next poll."""
     from ..newsroom.feeds import poll
 
     seconds = parse_every(every)
@@ -267,7 +268,8 @@ def watch_cmd(ctx: click.Context, every: str, once: bool, to: str, translate: bo
                 waiting = outbox.awaiting_translation(wb.store)  # this poll's arrivals, and any a killed run left
                 if translate and waiting:
                     watched.translation = wb.translate(article_ids=waiting, targets=targets, summarize=summarize)
-                    outbox.translated(wb.store, waiting)
+                    failed = {f.article_id for f in watched.translation.failures}  # tried again on the next poll
+                    outbox.translated(wb.store, [a for a in waiting if a not in failed])
                 elif not translate:
                     outbox.translated(wb.store, watched.poll.new_ids)  # not to be pre-translated
                 if as_json:

@@ -190,7 +190,8 @@ class Loop:
     def _run(self) -> None:
         try:
             with Store(database_path(self.home), verify=False) as store:
-                outbox.prune(store)
+                if not store.read_only:
+                    outbox.prune(store)
                 while not self._stop.is_set():
                     sender = _sender(store)  # config.toml is read again each round
                     while sender is not None and not self._stop.is_set() and sender.step():
