@@ -193,10 +193,14 @@ class Loop:
                 if not store.read_only:
                     outbox.prune(store)
                 while not self._stop.is_set():
-                    sender = _sender(store)  # config.toml is read again each round
-                    while sender is not None and not self._stop.is_set() and sender.step():
-                        pass
-                    due = outbox.next_due(store) if sender is not None else None
+                    due = None
+                    try:
+                        sender = _sender(store)  # config.toml is read again each round
+                        while sender is not None and not self._stop.is_set() and sender.step():
+                            pass
+                        due = outbox.next_due(store) if sender is not None else None
+                    except WorkbenchError as exc:  # the store refused (a full disk): tried again next round
+                        log.error("webhook: the outbox could not be sent now: %s", exc)
                     self._stop.wait(POLL_SECONDS if due is None else min(POLL_SECONDS, max(0.01, due - time.time())))
         except Exception:  # logged, never raised into the server
             log.exception("webhook: the delivery loop stopped")
