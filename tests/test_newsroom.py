@@ -552,7 +552,7 @@ def test_publish_writes_only_approved_text_and_a_second_publish_rewrites_nothing
                 assert not parsed.bozo and parsed.version == version and len(parsed.entries) == count
                 assert all(e.link.startswith("https://news.example.org/desk/") for e in parsed.entries)
     assert sorted(p.name for p in (out / "rss").rglob("*")) == ["atom.xml", "atom.xml", "en", "rss.xml", "rss.xml", "ru"]
-    assert webhook.flush(10) == 0
+    assert webhook.flush(wb.store, 10) == 0
     events = receiver.events()
     assert len(events) == len(receiver.deliveries())  # every body was signed, none had to be retried
     assert sorted((e["article_id"], e["lang"]) for e in events if e["event"] == "approved") == sorted(approved)
@@ -562,7 +562,7 @@ def test_publish_writes_only_approved_text_and_a_second_publish_rewrites_nothing
         again = runner.invoke(cli, ["--home", str(wb.home), "publish", "--format", fmt, "--out", str(out / fmt)])
         assert "0 file(s) written" in again.output, again.output
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.*")} == stamps
-    assert webhook.flush(10) == 0 and len(receiver.events()) == len(events)  # nothing new was published
+    assert webhook.flush(wb.store, 10) == 0 and len(receiver.events()) == len(events)  # nothing new was published
     receiver.close()
 
 
@@ -595,11 +595,10 @@ def test_arrivals_are_announced_and_a_failing_receiver_is_retried(site: Site, ho
     write_config(home, f"{receiver.base}/hook")
     with Store(home / "workbench.sqlite") as store:
         fs.add_feed(store, "tass-atom", f"{site.base}/atom.xml")
-        started = time.monotonic()
         report = nf.poll(context(store, home))
         assert len(report.arrived) == 2
-        assert time.monotonic() - started < 5  # the poll never waited for the receiver
-    assert webhook.flush(20) == 0
+        assert receiver.deliveries() == []  # the poll never waited for the receiver: the events wait in the outbox
+        assert webhook.flush(store, 20) == 0
     events = receiver.events()
     assert sorted(e["article_id"] for e in events) == sorted(a.article_id for a in report.arrived)
     assert all(e["event"] == "arrived" and e["feed"] == "tass-atom" and e["url"].startswith(site.base) for e in events)
@@ -696,47 +695,182 @@ def test_the_article_list_filters_by_feed(site: Site, home: Path) -> None:
         assert len(h.article_rows(wb, new_only=True, since=stamp)) < 5
 
 
+def _outbox_rows(home: Path) -> list[dict[str, Any]]:
+    """The outbox's rows, read beside the process that writes them ([] while the store is being made)."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(home / "workbench.sqlite", timeout=30)) as conn:
+        conn.row_factory = sqlite3.Row
+        try:
+            return [dict(r) for r in conn.execute("SELECT * FROM outbox ORDER BY id")]
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return []
+            raise
+
+
 def test_a_delivery_waiting_when_its_process_is_killed_is_made_by_the_next_one(home: Path) -> None:
-    """SIGKILL while a notification waits for its retry: its outbox file stays, the next process takes it over and
-    delivers it with the same delivery id; the file of a live process is left to it."""
-    import os
+    """SIGKILL while a notification waits for its retry: its row stays in the store's outbox, and the next process
+    that sends delivers it with the same delivery id, its attempts counted on."""
     import signal
+
+    from workbench.store import outbox
 
     receiver = Receiver(failing=1000)  # every POST answered 500 until the route is mended
     write_config(home, f"{receiver.base}/hook")
-    config = (home / "config.toml").read_text().replace("backoff_ms = 50", "backoff_ms = 60000")
+    config = (home / "config.toml").read_text().replace("backoff_ms = 50", "backoff_ms = 1500")
     (home / "config.toml").write_text(config.replace("attempts = 4", "attempts = 5"))
-    code = ("import sys, time; from workbench.newsroom import webhook; "
-            "webhook.notify(sys.argv[1], 'approved', {'article_id': 'a1', 'lang': 'en'}); time.sleep(120)")
+    code = ("import sys; from workbench.store import Store, outbox; from workbench.newsroom import webhook; "
+            "store = Store(sys.argv[1] + '/workbench.sqlite'); "
+            "outbox.record_event(store, 'approved', {'article_id': 'a1', 'lang': 'en'}); webhook.flush(store, 120)")
     child = subprocess.Popen([sys.executable, "-c", code, str(home)], env=subprocess_env(home, home.parent / "tiny"))
-    outbox = home / "outbox"
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(json.loads(p.read_text())["attempt"] == 2
-                                                  for p in outbox.glob("*.json") if p.stat().st_size):
+    while time.monotonic() < deadline and not (
+            (home / "workbench.sqlite").exists() and any(r["attempts"] == 1 and r["lease_owner"] is None
+                                                         for r in _outbox_rows(home))):
         time.sleep(0.05)
     child.send_signal(signal.SIGKILL)
     child.wait(10)
-    (left,) = list(outbox.glob("*.json"))
-    assert left.name.endswith(f".{child.pid}.json") and len(receiver.deliveries()) == 1
-    delivery = json.loads(left.read_text())["id"]
-    live = outbox / f"{'0' * 32}.{os.getppid()}.json"  # a live process's file (this test's parent)
-    live.write_text(json.dumps({"event": "approved", "id": "0" * 32, "attempt": 1, "body": "{}"}))
-    dead = child.pid  # files planted under the killed process's pid: none may hang, crash or be sent
-    os.mkfifo(outbox / f"{'a' * 32}.{dead}.json")
-    (outbox / f"{'b' * 32}.{dead}.json").symlink_to("/dev/zero")
-    forged = {"event": "approved", "id": "c" * 32, "attempt": 1, "body": json.dumps({"evil": 1})}
-    (outbox / f"{'c' * 32}.{dead}.json").write_text(json.dumps(forged))
-    (outbox / f"{'d' * 32}.{dead}.json").write_text(json.dumps({**forged, "id": "d" * 32, "attempt": 1e300}))
-    (outbox / f"{'e' * 32}.2147483648.json").write_text("{}")
-    planted = [f"{'a' * 32}.{dead}.json", f"{'b' * 32}.{dead}.json", f"{'e' * 32}.2147483648.json"]
+    (left,) = _outbox_rows(home)
+    assert left["state"] == "pending" and left["attempts"] == 1 and len(receiver.deliveries()) == 1
 
     receiver.routes["/hook"].fail_first = 0  # the receiver is back
-    assert webhook.recover(home) == 1 and webhook.flush(10) == 0
-    assert [e["delivery"] for e in receiver.events()] == [delivery] and len(receiver.deliveries()) == 2
+    with Store(home / "workbench.sqlite") as store:
+        assert webhook.flush(store, 30) == 0
+        assert [(d["delivery"], d["state"], d["attempts"]) for d in outbox.deliveries(store)] == [
+            (left["delivery"], "delivered", 2)]
+    assert [e["delivery"] for e in receiver.events()] == [left["delivery"]] and len(receiver.deliveries()) == 2
     assert receiver.events()[0]["article_id"] == "a1"
-    left_now = sorted(p.name for p in outbox.iterdir() if not p.name.startswith("."))
-    assert left_now == sorted([live.name, *planted, f"{'c' * 32}.{os.getpid()}.damaged",
-                               f"{'d' * 32}.{os.getpid()}.damaged"])  # delivered: gone; the live one's untouched
+    receiver.close()
+
+
+def test_two_senders_never_claim_the_same_delivery(home: Path) -> None:
+    """A delivery is claimed under a lease by one UPDATE: while it runs nobody else takes it; once it ran out (a
+    sender killed mid-try), another does, with its attempt counted."""
+    from workbench.store import outbox
+
+    write_config(home, "http://127.0.0.1:9/hook")
+    with Store(home / "workbench.sqlite") as one, Store(home / "workbench.sqlite") as two:
+        delivery = outbox.record_event(one, "approved", {"article_id": "a1", "lang": "en"})
+        first = outbox.claim(one, "one", lease=60)
+        assert first is not None and first.id == delivery and first.attempts == 1
+        assert outbox.claim(two, "two", lease=60) is None and outbox.claim(one, "one", lease=60) is None
+        two.conn.execute("UPDATE outbox SET lease_until = 0")  # (the lease ran out: its sender was killed)
+        second = outbox.claim(two, "two", lease=60)
+        assert second is not None and second.id == delivery and second.attempts == 2 and second.body == first.body
+        outbox.retry_at(one, first, "one", 0, "late")  # the first sender's late word changes nothing now
+        assert outbox.claim(one, "one", lease=60) is None
+
+
+def test_an_approval_and_its_event_are_one_transaction(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `approved` event is written with the approval: when it cannot be, the approval is not made either;
+    when it is, the background loop of serve and watch sends it."""
+    from workbench.review import workflow
+    from workbench.store import outbox
+    from workbench.store.importer import import_paths
+
+    receiver = Receiver()
+    write_config(home, f"{receiver.base}/hook")
+    with Store(home / "workbench.sqlite") as store:
+        article_id = import_paths(store, [SEED_FILES[0]]).imported[0].article_id
+
+        def broken(*args: Any, **kwargs: Any) -> None:
+            raise OSError("disk full")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(outbox, "record_event", broken)
+            with pytest.raises(OSError):
+                workflow.approve(store, article_id, "en", "chief", override="tested")
+        assert workflow.status_of(store, article_id, "en") == "new" and outbox.deliveries(store) == []
+        workflow.approve(store, article_id, "en", "chief", override="tested")
+        assert workflow.status_of(store, article_id, "en") == "approved"
+        assert [d["state"] for d in outbox.deliveries(store)] == ["pending"] and receiver.deliveries() == []
+    loop = webhook.start(home)
+    assert loop is not None
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not receiver.events():
+            time.sleep(0.05)
+    finally:
+        loop.stop()
+    assert [(e["event"], e["article_id"]) for e in receiver.events()] == [("approved", article_id)]
+    receiver.close()
+
+
+def test_the_old_outbox_folder_is_moved_in_once_and_planted_files_are_never_read(home: Path, tmp_path: Path) -> None:
+    """An outbox/ folder an earlier version left: its well-formed delivery is moved into the store once, when the
+    store is upgraded; links, pipes, big or forged files are never opened or sent, a planted `.PID.lock` link is
+    never followed, and a file planted later is never read."""
+    import os
+
+    from workbench.store import outbox
+
+    receiver = Receiver()
+    write_config(home, f"{receiver.base}/hook")
+    folder = home / "outbox"
+    folder.mkdir()
+    good = "1" * 32
+    body = json.dumps({"event": "approved", "delivery": good, "at": "2026-01-01T00:00:00+00:00", "article_id": "a1"})
+    (folder / f"{good}.4242.json").write_text(json.dumps({"event": "approved", "id": good, "attempt": 2, "body": body}))
+    os.mkfifo(folder / f"{'a' * 32}.4242.json")
+    (folder / f"{'b' * 32}.4242.json").symlink_to("/dev/zero")
+    elsewhere = tmp_path / "elsewhere.json"
+    forged = {"event": "approved", "id": "c" * 32, "attempt": 1,
+              "body": json.dumps({"event": "approved", "delivery": "c" * 32, "evil": 1})}
+    elsewhere.write_text(json.dumps(forged))
+    (folder / f"{'c' * 32}.4242.json").symlink_to(elsewhere)  # well-formed, but behind a link
+    (folder / f"{'d' * 32}.4242.json").write_text(json.dumps({**forged, "id": "d" * 32, "attempt": 1e300}))
+    (folder / f"{'e' * 32}.4242.json").write_text(json.dumps({**forged, "id": "e" * 32}))  # a body of another id
+    (folder / f"{'f' * 32}.4242.json").write_bytes(b" " * 1_000_001)
+    (folder / ".4242.lock").symlink_to(tmp_path / "must-not-be-made")
+    with Store(home / "workbench.sqlite") as store:
+        assert [(d["delivery"], d["attempts"]) for d in outbox.deliveries(store)] == [(good, 1)]
+    late = "9" * 32  # planted after the upgrade, well-formed: never read
+    late_body = json.dumps({"event": "approved", "delivery": late, "article_id": "evil"})
+    (folder / f"{late}.4242.json").write_text(json.dumps({"event": "approved", "id": late, "attempt": 1,
+                                                          "body": late_body}))
+    with Store(home / "workbench.sqlite") as store:
+        assert webhook.flush(store, 10) == 0
+        assert [(d["delivery"], d["state"]) for d in outbox.deliveries(store)] == [(good, "delivered")]
+    assert [e["delivery"] for e in receiver.events()] == [good] and len(receiver.deliveries()) == 1
+    assert receiver.deliveries()[0][1] == body.encode()  # sent as it was kept, signed
+    assert not (tmp_path / "must-not-be-made").exists() and elsewhere.read_text() == json.dumps(forged)
+    receiver.close()
+
+
+def test_mark_approved_sends_its_webhook_before_the_command_ends(home: Path) -> None:
+    """`mark … approved` records the `approved` event with the approval and sends it before it returns (it does
+    not wait in the outbox for the next serve or watch)."""
+    receiver = Receiver()
+    write_config(home, f"{receiver.base}/hook")
+    runner = CliRunner()
+    imported = runner.invoke(cli, ["--home", str(home), "import", str(SEED_FILES[0]), "--json"])
+    assert imported.exit_code == 0, imported.output
+    article_id = json.loads(imported.stdout)["imported"][0]["article_id"]
+    marked = runner.invoke(cli, ["--home", str(home), "mark", article_id, "approved", "--lang", "en",
+                                 "--override", "tested", "--author", "chief"])
+    assert marked.exit_code == 0, marked.output
+    assert [(e["event"], e["article_id"], e["lang"], e["author"]) for e in receiver.events()] == [
+        ("approved", article_id, "en", "chief")]
+    assert [r["state"] for r in _outbox_rows(home)] == ["delivered"]
+    receiver.close()
+
+
+def test_a_webhook_without_a_secret_is_said_at_the_start_and_nothing_is_kept(home: Path, tmp_path: Path) -> None:
+    receiver = Receiver()
+    home.mkdir(parents=True)
+    (home / "config.toml").write_text(f'[webhook]\nurl = "{receiver.base}/hook"\n')
+    runner = CliRunner()
+    imported = runner.invoke(cli, ["--home", str(home), "import", str(SEED_FILES[0]), "--json"])
+    article_id = json.loads(imported.stdout)["imported"][0]["article_id"]
+    for command in (["mark", article_id, "approved", "--lang", "en", "--override", "x"],
+                    ["publish", "--format", "html", "--lang", "en", "--out", str(tmp_path / "site")]):
+        result = runner.invoke(cli, ["--home", str(home), *command])
+        assert result.exit_code == 0, result.output
+        warned = [line for line in result.stderr.splitlines() if "webhook" in line]
+        assert len(warned) == 1 and "[webhook] url has no secret" in warned[0] and "no notification is sent" in warned[0]
+    assert _outbox_rows(home) == [] and receiver.deliveries() == []
     receiver.close()
 
 

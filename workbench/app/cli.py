@@ -224,10 +224,14 @@ def mark_cmd(ctx: click.Context, article_id: str, status: str, langs: str, autho
     """Set the review status of an article's languages. "approved" needs every segment reviewed and no blocking
     flag (empty, copy_of_source, arabic_in_target, numbers, glossary, stale_pivot, meaningless_model, bidi_control), or
     --override."""
+    from .cli_newsroom import flush_webhook, warn_webhook
+
+    warn_webhook(ctx.obj["home"])
     with _workbench(ctx) as wb:
         for lang in _targets(langs):
             wb.set_status(article_id, lang, status, author, override=override)
             click.echo(f"{article_id} {lang}: {status}" + (" (override recorded)" if override and status == "approved" else ""))
+        flush_webhook(wb)  # the `approved` notifications, sent before the command ends
 
 
 @cli.group("models")
@@ -601,9 +605,15 @@ def serve_cmd(ctx: click.Context, host: str, port: int, auth: str | None, auth_f
     _serve_banner(wb, f"http://{host}:{port}", origin)
     click.echo(guard.describe())
     from ..newsroom import webhook
+    from .cli_newsroom import warn_webhook
 
-    webhook.recover(wb.home)  # notifications a stopped process left in the outbox
-    launch(wb, host=host, port=port, auth=credentials, guard=guard)
+    warn_webhook(ctx.obj["home"])
+    loop = webhook.start(wb.home)  # sends the store's outbox (approvals made here, and what a stopped process left)
+    try:
+        launch(wb, host=host, port=port, auth=credentials, guard=guard)
+    finally:
+        if loop is not None:
+            loop.stop()
 
 
 def _serve_banner(wb: Any, url: str, origin: str) -> None:

@@ -47,12 +47,25 @@ def _context(wb: Any) -> Any:
     return Context.of(wb.store, wb.home)
 
 
-def _flush(quiet: bool = False) -> None:
+def flush_webhook(wb: Any, quiet: bool = False) -> None:
+    """Send the webhook's deliveries waiting in the store's outbox (what this command recorded, and what a stopped
+    process left), giving retries up to FLUSH_SECONDS; those still waiting are sent by the next command, serve or
+    watch."""
     from ..newsroom import webhook
 
-    left = webhook.flush(FLUSH_SECONDS)
+    left = webhook.flush(wb.store, FLUSH_SECONDS)
     if left and not quiet:
-        click.echo(f"warning: {left} webhook notification(s) not delivered yet (see the data home's log)", err=True)
+        click.echo(f"warning: {left} webhook notification(s) not delivered yet; they wait in the store's outbox for "
+                   "the next command, serve or watch (see the data home's log)", err=True)
+
+
+def warn_webhook(home: Any) -> None:
+    """Say once, at the start, when config.toml names a webhook that cannot be sent to (a url without a secret)."""
+    from ..newsroom import webhook
+
+    problem = webhook.config_problem(home)
+    if problem:
+        click.echo(problem, err=True)
 
 
 # --------------------------------------------------------------------------- import https://…
@@ -77,7 +90,7 @@ def import_with_urls(wb: Any, items: list[str], show: Callable[[Any], None]) -> 
             result = ImportProblem(url, exc.reason)
         (report.problems if isinstance(result, ImportProblem) else report.imported).append(result)  # type: ignore[arg-type]
         show(result)
-    _flush()
+    flush_webhook(wb)
     return report
 
 
@@ -232,7 +245,8 @@ def watch_cmd(ctx: click.Context, every: str, once: bool, to: str, translate: bo
               names: tuple[str, ...], as_json: bool, **model_kw: Any) -> None:
     """Poll the feeds (`workbench feeds`): import each new item's article once, with its feed as source and its
     URL kept, then pre-translate (and summarize) it with the models the data home uses, so reviewers find it
-    ready. Pages that fail are reported and retried on the next poll."""
+    ready. Pages that fail are reported and retried on the next poll; an arrival waits in the store until it is
+    pre-translated, so what a stopped watch left (or a failed translation) is translated by the next poll."""
     from ..newsroom.feeds import poll
 
     seconds = parse_every(every)
@@ -240,27 +254,38 @@ def watch_cmd(ctx: click.Context, every: str, once: bool, to: str, translate: bo
     if not model_kw["profile"]:
         model_kw["profile"] = _home_profile(ctx)[0]
     from ..newsroom import webhook
+    from ..store import outbox
 
+    warn_webhook(ctx.obj["home"])
     with _workbench(ctx, **_model_args(**model_kw)) as wb:
         context = _context(wb)
-        webhook.recover(wb.home)  # notifications a stopped process left in the outbox
-        while True:
-            watched = Watched(poll(context, list(names) or None))
-            if not as_json:
-                echo_lines(watched.poll_lines())  # what arrived, before the models work on it
-            if translate and watched.poll.new_ids:
-                watched.translation = wb.translate(article_ids=watched.poll.new_ids, targets=targets,
-                                                   summarize=summarize)
-            if as_json:
-                click.echo(json.dumps(watched.to_dict(), ensure_ascii=False, indent=2 if once else None, default=str))
-            else:
-                echo_lines(watched.translation_lines())
-            if once:
-                _flush(quiet=as_json)
-                if not watched.ok:
-                    raise SystemExit(1)
-                return
-            time.sleep(seconds)
+        loop = None if once else webhook.start(wb.home)  # sends the outbox's deliveries while watch runs
+        try:
+            while True:
+                watched = Watched(poll(context, list(names) or None))
+                if not as_json:
+                    echo_lines(watched.poll_lines())  # what arrived, before the models work on it
+                waiting = outbox.awaiting_translation(wb.store)  # this poll's arrivals, and any a killed run left
+                if translate and waiting:
+                    watched.translation = wb.translate(article_ids=waiting, targets=targets, summarize=summarize)
+                    failed = {f.article_id for f in watched.translation.failures}  # tried again on the next poll
+                    outbox.translated(wb.store, [a for a in waiting if a not in failed])
+                elif not translate:
+                    outbox.translated(wb.store, watched.poll.new_ids)  # not to be pre-translated
+                if as_json:
+                    click.echo(json.dumps(watched.to_dict(), ensure_ascii=False, indent=2 if once else None,
+                                          default=str))
+                else:
+                    echo_lines(watched.translation_lines())
+                if once:
+                    flush_webhook(wb, quiet=as_json)
+                    if not watched.ok:
+                        raise SystemExit(1)
+                    return
+                time.sleep(seconds)
+        finally:
+            if loop is not None:
+                loop.stop()
 
 
 # --------------------------------------------------------------------------- publish
@@ -291,11 +316,12 @@ def publish_cmd(ctx: click.Context, status: str, langs: str, fmt: str, out: str,
 
     settings = newsroom_settings(ctx.obj["home"])
     folder = Path(templates) if templates else settings.templates
+    warn_webhook(ctx.obj["home"])
     with _workbench(ctx) as wb:
         report = publish(wb.store, out, fmt=fmt, langs=_targets(langs),
                          base_url=settings.base_url if base_url is None else base_url, templates=folder)
-    _flush(quiet=as_json)
+        flush_webhook(wb, quiet=as_json)
     emit(report, as_json)
 
 
-__all__ = ["import_with_urls", "is_url", "parse_every"]
+__all__ = ["flush_webhook", "import_with_urls", "is_url", "parse_every", "warn_webhook"]

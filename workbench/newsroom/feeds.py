@@ -32,7 +32,6 @@ from ..text.cleaning import clean_lines
 from ..text.extract import ExtractionFailed, decode_page, extract_article
 from ..text.metadata import classify
 from ..text.reading import RawArticle
-from . import webhook
 from .fetch import FetchError, FetchFailed, HostLimiter, Policy, check_url, fetch
 
 MAX_ITEMS = 1000  # items taken from one answer of one feed (the rest are seen on the next poll)
@@ -196,9 +195,6 @@ def take_page(ctx: Context, url: str, article_id: str, *, feed: str | None = Non
     imported: Imported = feed_store.import_fetched(ctx.store, raw, url=page.url, feed=feed, author=found.author,
                                                    item=item)
     arrival = Arrival(imported.article_id, page.url, title, feed, imported.outcome, imported.segments)
-    if imported.outcome == "new":
-        webhook.notify_store(ctx.store.path, "arrived", {"article_id": arrival.article_id, "title": title,
-                                                         "url": page.url, "feed": feed})
     if ctx.on_arrival:
         ctx.on_arrival(arrival)
     return arrival

@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..clock import now
 from ..errors import WorkbenchError
 from ..files import atomic_write
 from ..ids import check_article_id, file_in
@@ -36,7 +37,6 @@ from ..review.views import article_view
 from ..store import Store
 from ..store import feeds as feed_store
 from ..text.articles import label_for
-from . import webhook
 
 FORMATS = ("markdown", "html", "rss")
 EXTENSIONS = {"markdown": "md", "html": "html", "rss": "html"}  # rss: the feeds link to the HTML pages
@@ -257,11 +257,13 @@ def _output(out: str | Path) -> Path:
     return folder
 
 
-def _pages(store: Store, langs: Sequence[str], fmt: str, target: str, base_url: str) -> tuple[list[Page], list[str]]:
-    """Every approved page, with its publication dates (recorded now when its text is new or changed), and
-    which of them changed."""
+def _pages(store: Store, langs: Sequence[str], fmt: str, target: str, base_url: str
+           ) -> tuple[list[Page], list[str], list[tuple[feed_store.Publication, dict[str, Any] | None]]]:
+    """Every approved page with its publication dates (new ones dated now), which of them changed, and the
+    publications to record once the files are written (with the `published` event of each changed page)."""
     known = feed_store.publications(store, fmt, target)
-    pages, changed = [], []
+    pages, changed, records = [], [], []
+    stamp = now()
     approved = feed_store.approved(store, list(langs))
     for article_id, lang in approved:
         check_article_id(article_id)
@@ -269,15 +271,23 @@ def _pages(store: Store, langs: Sequence[str], fmt: str, target: str, base_url: 
         if text is None:
             continue
         before = known.get((article_id, lang))
-        record = feed_store.record_publication(store, article_id, lang, fmt, target, text.content_hash,
-                                               text.to_json())
+        new = before is None or before.content_hash != text.content_hash
+        record = feed_store.Publication(article_id, lang, fmt, target, text.content_hash,
+                                        before.published if before else stamp,
+                                        stamp if new or before is None or before.page is None else before.updated,
+                                        text.to_json())
         pages.append(_page(text, fmt, base_url, record))
-        if before is None or before.content_hash != text.content_hash:
+        if new:
             changed.append(pages[-1].path)
-    for (article_id, lang), record in sorted(known.items()):  # back in review: the page stays as it was approved
-        if lang in langs and (article_id, lang) not in set(approved) and record.page:
-            pages.append(_page(PageText.from_json(record.page), fmt, base_url, record))
-    return pages, changed
+        if new or before is None or before.page is None:
+            page = pages[-1]
+            event = {"article_id": text.article_id, "lang": text.lang, "title": text.title, "format": fmt,
+                     "path": page.path, "link": page.link}
+            records.append((record, event if new else None))
+    for (article_id, lang), known_record in sorted(known.items()):  # back in review: the page stays as approved
+        if lang in langs and (article_id, lang) not in set(approved) and known_record.page:
+            pages.append(_page(PageText.from_json(known_record.page), fmt, base_url, known_record))
+    return pages, changed, records
 
 
 def _page(text: PageText, fmt: str, base_url: str, record: feed_store.Publication) -> Page:
@@ -292,7 +302,7 @@ def publish(store: Store, out: str | Path, *, fmt: str, langs: Sequence[str] = T
             templates: Path | None = None) -> PublishReport:
     """Publish every approved article language in `langs` into the folder `out` as `fmt` (markdown, html: pages,
     an index and the feeds; rss: the feeds), writing only what changed. The webhook hears of every page whose
-    text is new or changed."""
+    text is new or changed (its event is in the store's outbox; the caller sends it, see `webhook.flush`)."""
     if fmt not in FORMATS:
         raise PublishError(f"unknown format {fmt!r}; use {', '.join(FORMATS)}")
     langs = [check_target(lang) for lang in langs]
@@ -301,7 +311,7 @@ def publish(store: Store, out: str | Path, *, fmt: str, langs: Sequence[str] = T
     folder = _output(out)
     env = environment(templates)
     report = PublishReport(str(folder), fmt, langs)
-    pages, report.changed_pages = _pages(store, langs, fmt, str(folder.resolve()), base_url)
+    pages, report.changed_pages, records = _pages(store, langs, fmt, str(folder.resolve()), base_url)
     report.pages = len(pages)
     for lang in langs:
         mine = sorted((p for p in pages if p.text.lang == lang), key=lambda p: (p.text.date or "", p.published,
@@ -313,11 +323,10 @@ def publish(store: Store, out: str | Path, *, fmt: str, langs: Sequence[str] = T
                 report.written.append(f"{lang}/{name}")
             else:
                 report.unchanged += 1
-    for page in pages:
-        if page.path in report.changed_pages:
-            webhook.notify_store(store.path, "published", {"article_id": page.text.article_id, "lang": page.text.lang,
-                                                          "title": page.text.title, "format": fmt, "path": page.path,
-                                                          "link": page.link})
+    # only now that the files are written: each publication with its `published` event, in one transaction (a
+    # kill before it leaves every page new or changed for the next publish, a kill after it leaves the events in
+    # the outbox for the next publish, serve or watch to send)
+    feed_store.record_publications(store, records)
     return report
 
 

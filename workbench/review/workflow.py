@@ -28,7 +28,7 @@ from typing import Any
 
 from ..errors import ConflictError, WorkbenchError
 from ..languages import STATUSES, check_target
-from ..store import MachineOutputRecord, Store, suggestions
+from ..store import MachineOutputRecord, Store, outbox, suggestions
 from ..store.suggestions import SuggestionRecord
 from ..units import UnitRef
 from .glossary import Glossary
@@ -97,10 +97,9 @@ def approve(store: Store, article_id: str, lang: str, author: str | None = None,
                                   + " (review them, or approve with an override reason)")
         note = f"{(override or '').strip()} [{'; '.join(problems)}]" if problems else None
         status = move(store, article_id, lang, "approve", author, override=note)
-    from ..newsroom.webhook import notify_store  # the data home's webhook, if any: queued, never waited for
-
-    notify_store(store.path, "approved", {"article_id": article_id, "lang": lang, "author": author,
-                                          "override": bool(note)})
+        # the `approved` event for the data home's webhook, if any: in the outbox with the approval, sent by the newsroom
+        outbox.record_event(store, "approved", {"article_id": article_id, "lang": lang, "author": author,
+                                                "override": bool(note)})
     return status
 
 

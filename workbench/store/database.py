@@ -91,6 +91,7 @@ class Store:
         self.read_only = self.path != ":memory:" and Path(self.path).exists() and not writable(self.path)
         self.conn = connect(self.path, read_only=self.read_only)
         self.conn.row_factory = sqlite3.Row
+        applied: list[str] = []
         try:
             if verify and self.path != ":memory:":
                 check(self.conn, self.path)
@@ -99,7 +100,7 @@ class Store:
                 if self.read_only:
                     self._require_schema()
                 else:
-                    migrate(self.conn)
+                    applied = migrate(self.conn)
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             raise opening_error(self.path, exc) from exc
@@ -108,6 +109,10 @@ class Store:
             raise
         if self.path != ":memory:" and not self.read_only:
             remove_stale_temps(Path(self.path).parent)  # what a killed write left in the data home (glossary.csv …)
+        if "009_outbox" in applied:  # the deliveries an earlier version kept in outbox/, moved in once
+            from .outbox import move_old_outbox
+
+            move_old_outbox(self)
 
     def _require_schema(self) -> None:
         from .migrations import MIGRATIONS

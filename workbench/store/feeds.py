@@ -191,7 +191,20 @@ def import_fetched(store: Store, raw: RawArticle, *, url: str, feed: str | None 
                      (imported.article_id, feed, url, _short(author), now()))
         if item is not None:
             _item_imported(conn, item, imported.article_id)
+        _arrived(store, imported, raw, url, feed, item is not None)
     return imported
+
+
+def _arrived(store: Store, imported: Imported, raw: RawArticle, url: str, feed: str | None, from_feed: bool) -> None:
+    """In the import's transaction: the `arrived` event of a new article, and the mark of a feed's new or changed
+    article that `watch` pre-translates (kept until it is, so a kill never loses it)."""
+    from . import outbox
+
+    if imported.outcome == "new":
+        outbox.record_event(store, "arrived", {"article_id": imported.article_id, "title": raw.fields.get("title"),
+                                               "url": url, "feed": feed})
+    if from_feed and imported.outcome in ("new", "updated"):
+        outbox.await_translation(store, imported.article_id)
 
 
 def article_by_url(store: Store, url: str) -> str | None:
@@ -226,21 +239,21 @@ def publications(store: Store, fmt: str, target: str) -> dict[tuple[str, str], P
     return {(r["article_id"], r["lang"]): Publication(**dict(r)) for r in rows}
 
 
-def record_publication(store: Store, article_id: str, lang: str, fmt: str, target: str, content_hash: str,
-                       page: str) -> Publication:
-    """Remember that this text of the article language is published there (first time: published = updated =
-    now; other text: updated = now; the same text: unchanged)."""
-    stamp = now()
+def record_publications(store: Store, records: list[tuple[Publication, dict[str, Any] | None]]) -> None:
+    """Remember what is published where (each record's text, dates and page) and, for each record with a payload,
+    its `published` webhook event: all in one transaction, so a page is never recorded without its event."""
+    from . import outbox
+
     with store.transaction() as conn:
-        conn.execute(
-            "INSERT INTO publications (article_id, lang, format, target, content_hash, published, updated, page)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id, lang, format, target) DO UPDATE SET"
-            " content_hash = excluded.content_hash, updated = excluded.updated, page = excluded.page"
-            " WHERE content_hash != excluded.content_hash OR page IS NULL",
-            (article_id, lang, fmt, target, content_hash, stamp, stamp, page))
-        row = conn.execute("SELECT * FROM publications WHERE article_id = ? AND lang = ? AND format = ? AND target = ?",
-                           (article_id, lang, fmt, target)).fetchone()
-    return Publication(**dict(row))
+        for record, event in records:
+            conn.execute(
+                "INSERT INTO publications (article_id, lang, format, target, content_hash, published, updated, page)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id, lang, format, target) DO UPDATE SET"
+                " content_hash = excluded.content_hash, updated = excluded.updated, page = excluded.page",
+                (record.article_id, record.lang, record.format, record.target, record.content_hash, record.published,
+                 record.updated, record.page))
+            if event is not None:
+                outbox.record_event(store, "published", event)
 
 
 def _short(text: str | None, limit: int = 500) -> str | None:

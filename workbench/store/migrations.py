@@ -240,6 +240,29 @@ CREATE INDEX suggestions_unit ON suggestions(article_id, segment_id, lang, model
     ("008_newsroom_pages", """
 ALTER TABLE publications ADD COLUMN page TEXT;
 """),
+    # issue 27: the outbox (store/outbox.py): webhook deliveries written in the same transaction as the event that
+    # causes them, claimed by a lease; and the arrivals that wait for `watch` to pre-translate them
+    ("009_outbox", """
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    delivery TEXT NOT NULL UNIQUE,
+    event TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'given_up')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    due REAL NOT NULL DEFAULT 0,
+    lease_owner TEXT,
+    lease_until REAL,
+    error TEXT,
+    done TEXT
+);
+CREATE INDEX outbox_due ON outbox(state, due);
+CREATE TABLE awaiting_translation (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id),
+    since TEXT NOT NULL
+);
+"""),
 ]
 
 
