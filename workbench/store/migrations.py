@@ -240,6 +240,25 @@ CREATE INDEX suggestions_unit ON suggestions(article_id, segment_id, lang, model
     ("008_newsroom_pages", """
 ALTER TABLE publications ADD COLUMN page TEXT;
 """),
+    # issue 27: an approval is bound to what it saw, the article's source (`content_hash`) and the language's newest
+    # revision (revisions are append-only, so any later text has a higher id); publish compares them. `reopened`:
+    # why the workbench took an approval back (a changed source), until the language is approved again. Approvals
+    # made before are bound to what is stored now, unless the source or the text changed after them (then they are
+    # left unbound, and are not published until approved again).
+    ("009_approval_binding", """
+ALTER TABLE article_status ADD COLUMN approved_source TEXT;
+ALTER TABLE article_status ADD COLUMN approved_revision INTEGER;
+ALTER TABLE article_status ADD COLUMN reopened TEXT;
+ALTER TABLE status_log ADD COLUMN reason TEXT;
+UPDATE article_status SET
+    approved_source = (SELECT a.content_hash FROM articles a WHERE a.id = article_status.article_id),
+    approved_revision = (SELECT MAX(r.id) FROM revisions r WHERE r.article_id = article_status.article_id
+                         AND r.lang = article_status.lang)
+WHERE status = 'approved'
+    AND (SELECT a.updated_at FROM articles a WHERE a.id = article_status.article_id) <= updated
+    AND NOT EXISTS (SELECT 1 FROM revisions r WHERE r.article_id = article_status.article_id
+                    AND r.lang = article_status.lang AND r.created > article_status.updated);
+"""),
 ]
 
 
