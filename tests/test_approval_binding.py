@@ -182,13 +182,12 @@ def test_publish_refuses_an_approval_that_no_longer_matches_the_stored_source_or
     assert "(tampered)" in page.read_text(encoding="utf-8")  # what the reviewer approved last, as it stands
 
 
-def test_an_updated_page_imported_again_by_url_reopens_review(
-        home: Path, notified: list[tuple[str, dict[str, Any]]]) -> None:
-    from .test_newsroom import Route, Site, write_config
+def test_an_updated_page_imported_again_by_url_reopens_review_and_the_webhook_hears_it(home: Path) -> None:
+    from .test_newsroom import Receiver, Route, Site, write_config
 
-    site = Site()
+    site, receiver = Site(), Receiver()
     try:
-        write_config(home)
+        write_config(home, f"{receiver.base}/hook")
         url = f"{site.base}/news/visit.html"
 
         def page(*paragraphs: str) -> bytes:
@@ -205,9 +204,13 @@ def test_an_updated_page_imported_again_by_url_reopens_review(
         assert result.exit_code == 0 and "source changed: en back to review" in result.output, result.output
         with Workbench(home, profile="tiny") as wb:
             assert wb.store.statuses(first["article_id"])["en"] == "in_review"
-        assert ("reopened", {"article_id": first["article_id"], "lang": "en", "reason": "source changed"}) in notified
+        assert webhook.flush(20) == 0
+        reopened = [e for e in receiver.events() if e["event"] == "reopened"]  # signed with the secret, as any event
+        assert [(e["article_id"], e["lang"], e["reason"]) for e in reopened] == [
+            (first["article_id"], "en", "source changed")]
     finally:
         site.close()
+        receiver.close()
 
 
 def test_approvals_made_before_the_binding_are_bound_unless_something_changed_after_them(tmp_path: Path) -> None:

@@ -278,7 +278,7 @@ def watch_cmd(ctx: click.Context, every: str, once: bool, to: str, translate: bo
 @click.option("--templates", type=click.Path(exists=True, file_okay=False), default=None,
               help="A folder of templates overriding the built-in ones (default DATA_HOME/templates/ when it exists).")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print JSON: {out, format, langs, pages, written, unchanged, changed_pages, ok}.")
+              help="Print JSON: {out, format, langs, pages, written, unchanged, changed_pages, problems, ok}.")
 @click.pass_context
 @handle_errors
 def publish_cmd(ctx: click.Context, status: str, langs: str, fmt: str, out: str, base_url: str | None,
