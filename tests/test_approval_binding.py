@@ -98,7 +98,18 @@ def test_the_1_2_3_case_a_changed_source_reopens_review_and_is_not_published(
     imported = run(home, "import", str(source), "--json")
     assert imported.exit_code == 0, imported.output
     item = json.loads(imported.stdout)["imported"][0]
-    assert item["outcome"] == "updated" and item["reopened"] == ["en"]
+    assert item["outcome"] == "updated"
+
+    # publish: the page stays as it was approved ("1 / 2 / 3", not "1 / 3"), nothing is announced as published
+    result = run(home, "publish", "--format", "markdown", "--out", str(out), "--json")
+    assert result.exit_code == 0, result.output
+    assert page.read_bytes() == published, page_paragraphs(page)
+    assert [e for e, _ in notified if e == "published"] == []
+    report = json.loads(result.stdout)
+    assert report["changed_pages"] == [] and report["problems"] == [] and report["pages"] == 1
+
+    # the import reopened review, and everything says so
+    assert item["reopened"] == ["en"]
     assert notified == [("reopened", {"article_id": article_id, "lang": "en", "reason": "source changed"})]
     again = run(home, "import", str(source))
     assert "back to review" not in again.output  # unchanged now: nothing more is reopened
@@ -119,14 +130,6 @@ def test_the_1_2_3_case_a_changed_source_reopens_review_and_is_not_published(
     assert "(in_review, reopened: source changed)" in status.output
     status_json = json.loads(run(home, "status", "--json").stdout)
     assert status_json[0]["languages"]["en"]["reopened"] == "source changed"
-
-    # publish: the page stays as it was approved, nothing is announced as published
-    result = run(home, "publish", "--format", "markdown", "--out", str(out), "--json")
-    assert result.exit_code == 0, result.output
-    report = json.loads(result.stdout)
-    assert report["changed_pages"] == [] and report["problems"] == [] and report["pages"] == 1
-    assert page.read_bytes() == published
-    assert [e for e, _ in notified if e == "published"] == []
 
     # the new segments translated and approved again: 1 / 2 / 3 (with the new paragraph) is published
     with Workbench(home, profile="tiny") as wb:
@@ -165,13 +168,15 @@ def test_publish_refuses_an_approval_that_no_longer_matches_the_stored_source_or
                 wb.store.save_revision(article_id, row.id, "en", f"{ENGLISH[TITLE]} (tampered)", author="x",
                                        base_revision_id=current["id"] if current else None)
             assert wb.store.statuses(article_id)["en"] == "approved"
-            assert wb.article(article_id).status_reopened["en"] == why
-        assert f"(approved, reopened: {why})" in run(home, "status").output
         result = run(home, "publish", "--format", "html", "--out", str(out), "--json")
+        assert page.read_bytes() == published and [e for e, _ in notified if e == "published"] == []
         assert result.exit_code == 1, result.output  # a refusal is no success, and says so
         report = json.loads(result.stdout)
         assert report["problems"] == [f"{article_id} en: {why}; review and approve it again"]
-        assert report["changed_pages"] == [] and report["pages"] == 1 and page.read_bytes() == published
+        assert report["changed_pages"] == [] and report["pages"] == 1
+        assert f"(approved, reopened: {why})" in run(home, "status").output
+        with Workbench(home, profile="tiny") as wb:
+            assert wb.article(article_id).status_reopened["en"] == why
         text = run(home, "publish", "--format", "html", "--out", str(out))
         assert f"not published: {article_id} en: {why}" in text.output and "Traceback" not in text.output
         assert [e for e, _ in notified if e == "published"] == []
