@@ -3,11 +3,11 @@ HTML), an index, and RSS 2.0 and Atom feeds of the published pages, from Jinja2 
 
 Only approved text is published: an article language is read when, and as, its status is `approved` (saving to it
 returns it to review, so the current text of an approved language is the approved text), and only while its
-approval matches the source and the revisions it saw (`Store.approval_problem`; a changed source reopens review on
-import, and an approval that no longer matches is refused with a problem line, its last published page kept). Pages are written
-atomically and only when their bytes change: a second publish of the same text rewrites nothing. When and with
-which text each page was published is kept in the store (`publications`), so dates in pages and feeds stay put
-until the text changes. A page whose language went back to review stays as it was last approved.
+approval matches the source and the revisions it saw (`Store.approval_problem`: a changed source reopens review on
+import; an approval that no longer matches is refused with a problem line, its last published page kept). Pages
+are written atomically and only when their bytes change: a second publish of the same text rewrites nothing.
+When and with which text each page was published is kept in the store (`publications`), so dates in pages and
+feeds stay put until the text changes. A page whose language went back to review stays as it was last approved.
 
 Templates (`page.md`, `index.md`, `page.html`, `index.html`, `rss.xml`, `atom.xml`) come from the built-in
 folder beside this module, each replaced by a file of the same name in the user's template folder
@@ -107,7 +107,7 @@ class PublishReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     changed_pages: list[str] = field(default_factory=list)  # pages whose text is new or changed
-    problems: list[str] = field(default_factory=list)  # approved languages not published: whose approval no longer matches
+    problems: list[str] = field(default_factory=list)  # approved languages whose approval no longer matches: not published
 
     @property
     def ok(self) -> bool:

@@ -3,8 +3,8 @@
 Machine outputs (batch runs, re-translation, summaries, `ingest`, the Ray article stage), a person's revisions
 (save, confirm, restore, XLIFF import), drafts, "the pivot text changed but this is still correct", and the
 article-language statuses (with an approval taken back when an import changed the article's source:
-`source_changed`, which the store's importer is handed). Nothing else calls the store's write methods (`tests/test_workflow.py` reads the source
-to show it), so the rules live in one place:
+`source_changed`, which the store's importer is handed). Nothing else calls the store's write methods
+(`tests/test_workflow.py` reads the source to show it), so the rules live in one place:
 
 - `TRANSITIONS`: which event moves an article language's status from which status to which. A write and the status
   change it causes are one transaction.
