@@ -12,9 +12,9 @@ from .conftest import ROOT
 
 PACKAGE = ROOT / "workbench"
 # Lower numbers are lower stages; a module may import its own stage and any lower one.
-# The newsroom stands beside review: the review workflow calls its webhook when a language is approved.
-LAYERS = {"text": 1, "store": 2, "engines": 3, "review": 4, "newsroom": 4, "runs": 5, "exchange": 6, "scale": 7,
-          "app": 8}
+# No two packages share a stage. Review records events in the store's outbox; the newsroom, above it, sends them.
+LAYERS = {"text": 1, "store": 2, "engines": 3, "review": 4, "newsroom": 5, "runs": 6, "exchange": 7, "scale": 8,
+          "app": 9}
 
 
 def _stage(module: str) -> int:

@@ -143,6 +143,8 @@ def old_article_view(store, article_id, langs=("en", "ru"), glossary=None) -> di
     _issue_19(rows, summaries)
     overrides = {r["lang"]: r["override"] for r in store.query(
         "SELECT lang, override FROM article_status WHERE article_id = ? AND status = 'approved'", (article_id,))}
+    reopened = {r["lang"]: r["reopened"] for r in store.query(
+        "SELECT lang, reopened FROM article_status WHERE article_id = ? AND status != 'approved'", (article_id,))}
     return {
         "id": article["id"], "title": article["title"], "label": label_for(article["title"], article["cleaned_text"]),
         "date": article["date"], "date_raw": article["date_raw"], "source": article["source"],
@@ -155,6 +157,7 @@ def old_article_view(store, article_id, langs=("en", "ru"), glossary=None) -> di
         "summaries": summaries,
         "segments": rows,
         "status_override": {lang: overrides.get(lang) for lang in langs},  # issue 19
+        "status_reopened": {lang: reopened.get(lang) for lang in langs},  # issue 27 (approvals here are current)
     }
 
 
@@ -194,7 +197,8 @@ def old_list_view(store, langs=("en", "ru")) -> list[dict[str, Any]]:
              "segments": item["segments"] or 0, "body_segments": item["body_segments"] or 0,
              "translatable_segments": item["translatable_segments"] or 0,  # issue 21: one count in import/list/status
              "status": {lang: item["status"].get(lang, "new") for lang in langs},
-             "status_override": {lang: item["override"].get(lang) for lang in langs}}  # issue 19
+             "status_override": {lang: item["override"].get(lang) for lang in langs},  # issue 19
+             "status_reopened": {lang: item["reopened"].get(lang) for lang in langs}}  # issue 27
             for item in store.list_articles()]
 
 

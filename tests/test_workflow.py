@@ -133,12 +133,21 @@ def _approve(wb: Any, lang: str) -> None:
     assert ops.approve(wb, ARTICLE, lang, "chief", override="tiny models")["ok"]
 
 
+def _source_changed(wb: Any, lang: str) -> None:
+    """The article imported again with a changed source (a paragraph added)."""
+    seed = ROOT / "seeds" / f"{ARTICLE}.txt"
+    changed = wb.home.parent / "changed" / seed.name
+    changed.parent.mkdir(exist_ok=True)
+    changed.write_text(seed.read_text(encoding="utf-8") + "\n\nوأضاف المتحدث أن المحادثات ستستمر.\n", encoding="utf-8")
+    assert [i.outcome for i in wb.import_paths([changed]).imported] == ["updated"]
+
+
 def _mark(status: str) -> Any:
     return lambda wb, lang: wb.set_status(ARTICLE, lang, status, "chief")
 
 
 TRIGGERS = {"machine_text": _retranslate, "person_text": _save, "pivot_confirmed": _confirm_pivot, "draft": _draft,
-            "approve": _approve, "mark_new": _mark("new"), "mark_machine": _mark("machine"),
+            "approve": _approve, "source_changed": _source_changed, "mark_new": _mark("new"), "mark_machine": _mark("machine"),
             "mark_in_review": _mark("in_review")}
 
 

@@ -74,3 +74,13 @@ test("an override approval is shown as such; registered sections and badges plug
   const details = { unit: "a.2", lang: "en", flags: [], qa: [], confidence: null, source: "", matches: [], terms: [], machine_diff_html: "", history: [] };
   assert.ok(R.detailsHtml(g, details).includes("data-section='comments'"));
 });
+
+test("a language reopened by a changed source says so in the header, escaped", () => {
+  const d = view();
+  d.article.status_reopened = { en: "source changed", ru: null };
+  const g = grid(d);
+  assert.match(R.counts(g), /wb-status wb-reopened'>in_review \(reopened: source changed\)/);
+  d.article.status_reopened = { en: "<i>x</i>" };
+  assert.ok(!R.counts(g).includes("<i>") && R.counts(g).includes("&lt;i&gt;"));
+  assert.ok(!R.counts(grid(view())).includes("reopened"));
+});

@@ -77,7 +77,7 @@ class Workbench:
 
     # ------------------------------------------------------------------ import and reading
     def import_paths(self, paths: Sequence[str | Path]) -> ImportReport:
-        return import_paths(self.store, paths)
+        return import_paths(self.store, paths, reopen=workflow.source_changed)
 
     def articles(self) -> list[ArticleSummary]:
         return list_view(self.store)
@@ -293,6 +293,7 @@ class Workbench:
                     "summary": view.summaries[lang] is not None, "review": view.status[lang],
                     "reason": failures.get((item.id, lang)) if state == "failed" else None,
                     "override": view.status_override.get(lang),
+                    "reopened": view.status_reopened.get(lang),
                 }
             out.append({"id": item.id, "label": item.label, "languages": languages})
         return out

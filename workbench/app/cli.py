@@ -37,6 +37,7 @@ __all__ = ["INTERRUPTED", "MEANINGLESS_MARK", "MEANINGLESS_NOTE", "cli", "main"]
 def import_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> None:
     """Import .txt/.md/.jsonl files or folders (recursive), or article pages by URL (https://…: the article text,
     title, date and author are extracted). Re-importing unchanged files changes nothing."""
+    from ..review import workflow
     from ..store.importer import Imported, import_paths
     from .cli_newsroom import import_with_urls, is_url
     from .render import ImportText, imported_lines
@@ -49,12 +50,12 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> Non
         if any(is_url(p) for p in paths):  # https://… : fetched and extracted by the newsroom
             report = import_with_urls(wb, list(paths), show)
         else:
-            report = import_paths(wb.store, list(paths), on_item=show)
+            report = import_paths(wb.store, list(paths), on_item=show, reopen=workflow.source_changed)
     emit(ImportText(report), as_json)
 
 
 @cli.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {id, title, label, date, source, photo_credit, segments, body_segments, translatable_segments, status, status_override, meaningless}.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {id, title, label, date, source, photo_credit, segments, body_segments, translatable_segments, status, status_override, status_reopened, meaningless}.")
 @click.pass_context
 @handle_errors
 def list_cmd(ctx: click.Context, as_json: bool) -> None:
@@ -196,7 +197,7 @@ def ingest_cmd(ctx: click.Context, out: str, as_json: bool) -> None:
 
 
 @cli.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON: per article {id, label, meaningless, languages: per language {state, done, total, summary, review, reason, override}}.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: per article {id, label, meaningless, languages: per language {state, done, total, summary, review, reason, override, reopened}}.")
 @click.pass_context
 @handle_errors
 def status_cmd(ctx: click.Context, as_json: bool) -> None:

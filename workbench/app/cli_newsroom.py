@@ -74,18 +74,19 @@ def import_with_urls(wb: Any, items: list[str], show: Callable[[Any], None]) -> 
     article extracted and imported; one report (URLs stand where paths do)."""
     from ..newsroom.feeds import import_url
     from ..newsroom.fetch import FetchError
+    from ..review import workflow
     from ..store.importer import Imported, ImportReport, import_paths
     from ..text.extract import ExtractionFailed
 
     paths = [item for item in items if not is_url(item)]
-    report = import_paths(wb.store, paths, on_item=show) if paths else ImportReport()
+    report = import_paths(wb.store, paths, on_item=show, reopen=workflow.source_changed) if paths else ImportReport()
     context = _context(wb)
     for url in (item.strip() for item in items if is_url(item)):
         result: Imported | ImportProblem
         try:
             arrival = import_url(context, url)
             result = Imported(arrival.article_id, url, "unchanged" if arrival.outcome == "known" else arrival.outcome,
-                              arrival.segments)
+                              arrival.segments, reopened=list(arrival.reopened))
         except (FetchError, ExtractionFailed) as exc:
             result = ImportProblem(url, exc.reason)
         (report.problems if isinstance(result, ImportProblem) else report.imported).append(result)  # type: ignore[arg-type]
@@ -302,7 +303,7 @@ def watch_cmd(ctx: click.Context, every: str, once: bool, to: str, translate: bo
 @click.option("--templates", type=click.Path(exists=True, file_okay=False), default=None,
               help="A folder of templates overriding the built-in ones (default DATA_HOME/templates/ when it exists).")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print JSON: {out, format, langs, pages, written, unchanged, changed_pages, ok}.")
+              help="Print JSON: {out, format, langs, pages, written, unchanged, changed_pages, problems, ok}.")
 @click.pass_context
 @handle_errors
 def publish_cmd(ctx: click.Context, status: str, langs: str, fmt: str, out: str, base_url: str | None,

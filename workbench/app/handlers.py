@@ -37,9 +37,13 @@ STATUS_SHORT = {"new": "new", "machine": "MT", "in_review": "review", "approved"
 
 
 def article_table(rows: list[ArticleSummary]) -> list[list[str]]:
-    """Rows for the article list: title (or first words), date, source, "en / ru" status, id."""
-    return [[r.label, r.date or "", r.source or "", f"{STATUS_SHORT[r.status['en']]} / {STATUS_SHORT[r.status['ru']]}",
-             r.id] for r in rows]
+    """Rows for the article list: title (or first words), date, source, "en / ru" status (with why a language is
+    to be reviewed again: "review (source changed)"), id."""
+    def short(r: ArticleSummary, lang: str) -> str:
+        note = r.status_reopened.get(lang)
+        return STATUS_SHORT[r.status[lang]] + (f" ({note})" if note else "")
+
+    return [[r.label, r.date or "", r.source or "", f"{short(r, 'en')} / {short(r, 'ru')}", r.id] for r in rows]
 
 
 ALL_SOURCES = "all sources"

@@ -118,6 +118,7 @@ class ArticleList:
             return
         for r in self.rows:
             status = " ".join(f"{lang}:{s}{'(override)' if r.status_override.get(lang) else ''}"
+                              f"{f'({reopened})' if (reopened := r.status_reopened.get(lang)) else ''}"
                               for lang, s in r.status.items())
             mark = f"  {MEANINGLESS_MARK}" if r.id in self.meaningless else ""
             yield f"{r.id}  {r.date or '-':10}  {r.source or '-':8}  {r.translatable_segments:3} seg  {status}  {r.label}{mark}"
@@ -163,7 +164,8 @@ class StatusList:
     def lines(self) -> Iterator[str]:
         for r in self.rows:
             parts = [f"{lang}: {s['state']} {s['done']}/{s['total']}{' +summary' if s['summary'] else ''} ({s['review']}"
-                     f"{', by override' if s.get('override') else ''})" for lang, s in r["languages"].items()]
+                     f"{', by override' if s.get('override') else ''}"
+                     f"{', reopened: ' + s['reopened'] if s.get('reopened') else ''})" for lang, s in r["languages"].items()]
             yield f"{r['id']}  " + "  ".join(parts) + (f"  {MEANINGLESS_MARK}" if r["id"] in self.meaningless else "")
             yield from (f"    {lang} failed: {s['reason']}" for lang, s in r["languages"].items() if s["reason"])
         yield from meaningless_footer(self.meaningless)
@@ -226,7 +228,8 @@ def imported_lines(item: Imported | Any) -> Iterator[str | Line]:
     if isinstance(item, ImportProblem):
         yield err(f"error: {item}")
         return
-    yield f"{item.outcome:9} {item.article_id}  ({item.segments} segments)"
+    yield f"{item.outcome:9} {item.article_id}  ({item.segments} segments)" + (
+        f"  source changed: {', '.join(item.reopened)} back to review" if item.reopened else "")
     yield from (err(f"warning: {item.path}: {w}") for w in item.warnings)
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from .. import logs
 from ..errors import WorkbenchError
 from ..ids import make_article_id
+from ..review import workflow
 from ..settings import newsroom_settings
 from ..store import Store
 from ..store import feeds as feed_store
@@ -62,6 +63,7 @@ class Arrival:
     feed: str | None
     outcome: str  # new | updated | unchanged | known (the page was imported before)
     segments: int = 0
+    reopened: tuple[str, ...] = ()  # approved languages that an updated page sent back to review
 
 
 @dataclass(frozen=True)
@@ -192,9 +194,10 @@ def take_page(ctx: Context, url: str, article_id: str, *, feed: str | None = Non
     title = found.title or (item.title if item else None)
     date = (item.published if item else None) or found.date
     raw = _raw(known or article_id, found.text, page.url, title, date, feed)
-    imported: Imported = feed_store.import_fetched(ctx.store, raw, url=page.url, feed=feed, author=found.author,
-                                                   item=item)
-    arrival = Arrival(imported.article_id, page.url, title, feed, imported.outcome, imported.segments)
+    imported: Imported = feed_store.import_fetched(ctx.store, raw, url=page.url, reopen=workflow.source_changed,
+                                                   feed=feed, author=found.author, item=item)
+    arrival = Arrival(imported.article_id, page.url, title, feed, imported.outcome, imported.segments,
+                      tuple(imported.reopened))
     if ctx.on_arrival:
         ctx.on_arrival(arrival)
     return arrival

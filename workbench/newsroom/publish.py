@@ -2,10 +2,12 @@
 HTML), an index, and RSS 2.0 and Atom feeds of the published pages, from Jinja2 templates.
 
 Only approved text is published: an article language is read when, and as, its status is `approved` (saving to it
-returns it to review, so the current text of an approved language is the approved text). Pages are written
-atomically and only when their bytes change: a second publish of the same text rewrites nothing. When and with
-which text each page was published is kept in the store (`publications`), so dates in pages and feeds stay put
-until the text changes. A page whose language went back to review stays as it was last approved.
+returns it to review, so the current text of an approved language is the approved text), and only while its
+approval matches the source and the revisions it saw (`Store.approval_problem`: a changed source reopens review on
+import; an approval that no longer matches is refused with a problem line, its last published page kept). Pages
+are written atomically and only when their bytes change: a second publish of the same text rewrites nothing.
+When and with which text each page was published is kept in the store (`publications`), so dates in pages and
+feeds stay put until the text changes. A page whose language went back to review stays as it was last approved.
 
 Templates (`page.md`, `index.md`, `page.html`, `index.html`, `rss.xml`, `atom.xml`) come from the built-in
 folder beside this module, each replaced by a file of the same name in the user's template folder
@@ -105,19 +107,22 @@ class PublishReport:
     written: list[str] = field(default_factory=list)
     unchanged: int = 0
     changed_pages: list[str] = field(default_factory=list)  # pages whose text is new or changed
+    problems: list[str] = field(default_factory=list)  # approved languages whose approval no longer matches: not published
 
     @property
     def ok(self) -> bool:
-        return True
+        return not self.problems
 
     def to_dict(self) -> dict[str, Any]:
         return {"out": self.out, "format": self.format, "langs": self.langs, "pages": self.pages,
                 "written": self.written, "unchanged": self.unchanged, "changed_pages": self.changed_pages,
-                "ok": self.ok}
+                "problems": self.problems, "ok": self.ok}
 
     def lines(self) -> Iterator[str]:
         for name in self.written:
             yield f"wrote {Path(self.out) / name}"
+        for problem in self.problems:
+            yield f"not published: {problem}"
         yield (f"published {self.pages} approved page(s) ({', '.join(self.langs) or 'no language'}) to {self.out} as "
                f"{self.format}: {len(self.written)} file(s) written, {self.unchanged} unchanged")
 
@@ -257,18 +262,25 @@ def _output(out: str | Path) -> Path:
     return folder
 
 
-def _pages(store: Store, langs: Sequence[str], fmt: str, target: str, base_url: str
+def _pages(store: Store, langs: Sequence[str], fmt: str, target: str, base_url: str, problems: list[str]
            ) -> tuple[list[Page], list[str], list[tuple[feed_store.Publication, dict[str, Any] | None]]]:
     """Every approved page with its publication dates (new ones dated now), which of them changed, and the
-    publications to record once the files are written (with the `published` event of each changed page)."""
+    publications to record once the files are written (with the `published` event of each changed page). An
+    approval that no longer matches what is stored is not published (a line in `problems`); its page stays as it
+    was last published."""
     known = feed_store.publications(store, fmt, target)
     pages, changed, records = [], [], []
     stamp = now()
     approved = feed_store.approved(store, list(langs))
-    for article_id, lang in approved:
+    for article_id, lang in list(approved):
         check_article_id(article_id)
         text = page_text(article_view(store, article_id), lang, feed_store.origin(store, article_id))
         if text is None:
+            continue
+        # checked after the text was read: revisions only grow, so a match now means the text read is the approved one
+        if problem := store.approval_problem(article_id, lang):
+            problems.append(f"{article_id} {lang}: {problem}; review and approve it again")
+            approved.remove((article_id, lang))
             continue
         before = known.get((article_id, lang))
         new = before is None or before.content_hash != text.content_hash
@@ -311,7 +323,7 @@ def publish(store: Store, out: str | Path, *, fmt: str, langs: Sequence[str] = T
     folder = _output(out)
     env = environment(templates)
     report = PublishReport(str(folder), fmt, langs)
-    pages, report.changed_pages, records = _pages(store, langs, fmt, str(folder.resolve()), base_url)
+    pages, report.changed_pages, records = _pages(store, langs, fmt, str(folder.resolve()), base_url, report.problems)
     report.pages = len(pages)
     for lang in langs:
         mine = sorted((p for p in pages if p.text.lang == lang), key=lambda p: (p.text.date or "", p.published,

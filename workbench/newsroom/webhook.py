@@ -1,5 +1,5 @@
 """Notifications: a small JSON body POSTed to the webhook in config.toml when an article arrives, when a
-language is approved and when a page is published, signed with the shared secret.
+language is approved or reopened (its source changed) and when a page is published, signed with the shared secret.
 
 The body is `{"event", "delivery", "at", ...payload}` (UTF-8 JSON); the header `X-Workbench-Signature` is
 `sha256=` and the hex HMAC-SHA256 of the exact body bytes under the secret (check it with `verify`), and

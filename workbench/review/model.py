@@ -10,7 +10,8 @@ fresh copy each time. `ArticleSummary` is one row of the article list.
 Each unit also says where its current text came from (`match`: `machine`, `memory` for a 100 % memory match
 pre-filled at translation, `human`) and which of its flags block approval (`blocking`); each row carries the grid's
 `number` (translatable rows from 1, meta lines none); the article and each list row say which approvals were
-overrides (`status_override`: lang → the recorded reason, or null).
+overrides (`status_override`: lang → the recorded reason, or null) and which languages must be reviewed again
+because something changed since their approval (`status_reopened`: lang → why, e.g. "source changed", or null).
 The CAT editor's marks (issue 19) ride along for the exporters and the page's CAT operations, outside `to_dict()`
 (whose shape stays as documented): each unit's `dismissed` flags and whether its text was `propagated` from a
 repeated segment, and the article's `comments`.
@@ -257,6 +258,7 @@ class ArticleView:
     summaries: Mapping[str, Unit | None]
     segments: tuple[SegmentRow, ...]
     status_override: Mapping[str, str | None] = field(default_factory=dict)  # lang → the reason of an override approval
+    status_reopened: Mapping[str, str | None] = field(default_factory=dict)  # lang → why it is to be reviewed again
     comments: tuple[Comment, ...] = ()  # every comment of the article, oldest first (review.comments)
 
     @property
@@ -290,7 +292,7 @@ class ArticleView:
                 "progress": {lang: p.to_dict() for lang, p in self.progress.items()}, "meaningless": self.meaningless,
                 "summaries": {lang: unit.to_dict() if unit else None for lang, unit in self.summaries.items()},
                 "segments": [row.to_dict() for row in self.segments],
-                "status_override": dict(self.status_override)}
+                "status_override": dict(self.status_override), "status_reopened": dict(self.status_reopened)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,8 +310,10 @@ class ArticleSummary:
     translatable_segments: int  # title, headings and body: what is translated and reviewed (import and status count these)
     status: Mapping[str, str]
     status_override: Mapping[str, str | None] = field(default_factory=dict)  # lang → the reason of an override approval
+    status_reopened: Mapping[str, str | None] = field(default_factory=dict)  # lang → why it is to be reviewed again
 
     def to_dict(self) -> JSON:
         return {"id": self.id, "title": self.title, "label": self.label, "date": self.date, "source": self.source,
                 "photo_credit": self.photo_credit, "segments": self.segments, "body_segments": self.body_segments,
-                "translatable_segments": self.translatable_segments, "status": dict(self.status), "status_override": dict(self.status_override)}
+                "translatable_segments": self.translatable_segments, "status": dict(self.status), "status_override": dict(self.status_override),
+                "status_reopened": dict(self.status_reopened)}

@@ -144,6 +144,7 @@ def article_view(store: Store, article_id: str, langs: tuple[str, ...] = TARGETS
     machine = store.latest_machine_outputs(article_id)
     current = store.current_revisions(article_id)
     statuses, overrides = store.statuses(article_id), store.status_overrides(article_id)
+    reopened = store.review_notes(article_id)
     approved = {lang for lang in langs if statuses.get(lang) == "approved"}
     segments, units = store.segments(article_id), (machine, current, store.pivot_checks(article_id))
     numbers = _numbers(segments)
@@ -157,6 +158,7 @@ def article_view(store: Store, article_id: str, langs: tuple[str, ...] = TARGETS
                        meaningless=any(u.machine.provenance.meaningless for u in every if u and u.machine),
                        summaries=summaries, segments=tuple(rows),
                        status_override={lang: overrides.get(lang) for lang in langs},
+                       status_reopened={lang: reopened.get((article_id, lang)) for lang in langs},
                        comments=tuple(article_comments(store, article_id)))
 
 
@@ -192,5 +194,6 @@ def list_view(store: Store, langs: tuple[str, ...] = TARGETS) -> list[ArticleSum
                            body_segments=item["body_segments"] or 0,
                            translatable_segments=item["translatable_segments"] or 0,
                            status={lang: item["status"].get(lang, "new") for lang in langs},
-                           status_override={lang: item["override"].get(lang) for lang in langs})
+                           status_override={lang: item["override"].get(lang) for lang in langs},
+                           status_reopened={lang: item["reopened"].get(lang) for lang in langs})
             for item in store.list_articles()]

@@ -2,8 +2,9 @@
 
 Machine outputs (batch runs, re-translation, summaries, `ingest`, the Ray article stage), a person's revisions
 (save, confirm, restore, XLIFF import), drafts, "the pivot text changed but this is still correct", and the
-article-language statuses. Nothing else calls the store's write methods (`tests/test_workflow.py` reads the source
-to show it), so the rules live in one place:
+article-language statuses (with an approval taken back when an import changed the article's source:
+`source_changed`, which the store's importer is handed). Nothing else calls the store's write methods
+(`tests/test_workflow.py` reads the source to show it), so the rules live in one place:
 
 - `TRANSITIONS`: which event moves an article language's status from which status to which. A write and the status
   change it causes are one transaction.
@@ -44,6 +45,9 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "machine_text": {"new": "machine", "approved": "in_review"},
     # a person's revision: save, confirm, restore, XLIFF import
     "person_text": {"new": "in_review", "machine": "in_review", "approved": "in_review"},
+    # the article's source text changed (a re-import of a changed file, `import https://…` of an updated page):
+    # an approval was of the old text, so the language is reviewed again (its `reopened` note says why)
+    "source_changed": {"approved": "in_review"},
     # a reviewer says a text is still correct for the changed pivot language; a draft is kept or dropped
     "pivot_confirmed": {},
     "draft": {},
@@ -69,7 +73,7 @@ class Recorded:
 
 # --------------------------------------------------------------------------- statuses
 def move(store: Store, article_id: str, lang: str, event: str, author: str | None, *,
-         override: str | None = None) -> str:
+         override: str | None = None, reason: str | None = None) -> str:
     """Apply `event` to the article language's status (TRANSITIONS), in one transaction; the status after it."""
     moves = TRANSITIONS[event]
     with store.transaction():
@@ -77,7 +81,22 @@ def move(store: Store, article_id: str, lang: str, event: str, author: str | Non
         to = moves.get(current)
         if to is None:
             return current
-        return store.set_status(article_id, lang, to, author, override=override)
+        return store.set_status(article_id, lang, to, author, override=override, reason=reason)
+
+
+SOURCE_CHANGED = "source changed"  # the `reopened` note of a language whose approval a changed source took back
+
+
+def source_changed(store: Store, article_id: str) -> list[str]:
+    """The article's source text was just replaced (`store.importer`, in the import's transaction): every approved
+    language goes back to review (`source_changed`), and the webhook hears of each as `reopened`. The languages
+    reopened."""
+    with store.transaction():
+        reopened = [lang for lang, status in sorted(store.statuses(article_id).items()) if status == "approved"
+                    and move(store, article_id, lang, "source_changed", WORKBENCH, reason=SOURCE_CHANGED) != status]
+        for lang in reopened:  # in the outbox with the change, sent by the newsroom's delivery loop
+            outbox.record_event(store, "reopened", {"article_id": article_id, "lang": lang, "reason": SOURCE_CHANGED})
+    return reopened
 
 
 def status_of(store: Store, article_id: str, lang: str) -> str:

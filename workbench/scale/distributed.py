@@ -41,6 +41,7 @@ from ..engines.threads import apply_threads
 from ..errors import ImportProblem, WorkbenchError
 from ..exchange.results import article_record
 from ..languages import TARGETS
+from ..review import workflow
 from ..review.glossary import Glossary
 from ..review.views import article_view
 from ..runs.progress import NoProgress
@@ -154,7 +155,7 @@ class TranslateStage(_Worker):
         article_id = str(batch["article_id"][i])
         made[i] = []
         try:
-            import_raw(store, RawArticle(**json.loads(batch["raw"][i])))
+            import_raw(store, RawArticle(**json.loads(batch["raw"][i])), reopen=workflow.source_changed)
             wanted = None
             if self.lang.via:
                 pivot = [MachineOutputRecord(**r) for r in json.loads(batch[self.lang.via][i])]
@@ -201,7 +202,7 @@ class ArticleStage(_Worker):
     def _article(self, article_id: str, batch: dict[str, Any], i: int) -> dict[str, Any]:
         raw = json.loads(batch["raw"][i])
         store = Store(":memory:")
-        import_raw(store, RawArticle(**raw))
+        import_raw(store, RawArticle(**raw), reopen=workflow.source_changed)
         for lang in self.plan.targets:
             store_outputs(store, article_id, [MachineOutputRecord(**r) for r in json.loads(batch[lang][i])])
             if self.summarize:

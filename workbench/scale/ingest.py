@@ -199,7 +199,7 @@ def store_outputs(store: Store, article_id: str, records: list[MachineOutputReco
 
 def _store_article(store: Store, item: Checked, tally: IngestReport) -> None:
     article_id = item.raw.article_id
-    import_raw(store, item.raw)
+    import_raw(store, item.raw, reopen=workflow.source_changed)
     machine = store.latest_machine_outputs(article_id)
     current = store.current_revisions(article_id)
     fresh: list[MachineOutputRecord] = []

@@ -23,7 +23,7 @@ from ..files import remove_stale_temps
 from ..languages import STATUSES
 from ..sqlite import DiskFull, StoreDamaged, check, connect, is_disk_full, opening_error, writable
 from ..text.articles import Article, Segment
-from .migrations import migrate
+from .migrations import AFTER, migrate
 
 Unit = tuple[str, str | None, str]  # (target, segment_id, lang)
 
@@ -109,10 +109,9 @@ class Store:
             raise
         if self.path != ":memory:" and not self.read_only:
             remove_stale_temps(Path(self.path).parent)  # what a killed write left in the data home (glossary.csv …)
-        if "009_outbox" in applied:  # the deliveries an earlier version kept in outbox/, moved in once
-            from .outbox import move_old_outbox
-
-            move_old_outbox(self)
+        for name in applied:  # e.g. the deliveries an earlier version kept in outbox/, moved in once
+            if name in AFTER:
+                AFTER[name](self)
 
     def _require_schema(self) -> None:
         from .migrations import MIGRATIONS
@@ -279,7 +278,7 @@ class Store:
 
     def list_articles(self) -> list[dict[str, Any]]:
         """Every article with its counts of segments (all, body, translatable: what `import`, `list` and `status`
-        count) and per-language status."""
+        count) and per-language status, override notes and `review_notes` (`reopened`)."""
         rows = self.query(
             "SELECT a.id, a.title, a.date, a.date_raw, a.source, a.photo_credit, a.path,"
             " substr(a.cleaned_text, 1, 400) AS label_text,"
@@ -289,14 +288,18 @@ class Store:
             " GROUP BY a.id ORDER BY a.id")
         statuses: dict[str, dict[str, str]] = {}
         overrides: dict[str, dict[str, str | None]] = {}
+        reopened: dict[str, dict[str, str]] = {}
         for r in self.query("SELECT article_id, lang, status, override FROM article_status"):
             statuses.setdefault(r["article_id"], {})[r["lang"]] = r["status"]
             overrides.setdefault(r["article_id"], {})[r["lang"]] = r["override"] if r["status"] == "approved" else None
+        for (article_id, lang), note in self.review_notes().items():
+            reopened.setdefault(article_id, {})[lang] = note
         out = []
         for r in rows:
             item = dict(r)
             item["status"] = statuses.get(r["id"], {})
             item["override"] = overrides.get(r["id"], {})
+            item["reopened"] = reopened.get(r["id"], {})
             out.append(item)
         return out
 
@@ -492,27 +495,78 @@ class Store:
             "SELECT lang, status, override FROM article_status WHERE article_id = ?", (article_id,))}
 
     def set_status(self, article_id: str, lang: str, status: str, author: str | None = None,
-                   *, override: str | None = None) -> str:
+                   *, override: str | None = None, reason: str | None = None) -> str:
         """Set an article language's status (which status follows which event is `review.workflow`'s table); every
-        change is logged, with the `override` note when an approval went past the approval rules."""
+        change is logged, with the `override` note when an approval went past the approval rules and the `reason`
+        when the workbench took an approval back (kept as the language's `reopened` note until it is approved
+        again). An approval is bound to what it saw, in the same transaction: the article's source (its
+        `content_hash`) and the language's newest revision; `approval_problem` compares them later."""
         if status not in STATUSES:
             raise WorkbenchError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
         with self.transaction() as conn:
             if not conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
                 raise ArticleNotFound(article_id)
-            row = conn.execute("SELECT status FROM article_status WHERE article_id = ? AND lang = ?",
-                               (article_id, lang)).fetchone()
+            row = conn.execute("SELECT status, approved_source, approved_revision FROM article_status"
+                               " WHERE article_id = ? AND lang = ?", (article_id, lang)).fetchone()
             current = row["status"] if row else "new"
-            if current == status and override is None:
+            bound = self._seen(conn, article_id, lang) if status == "approved" else (None, None)
+            if current == status and override is None and (
+                    status != "approved" or (row["approved_source"], row["approved_revision"]) == bound):
                 return status
             stamp = now()
             conn.execute(
-                "INSERT INTO article_status (article_id, lang, status, updated, author, override) VALUES (?,?,?,?,?,?)"
+                "INSERT INTO article_status (article_id, lang, status, updated, author, override, approved_source,"
+                " approved_revision, reopened) VALUES (?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(article_id, lang) DO UPDATE SET status=excluded.status, updated=excluded.updated,"
-                " author=excluded.author, override=excluded.override", (article_id, lang, status, stamp, author, override))
-            conn.execute("INSERT INTO status_log (article_id, lang, status, author, override, created) VALUES (?,?,?,?,?,?)",
-                         (article_id, lang, status, author, override, stamp))
+                " author=excluded.author, override=excluded.override, approved_source=excluded.approved_source,"
+                " approved_revision=excluded.approved_revision, reopened=excluded.reopened",
+                (article_id, lang, status, stamp, author, override, *bound, reason))
+            conn.execute("INSERT INTO status_log (article_id, lang, status, author, override, reason, created)"
+                         " VALUES (?,?,?,?,?,?,?)", (article_id, lang, status, author, override, reason, stamp))
             return status
+
+    @staticmethod
+    def _seen(conn: sqlite3.Connection, article_id: str, lang: str) -> tuple[str | None, int | None]:
+        """What an approval of the language sees now: the article's source hash and the language's newest revision
+        id (revisions are append-only, so a later text of any of its units has a higher one)."""
+        row = conn.execute("SELECT (SELECT content_hash FROM articles WHERE id = ?),"
+                           " (SELECT MAX(id) FROM revisions WHERE article_id = ? AND lang = ?)",
+                           (article_id, article_id, lang)).fetchone()
+        return row[0], row[1]
+
+    def review_notes(self, article_id: str | None = None) -> dict[tuple[str, str], str]:
+        """Per (article, language) that must be reviewed again because of what changed since it was approved:
+        why. A language the workbench took back (its `reopened` reason, while it is not approved again), and an
+        approved one whose approval no longer matches the stored source or text (`approval_problem`)."""
+        rows = self.query(
+            "SELECT s.article_id, s.lang, s.status, s.reopened, s.approved_source, s.approved_revision,"
+            " a.content_hash, (SELECT MAX(r.id) FROM revisions r WHERE r.article_id = s.article_id"
+            " AND r.lang = s.lang) AS revision FROM article_status s JOIN articles a ON a.id = s.article_id"
+            + (" WHERE s.article_id = ?" if article_id is not None else ""),
+            (article_id,) if article_id is not None else ())
+        notes = {}
+        for r in rows:
+            note = self._approval_note(r) if r["status"] == "approved" else r["reopened"]
+            if note:
+                notes[(r["article_id"], r["lang"])] = note
+        return notes
+
+    @staticmethod
+    def _approval_note(row: sqlite3.Row) -> str | None:
+        if row["approved_source"] is None:
+            return "approved before approvals were bound to revisions, and changed since: approve it again"
+        if row["approved_source"] != row["content_hash"]:
+            return "the source changed since it was approved"
+        if row["approved_revision"] != row["revision"]:
+            return "the text changed since it was approved"
+        return None
+
+    def approval_problem(self, article_id: str, lang: str) -> str | None:
+        """Why the language may not be published as approved (None: it is approved, and its approval matches the
+        stored source and the language's current revisions)."""
+        if self.statuses(article_id).get(lang) != "approved":
+            return "not approved"
+        return self.review_notes(article_id).get((article_id, lang))
 
     def status_log(self, article_id: str) -> list[dict[str, Any]]:
         return [dict(r) for r in self.query("SELECT * FROM status_log WHERE article_id = ? ORDER BY id", (article_id,))]

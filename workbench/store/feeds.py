@@ -16,7 +16,7 @@ from ..errors import WorkbenchError
 from ..ids import is_article_id
 from ..text.reading import RawArticle
 from .database import Store
-from .importer import Imported, import_raw
+from .importer import Imported, Reopen, import_raw
 
 MAX_ATTEMPTS = 8  # tries of one item's page before it is given up (each poll tries it once)
 MAX_NAME = 60
@@ -179,12 +179,12 @@ def link_item(store: Store, item: FeedItem, article_id: str) -> None:
 
 
 # --------------------------------------------------------------------------- articles from the web
-def import_fetched(store: Store, raw: RawArticle, *, url: str, feed: str | None = None, author: str | None = None,
-                   item: FeedItem | None = None) -> Imported:
+def import_fetched(store: Store, raw: RawArticle, *, url: str, reopen: Reopen, feed: str | None = None,
+                   author: str | None = None, item: FeedItem | None = None) -> Imported:
     """Import an article read from the web, its source (feed, page URL, author) and, for a feed's item, the item
     as imported: all in one transaction, so nothing is imported half."""
     with store.transaction() as conn:
-        imported = import_raw(store, raw)
+        imported = import_raw(store, raw, reopen=reopen)
         conn.execute("INSERT INTO article_sources (article_id, feed, url, author, fetched) VALUES (?, ?, ?, ?, ?)"
                      " ON CONFLICT (article_id) DO UPDATE SET feed = coalesce(excluded.feed, feed), url = excluded.url,"
                      " author = excluded.author, fetched = excluded.fetched",

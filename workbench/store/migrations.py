@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from typing import Any
 
 from ..clock import now
+
+# what runs once, after the store that applied a migration is open (a step that reads files beside the database):
+# migration name -> function of the Store, registered by the module that owns the step (store.outbox)
+AFTER: dict[str, Callable[[Any], None]] = {}
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("001_initial", """
@@ -262,6 +268,25 @@ CREATE TABLE awaiting_translation (
     article_id TEXT PRIMARY KEY REFERENCES articles(id),
     since TEXT NOT NULL
 );
+"""),
+    # issue 27: an approval is bound to what it saw, the article's source (`content_hash`) and the language's newest
+    # revision (revisions are append-only, so any later text has a higher id); publish compares them. `reopened`:
+    # why the workbench took an approval back (a changed source), until the language is approved again. Approvals
+    # made before are bound to what is stored now, unless the source or the text changed after them (then they are
+    # left unbound, and are not published until approved again).
+    ("010_approval_binding", """
+ALTER TABLE article_status ADD COLUMN approved_source TEXT;
+ALTER TABLE article_status ADD COLUMN approved_revision INTEGER;
+ALTER TABLE article_status ADD COLUMN reopened TEXT;
+ALTER TABLE status_log ADD COLUMN reason TEXT;
+UPDATE article_status SET
+    approved_source = (SELECT a.content_hash FROM articles a WHERE a.id = article_status.article_id),
+    approved_revision = (SELECT MAX(r.id) FROM revisions r WHERE r.article_id = article_status.article_id
+                         AND r.lang = article_status.lang)
+WHERE status = 'approved'
+    AND (SELECT a.updated_at FROM articles a WHERE a.id = article_status.article_id) <= updated
+    AND NOT EXISTS (SELECT 1 FROM revisions r WHERE r.article_id = article_status.article_id
+                    AND r.lang = article_status.lang AND r.created > article_status.updated);
 """),
 ]
 

@@ -28,9 +28,10 @@ from typing import Any
 from .. import logs
 from ..clock import now
 from ..errors import WorkbenchError
+from . import migrations
 from .database import Store
 
-EVENTS = ("arrived", "approved", "published")
+EVENTS = ("arrived", "approved", "reopened", "published")  # reopened: a changed source took an approval back
 MAX_BODY = 1_000_000  # bytes: an old outbox file bigger than any body the workbench writes is not one of ours
 MAX_OLD_FILES = 10_000  # old outbox files moved into the table at most
 KEEP_DONE_DAYS = 30  # delivered and given-up rows are forgotten after this
@@ -228,3 +229,6 @@ def _read_old(path: Path, delivery: str) -> tuple[str, str, int] | None:
 
 def _short(text: str | None, limit: int = 500) -> str | None:
     return None if text is None else str(text)[:limit]
+
+
+migrations.AFTER["009_outbox"] = move_old_outbox  # the deliveries an earlier version kept in outbox/, moved in once

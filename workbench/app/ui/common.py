@@ -40,7 +40,7 @@ CSS = """
 .wb-counts { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 4px 0 2px; align-items: center; }
 .wb-bar { display: inline-block; width: 70px; height: 7px; background: #e5e7eb; border-radius: 4px; vertical-align: middle; overflow: hidden; }
 .wb-bar > span { display: block; height: 100%; background: #15803d; }
-.wb-override { color: #92400e; font-weight: 600; }
+.wb-override, .wb-reopened { color: #92400e; font-weight: 600; }
 .wb-note { min-height: 1.2em; margin: 2px 0; } .wb-ok { color: #15803d; } .wb-error { color: #b91c1c; }
 .wb-warn { color: #92400e; } .wb-busy, .wb-meta { color: #4b5563; }
 .wb-rownote { font-size: .85em; margin-top: 3px; }

@@ -33,6 +33,8 @@
   // The server says which of a unit's flags block approval (a reviewed stale_pivot is only a warning).
   const blockingOf = (data, unit) => (!unit ? [] : unit.blocking || unit.flags.filter((f) => data.blocking.includes(f)));
   const override = (data, lang) => ((data.article.status_override || {})[lang]) || null;
+  // Why a language is to be reviewed again (its source changed since it was approved), or null.
+  const reopened = (data, lang) => ((data.article.status_reopened || {})[lang]) || null;
 
   // ------------------------------------------------------------------ filters (on the language being reviewed)
   function visible(row, f, lang, data) {
@@ -110,8 +112,8 @@
   function counts(g) {
     return langsOf(g.data).map((l) => {
       const c = g.data.counts[l], blockers = g.data.approval[l], status = g.data.article.status[l], over = override(g.data, l);
-      const pct = c.total ? Math.round((100 * c.done) / c.total) : 0;
-      return `<span class='wb-count' data-lang='${esc(l)}'><b>${esc(l)}</b> <span class='wb-status${over ? " wb-override" : ""}'>${esc(status)}${over ? ` (override: ${esc(over)})` : ""}</span>` +
+      const again = reopened(g.data, l), pct = c.total ? Math.round((100 * c.done) / c.total) : 0;
+      return `<span class='wb-count' data-lang='${esc(l)}'><b>${esc(l)}</b> <span class='wb-status${over ? " wb-override" : ""}${again ? " wb-reopened" : ""}'>${esc(status)}${over ? ` (override: ${esc(over)})` : ""}${again ? ` (reopened: ${esc(again)})` : ""}</span>` +
         ` · reviewed ${c.done}/${c.total}${c.edited ? ` · edited ${c.edited}` : ""}` +
         ` <span class='wb-bar' role='progressbar' aria-label='${esc(langName(g.data, l))} reviewed' aria-valuemin='0' aria-valuemax='${c.total}' aria-valuenow='${c.done}'><span style='width:${pct}%'></span></span>` +
         ` <button class='wb-approve' data-lang='${esc(l)}' title='${esc(blockers.join("; ") || "ready to approve")}'>Approve ${esc(l)}</button></span>`;
