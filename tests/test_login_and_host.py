@@ -78,43 +78,114 @@ def test_one_address_is_limited_whatever_names_it_tries(login):
     assert login("alice", "s3cret", address=STRANGER)
 
 
-def test_one_address_guessing_one_user_waits_for_that_user_only(login):
-    from workbench.app.auth import LOCKOUT, PAIR_FAILURES
+def test_guessing_one_user_slows_every_address_she_never_logged_in_from(login):
+    from workbench.app.auth import MAX_DELAY, USER_FAILURES
 
     clock = login.clock_
-    for i in range(PAIR_FAILURES):
+    assert login("alice", "s3cret", address=ALICE_PC)  # her own computer, from now on
+    for i in range(USER_FAILURES):
         clock.now += 20
         assert not login("alice", f"guess{i}", address=OFFICE)
-    assert not login("alice", "s3cret", address=OFFICE)
-    assert login("bob", "hunter22", address=OFFICE)
+    assert not login("alice", "s3cret", address=OFFICE)  # waits 1 s after the last failure
+    assert not login("alice", "s3cret", address=STRANGER)  # ...from any address alice never used
+    assert login("bob", "hunter22", address=OFFICE)  # nobody else waits
+    assert login("alice", "s3cret", address=ALICE_PC)  # nor alice where she logged in before
+    clock.now += 1
+    assert login("alice", "s3cret", address=STRANGER)
+    delays = []
+    for i in range(10):  # each further failure doubles the wait, up to MAX_DELAY
+        assert not login("alice", f"more{i}", address=f"10.0.0.{i}")
+        waited = 0
+        while not login("alice", "s3cret", address=f"10.1.0.{i}"):  # held (unchecked) until the wait is over
+            clock.now += 1
+            waited += 1
+        delays.append(waited)
+    assert delays[:4] == [2, 4, 8, 16] and max(delays) == MAX_DELAY
+
+
+def test_a_botnet_with_an_address_per_guess_is_capped_per_user(login, monkeypatch, caplog):
+    """The found step: a fresh address for every guess was never limited per user (116 guesses a minute)."""
+    from workbench.app import auth
+
+    clock, checked = login.clock_, []
+    real = auth.hmac.compare_digest
+    monkeypatch.setattr(auth.hmac, "compare_digest", lambda a, b: checked.append(1) or real(a, b))
     assert login("alice", "s3cret", address=ALICE_PC)
-    clock.now += LOCKOUT + 1
-    assert login("alice", "s3cret", address=OFFICE)
+    per_minute, refused = [], 0
+    for minute in range(120):  # two hours of 100 addresses guessing, each every 3 seconds
+        start = len(checked)
+        for tick in range(20):
+            clock.now += 3
+            for bot in range(100):
+                assert not login("alice", f"guess{minute}-{tick}-{bot}", address=f"10.7.{bot}.{minute % 200}")
+            if tick % 5 == 0:
+                refused += not login("alice", "s3cret", address=ALICE_PC)
+        per_minute.append(len(checked) - start)
+    guesses = sum(per_minute) - 120 * 4  # alice's own logins are checked too
+    print(f"guesses checked: {guesses} in two hours; at most {max(per_minute)} in a minute")
+    assert refused == 0  # alice, from where she logs in, never waited
+    assert guesses <= 110 and max(per_minute) <= 15  # the cap is 50 failures an hour, the first 5 come quickly
+    alerts = [r for r in caplog.records if "failed attempts within the hour" in r.getMessage()]
+    assert 1 <= len(alerts) <= 3 and all(r.levelname == "WARNING" for r in alerts)  # once per time it is reached
 
 
-def test_a_user_under_attack_slows_addresses_that_failed_but_never_locks_them(login):
-    from workbench.app.auth import USER_FAILURES, USER_INTERVAL
+def test_a_stranger_behind_the_users_own_address_never_keeps_her_out(login):
+    """The found step: a stranger behind the newsroom's NAT locked alice out (2 successes in 26 tries)."""
+    clock, refused = login.clock_, []
+    assert login("alice", "s3cret", address=OFFICE)  # alice works from the newsroom
+    for second in range(1800):
+        clock.now += 1
+        assert not login(f"user{second}", "wrong", address=OFFICE)  # the stranger, behind the same NAT
+        if second % 90 == 0:
+            assert not login("alice", f"guess{second}", address=OFFICE)  # ...now and then at alice's password
+        if second % 7 == 0 and not login("alice", "s3cret", address=OFFICE):
+            refused.append(second)
+    assert refused == []
+    assert not login("bob", "hunter22", address=OFFICE)  # bob never logged in there: the address waits for him
+    assert login("bob", "hunter22", address=ALICE_PC)
+
+
+def test_the_hourly_cap_is_one_warning_and_slows_even_a_known_address(login, caplog):
+    from workbench.app.auth import HOUR, HOURLY_CAP, MAX_DELAY
 
     clock = login.clock_
-    for i in range(USER_FAILURES * 3):  # alice is guessed at from many addresses
-        assert not login("alice", f"guess{i}", address=f"10.0.0.{i}")
-    assert not login("alice", "typo", address=ALICE_PC)  # alice mistypes once
-    assert not login("alice", "s3cret", address=ALICE_PC)  # ...and waits a little
-    clock.now += USER_INTERVAL
+    assert login("alice", "s3cret", address=OFFICE)
+    for i in range(HOURLY_CAP - 1):  # guesses from alice's own address are not held, up to the cap
+        clock.now += 1
+        assert not login("alice", f"guess{i}", address=OFFICE)
+    alerts = [r for r in caplog.records if "within the hour" in r.getMessage()]
+    assert not alerts
+    assert login("alice", "s3cret", address=OFFICE)
+    assert not login("alice", "last guess", address=OFFICE)
+    alerts = [r for r in caplog.records if "within the hour" in r.getMessage()]
+    assert alerts[0].levelname == "WARNING"
+    assert len(alerts) == 1 and f"user 'alice' had {HOURLY_CAP} failed attempts within the hour" in alerts[0].getMessage()
+    assert not login("alice", "s3cret", address=OFFICE)  # at the cap: one try a minute after a failure there
+    assert not login("alice", "s3cret", address=ALICE_PC)  # and none from an address alice never used
+    clock.now += MAX_DELAY
+    assert login("alice", "s3cret", address=OFFICE)
+    for i in range(20):
+        clock.now += MAX_DELAY
+        assert not login("alice", f"slow{i}", address=OFFICE)
+    assert len([r for r in caplog.records if "within the hour" in r.getMessage()]) == 1  # one line, not one per try
+    clock.now += HOUR + 1
     assert login("alice", "s3cret", address=ALICE_PC)
-    assert login("alice", "s3cret", address=OFFICE)  # a clean address never waited
 
 
 def test_failed_logins_are_forgotten_so_memory_stays_bounded(login):
-    from workbench.app.auth import LOCKOUT, PRUNE_EVERY, WINDOW
+    from workbench.app.auth import HOUR, LOCKOUT, PRUNE_EVERY, WINDOW
 
     clock = login.clock_
     for i in range(3000):
         login("alice" if i % 2 else f"made-up{i}", "x", address=f"10.1.{i // 250}.{i % 250}")
-    assert len(login._addresses) == 3000 and len(login._pairs) == 1500
+    assert len(login._addresses) >= 1500 and set(login._users) == {"alice", "bob"}  # one entry per real user
+    assert len(login._users["alice"].failures.failures) < 100  # the held ones were not counted
     clock.now += WINDOW + LOCKOUT + PRUNE_EVERY
     assert login("alice", "s3cret", address=OFFICE)
-    assert (len(login._addresses), len(login._pairs), len(login._users)) == (0, 0, 0)
+    assert len(login._addresses) == 0
+    clock.now += HOUR + PRUNE_EVERY
+    login("bob", "x", address=OFFICE)
+    assert not login._users["alice"].failures.failures and not login._users["alice"].strangers.failures
 
 
 def test_the_checker_reads_the_address_the_middleware_recorded(login):
@@ -309,7 +380,8 @@ def test_serve_with_auth_and_an_allowed_host(home, tiny_dir):
         assert post_login(port, "alice", "s3cret") == 200
         for i in range(30):
             assert post_login(port, f"stranger{i}", "wrong") == 400
-        assert post_login(port, "alice", "s3cret") == 400  # 30 failures from this address: it waits
+        assert post_login(port, "stranger0", "wrong") == 400
+        assert post_login(port, "alice", "s3cret") == 200  # 30 failures from here, but alice logged in from here
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -132,3 +132,16 @@ test("a replace preview checks every change except where the reviewer has unsave
   assert.match(html, /<mark>Nur-Sultan<\/mark>, <mark>Nur-Sultan<\/mark>/);
   assert.match(C.replacePreviewHtml({ ok: true, count: 0, changes: [] }, () => ""), /No match/);
 });
+
+test("a long unit's preview is an excerpt that says so, and a long preview comes a page at a time", () => {
+  const r = { ok: true, count: 500, units: 120, more: true, changes: [
+    { unit: "a.1", number: 1, old: "x Astana y", new: "x Nur-Sultan y", spans: [[2, 8]], new_spans: [[2, 12]], count: 400, shown: 1, start: 10, length: 5000 }] };
+  const html = C.replacePreviewHtml(r, () => "");
+  assert.match(html, /500 matches in 120 units/);
+  assert.match(html, /… x <mark>Astana<\/mark> y …/);
+  assert.match(html, /400 matches here, the first 1 shown/);
+  assert.match(html, /Showing 1 of 120 units/);
+  assert.match(html, /data-cat='replace-more'/);
+  const whole = C.replacePreviewHtml({ ...r, more: false, changes: [{ ...r.changes[0], start: 0, length: 10, count: 1 }] }, () => "");
+  assert.ok(!whole.includes("…") && !whole.includes("replace-more") && !whole.includes("shown"));
+});

@@ -1,17 +1,21 @@
 """Logins for `serve --auth`: USER:PASSWORD pairs checked in constant time, with failed attempts limited so that
-guessing is slow and no stranger can keep a real user out.
+guessing stays slow from any number of addresses and a user's own address never waits because of others.
 
 The client address comes from `guard.CLIENT_ADDRESS` (set by the server's middleware for each request; Gradio
-gives the `auth` callable only the user name and password). Limits, all within `WINDOW` seconds:
+gives the `auth` callable only the user name and password, so there is no cookie to tell a device by). An address
+where a user logged in within `KNOWN_FOR` is *known* for that user (the last `KNOWN_ADDRESSES` of them, kept in
+memory). Limits:
 
-* per address: `ADDRESS_FAILURES` failures under any names, known or not, and that address waits `LOCKOUT` s;
-* per address and existing user: `PAIR_FAILURES` failures for one user from one address, and that pair waits;
-* per existing user: once a user has `USER_FAILURES` failures from anywhere, an address that failed for that user
-  less than `USER_INTERVAL` s ago waits for that long before its next try for the user (slowed, never locked).
+* per address: `ADDRESS_FAILURES` failures within `WINDOW` s under any names, and that address waits `LOCKOUT` s
+  for every user it is not known for (a stranger behind a newsroom's NAT never locks out who logs in there);
+* per user, for addresses not known for that user: after `USER_FAILURES` failures from such addresses within the
+  hour, each further try from any of them waits a growing delay after the last failure (1 s, 2 s, 4 s … at most
+  `MAX_DELAY`), so a botnet with a fresh address per guess gets a few guesses a minute, not a hundred;
+* per user, from anywhere: at `HOURLY_CAP` failures within the hour one WARNING line is logged, and until the
+  count falls below it, addresses not known for the user are refused and a known address waits `MAX_DELAY` s
+  after its own last failure (someone sharing the user's address can slow, never speed, the guessing).
 
-A name that is not a user counts only against the address. An address with no recent failures is never held back
-by what other addresses did, so the right password from a clean address always gets in. Refused attempts are not
-checked and not counted.
+A name that is not a user counts only against the address. Refused attempts are neither checked nor counted.
 """
 
 from __future__ import annotations
@@ -30,11 +34,14 @@ from ..logs import get as get_logger
 from .guard import CLIENT_ADDRESS
 
 ADDRESS_FAILURES = 10
-PAIR_FAILURES = 5
-USER_FAILURES = 5
-USER_INTERVAL = 10.0
 WINDOW = 300.0
 LOCKOUT = 300.0
+USER_FAILURES = 5
+MAX_DELAY = 60.0
+HOURLY_CAP = 50
+HOUR = 3600.0
+KNOWN_FOR = 30 * 86400.0
+KNOWN_ADDRESSES = 32
 PRUNE_EVERY = 60.0
 
 log = get_logger("auth")
@@ -64,13 +71,13 @@ def read_auth(auth: str | None, auth_file: str | None) -> list[tuple[str, str]] 
 
 @dataclass
 class _Track:
-    """Recent failure times of one address, one (address, user) pair or one user, and a lock's end."""
+    """Recent failure times of one address, and the end of its lock."""
 
     failures: deque[float] = field(default_factory=deque)
     locked_until: float = 0.0
 
-    def recent(self, now: float) -> int:
-        while self.failures and now - self.failures[0] > WINDOW:
+    def recent(self, now: float, window: float = WINDOW) -> int:
+        while self.failures and now - self.failures[0] > window:
             self.failures.popleft()
         return len(self.failures)
 
@@ -78,16 +85,69 @@ class _Track:
         return now >= self.locked_until and not self.recent(now)
 
 
+@dataclass
+class _User:
+    """One user's failures in the last hour (all, and from addresses not known for the user), the addresses known
+    for the user (→ last success) with each one's last failure, and whether the hourly cap was reported."""
+
+    failures: _Track = field(default_factory=_Track)
+    strangers: _Track = field(default_factory=_Track)
+    known: dict[str, float] = field(default_factory=dict)
+    known_failed: dict[str, float] = field(default_factory=dict)
+    alerted: bool = False
+
+    def is_known(self, address: str, now: float) -> bool:
+        return address in self.known and now - self.known[address] < KNOWN_FOR
+
+    def at_cap(self, now: float) -> bool:
+        return self.failures.recent(now, HOUR) >= HOURLY_CAP
+
+    def held(self, address: str, now: float) -> bool:
+        """Whether a try for this user from `address` waits (refused unchecked)."""
+        if self.is_known(address, now):
+            last = self.known_failed.get(address)
+            return last is not None and self.at_cap(now) and now - last < MAX_DELAY
+        if self.at_cap(now):
+            return True
+        over = self.strangers.recent(now, HOUR) - USER_FAILURES
+        return over >= 0 and now - self.strangers.failures[-1] < min(2.0 ** over, MAX_DELAY)
+
+    def succeeded(self, address: str, now: float) -> None:
+        self.known.pop(address, None)
+        self.known[address] = now  # newest last
+        while len(self.known) > KNOWN_ADDRESSES:
+            self.known.pop(next(iter(self.known)))
+        self.known_failed.pop(address, None)
+
+    def failed(self, name: str, address: str, now: float) -> None:
+        self.failures.failures.append(now)
+        if self.is_known(address, now):
+            self.known_failed[address] = now
+        else:
+            self.strangers.failures.append(now)
+        if not self.at_cap(now):
+            self.alerted = False
+        elif not self.alerted:
+            self.alerted = True
+            log.warning("login: user %r had %d failed attempts within the hour (the last from %s); until they fall "
+                        "below that, only addresses %r logged in from before may try, each at most once a minute",
+                        name, HOURLY_CAP, address, name)
+
+    def prune(self, now: float) -> None:
+        self.failures.recent(now, HOUR)
+        self.strangers.recent(now, HOUR)
+        self.known = {a: t for a, t in self.known.items() if now - t < KNOWN_FOR}
+        self.known_failed = {a: t for a, t in self.known_failed.items() if a in self.known and now - t < HOUR}
+
+
 class RateLimitedLogin:
-    """A Gradio `auth` callable: right pairs pass unless this address (or this address for this user) failed too
-    often just before; see the module's description for the limits."""
+    """A Gradio `auth` callable: right pairs pass unless held by the limits in the module's description."""
 
     def __init__(self, pairs: list[tuple[str, str]], clock: Callable[[], float] = time.monotonic):
         self.pairs = {user: password for user, password in pairs}
         self.clock = clock
         self._addresses: dict[str, _Track] = {}
-        self._pairs: dict[tuple[str, str], _Track] = {}
-        self._users: dict[str, _Track] = {}
+        self._users = {user: _User() for user in self.pairs}
         self._pruned = clock()
         self._dummy = secrets.token_bytes(16)
         self._lock = threading.Lock()
@@ -97,50 +157,44 @@ class RateLimitedLogin:
         now = self.clock()
         with self._lock:
             self._prune(now)
-            known = username in self.pairs
-            if self._held(address, username, known, now):
+            user = self._users.get(username)
+            if self._held(address, user, now):
                 return False
-            expected = self.pairs[username].encode() if known else self._dummy
-            if hmac.compare_digest(expected, password.encode()) and known:
-                self._pairs.pop((address, username), None)
+            expected = self.pairs[username].encode() if user else self._dummy
+            if hmac.compare_digest(expected, password.encode("utf-8", "surrogatepass")) and user:
+                user.succeeded(address, now)
                 return True
-            self._fail(address, username, known, now)
+            self._count(address, now)
+            if user:
+                user.failed(username, address, now)
             return False
 
-    def _held(self, address: str, username: str, known: bool, now: float) -> bool:
+    def _held(self, address: str, user: _User | None, now: float) -> bool:
         """Whether this attempt waits (refused unchecked) because of earlier failures."""
+        if user is not None and user.is_known(address, now):
+            return user.held(address, now)  # the address's own lock does not apply where the user logs in
         source = self._addresses.get(address)
         if source is not None and now < source.locked_until:
             return True
-        pair = self._pairs.get((address, username)) if known else None
-        if pair is None:
-            return False
-        if now < pair.locked_until:
-            return True
-        user = self._users.get(username)
-        under_attack = user is not None and user.recent(now) >= USER_FAILURES
-        return under_attack and pair.recent(now) > 0 and now - pair.failures[-1] < USER_INTERVAL
+        return user is not None and user.held(address, now)
 
-    def _fail(self, address: str, username: str, known: bool, now: float) -> None:
-        self._count(self._addresses.setdefault(address, _Track()), now, ADDRESS_FAILURES, f"address {address}")
-        if known:
-            self._count(self._pairs.setdefault((address, username), _Track()), now, PAIR_FAILURES,
-                        f"user {username!r} from {address}")
-            self._users.setdefault(username, _Track()).failures.append(now)
-
-    @staticmethod
-    def _count(track: _Track, now: float, limit: int, what: str) -> None:
+    def _count(self, address: str, now: float) -> None:
+        track = self._addresses.setdefault(address, _Track())
+        if now < track.locked_until:
+            return  # a user's failure from where they log in, while the address waits for everyone else
         track.failures.append(now)
-        if track.recent(now) >= limit:
+        if track.recent(now) >= ADDRESS_FAILURES:
             track.locked_until = now + LOCKOUT
             track.failures.clear()
-            log.warning("login: %s waits %.0f s after %d failed attempts", what, LOCKOUT, limit)
+            log.warning("login: address %s waits %.0f s after %d failed attempts (except for users who logged in "
+                        "from it before)", address, LOCKOUT, ADDRESS_FAILURES)
 
     def _prune(self, now: float) -> None:
-        """Forget addresses, pairs and users with no recent failure and no lock (memory stays bounded)."""
+        """Forget addresses with no recent failure and no lock, and old failures and known addresses (memory stays
+        bounded: one entry per configured user, at most KNOWN_ADDRESSES addresses each)."""
         if now - self._pruned < PRUNE_EVERY:
             return
         self._pruned = now
         self._addresses = {k: t for k, t in self._addresses.items() if not t.stale(now)}
-        self._pairs = {k: t for k, t in self._pairs.items() if not t.stale(now)}
-        self._users = {k: t for k, t in self._users.items() if not t.stale(now)}
+        for user in self._users.values():
+            user.prune(now)

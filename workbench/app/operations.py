@@ -266,7 +266,8 @@ def restore_unit(wb: Workbench, article_id: str, unit: str, language: str, revis
 
 @operation(old_text=a.OPTIONAL_TEXT, new_text=a.OPTIONAL_TEXT)
 def compare(wb: Workbench, old_text: str, new_text: str) -> Result:
-    """A word diff of two texts as HTML."""
+    """A word diff of two texts as HTML (each at most the text limit, 100,000 characters unless configured); long,
+    very different texts are compared by sentence or as a whole, which the HTML says (bounded work either way)."""
     return {"ok": True, "diff_html": diff_html(old_text, new_text)}
 
 

@@ -11,6 +11,7 @@ comments, dismissals and propagation marks are the CAT records of `store.comment
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from ..languages import TARGETS
@@ -236,14 +237,41 @@ def _search(find: str, replacement: str, match_case: bool, whole_word: bool) -> 
     return replace.Search(find, replacement, match_case=match_case, whole_word=whole_word)
 
 
+@dataclass(frozen=True)
+class _Count(a.Kind):
+    """A whole number from `least` to `most` (or its digits as text), or none for the default."""
+
+    least: int = 0
+    most: int = 0
+
+    def parse(self, value: Any, arg: str) -> int | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, str) and value.isdigit() and len(value) < 10:
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not self.least <= value <= self.most:
+            raise self.fail(arg, f"must be a whole number from {self.least} to {self.most:,}")
+        return value
+
+
+OFFSET = _Count("offset", int | None, least=0, most=10**9)
+LIMIT = _Count("limit", int | None, least=1, most=replace.MAX_PAGE)
+
+
 @operation(article_id=a.ARTICLE, language=a.LANG, find=a.FIND, replacement=a.REPLACEMENT, match_case=a.FLAG,
-           whole_word=a.FLAG)
+           whole_word=a.FLAG, offset=OFFSET, limit=LIMIT)
 def replace_preview(wb: Workbench, article_id: str, language: str, find: str, replacement: str = "",
-                    match_case: bool = False, whole_word: bool = False) -> Result:
-    """Every unit of the article language whose current text contains `find` (plain text), with its text before
-    and after, the places that change and the revision the preview was made on. Nothing is written."""
-    changes = replace.preview(wb.article(article_id), language, _search(find, replacement, match_case, whole_word))
-    return {"ok": True, "changes": [c.to_dict(replacement) for c in changes], "count": sum(len(c.spans) for c in changes)}
+                    match_case: bool = False, whole_word: bool = False, offset: int | None = None,
+                    limit: int | None = None) -> Result:
+    """The units of the article language whose current text contains `find` (plain text), a page at a time
+    (`limit` units, 50 unless given, at most 100, from `offset`): each with the revision the preview was made on,
+    its matches (`count`), its length now and after (`length`, `new_length`) and an excerpt from `start` (at most
+    2,000 characters around its first 20 matches; `whole` when that is all of it) before and after the change,
+    with the places that change. `units` and `count` are the totals over the article language, `more` whether a
+    later page has units. Nothing is written."""
+    found = replace.preview(wb.article(article_id), language, _search(find, replacement, match_case, whole_word),
+                            offset or 0, limit or replace.PAGE)
+    return {"ok": True, **found.to_dict(replacement)}
 
 
 @operation(article_id=a.ARTICLE, language=a.LANG, find=a.FIND, replacement=a.REPLACEMENT, match_case=a.FLAG,

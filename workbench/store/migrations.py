@@ -10,7 +10,7 @@ from ..clock import now
 
 # what runs once, after the store that applied a migration is open (a step that reads files beside the database):
 # migration name -> function of the Store, registered by the module that owns the step (store.outbox)
-AFTER: dict[str, Callable[[Any], None]] = {}
+AFTER: dict[str, Callable[[Any], object]] = {}
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("001_initial", """

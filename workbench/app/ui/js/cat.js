@@ -170,11 +170,16 @@
     if (!r.changes.length) return "<p class='wb-meta'>No match in this article and language.</p>";
     const rows = r.changes.map((c, i) => {
       const why = blocked(c.unit);
+      // an excerpt of a long unit: "…" where text is left out, and how many of its matches it shows
+      const before = c.start > 0 ? "… " : "", after = Number.isInteger(c.length) && c.start + [...String(c.old)].length < c.length ? " …" : "";
+      const shown = Number.isInteger(c.shown) && c.shown < c.count ? `<div class='wb-meta'>${esc(c.count)} matches here, the first ${esc(c.shown)} shown; every one is replaced.</div>` : "";
       return `<tr><td><input type='checkbox' class='wb-pick-change' data-i='${i}'${why ? " disabled" : " checked"} aria-label='${esc(`change ${c.unit === "summary" ? "the summary" : `segment ${c.number}`}`)}'></td>` +
-        `<td>${c.unit === "summary" ? "Σ" : esc(c.number)}</td><td dir='auto' class='wb-old'>${marked(c.old, c.spans)}</td><td dir='auto' class='wb-new'>${marked(c.new, c.new_spans)}${why ? `<div class='wb-warn'>${esc(why)}</div>` : ""}</td></tr>`;
+        `<td>${c.unit === "summary" ? "Σ" : esc(c.number)}</td><td dir='auto' class='wb-old'>${before}${marked(c.old, c.spans)}${after}</td><td dir='auto' class='wb-new'>${before}${marked(c.new, c.new_spans)}${after}${shown}${why ? `<div class='wb-warn'>${esc(why)}</div>` : ""}</td></tr>`;
     }).join("");
-    return `<p>${r.count} matches in ${r.changes.length} units. Each checked one gets one revision (state edited: confirm it again in context).</p>` +
-      `<table class='wb-replace'><thead><tr><th></th><th>#</th><th>Now</th><th>After</th></tr></thead><tbody>${rows}</tbody></table>` +
+    const units = Number.isInteger(r.units) ? r.units : r.changes.length;
+    const more = r.more ? `<p class='wb-meta'>Showing ${r.changes.length} of ${units} units. <button data-cat='replace-more'>Show more units</button></p>` : "";
+    return `<p>${esc(r.count)} matches in ${esc(units)} units. Each checked one gets one revision (state edited: confirm it again in context).</p>` +
+      `<table class='wb-replace'><thead><tr><th></th><th>#</th><th>Now</th><th>After</th></tr></thead><tbody>${rows}</tbody></table>${more}` +
       "<button data-cat='replace-apply' class='wb-primary'>Replace in the checked units</button>";
   }
 

@@ -268,6 +268,17 @@
     const blocked = (unit) => (hasDraft(g, unit, lang) ? "you have unsaved text here: save or discard it first" : "");
     p.querySelector("#wb-replace-out").innerHTML = C.replacePreviewHtml(r, blocked);
   }
+  async function moreReplace(g) {  // the next page of a long preview, added below the units shown (checks kept)
+    const p = g.el.querySelector("#wb-cat-panel"), spec = st(g).replace;
+    if (!spec || !spec.result.ok || !spec.result.more) return;
+    const shown = spec.result.changes, unchecked = new Set([...p.querySelectorAll(".wb-pick-change:not(:checked)")].map((x) => x.dataset.i));
+    const r = await ask(g, "replace_preview", [g.article, spec.lang, spec.find, spec.replacement, spec.match_case, spec.whole_word, shown.length, null], 30000);
+    if (!r.ok) return g.say(r.error, "error");
+    spec.result = { ...r, changes: shown.concat(r.changes), offset: 0 };
+    const blocked = (unit) => (hasDraft(g, unit, spec.lang) ? "you have unsaved text here: save or discard it first" : "");
+    p.querySelector("#wb-replace-out").innerHTML = C.replacePreviewHtml(spec.result, blocked);
+    p.querySelectorAll(".wb-pick-change").forEach((x) => { if (unchecked.has(x.dataset.i)) x.checked = false; });
+  }
   async function applyReplace(g) {
     const p = g.el.querySelector("#wb-cat-panel"), spec = st(g).replace;
     if (!spec || !spec.result.ok) return;
@@ -303,7 +314,7 @@
     dismiss: (g, b) => changeFlag(g, b, true), "restore-flag": (g, b) => changeFlag(g, b, false),
     conc: (g) => g.concordance(g.host.querySelector("#wb-conc-q").value),
     "conc-insert": (g, b) => { const h = st(g).conc && st(g).conc.hits[+b.dataset.i]; if (h) g.insert(h.text); },
-    "replace-open": (g) => g.openReplace(), "replace-preview": previewReplace, "replace-apply": applyReplace,
+    "replace-open": (g) => g.openReplace(), "replace-preview": previewReplace, "replace-more": moreReplace, "replace-apply": applyReplace,
     "mentions-open": openMentions, "search-open": openSearch, search: searchComments, "panel-close": closePanel,
     goto: (g, b) => { closePanel(g); g.openUnit(b.dataset.unit, b.dataset.lang); },
   };
