@@ -127,10 +127,14 @@ def paired_bootstrap(baseline: list[str], candidate: list[str], references: list
     pairs = [pair for metric, pair in results.items() if metric != "System"]  # "System": the names, not a metric
     for metric, pair in zip(metrics, pairs, strict=True):
         base, cand = (r for r in pair if not isinstance(r, str))
-        out[metric] = {"baseline": round(float(base.score), 2), "candidate": round(float(cand.score), 2),
-                       "p_value": round(float(cand.p_value), 4), "candidate_mean": round(float(cand.mean), 2),
-                       "candidate_ci95": round(float(cand.ci), 2)}
+        out[metric] = {"baseline": _number(base.score, 2), "candidate": _number(cand.score, 2),
+                       "p_value": _number(cand.p_value, 4), "candidate_mean": _number(cand.mean, 2),
+                       "candidate_ci95": _number(cand.ci, 2)}
     return out
+
+
+def _number(value: Any, digits: int) -> float | None:
+    return None if value is None else round(float(value), digits)
 
 
 def comet_note() -> str:
