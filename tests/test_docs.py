@@ -533,3 +533,21 @@ def test_every_toml_block_in_the_readme_is_a_config_the_workbench_takes(tmp_path
         select(home=home)
         newsroom_settings(home)
         webhook_settings(home)
+
+
+@pytest.mark.slow
+def test_the_open_article_benchmark_runs_as_the_readme_writes_it(tmp_path: Path, tiny_dir: Path) -> None:
+    """`python benchmarks/open_article.py` from the repository root, with no PYTHONPATH: it failed with "No module
+    named 'workbench'" (and then passed a dict where the header wants an ArticleView)."""
+    import os
+    import subprocess
+    import sys
+
+    assert "`python benchmarks/open_article.py`" in README
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update({"HF_HUB_OFFLINE": "1", "WORKBENCH_TINY_DIR": str(tiny_dir), "WORKBENCH_THREADS": "1",
+                "OMP_NUM_THREADS": "1", "HF_HOME": str(tmp_path / "hf")})
+    done = subprocess.run([sys.executable, "benchmarks/open_article.py", "--runs", "1"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len([line for line in done.stdout.splitlines() if line.startswith("00")]) == 5

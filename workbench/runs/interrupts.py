@@ -7,6 +7,7 @@ the command's end sees it (`pending`)."""
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,10 +30,18 @@ def guard() -> Iterator[None]:
         return
     _pending.clear()
     previous = signal.signal(signal.SIGINT, _on_sigint)
+    hook = sys.unraisablehook
+
+    def quiet(unraisable: Any) -> None:  # the swallowed Ctrl-C: no "Exception ignored … KeyboardInterrupt" traceback
+        if not (isinstance(unraisable.exc_value, KeyboardInterrupt) and _pending.is_set()):
+            hook(unraisable)
+
+    sys.unraisablehook = quiet
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = hook
 
 
 def pending() -> bool:
