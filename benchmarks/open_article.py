@@ -11,12 +11,14 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's workbench, whichever Python runs it
 from workbench import Workbench
 from workbench.app import handlers as h
 from workbench.app import operations as r
@@ -42,8 +44,8 @@ def main() -> None:
         print(f"{'article':24} {'segments':>8} {'median ms':>10} {'p95 ms':>8} {'baseline ms':>12} {'ratio':>6}")
         for article_id in wb.store.article_ids():
             def open_article(article_id: str = article_id) -> None:
-                view = r.review_view(wb, article_id, "reviewer")  # what the review editor loads
-                h.header_markdown(view["article"])
+                r.review_view(wb, article_id, "reviewer")  # what the review editor loads
+                h.header_markdown(wb.article(article_id))  # and the header above it (an ArticleView)
 
             def baseline(article_id: str = article_id) -> None:
                 for table in ("segments", "machine_outputs", "revisions"):

@@ -15,12 +15,14 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's workbench, whichever Python runs it
 from workbench import Workbench
 from workbench.app import operations as review_api
 from workbench.engines.bench import marian_ar_en

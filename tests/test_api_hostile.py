@@ -271,3 +271,67 @@ def test_with_auth_the_api_still_reads_no_file(served, tiny_dir, tmp_path):
         assert client.predict(str(secret), ["en"], False, api_name="/translate_article")["ok"] is False
         assert client.predict("secret", api_name="/get_article")["ok"] is False
         assert len(client.predict("", "all", api_name="/list_articles")["articles"]) == 5
+
+
+# --------------------------------------------------------------------------- issue 27, item 8: events called by hand
+def _events_by_hand(url: str) -> list[tuple[int, str, str]]:
+    """Every event of the page through Gradio's queue, with one value too few, each value None (no event data) and
+    one too many: (fn_index, what was sent, the answer's error or "ok")."""
+    import json
+
+    import httpx
+
+    answers = []
+    with httpx.Client(base_url=url, timeout=60, headers={"Origin": url.rstrip("/")}) as http:
+        for dep in http.get("/config").json()["dependencies"]:
+            count = len(dep["inputs"])
+            for label, data in (("few", [None] * (count - 1)), ("none", [None] * count), ("many", [None] * (count + 2))):
+                if len(data) < 0 or (label == "few" and count == 0):
+                    continue
+                session = f"hand{dep['id']}{label}"
+                joined = http.post("/gradio_api/queue/join", json={"data": data, "fn_index": dep["id"],
+                                                                    "session_hash": session, "event_data": None})
+                assert joined.status_code == 200, (dep["id"], joined.text)
+                with http.stream("GET", f"/gradio_api/queue/data?session_hash={session}") as stream:
+                    done = next(json.loads(line[5:]) for line in stream.iter_lines()
+                                if line.startswith("data:") and json.loads(line[5:]).get("msg") == "process_completed")
+                answers.append((dep["id"], label, "ok" if done["success"] else str(done["output"].get("error"))))
+    return answers
+
+
+@pytest.mark.slow
+def test_every_event_called_by_hand_with_wrong_values_answers_without_a_traceback(served, tiny_dir):
+    """`/gradio_api/queue/join` with too few values (every event), too many, or None where the page sends a table or
+    the selection's event data: Gradio printed a traceback for each; now one error names the event."""
+    before = _rows(served)
+    with _serve(served, tiny_dir) as url:
+        answers = _events_by_hand(url)
+    assert len({a[0] for a in answers}) > 40  # every event of the page and every endpoint
+    for fn_index, label, error in answers:
+        if label != "none":
+            assert "value(s), got" in error or "runs in the browser only" in error, (fn_index, label, error)
+    refused = {error for _, label, error in answers if label == "none" and error != "ok"}
+    assert any("needs the event's data" in e for e in refused) and any("save: Could not preprocess" in e
+                                                                        for e in refused), refused
+    assert _rows(served) == before
+    assert "Traceback" not in _server_output(served)
+
+
+def test_a_malformed_event_is_one_quiet_error(translated):
+    """In process: the same refusals, as the quiet gr.Error Gradio sends to the caller and does not print."""
+    import asyncio
+
+    import gradio as gr
+
+    from workbench.app.ui import build_app
+
+    app = build_app(translated)
+    select = next(i for i, fn in app.fns.items() if fn.name == "on_select")
+    glossary_save = next(i for i, fn in app.fns.items() if fn.name == "save")
+    for fn_index, inputs, message in ((select, [], "on_select takes 1 value(s), got 0"),
+                                      (select, [None, None], "on_select takes 1 value(s), got 2"),
+                                      (select, [["a"]], "on_select needs the event's data (index, value)"),
+                                      (glossary_save, [None, None, ""], "save: Could not preprocess input component")):
+        with pytest.raises(gr.Error) as err:
+            asyncio.run(app.process_api(fn_index, inputs, event_data=gr.EventData(None, None)))
+        assert str(err.value.message).startswith(message) and err.value.print_exception is False

@@ -323,3 +323,231 @@ def test_bench_json_is_what_the_readme_says(tmp_path: Path):
                                       "--no-compute", "--no-llm", "--threads", "1", "--json"])
     assert result.exit_code == 0, result.output
     check(documented()["bench"], json.loads(result.stdout), "bench", definitions())
+
+
+# ---------------------------------------------------------------------- every code block of the README
+@dataclass
+class Block:
+    line: int
+    lang: str
+    body: str
+
+
+def readme_blocks() -> list[Block]:
+    """The README's fenced code blocks (indented ones inside lists too), dedented."""
+    found = []
+    for m in re.finditer(r"^(?P<indent> *)```(?P<lang>\w*)\n(?P<body>.*?)^(?P=indent)```[ \t]*$", README, re.M | re.S):
+        indent = len(m.group("indent"))
+        body = "".join(line[indent:] if line[:indent].strip() == "" else line
+                       for line in m.group("body").splitlines(keepends=True))
+        found.append(Block(README.count("\n", 0, m.start()) + 1, m.group("lang"), body))
+    return found
+
+
+def _shell_commands(line: str) -> list[list[str]]:
+    """The simple commands of one shell line (split at &&, ||, ;, |), comments dropped."""
+    import shlex
+
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    commands: list[list[str]] = [[]]
+    for token in lexer:
+        if token and set(token) <= set("&|;<>()"):
+            commands.append([])
+        else:
+            commands[-1].append(token)
+    return [c for c in commands if c]
+
+
+def workbench_lines() -> list[tuple[int, list[str]]]:
+    """Every `workbench …` command of the README's shell blocks (and a systemd unit's ExecStart): its arguments.
+    In a block with `$ ` prompts only the prompted lines are commands; `[--option value]` is written as given."""
+    out = []
+    for block in readme_blocks():
+        if block.lang not in ("", "bash", "sh", "console", "ini"):
+            continue
+        lines = block.body.splitlines()
+        prompted = any(line.startswith("$ ") for line in lines)
+        for i, line in enumerate(lines):
+            if block.lang == "ini":
+                if not line.startswith("ExecStart="):
+                    continue
+                line = line.removeprefix("ExecStart=")
+            elif prompted:
+                if not line.startswith("$ "):
+                    continue
+                line = line[2:]
+            line = re.sub(r"\[(--[^\]]*)\]", r"\1", line)  # an optional part: checked as if given
+            for command in _shell_commands(line):
+                if Path(command[0]).name == "workbench":
+                    out.append((block.line + 1 + i, command[1:]))
+    return out
+
+
+def _unset(value: Any) -> bool:
+    return value is None or type(value).__name__ == "Sentinel"  # click 8.2+: UNSET
+
+
+def parse_command(args: list[str]) -> str:
+    """Parse `args` as the real CLI would, without running anything: the command exists, every option exists and
+    has its value, and the arguments fit the command's (no extra, none missing). Returns the command's path."""
+    group: click.Command = cli
+    ctx = click.Context(cli, info_name="workbench")
+    path = []
+    while True:
+        command = ctx.command
+        opts, rest, _ = command.make_parser(ctx).parse_args(list(args))  # NoSuchOption, BadOptionUsage
+        if isinstance(command, click.Group):
+            assert rest, f"`workbench {' '.join(path)}` needs a command"
+            name, args = rest[0], rest[1:]
+            assert name in command.commands, f"no command `{' '.join([*path, name])}`"
+            path.append(name)
+            group = command.commands[name]
+            ctx = click.Context(group, info_name=name, parent=ctx)
+            continue
+        assert not rest, f"`workbench {' '.join(path)}`: extra arguments {rest}"
+        for param in command.params:
+            if isinstance(param, click.Argument) and param.required:
+                assert not _unset(opts.get(param.name)), f"`workbench {' '.join(path)}`: {param.name} is missing"
+        return " ".join(path)
+
+
+def test_the_command_parser_catches_what_it_should():
+    assert parse_command(["--home", "x", "translate", "seeds/", "--to", "en,ru", "--summarize"]) == "translate"
+    assert parse_command(["feeds", "add", "https://x/rss", "--name", "n"]) == "feeds add"
+    with pytest.raises(click.NoSuchOption):
+        parse_command(["eval", "--src", "a", "--reference", "b"])
+    with pytest.raises(AssertionError, match="no command `translat`"):
+        parse_command(["translat", "seeds/"])
+    with pytest.raises(AssertionError, match="extra arguments"):
+        parse_command(["show", "a", "b"])
+    with pytest.raises(AssertionError, match="article_id is missing"):
+        parse_command(["show"])
+    with pytest.raises(click.BadOptionUsage):
+        parse_command(["list", "--home"])
+    assert _shell_commands("a b && .venv/bin/workbench list # c | d") == [["a", "b"], [".venv/bin/workbench", "list"]]
+
+
+def test_every_workbench_command_in_the_readme_blocks_parses():
+    lines = workbench_lines()
+    assert len(lines) >= 20  # the Usage block, Quick start, newsroom, Ray, the systemd unit …
+    problems = []
+    for number, args in lines:
+        try:
+            parse_command(args)
+        except (AssertionError, click.ClickException) as exc:
+            problems.append(f"README.md:{number}: workbench {' '.join(args)}: {exc}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_workbench_option_in_the_readme_text_exists():
+    """Inline `workbench …` spans (with placeholders such as `…`, `ID` and `[--x …|--y …]`): the command exists and
+    each --option it names is one of that command's. (`eval --ref en=FILE` was one such line.)"""
+    problems = []
+    for span in re.findall(r"`(?:\.venv/bin/)?workbench ((?:--home \S+ )?[a-z][^`]*)`", README):
+        words = span.removeprefix("--home DIR ").split()
+        group: click.Command = cli
+        path = []
+        while isinstance(group, click.Group) and words and words[0] in group.commands:
+            path.append(words[0])
+            group = group.commands[words.pop(0)]
+        if not path:
+            if re.match(r"[a-z]+\b", span) and span.split()[0] not in ("COMMAND",):
+                problems.append(f"`workbench {span}`: no command {span.split()[0]!r}")
+            continue
+        known = {o for p in group.params if isinstance(p, click.Option) for o in [*p.opts, *p.secondary_opts]}
+        known |= {o for p in cli.params if isinstance(p, click.Option) for o in p.opts} | {"--help"}
+        for option in re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", " ".join(words)):
+            if option not in known:
+                problems.append(f"`workbench {span}`: {' '.join(path)} has no {option}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_python_block_in_the_readme_compiles_and_calls_what_exists():
+    """Each python block compiles; gradio_client calls name a registered endpoint with an argument count it takes
+    (the Python API block runs in the next test)."""
+    import ast
+
+    from workbench.app.operations import OPERATIONS
+
+    endpoints = {name: (len(op.kinds), sum(1 for k in op.kinds if k not in op.defaults))
+                 for name, op in OPERATIONS.items()} | {"get_glossary": (0, 0), "save_glossary": (3, 1)}
+    sources = [b.body for b in readme_blocks() if b.lang == "python"]
+    sources += re.findall(r"^\$ python -c '([^']*)'", README, re.M)
+    assert len(sources) >= 4
+    calls = 0
+    for source in sources:
+        tree = ast.parse(source)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "predict":
+                name = next(k.value.value for k in node.keywords if k.arg == "api_name"
+                            and isinstance(k.value, ast.Constant)).lstrip("/")
+                assert name in endpoints, f"/{name} is not an endpoint"
+                most, least = endpoints[name]
+                assert least <= len(node.args) <= most, f"/{name} takes {least}..{most} arguments, given {len(node.args)}"
+                calls += 1
+    assert calls >= 7
+
+
+def test_the_readme_python_api_block_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_dir: Path,
+                                          ct2_dir: Path) -> None:
+    """The Python API block as written, in a folder with the seeds, on the tiny profile (the Ray line is left to
+    tests/test_ray.py); the webhook receiver's check block verifies a signature."""
+    import hashlib
+    import hmac
+
+    [api] = [b.body for b in readme_blocks() if b.lang == "python" and "from workbench import Workbench" in b.body]
+    assert 'profile="tiny"' in api
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    for name, value in {"HF_HUB_OFFLINE": "1", "WORKBENCH_THREADS": "1", "WORKBENCH_TINY_DIR": str(tiny_dir),
+                        "WORKBENCH_CT2_DIR": str(ct2_dir)}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("WORKBENCH_HOME", raising=False)
+    runnable = "\n".join(line for line in api.splitlines() if "translate_on_ray" not in line)
+    scope: dict[str, Any] = {}
+    exec(compile(runnable, "README.md (Python API)", "exec"), scope)
+    assert scope["report"].ok and scope["wb"].article(scope["article"].id).status["en"] == "approved"
+    scope["wb"].close()
+    [receiver] = [b.body for b in readme_blocks() if b.lang == "python" and "def signed" in b.body]
+    exec(compile(receiver, "README.md (webhook)", "exec"), scope)
+    body, secret = b'{"event": "published"}', b"s3cret"
+    assert scope["signed"](secret, body, "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest())
+    assert not scope["signed"](secret, body, "sha256=00")
+
+
+def test_every_toml_block_in_the_readme_is_a_config_the_workbench_takes(tmp_path: Path) -> None:
+    import tomllib
+
+    from workbench.engines.profiles import select
+    from workbench.settings import newsroom_settings, webhook_settings
+
+    blocks = [b for b in readme_blocks() if b.lang == "toml"]
+    assert len(blocks) >= 2
+    for i, block in enumerate(blocks):
+        tomllib.loads(block.body)
+        home = tmp_path / f"home{i}"
+        home.mkdir()
+        (home / "config.toml").write_text(block.body, encoding="utf-8")
+        select(home=home)
+        newsroom_settings(home)
+        webhook_settings(home)
+
+
+@pytest.mark.slow
+def test_the_open_article_benchmark_runs_as_the_readme_writes_it(tmp_path: Path, tiny_dir: Path) -> None:
+    """`python benchmarks/open_article.py` from the repository root, with no PYTHONPATH: it failed with "No module
+    named 'workbench'" (and then passed a dict where the header wants an ArticleView)."""
+    import os
+    import subprocess
+    import sys
+
+    assert "`python benchmarks/open_article.py`" in README
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update({"HF_HUB_OFFLINE": "1", "WORKBENCH_TINY_DIR": str(tiny_dir), "WORKBENCH_THREADS": "1",
+                "OMP_NUM_THREADS": "1", "HF_HOME": str(tmp_path / "hf")})
+    done = subprocess.run([sys.executable, "benchmarks/open_article.py", "--runs", "1"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len([line for line in done.stdout.splitlines() if line.startswith("00")]) == 5

@@ -53,7 +53,9 @@ def test_compare_runs_the_paired_bootstrap_and_pivots(home, tmp_path):
     ru = report["languages"]["ru"]
     assert ru["model"] == "tiny:marian-en-zle" and ru["compare"]["model"] == "tiny:m2m100"
     test = ru["compare"]["paired_bootstrap"]
-    assert set(test) == {"BLEU", "chrF2++"} and all(0 <= v["p_value"] <= 1 for v in test.values())
+    assert set(test) == {"bleu", "chrf++"} and all(0 <= v["p_value"] <= 1 for v in test.values())
+    assert set(test) < set(ru["compare"]["scores"])  # keyed as the scores are (sacrebleu says "BLEU", "chrF2++")
+    assert all(type(n) is float for v in test.values() for n in v.values()), test  # "4.3457937" was a string
 
 
 def test_flores_style_files(home, tmp_path):

@@ -197,7 +197,7 @@ def test_serve_takes_the_profile_of_the_home_and_says_so(tiny_home: Path, tmp_pa
     monkeypatch.setattr(ui, "launch", lambda wb, **kw: launched.append(wb.selection().profile))
     result = run("--home", str(tiny_home), "serve", "--port", "7999")
     assert result.exit_code == 0, result.output
-    assert "profile tiny (this home's latest translation; --profile to choose), engine auto" in result.output
+    assert "profile tiny (this home's latest translation; --profile to choose), engine ct2, device cpu" in result.output
     assert MEANINGLESS_NOTE in result.output and "warning" not in result.stderr
     fresh = run("--home", str(tmp_path / "fresh"), "serve")
     assert "profile quality (the default; --profile to choose)" in fresh.output
@@ -207,6 +207,28 @@ def test_serve_takes_the_profile_of_the_home_and_says_so(tiny_home: Path, tmp_pa
     chosen = run("--home", str(tiny_home), "serve", "--profile", "fast")
     assert "profile fast (--profile" in chosen.output
     assert launched == ["tiny", "quality", "fast"]
+    assert "engine auto" not in fresh.output + chosen.output and "device auto" not in fresh.output + chosen.output
+
+
+def test_serve_exits_130_on_ctrl_c(tiny_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gradio catches the KeyboardInterrupt, closes the server and returns: serve said nothing and exited 0."""
+    import os
+    import signal
+    import time
+
+    import workbench.app.ui as ui
+
+    def gradio_like(wb: object, **kw: object) -> None:
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(30)  # interrupted at once
+        except KeyboardInterrupt:
+            pass  # what gradio's Blocks.block_thread does: "Keyboard interruption in main thread... closing server."
+
+    monkeypatch.setattr(ui, "launch", gradio_like)
+    result = run("--home", str(tiny_home), "serve", "--port", "7999")
+    assert result.exit_code == 130, result.output
+    assert result.stderr.strip().splitlines()[-1].startswith("stopped (Ctrl-C)")
 
 
 # ---------------------------------------------------------------------------------------------- translate
@@ -292,6 +314,81 @@ def test_ctrl_c_says_what_was_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert result.stderr.strip().endswith(INTERRUPTED) and "Aborted" not in result.output
     assert len(run("--home", str(tmp_path / "h"), "list").output.splitlines()) >= 5  # the import was kept
 
+
+
+@pytest.mark.parametrize("device", ["gpu", "banana", "cuda:x", "CPU"])
+def test_an_unknown_device_is_one_line_before_anything(tmp_path: Path, device: str) -> None:
+    """`--device gpu` and `--device banana` were taken and the run went on on the CPU."""
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    result = run("--home", str(tmp_path / "h"), "translate", "--profile", "tiny", "--device", device,
+                 str(tmp_path / "a.txt"))
+    assert result.exit_code == 2
+    assert f"Invalid value for '--device': '{device}': use auto, cpu, cuda or cuda:N" in result.stderr
+    assert not (tmp_path / "h").exists()
+
+
+def test_an_unknown_device_in_config_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "h").mkdir()
+    (tmp_path / "h" / "config.toml").write_text('device = "gpu"\n', encoding="utf-8")
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    result = run("--home", str(tmp_path / "h"), "translate", "--profile", "tiny", str(tmp_path / "a.txt"))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: config.toml device 'gpu': use auto, cpu, cuda or cuda:N"
+
+
+def test_cuda_without_a_gpu_fails_once_before_importing_or_loading(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """It failed once per article and language, after the models were loaded."""
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    fresh_tiny = tmp_path / "tiny"
+    monkeypatch.setenv("WORKBENCH_TINY_DIR", str(fresh_tiny))
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text(ARTICLE.replace("غدا", name), encoding="utf-8")
+    home = str(tmp_path / "h")
+    result = run("--home", home, "translate", "--profile", "tiny", "--to", "en,ru", "--device", "cuda",
+                 str(tmp_path / "a.txt"), str(tmp_path / "b.txt"))
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: --device cuda: no CUDA GPU is usable on this machine; use --device cpu or auto"]
+    assert not fresh_tiny.exists()  # no model was built or loaded
+    assert run("--home", home, "list").output.startswith("no articles yet")
+
+
+def test_ctrl_c_in_a_finalizer_still_ends_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGINT that lands while the main thread runs a `__del__` is printed as "Exception ignored" by Python and
+    the run went on to the end (1 Ctrl-C in 5): the next progress step now ends it, with exit 130."""
+    import gc
+    import os
+    import signal
+
+    from workbench.app.api import Workbench
+
+    went_on: list[str] = []
+
+    class Finalized:
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(10_000_000):  # the handler runs here, inside the finalizer, and its exception is lost
+                pass
+
+    def translate(self: Workbench, ids: list[str], targets: list[str], *, progress: object, **kw: object) -> object:
+        Finalized()  # dropped at once: __del__ runs now
+        gc.collect()
+        progress.start(len(ids), 10)  # type: ignore[attr-defined]
+        for article_id in ids:
+            progress.advance(1, 0)  # type: ignore[attr-defined]
+            went_on.append(article_id)
+        raise AssertionError("the run went on after Ctrl-C")
+
+    monkeypatch.setattr(Workbench, "translate", translate)
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    result = run("--home", str(tmp_path / "h"), "translate", "--profile", "tiny", str(tmp_path / "a.txt"))
+    assert result.exit_code == 130, result.output
+    assert result.stderr.strip().endswith(INTERRUPTED) and went_on == []
+    assert "Exception ignored" not in result.stderr and "Traceback" not in result.stderr
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back after the command
 
 
 def test_one_article_has_one_segment_count_in_import_list_and_status(translated):

@@ -261,3 +261,31 @@ def test_a_bidi_control_blocks_approval_until_fixed_or_overridden(translated):
     assert refused["ok"] is False and "bidi_control" in refused["error"]
     done = ops.approve(translated, article, "en", "chief", "checked the order by hand")
     assert done["ok"] and translated.article(article).to_dict()["status_override"]["en"]
+
+
+# --------------------------------------------------------------------------- issue 27, item 8: XML-invalid characters
+@pytest.mark.parametrize("fmt", ["xliff", "tmx", "docx"])
+def test_a_control_character_in_a_comment_author_or_a_text_exports(translated, tmp_path, fmt):
+    """One comment author containing \\x02 stopped `export --format xliff` (lxml refuses it in an attribute)."""
+    from click.testing import CliRunner
+    from lxml import etree
+
+    from workbench.app import operations_cat as cat
+    from workbench.app.cli import cli
+
+    seg = _body(translated)
+    assert cat.add_comment(translated, ARTICLE, seg["id"], "en", "see\x02 this\x1f", author="a\x02b")["ok"]
+    _save(translated, seg, "Lavrov\x07 said\x0b so.", author="c\x02d")
+    out = tmp_path / f"out.{fmt}"
+    result = CliRunner().invoke(cli, ["--home", str(translated.home), "export", ARTICLE, "--to", "en",
+                                      "--format", fmt, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    if fmt == "docx":
+        return
+    root = etree.fromstring(out.read_bytes())  # well-formed XML 1.0
+    text = etree.tostring(root, encoding="unicode")
+    assert "Lavrov\ufffd said\ufffd so." in text
+    if fmt == "xliff":
+        assert 'from="a\ufffdb"' in text and "see\ufffd this" in text
+    else:
+        assert "c\ufffdd" in text

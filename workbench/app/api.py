@@ -174,6 +174,15 @@ class Workbench:
         return ref
 
     # ------------------------------------------------------------------ translation
+    def check_device(self) -> None:
+        """`--device cuda` without a usable GPU: one error before anything is imported or loaded (it was one per
+        article, after loading)."""
+        device = self.selection().device
+        if device.startswith("cuda"):
+            from ..engines.hf import resolve_device
+
+            resolve_device(device)
+
     def translate(self, items: list[str] | None = None, targets: Sequence[str] = TARGETS, *,
                   summarize: bool = False, redo: bool = False, all_articles: bool = False, replace_edited: bool = False,
                   progress: Progress | None = None, out: str | Path | None = None,
@@ -182,6 +191,7 @@ class Workbench:
         `items` are an operator's paths or ids (see `resolve`); `article_ids` are ids only (what the server passes).
         `redo` translates again, but keeps what a person edited unless `replace_edited`."""
         targets = [check_target(lang) for lang in targets]
+        self.check_device()
         if article_ids is not None:
             ids, imported = self.check_ids(article_ids), ImportReport()
         else:

@@ -3,6 +3,7 @@ the result to `render.emit`, which prints it as text or, with `--json`, as JSON.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -124,6 +125,7 @@ def translate_cmd(ctx: click.Context, items: tuple[str, ...], to: str, summarize
         raise click.UsageError("name files, folders or article ids, or pass --all")
     with _workbench(ctx, **_model_args(**model_kw)) as wb:
         meaningless = wb.selection().meaningless  # config, profile and known licences are checked before any import
+        wb.check_device()  # and a GPU that --device cuda names
         suggesters = wb.models.suggesters(parse_suggest(suggest, targets, wb.home))  # and the suggesters' models
         ids, imported = wb.resolve(list(items), all_articles=all_articles)
         if not ids:
@@ -615,16 +617,25 @@ def serve_cmd(ctx: click.Context, host: str, port: int, auth: str | None, auth_f
     finally:
         if loop is not None:
             loop.stop()
+    from ..runs import interrupts
+
+    if interrupts.pending():  # Gradio stops the server on Ctrl-C and returns; the README promises exit 130
+        click.echo("\nstopped (Ctrl-C); every save was already written", err=True)
+        sys.exit(130)
 
 
 def _serve_banner(wb: Any, url: str, origin: str) -> None:
     """Where, with which profile, engine and device; a warning per model that is not on this machine."""
+    from ..engines.hf import resolve_device
     from ..engines.locate import local_copy, profile_hint
 
     selection = wb.selection()
+    device = resolve_device(selection.device)  # what "auto" means here (and no GPU for --device cuda: one error)
+    engines = wb.models.planned_engines(device)
+    engine = next(iter(set(engines.values()))) if len(set(engines.values())) == 1 else \
+        ", ".join(f"{role} {name}" for role, name in engines.items())
     click.echo(f"serving {wb.home.resolve()} on {url} (Ctrl-C stops)")
-    click.echo(f"profile {selection.profile} ({origin}; --profile to choose), engine {selection.engine}, "
-               f"device {selection.device}")
+    click.echo(f"profile {selection.profile} ({origin}; --profile to choose), engine {engine}, device {device}")
     if selection.meaningless:
         click.echo(MEANINGLESS_NOTE)
     roles = [(lang, r.model) for lang, r in selection.routes.items()] + [("summary", selection.summarizer)]

@@ -23,8 +23,13 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..runs import interrupts
+
         try:
-            return fn(*args, **kwargs)
+            with interrupts.guard():  # a Ctrl-C that a finalizer swallowed still ends the command (exit 130)
+                result = fn(*args, **kwargs)
+                interrupts.check()
+            return result
         except WorkbenchError as exc:
             raise click.ClickException(str(exc)) from exc
         except click.ClickException:
@@ -90,13 +95,26 @@ def model_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                       help="auto (CTranslate2 where it can run the model, else transformers), transformers or ct2.")(fn)
     fn = click.option("--licence", "--license", "licence", type=click.Choice(["any", "permissive"]), default=None,
                       help="'permissive' refuses models with non-commercial or unknown licences.")(fn)
-    fn = click.option("--device", default=None, help="auto (CUDA if present, else CPU), cpu, cuda, cuda:1 …")(fn)
+    fn = click.option("--device", default=None, callback=_device, metavar="auto|cpu|cuda|cuda:N",
+                      help="auto (CUDA if present, else CPU), cpu, cuda, cuda:1 …")(fn)
     fn = click.option("--summarizer", default=None, metavar="ID_OR_PATH", help="Summary model (hub id or folder).")(fn)
     fn = click.option("--model", "model_overrides", multiple=True, metavar="LANG=ID_OR_PATH",
                       help="Replace a translation model, e.g. --model en=Helsinki-NLP/opus-mt-ar-en (repeatable).")(fn)
     fn = click.option("--profile", default=None,
                       help="quality (default), fast (CPU), llm (LLM translators, GPU), tiny or tiny-llm (offline smoke tests).")(fn)
     return fn
+
+
+def _device(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--device checked before anything is imported or loaded (`gpu`, `banana` once ran on the CPU)."""
+    from ..engines.profiles import DEVICE_FORMS, check_device
+
+    if value is not None:
+        try:
+            check_device(value)
+        except WorkbenchError:
+            raise click.BadParameter(f"{value!r}: use {DEVICE_FORMS}") from None
+    return value
 
 
 def _model_args(profile: str | None, model_overrides: tuple[str, ...], summarizer: str | None, device: str | None,

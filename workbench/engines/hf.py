@@ -63,6 +63,9 @@ def resolve_device(device: str | None = "auto") -> str:
         raise WorkbenchError(f"--device {device}: no CUDA GPU is usable on this machine; use --device cpu or auto")
     if device != "cpu" and not device.startswith("cuda"):
         raise WorkbenchError(f"--device {device}: use auto, cpu, cuda or cuda:N")
+    index = device.partition(":")[2]
+    if index and int(index) >= torch.cuda.device_count():
+        raise WorkbenchError(f"--device {device}: this machine has {torch.cuda.device_count()} CUDA GPU(s)")
     return device
 
 

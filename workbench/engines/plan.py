@@ -108,6 +108,16 @@ class ModelSet:
         get_engine(requested)  # a typed error for an unknown name
         return [requested]
 
+    def planned_engines(self, device: str) -> dict[str, str]:
+        """Per role (each target language, "summary"): the engine its model would be built with on `device` (a
+        resolved one: cpu, cuda …), without loading it; a model the engine then cannot run still falls back."""
+        roles = {lang: lang for lang in self.selection.routes} | {"summary": "summarizer"}
+        out: dict[str, str] = {}
+        for shown, role in roles.items():
+            order = self._engine_order(role)
+            out[shown] = next((n for n in order if get_engine(n).unavailable(device) is None), order[-1])
+        return out
+
     def _build(self, role: str, make: Any) -> Any:
         """Build a model with the first engine of the role's order that can run it; record the choice."""
         order = self._engine_order(role)

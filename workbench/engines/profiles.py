@@ -17,8 +17,18 @@ from ..settings import load_config
 from ..settings import threads as env_threads
 from .base import TINY_PREFIX, SummaryOptions, TranslationOptions
 
-__all__ = ["PROFILES", "SOURCE_LANG", "TARGETS", "Profile", "Route", "Selection", "check_known_licences",
-           "check_translation_options", "parse_model_overrides", "parse_suggest", "select"]
+__all__ = ["PROFILES", "SOURCE_LANG", "TARGETS", "Profile", "Route", "Selection", "check_device",
+           "check_known_licences", "check_translation_options", "parse_model_overrides", "parse_suggest", "select"]
+
+DEVICE_FORMS = "auto, cpu, cuda or cuda:N"
+
+
+def check_device(device: str, where: str = "--device") -> str:
+    """A device the engines know (auto, cpu, cuda, cuda:N), else one clear line: "gpu" or "banana" once ran on the
+    CPU without a word. Whether a GPU is there is checked before the first model is loaded (`plan.ModelSet`)."""
+    if not isinstance(device, str) or not re.fullmatch(r"auto|cpu|cuda(:\d{1,3})?", device):
+        raise WorkbenchError(f"{where} {device!r}: use {DEVICE_FORMS}")
+    return device
 
 
 @dataclass(frozen=True)
@@ -170,6 +180,10 @@ def select(profile: str | None = None, models: dict[str, str] | None = None, sum
     for role in engines:
         if role not in (*TARGETS, "summarizer"):
             raise WorkbenchError(f"config engines.{role}: use one of {', '.join((*TARGETS, 'summarizer'))}")
+    if device:
+        check_device(device)
+    elif config.get("device"):
+        check_device(config["device"], "config.toml device")
     selection = Selection(
         profile=name, routes=routes, summarizer=summarizer or chosen_summarizer,
         device=device or config.get("device") or "auto", licence=licence or config.get("licence"),

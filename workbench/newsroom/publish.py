@@ -44,6 +44,8 @@ FORMATS = ("markdown", "html", "rss")
 EXTENSIONS = {"markdown": "md", "html": "html", "rss": "html"}  # rss: the feeds link to the HTML pages
 BUILT_IN = Path(__file__).with_name("templates")
 FEED_ITEMS = 50  # the newest pages in each feed
+INDEX_NAMES = {"markdown": {"_index", "index"}, "html": {"index"}, "rss": {"index"}}  # a language folder's own
+MEANINGLESS_NOTE = "Made by tiny random-weight models (a smoke test): this text is meaningless."
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -71,13 +73,17 @@ class PageText:
     author: str | None
     summary: str | None
     blocks: tuple[Block, ...]
+    meaningless: bool = False  # made by tiny random-weight models: the page says so
 
     @property
     def content_hash(self) -> str:
         return hashlib.sha256(self.to_json().encode()).hexdigest()
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+        data = asdict(self)
+        if not data["meaningless"]:  # so a real page's hash (and its publication dates) did not change with the mark
+            del data["meaningless"]
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> PageText:
@@ -177,10 +183,12 @@ def page_text(view: ArticleView, lang: str, origin: feed_store.Origin | None) ->
     summary = view.summaries.get(lang)
     first = next((b.text for b in blocks if b.kind == "paragraph"), "")
     meta, feed = view.meta, origin.feed if origin else None
+    units = [unit for _, unit in view.units(lang)] + [summary]
+    meaningless = any(u is not None and u.machine is not None and u.machine.provenance.meaningless for u in units)
     return PageText(view.id, lang, title or label_for(None, first, 12), meta.date, clean(meta.source or feed),
                     http_url(meta.url or (origin.url if origin else None)), feed,
                     clean(origin.author) if origin else None, clean(summary.text.strip()) if summary else None,
-                    tuple(blocks))
+                    tuple(blocks), meaningless)
 
 
 # --------------------------------------------------------------------------- templates
@@ -302,10 +310,18 @@ def _pages(store: Store, langs: Sequence[str], fmt: str, target: str, base_url: 
     return pages, changed, records
 
 
+def page_name(article_id: str, fmt: str) -> str:
+    """The file name (without extension) of an article's page: its id, except for an id the language folder's
+    index uses (`index` in HTML, `_index` and `index` in Markdown, in any case), which gets a `-` after it; no
+    article id ends in `-`, so the name is nobody else's. An article `index` was overwritten by the index page."""
+    check_article_id(article_id)
+    return f"{article_id}-" if article_id.lower() in INDEX_NAMES[fmt] else article_id
+
+
 def _page(text: PageText, fmt: str, base_url: str, record: feed_store.Publication) -> Page:
-    check_article_id(text.article_id)
-    path = f"{check_target(text.lang)}/{text.article_id}.{EXTENSIONS[fmt]}"
-    href = f"{text.article_id}/" if fmt == "markdown" else f"{text.article_id}.html"  # Markdown: a pretty URL
+    name = page_name(text.article_id, fmt)
+    path = f"{check_target(text.lang)}/{name}.{EXTENSIONS[fmt]}"
+    href = f"{name}/" if fmt == "markdown" else f"{name}.html"  # Markdown: a pretty URL
     return Page(text, path, href, f"{base_url}{text.lang}/{href}", _urn(f"{text.article_id}:{text.lang}"),
                 record.published, record.updated)
 
@@ -352,8 +368,8 @@ def _lang_files(env: Any, fmt: str, lang: str, pages: list[Page], base_url: str)
     if fmt != "rss":
         ext = EXTENSIONS[fmt]
         for page in pages:
-            files[f"{page.text.article_id}.{ext}"] = render(env, f"page.{ext}", page=page, site=site,
-                                                             front_matter=_front_matter(page))
+            files[page.path.split("/", 1)[1]] = render(env, f"page.{ext}", page=page, site=site,
+                                                       front_matter=_front_matter(page), meaningless_note=MEANINGLESS_NOTE)
         files["_index.md" if fmt == "markdown" else "index.html"] = render(env, f"index.{ext}", pages=pages, site=site)
     newest = sorted(pages, key=lambda p: (p.updated, p.text.article_id), reverse=True)[:FEED_ITEMS]
     files["rss.xml"] = render(env, "rss.xml", pages=newest, site=site, body_html=_body_html)
@@ -373,13 +389,15 @@ def _front_matter(page: Page) -> dict[str, Any]:
     matter: dict[str, Any] = {"title": text.title, "date": text.date or page.published[:10], "lastmod": page.updated,
                               "publishDate": page.published, "lang": text.lang, "translationKey": text.article_id,
                               "summary": text.summary, "source": text.source, "source_url": text.source_url,
-                              "author": text.author, "feed": text.feed, "article_id": text.article_id}
+                              "author": text.author, "feed": text.feed, "article_id": text.article_id,
+                              "meaningless": True if text.meaningless else None}
     return {key: value for key, value in matter.items() if value is not None}
 
 
 def _body_html(page: Page) -> str:
     """The page's text as HTML (escaped here; a feed's template escapes it once more as XML text)."""
-    parts = [f"<p><strong>{html.escape(page.text.summary)}</strong></p>"] if page.text.summary else []
+    parts = [f"<p><em>{MEANINGLESS_NOTE}</em></p>"] if page.text.meaningless else []
+    parts += [f"<p><strong>{html.escape(page.text.summary)}</strong></p>"] if page.text.summary else []
     for block in page.text.blocks:
         tag = "h2" if block.kind == "heading" else "p"
         parts.append(f"<{tag}>{html.escape(block.text)}</{tag}>")

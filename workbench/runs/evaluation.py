@@ -117,17 +117,24 @@ def paired_bootstrap(baseline: list[str], candidate: list[str], references: list
     from sacrebleu.metrics import BLEU, CHRF
     from sacrebleu.significance import PairedTest
 
-    test = PairedTest([("baseline", baseline), ("candidate", candidate)],
-                      {"bleu": BLEU(), "chrf++": CHRF(word_order=2)}, [references], test_type="bs", n_samples=samples)
+    metrics = {"bleu": BLEU(), "chrf++": CHRF(word_order=2)}
+    test = PairedTest([("baseline", baseline), ("candidate", candidate)], metrics, [references], test_type="bs",
+                      n_samples=samples)
     _, results = test()
     out = {}
-    for metric, pair in results.items():
-        if metric == "System":  # the systems' names, not a metric
-            continue
+    # sacrebleu names its results "BLEU" and "chrF2++" and gives some numbers as strings: here they are keyed as
+    # `scores` is (bleu, chrf++) and every value is a number, as the README documents
+    pairs = [pair for metric, pair in results.items() if metric != "System"]  # "System": the names, not a metric
+    for metric, pair in zip(metrics, pairs, strict=True):
         base, cand = (r for r in pair if not isinstance(r, str))
-        out[metric] = {"baseline": round(base.score, 2), "candidate": round(cand.score, 2),
-                       "p_value": cand.p_value, "candidate_mean": cand.mean, "candidate_ci95": cand.ci}
+        out[metric] = {"baseline": _number(base.score, 2), "candidate": _number(cand.score, 2),
+                       "p_value": _number(cand.p_value, 4), "candidate_mean": _number(cand.mean, 2),
+                       "candidate_ci95": _number(cand.ci, 2)}
     return out
+
+
+def _number(value: Any, digits: int) -> float | None:
+    return None if value is None else round(float(value), digits)
 
 
 def comet_note() -> str:

@@ -7,6 +7,8 @@ import sys
 import time
 from typing import Any, Protocol
 
+from . import interrupts
+
 
 class Progress(Protocol):
     def start(self, articles: int, units: int) -> None: ...
@@ -49,12 +51,14 @@ class TerminalProgress:
             self.bar.set_postfix_str(f"articles {self.articles_done}/{self.articles_total}, {self.tokens / elapsed:.0f} tok/s")
 
     def advance(self, units: int, tokens: int) -> None:
+        interrupts.check()  # a Ctrl-C a finalizer swallowed ends the run here
         self.tokens += tokens
         if self.bar is not None:
             self.bar.update(units)
             self._postfix()
 
     def article_done(self, article_id: str) -> None:
+        interrupts.check()
         self.articles_done += 1
         self._postfix()
 

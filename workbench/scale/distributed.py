@@ -356,7 +356,10 @@ def _dataset(ray: Any, options: RayOptions, files: list[str], done: set[str], ru
 
 def _collect(ds: Any, writer: ShardWriter, report: DistributedReport, done: set[str]) -> None:
     """Write finished articles into shards as they arrive; keep problems and failures for the report."""
+    from ..runs import interrupts
+
     for row in ds.iter_rows():
+        interrupts.check()  # a Ctrl-C that one of Ray's finalizers swallowed still stops the driver
         if row["problem"]:
             report.import_problems.append(str(row["problem"]))
         elif row["record"]:

@@ -13,7 +13,7 @@ import gradio as gr
 from ..api import Workbench
 from ..guard import Guard, make_guard
 from . import actions, articles, effort, endpoints, glossary, grid, header
-from .common import CSS, Shared
+from .common import CSS, Shared, answer_malformed_events
 
 
 def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
@@ -37,6 +37,7 @@ def build_app(wb: Workbench, *, auth_enabled: bool = False) -> gr.Blocks:
         glossary.wire(wb, app, terms, article_list.reviewer, reload_article)
         effort.wire(wb, effort_view)
         endpoints.register(wb)
+    answer_malformed_events(app)  # a hand-made call with the wrong values: one error, no traceback
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,3 +150,51 @@ def choices(values: list[str], **kwargs: Any) -> gr.CheckboxGroup:
 
     box.preprocess = lenient  # type: ignore[method-assign]
     return box
+
+
+def answer_malformed_events(app: gr.Blocks) -> None:
+    """Any event called by hand (`/gradio_api/queue/join` with an `fn_index`) with other than its inputs' count,
+    for a handler that runs only in the browser, without the event data its handler reads, or with a value its
+    component cannot read, gets one clear error; Gradio printed a traceback for each (issue 27, item 8). Errors
+    inside a handler are left as they are (a bug keeps its traceback)."""
+    from gradio.exceptions import ComponentProcessingError
+
+    original = app.process_api
+
+    async def process_api(block_fn: Any, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        fn = app.fns[block_fn] if isinstance(block_fn, int) else block_fn
+        name = fn.api_name or fn.name or "this event"
+        if fn.fn is None:
+            raise gr.Error(f"{name} runs in the browser only", print_exception=False)
+        count = len(fn.inputs)
+        if not isinstance(inputs, list) or len(inputs) != count:
+            given = len(inputs) if isinstance(inputs, list) else type(inputs).__name__
+            raise gr.Error(f"{name} takes {count} value(s), got {given}", print_exception=False)
+        needed = _event_keys(fn.fn)
+        data = getattr(kwargs.get("event_data"), "_data", None)  # what the request sent as `event_data`
+        if needed is not None and not (isinstance(data, dict) and needed <= set(data)):
+            raise gr.Error(f"{name} needs the event's data ({', '.join(sorted(needed)) or 'an object'})",
+                           print_exception=False)
+        try:
+            return await original(block_fn, inputs, *args, **kwargs)
+        except ComponentProcessingError as exc:
+            raise gr.Error(f"{name}: {str(exc).splitlines()[0][:300]}", print_exception=False) from None
+
+    app.process_api = process_api  # type: ignore[method-assign]
+
+
+@functools.lru_cache(maxsize=512)
+def _event_keys(fn: Any) -> frozenset[str] | None:
+    """The keys of the event data a handler reads (it takes a gr.SelectData: index and value), None when it takes
+    no gr.EventData; Gradio builds that object from the request's `event_data`."""
+    import inspect
+    import typing
+
+    try:
+        hints = typing.get_type_hints(fn)
+    except Exception:  # a hint that cannot be resolved: Gradio reads it the same way, so it takes none
+        return None
+    kinds = [h for h in hints.values() if inspect.isclass(h) and issubclass(h, gr.EventData)]
+    if not kinds:
+        return None
+    return frozenset({"index", "value"} if any(issubclass(k, gr.SelectData) for k in kinds) else set())

@@ -25,16 +25,20 @@ from ..registry import ExportOptions, Format, Item, register
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-_INVALID_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_INVALID_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_text(text: str) -> str:
-    """Text safe for XML 1.0: characters XML cannot carry at all become U+FFFD (everything else is escaped by lxml)."""
+    """Text safe for XML 1.0: characters XML cannot carry at all (controls, lone surrogates) become U+FFFD
+    (everything else is escaped by lxml)."""
     return _INVALID_XML.sub("\ufffd", text)
 
 
 def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str | None) -> etree._Element:
-    el = etree.SubElement(parent, f"{{{NS}}}{tag}", {k.replace("_", "-"): v for k, v in attrs.items() if v is not None})
+    """An element whose text and attribute values are made XML-safe (a comment author with \\x02 in `from` stopped
+    the whole export)."""
+    el = etree.SubElement(parent, f"{{{NS}}}{tag}",
+                          {k.replace("_", "-"): xml_text(v) for k, v in attrs.items() if v is not None})
     if text is not None:
         el.text = xml_text(text)
     return el
