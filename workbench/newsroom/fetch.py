@@ -116,8 +116,9 @@ def check_url(url: object) -> str:
     """`url` if it is an http(s) URL the fetcher may ask for (FetchRefused otherwise); the fragment dropped."""
     if not isinstance(url, str):
         raise FetchRefused(repr(url)[:80], "a URL must be text")
-    if not url or len(url) > MAX_URL or any(ord(c) < 33 or c == "\x7f" for c in url):
-        raise FetchRefused(url, f"not a URL (empty, over {MAX_URL} characters, or with spaces or control characters)")
+    if not url or len(url) > MAX_URL or any(ord(c) < 33 or c == "\x7f" or "\ud800" <= c <= "\udfff" for c in url):
+        raise FetchRefused(url.encode("utf-8", "replace").decode("utf-8"),
+                           f"not a URL (empty, over {MAX_URL} characters, or with spaces or control characters)")
     try:
         parts = urlsplit(url)
         port = parts.port

@@ -240,6 +240,10 @@ CREATE INDEX suggestions_unit ON suggestions(article_id, segment_id, lang, model
     ("008_newsroom_pages", """
 ALTER TABLE publications ADD COLUMN page TEXT;
 """),
+    # issue 27: the operator allows private addresses per feed (an intranet feed), never the whole server
+    ("009_private_feeds", """
+ALTER TABLE feeds ADD COLUMN allow_private INTEGER NOT NULL DEFAULT 0;
+"""),
 ]
 
 
