@@ -10,14 +10,23 @@ loopback a hostile feed redirects to still meets the real guard.
 from __future__ import annotations
 
 import gzip
+import json
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from workbench.app.cli import cli
+from workbench.newsroom import feeds as nf
 from workbench.newsroom.fetch import FetchFailed, FetchRefused, Policy, fetch, is_public
+from workbench.store import Store
+from workbench.store import feeds as fs
+
+from .test_newsroom import SEED_FILES, Route, Site, pretend_loopback_is_public, rss, seed_page, title_of, write_config
 
 
 # --------------------------------------------------------------------------- the address guard
@@ -131,3 +140,177 @@ def test_a_gzip_bomb_is_unpacked_no_further_than_the_limit() -> None:
         thread.join(10)
         server.close()
 
+
+
+# --------------------------------------------------------------------------- what a feed says
+BAD_REFERENCES = ["&#xD800;", "&#xDFFF;", "&#x110000;", "&#99999999999999999999;", "&#0;", "&#x1F;", "&#xFFFE;"]
+
+
+@pytest.mark.parametrize("reference", BAD_REFERENCES)
+def test_a_character_reference_to_no_character_is_read_as_a_replacement_and_can_be_stored(
+        reference: str, tmp_path: Path) -> None:
+    body = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>a {reference} b'
+            f"</title><link>http://example.org/a</link><guid>g{reference}</guid></item><item><title>next</title>"
+            "<link>http://example.org/b</link></item></channel></rss>").encode()
+    entries = nf.parse_feed(body, "http://example.org/feed.xml")  # UnicodeEncodeError, ValueError, OverflowError
+    assert [e.url for e in entries] == ["http://example.org/a", "http://example.org/b"]  # the rest of the feed too
+    first = entries[0]
+    assert first.title is not None and first.title.startswith("a ") and first.title.endswith(" b")
+    assert all(not 0xD800 <= ord(c) <= 0xDFFF and c not in "\0\x1f\ufffe" for c in first.title + first.key)
+    with Store(tmp_path / "s.sqlite") as store:
+        feed = fs.add_feed(store, "refs", "http://example.org/feed.xml")
+        item = fs.FeedItem(feed.id, first.key, first.url, first.title, None, 0, None)
+        assert fs.item_failed(store, item, "kept") == "retry"
+        assert [i.title for i in fs.retry_items(store, feed.id)] == [first.title]
+
+
+def test_a_guid_given_twice_is_one_item() -> None:
+    body = rss("http://example.org", [("same", "/a", "one"), ("same", "/b", "two"), ("other", "/c", "three")])
+    assert [(e.key, e.url) for e in nf.parse_feed(body, "http://example.org/feed.xml")] == [
+        ("same", "http://example.org/a"), ("other", "http://example.org/c")]
+
+
+# --------------------------------------------------------------------------- feeds in
+@pytest.fixture
+def site() -> Iterator[Site]:
+    served = Site()
+    yield served
+    served.close()
+
+
+def _pages(site: Site, count: int, prefix: str = "/news/") -> list[tuple[str, str, str]]:
+    """`count` article pages on the site (one seed, a different headline each); (guid, path, title) of each."""
+    seed = SEED_FILES[4]
+    page = seed_page(seed, title_of(seed)).encode()
+    listed = []
+    for i in range(count):
+        path = f"{prefix}{i}.html"
+        site.routes[path] = Route(page.replace(b"<h1>", f"<h1>{i} ".encode(), 1))
+        listed.append((f"{prefix}g{i}", path, f"item {i}"))
+    return listed
+
+
+@pytest.mark.slow
+def test_items_past_the_limit_of_one_poll_come_on_the_next_polls(site: Site, home: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nf, "MAX_ITEMS", 3)
+    site.routes["/rss.xml"] = Route(rss(site.base, _pages(site, 7)), etag='"v1"',
+                                    headers={"Content-Type": "application/rss+xml"})
+    write_config(home)
+    with Store(home / "workbench.sqlite") as store:
+        fs.add_feed(store, "many", f"{site.base}/rss.xml")
+        taken = [len(nf.poll(nf.Context.of(store, home)).arrived) for _ in range(4)]
+        assert taken == [3, 3, 1, 0] and store.counts()["articles"] == 7
+        assert fs.feed(store, "many").etag == '"v1"'  # kept once every item was taken: the last poll was a 304
+
+
+@pytest.mark.slow
+def test_private_addresses_are_allowed_per_feed_by_the_operator(site: Site, home: Path) -> None:
+    """Without `allow_private_feeds`: a loopback feed added with --allow-private is polled, one without is
+    refused; the reviewer's import_url never reaches it."""
+    from workbench import Workbench
+    from workbench.app import handlers as h
+
+    listed = _pages(site, 2)
+    site.routes["/rss.xml"] = Route(rss(site.base, listed), headers={"Content-Type": "application/rss+xml"})
+    site.routes["/other.xml"] = Route(rss(site.base, listed), headers={"Content-Type": "application/rss+xml"})
+    write_config(home, allow_private_feeds=False)
+    runner = CliRunner()
+    added = runner.invoke(cli, ["--home", str(home), "feeds", "add", f"{site.base}/rss.xml", "--name", "intranet",
+                                "--allow-private"])
+    assert added.exit_code == 0 and "private addresses allowed" in added.output, added.output
+    assert runner.invoke(cli, ["--home", str(home), "feeds", "add", f"{site.base}/other.xml", "--name", "plain"]
+                         ).exit_code == 0
+    listed_json = json.loads(runner.invoke(cli, ["--home", str(home), "feeds", "list", "--json"]).stdout)
+    assert {f["name"]: f["allow_private"] for f in listed_json} == {"intranet": True, "plain": False}
+    watched = runner.invoke(cli, ["--home", str(home), "watch", "--once", "--no-translate", "--json"])
+    report = json.loads(watched.stdout)
+    assert watched.exit_code == 1 and len(report["arrived"]) == 2 and {a["feed"] for a in report["arrived"]} == {"intranet"}
+    assert [(f["feed"], f["state"]) for f in report["failures"]] == [("plain", "feed")]
+    assert "private, loopback" in report["failures"][0]["reason"] and site.hits("/other.xml") == 0
+    with Workbench(home, profile="tiny") as wb:
+        answer = h.import_by_url(wb, f"{site.base}/news/0.html")
+        assert answer["ok"] is False and "private, loopback" in answer["error"]
+
+
+# --------------------------------------------------------------------------- the fuzz test
+TIMEOUT = 3
+
+
+@pytest.mark.slow
+def test_hostile_feeds_are_each_one_problem_and_every_other_feed_is_polled(
+        site: Site, dripper: Dripper, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One poll of a good feed among hostile ones (bad character references, redirects to IPv6 forms of loopback,
+    a dripping server, a gzip bomb, a feed over the size limit, duplicate GUIDs, an undefined charset, a feed that
+    is not one): the good items arrive, each hostile feed or item is one problem line, nothing hangs past the
+    deadline, and the log has no traceback. No private address is allowed: only the text `127.0.0.1` counts as
+    public, so the redirects meet the real guard."""
+    pretend_loopback_is_public(monkeypatch)
+    write_config(home, allow_private_feeds=False, timeout_seconds=TIMEOUT, max_page_bytes=1_000_000)
+    port = site.base.rsplit(":", 1)[1]
+    xml = {"Content-Type": "application/rss+xml"}
+    feeds: dict[str, str] = {}
+
+    def feed(name: str, route: Route) -> None:
+        site.routes[f"/{name}.xml"] = route
+        feeds[name] = f"{site.base}/{name}.xml"
+
+    good = _pages(site, 2, "/good/")
+    feed("good", Route(rss(site.base, good), headers=xml))
+    refs = _pages(site, 3, "/refs/")
+    refs_feed = rss(site.base, refs)
+    for (guid, _, title), ref in zip(refs, ["&#xD800;", "&#x110000;", "&#99999999999999999999;"], strict=True):
+        refs_feed = refs_feed.replace(f"<title>{title}</title>".encode(), f"<title>{title} {ref}</title>".encode())
+        refs_feed = refs_feed.replace(f">{guid}<".encode(), f">{guid}{ref}<".encode())
+    feed("refs", Route(refs_feed, headers=xml))
+    forms = ["[::ffff:127.0.0.1]", "[::127.0.0.1]", "[64:ff9b::7f00:1]", "[2002:7f00:1::1]",
+             "[2001:0:4136:e378:8000:63bf:80ff:fffe]"]
+    for i, form in enumerate(forms):
+        site.routes[f"/away/{i}.html"] = Route(status=302, headers={"Location": f"http://{form}:{port}/good/0.html"})
+    feed("redirects", Route(rss(site.base, [(f"r{i}", f"/away/{i}.html", f"r {i}") for i in range(len(forms))]),
+                            headers=xml))
+    feed("redirected", Route(status=301, headers={"Location": f"http://[::ffff:127.0.0.1]:{port}/good.xml"}))
+    feeds["drip"] = f"{dripper.base}/feed.xml"
+    feed("bomb", Route(gzip.compress(b"<rss>" + b" " * 50_000_000, 9), headers={**xml, "Content-Encoding": "gzip"}))
+    feed("huge", Route(rss(site.base, [(f"h{i}", f"/h/{i}.html", "x" * 200) for i in range(6000)]), headers=xml))
+    dup = _pages(site, 3, "/dup/")
+    feed("dup", Route(rss(site.base, [("same", path, title) for _, path, title in dup]), headers=xml))
+    undefined = _pages(site, 1, "/undefined/")
+    site.routes[undefined[0][1]].headers["Content-Type"] = "text/html; charset=undefined"
+    site.routes[undefined[0][1]].body = site.routes[undefined[0][1]].body.replace(  # type: ignore[union-attr]
+        b'<meta charset="utf-8">', b'<meta charset="undefined">')
+    feed("undefined", Route(rss(site.base, undefined), headers={"Content-Type": "application/rss+xml; charset=undefined"}))
+    feed("junk", Route(b"\x00\xff<<<not a feed" * 100, headers=xml))
+    runner = CliRunner()
+    for name, url in feeds.items():
+        assert runner.invoke(cli, ["--home", str(home), "feeds", "add", url, "--name", name]).exit_code == 0
+
+    started = time.monotonic()
+    watched = runner.invoke(cli, ["--home", str(home), "watch", "--once", "--no-translate", "--json"])
+    took = time.monotonic() - started
+    assert watched.exit_code == 1, watched.output  # problems, not a crash
+    report = json.loads(watched.stdout)
+    assert took < TIMEOUT * len(feeds) + 30, took  # the dripping server held its feed for TIMEOUT s, no longer
+    assert sorted(report["feeds"]) == sorted(feeds)  # every feed was polled
+    arrived: dict[str, list[str]] = {}
+    for arrival in report["arrived"]:
+        arrived.setdefault(arrival["feed"], []).append(arrival["url"].removeprefix(site.base))
+    problems: dict[str, list[str]] = {}
+    for failure in report["failures"]:
+        problems.setdefault(failure["feed"], []).append(failure["reason"])
+    assert sorted(arrived["good"]) == ["/good/0.html", "/good/1.html"] and "good" not in problems
+    assert sorted(arrived["refs"]) == [path for _, path, _ in refs] and "refs" not in problems
+    assert arrived["dup"] == ["/dup/0.html"] and "dup" not in problems  # one GUID, one item
+    assert arrived.get("undefined") == ["/undefined/0.html"] and "undefined" not in problems, problems
+    assert len(problems["redirects"]) == len(forms) and all("private, loopback" in r for r in problems["redirects"])
+    expected = {"redirected": "private, loopback", "drip": "timed out", "bomb": "unpacks to over",
+                "huge": "the limit is 1,000,000", "junk": "not an RSS or Atom feed"}
+    for name, reason in expected.items():
+        assert len(problems[name]) == 1 and reason in problems[name][0], (name, problems.get(name))
+    assert set(problems) == {"redirects", *expected}
+    with Store(home / "workbench.sqlite") as store:
+        titles = [r["title"] for r in store.query("SELECT title FROM feed_items WHERE feed_id = ?",
+                                                  (fs.feed(store, "refs").id,))]
+    assert len(titles) == 3 and all("\ufffd" in t for t in titles)  # kept, with a replacement character
+    log = home / "logs" / "workbench.log"
+    assert "Traceback" not in (log.read_text(encoding="utf-8") if log.exists() else "")

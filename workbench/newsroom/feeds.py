@@ -152,7 +152,7 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> list[Entry]:
     try:
         parsed = feedparser.parse(io.BytesIO(_valid_references(body)),
                                   response_headers={"content-location": url,
-                                                    "content-type": content_type or "application/xml"},
+                                                    "content-type": _usable_type(content_type)},
                                   resolve_relative_uris=True, sanitize_html=True)
     except Exception as exc:  # what a hostile feed can make the loose parser raise
         raise FetchFailed(url, f"not a feed that can be read ({type(exc).__name__}: {clean_text(exc, 160)})") from None
@@ -165,6 +165,21 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> list[Entry]:
         if entry is not None and entry.key not in entries:  # a GUID given twice: its first item
             entries[entry.key] = entry
     return list(entries.values())
+
+
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]{1,40})", re.I)
+
+
+def _usable_type(content_type: str) -> str:
+    """The Content-Type feedparser is told: without a charset Python cannot decode with (`undefined`, unknown),
+    so the feed's own XML declaration says."""
+    found = _CHARSET.search(content_type or "")
+    if found:
+        try:
+            b"<".decode(found.group(1))
+        except (LookupError, UnicodeError):
+            return content_type.split(";", 1)[0]
+    return content_type or "application/xml"
 
 
 _REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,24}));")
