@@ -12,7 +12,7 @@ Everything a feed or page says is hostile, and the fetcher runs on a server, so:
 - a page is at most `max_page_bytes` (a larger Content-Length is refused before reading, a body is read no
   further, a gzip body is unpacked no further), and a whole fetch (connecting, the headers, the body, redirects)
   ends by its deadline, `timeout` seconds after it starts: a watchdog shuts the socket then, so a server that
-  drips a byte at a time cannot hold it (name resolution is the system's and not bounded here);
+  drips a byte at a time cannot hold it, and a name lookup is waited for no longer;
 - the User-Agent names the workbench, and one host gets one request per `host_interval` seconds.
 
 No proxy from the environment is used: the connection goes where the checks say.
@@ -226,10 +226,7 @@ def _connector(allow_private: bool, deadline: Deadline) -> Callable[..., socket.
 
     def create(address: tuple[str, int], timeout: Any = None, source_address: Any = None) -> socket.socket:
         host, port = address
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as exc:
-            raise FetchFailed(host, f"cannot resolve the host name ({exc})") from None
+        infos = _resolve(host, port, deadline)
         if not allow_private:
             private = sorted({str(info[4][0]) for info in infos if not is_public(str(info[4][0]))})
             if private:
@@ -249,6 +246,28 @@ def _connector(allow_private: bool, deadline: Deadline) -> Callable[..., socket.
         raise failure or OSError(f"no address for {host}")
 
     return create
+
+
+def _resolve(host: str, port: int, deadline: Deadline) -> list[Any]:
+    """getaddrinfo, waited for until the deadline at most (the system's resolver has its own timeouts, which may
+    be longer; a lookup still running then is left to finish in its thread)."""
+    found: list[Any] = []
+    failure: list[BaseException] = []
+
+    def lookup() -> None:
+        try:
+            found.extend(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except (OSError, UnicodeError) as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=lookup, daemon=True, name="resolve")
+    thread.start()
+    thread.join(max(deadline.left(), 0.0))
+    if thread.is_alive():
+        raise TimeoutError(deadline.reason)
+    if failure or not found:
+        raise FetchFailed(host, f"cannot resolve the host name ({failure[0] if failure else 'no address'})")
+    return found
 
 
 class _Guarded(http.client.HTTPConnection):
