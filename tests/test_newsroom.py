@@ -32,6 +32,7 @@ from click.testing import CliRunner
 from workbench.app.cli import cli
 from workbench.ids import is_article_id
 from workbench.newsroom import feeds as nf
+from workbench.newsroom import fetch as fetch_module
 from workbench.newsroom import publish as pub
 from workbench.newsroom import webhook
 from workbench.newsroom.fetch import FetchRefused, Policy, check_url, fetch, is_public
@@ -185,6 +186,13 @@ def site() -> Iterator[Site]:
     served = Site()
     yield served
     served.close()
+
+
+def pretend_loopback_is_public(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test site as a public one: exactly the address `127.0.0.1` counts as public (every other form of
+    loopback, and every private address, still meets the real guard)."""
+    real = fetch_module.is_public
+    monkeypatch.setattr(fetch_module, "is_public", lambda address: address == "127.0.0.1" or real(address))
 
 
 def write_config(home: Path, webhook_url: str | None = None, **newsroom: Any) -> None:
@@ -638,7 +646,7 @@ def test_watch_once_pre_translates_what_arrived_with_the_tiny_profile(site: Site
 
 
 @pytest.mark.slow
-def test_import_by_url_from_the_cli_and_the_ui(site: Site, home: Path) -> None:
+def test_import_by_url_from_the_cli_and_the_ui(site: Site, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from workbench import Workbench
     from workbench.app import handlers as h
     from workbench.app import operations as ops
@@ -658,6 +666,11 @@ def test_import_by_url_from_the_cli_and_the_ui(site: Site, home: Path) -> None:
     with Workbench(home, profile="tiny") as wb:
         assert counted(wb.store.segments(web["article_id"])) == counted(build_article(seed.read_text(), "x")[1])
         other_path = list(pages)[4]
+        for operation in (ops.OPERATIONS["import_url"], h.import_by_url):  # a reviewer's: never private, whatever
+            reviewer = operation(wb, f"{site.base}{other_path}")         # allow_private_feeds says
+            assert reviewer["ok"] is False and "private, loopback" in reviewer["error"], reviewer
+        assert site.hits(other_path) == 0
+        pretend_loopback_is_public(monkeypatch)
         answer = ops.OPERATIONS["import_url"](wb, f"{site.base}{other_path}")
         assert answer["ok"] and answer["outcome"] == "new", answer
         again = h.import_by_url(wb, f"{site.base}{other_path}")

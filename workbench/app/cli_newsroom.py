@@ -72,11 +72,9 @@ def warn_webhook(home: Any) -> None:
 def import_with_urls(wb: Any, items: list[str], show: Callable[[Any], None]) -> Any:
     """`workbench import` with some arguments URLs: files and folders as ever, then each URL fetched and its
     article extracted and imported; one report (URLs stand where paths do)."""
-    from ..newsroom.feeds import import_url
-    from ..newsroom.fetch import FetchError
+    from ..newsroom.feeds import failure_reason, import_url
     from ..review import workflow
     from ..store.importer import Imported, ImportReport, import_paths
-    from ..text.extract import ExtractionFailed
 
     paths = [item for item in items if not is_url(item)]
     report = import_paths(wb.store, paths, on_item=show, reopen=workflow.source_changed) if paths else ImportReport()
@@ -87,8 +85,8 @@ def import_with_urls(wb: Any, items: list[str], show: Callable[[Any], None]) -> 
             arrival = import_url(context, url)
             result = Imported(arrival.article_id, url, "unchanged" if arrival.outcome == "known" else arrival.outcome,
                               arrival.segments, reopened=list(arrival.reopened))
-        except (FetchError, ExtractionFailed) as exc:
-            result = ImportProblem(url, exc.reason)
+        except Exception as exc:  # one URL's problem, whatever it is; the other URLs are imported
+            result = ImportProblem(url, failure_reason(exc, f"importing {url}"))
         (report.problems if isinstance(result, ImportProblem) else report.imported).append(result)  # type: ignore[arg-type]
         show(result)
     flush_webhook(wb)
@@ -105,9 +103,11 @@ def feeds_group() -> None:
 @click.argument("url")
 @click.option("--name", default=None, help="A short name (letters, digits, _ . -); it starts the ids of the feed's "
                                            "articles. Default: the feed's host name.")
+@click.option("--allow-private", is_flag=True, help="The feed and its pages may be on loopback or private addresses "
+                                                    "(an intranet feed you trust); refused otherwise.")
 @click.pass_context
 @handle_errors
-def feeds_add(ctx: click.Context, url: str, name: str | None) -> None:
+def feeds_add(ctx: click.Context, url: str, name: str | None, allow_private: bool) -> None:
     """Follow the feed at URL (http or https). Nothing is fetched now; `workbench watch --once` polls it."""
     from urllib.parse import urlsplit
 
@@ -118,13 +118,13 @@ def feeds_add(ctx: click.Context, url: str, name: str | None) -> None:
     url = check_url(url.strip())
     name = name if name is not None else make_article_id(urlsplit(url).hostname or "feed")[:feed_store.MAX_NAME].strip(".-")
     with _workbench(ctx) as wb:
-        added = feed_store.add_feed(wb.store, name, url)
-    click.echo(f"following {added.name}: {added.url}")
+        added = feed_store.add_feed(wb.store, name, url, allow_private=allow_private)
+    click.echo(f"following {added.name}: {added.url}" + (" (private addresses allowed)" if added.allow_private else ""))
 
 
 @feeds_group.command("list")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print JSON: a list of {name, url, polled, error, items}.")
+              help="Print JSON: a list of {name, url, allow_private, polled, error, items}.")
 @click.pass_context
 @handle_errors
 def feeds_list(ctx: click.Context, as_json: bool) -> None:
@@ -148,7 +148,8 @@ class FeedList:
     feeds: list[tuple[Any, dict[str, int]]]  # (store.feeds.Feed, {state: count})
 
     def to_dict(self) -> list[dict[str, Any]]:
-        return [{"name": f.name, "url": f.url, "polled": f.polled, "error": f.error, "items": items}
+        return [{"name": f.name, "url": f.url, "allow_private": f.allow_private, "polled": f.polled, "error": f.error,
+                 "items": items}
                 for f, items in self.feeds]
 
     def lines(self) -> Iterator[str]:
@@ -157,7 +158,8 @@ class FeedList:
         for feed, items in self.feeds:
             states = " · ".join(f"{items[s]} {s.replace('_', ' ')}" for s in ITEM_STATES)
             polled = (feed.polled or "never")[:19].replace("T", " ")
-            yield f"{feed.name}  {feed.url}  polled {polled}  {states}" + (f"  last error: {feed.error}" if feed.error else "")
+            private = "  (private addresses allowed)" if feed.allow_private else ""
+            yield f"{feed.name}  {feed.url}{private}  polled {polled}  {states}" + (f"  last error: {feed.error}" if feed.error else "")
 
 
 @feeds_group.command("remove")

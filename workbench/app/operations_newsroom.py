@@ -2,8 +2,9 @@
 
 Declared like every operation (`app/operations.py`): the URL is parsed by its kind before anything is fetched
 (text of at most 2,048 characters, http or https, a host, no user name or password), and the fetch itself refuses
-private and loopback addresses unless `allow_private_feeds` is set, so the server cannot be made to read the
-newsroom's own network. It is an operator's action: `serve` answers only on loopback, or behind `--auth`.
+private and loopback addresses in every form, whatever `allow_private_feeds` says (that setting is the operator's,
+for the CLI), so a reviewer cannot make the server read the newsroom's own network. The fetch ends by its deadline
+(`timeout_seconds`), so slow servers cannot hold the server's workers.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def import_url(wb: Workbench, url: str) -> Result:
     from ..newsroom.feeds import Context
     from ..newsroom.feeds import import_url as take
 
-    arrival = take(Context.of(wb.store, wb.home), url)
+    arrival = take(Context.of(wb.store, wb.home, reviewer=True), url)
     outcome = "unchanged" if arrival.outcome == "known" else arrival.outcome
     return {"ok": True, "article_id": arrival.article_id, "title": arrival.title, "outcome": outcome,
             "url": arrival.url, "segments": arrival.segments}

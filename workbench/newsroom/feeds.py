@@ -3,20 +3,29 @@ with its feed as source and its URL kept.
 
 A poll of one feed asks with the ETag and Last-Modified of the last answer (a 304 means nothing new), reads the
 feed with feedparser (RSS 0.9x/2.0 and Atom; given the bytes only, never a URL or a file name), takes every item
-whose GUID (else link) it has not seen, and then tries again the items whose page failed before, whether or not
-the feed changed. An item whose page cannot be fetched or has no article text is reported and kept for the next
-poll; the feed's validators are stored only after every item of its answer was recorded. Article ids are made
-here from the feed's name and a hash of the item's GUID (`web-HASH` for a URL imported by hand), never taken from
-the feed.
+whose GUID (else link) it has not seen (at most MAX_ITEMS a poll: with more, the feed's validators are not kept,
+so the next poll reads it whole again and takes the next ones), and then tries again the items whose page failed
+before, whether or not the feed changed. An item whose page cannot be fetched or has no article text is reported
+and kept for the next poll; the feed's validators are stored only after every item of its answer was recorded.
+Article ids are made here from the feed's name and a hash of the item's GUID (`web-HASH` for a URL imported by
+hand), never taken from the feed.
+
+Each feed and each item is on its own: whatever goes wrong with one (a network error, a page or a feed that trips
+a library, the store refusing) is one problem line in the poll's report and one line in the log, and the rest of
+the feed and every other feed are polled. Text from a feed is cleaned before it is kept (no lone surrogates, control
+or non-characters), and a character reference to no character (`&#xD800;`, `&#x110000;`) reads as U+FFFD.
 """
 
 from __future__ import annotations
 
 import hashlib
+import http.client
 import io
+import re
 import time
+import unicodedata
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +44,7 @@ from ..text.metadata import classify
 from ..text.reading import RawArticle
 from .fetch import FetchError, FetchFailed, HostLimiter, Policy, check_url, fetch
 
-MAX_ITEMS = 1000  # items taken from one answer of one feed (the rest are seen on the next poll)
+MAX_ITEMS = 1000  # new items taken from one feed in one poll (the rest on the next polls)
 MAX_KEY = 2048
 PAGE_TYPES = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 FEED_TYPES = "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.1"
@@ -109,9 +118,17 @@ class Context:
     on_arrival: Callable[[Arrival], None] | None = None
 
     @classmethod
-    def of(cls, store: Store, home: str | Path, policy: Policy | None = None) -> Context:
+    def of(cls, store: Store, home: str | Path, policy: Policy | None = None, *, reviewer: bool = False) -> Context:
+        """The operator's context (the CLI: `allow_private_feeds` holds), or with `reviewer` the server's, which
+        never fetches from a private address whatever the settings say."""
         policy = policy or Policy.from_settings(newsroom_settings(home))
+        if reviewer:
+            policy = replace(policy, allow_private=False)
         return cls(store, Path(home), policy, HostLimiter(policy.host_interval))
+
+    def for_feed(self, feed: Feed) -> Context:
+        """This context for polling `feed`: private addresses allowed when the operator added it so."""
+        return replace(self, policy=replace(self.policy, allow_private=True)) if feed.allow_private else self
 
 
 def digest(*parts: str) -> str:
@@ -129,22 +146,69 @@ def url_article_id(url: str) -> str:
 
 # --------------------------------------------------------------------------- reading a feed
 def parse_feed(body: bytes, url: str, content_type: str = "") -> list[Entry]:
-    """The items of an RSS or Atom feed (FetchFailed when it is neither). Links are resolved against the feed's
-    URL and kept only when they are http(s) URLs the fetcher may ask for."""
+    """The items of an RSS or Atom feed, each key once (FetchFailed when it is neither). Links are resolved
+    against the feed's URL and kept only when they are http(s) URLs the fetcher may ask for."""
     import feedparser
 
-    parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": url,
-                                                                   "content-type": content_type or "application/xml"},
-                              resolve_relative_uris=True, sanitize_html=True)
+    try:
+        parsed = feedparser.parse(io.BytesIO(_valid_references(body)),
+                                  response_headers={"content-location": url,
+                                                    "content-type": _usable_type(content_type)},
+                                  resolve_relative_uris=True, sanitize_html=True)
+    except Exception as exc:  # what a hostile feed can make the loose parser raise
+        raise FetchFailed(url, f"not a feed that can be read ({type(exc).__name__}: {clean_text(exc, 160)})") from None
     if parsed.get("bozo") and not parsed.get("entries"):
-        reason = str(parsed.get("bozo_exception", "not a feed"))[:160]
+        reason = clean_text(parsed.get("bozo_exception", "not a feed"), 160)
         raise FetchFailed(url, f"not an RSS or Atom feed ({reason})")
-    entries = []
-    for item in parsed.get("entries", [])[:MAX_ITEMS]:
+    entries: dict[str, Entry] = {}
+    for item in parsed.get("entries", []):
         entry = _entry(item)
-        if entry is not None:
-            entries.append(entry)
-    return entries
+        if entry is not None and entry.key not in entries:  # a GUID given twice: its first item
+            entries[entry.key] = entry
+    return list(entries.values())
+
+
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]{1,40})", re.I)
+
+
+def _usable_type(content_type: str) -> str:
+    """The Content-Type feedparser is told: without a charset Python cannot decode with (`undefined`, unknown),
+    so the feed's own XML declaration says."""
+    found = _CHARSET.search(content_type or "")
+    if found:
+        try:
+            b"<".decode(found.group(1))
+        except (LookupError, UnicodeError):
+            return content_type.split(";", 1)[0]
+    return content_type or "application/xml"
+
+
+_REFERENCE = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,24}));")
+
+
+def _valid_references(body: bytes) -> bytes:
+    """`body` with every numeric character reference to no XML character (a surrogate, a control character, past
+    U+10FFFF, twenty digits) made `&#xFFFD;`, so the parser reads the rest of the feed."""
+
+    def one(found: re.Match[bytes]) -> bytes:
+        code = int(found.group(1), 16) if found.group(1) else int(found.group(2))
+        ok = code in (9, 10, 13) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+        return found.group(0) if ok else b"&#xFFFD;"
+
+    return _REFERENCE.sub(one, body)
+
+
+def clean_text(value: object, limit: int) -> str:
+    """Text from a feed as it can be kept and shown: no lone surrogates or non-characters (U+FFFD), no control
+    characters (a space), at most `limit` characters."""
+    out = []
+    for char in str(value)[:limit]:
+        kind = unicodedata.category(char)
+        if kind == "Cs" or 0xFDD0 <= ord(char) <= 0xFDEF or ord(char) & 0xFFFE == 0xFFFE:
+            out.append("\ufffd")
+        else:
+            out.append(" " if kind == "Cc" else char)
+    return "".join(out)
 
 
 def _entry(item: Any) -> Entry | None:
@@ -153,10 +217,13 @@ def _entry(item: Any) -> Entry | None:
         link = check_url(link)
     except FetchError:
         return None
-    key = str(item.get("id") or link)[:MAX_KEY]
+    key = clean_text(item.get("id") or link, MAX_KEY)
     stamp = item.get("published_parsed") or item.get("updated_parsed")
-    published = time.strftime("%Y-%m-%d", stamp) if stamp else None
-    title = " ".join(str(item.get("title") or "").split())[:500] or None
+    try:
+        published = time.strftime("%Y-%m-%d", stamp) if stamp else None
+    except (TypeError, ValueError, OverflowError):
+        published = None
+    title = " ".join(clean_text(item.get("title") or "", 2000).split())[:500] or None
     return Entry(key, link, title, published)
 
 
@@ -210,52 +277,89 @@ def import_url(ctx: Context, url: str) -> Arrival:
 
 
 # --------------------------------------------------------------------------- polling
+KNOWN_TROUBLE = (UnicodeError, ValueError, OverflowError, LookupError, http.client.HTTPException, OSError)
+
+
+def failure_reason(exc: Exception, what: str) -> str:
+    """The one line a failure is reported by; an error the workbench did not expect is also logged, in one line
+    (where it came from, no traceback: the page or feed that caused it is hostile and named in the line)."""
+    if isinstance(exc, FetchError | ExtractionFailed):
+        return exc.reason
+    if isinstance(exc, WorkbenchError):
+        return clean_text(exc, 300)
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    where = f" at {Path(frame.tb_frame.f_code.co_filename).name}:{frame.tb_lineno}" if frame is not None else ""
+    message = clean_text(exc, 160)
+    if not isinstance(exc, KNOWN_TROUBLE):
+        log.error("%s failed: %s: %s%s", what, type(exc).__name__, message, where)
+    return f"could not be read ({type(exc).__name__}: {message})"
+
+
 def _take_item(ctx: Context, feed: Feed, item: FeedItem, report: PollReport) -> None:
     try:
         report.arrived.append(take_page(ctx, item.url, item_article_id(feed.name, item.key), feed=feed.name,
                                         item=item))
-    except (FetchError, ExtractionFailed) as exc:
-        state = feed_store.item_failed(ctx.store, item, exc.reason)
-        report.failures.append(Failure(feed.name, item.url, exc.reason, state))
-    except WorkbenchError as exc:  # the store refused (a full disk): the item stays for the next poll
-        state = feed_store.item_failed(ctx.store, item, str(exc))
-        report.failures.append(Failure(feed.name, item.url, str(exc), state))
-    except Exception as exc:  # a page that trips a library: logged, kept for a retry, the poll goes on
-        log.exception("taking %s from feed %s failed", item.url, feed.name)
-        reason = f"internal error ({type(exc).__name__}); details are in the data home's logs/workbench.log"
-        report.failures.append(Failure(feed.name, item.url, reason, feed_store.item_failed(ctx.store, item, reason)))
+        return
+    except Exception as exc:  # whatever one page does, it is this item's problem line: the poll goes on
+        reason = failure_reason(exc, f"taking {item.url} from feed {feed.name}")
+    try:
+        state = feed_store.item_failed(ctx.store, item, reason)
+    except Exception as exc:  # the store cannot record it (a full disk): it is tried again as a new item
+        log.error("recording the failure of %s from feed %s failed: %s", item.url, feed.name, clean_text(exc, 160))
+        state = "retry"
+    report.failures.append(Failure(feed.name, item.url, reason, state))
+
+
+def _take_new(ctx: Context, feed: Feed, report: PollReport, tried: set[str]) -> None:
+    """Fetch the feed and take its new items (at most MAX_ITEMS; then the feed is read whole again next time)."""
+    answer = fetch(feed.url, ctx.policy, limiter=ctx.limiter, etag=feed.etag, last_modified=feed.last_modified,
+                   accept=FEED_TYPES)
+    if answer.status == 304:
+        report.not_modified.append(feed.name)
+        feed_store.record_poll(ctx.store, feed.id, error=None, validators=None)
+        return
+    entries = parse_feed(answer.body, answer.url, answer.headers.get("content-type", ""))
+    seen = feed_store.known_keys(ctx.store, feed.id, [e.key for e in entries])
+    fresh = [entry for entry in entries if entry.key not in seen]
+    for entry in fresh[:MAX_ITEMS]:
+        tried.add(entry.key)
+        _take_item(ctx, feed, FeedItem(feed.id, entry.key, entry.url, entry.title, entry.published, 0, None), report)
+    later = len(fresh) - MAX_ITEMS
+    if later > 0:
+        log.info("feed %s: %d more new items are taken on the next polls", feed.name, later)
+    validators = (answer.etag, answer.last_modified) if later <= 0 else (None, None)
+    feed_store.record_poll(ctx.store, feed.id, error=None, validators=validators)
 
 
 def poll_feed(ctx: Context, feed: Feed, report: PollReport) -> None:
-    """Poll one feed: its new items, then the items waiting for a retry."""
+    """Poll one feed: its new items, then the items waiting for a retry. Whatever fails is a problem line."""
     report.feeds.append(feed.name)
+    ctx = ctx.for_feed(feed)
     tried: set[str] = set()
     try:
-        answer = fetch(feed.url, ctx.policy, limiter=ctx.limiter, etag=feed.etag, last_modified=feed.last_modified,
-                       accept=FEED_TYPES)
-        if answer.status == 304:
-            report.not_modified.append(feed.name)
-            feed_store.record_poll(ctx.store, feed.id, error=None, validators=None)
-        else:
-            entries = parse_feed(answer.body, answer.url, answer.headers.get("content-type", ""))
-            seen = feed_store.known_keys(ctx.store, feed.id, [e.key for e in entries])
-            for entry in entries:
-                if entry.key in seen or entry.key in tried:
-                    continue
-                tried.add(entry.key)
-                _take_item(ctx, feed, FeedItem(feed.id, entry.key, entry.url, entry.title, entry.published, 0, None),
-                           report)
-            feed_store.record_poll(ctx.store, feed.id, error=None, validators=(answer.etag, answer.last_modified))
-    except FetchError as exc:
-        report.failures.append(Failure(feed.name, feed.url, exc.reason, "feed"))
-        feed_store.record_poll(ctx.store, feed.id, error=exc.reason, validators=None)
-    for item in feed_store.retry_items(ctx.store, feed.id):
+        _take_new(ctx, feed, report, tried)
+    except Exception as exc:
+        reason = failure_reason(exc, f"polling feed {feed.name}")
+        report.failures.append(Failure(feed.name, feed.url, reason, "feed"))
+        try:
+            feed_store.record_poll(ctx.store, feed.id, error=reason, validators=None)
+        except Exception as store_exc:
+            log.error("recording the poll of feed %s failed: %s", feed.name, clean_text(store_exc, 160))
+    try:
+        waiting = feed_store.retry_items(ctx.store, feed.id)
+    except Exception as exc:
+        report.failures.append(Failure(feed.name, feed.url, failure_reason(exc, f"reading feed {feed.name}'s retries"),
+                                       "feed"))
+        return
+    for item in waiting:
         if item.key not in tried:
             _take_item(ctx, feed, item, report)
 
 
 def poll(ctx: Context, names: list[str] | None = None) -> PollReport:
-    """Poll the named feeds (every feed without names), one after the other."""
+    """Poll the named feeds (every feed without names), one after the other; one failing never stops the next."""
     chosen = [feed_store.feed(ctx.store, n) for n in names] if names else feed_store.feeds(ctx.store)
     report = PollReport()
     for feed in chosen:

@@ -36,6 +36,11 @@ class Feed:
     polled: str | None
     error: str | None
     added: str
+    allow_private: bool = False  # the operator allows its feed and pages on private addresses (an intranet feed)
+
+    @classmethod
+    def of(cls, row: Any) -> Feed:
+        return cls(**{**dict(row), "allow_private": bool(row["allow_private"])})
 
 
 @dataclass(frozen=True)
@@ -82,20 +87,22 @@ def check_feed_name(name: object) -> str:
 
 
 # --------------------------------------------------------------------------- feeds
-def add_feed(store: Store, name: str, url: str) -> Feed:
-    """Add a feed (FeedError when the name or the URL is already one)."""
+def add_feed(store: Store, name: str, url: str, *, allow_private: bool = False) -> Feed:
+    """Add a feed (FeedError when the name or the URL is already one); `allow_private`: its feed and pages may be
+    on private addresses (the operator's word, stored with the feed)."""
     check_feed_name(name)
     with store.transaction() as conn:
         clash = conn.execute("SELECT name, url FROM feeds WHERE name = ? OR url = ?", (name, url)).fetchone()
         if clash:
             what = f"the name {name!r}" if clash["name"] == name else f"this URL (as {clash['name']!r})"
             raise FeedError(f"a feed with {what} is already followed (see `workbench feeds list`)")
-        conn.execute("INSERT INTO feeds (name, url, added) VALUES (?, ?, ?)", (name, url, now()))
+        conn.execute("INSERT INTO feeds (name, url, added, allow_private) VALUES (?, ?, ?, ?)",
+                     (name, url, now(), int(allow_private)))
     return feed(store, name)
 
 
 def feeds(store: Store) -> list[Feed]:
-    return [Feed(**dict(r)) for r in store.query("SELECT * FROM feeds ORDER BY name")]
+    return [Feed.of(r) for r in store.query("SELECT * FROM feeds ORDER BY name")]
 
 
 def feed(store: Store, name: str) -> Feed:
@@ -103,7 +110,7 @@ def feed(store: Store, name: str) -> Feed:
     if not rows:
         known = ", ".join(f.name for f in feeds(store)) or "none yet"
         raise FeedError(f"no feed named {name!r} (followed: {known})")
-    return Feed(**dict(rows[0]))
+    return Feed.of(rows[0])
 
 
 def remove_feed(store: Store, name: str) -> int:

@@ -288,6 +288,10 @@ WHERE status = 'approved'
     AND NOT EXISTS (SELECT 1 FROM revisions r WHERE r.article_id = article_status.article_id
                     AND r.lang = article_status.lang AND r.created > article_status.updated);
 """),
+    # issue 27: the operator allows private addresses per feed (an intranet feed), never the whole server
+    ("011_private_feeds", """
+ALTER TABLE feeds ADD COLUMN allow_private INTEGER NOT NULL DEFAULT 0;
+"""),
 ]
 
 

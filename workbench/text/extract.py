@@ -48,7 +48,7 @@ def decode_page(body: bytes, content_type: str = "") -> str | bytes:
     if found:
         try:
             return body.decode(found.group(1), errors="replace")
-        except LookupError:
+        except (LookupError, UnicodeError):  # an unknown charset, or one that never decodes (`undefined`)
             pass
     return body
 
