@@ -292,6 +292,16 @@ WHERE status = 'approved'
     ("011_private_feeds", """
 ALTER TABLE feeds ADD COLUMN allow_private INTEGER NOT NULL DEFAULT 0;
 """),
+    # issue 27: where each user of `serve --auth` logged in (store/logins.py), so a restart keeps the addresses the
+    # login limits never hold back for that user
+    ("013_known_logins", """
+CREATE TABLE known_logins (
+    user TEXT NOT NULL,
+    address TEXT NOT NULL,
+    last_login REAL NOT NULL,
+    PRIMARY KEY (user, address)
+);
+"""),
 ]
 
 

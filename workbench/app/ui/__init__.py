@@ -51,8 +51,9 @@ def launch(wb: Workbench, *, host: str = "127.0.0.1", port: int = 7860, auth: li
     guard = guard or make_guard(host)
     app = build_app(wb, auth_enabled=bool(auth))
     app.queue(default_concurrency_limit=4)
+    login = RateLimitedLogin.remembering(auth, wb.store) if auth else None
     with guard.forwarded():
-        app.launch(server_name=host, server_port=port, auth=RateLimitedLogin(auth) if auth else None, css=CSS,
+        app.launch(server_name=host, server_port=port, auth=login, css=CSS,
                    prevent_thread_lock=not block, show_error=True, footer_links=["api"],
                    ssr_mode=False, app_kwargs={"middleware": guard.middleware()})
     return app
