@@ -264,3 +264,25 @@ def test_every_import_in_the_workbench_hands_in_the_reopen_event() -> None:
                     k.arg == "reopen" for k in node.keywords):
                 missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not missing, missing
+
+
+def test_a_file_imported_again_with_a_changed_source_has_sent_its_reopened_webhook_when_the_command_ends(
+        tmp_path: Path, home: Path) -> None:
+    """A review found that only `import https://…` sent what its re-import recorded; a file's `reopened` waited."""
+    from .test_newsroom import Receiver, write_config
+
+    receiver = Receiver()
+    try:
+        write_config(home, f"{receiver.base}/hook")
+        source = tmp_path / "visit.md"
+        source.write_text(f"# {TITLE}\n\n{P1}\n\n{P2}\n\n{P3}\n", encoding="utf-8")
+        first = json.loads(run(home, "import", str(source), "--json").stdout)["imported"][0]
+        with Workbench(home, profile="tiny") as wb:
+            translate_and_approve(wb, first["article_id"])
+        source.write_text(f"# {TITLE}\n\n{P1}\n\n{P2_CHANGED}\n\n{P3}\n", encoding="utf-8")
+        result = run(home, "import", str(source))
+        assert result.exit_code == 0 and "source changed: en back to review" in result.output, result.output
+        reopened = [e for e in receiver.events() if e["event"] == "reopened"]  # no flush here: the command sent it
+        assert [(e["article_id"], e["lang"]) for e in reopened] == [(first["article_id"], "en")]
+    finally:
+        receiver.close()

@@ -63,6 +63,7 @@ REPRO = json.dumps({"data": ["approve", [ARTICLE, "en", "x", "evil"]], "componen
     {"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"},
     {"Content-Type": "application/json", "Sec-Fetch-Site": "same-site"},
     {"Content-Type": "application/json", "Origin": "http://wb.example.org:8080"},  # a public name on another port
+    {"Content-Type": "application/json", "Origin": "http://wb.example.org"},  # ...or over plain HTTP
     {"Content-Type": "application/json", "Origin": "http://127.0.0.1:7860@evil.example"},
     {"Content-Type": "text/plain"},  # no preflight from a browser; a program has no reason to send it
     {"Content-Type": "application/x-www-form-urlencoded", "Origin": "http://127.0.0.1:7860"},

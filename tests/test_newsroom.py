@@ -852,6 +852,30 @@ def test_the_old_outbox_folder_is_moved_in_once_and_planted_files_are_never_read
     receiver.close()
 
 
+def test_an_old_outbox_move_that_did_not_finish_runs_again_at_the_next_open(home: Path, monkeypatch) -> None:
+    """A review found the move marked done with its migration: a kill or a full disk during it lost the files."""
+    from workbench.errors import WorkbenchError
+    from workbench.store import migrations, outbox
+
+    write_config(home, "http://127.0.0.1:9/hook")
+    folder = home / "outbox"
+    folder.mkdir()
+    good = "1" * 32
+    body = json.dumps({"event": "approved", "delivery": good, "at": "2026-01-01T00:00:00+00:00", "article_id": "a1"})
+    (folder / f"{good}.4242.json").write_text(json.dumps({"event": "approved", "id": good, "attempt": 2, "body": body}))
+
+    def full_disk(store: Store) -> int:
+        raise WorkbenchError("database or disk is full")
+
+    monkeypatch.setitem(migrations.AFTER, "009_outbox", full_disk)
+    with Store(home / "workbench.sqlite") as store:  # opens all the same; nothing moved yet
+        assert outbox.deliveries(store) == []
+    monkeypatch.setitem(migrations.AFTER, "009_outbox", outbox.move_old_outbox)
+    for _ in range(2):  # moved at the next open, and only once
+        with Store(home / "workbench.sqlite") as store:
+            assert [d["delivery"] for d in outbox.deliveries(store)] == [good]
+
+
 def test_mark_approved_sends_its_webhook_before_the_command_ends(home: Path) -> None:
     """`mark … approved` records the `approved` event with the approval and sends it before it returns (it does
     not wait in the outbox for the next serve or watch)."""

@@ -40,18 +40,20 @@ def import_cmd(ctx: click.Context, paths: tuple[str, ...], as_json: bool) -> Non
     title, date and author are extracted). Re-importing unchanged files changes nothing."""
     from ..review import workflow
     from ..store.importer import Imported, import_paths
-    from .cli_newsroom import import_with_urls, is_url
+    from .cli_newsroom import flush_webhook, import_with_urls, is_url, warn_webhook
     from .render import ImportText, imported_lines
 
     def show(item: Imported | ImportProblem) -> None:  # the text goes out file by file, as the import runs
         if not as_json:
             echo_lines(imported_lines(item))
 
+    warn_webhook(ctx.obj["home"])
     with _workbench(ctx) as wb:
         if any(is_url(p) for p in paths):  # https://… : fetched and extracted by the newsroom
             report = import_with_urls(wb, list(paths), show)
         else:
             report = import_paths(wb.store, list(paths), on_item=show, reopen=workflow.source_changed)
+            flush_webhook(wb, quiet=as_json)  # a changed source's `reopened` notifications, before the command ends
     emit(ImportText(report), as_json)
 
 
@@ -191,10 +193,13 @@ def _translate_on_ray(ctx: click.Context, items: list[str], targets: list[str], 
 def ingest_cmd(ctx: click.Context, out: str, as_json: bool) -> None:
     """Merge the shards of a `translate --runner ray` run into the store (running it again changes nothing; a
     person's current text is never replaced)."""
+    from .cli_newsroom import flush_webhook, warn_webhook
     from .render import IngestText
 
+    warn_webhook(ctx.obj["home"])
     with _workbench(ctx) as wb:
         report = wb.ingest(out)
+        flush_webhook(wb, quiet=as_json)  # the `reopened` notifications of sources that changed
     emit(IngestText(report), as_json)
 
 

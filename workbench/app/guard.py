@@ -123,7 +123,7 @@ class CrossSiteCheck:
 
     def same_origin(self, origin: str, host: str) -> bool:
         """Whether `origin` (scheme://host[:port]) names this server: exactly the Host it was asked by, or a public
-        name (`--allowed-host`, not a wildcard) on its scheme's default port, for a proxy that sends its own Host."""
+        name (`--allowed-host`, not a wildcard) over HTTPS on port 443, for a TLS proxy that sends its own Host."""
         try:
             parts = urlsplit(origin)
             port = parts.port
@@ -137,7 +137,7 @@ class CrossSiteCheck:
         asked = host.lower().removesuffix(":80").removesuffix(":443")
         if asked in (f"{shown}:{port}", shown if port in (None, default) else None):
             return True
-        return name in self.public_hosts and port in (None, default)
+        return name in self.public_hosts and parts.scheme == "https" and port in (None, 443)
 
 
 FRAMING = [(b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'")]  # added to any CSP

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import logs
 from ..clock import now
 from ..errors import ArticleNotFound, ConflictError, SegmentNotFound, WorkbenchError
 from ..files import remove_stale_temps
@@ -24,6 +25,8 @@ from ..languages import STATUSES
 from ..sqlite import DiskFull, StoreDamaged, check, connect, is_disk_full, opening_error, writable
 from ..text.articles import Article, Segment
 from .migrations import AFTER, migrate
+
+log = logs.get("store")
 
 Unit = tuple[str, str | None, str]  # (target, segment_id, lang)
 
@@ -91,7 +94,6 @@ class Store:
         self.read_only = self.path != ":memory:" and Path(self.path).exists() and not writable(self.path)
         self.conn = connect(self.path, read_only=self.read_only)
         self.conn.row_factory = sqlite3.Row
-        applied: list[str] = []
         try:
             if verify and self.path != ":memory:":
                 check(self.conn, self.path)
@@ -100,7 +102,7 @@ class Store:
                 if self.read_only:
                     self._require_schema()
                 else:
-                    applied = migrate(self.conn)
+                    migrate(self.conn)
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             raise opening_error(self.path, exc) from exc
@@ -109,9 +111,24 @@ class Store:
             raise
         if self.path != ":memory:" and not self.read_only:
             remove_stale_temps(Path(self.path).parent)  # what a killed write left in the data home (glossary.csv …)
-        for name in applied:  # e.g. the deliveries an earlier version kept in outbox/, moved in once
-            if name in AFTER:
-                AFTER[name](self)
+        if not self.read_only:
+            self._after_migrations()
+
+    def _after_migrations(self) -> None:
+        """Each step that follows a migration (`migrations.AFTER`: the deliveries an earlier version kept in
+        outbox/), marked done only once it finished: a kill or a full disk in between runs it again at the next
+        open (the steps are idempotent). A step that fails is logged and the store opens all the same."""
+        done = {r[0] for r in self.query("SELECT name FROM after_migrations")}
+        applied = {r[0] for r in self.query("SELECT name FROM migrations")}
+        for name, step in AFTER.items():
+            if name in applied and name not in done:
+                try:
+                    step(self)
+                    with self.transaction() as conn:
+                        conn.execute("INSERT OR IGNORE INTO after_migrations (name) VALUES (?)", (name,))
+                except WorkbenchError as exc:
+                    log.warning("store: the step after migration %s did not finish (%s); it runs again next time",
+                                name, exc)
 
     def _require_schema(self) -> None:
         from .migrations import MIGRATIONS

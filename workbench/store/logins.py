@@ -1,4 +1,4 @@
-"""Where each user of `serve --auth` logged in (table `known_logins`, migration `013_known_logins`): the login limits
+"""Where each user of `serve --auth` logged in (table `known_logins`, migration `012_known_logins`): the login limits
 (`app/auth.py`) never hold a user back at such an address, and a restart must not forget them."""
 
 from __future__ import annotations

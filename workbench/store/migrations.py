@@ -8,8 +8,9 @@ from typing import Any
 
 from ..clock import now
 
-# what runs once, after the store that applied a migration is open (a step that reads files beside the database):
-# migration name -> function of the Store, registered by the module that owns the step (store.outbox)
+# what runs after the store that applied a migration is open (a step that reads files beside the database), until
+# it has finished once (table after_migrations): migration name -> an idempotent function of the Store, registered
+# by the module that owns the step (store.outbox)
 AFTER: dict[str, Callable[[Any], object]] = {}
 
 MIGRATIONS: list[tuple[str, str]] = [
@@ -268,6 +269,9 @@ CREATE TABLE awaiting_translation (
     article_id TEXT PRIMARY KEY REFERENCES articles(id),
     since TEXT NOT NULL
 );
+CREATE TABLE after_migrations (
+    name TEXT PRIMARY KEY
+);
 """),
     # issue 27: an approval is bound to what it saw, the article's source (`content_hash`) and the language's newest
     # revision (revisions are append-only, so any later text has a higher id); publish compares them. `reopened`:
@@ -294,7 +298,7 @@ ALTER TABLE feeds ADD COLUMN allow_private INTEGER NOT NULL DEFAULT 0;
 """),
     # issue 27: where each user of `serve --auth` logged in (store/logins.py), so a restart keeps the addresses the
     # login limits never hold back for that user
-    ("013_known_logins", """
+    ("012_known_logins", """
 CREATE TABLE known_logins (
     user TEXT NOT NULL,
     address TEXT NOT NULL,
@@ -315,6 +319,9 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if conn.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
+                conn.execute("COMMIT")  # another process (serve and watch started together) applied it meanwhile
+                continue
             for statement in _statements(sql):
                 conn.execute(statement)
             conn.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, now()))
