@@ -114,11 +114,11 @@ class Workbench:
         return view
 
     def glossary(self) -> Glossary:
-        """The data home's glossary (the project's starter glossary until it is edited), parsed again only when
-        the file changed."""
-        current = glossary_version(self.home)
+        """The store's glossary (the project's starter glossary until it is edited), read again only when a new
+        version was saved."""
+        current = glossary_version(self.store)
         if self._glossary is None or self._glossary[0] != current:
-            self._glossary = (current, load_glossary(self.home))
+            self._glossary = (current, load_glossary(self.store))
         return self._glossary[1]
 
     def memory(self, lang: str) -> TranslationMemory:

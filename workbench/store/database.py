@@ -108,7 +108,7 @@ class Store:
             self.conn.close()
             raise
         if self.path != ":memory:" and not self.read_only:
-            remove_stale_temps(Path(self.path).parent)  # what a killed write left in the data home (glossary.csv …)
+            remove_stale_temps(Path(self.path).parent)  # what a killed write left in the data home (an export …)
         for name in applied:  # e.g. the deliveries an earlier version kept in outbox/, moved in once
             if name in AFTER:
                 AFTER[name](self)
