@@ -274,6 +274,7 @@ def save_rows(store: Store, rows: list[list[str]], *, base_version: str | None =
 def history(store: Store) -> list[dict[str, str]]:
     """Earlier versions of the glossary, newest first: its name (for `restore`), when it was replaced, its version,
     who replaced it."""
+    version(store)  # an old data home's history is imported on first use
     rows = table.versions(store)
     return [{"name": str(old.id), "replaced": new.created, "version": str(old.id), "replaced_by": new.author or "unknown"}
             for new, old in pairwise(rows)]
