@@ -24,11 +24,11 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "WORKBENCH
 
 # a subprocess that saves NEW over the store's version and kills itself just before its SQL statement number KILL_AT
 # (-1: never), or saves OLD and NEW in turn until it is killed from outside
-SAVER = """
+SAVER = f"""
 import os, signal, sys
 from workbench.review import glossary as g
 from workbench.store import Store
-OLD, NEW, kill_at = {old!r}, {new!r}, int(sys.argv[2])
+OLD, NEW, kill_at = {OLD!r}, {NEW!r}, int(sys.argv[2])
 store = Store(sys.argv[1])
 seen = []
 def trace(statement):
@@ -43,7 +43,7 @@ if kill_at == -2:
 store.conn.set_trace_callback(trace)
 g.save_rows(store, NEW, base_version=g.version(store), author="killed")
 print(len(seen))
-""".format(old=OLD, new=NEW)
+"""
 
 
 def _saver(path, kill_at: int) -> subprocess.CompletedProcess[str]:
