@@ -30,7 +30,7 @@ _PREFIXES = sorted(["و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "�
                    key=len, reverse=True)
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 STARTER = Path(__file__).resolve().parent.parent / "data" / "glossary.csv"
-FILENAME = "glossary.csv"
+FILENAME = "glossary.csv"  # where earlier versions kept it in the data home (imported once, then no longer read)
 COLUMNS = ("ar", "en", "ru", "note")  # the file's header; en and ru are the target languages
 FORMULA_TRIGGERS = frozenset("=+-@\t\r")  # a spreadsheet runs a cell starting with one of these as a formula (OWASP)
 
@@ -182,11 +182,6 @@ HISTORY = "glossary-history"  # the folder of replaced versions kept by earlier 
 _OLD_HISTORY_NAME = re.compile(r"(\d{8}T\d{6,12})-[0-9a-f]{16}-([\w.]{1,40})\.csv")
 _CACHE: weakref.WeakKeyDictionary[Store, tuple[int, Glossary]] = weakref.WeakKeyDictionary()
 log = logs.get("review.glossary")
-
-
-def glossary_path(home: Path) -> Path:
-    """Where earlier versions kept the glossary (imported into the store once, then no longer read)."""
-    return home / FILENAME
 
 
 def _of(rows: list[TermRow], problems: str = "") -> Glossary:
