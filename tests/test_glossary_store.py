@@ -186,3 +186,13 @@ def test_a_csv_export_imports_back_to_the_same_glossary(tmp_path):
             _formula(tmp_path)
             g.import_csv(store, tmp_path / g.FILENAME)
         assert g.load(store).terms == before.terms
+
+
+def test_opening_an_old_data_home_imports_its_glossary_before_anything_uses_it(tmp_path):
+    from workbench import Workbench
+
+    _old_home(tmp_path)
+    Workbench(tmp_path).close()  # e.g. `workbench list`: nothing asks for the glossary
+    (tmp_path / g.FILENAME).unlink()  # the owner tidies up, believing the upgrade done
+    with Workbench(tmp_path) as wb:
+        assert [t.note for t in wb.glossary().terms] == ["current", ""] and len(g.history(wb.store)) == 2

@@ -54,6 +54,10 @@ class Workbench:
         self._models = model_set
         self._views: dict[tuple[str, tuple[int, int], str], ArticleView] = {}
         self._glossary: tuple[str, Glossary] | None = None
+        try:
+            glossary_version(self.store)  # on first open, an earlier version's glossary.csv is imported (once)
+        except WorkbenchError as exc:  # e.g. a full disk: every command still runs; the glossary is tried on use
+            logs.get("api").error("the glossary could not be set up: %s", exc)
         self._memories: dict[str, tuple[tuple[int, int], TranslationMemory]] = {}
 
     def close(self) -> None:

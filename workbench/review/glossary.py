@@ -240,7 +240,8 @@ def _base(base_version: str | None) -> tuple[int | None, bool]:
 def _save(store: Store, glossary: Glossary, base_version: str | None, author: str, origin: str) -> None:
     version(store)  # a store's first glossary is made before anything is saved over it
     base, check = _base(base_version)
-    table.add(store, [NewVersion(_rows(glossary), author.strip()[:100], origin)], base=base, check=check)
+    who = re.sub(r"[^\w.]+", "_", author.strip())[:40]  # one word in --history, as before
+    table.add(store, [NewVersion(_rows(glossary), who, origin)], base=base, check=check)
 
 
 def save_rows(store: Store, rows: list[list[str]], *, base_version: str | None = None, author: str = "",
