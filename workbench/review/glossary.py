@@ -234,7 +234,7 @@ def _base(base_version: str | None) -> tuple[int | None, bool]:
     if base_version is None:
         return None, False
     text = str(base_version).strip()
-    return (int(text) if text.isdigit() and len(text) < 19 else -1), True  # -1: an old file hash, never current
+    return (int(text) if text.isascii() and text.isdigit() and len(text) < 19 else -1), True  # -1: an old file hash, never current
 
 
 def _save(store: Store, glossary: Glossary, base_version: str | None, author: str, origin: str) -> None:
@@ -279,7 +279,7 @@ def history(store: Store) -> list[dict[str, str]]:
 def restore(store: Store, name: str, *, base_version: str | None = None, author: str = "") -> Glossary:
     """Make an earlier version (a name from `history`) the glossary again, as a new save (itself undoable)."""
     text = str(name).strip()
-    row = table.version(store, int(text)) if text.isdigit() and len(text) < 19 else None
+    row = table.version(store, int(text)) if text.isascii() and text.isdigit() and len(text) < 19 else None
     if row is None:
         raise WorkbenchError(f"no earlier glossary version {name!r} (see `workbench glossary --history`)")
     glossary = _of(table.terms(store, row.id))
