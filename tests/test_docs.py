@@ -168,7 +168,7 @@ def _edit_and_approve(home: Path) -> None:
                 wb.confirm(ARTICLE, row.id, "en", author="ann", base_revision_id=current.revision_id)
         wb.approve(ARTICLE, "en", "ann", override="tiny models")
         rows = [["|".join(t.ar), "|".join(t.en), "|".join(t.ru), t.note] for t in wb.glossary().terms]
-        save_rows(home, [*rows, ["أستانا", "Astana", "Астана", ""]], base_version=version(home), author="ann")
+        save_rows(wb.store, [*rows, ["أستانا", "Astana", "Астана", ""]], base_version=version(wb.store), author="ann")
 
 
 def _xliff_with_every_outcome(home: Path, run: Any, tmp: Path) -> Path:

@@ -4,16 +4,13 @@ bidi controls in translations, and glossary saves on a full disk, a read-only ho
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import json
 import socket
-from pathlib import Path
 
 import pytest
 
 from workbench.app import handlers as h
-from workbench.errors import WorkbenchError
 from workbench.exchange.registry import spreadsheet_cell
 from workbench.exchange.results import article_record, render_results
 from workbench.review import glossary as g
@@ -106,28 +103,20 @@ def test_a_glossary_row_with_a_formula_is_refused_and_nothing_is_saved(wb, colum
     result = h.save_glossary(wb, [*rows, bad], base, "mallory")
     assert result["ok"] is False and "would run as a formula in a spreadsheet" in result["error"]
     assert g.COLUMNS[column] in result["error"] and f":{len(rows) + 2}:" in result["error"]  # the line
-    assert h.glossary_version(wb) == base and g.history(wb.home) == []  # nothing written
+    assert h.glossary_version(wb) == base and g.history(wb.store) == []  # nothing written
 
 
-def test_a_hand_edited_glossary_with_a_formula_skips_that_row_and_says_so(wb):
-    path = g.glossary_path(wb.home)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("ar,en,ru,note\nموسكو,Moscow,Москва,\nلافروف,=cmd|' /C calc'!A0,Лавров,\n", encoding="utf-8")
-    glossary = g.load(wb.home)
-    assert [t.en for t in glossary.terms] == [("Moscow",)]
-    assert len(glossary.problems) == 1 and ":3: the en cell" in glossary.problems[0] and "row skipped" in glossary.problems[0]
-    assert not any(g.starts_like_formula(c) for c in _cells(h.glossary_rows(wb)))  # the table never shows it
+def test_an_old_hand_edited_glossary_with_a_formula_is_not_imported_and_says_so(tmp_path):
+    from workbench.store import Store
 
-
-def test_restoring_a_version_with_a_formula_is_refused(wb):
-    base = h.glossary_version(wb)
-    assert h.save_glossary(wb, h.glossary_rows(wb)[:3], base, "a")["ok"]
-    old = wb.home / g.HISTORY / g.history(wb.home)[0]["name"]
-    old.write_text("ar,en,ru,note\nموسكو,@Moscow,Москва,\n", encoding="utf-8")  # saved before formulas were refused
-    before = h.glossary_version(wb)
-    with pytest.raises(WorkbenchError, match=r"not restored: .* would run as a formula"):
-        g.restore(wb.home, old.name)
-    assert h.glossary_version(wb) == before
+    (tmp_path / g.FILENAME).write_text("ar,en,ru,note\nموسكو,Moscow,Москва,\nلافروف,=cmd|' /C calc'!A0,Лавров,\n",
+                                       encoding="utf-8")
+    with Store(tmp_path / "workbench.sqlite") as store:
+        glossary = g.load(store)
+        assert len(glossary) == len(g.parse_csv(g.STARTER.read_text(encoding="utf-8"))) and g.history(store) == []
+        assert len(glossary.problems) == 1 and ":3: the en cell" in glossary.problems[0]
+        assert "was not imported, the starter glossary is used" in glossary.problems[0]
+        assert not any(g.starts_like_formula(c) for c in _cells(glossary.to_rows()))  # the table never shows it
 
 
 # --------------------------------------------------------------------------- item 13: bidi controls
@@ -161,39 +150,34 @@ def test_trojan_source_reordering_in_a_saved_translation_is_flagged_in_the_artic
 
 
 # --------------------------------------------------------------------------- item 9: glossary faults
-def test_glossary_save_on_a_full_disk_is_one_line_and_writes_nothing(wb, monkeypatch):
+def test_glossary_save_on_a_full_disk_is_one_line_and_writes_nothing(wb):
     from workbench.app.ui.glossary import save_table
 
-    real = g.atomic_write
-
-    def disk_full_on_the_glossary(path, data):
-        if Path(path).name == g.FILENAME:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real(path, data)  # the history copy is written, then must be taken back
-
-    monkeypatch.setattr(g, "atomic_write", disk_full_on_the_glossary)
     base = h.glossary_version(wb)
-    result = save_table(wb, [*h.glossary_rows(wb), ["طشقند", "Tashkent", "Ташкент", ""]], base, "bob")
-    assert result == {"ok": False, "error": "the disk is full; the glossary was not saved (free some space and save again)"}
-    assert h.glossary_version(wb) == base and g.history(wb.home) == []
-    assert not list(wb.home.rglob("*.tmp"))
+    rows = h.glossary_rows(wb)
+    pages = wb.store.conn.execute("PRAGMA page_count").fetchone()[0]
+    wb.store.conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLite now answers SQLITE_FULL
+    try:
+        result = save_table(wb, [*rows, *[["طشقند", f"Tashkent {i}", "Ташкент", "x" * 900] for i in range(100)]],
+                            base, "bob")
+    finally:
+        wb.store.conn.execute("PRAGMA max_page_count = 1073741823")
+    assert result["ok"] is False and "disk is full" in result["error"] and "nothing of this change was saved" in result["error"]
+    assert h.glossary_version(wb) == base and g.history(wb.store) == [] and h.glossary_rows(wb) == rows
 
 
 def test_glossary_save_on_a_read_only_home_is_one_line_and_writes_nothing(wb, monkeypatch):
+    from workbench import Workbench
     from workbench.app.ui.glossary import save_table
+    from workbench.store import database
 
-    real_open = open
-
-    def read_only(file, *args, **kwargs):
-        if str(file).startswith(str(wb.home)) and any(m in (args[0] if args else kwargs.get("mode", "r")) for m in "wax+"):
-            raise OSError(errno.EROFS, "Read-only file system", str(file))
-        return real_open(file, *args, **kwargs)
-
-    monkeypatch.setattr(g, "open", read_only, raising=False)  # the save's first write: the lock file
     base = h.glossary_version(wb)
-    result = save_table(wb, [*h.glossary_rows(wb), ["طشقند", "Tashkent", "Ташкент", ""]], base, "bob")
-    assert result == {"ok": False, "error": f"the data home {wb.home} is read-only; the glossary was not saved"}
-    assert h.glossary_version(wb) == base and g.history(wb.home) == []
+    wb.close()
+    monkeypatch.setattr(database, "writable", lambda path: False)  # as a read-only mount (root ignores file modes)
+    with Workbench(wb.home) as other:
+        result = save_table(other, [*h.glossary_rows(other), ["طشقند", "Tashkent", "Ташкент", ""]], base, "bob")
+        assert result["ok"] is False and "read-only" in result["error"] and "nothing can be saved" in result["error"]
+        assert h.glossary_version(other) == base and g.history(other.store) == []
 
 
 def test_a_glossary_save_without_a_base_version_is_a_conflict(wb):
@@ -243,7 +227,7 @@ def test_three_api_clients_cannot_replace_each_others_glossary(wb):
         assert no_base["ok"] is False and no_base["conflict"]
         notes = [row[3] for row in clients[2].predict(api_name="/get_glossary")["rows"]]
         assert "client 0" in notes and "client 1" not in notes and "client 2" not in notes
-        assert g.history(wb.home)[0]["replaced_by"] == "c0"
+        assert g.history(wb.store)[0]["replaced_by"] == "c0"
     finally:
         app.close()
 

@@ -123,7 +123,7 @@ def test_the_rendered_prompt_holds_the_preceding_segments_and_exactly_the_terms_
         first = wb.translate(ids, ["en"])  # the first segments get translations to be context
         assert first.ok
         reqs = requests_for(wb.store, plan, ARTICLE, lang, [(s, s["source_text"], None) for s in segs])
-        glossary = load(home)
+        glossary = load(wb.store)
         current = wb.store.current_revisions(ARTICLE)
         for i, (seg, req) in enumerate(zip(segs, reqs, strict=True)):
             rendered = render(lang.translator.inner.template, req, 3)
@@ -248,9 +248,9 @@ def test_a_changed_glossary_entry_changes_the_keys_of_exactly_the_segments_with_
         wb.resolve([str(SEEDS / f"{ARTICLE}.txt")])
         plan = wb.models.plan(["en", "ru"])
         before_en, before_ru = _keys(wb, plan, "en"), _keys(wb, plan, "ru")
-        glossary = load(home)
+        glossary = load(wb.store)
         rows = [[r[0], "Lavroff" if r[0] == "لافروف" else r[1], r[2], r[3]] for r in glossary.to_rows()]
-        save_rows(home, rows)
+        save_rows(wb.store, rows)
         after_en, after_ru = _keys(wb, plan, "en"), _keys(wb, plan, "ru")
         with_term = {s["id"] for s in wb.store.segments(ARTICLE)
                      if s["kind"] != "meta" and any(t.ar[0] == "لافروف" for t in glossary.find(s["source_text"]))}

@@ -224,26 +224,35 @@ def test_glossary_saves_conflict_instead_of_losing_an_update(wb):
 def test_glossary_history_and_restore(wb):
     from workbench.review import glossary as g
 
-    original = g.version(wb.home)
-    g.save_rows(wb.home, [["لافروف", "Lavrov", "Лавров", ""]], base_version=original, author="x")
+    original = g.version(wb.store)
+    before = wb.glossary().to_rows()
+    g.save_rows(wb.store, [["لافروف", "Lavrov", "Лавров", ""]], base_version=original, author="x")
     assert len(wb.glossary()) == 1
-    earlier = g.history(wb.home)
+    earlier = g.history(wb.store)
     assert earlier[0]["version"] == original and earlier[0]["replaced_by"] == "x"
-    g.restore(wb.home, earlier[0]["name"])
-    assert g.version(wb.home) == original and len(wb.glossary()) > 20
+    g.restore(wb.store, earlier[0]["name"])
+    assert wb.glossary().to_rows() == before and len(wb.glossary()) > 20
+    assert [h["replaced_by"] for h in g.history(wb.store)] == ["unknown", "x"]  # the restore is itself undoable
 
 
-def test_bad_glossary_files(home):
+def test_bad_glossary_files(tmp_path):
+    """An old data home's glossary.csv is imported once, its bad rows skipped with a warning; one that is not UTF-8
+    CSV, or not a file, is not imported: the starter glossary is used, and `glossary` says why."""
+    home = tmp_path / "a"
     home.mkdir(parents=True)
     path = home / "glossary.csv"
     path.write_text("ar,en,ru,note\nلافروف,Lavrov,Лавров,\n,,Лишний,\nروسيا,Russia,Россия,\n", encoding="utf-8")
     result = run(home, "glossary")
     assert result.exit_code == 0 and "row skipped" in result.output and "(2 terms)" in result.output
     path.write_bytes("ar,en,ru\nموسكو,Moscow,Москва\n".encode("cp1256", errors="replace"))
-    assert "not UTF-8" in one_error_line(run(home, "glossary"))
-    path.unlink()
-    path.mkdir()
-    assert "not a file" in one_error_line(run(home, "glossary"))
+    assert "(2 terms)" in run(home, "glossary").output  # imported once: the file is no longer read
+    for name, make, why in (("b", lambda p: p.write_bytes("ar,en,ru\nموسكو,Moscow,Москва\n".encode("cp1256", errors="replace")), "not UTF-8"),
+                            ("c", lambda p: p.mkdir(), "not a regular file")):
+        other = tmp_path / name
+        other.mkdir()
+        make(other / "glossary.csv")
+        result = run(other, "glossary")
+        assert result.exit_code == 0 and why in result.output and "the starter glossary is used" in result.output
 
 
 # --------------------------------------------------------------------------- logins and API values

@@ -54,6 +54,10 @@ class Workbench:
         self._models = model_set
         self._views: dict[tuple[str, tuple[int, int], str], ArticleView] = {}
         self._glossary: tuple[str, Glossary] | None = None
+        try:
+            glossary_version(self.store)  # on first open, an earlier version's glossary.csv is imported (once)
+        except WorkbenchError as exc:  # e.g. a full disk: every command still runs; the glossary is tried on use
+            logs.get("api").error("the glossary could not be set up: %s", exc)
         self._memories: dict[str, tuple[tuple[int, int], TranslationMemory]] = {}
 
     def close(self) -> None:
@@ -114,11 +118,11 @@ class Workbench:
         return view
 
     def glossary(self) -> Glossary:
-        """The data home's glossary (the project's starter glossary until it is edited), parsed again only when
-        the file changed."""
-        current = glossary_version(self.home)
+        """The store's glossary (the project's starter glossary until it is edited), read again only when a new
+        version was saved."""
+        current = glossary_version(self.store)
         if self._glossary is None or self._glossary[0] != current:
-            self._glossary = (current, load_glossary(self.home))
+            self._glossary = (current, load_glossary(self.store))
         return self._glossary[1]
 
     def memory(self, lang: str) -> TranslationMemory:

@@ -386,26 +386,36 @@ def qa_cmd(ctx: click.Context, article_ids: tuple[str, ...], all_articles: bool,
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {ar, en, ru, note} with variants as lists.")
 @click.option("--history", "show_history", is_flag=True, help="List the earlier versions kept by every save, newest first.")
 @click.option("--restore", metavar="NAME", default=None, help="Make an earlier version (a name from --history) current again.")
+@click.option("--import", "import_file", metavar="CSV", type=click.Path(dir_okay=False), default=None,
+              help="Replace the glossary with a CSV file's terms (ar,en,ru[,note]; every row checked).")
+@click.option("--export", "export_file", metavar="CSV", type=click.Path(dir_okay=False), default=None,
+              help="Write the glossary as a CSV file (the --import format).")
 @click.pass_context
 @handle_errors
-def glossary_cmd(ctx: click.Context, as_json: bool, show_history: bool, restore: str | None) -> None:
-    """Show the glossary (DATA_HOME/glossary.csv, created from the starter glossary; edit it there or in the UI)."""
-    from ..review.glossary import glossary_path, history
+def glossary_cmd(ctx: click.Context, as_json: bool, show_history: bool, restore: str | None, import_file: str | None,
+                 export_file: str | None) -> None:
+    """Show the glossary (kept in the store, started from the starter glossary; edit it in the UI or import a CSV)."""
+    from pathlib import Path
+
+    from ..files import atomic_write
+    from ..review.glossary import history, import_csv, to_csv, version
     from ..review.glossary import restore as restore_version
     from .render import GlossaryHistory, GlossaryText
 
-    if show_history or restore:
-        from ..settings import ensure_home
-
-        home = ensure_home(ctx.obj["home"])
-        if restore:
-            restored = restore_version(home, restore, author="cli")
-            click.echo(f"restored {restore}: {len(restored)} terms (the version it replaced is in the history)")
-            return
-        emit(GlossaryHistory(history(home)), as_json)
-        return
     with _workbench(ctx) as wb:
-        emit(GlossaryText(wb.glossary(), str(glossary_path(wb.home))), as_json)
+        if restore:
+            restored = restore_version(wb.store, restore, author="cli")
+            click.echo(f"restored {restore}: {len(restored)} terms (the version it replaced is in the history)")
+        elif import_file:
+            imported = import_csv(wb.store, Path(import_file), author="cli")
+            click.echo(f"imported {import_file}: {len(imported)} terms (the version it replaced is in the history)")
+        elif export_file:
+            atomic_write(export_file, to_csv(wb.glossary()))
+            click.echo(f"wrote {export_file}: {len(wb.glossary())} terms")
+        elif show_history:
+            emit(GlossaryHistory(history(wb.store)), as_json)
+        else:
+            emit(GlossaryText(wb.glossary(), f"glossary version {version(wb.store)} in {wb.store.path}"), as_json)
 
 
 @cli.command("eval")

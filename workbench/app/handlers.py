@@ -142,20 +142,20 @@ def glossary_version(wb: Workbench) -> str:
     """The version of the glossary an editor loads; saving with it detects a save by someone else meanwhile."""
     from ..review.glossary import version
 
-    return version(wb.home)
+    return version(wb.store)
 
 
 @expected_errors
 def save_glossary(wb: Workbench, rows: list[list[Any]], base_version: str | None = None, author: str = "") -> Result:
     """Validate and save the edited glossary table (QA flags use it at once); a conflict when someone else saved
-    since `base_version`; the replaced version is kept in the history."""
+    since `base_version`; every version stays in the store's history."""
     from ..review.glossary import GlossaryConflict, save_rows, version
 
     try:
-        glossary = save_rows(wb.home, rows, base_version=base_version or None, author=author)
+        glossary = save_rows(wb.store, rows, base_version=base_version or None, author=author)
     except GlossaryConflict as exc:
         return {"ok": False, "conflict": True, "error": str(exc), "current_version": exc.current_version}
-    return {"ok": True, "terms": len(glossary), "version": version(wb.home)}
+    return {"ok": True, "terms": len(glossary), "version": version(wb.store)}
 
 
 # --------------------------------------------------------------------------- models and status

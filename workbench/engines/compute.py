@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..files import atomic_write
 from ..settings import cache_dir
 from .threads import current_threads
 
@@ -143,10 +144,7 @@ def save_measured(rates: dict[str, dict[str, float]], home: str | os.PathLike[st
     entry = {"cpu": cpu_model(), "threads": current_threads(), "rates": rates,
              "choice": {stage: c.name for stage, c in chosen.items() if c is not None}}
     data[machine_key()] = entry
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_suffix(".tmp")
-    staging.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    staging.replace(path)
+    atomic_write(path, json.dumps(data, indent=1).encode("utf-8"))  # the one helper: synced, never half a file
     return entry
 
 

@@ -1,26 +1,28 @@
 """The glossary: Arabic terms with their approved English and Russian forms, and robust Arabic matching.
 
-A glossary is a CSV file with columns `ar,en,ru[,note]`; a cell may hold several variants separated by
-`|`. Arabic is matched after normalisation (diacritics, tatweel, alef and hamza forms, ta marbuta,
+The glossary lives in the store (`store.glossary`: one version per save, kept); CSV with columns `ar,en,ru[,note]`
+is its import and export format. A cell may hold several variants separated by `|`. Arabic is matched after normalisation (diacritics, tatweel, alef and hamza forms, ta marbuta,
 alef maqsura) and with the attached prefixes و ف ب ل ك ال removed. Target forms match at the start of a
 word, case-insensitively, so a Russian stem ("Москв") covers its case endings.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import errno
-import hashlib
 import io
+import os
 import re
-import shutil
-from collections.abc import Iterator
+import stat
+import weakref
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
+from .. import logs
 from ..errors import WorkbenchError
-from ..files import atomic_write
+from ..store import Store
+from ..store import glossary as table
+from ..store.glossary import GlossaryConflict, NewVersion, TermRow
 
 _DIACRITICS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # harakat, Quranic marks, tatweel
 _ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
@@ -28,7 +30,7 @@ _PREFIXES = sorted(["و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "�
                    key=len, reverse=True)
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 STARTER = Path(__file__).resolve().parent.parent / "data" / "glossary.csv"
-FILENAME = "glossary.csv"
+FILENAME = "glossary.csv"  # where earlier versions kept it in the data home (imported once, then no longer read)
 COLUMNS = ("ar", "en", "ru", "note")  # the file's header; en and ru are the target languages
 FORMULA_TRIGGERS = frozenset("=+-@\t\r")  # a spreadsheet runs a cell starting with one of these as a formula (OWASP)
 
@@ -138,6 +140,10 @@ def _row_problem(row: list[str]) -> str | None:
     return None
 
 
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in cell.split("|") if v.strip())
+
+
 def parse_csv(text: str, where: str = "glossary", *, strict: bool = True) -> Glossary:
     """Terms from CSV text. A bad row is an error when `strict` (saving), else it is skipped and listed in
     `Glossary.problems` (loading: one bad row never blocks show, qa or export)."""
@@ -163,92 +169,88 @@ def parse_csv(text: str, where: str = "glossary", *, strict: bool = True) -> Glo
                 formulas.append(problems[-1])
             continue
 
-        def split(cell: str) -> tuple[str, ...]:
-            return tuple(v.strip() for v in cell.split("|") if v.strip())
-
-        terms.append(Term(split(row[0]), split(row[1]), split(row[2]), row[3].strip() if len(row) > 3 else ""))
+        terms.append(Term(_split(row[0]), _split(row[1]), _split(row[2]), row[3].strip() if len(row) > 3 else ""))
     glossary = Glossary(terms)
     glossary.problems = problems
     glossary.formula_problems = formulas
     return glossary
 
 
-def glossary_path(home: Path) -> Path:
-    return home / FILENAME
+MAX_FILE = 5_000_000  # bytes: a CSV glossary (an old data home's file, an import) larger than this is refused
+MAX_HISTORY_FILES = 1_000  # old history files imported at most
+HISTORY = "glossary-history"  # the folder of replaced versions kept by earlier versions (imported once)
+_OLD_HISTORY_NAME = re.compile(r"(\d{8}T\d{6,12})-[0-9a-f]{16}-([\w.]{1,40})\.csv")
+_CACHE: weakref.WeakKeyDictionary[Store, tuple[int, Glossary]] = weakref.WeakKeyDictionary()
+log = logs.get("review.glossary")
 
 
-def load(home: Path) -> Glossary:
-    """The data home's glossary, created from the starter glossary on first use."""
-    path = glossary_path(home)
-    if not path.exists():
+def _of(rows: list[TermRow], problems: str = "") -> Glossary:
+    glossary = Glossary([Term(_split(r.ar), _split(r.en), _split(r.ru), r.note) for r in rows])
+    glossary.problems = problems.splitlines()
+    return glossary
+
+
+def _rows(glossary: Glossary) -> list[TermRow]:
+    return [TermRow(*row) for row in glossary.to_rows()]
+
+
+def load(store: Store) -> Glossary:
+    """The store's glossary: its newest version. On first use the data home's old `glossary.csv` (and its
+    `glossary-history/`) is imported, or the starter glossary is, once."""
+    latest = table.current(store)
+    if latest is None:
+        first = _first_versions(store)
+        if store.read_only:  # nothing can be written: use what would have been imported, as it is
+            return _of(list(first[-1].terms), first[-1].problems)
         try:
-            home.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(STARTER, path)
-        except OSError:  # a read-only data home: use the starter glossary as it is
-            return _load_cached(str(STARTER), STARTER.stat().st_mtime_ns)
-    if not path.is_file():
-        raise WorkbenchError(f"{path} is not a file; the glossary must be a CSV file (ar,en,ru,note)")
-    return _load_cached(str(path), path.stat().st_mtime_ns)
+            table.add(store, first, base=None)
+        except GlossaryConflict:
+            pass  # another process imported it first
+        latest = table.current(store)
+        assert latest is not None
+    cached = _CACHE.get(store)
+    if cached is None or cached[0] != latest:
+        row = table.version(store, latest)
+        cached = (latest, _of(table.terms(store, latest), row.problems if row else ""))
+        _CACHE[store] = cached
+    return cached[1]
 
 
-_CACHE: dict[tuple[str, int], Glossary] = {}
+def seed(store: Store, glossary: Glossary) -> None:
+    """Give a store that has no glossary yet this one (a Ray worker's in-memory store gets the driver's)."""
+    if table.current(store) is None:
+        table.add(store, [NewVersion(_rows(glossary), "", "import", "\n".join(glossary.problems))], base=None)
 
 
-def _load_cached(path: str, mtime: int) -> Glossary:
-    key = (path, mtime)
-    if key not in _CACHE:
-        _CACHE.clear()
-        data = Path(path).read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise WorkbenchError(f"{path}: not UTF-8 text (byte {exc.start}); save the glossary as UTF-8 CSV") from exc
-        if "\x00" in text:
-            raise WorkbenchError(f"{path}: a binary file, not a CSV glossary")
-        _CACHE[key] = parse_csv(text, path, strict=False)
-    return _CACHE[key]
+def version(store: Store) -> str:
+    """The glossary's version (the newest version's id): what an editor saves against."""
+    if table.current(store) is None:
+        load(store)
+    return str(table.current(store) or 0)
 
 
-class GlossaryConflict(WorkbenchError):
-    """The glossary was saved by someone else since this editor loaded it."""
-
-    def __init__(self, current_version: str):
-        self.current_version = current_version
-        super().__init__("the glossary was changed by someone else since you opened it; nothing was saved. "
-                         "Reload it (your edits are still in the table: copy them first) and save again")
-
-
-HISTORY = "glossary-history"
+def _base(base_version: str | None) -> tuple[int | None, bool]:
+    """(the version id to compare with, whether to compare) for a version an editor sent."""
+    if base_version is None:
+        return None, False
+    text = str(base_version).strip()
+    return (int(text) if text.isascii() and text.isdigit() and len(text) < 19 else -1), True  # -1: an old file hash, never current
 
 
-def version(home: Path) -> str:
-    """A short fingerprint of the glossary file as it is now (the starter glossary until one is saved)."""
-    path = glossary_path(home)
-    data = path.read_bytes() if path.is_file() else STARTER.read_bytes()
-    return hashlib.sha256(data).hexdigest()[:16]
+def _save(store: Store, glossary: Glossary, base_version: str | None, author: str, origin: str) -> None:
+    version(store)  # a store's first glossary is made before anything is saved over it
+    base, check = _base(base_version)
+    who = re.sub(r"[^\w.]+", "_", author.strip())[:40]  # one word in --history, as before
+    table.add(store, [NewVersion(_rows(glossary), who, origin)], base=base, check=check)
 
 
-@contextlib.contextmanager
-def _locked(home: Path) -> Iterator[None]:
-    """One glossary save at a time across processes (compare-and-write must not interleave)."""
-    import fcntl
-
-    home.mkdir(parents=True, exist_ok=True)
-    with open(home / ".glossary.lock", "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def save_rows(home: Path, rows: list[list[str]], *, base_version: str | None = None, author: str = "",
+def save_rows(store: Store, rows: list[list[str]], *, base_version: str | None = None, author: str = "",
               allow_empty: bool = False) -> Glossary:
-    """Validate and write glossary rows (ar, en, ru, note) to the data home.
+    """Validate glossary rows (ar, en, ru, note) and save them as the store's new version, in one transaction.
 
     With `base_version` (what the editor loaded), a glossary saved by someone else since is a GlossaryConflict,
-    never a silent overwrite. The version replaced is kept in `glossary-history/`, so every save can be undone
-    (`restore`). An empty table is refused unless `allow_empty`.
+    never a silent overwrite. Every version stays in the store, so every save can be undone (`restore`). An empty
+    table is refused unless `allow_empty`.
     """
     buf = io.StringIO()
     writer = csv.writer(buf)
@@ -261,70 +263,121 @@ def save_rows(home: Path, rows: list[list[str]], *, base_version: str | None = N
     if not glossary.terms and not allow_empty:
         raise WorkbenchError("refusing to save an empty glossary (it would remove every term); "
                              "to start over, save one term, or restore an earlier version")
-    _replace(home, buf.getvalue().encode("utf-8"), base_version, author)
+    _save(store, glossary, base_version, author, "save")
     return glossary
 
 
-class GlossaryNotSaved(WorkbenchError):
-    """The glossary file could not be written (a full disk, a read-only data home); nothing was changed."""
-
-    def __init__(self, home: Path, exc: OSError):
-        self.errno = exc.errno
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            message = "the disk is full; the glossary was not saved (free some space and save again)"
-        elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            message = f"the data home {home} is read-only; the glossary was not saved"
-        else:
-            message = f"the glossary could not be written ({exc.strerror or exc}); it was not saved"
-        super().__init__(message)
+def history(store: Store) -> list[dict[str, str]]:
+    """Earlier versions of the glossary, newest first: its name (for `restore`), when it was replaced, its version,
+    who replaced it."""
+    version(store)  # an old data home's history is imported on first use
+    rows = table.versions(store)
+    return [{"name": str(old.id), "replaced": new.created, "version": str(old.id), "replaced_by": new.author or "unknown"}
+            for new, old in pairwise(rows)]
 
 
-def _replace(home: Path, data: bytes, base_version: str | None, author: str) -> None:
-    """Write the glossary file, keeping the version it replaces in the history; a conflict if it changed since
-    `base_version`. A write that fails (full disk, read-only home) is a GlossaryNotSaved and leaves nothing
-    behind: neither a new glossary nor a history entry for a save that did not happen."""
-    path = glossary_path(home)
-    kept: Path | None = None
-    try:
-        with _locked(home):
-            current = version(home)
-            if base_version is not None and base_version != current:
-                raise GlossaryConflict(current)
-            previous = path.read_bytes() if path.is_file() else STARTER.read_bytes()
-            from ..clock import now
-
-            stamp = now().replace(":", "").replace("-", "").replace(".", "")[:21]  # 20261126T220700123456
-            who = re.sub(r"[^\w.]+", "_", author)[:40] or "unknown"
-            kept = home / HISTORY / f"{stamp}-{current}-{who}.csv"
-            atomic_write(kept, previous)
-            atomic_write(path, data)
-    except OSError as exc:
-        if kept is not None:
-            with contextlib.suppress(OSError):
-                kept.unlink(missing_ok=True)
-        raise GlossaryNotSaved(home, exc) from exc
-
-
-def history(home: Path) -> list[dict[str, str]]:
-    """Earlier versions of the glossary, newest first: file name, when it was replaced, version, who replaced it."""
-    out = []
-    for file in sorted((home / HISTORY).glob("*.csv"), reverse=True):
-        stamp, _, rest = file.stem.partition("-")
-        old_version, _, author = rest.partition("-")
-        out.append({"name": file.name, "replaced": stamp, "version": old_version, "replaced_by": author})
-    return out
-
-
-def restore(home: Path, name: str, *, base_version: str | None = None, author: str = "") -> Glossary:
+def restore(store: Store, name: str, *, base_version: str | None = None, author: str = "") -> Glossary:
     """Make an earlier version (a name from `history`) the glossary again, as a new save (itself undoable)."""
-    file = home / HISTORY / Path(name).name
-    if not file.is_file():
+    text = str(name).strip()
+    row = table.version(store, int(text)) if text.isascii() and text.isdigit() and len(text) < 19 else None
+    if row is None:
         raise WorkbenchError(f"no earlier glossary version {name!r} (see `workbench glossary --history`)")
-    data = file.read_bytes()
-    glossary = parse_csv(data.decode("utf-8-sig"), str(file), strict=False)
-    formulas = glossary.formula_problems
-    if formulas:  # a version saved before formulas were refused: restoring it would write them again
-        raise WorkbenchError(f"not restored: {formulas[0].removesuffix('; row skipped')}; "
-                             "edit the glossary (or restore another version) instead")
-    _replace(home, data, base_version, author)  # byte for byte: the same version as before
+    glossary = _of(table.terms(store, row.id))
+    _save(store, glossary, base_version, author, "restore")
     return glossary
+
+
+def read_csv_file(path: Path, *, strict: bool = True) -> Glossary:
+    """A CSV glossary file, read as hostile: a regular file (never a link, a folder or a device), at most
+    MAX_FILE bytes, UTF-8 text, every row checked (`strict`: one bad row is an error; else it is skipped and
+    listed, and a cell that would run as a formula still refuses the whole file)."""
+    try:
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode):
+            raise WorkbenchError(f"{path}: not a regular file (a link, a folder or a device); not read")
+        if info.st_size > MAX_FILE:
+            raise WorkbenchError(f"{path}: {info.st_size} bytes, more than a glossary's {MAX_FILE}; not read")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise WorkbenchError(f"{path}: not a regular file; not read")
+            data = fh.read(MAX_FILE + 1)
+    except OSError as exc:
+        raise WorkbenchError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    if len(data) > MAX_FILE:
+        raise WorkbenchError(f"{path}: more than a glossary's {MAX_FILE} bytes; not read")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise WorkbenchError(f"{path}: not UTF-8 text (byte {exc.start}); save the glossary as UTF-8 CSV") from exc
+    if "\x00" in text:
+        raise WorkbenchError(f"{path}: a binary file, not a CSV glossary")
+    glossary = parse_csv(text, str(path), strict=strict)
+    if glossary.formula_problems:
+        raise WorkbenchError(f"{glossary.formula_problems[0].removesuffix('; row skipped')}; the file was not read")
+    return glossary
+
+
+def import_csv(store: Store, path: Path, *, base_version: str | None = None, author: str = "") -> Glossary:
+    """Replace the glossary with a CSV file's terms (every row checked; one bad row and nothing is saved)."""
+    glossary = read_csv_file(path)
+    if not glossary.terms:
+        raise WorkbenchError(f"{path}: no terms; refusing to save an empty glossary")
+    _save(store, glossary, base_version, author, "import")
+    return glossary
+
+
+def to_csv(glossary: Glossary) -> bytes:
+    """The glossary as CSV (the import format; its cells were checked when saved, so none runs as a formula)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(glossary.to_rows())
+    return buf.getvalue().encode("utf-8")
+
+
+def _old_stamp(stamp: str) -> str:
+    """An old history file's stamp (20261126T220700123456) as the store's timestamps."""
+    return (f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[9:11]}:{stamp[11:13]}:{stamp[13:15]}"
+            f".{stamp[15:21].ljust(6, '0')}+00:00")
+
+
+def _first_versions(store: Store) -> list[NewVersion]:
+    """What a store's glossary starts with: the data home's old glossary-history/ and glossary.csv, read as
+    hostile (a file that is a link, too big, not UTF-8 CSV, or holds a formula cell is left out and logged), or the
+    starter glossary. The old files are left as they are and no longer read."""
+    home = None if store.path == ":memory:" else Path(store.path).parent
+    out: list[NewVersion] = []
+    problem = ""
+    if home is not None and os.path.lexists(home / FILENAME):
+        # history file i says who replaced version i, and when: that is when version i + 1 was made, and by whom
+        made: tuple[str | None, str] = (None, "")
+        folder = home / HISTORY
+        try:
+            names = sorted(os.listdir(folder))[:MAX_HISTORY_FILES] if stat.S_ISDIR(folder.lstat().st_mode) else []
+        except OSError:
+            names = []
+        for name in names:
+            found = _OLD_HISTORY_NAME.fullmatch(name)
+            if not found:
+                continue
+            try:
+                old = read_csv_file(folder / name, strict=False)
+                if old.terms:
+                    out.append(NewVersion(_rows(old), made[1], "import", created=made[0]))
+            except WorkbenchError as exc:
+                log.error("glossary: %s was not imported: %s", name, exc)
+            made = (_old_stamp(found.group(1)), found.group(2))
+        try:
+            current = read_csv_file(home / FILENAME, strict=False)
+            out.append(NewVersion(_rows(current), made[1], "import", "\n".join(current.problems), made[0]))
+            log.info("glossary: %s imported into the store (%d terms); the file is no longer read",
+                     home / FILENAME, len(current))
+            return out
+        except WorkbenchError as exc:
+            problem = (f"{exc}; {FILENAME} of the data home was not imported, the starter glossary is used "
+                       "(fix the file and run `workbench glossary --import FILE`)")
+            log.error("glossary: %s", problem)
+    starter = parse_csv(STARTER.read_text(encoding="utf-8-sig"), str(STARTER), strict=False)
+    out.append(NewVersion(_rows(starter), "", "starter", problem, None))
+    return out

@@ -10,7 +10,6 @@ each with its forms in the target language.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from ..engines.llm import Request, RequestTranslator
@@ -18,7 +17,6 @@ from ..engines.plan import LanguagePlan, RunPlan
 from ..languages import SOURCE_LANG
 from ..review.glossary import Glossary, Term
 from ..review.glossary import load as load_glossary
-from ..settings import home_dir
 from ..store import Store
 
 Input = tuple[dict[str, Any], str, int | None]  # (segment, text given to the model, pivot revision id)
@@ -30,8 +28,8 @@ def takes_requests(lang: LanguagePlan) -> bool:
     return isinstance(lang.translator, RequestTranslator)
 
 
-def glossary_of(plan: RunPlan) -> Glossary:
-    return load_glossary(Path(home_dir(plan.home)))
+def glossary_of(store: Store) -> Glossary:
+    return load_glossary(store)
 
 
 def term_pairs(glossary: Glossary, text: str, source: str, target: str) -> tuple[tuple[str, str], ...]:
@@ -68,7 +66,7 @@ def requests_for(store: Store, plan: RunPlan, article_id: str, lang: LanguagePla
     title_seg = next((s for s in segments if s["kind"] == "title"), None)
     title = text_in(title_seg, lang.source_lang) if title_seg else ""
     title = title or str(store.article(article_id).get("title") or "")
-    glossary = glossary_of(plan)
+    glossary = glossary_of(store)
     requests = []
     for seg, text, _ in part:
         at = order.get(seg["id"], 0)

@@ -43,6 +43,7 @@ from ..exchange.results import article_record
 from ..languages import TARGETS
 from ..review import workflow
 from ..review.glossary import Glossary
+from ..review.glossary import seed as use_glossary
 from ..review.views import article_view
 from ..runs.progress import NoProgress
 from ..runs.summaries import summarize_article
@@ -129,15 +130,19 @@ class TranslateStage(_Worker):
     pivot language's outputs when the language is made from one, so an LLM translator gets the same context (the
     segments before, their translations so far, the glossary terms) as on one machine."""
 
-    def __init__(self, selection: Selection, home: str, threads: int | None, lang: str, targets: list[str]):
+    def __init__(self, selection: Selection, home: str, threads: int | None, lang: str, targets: list[str],
+                 glossary: Glossary | None = None):
         super().__init__(selection, home, threads)
         self.plan = self.models.plan(targets)
         self.lang = self.plan.languages[lang]
+        self.glossary = glossary  # the driver's: an LLM gets the same terms as on one machine
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         out, failed = list(batch[self.lang.lang]), list(batch["failed"])
         store = Store(":memory:")
         try:
+            if self.glossary is not None:
+                use_glossary(store, self.glossary)
             made: dict[int, list[Failure]] = {}
             works = (self._work(store, batch, i, made) for i in range(len(batch["article_id"])) if not batch["problem"][i])
             run_together(works, width_of(self.plan), NoProgress())
@@ -349,7 +354,8 @@ def _dataset(ray: Any, options: RayOptions, files: list[str], done: set[str], ru
     common = dict(compute=ray.data.ActorPoolStrategy(min_size=1, max_size=actors), num_cpus=cpus, num_gpus=gpus,
                   batch_format="numpy", batch_size=options.batch_articles)
     for lang in ordered:
-        ds = ds.map_batches(TranslateStage, fn_constructor_args=(selection, home, threads, lang, targets), **common)
+        ds = ds.map_batches(TranslateStage, fn_constructor_args=(selection, home, threads, lang, targets, glossary),
+                            **common)
     return ds.map_batches(ArticleStage, fn_constructor_args=(selection, home, threads, targets, summarize, glossary),
                           **common)
 

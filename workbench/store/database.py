@@ -110,7 +110,7 @@ class Store:
             self.conn.close()
             raise
         if self.path != ":memory:" and not self.read_only:
-            remove_stale_temps(Path(self.path).parent)  # what a killed write left in the data home (glossary.csv …)
+            remove_stale_temps(Path(self.path).parent)  # what a killed write left in the data home (an export …)
         if not self.read_only:
             self._after_migrations()
 

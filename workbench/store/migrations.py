@@ -306,6 +306,36 @@ CREATE TABLE known_logins (
     PRIMARY KEY (user, address)
 );
 """),
+    # issue 28: the glossary in the store (store/glossary.py): every save is one version, its terms written with it
+    # in one transaction, never changed afterwards; the current glossary is the newest version. `problems`: the
+    # warnings shown while a version is current (rows of an imported file that were skipped). The data home's old
+    # glossary.csv and glossary-history/ are imported once, on the glossary's first use (review/glossary.py).
+    ("013_glossary", """
+CREATE TABLE glossary_versions (
+    id INTEGER PRIMARY KEY,
+    created TEXT NOT NULL,
+    author TEXT NOT NULL,
+    origin TEXT NOT NULL CHECK (origin IN ('starter', 'import', 'save', 'restore')),
+    problems TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE glossary_terms (
+    version_id INTEGER NOT NULL REFERENCES glossary_versions(id),
+    position INTEGER NOT NULL,
+    ar TEXT NOT NULL,
+    en TEXT NOT NULL,
+    ru TEXT NOT NULL,
+    note TEXT NOT NULL,
+    PRIMARY KEY (version_id, position)
+);
+CREATE TRIGGER glossary_versions_append_only_update BEFORE UPDATE ON glossary_versions
+BEGIN SELECT RAISE(ABORT, 'glossary versions are append-only'); END;
+CREATE TRIGGER glossary_versions_append_only_delete BEFORE DELETE ON glossary_versions
+BEGIN SELECT RAISE(ABORT, 'glossary versions are append-only'); END;
+CREATE TRIGGER glossary_terms_append_only_update BEFORE UPDATE ON glossary_terms
+BEGIN SELECT RAISE(ABORT, 'glossary versions are append-only'); END;
+CREATE TRIGGER glossary_terms_append_only_delete BEFORE DELETE ON glossary_terms
+BEGIN SELECT RAISE(ABORT, 'glossary versions are append-only'); END;
+"""),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The glossary panel: the data home's glossary as an editable table (ar, en, ru, note), and its API.
+"""The glossary panel: the store's glossary as an editable table (ar, en, ru, note), and its API.
 
 Saving is compare-and-write, like the editor: the page sends the version it loaded, and a save without a version
 or with a stale one is a conflict, never a silent overwrite. Scripts use the named endpoints `/get_glossary`
