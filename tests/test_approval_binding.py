@@ -286,3 +286,33 @@ def test_a_file_imported_again_with_a_changed_source_has_sent_its_reopened_webho
         assert [(e["article_id"], e["lang"]) for e in reopened] == [(first["article_id"], "en")]
     finally:
         receiver.close()
+
+
+SEED_ARTICLE = "003_70140ed69b948bf5"
+
+
+def test_an_approval_from_the_page_is_of_what_the_page_showed(translated) -> None:
+    """A review found approvals bound to what was stored at the click: a colleague's save between the reviewer's
+    last look and the click was approved unseen. The page sends what it shows; a change since is refused, override
+    or not, and the page is told to reload (`stale`)."""
+    from workbench.app import operations as ops
+
+    article = translated.article(SEED_ARTICLE).to_dict()
+    revisions = [(s.get("targets") or {}).get("en") for s in article["segments"]]
+    newest = max([r["revision_id"] for r in revisions if r] + [(article["summaries"].get("en") or {}).get("revision_id") or 0])
+    seg = next(s for s in article["segments"] if (s.get("targets") or {}).get("en"))
+    saved = ops.OPERATIONS["save_unit"](translated, SEED_ARTICLE, seg["id"], "en", "A colleague's text, unseen.",
+                                        seg["targets"]["en"]["revision_id"], "colleague", True)
+    assert saved["ok"], saved
+    refused = ops.OPERATIONS["approve"](translated, SEED_ARTICLE, "en", "mona", "override anyway",
+                                        article["content_hash"], newest)
+    assert refused["ok"] is False and refused["stale"] is True and "changed since you opened it" in refused["error"]
+    assert translated.store.statuses(SEED_ARTICLE).get("en") != "approved"
+    wrong_source = ops.OPERATIONS["approve"](translated, SEED_ARTICLE, "en", "mona", "reason", "0" * 64,
+                                             saved["revision_id"])
+    assert wrong_source["stale"] is True and "a new source" in wrong_source["error"]
+    seen = translated.article(SEED_ARTICLE).to_dict()  # reloaded: the colleague's text is in view now
+    approved = ops.OPERATIONS["approve"](translated, SEED_ARTICLE, "en", "mona", "read it", seen["content_hash"],
+                                         saved["revision_id"])
+    assert approved["ok"] is True and translated.store.statuses(SEED_ARTICLE)["en"] == "approved"
+    assert ops.OPERATIONS["approve"](translated, SEED_ARTICLE, "ru", "mona", "no page: what is stored")["ok"] is True

@@ -46,7 +46,7 @@ def store_write_methods() -> set[str]:
     """The `Store` methods that open a write transaction (read from the source, so a new one is found)."""
     tree = ast.parse((PACKAGE / "store" / "database.py").read_text(encoding="utf-8"))
     store = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Store")
-    return {fn.name for fn in store.body if isinstance(fn, ast.FunctionDef) and fn.name not in ("transaction", "_savepoint")
+    return {fn.name for fn in store.body if isinstance(fn, ast.FunctionDef) and fn.name != "transaction" and not fn.name.startswith("_")
             and any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "transaction"
                     for n in ast.walk(fn))}
 

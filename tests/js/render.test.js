@@ -84,3 +84,13 @@ test("a language reopened by a changed source says so in the header, escaped", (
   assert.ok(!R.counts(g).includes("<i>") && R.counts(g).includes("&lt;i&gt;"));
   assert.ok(!R.counts(grid(view())).includes("reopened"));
 });
+
+test("an approval is of what the page shows: its source hash and the language's newest revision", () => {
+  const data = { article: { content_hash: "abc", summaries: { en: { revision_id: 9 }, ru: null },
+    segments: [{ id: "m", kind: "meta", targets: {} }, { id: "a", targets: { en: { revision_id: 12 }, ru: { revision_id: 3 } } },
+               { id: "b", targets: { en: null } }] } };
+  assert.deepEqual(R.seenForApproval(data, "en"), ["abc", 12]);
+  assert.deepEqual(R.seenForApproval(data, "ru"), ["abc", 3]);
+  data.article.segments[1].targets.ru = null;
+  assert.deepEqual(R.seenForApproval(data, "ru"), ["abc", 0]);
+});

@@ -261,10 +261,13 @@ class Workbench:
         return workflow.confirm(self.store, _ref(article_id, segment_id, lang, target), author=author,
                                 base_revision_id=base_revision_id, seconds_open=seconds_open).revision_id
 
-    def approve(self, article_id: str, lang: str, author: str | None = None, *, override: str | None = None) -> str:
+    def approve(self, article_id: str, lang: str, author: str | None = None, *, override: str | None = None,
+                seen: tuple[str, int] | None = None) -> str:
         """Approve an article language: refused (ApprovalRefused, saying what is missing) unless every segment is
-        reviewed and no blocking flag remains; `override` (a reason) approves anyway and is recorded."""
-        return workflow.approve(self.store, article_id, lang, author, override=override, glossary=self.glossary())
+        reviewed and no blocking flag remains; `override` (a reason) approves anyway and is recorded. `seen`: the
+        source hash and newest revision id the approver saw (refused when the article changed since)."""
+        return workflow.approve(self.store, article_id, lang, author, override=override, glossary=self.glossary(),
+                                seen=seen)
 
     def revert(self, article_id: str, segment_id: str | None, lang: str, revision_id: int, *, author: str,
                base_revision_id: int | None, target: str = "segment") -> int:

@@ -231,6 +231,7 @@ QUERY = Text("query", str, limit=500, optional=True)
 AUTHOR = Text("author", str, limit=120, optional=True)
 REASON = Text("reason", str, limit=2000, optional=True)
 REVISION = RevisionId("revision", int | None)
+SOURCE_HASH = Text("source hash", str, limit=128, optional=True)
 FLAG = Flag("flag", bool)
 SECONDS = Seconds("seconds", float | None)
 # The kinds of the CAT editor's operations (app/operations_cat.py).

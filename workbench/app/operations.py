@@ -24,7 +24,7 @@ from ..review.diff import diff_html
 from ..review.effort import GROUPS
 from ..review.effort import effort as effort_rows
 from ..review.qa import FLAG_HELP
-from ..review.states import BLOCKING, approval_problems, review_counts
+from ..review.states import BLOCKING, ApprovalStale, approval_problems, review_counts
 from ..review.suggestions import unit_suggestions
 from ..units import UnitRef
 from . import arguments as a
@@ -97,6 +97,8 @@ def guarded(name: str, run: Callable[[], T]) -> T | Result:
         return run()
     except ConflictError as exc:
         return conflict(exc)
+    except ApprovalStale as exc:  # the page reloads before anyone may approve (no override prompt)
+        return {"ok": False, "error": str(exc), "stale": True}
     except WorkbenchError as exc:
         return {"ok": False, "error": str(exc)}
     except Exception as exc:
@@ -300,7 +302,13 @@ def retranslate_unit(wb: Workbench, article_id: str, unit: str, language: str, r
             "message": "New machine text stored." if made else "Kept the human text (ask to replace it)."}
 
 
-@operation(article_id=a.ARTICLE, language=a.LANG, author=a.AUTHOR, override=a.REASON)
-def approve(wb: Workbench, article_id: str, language: str, author: str = "", override: str = "") -> Result:
-    """Approve an article language (every segment reviewed, no blocking flag), or with an override reason."""
-    return {"ok": True, "status": wb.approve(article_id, language, author, override=override or None)}
+@operation(article_id=a.ARTICLE, language=a.LANG, author=a.AUTHOR, override=a.REASON, seen_source=a.SOURCE_HASH,
+           seen_revision=a.REVISION)
+def approve(wb: Workbench, article_id: str, language: str, author: str = "", override: str = "", seen_source: str = "",
+            seen_revision: int | None = None) -> Result:
+    """Approve an article language (every segment reviewed, no blocking flag), or with an override reason. With
+    `seen_source` (the article's `content_hash`) and `seen_revision` (the language's newest revision id, 0: none)
+    as the page shows them, refused when the article changed since (a colleague's save, a new source): the
+    approval is of what the reviewer saw."""
+    seen = (seen_source, seen_revision or 0) if seen_source else None
+    return {"ok": True, "status": wb.approve(article_id, language, author, override=override or None, seen=seen)}

@@ -29,6 +29,10 @@ class ApprovalRefused(WorkbenchError):
     """An approval the rules do not allow (yet): what is missing is in the message."""
 
 
+class ApprovalStale(WorkbenchError):
+    """An approval of an article that changed since the approver saw it (no override approves it)."""
+
+
 def unit_state(reviewed: bool, edited: bool, approved: bool) -> UnitState:
     """The state of a unit that has text, in an article language that is `approved` or not."""
     if reviewed:

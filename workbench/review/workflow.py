@@ -33,7 +33,7 @@ from ..store import MachineOutputRecord, Store, outbox, suggestions
 from ..store.suggestions import SuggestionRecord
 from ..units import UnitRef
 from .glossary import Glossary
-from .states import ApprovalRefused, approval_problems, pivot_is_stale
+from .states import ApprovalRefused, ApprovalStale, approval_problems, pivot_is_stale
 from .views import article_view
 
 WORKBENCH = "workbench"  # the author of the status changes that runs make
@@ -104,12 +104,20 @@ def status_of(store: Store, article_id: str, lang: str) -> str:
 
 
 def approve(store: Store, article_id: str, lang: str, author: str | None = None, *, override: str | None = None,
-            glossary: Glossary | None = None) -> str:
+            glossary: Glossary | None = None, seen: tuple[str, int] | None = None) -> str:
     """Approve an article language: refused (ApprovalRefused, saying what is missing) unless every segment is
     reviewed and no blocking flag remains; `override` (a reason) approves anyway and is recorded with what it went
-    past. The rules are checked in the same transaction as the approval."""
+    past. The rules are checked in the same transaction as the approval. `seen` (the source hash and the language's
+    newest revision id, 0 for none, that the approver was shown) must still be what is stored, override or not:
+    an approval is of what was seen (ApprovalStale otherwise)."""
     lang = check_target(lang)
     with store.transaction():
+        if seen is not None:
+            source, revision = store.approval_view(article_id, lang)
+            if (source, revision or 0) != (seen[0], seen[1]):
+                raise ApprovalStale(f"{article_id} {lang} changed since you opened it ("
+                                    + ("a new source" if source != seen[0] else "a newer text was saved")
+                                    + "): reload it, read the change and approve again")
         problems = approval_problems(article_view(store, article_id, glossary=glossary), lang)
         if problems and not (override or "").strip():
             raise ApprovalRefused(f"{article_id} {lang} cannot be approved yet: " + "; ".join(problems)

@@ -542,6 +542,11 @@ class Store:
                          " VALUES (?,?,?,?,?,?,?)", (article_id, lang, status, author, override, reason, stamp))
             return status
 
+    def approval_view(self, article_id: str, lang: str) -> tuple[str | None, int | None]:
+        """What an approval of the language would be bound to now (see `_seen`)."""
+        with self._lock:
+            return self._seen(self.conn, article_id, lang)
+
     @staticmethod
     def _seen(conn: sqlite3.Connection, article_id: str, lang: str) -> tuple[str | None, int | None]:
         """What an approval of the language sees now: the article's source hash and the language's newest revision

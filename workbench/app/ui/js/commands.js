@@ -156,8 +156,10 @@
 
   P.approve = async function (lang, override = "") {
     let r;
-    try { r = await this.transport.ask("approve", [this.article, lang, this.core.author(), override], 30000); }
+    const [source, revision] = WB.seenForApproval(this.data, lang);  // an approval is of what this page shows
+    try { r = await this.transport.ask("approve", [this.article, lang, this.core.author(), override, source, revision], 30000); }
     catch (e) { return this.say(`Not approved: ${e.message}`, "error"); }
+    if (!r.ok && r.stale) return this.say(r.error, "error");  // no override: reload and read the change first
     if (r.ok) {
       this.say(`${this.name(lang)} approved${override ? " with an override (the reason is recorded)" : ""}.`, "ok");
       this.trigger("saved");

@@ -30,6 +30,11 @@
   const units = (data) => data.article.segments.filter((s) => s.kind !== "meta").map((s, i) => ({ ...s, number: i + 1 }));
   const targetOf = (data, unit, lang) => unit === "summary" ? data.article.summaries[lang]
     : ((data.article.segments.find((s) => s.id === unit) || {}).targets || {})[lang] || null;
+  // What an approval from this page is of: the article's source hash and the newest revision id of the language
+  // among the units shown (0: none); the server refuses the approval when the article changed since.
+  const seenForApproval = (data, lang) => [data.article.content_hash || "", Math.max(0,
+    ...data.article.segments.map((s) => ((s.targets || {})[lang] || {}).revision_id || 0),
+    ((data.article.summaries || {})[lang] || {}).revision_id || 0)];
   // The server says which of a unit's flags block approval (a reviewed stale_pivot is only a warning).
   const blockingOf = (data, unit) => (!unit ? [] : unit.blocking || unit.flags.filter((f) => data.blocking.includes(f)));
   const override = (data, lang) => ((data.article.status_override || {})[lang]) || null;
@@ -201,7 +206,7 @@
   }
 
   const api = { esc, registerSection, registerBadge, registerKey, sections, badges, keys, langsOf, langName, statesOf,
-                units, targetOf, blockingOf, visible, ordered, cell, rowHtml, summaryRow, tableHtml, toolbar, counts,
+                units, targetOf, seenForApproval, blockingOf, visible, ordered, cell, rowHtml, summaryRow, tableHtml, toolbar, counts,
                 page, editorHtml, detailsHtml, countsLine, help };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else Object.assign(root.WB = root.WB || {}, api);
