@@ -28,6 +28,7 @@ from .conftest import SEEDS
 
 ARTICLE = "003_70140ed69b948bf5"
 ARCHS = ("qwen3", "llama", "gemma3")
+FAST_END_TO_END = ("gemma3", "ct2")  # the cheapest pair; the others are in the slow tier
 OPTIONS = LLMOptions(max_new_tokens=12, compute_type="float32", context_segments=2)
 
 
@@ -313,9 +314,11 @@ def test_a_model_ctranslate2_cannot_convert_falls_back_to_transformers(home, tin
 
 
 # --------------------------------------------------------------------------- routes, end to end
-@pytest.mark.parametrize("engine", ["transformers", "ct2"])
-@pytest.mark.parametrize("arch", ARCHS)
+@pytest.mark.parametrize(("arch", "engine"), [
+    pytest.param(arch, engine, marks=() if (arch, engine) == FAST_END_TO_END else pytest.mark.slow)
+    for arch in ARCHS for engine in ("transformers", "ct2")])
 def test_both_engines_translate_the_seeds_end_to_end_with_russian_direct(arch, engine, home):
+    """Every tiny LLM on both engines over the five seeds: one pair in the fast tier (10-25 s each on 2 cores)."""
     from workbench import Workbench
     from workbench.engines.plan import ModelSet
     from workbench.engines.profiles import select
@@ -401,6 +404,7 @@ def _run(home: Path, config: str, calls: list[int], stop_after: int | None = Non
         return report, _machine_texts(wb)
 
 
+@pytest.mark.slow  # four (two) runs over the five seeds in both languages: about 60 s (35 s) on 2 cores
 def test_articles_translated_together_give_one_at_a_time_outputs_in_wider_batches_and_resume(tmp_path):
     alone_calls: list[int] = []
     report, alone = _run(tmp_path / "alone", "[translation]\narticles_per_batch = 1\n", alone_calls)
@@ -423,6 +427,7 @@ def test_articles_translated_together_give_one_at_a_time_outputs_in_wider_batche
     assert sum(rest_calls) == len(alone) - len(partial)  # only what was missing went to the model
 
 
+@pytest.mark.slow  # four (two) runs over the five seeds in both languages: about 60 s (35 s) on 2 cores
 def test_a_failing_call_of_many_articles_is_retried_article_by_article(tmp_path):
     from workbench.engines.hf_llm import CausalTranslator
 
