@@ -145,6 +145,6 @@ def test_unit_details_carries_the_confidence(translated):
 
     article = translated.articles()[0].id
     seg = translatable_segments(translated.store, article)[0]["id"]
-    result = ops.OPERATIONS["unit_details"](translated, article, seg, "en")
+    result = ops.OPERATIONS["unit_details"](translated, article_id=article, unit=seg, language="en")
     assert result["ok"] and result["confidence"]["low_tokens"]
 

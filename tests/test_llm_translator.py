@@ -518,7 +518,7 @@ def test_suggestions_are_stored_beside_the_text_and_never_replace_it(home):
         unit = seg["targets"]["en"]
         assert unit["machine"]["provenance"]["model"] == "tiny:marian-ar-en"  # the run's output stays the text
         assert len(wb.history(ARTICLE, seg["id"], "en")) == 1
-        details = ops.unit_details(wb, ARTICLE, seg["id"], "en")
+        details = ops.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")
         assert [(s["kind"], s["model"]) for s in details["suggestions"]] == [
             ("machine", "tiny:marian-ar-en"), ("suggestion", "tiny:qwen3"), ("suggestion", "tiny:llama")]
         second = details["suggestions"][1]

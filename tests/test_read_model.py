@@ -196,8 +196,8 @@ def test_show_json_and_the_api_give_the_same_structure(translated):
     assert result.exit_code == 0, result.output
     expected, _ = expected_view("translated", ARTICLE)
     assert _stable(json.loads(result.stdout)) == expected
-    assert _stable(ops.get_article(translated, ARTICLE)) == {"ok": True, "article": expected}
-    assert _stable(ops.review_view(translated, ARTICLE, "mona")["article"]) == expected
+    assert _stable(ops.get_article(translated, article_id=ARTICLE)) == {"ok": True, "article": expected}
+    assert _stable(ops.review_view(translated, article_id=ARTICLE, author="mona")["article"]) == expected
     listed = CliRunner().invoke(cli, ["--home", str(translated.home), "list", "--json"])
     assert [{k: v for k, v in row.items() if k != "meaningless"} for row in _stable(json.loads(listed.stdout))] == \
         expected_list("translated")
