@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -231,8 +232,12 @@ def test_a_pivot_failure_is_reported_once_and_a_run_failing_partway_counts_what_
 
     _poison(monkeypatch, Seq2SeqTranslator)
     monkeypatch.setattr(translation, "store_records", breaks_once)
+    seeds = home.parent / "two-seeds"  # the poisoned article and the one whose run breaks are enough
+    seeds.mkdir()
+    for path in (*SEEDS.glob("002_*.txt"), *SEEDS.glob("004_*.txt")):
+        shutil.copy(path, seeds)
     with Workbench(home, profile="tiny", engine="transformers") as wb:
-        report = wb.translate([str(SEEDS)], ["en", "ru"])
+        report = wb.translate([str(seeds)], ["en", "ru"])
         stored = wb.store.query("SELECT COUNT(*) AS n FROM machine_outputs WHERE target = 'segment'")[0]["n"]
     poisoned_failures = [f for f in report.failures if "out of memory" in f.reason]
     assert len(poisoned_failures) == 1 and poisoned_failures[0].lang == "en", report.failures

@@ -13,7 +13,9 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -274,22 +276,37 @@ def test_out_is_checked_before_any_model_work(tmp_path, monkeypatch, kind):
     assert str(target) in str(err.value) and "\n" not in str(err.value)
 
 
-def test_shards_are_written_on_time_even_while_no_article_arrives(tmp_path, records):
+def test_shards_are_written_on_time_even_while_no_article_arrives(tmp_path, records, monkeypatch):
+    """The writer's clock is the test's (a wall clock flakes on a shared machine): nothing is written while the
+    oldest record is younger than the interval, and the timer writes it once it is that old, with no further add."""
+    from workbench.scale import shards
     from workbench.scale.distributed import RayOptions
     from workbench.scale.shards import ShardWriter, read_records, shard_paths
 
     assert 0 < RayOptions().shard_seconds <= 60  # a kill loses at most about a minute of finished work
-    writer = ShardWriter(tmp_path / "out", "jsonl", size=100, interval=0.3)
+    now = [1000.0]
+    asked: list[float] = []
+    monkeypatch.setattr(shards, "time", SimpleNamespace(monotonic=lambda: asked.append(now[0]) or now[0]))
+
+    def until(done: Callable[[], bool]) -> bool:  # a bounded wait for the timer thread, not a measurement
+        for _ in range(400):
+            if done():
+                return True
+            time.sleep(0.025)
+        return done()
+
+    writer = ShardWriter(tmp_path / "out", "jsonl", size=100, interval=0.25)  # the fake clock adds 0.25 exactly
     writer.start_timer()
-    started = time.monotonic()
     writer.add(records[0])
-    while not shard_paths(tmp_path / "out") and time.monotonic() - started < 10:
-        time.sleep(0.05)
-    waited = time.monotonic() - started
-    assert shard_paths(tmp_path / "out") and 0.25 <= waited < 5, waited  # by the timer: no further add came
+    checks = len(asked)
+    assert until(lambda: len(asked) >= checks + 3)  # the timer looked three times on a clock that has not moved
+    assert not shard_paths(tmp_path / "out") and writer.pending == [records[0]]
+    now[0] += 0.25
+    assert until(lambda: bool(shard_paths(tmp_path / "out")))  # by the timer: no further add came
+    assert len(writer.written) == 1 and writer.pending == []
     writer.add(records[1])
-    while len(writer.written) < 2 and time.monotonic() - started < 10:
-        time.sleep(0.05)
+    now[0] += 0.25
+    assert until(lambda: len(writer.written) == 2)
     assert len(writer.written) == 2 and writer.pending == []
     writer.add(records[2])  # the rest is written on close
     writer.close()

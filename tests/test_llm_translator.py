@@ -28,6 +28,7 @@ from .conftest import SEEDS
 
 ARTICLE = "003_70140ed69b948bf5"
 ARCHS = ("qwen3", "llama", "gemma3")
+FAST_END_TO_END = ("gemma3", "ct2")  # the cheapest pair; the others are in the slow tier
 OPTIONS = LLMOptions(max_new_tokens=12, compute_type="float32", context_segments=2)
 
 
@@ -313,9 +314,11 @@ def test_a_model_ctranslate2_cannot_convert_falls_back_to_transformers(home, tin
 
 
 # --------------------------------------------------------------------------- routes, end to end
-@pytest.mark.parametrize("engine", ["transformers", "ct2"])
-@pytest.mark.parametrize("arch", ARCHS)
+@pytest.mark.parametrize(("arch", "engine"), [
+    pytest.param(arch, engine, marks=() if (arch, engine) == FAST_END_TO_END else pytest.mark.slow)
+    for arch in ARCHS for engine in ("transformers", "ct2")])
 def test_both_engines_translate_the_seeds_end_to_end_with_russian_direct(arch, engine, home):
+    """Every tiny LLM on both engines over the five seeds: one pair in the fast tier (10-25 s each on 2 cores)."""
     from workbench import Workbench
     from workbench.engines.plan import ModelSet
     from workbench.engines.profiles import select
@@ -401,6 +404,7 @@ def _run(home: Path, config: str, calls: list[int], stop_after: int | None = Non
         return report, _machine_texts(wb)
 
 
+@pytest.mark.slow  # four (two) runs over the five seeds in both languages: about 60 s (35 s) on 2 cores
 def test_articles_translated_together_give_one_at_a_time_outputs_in_wider_batches_and_resume(tmp_path):
     alone_calls: list[int] = []
     report, alone = _run(tmp_path / "alone", "[translation]\narticles_per_batch = 1\n", alone_calls)
@@ -423,6 +427,7 @@ def test_articles_translated_together_give_one_at_a_time_outputs_in_wider_batche
     assert sum(rest_calls) == len(alone) - len(partial)  # only what was missing went to the model
 
 
+@pytest.mark.slow  # four (two) runs over the five seeds in both languages: about 60 s (35 s) on 2 cores
 def test_a_failing_call_of_many_articles_is_retried_article_by_article(tmp_path):
     from workbench.engines.hf_llm import CausalTranslator
 
@@ -513,7 +518,7 @@ def test_suggestions_are_stored_beside_the_text_and_never_replace_it(home):
         unit = seg["targets"]["en"]
         assert unit["machine"]["provenance"]["model"] == "tiny:marian-ar-en"  # the run's output stays the text
         assert len(wb.history(ARTICLE, seg["id"], "en")) == 1
-        details = ops.unit_details(wb, ARTICLE, seg["id"], "en")
+        details = ops.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")
         assert [(s["kind"], s["model"]) for s in details["suggestions"]] == [
             ("machine", "tiny:marian-ar-en"), ("suggestion", "tiny:qwen3"), ("suggestion", "tiny:llama")]
         second = details["suggestions"][1]
@@ -526,17 +531,27 @@ def test_suggestions_are_stored_beside_the_text_and_never_replace_it(home):
 
 
 def test_suggestions_of_many_articles_share_calls_and_match_one_at_a_time(tmp_path):
-    """Two suggesters for English (each its own calls, never mixed) over the seeds, 1 and 5 articles per call."""
+    """Two suggesters for English (each its own calls, never mixed) over three seeds, 1 and 3 articles per call.
+    Cheap enough for the fast tier: the three shortest seeds, translated by Marian once and the home copied (over
+    all five seeds, each home translated apart, it took 109 s on 2 cores)."""
+    import shutil
+
     from workbench import Workbench
     from workbench.app.cli import cli
 
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in ("000_b2b0b7ef8c4c7ace", "003_70140ed69b948bf5", "004_4fe84c6801f8dc08"):
+        shutil.copy(SEEDS / f"{name}.txt", seeds)
+    base = tmp_path / "translated"
+    base.mkdir()
+    translated = CliRunner().invoke(cli, ["--home", str(base), "translate", str(seeds), "--to", "en", "--profile",
+                                          "tiny", "-q"])  # Marian once: the same English in both homes
+    assert translated.exit_code == 0, translated.output
     made, english = {}, {}
-    for width in (1, 5):
+    for width in (1, 3):
         home = tmp_path / f"w{width}"
-        home.mkdir()
-        translated = CliRunner().invoke(cli, ["--home", str(home), "translate", str(SEEDS), "--to", "en", "--profile",
-                                              "tiny", "-q"])  # Marian one article at a time: the same English in both
-        assert translated.exit_code == 0, translated.output
+        shutil.copytree(base, home)
         (home / "config.toml").write_text(f"[translation]\narticles_per_batch = {width}\nbatch_size = 64\n")
         result = CliRunner().invoke(cli, ["--home", str(home), "translate", "--all", "--to", "en", "--profile",
                                           "tiny", "--suggest", "en=tiny:qwen3", "--suggest", "en=tiny:llama", "-q"])
@@ -546,9 +561,10 @@ def test_suggestions_of_many_articles_share_calls_and_match_one_at_a_time(tmp_pa
             made[width] = sorted((r["article_id"], r["segment_id"], json.loads(r["provenance"])["model"], r["text"])
                                  for r in rows)
             english[width] = sorted(_machine_texts_of(wb, "en"))
-    assert english[1] == english[5]  # the context the suggesters were given
-    assert made[1] == made[5] and len({m for _, _, m, _ in made[5]}) == 2
-    assert len(made[5]) == 2 * len({(a, s) for a, s, _, _ in made[5]})
+    assert english[1] == english[3]  # the context the suggesters were given
+    assert made[1] == made[3] and len({m for _, _, m, _ in made[3]}) == 2
+    assert len(made[3]) == 2 * len({(a, s) for a, s, _, _ in made[3]})
+    assert len({a for a, _, _, _ in made[3]}) == 3  # every article had its suggestions
 
 
 # --------------------------------------------------------------------------- the bench

@@ -119,6 +119,7 @@ def dripper() -> Iterator[Dripper]:
     served.close()
 
 
+@pytest.mark.slow  # it asserts a duration: the deadline is the behaviour under test
 def test_a_server_that_drips_its_headers_cannot_hold_a_fetch_past_its_deadline(dripper: Dripper) -> None:
     started = time.monotonic()
     with pytest.raises(FetchFailed, match="timed out"):
@@ -126,6 +127,7 @@ def test_a_server_that_drips_its_headers_cannot_hold_a_fetch_past_its_deadline(d
     assert time.monotonic() - started < 10  # 2 s and some slack (it held the fetch for ever before)
 
 
+@pytest.mark.slow  # it asserts a duration: the deadline is the behaviour under test
 def test_a_name_lookup_that_hangs_is_waited_for_no_longer_than_the_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
     release = threading.Event()
 

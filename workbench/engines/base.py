@@ -117,7 +117,7 @@ class ModelInfo:
 LOW_CONFIDENCE = 0.5  # below this geometric-mean token probability an output is marked "low confidence"
 DETAILS = ("low", "all", "none")
 # How far the confidence taken from the decoding may be from the teacher-forced value of the same output (mean
-# log-probability per token; tests/test_speed_round2.py checks it on the tiny models of both engines). The decoder
+# log-probability per token; tests/test_confidence_decoding.py checks it on the tiny models of both engines). The decoder
 # chose each token after its bans (repeated n-grams, the pad token) and renormalised, so its probabilities are a
 # little higher; outputs cut at the length cap (no end of sentence chosen) are scored teacher-forced, as before.
 DECODING_TOLERANCE = 0.01

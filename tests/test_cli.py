@@ -1,5 +1,6 @@
-"""A new user's first hour (issue 21, item 11): every step of the README gives one clear line, never a
-traceback, and never a suggestion that is not true."""
+"""The command line (`app/cli.py`) as a new user meets it in the first hour (issue 21, item 11): `models pull`,
+`list`/`status`/`serve` on a translated home, `translate` and its options, pipes, Ctrl-C and devices. Every step of
+the README gives one clear line, never a traceback, and never a suggestion that is not true."""
 
 from __future__ import annotations
 

@@ -1,0 +1,110 @@
+"""The compute choice (`engines/compute.py`): candidates, rules, a cached measurement, clean fallbacks where a type
+is missing, and outputs of other compute types kept apart in the cache (issue 22; no timings here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from workbench.engines import compute
+from workbench.engines.base import TranslationOptions
+from workbench.engines.tiny import arabic_corpus
+
+TEXTS = [line for line in arabic_corpus() if len(line) > 10][:40]
+AMX = {"avx2", "avx512f", "avx512_vnni", "amx_bf16", "amx_int8", "amx_tile", "avx512_bf16"}
+AVX2 = {"avx", "avx2", "fma"}
+
+
+def _translator(engine: str, beams: int, detail: str, home: Path, spec: str = "tiny:marian-ar-en", **kw: Any) -> Any:
+    from workbench.engines.ct2 import Ct2Translator
+    from workbench.engines.hf import Seq2SeqTranslator
+
+    cls = Ct2Translator if engine == "ct2" else Seq2SeqTranslator
+    return cls(spec, "ar", "en", TranslationOptions(num_beams=beams, confidence_detail=detail, **kw), home=str(home))
+
+
+def test_candidates_follow_the_cpu_and_the_installed_engines(monkeypatch):
+    import builtins
+
+    amx = [c.name for c in compute.candidates(AMX)]
+    assert "transformers:bfloat16" in amx and "ct2:int8" in amx
+    assert "transformers:bfloat16" not in [c.name for c in compute.candidates(AVX2)]
+    real_import = builtins.__import__
+
+    def no_ct2(name: str, *a: Any, **k: Any) -> Any:
+        if name == "ctranslate2":
+            raise ImportError(name)
+        return real_import(name, *a, **k)
+
+    monkeypatch.setattr(builtins, "__import__", no_ct2)
+    assert [c.engine for c in compute.candidates(AVX2)] == ["transformers"]
+
+
+def test_a_type_ctranslate2_does_not_offer_here_is_no_candidate(monkeypatch):
+    import ctranslate2
+
+    monkeypatch.setattr(ctranslate2, "get_supported_compute_types", lambda device: {"int8", "float32"})
+    assert [c.name for c in compute.candidates(AVX2)] == ["ct2:int8", "ct2:float32", "transformers:float32"]
+
+
+def test_the_rules_without_a_measurement(home):
+    assert compute.choose("translation", home, flags=AMX).name == "ct2:int8"
+    assert compute.choose("summaries", home, flags=AMX).name == "transformers:bfloat16"
+    assert compute.choose("summaries", home, flags=AVX2).name == "ct2:int8"
+    assert compute.choose("summaries", home, engine="ct2", flags=AMX).name == "ct2:int8"
+    assert compute.choose("translation", home, engine="transformers", flags=AMX).name == "transformers:bfloat16"
+    assert compute.choose("translation", home, engine="transformers", flags=AVX2).name == "transformers:float32"
+    assert compute.source(home) == "rules"
+
+
+def test_a_cached_measurement_decides_beyond_the_margin(home, monkeypatch):
+    monkeypatch.setattr(compute, "cpu_flags", lambda: AVX2)
+    rates = {"translation": {"ct2:int8": 500.0, "ct2:int8_float32": 520.0, "transformers:float32": 100.0},
+             "llm_prefill": {"ct2:int8": 500.0, "transformers:float32": 150.0},
+             "llm_decode": {"ct2:int8": 20.0, "transformers:float32": 60.0}}
+    entry = compute.save_measured(rates, home)
+    assert compute.source(home) == "measured"
+    assert compute.choose("translation", home).name == "ct2:int8"  # 4 % faster is noise: the rule stays
+    # 1500/500 + 120/20 = 9 s against 1500/150 + 120/60 = 12 s per typical summary
+    assert compute.choose("summaries", home).name == "ct2:int8" and entry["choice"]["summaries"] == "ct2:int8"
+    rates["llm_decode"]["transformers:float32"] = 600.0  # 10.2 s against 9 s: still ct2
+    compute.save_measured(rates, home)
+    assert compute.choose("summaries", home).name == "ct2:int8"
+    rates["llm_prefill"]["transformers:float32"] = 1500.0  # 1.2 s
+    compute.save_measured(rates, home)
+    assert compute.choose("summaries", home).name == "transformers:float32"
+    assert compute.choose("summaries", home, engine="ct2").name == "ct2:int8"
+
+
+def test_another_machine_or_a_damaged_file_falls_back_to_the_rules(home, monkeypatch):
+    monkeypatch.setattr(compute, "cpu_flags", lambda: AVX2)
+    compute.save_measured({"translation": {"transformers:float32": 9000.0, "ct2:int8": 1.0}}, home)
+    assert compute.choose("translation", home).name == "transformers:float32"
+    monkeypatch.setattr(compute, "cpu_flags", lambda: AMX)  # another CPU: the measurement is not for it
+    assert compute.choose("translation", home).name == "ct2:int8"
+    path = Path(home) / "cache" / "compute.json"
+    path.write_text("{not json", encoding="utf-8")
+    assert compute.choose("summaries", home).name == "transformers:bfloat16" and compute.source(home) == "rules"
+
+
+def test_auto_prefers_the_stage_choice_but_not_for_the_tiny_models(home):
+    assert compute.preferred_engine("tiny:qwen2", "summaries", "cpu", home) is None
+    assert compute.preferred_engine("Qwen/Qwen2.5-0.5B-Instruct", "summaries", "cuda", home) is None
+    assert compute.preferred_engine("Qwen/Qwen2.5-0.5B-Instruct", "summaries", "cpu", home) in ("ct2", "transformers")
+
+
+def test_outputs_of_other_compute_types_stay_apart_in_the_cache(home, monkeypatch):
+    from workbench.engines.hf import cpu_compute
+    from workbench.engines.wrappers import CachedTranslator, TranslationCache
+
+    monkeypatch.setattr(compute, "cpu_flags", lambda: AMX)
+    assert cpu_compute("tiny:marian-ar-en", "auto", "translation", str(home)) == "float32"  # the same on every machine
+    assert cpu_compute("org/model", "auto", "summaries", str(home)) == "bfloat16"
+    assert cpu_compute("org/model", "float32", "summaries", str(home)) == "float32"
+    cache = TranslationCache()
+    fp32 = _translator("transformers", 1, "low", home)
+    bf16 = _translator("transformers", 1, "low", home, compute_type="bfloat16")
+    assert "compute_type" not in fp32.settings() and bf16.settings()["compute_type"] == "bfloat16"
+    keys = [CachedTranslator(t, cache)._keys(TEXTS[:1])[0] for t in (fp32, bf16)]
+    assert keys[0] != keys[1]
+    assert _translator("ct2", 1, "low", home).settings()["compute_type"] == "int8"
