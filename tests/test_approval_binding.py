@@ -177,6 +177,9 @@ def test_publish_refuses_an_approval_that_no_longer_matches_the_stored_source_or
         assert f"(approved, reopened: {why})" in run(home, "status").output
         with Workbench(home, profile="tiny") as wb:
             assert wb.article(article_id).status_reopened["en"] == why
+        exported = run(home, "export", "--all", "--to", "en", "--status", "approved", "--format", "jsonl",
+                       "--out", str(tmp_path / "approved.jsonl"))  # not an approved translation either
+        assert exported.exit_code != 0 and "no article has status 'approved'" in exported.output, exported.output
         text = run(home, "publish", "--format", "html", "--out", str(out))
         assert f"not published: {article_id} en: {why}" in text.output and "Traceback" not in text.output
         assert [e for e, _ in notified if e == "published"] == []

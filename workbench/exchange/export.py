@@ -16,11 +16,13 @@ SOURCES = ("current", "machine")
 
 def select_items(article_view: Callable[[str], ArticleView], article_ids: list[str], langs: list[str],
                  status: str | None = None) -> list[Item]:
-    """Each article's view with the languages to export (only those with `status`, when given)."""
+    """Each article's view with the languages to export (only those with `status`, when given; an approval that no
+    longer matches the stored source or text, `status_reopened`, is not `approved` here, as `publish` refuses it)."""
     items = []
     for article_id in article_ids:
         view = article_view(article_id)
-        chosen = [lang for lang in langs if status is None or view.status.get(lang) == status]
+        chosen = [lang for lang in langs if status is None or (
+            view.status.get(lang) == status and not (status == "approved" and view.status_reopened.get(lang)))]
         if chosen:
             items.append((view, chosen))
     return items
