@@ -21,7 +21,8 @@ from workbench.app.cli import cli
 
 from .conftest import ROOT, SEEDS
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+# the documentation: the README and the guides and reference in docs/, read as one text
+README = "\n".join(path.read_text(encoding="utf-8") for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
 ARTICLE = "003_70140ed69b948bf5"
 REFERENCES = ROOT / "tests" / "data" / "reference_pairs.json"
 
@@ -100,7 +101,7 @@ def parse(text: str) -> Shape:
 
 
 def _section() -> str:
-    return README.split("### `--json` output\n", 1)[1].split("\n### ", 1)[0]
+    return README.split("## `--json` output\n", 1)[1].split("\n## ", 1)[0]
 
 
 def documented() -> dict[str, Shape]:

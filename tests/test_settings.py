@@ -37,8 +37,8 @@ def test_every_variable_named_in_the_code_is_a_documented_setting():
 
 
 def _readme_table() -> dict[str, tuple[str, str]]:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("### Environment variables", 1)[1].split("\n#", 1)[0]
+    text = (ROOT / "docs" / "usage.md").read_text(encoding="utf-8")
+    section = text.split("## Environment variables", 1)[1].split("\n#", 1)[0]
     rows = re.findall(r"^\| `([A-Z0-9_]+)` \| (.+?) \| (.+?) \|$", section, re.M)
     return {name: (meaning, default) for name, meaning, default in rows}
 

@@ -16,7 +16,7 @@ class StoreDamaged(WorkbenchError):
     def __init__(self, path: str, detail: str):
         super().__init__(
             f"{path} is damaged or not a workbench database ({detail}). Nothing was written to it. "
-            "Restore your last backup (`workbench backup` makes one; see README, Data safety) or move the file away "
+            "Restore your last backup (`workbench backup` makes one; see docs/safety.md, Data safety) or move the file away "
             "to start a new store.")
 
 

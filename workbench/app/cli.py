@@ -495,7 +495,7 @@ def check_cmd(ctx: click.Context) -> None:
 @handle_errors
 def backup_cmd(ctx: click.Context, dest: str) -> None:
     """Copy the store to DEST consistently, even while the server or a batch writes (SQLite's online backup).
-    Restore by stopping the workbench and copying DEST over DATA_HOME/workbench.sqlite (README: Data safety)."""
+    Restore by stopping the workbench and copying DEST over DATA_HOME/workbench.sqlite (docs/safety.md, Data safety)."""
     from ..settings import database_path
     from ..store import Store
 

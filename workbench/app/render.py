@@ -1,6 +1,6 @@
 """How a command shows its result: one function, `emit`, prints a result as JSON (`--json`) or as text.
 
-A result is anything with `to_dict()` (its JSON: the shapes the README's "`--json` output" section documents,
+A result is anything with `to_dict()` (its JSON: the shapes docs/usage.md's "`--json` output" section documents,
 checked by tests/test_docs.py) and `lines()` (its text, one line each; a `Line(..., err=True)` goes to stderr),
 and optionally `ok` (False: the command exits with 1). The library's own results render themselves
 (`review.qa.QaReport`, `runs.evaluation.EvalReport`, `engines.inventory.ModelInventory`); for the reports that

@@ -50,7 +50,7 @@ class Profile:
 
 
 # The llm profile's translator: Apache-2.0, translation-focused, Arabic and Russian among its languages, a Llama
-# architecture that CTranslate2 converts (int8_float16 on a GPU); see the README's "LLM translators".
+# architecture that CTranslate2 converts (int8_float16 on a GPU); see docs/models.md, "LLM translators".
 LLM_TRANSLATOR = "utter-project/EuroLLM-9B-Instruct"
 
 PROFILES: dict[str, Profile] = {p.name: p for p in [
