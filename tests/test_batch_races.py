@@ -203,6 +203,7 @@ def test_many_processes_upgrading_an_old_cache_at_once(tmp_path, monkeypatch):
     holds the file's write lock; when it lets go, both go on. Before the fix both ran `ALTER` and one died with
     `duplicate column name: confidence`."""
     from workbench.engines import wrappers
+    from workbench.store import cache as cache_table
 
     path = tmp_path / "translations.sqlite"
     with sqlite3.connect(path) as old:
@@ -212,14 +213,14 @@ def test_many_processes_upgrading_an_old_cache_at_once(tmp_path, monkeypatch):
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process is writing the cache
     waiting = threading.Semaphore(0)
-    real = wrappers.connect
+    real = cache_table.connect
 
     def traced(p: str, **kwargs: Any) -> sqlite3.Connection:
         conn = real(p, **kwargs)
         conn.set_trace_callback(lambda sql: waiting.release() if sql.startswith(("ALTER", "BEGIN IMMEDIATE")) else None)
         return conn
 
-    monkeypatch.setattr(wrappers, "connect", traced)
+    monkeypatch.setattr(cache_table, "connect", traced)
     errors: list[BaseException] = []
     caches: list[Any] = []
 
@@ -292,8 +293,7 @@ def test_backup_on_a_full_disk_is_one_line_and_leaves_nothing(translated, tmp_pa
 @pytest.mark.parametrize("cache_exists", [False, True])
 def test_translate_on_a_full_disk_never_calls_the_cache_damaged(home, monkeypatch, cache_exists):
     from workbench import Workbench
-    from workbench.engines import wrappers
-    from workbench.store import database
+    from workbench.store import cache, database
 
     article = next(SEEDS.glob("000_*.txt"))
     with Workbench(home, profile="tiny") as wb:
@@ -303,7 +303,7 @@ def test_translate_on_a_full_disk_never_calls_the_cache_damaged(home, monkeypatc
         for part in (home / "cache").glob("translations.sqlite*"):
             part.unlink()
     monkeypatch.setattr(database, "connect", full_after_open(database.connect))
-    monkeypatch.setattr(wrappers, "connect", full_after_open(wrappers.connect))
+    monkeypatch.setattr(cache, "connect", full_after_open(cache.connect))
     result = cli_run(home, "translate", str(article), "--to", "en", "--profile", "tiny")
     assert result.exit_code == 1, result.output
     assert "damaged" not in result.output and "backup" not in result.output
@@ -313,9 +313,9 @@ def test_translate_on_a_full_disk_never_calls_the_cache_damaged(home, monkeypatc
 
 def test_a_disk_io_error_while_opening_is_a_full_disk_not_damage(tmp_path, monkeypatch):
     """On a full disk SQLite cannot make the -wal/-shm files beside a new cache and answers "disk I/O error"."""
-    from workbench import sqlite as wsqlite
     from workbench.engines.wrappers import TranslationCache
     from workbench.errors import WorkbenchError
+    from workbench.store import sqlite as wsqlite
 
     class Failing(sqlite3.Connection):
         def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]

@@ -4,63 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..clock import now
-from ..errors import WorkbenchError
-from ..sqlite import DiskFull, StoreDamaged, connect, is_disk_full
+from ..store.cache import CacheTable
 from .base import Confidence, Counters, Prompt, Scored, Summarizer, Translator
 
 
 class TranslationCache:
-    """A key → (text, confidence) table in its own SQLite file, shared by every run that uses the same data home.
+    """A key → (text, confidence) table in its own SQLite file (`store.cache`), shared by every run that uses the
+    same data home.
 
     The confidence is stored with the text, so an output from the cache carries the very number the model gave
     (entries written before confidence was recorded have none)."""
 
     def __init__(self, path: str | Path = ":memory:"):
-        self.path = str(path)
-        self._lock = threading.Lock()
-        try:
-            self.conn = connect(self.path)
-        except StoreDamaged as exc:  # the cache is not in backups: it can simply be made again
-            raise WorkbenchError(f"the translation cache {self.path} is damaged ({exc.__cause__}); it only holds "
-                                 "outputs that can be made again: move it away and run again") from exc
-        try:
-            self._upgrade()
-        except BaseException:
-            self.conn.close()
-            raise
-
-    def _upgrade(self) -> None:
-        """Create the table, or add the confidence column to one made before it existed. Every process that opens
-        the file may do this at once: the look and the change happen in one write transaction (BEGIN IMMEDIATE),
-        so a second process waits and then finds the column there."""
-        with self._writing():
-            self.conn.execute("CREATE TABLE IF NOT EXISTS cache (key TEXT PRIMARY KEY, text TEXT NOT NULL,"
-                              " created TEXT NOT NULL, confidence TEXT)")
-            if "confidence" not in {row[1] for row in self.conn.execute("PRAGMA table_info(cache)")}:
-                self.conn.execute("ALTER TABLE cache ADD COLUMN confidence TEXT")
-
-    @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """One write transaction; what SQLite refuses becomes a typed error (a full disk is not damage)."""
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-                self.conn.execute("COMMIT")
-            except BaseException:
-                if self.conn.in_transaction:
-                    self.conn.execute("ROLLBACK")
-                raise
-        except sqlite3.DatabaseError as exc:
-            raise cache_error(self.path, exc) from exc
+        self.table = CacheTable(path)
+        self.path = self.table.path
 
     @staticmethod
     def key(model: dict[str, Any], settings: dict[str, Any], source: str) -> str:
@@ -68,40 +28,18 @@ class TranslationCache:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     def get_many(self, keys: list[str]) -> dict[str, Scored]:
-        out: dict[str, Scored] = {}
-        with self._lock:
-            for i in range(0, len(keys), 500):
-                chunk = keys[i:i + 500]
-                marks = ",".join("?" * len(chunk))
-                try:
-                    rows = self.conn.execute(f"SELECT key, text, confidence FROM cache WHERE key IN ({marks})",
-                                             chunk).fetchall()
-                except sqlite3.DatabaseError as exc:
-                    raise cache_error(self.path, exc) from exc
-                for key, text, conf in rows:
-                    out[key] = (text, Confidence.from_dict(json.loads(conf)) if conf else None)
-        return out
+        return {key: (text, Confidence.from_dict(json.loads(conf)) if conf else None)
+                for key, (text, conf) in self.table.get_many(keys).items()}
 
     def put_many(self, items: dict[str, Scored]) -> None:
-        rows = [(k, text, json.dumps(conf.to_dict(), ensure_ascii=False) if conf else None, now())
-                for k, (text, conf) in items.items()]
-        with self._lock, self._writing():
-            self.conn.executemany("INSERT OR REPLACE INTO cache (key, text, confidence, created) VALUES (?, ?, ?, ?)", rows)
+        self.table.put_many({key: (text, json.dumps(conf.to_dict(), ensure_ascii=False) if conf else None)
+                             for key, (text, conf) in items.items()})
 
     def __len__(self) -> int:
-        return self.conn.execute("SELECT COUNT(*) FROM cache").fetchone()[0]
+        return len(self.table)
 
     def close(self) -> None:
-        self.conn.close()
-
-
-def cache_error(path: str, exc: sqlite3.DatabaseError) -> WorkbenchError:
-    """A full disk stops the run with one line (DiskFull); anything else names the cache, which holds nothing
-    that cannot be made again."""
-    if is_disk_full(exc):
-        return DiskFull(path, str(exc), "nothing more was cached")
-    return WorkbenchError(f"the translation cache {path} cannot be used ({exc}); it only holds outputs that can be "
-                          "made again: move it away and run again")
+        self.table.close()
 
 
 def _identity(model: Translator | Summarizer) -> dict[str, Any]:

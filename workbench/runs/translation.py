@@ -23,9 +23,9 @@ from ..languages import SOURCE_LANG
 from ..logs import get as get_logger
 from ..review import workflow
 from ..review.memory import TranslationMemory
-from ..sqlite import DiskFull
 from ..store import PERSON_ORIGINS, UNSEEN, MachineOutputRecord, Store
 from ..store.database import Unit
+from ..store.sqlite import DiskFull
 from .context import requests_for, takes_requests
 from .progress import NoProgress, Progress
 from .report import Failure, provenance, versions

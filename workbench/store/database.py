@@ -22,9 +22,9 @@ from ..clock import now
 from ..errors import ArticleNotFound, ConflictError, SegmentNotFound, WorkbenchError
 from ..files import remove_stale_temps
 from ..languages import STATUSES
-from ..sqlite import DiskFull, StoreDamaged, check, connect, is_disk_full, opening_error, writable
 from ..text.articles import Article, Segment
 from .migrations import AFTER, migrate
+from .sqlite import DiskFull, StoreDamaged, check, connect, is_disk_full, opening_error, writable
 
 log = logs.get("store")
 

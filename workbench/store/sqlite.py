@@ -7,7 +7,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from .errors import WorkbenchError
+from ..errors import WorkbenchError
 
 
 class StoreDamaged(WorkbenchError):
