@@ -66,6 +66,19 @@ def translate_and_approve(wb: Workbench, article_id: str, lang: str = "en") -> N
     assert wb.approve(article_id, lang, "chief") == "approved"
 
 
+def approved_and_published(tmp_path: Path, home: Path, fmt: str) -> tuple[Path, Path, str, Path]:
+    """An article of paragraphs 1 / 2 / 3 imported from a file, translated, approved and published as `fmt`: its
+    source file, the site folder, its id and its English page."""
+    source = tmp_path / "visit.txt"
+    source.write_text(article_text(P1, P2, P3), encoding="utf-8")
+    out = tmp_path / "site"
+    with Workbench(home, profile="tiny") as wb:
+        article_id = wb.import_paths([source]).article_ids[0]
+        translate_and_approve(wb, article_id)
+    assert run(home, "publish", "--format", fmt, "--out", str(out)).exit_code == 0
+    return source, out, article_id, out / "en" / f"{article_id}.{'md' if fmt == 'markdown' else fmt}"
+
+
 def run(home: Path, *args: str) -> Any:
     result = CliRunner().invoke(cli, ["--home", str(home), *args])
     return result
@@ -80,14 +93,7 @@ def page_paragraphs(path: Path) -> list[str]:
 
 def test_the_1_2_3_case_a_changed_source_reopens_review_and_is_not_published(
         tmp_path: Path, home: Path, notified: list[tuple[str, dict[str, Any]]]) -> None:
-    source = tmp_path / "visit.txt"
-    source.write_text(article_text(P1, P2, P3), encoding="utf-8")
-    out = tmp_path / "site"
-    with Workbench(home, profile="tiny") as wb:
-        article_id = wb.import_paths([source]).article_ids[0]
-        translate_and_approve(wb, article_id)
-    assert run(home, "publish", "--format", "markdown", "--out", str(out)).exit_code == 0
-    page = out / "en" / f"{article_id}.md"
+    source, out, article_id, page = approved_and_published(tmp_path, home, "markdown")
     published = page.read_bytes()
     assert [p.split(":")[0] for p in page_paragraphs(page)] == ["One", "Two", "Three"]
     assert [e for e, p in notified if e == "published"] == ["published"]
@@ -145,14 +151,7 @@ def test_publish_refuses_an_approval_that_no_longer_matches_the_stored_source_or
         tmp_path: Path, home: Path, notified: list[tuple[str, dict[str, Any]]]) -> None:
     """A write that did not go through the write path (the old import's, a script's): the approval stays
     `approved` but no longer matches, so publish skips it with a problem line and keeps the published page."""
-    source = tmp_path / "visit.txt"
-    source.write_text(article_text(P1, P2, P3), encoding="utf-8")
-    out = tmp_path / "site"
-    with Workbench(home, profile="tiny") as wb:
-        article_id = wb.import_paths([source]).article_ids[0]
-        translate_and_approve(wb, article_id)
-    assert run(home, "publish", "--format", "html", "--out", str(out)).exit_code == 0
-    page = out / "en" / f"{article_id}.html"
+    source, out, article_id, page = approved_and_published(tmp_path, home, "html")
     published = page.read_bytes()
     notified.clear()
 

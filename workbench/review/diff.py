@@ -64,12 +64,6 @@ def _changed(gone: list[str], came: list[str]) -> list[Op]:
     return ([("-", " ".join(gone))] if gone else []) + ([("+", " ".join(came))] if came else [])
 
 
-def word_diff(old: str, new: str) -> list[Op]:
-    """A word-level diff as (op, text) pairs with op in "=", "-", "+" (coarser for long, very different texts:
-    see `diff`)."""
-    return diff(old, new)[0]
-
-
 def diff(old: str, new: str) -> tuple[list[Op], str]:
     """The diff and how fine it is: "word", "sentence" or "whole" (one deletion and one insertion)."""
     found = _diff(old.split(), new.split())
