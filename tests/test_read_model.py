@@ -294,8 +294,8 @@ def test_show_json_and_the_api_give_the_same_structure(translated):
     assert result.exit_code == 0, result.output
     expected = old_article_view(translated.store, ARTICLE, glossary=translated.glossary())
     assert json.loads(result.stdout) == json.loads(json.dumps(expected, ensure_ascii=False))
-    assert ops.get_article(translated, ARTICLE) == {"ok": True, "article": expected}
-    assert ops.review_view(translated, ARTICLE, "mona")["article"] == expected
+    assert ops.get_article(translated, article_id=ARTICLE) == {"ok": True, "article": expected}
+    assert ops.review_view(translated, article_id=ARTICLE, author="mona")["article"] == expected
     listed = CliRunner().invoke(cli, ["--home", str(translated.home), "list", "--json"])
     assert [{k: v for k, v in row.items() if k != "meaningless"} for row in json.loads(listed.stdout)] == \
         old_list_view(translated.store)

@@ -1,6 +1,6 @@
 """The newsroom's operation on the review surface: import one article by its page's URL.
 
-Declared like every operation (`app/operations.py`): the URL is parsed by its kind before anything is fetched
+Declared like every operation (`app/service.py`): the URL is checked by its type before anything is fetched
 (text of at most 2,048 characters, http or https, a host, no user name or password), and the fetch itself refuses
 private and loopback addresses in every form, whatever `allow_private_feeds` says (that setting is the operator's,
 for the CLI), so a reviewer cannot make the server read the newsroom's own network. The fetch ends by its deadline
@@ -9,33 +9,28 @@ for the CLI), so a reviewer cannot make the server read the newsroom's own netwo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from . import arguments as a
 from .api import Workbench
-from .operations import Result, operation
+from .params import Check, text
+from .service import Result, operation
 
 
-@dataclass(frozen=True)
-class PageUrl(a.Kind):
+def _page_url(value: Any) -> str:
     """An http(s) URL the newsroom's fetcher may ask for (see `newsroom.fetch.check_url`)."""
+    from ..newsroom.fetch import FetchRefused, check_url
 
-    def parse(self, value: Any, arg: str) -> str:
-        from ..newsroom.fetch import FetchRefused, check_url
-
-        text = a.Text("text", str, limit=2048).parse(value, arg).strip()
-        try:
-            return check_url(text)
-        except FetchRefused as exc:
-            raise self.fail(arg, exc.reason) from None
+    try:
+        return check_url(text(2048).fn(value).strip())
+    except FetchRefused as exc:
+        raise ValueError(exc.reason) from None
 
 
-URL = PageUrl("url", str)
+PageUrl = Annotated[str, Check(_page_url, {"type": "string", "maxLength": 2048, "format": "uri"})]
 
 
-@operation(url=URL)
-def import_url(wb: Workbench, url: str) -> Result:
+@operation()
+def import_url(wb: Workbench, *, url: PageUrl) -> Result:
     """Fetch the page at `url`, extract its article (text, title, date, author) and import it with the URL kept;
     the article id is made from the URL, never taken. Returns the article id, title and outcome (new, updated,
     unchanged)."""
