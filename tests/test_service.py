@@ -5,6 +5,7 @@ gradio_client reads from /gradio_api/info) and, where marked, a `workbench op` c
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Annotated
 
 import pytest
@@ -13,9 +14,16 @@ from click.testing import CliRunner
 from workbench.app import service
 from workbench.app.catalog import registry
 from workbench.app.params import ArticleId, Flag, Revision, text
-from workbench.app.service import Result, operation
+from workbench.app.service import Answer, operation
 
 Note = Annotated[str, text(40)]
+
+
+@dataclass(frozen=True)
+class Noted(Answer):
+    note: str
+    title: str | None
+    seen: int | None
 
 
 @pytest.fixture
@@ -23,13 +31,12 @@ def declared():
     """A new operation, declared once (as a module of operations would), and one not marked for the page or CLI."""
 
     @operation(page=True, cli=True)
-    def note_on_article(wb, *, article_id: ArticleId, note: Note, loud: Flag = False, seen: Revision = None) -> Result:
+    def note_on_article(wb, *, article_id: ArticleId, note: Note, loud: Flag = False, seen: Revision = None) -> Noted:
         """Echo a note about an article (checked like any operation's arguments)."""
-        title = wb.article(article_id).meta.title
-        return {"ok": True, "note": note.upper() if loud else note, "title": title, "seen": seen}
+        return Noted(note.upper() if loud else note, wb.article(article_id).meta.title, seen)
 
     @operation()
-    def hidden_note(wb, *, note: Note) -> Result:
+    def hidden_note(wb, *, note: Note) -> dict:
         """Only a named endpoint."""
         return {"ok": True, "note": note}
 
@@ -79,6 +86,8 @@ def test_gradio_api_info_describes_it_with_its_schema(declared, imported):
     assert params["loud"]["type"]["type"] == "boolean" and params["loud"]["parameter_default"] is False
     assert {"type": "integer", "minimum": 1} in params["seen"]["type"]["anyOf"]
     assert "Echo a note" in endpoint["description"]
+    returns = endpoint["returns"][0]["type"]
+    assert returns["required"] == ["ok", "note", "title", "seen"] and returns["properties"]["note"]["type"] == "string"
     assert "/hidden_note" in info  # every operation is a named endpoint
     assert set(info) >= {f"/{name}" for name in registry()}
 
@@ -111,6 +120,9 @@ def test_the_cli_finds_it_when_marked(declared, imported):
 
 
 def test_every_operation_is_typed_and_keyword_only():
+    untyped = {name for name, op in registry().items() if op.result is None}
+    assert untyped <= {"translate_article", "review_view", "unit_details", "cat_view", "repetitions", "propagate",
+                       "replace_preview", "replace_apply"}, untyped  # the composite views, and reports with to_dict()
     for name, op in registry().items():
         schema = op.schema()
         assert schema["additionalProperties"] is False, name

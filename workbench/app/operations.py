@@ -6,6 +6,7 @@ also a named endpoint for `gradio_client` scripts (`ui/endpoints.py`), and `cli=
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from ..languages import STATUSES, TARGETS
@@ -34,7 +35,7 @@ from .params import (
     choice,
     text,
 )
-from .service import Result, operation
+from .service import Answer, Result, operation
 
 STATUS_FILTERS = ("all", *STATUSES)
 Query = Annotated[str, text(500, optional=True)]
@@ -42,19 +43,84 @@ Reason = Annotated[str, text(2000, optional=True)]
 SourceHash = Annotated[str, text(128, optional=True)]
 
 
+# --------------------------------------------------------------------------- the typed results
+@dataclass(frozen=True)
+class ArticleList(Answer):
+    articles: list[dict[str, Any]]  # each an `ArticleSummary.to_dict()`
+
+
+@dataclass(frozen=True)
+class OneArticle(Answer):
+    article: dict[str, Any]  # the `show --json` structure (`ArticleView.to_dict()`)
+
+
+@dataclass(frozen=True)
+class ReviewOrder(Answer):
+    segments: list[dict[str, Any]]
+    low_confidence_below: float
+    explanation: str
+
+
+@dataclass(frozen=True)
+class EffortRows(Answer):
+    rows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class UnitSaved(Answer):
+    """What a save answers (see `saved`)."""
+
+    revision_id: int | None
+    unit: str
+    lang: str
+    row: dict[str, Any] | None
+    status: dict[str, str]
+    counts: dict[str, dict[str, int]]
+    approval: dict[str, list[str]]
+    unchanged: bool
+    blocking: list[str]
+    pivot_confirmed: bool
+
+
+@dataclass(frozen=True)
+class UnitRestored(UnitSaved):
+    text: str  # the restored text, now current
+
+
+@dataclass(frozen=True)
+class Compared(Answer):
+    diff_html: str
+
+
+@dataclass(frozen=True)
+class Done(Answer):
+    """Nothing to say but that it was done."""
+
+
+@dataclass(frozen=True)
+class Retranslated(Answer):
+    replaced: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class Approved(Answer):
+    status: str
+
+
 # --------------------------------------------------------------------------- articles
 @operation()
-def list_articles(wb: Workbench, *, query: Query = "", status: Annotated[str, choice(STATUS_FILTERS)] = "all") -> Result:
+def list_articles(wb: Workbench, *, query: Query = "", status: Annotated[str, choice(STATUS_FILTERS)] = "all") -> ArticleList:
     """Articles whose title, Arabic text, id or English/Russian text contains `query` (case-insensitive), with a
     language in `status`: id, title, label, date, source, photo credit, segment counts, status per language."""
-    return {"ok": True, "articles": [row.to_dict() for row in wb.find_articles(query, status)]}
+    return ArticleList([row.to_dict() for row in wb.find_articles(query, status)])
 
 
 @operation()
-def get_article(wb: Workbench, *, article_id: ArticleId) -> Result:
+def get_article(wb: Workbench, *, article_id: ArticleId) -> OneArticle:
     """Metadata, segments (source, machine output, current text and revision id per language), summaries, flags
     (the `show --json` structure)."""
-    return {"ok": True, "article": wb.article(article_id).to_dict()}
+    return OneArticle(wb.article(article_id).to_dict())
 
 
 @operation()
@@ -67,17 +133,17 @@ def translate_article(wb: Workbench, *, article_id: ArticleId, languages: Langua
 @operation(page=True, cli=True)
 def review_order(wb: Workbench, *, article_id: ArticleId, language: Language,
                  order: Annotated[str, choice(tuple(ORDERS))] = "review_first",
-                 only: Annotated[str, choice(tuple(FILTERS))] = "all") -> Result:
+                 only: Annotated[str, choice(tuple(FILTERS))] = "all") -> ReviewOrder:
     """Segments in review order (untouched, flagged, least confident first) or document order; `only`: all,
     low_confidence, flagged or needs_review. Each row: segment_id, position, text, flags, confidence (0..1)."""
     rows = review_rows(wb.article(article_id), language, order, only)
-    return {"ok": True, "segments": [row.to_dict() for row in rows], "low_confidence_below": LOW_CONFIDENCE, "explanation": EXPLANATION}
+    return ReviewOrder([row.to_dict() for row in rows], LOW_CONFIDENCE, EXPLANATION)
 
 
 @operation()
-def effort(wb: Workbench, *, by: Annotated[str, choice(tuple(GROUPS))] = "model") -> Result:
+def effort(wb: Workbench, *, by: Annotated[str, choice(tuple(GROUPS))] = "model") -> EffortRows:
     """Post-editing effort per model, lang, reviewer or article: segments, edited share, HTER, seconds."""
-    return {"ok": True, "rows": effort_rows(wb.store, by)}
+    return EffortRows(effort_rows(wb.store, by))
 
 
 # --------------------------------------------------------------------------- the editor
@@ -118,21 +184,24 @@ def unit_details(wb: Workbench, *, article_id: ArticleId, unit: UnitName, langua
             "suggestions": unit_suggestions(wb.store, article_id, ref.segment_id, language, current)}
 
 
-def saved(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> Result:
+def saved(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> UnitSaved:
     """What a save answers, so the page updates one row and the counts instead of reloading the article: the
     unit's current revision (`unchanged`: the save added none, the text was already current), the flags of the
     unit that block approval (`blocking`: the page warns when a confirmed text has one), whether a pivot check was
     recorded, the unit's row as the article view has it (`row`: a segment row, or the summary unit), the article's
     status, counts and approval blockers per language."""
+    return UnitSaved(**_saved_fields(wb, ref, recorded))
+
+
+def _saved_fields(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> dict[str, Any]:
     view = wb.article(ref.article_id)
     unit = view.unit(ref)
     summary = view.summaries.get(ref.lang)
     row = (summary.to_dict() if summary else None) if ref.segment_id is None else view.row(ref.segment_id).to_dict()
-    return {"ok": True, "revision_id": recorded.revision_id, "unit": ref.unit, "lang": ref.lang, "row": row,
-            "status": dict(view.status), "counts": {lang: review_counts(view, lang) for lang in TARGETS},
-            "approval": {lang: approval_problems(view, lang) for lang in TARGETS},
-            "unchanged": recorded.unchanged, "blocking": list(unit.blocking) if unit else [],
-            "pivot_confirmed": recorded.pivot_confirmed}
+    return dict(revision_id=recorded.revision_id, unit=ref.unit, lang=ref.lang, row=row, status=dict(view.status),
+                counts={lang: review_counts(view, lang) for lang in TARGETS},
+                approval={lang: approval_problems(view, lang) for lang in TARGETS}, unchanged=recorded.unchanged,
+                blocking=list(unit.blocking) if unit else [], pivot_confirmed=recorded.pivot_confirmed)
 
 
 def _matches(wb: Workbench, source: str, ref: UnitRef) -> list[dict[str, Any]]:
@@ -145,7 +214,7 @@ def _matches(wb: Workbench, source: str, ref: UnitRef) -> list[dict[str, Any]]:
 @operation(page=True)
 def save_unit(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, text: Text,
               base_revision_id: Revision = None, author: Author = "", reviewed: Flag = True,
-              seconds_open: Seconds = None) -> Result:
+              seconds_open: Seconds = None) -> UnitSaved:
     """Save a segment's or summary's text (as reviewed unless `reviewed` is false) based on the revision the
     editor opened; a save based on an older revision is refused and returns the other text, unless the text is
     the same (`unchanged`: no new revision)."""
@@ -156,7 +225,7 @@ def save_unit(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language:
 
 @operation(page=True)
 def confirm_unit(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, base_revision_id: Revision = None,
-                 author: Author = "", seconds_open: Seconds = None) -> Result:
+                 author: Author = "", seconds_open: Seconds = None) -> UnitSaved:
     """Confirm the text seen at `base_revision_id` unchanged as reviewed; a text already reviewed gets no new
     revision (`unchanged`), and one whose pivot language changed since is recorded as still correct."""
     ref = wb.unit(article_id, unit, language)
@@ -165,7 +234,7 @@ def confirm_unit(wb: Workbench, *, article_id: ArticleId, unit: UnitName, langua
 
 
 @operation(page=True)
-def confirm_pivot(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, author: Author = "") -> Result:
+def confirm_pivot(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, author: Author = "") -> UnitSaved:
     """Still correct: the segment's text fits its pivot language's (English's) current text; recorded, so its
     `stale_pivot` is gone until that text changes again. The text and its review state stay as they are."""
     ref = wb.unit(article_id, unit, language)
@@ -174,57 +243,56 @@ def confirm_pivot(wb: Workbench, *, article_id: ArticleId, unit: UnitName, langu
 
 @operation(page=True)
 def restore_unit(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, revision_id: Revision,
-                 base_revision_id: Revision = None, author: Author = "") -> Result:
+                 base_revision_id: Revision = None, author: Author = "") -> UnitRestored:
     """Put an old revision's text back as a new revision (origin "revert")."""
     ref = wb.unit(article_id, unit, language)
     if revision_id is None:
         raise BadArgument("revision_id: which revision to restore is missing")
     recorded = workflow.restore(wb.store, ref, revision_id, author=author, base_revision_id=base_revision_id)
-    return {**saved(wb, ref, recorded), "text": wb.store.revision(recorded.revision_id)["text"]}
+    return UnitRestored(**_saved_fields(wb, ref, recorded), text=wb.store.revision(recorded.revision_id)["text"])
 
 
 @operation(page=True, cli=True)
-def compare(wb: Workbench, *, old_text: OptionalText, new_text: OptionalText) -> Result:
+def compare(wb: Workbench, *, old_text: OptionalText, new_text: OptionalText) -> Compared:
     """A word diff of two texts as HTML (each at most the text limit, 100,000 characters unless configured); long,
     very different texts are compared by sentence or as a whole, which the HTML says (bounded work either way)."""
-    return {"ok": True, "diff_html": diff_html(old_text, new_text)}
+    return Compared(diff_html(old_text, new_text))
 
 
 @operation(page=True)
 def save_draft(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, text: Text,
-               base_revision_id: Revision = None, author: Author = "") -> Result:
+               base_revision_id: Revision = None, author: Author = "") -> Done:
     """Keep unsaved text as the author's draft of the unit, with the revision it was typed on."""
     workflow.keep_draft(wb.store, wb.unit(article_id, unit, language), text, author=author,
                         base_revision_id=base_revision_id)
-    return {"ok": True}
+    return Done()
 
 
 @operation(page=True)
-def discard_draft(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, author: Author = "") -> Result:
+def discard_draft(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, author: Author = "") -> Done:
     """Drop the author's draft of the unit."""
     workflow.drop_draft(wb.store, wb.unit(article_id, unit, language), author=author)
-    return {"ok": True}
+    return Done()
 
 
 @operation(page=True)
 def retranslate_unit(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language,
-                     replace_edited: Flag = False) -> Result:
+                     replace_edited: Flag = False) -> Retranslated:
     """New machine text for a segment or summary; a person's text is kept unless `replace_edited`."""
     ref = wb.unit(article_id, unit, language)
     if ref.segment_id is None:
         made = wb.summarize(article_id, language, replace_edited=replace_edited)
     else:
         made = bool(wb.retranslate(article_id, language, [ref.segment_id], replace_edited=replace_edited))
-    return {"ok": True, "replaced": made,
-            "message": "New machine text stored." if made else "Kept the human text (ask to replace it)."}
+    return Retranslated(made, "New machine text stored." if made else "Kept the human text (ask to replace it).")
 
 
 @operation(page=True)
 def approve(wb: Workbench, *, article_id: ArticleId, language: Language, author: Author = "", override: Reason = "",
-            seen_source: SourceHash = "", seen_revision: Revision = None) -> Result:
+            seen_source: SourceHash = "", seen_revision: Revision = None) -> Approved:
     """Approve an article language (every segment reviewed, no blocking flag), or with an override reason. With
     `seen_source` (the article's `content_hash`) and `seen_revision` (the language's newest revision id, 0: none)
     as the page shows them, refused when the article changed since (a colleague's save, a new source): the
     approval is of what the reviewer saw."""
     seen = (seen_source, seen_revision or 0) if seen_source else None
-    return {"ok": True, "status": wb.approve(article_id, language, author, override=override or None, seen=seen)}
+    return Approved(wb.approve(article_id, language, author, override=override or None, seen=seen))

@@ -10,6 +10,7 @@ comments, dismissals and propagation marks are the CAT records of `store.comment
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from ..languages import TARGETS
@@ -41,7 +42,7 @@ from .params import (
     text,
 )
 from .presence import HEARTBEAT_S, REGISTRY, TTL_S
-from .service import Result, operation
+from .service import Answer, Result, operation
 
 FlagName = Annotated[str, choice(tuple(FLAG_HELP))]
 Comment = Annotated[str, text(4000)]
@@ -51,6 +52,49 @@ Search = Annotated[str, text(200, optional=True)]
 DismissReason = Annotated[str, text(500, optional=True)]
 Offset = Annotated[int | None, count(0, 10**9)]
 Limit = Annotated[int | None, count(1, replace.MAX_PAGE)]
+
+
+@dataclass(frozen=True)
+class CommentAnswer(Answer):
+    comment: dict[str, Any]
+    comments: list[dict[str, Any]]  # the unit's comments, in order
+
+
+@dataclass(frozen=True)
+class Comments(Answer):
+    comments: list[dict[str, Any]]  # each with the grid's `number` of its segment (None for a summary)
+
+
+@dataclass(frozen=True)
+class Mentions(Comments):
+    name: str
+    handles: list[str]
+
+
+@dataclass(frozen=True)
+class FlagsChanged(Answer):
+    unit: str
+    lang: str
+    row: dict[str, Any] | None
+    status: dict[str, str]
+    counts: dict[str, dict[str, int]]
+    approval: dict[str, list[str]]
+    dismissed: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Concordance(Answer):
+    query: str
+    hits: list[dict[str, Any]]
+    total: int
+
+
+@dataclass(frozen=True)
+class Presence(Answer):
+    others: list[dict[str, Any]]
+    heartbeat_s: float
+
+
 MAX_VIEW_COMMENTS = 1000
 FUZZY_BUDGET_S = 1.5  # how long cat_view may spend finding fuzzy memory matches for an article's open units
 
@@ -117,23 +161,21 @@ def _unit_comments(view_comments: list[cat.Comment], ref: UnitRef) -> list[dict[
 
 @operation(page=True)
 def add_comment(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, text: Comment,
-                author: Author = "") -> Result:
+                author: Author = "") -> CommentAnswer:
     """A comment on a segment or the summary in one language (at most 4,000 characters); `@name` in it mentions
     a reviewer. Returns the comment and the unit's comments."""
     ref = wb.unit(article_id, unit, language)
     made = cat.add_comment(wb.store, ref, text, author=author)
-    return {"ok": True, "comment": made.to_dict(),
-            "comments": _unit_comments(cat.article_comments(wb.store, article_id), ref)}
+    return CommentAnswer(made.to_dict(), _unit_comments(cat.article_comments(wb.store, article_id), ref))
 
 
 @operation(page=True)
 def resolve_comment(wb: Workbench, *, article_id: ArticleId, comment_id: Record, resolved: Flag = True,
-                    author: Author = "") -> Result:
+                    author: Author = "") -> CommentAnswer:
     """Resolve (or, with `resolved` false, reopen) one of the article's comments; who did it is recorded."""
     done = cat.resolve(wb.store, article_id, comment_id, resolved, author=author)
     ref = UnitRef.named(article_id, done.unit, done.lang)
-    return {"ok": True, "comment": done.to_dict(),
-            "comments": _unit_comments(cat.article_comments(wb.store, article_id), ref)}
+    return CommentAnswer(done.to_dict(), _unit_comments(cat.article_comments(wb.store, article_id), ref))
 
 
 def _placed(wb: Workbench, found: list[cat.Comment]) -> list[dict[str, Any]]:
@@ -146,37 +188,35 @@ def _placed(wb: Workbench, found: list[cat.Comment]) -> list[dict[str, Any]]:
 
 
 @operation(page=True, cli=True)
-def mentions(wb: Workbench, *, author: Author = "", include_resolved: Flag = False) -> Result:
+def mentions(wb: Workbench, *, author: Author = "", include_resolved: Flag = False) -> Mentions:
     """The comments that mention `author` (@ the whole name with spaces as _, or its first word), newest first;
     unresolved ones unless `include_resolved`."""
     found = cat.mentions_for(wb.store, author, include_resolved=include_resolved)
-    return {"ok": True, "name": author, "handles": cat.handles(author),
-            "comments": _placed(wb, found)}
+    return Mentions(_placed(wb, found), author, list(cat.handles(author)))
 
 
 @operation(page=True, cli=True)
-def search_comments(wb: Workbench, *, query: Search = "") -> Result:
+def search_comments(wb: Workbench, *, query: Search = "") -> Comments:
     """Comments (in every article) whose text or author contains `query`, newest first (at most 100)."""
     found = cat.find(wb.store, query)
-    return {"ok": True, "comments": _placed(wb, found)}
+    return Comments(_placed(wb, found))
 
 
 # --------------------------------------------------------------------------- flags
-def _unit_answer(wb: Workbench, ref: UnitRef) -> Result:
+def _unit_answer(wb: Workbench, ref: UnitRef) -> FlagsChanged:
     """What a change of a unit's flags answers: its row, the status, counts and approval blockers (as a save)."""
     view = wb.article(ref.article_id)
     unit = view.unit(ref)
     summary = view.summaries.get(ref.lang)
     row = (summary.to_dict() if summary else None) if ref.segment_id is None else view.row(ref.segment_id).to_dict()
-    return {"ok": True, "unit": ref.unit, "lang": ref.lang, "row": row, "status": dict(view.status),
-            "counts": {lang: review_counts(view, lang) for lang in TARGETS},
-            "approval": {lang: approval_problems(view, lang) for lang in TARGETS},
-            "dismissed": [d.to_dict() for d in unit.dismissed] if unit else []}
+    return FlagsChanged(ref.unit, ref.lang, row, dict(view.status), {lang: review_counts(view, lang) for lang in TARGETS},
+                        {lang: approval_problems(view, lang) for lang in TARGETS},
+                        [d.to_dict() for d in unit.dismissed] if unit else [])
 
 
 @operation(page=True)
 def dismiss_flag(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, flag: FlagName,
-                 reason: DismissReason = "", author: Author = "") -> Result:
+                 reason: DismissReason = "", author: Author = "") -> FlagsChanged:
     """Dismiss one flag of a unit's current text as a false positive, with a reason (recorded, shown, reversible
     with restore_flag); it no longer blocks approval. A changed text brings the flag back if the checks raise it."""
     ref = wb.unit(article_id, unit, language)
@@ -190,7 +230,7 @@ def dismiss_flag(wb: Workbench, *, article_id: ArticleId, unit: UnitName, langua
 
 @operation(page=True)
 def restore_flag(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, flag: FlagName,
-                 author: Author = "") -> Result:
+                 author: Author = "") -> FlagsChanged:
     """Take back the dismissal of a flag: it counts again (who took it back is recorded)."""
     ref = wb.unit(article_id, unit, language)
     cat.restore_flag(wb.store, ref, flag, author=author)
@@ -241,7 +281,7 @@ def propagate(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language:
 
 # --------------------------------------------------------------------------- concordance, find and replace
 @operation(page=True, cli=True)
-def concordance(wb: Workbench, *, query: Search = "", languages: Languages = TARGETS) -> Result:
+def concordance(wb: Workbench, *, query: Search = "", languages: Languages = TARGETS) -> Concordance:
     """The translation memory's pairs (Arabic source, reviewed translation) whose source or translation contains
     `query` (Arabic, English or Russian; 2–200 characters; case, diacritics and letter forms folded): at most 50,
     whole-word hits first, each with where the query occurs (`source_spans`, `text_spans`), and the total."""
@@ -249,7 +289,7 @@ def concordance(wb: Workbench, *, query: Search = "", languages: Languages = TAR
         hits, total = conc.search({lang: wb.memory(lang) for lang in languages}, query)
     except conc.ConcordanceError as exc:
         raise BadArgument(f"query: {exc}") from None
-    return {"ok": True, "query": query, "hits": [h.to_dict() for h in hits], "total": total}
+    return Concordance(query, [h.to_dict() for h in hits], total)
 
 
 def _search(find: str, replacement: str, match_case: bool, whole_word: bool) -> replace.Search:
@@ -288,12 +328,11 @@ def replace_apply(wb: Workbench, *, article_id: ArticleId, language: Language, f
 # --------------------------------------------------------------------------- presence
 @operation(page=True)
 def presence(wb: Workbench, *, article_id: ArticleId, client: ClientToken, editing: OptionalUnit = "",
-             language: Language = "en", author: Author = "") -> Result:
+             language: Language = "en", author: Author = "") -> Presence:
     """Heartbeat of one open page (`client`: the tab's own token): it has the article open, editing the unit
     `editing` in `language` (or only looking). Returns who else has the article open (kept in the server's
     memory for 30 s after their last heartbeat; nothing is stored)."""
     wb.check_ids([article_id])
     if editing:
         wb.unit(article_id, editing, language)
-    return {"ok": True, "others": REGISTRY.heartbeat(client, article_id, author, editing, language),
-            "heartbeat_s": HEARTBEAT_S}
+    return Presence(REGISTRY.heartbeat(client, article_id, author, editing, language), HEARTBEAT_S)

@@ -9,11 +9,12 @@ for the CLI), so a reviewer cannot make the server read the newsroom's own netwo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from .api import Workbench
 from .params import Check, text
-from .service import Result, operation
+from .service import Answer, operation
 
 
 def _page_url(value: Any) -> str:
@@ -29,8 +30,17 @@ def _page_url(value: Any) -> str:
 PageUrl = Annotated[str, Check(_page_url, {"type": "string", "maxLength": 2048, "format": "uri"})]
 
 
+@dataclass(frozen=True)
+class UrlImported(Answer):
+    article_id: str
+    title: str | None
+    outcome: str  # new, updated or unchanged
+    url: str
+    segments: int
+
+
 @operation()
-def import_url(wb: Workbench, *, url: PageUrl) -> Result:
+def import_url(wb: Workbench, *, url: PageUrl) -> UrlImported:
     """Fetch the page at `url`, extract its article (text, title, date, author) and import it with the URL kept;
     the article id is made from the URL, never taken. Returns the article id, title and outcome (new, updated,
     unchanged)."""
@@ -39,5 +49,4 @@ def import_url(wb: Workbench, *, url: PageUrl) -> Result:
 
     arrival = take(Context.of(wb.store, wb.home, reviewer=True), url)
     outcome = "unchanged" if arrival.outcome == "known" else arrival.outcome
-    return {"ok": True, "article_id": arrival.article_id, "title": arrival.title, "outcome": outcome,
-            "url": arrival.url, "segments": arrival.segments}
+    return UrlImported(arrival.article_id, arrival.title, outcome, arrival.url, arrival.segments)

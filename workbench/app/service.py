@@ -7,13 +7,16 @@ the Gradio endpoints publish for `gradio_client`), the page's server function (`
 `page`), the named Gradio endpoints (`ui/endpoints.py`, all of them) and `workbench op NAME` commands (`cli_ops.py`,
 those marked `cli`). Callers name every argument: `OPERATIONS["save_unit"](wb, article_id=..., unit=..., ...)`.
 
-An operation never raises: its result is a dict with `ok`; an expected failure is `{"ok": False, "error": one
+An operation's result is a typed frozen `Answer` (its `to_dict()`: `{"ok": true, ...its fields}`, the JSON every
+surface sends, with a JSON schema from its type) or, for the few large composite views, a dict with `ok`. An
+operation never raises: an expected failure is `{"ok": False, "error": one
 line}` (a wrong argument included), a refused save also carries the other text (`conflict`), and an unexpected one
 is logged with its traceback and reported in one line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import typing
@@ -21,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError, create_model
 
 from ..errors import ConflictError, WorkbenchError
 from ..logs import get as get_logger
@@ -34,16 +37,44 @@ log = get_logger("ui")
 
 
 @dataclass(frozen=True)
+class Answer:
+    """An operation's typed result (subclass it as a frozen dataclass): `to_dict()` is `{"ok": True, **fields}`,
+    nested results converted by their own `to_dict()`."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": True, **{f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}}
+
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        """The schema of `to_dict()`: the fields' and `ok`."""
+        schema = TypeAdapter(cls).json_schema(mode="serialization")
+        schema.setdefault("properties", {})["ok"] = {"const": True}
+        schema["required"] = ["ok", *schema.get("required", [])]
+        return schema
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
 class Operation:
     """One operation: `fn(wb, **arguments)`, the model that checks its arguments, and where it is offered."""
 
     name: str
-    fn: Callable[..., Result]
+    fn: Callable[..., Any]
     arguments: type[BaseModel]
     doc: str
     page: bool = False  # the page's editor may call it through its server function
     cli: bool = False  # `workbench op NAME` runs it
     parameters: tuple[inspect.Parameter, ...] = field(default=())
+    result: type[Answer] | None = None  # the typed result, where the operation has one
 
     @property
     def takes_author(self) -> bool:
@@ -52,7 +83,7 @@ class Operation:
     def __call__(self, wb: Any, /, *, login: str | None = None, **arguments: Any) -> Result:
         """Check the named arguments, then run; never raises. With `login` (the server's logins) that name is
         the author, whatever the caller sent."""
-        return guarded(self.name, lambda: self.fn(wb, **self.check(arguments, login)))
+        return guarded(self.name, lambda: _answer(self.fn(wb, **self.check(arguments, login))))
 
     def check(self, arguments: dict[str, Any], login: str | None = None) -> dict[str, Any]:
         """The arguments as the operation receives them (BadArgument, one line, for any that is wrong)."""
@@ -68,6 +99,14 @@ class Operation:
     def schema(self) -> dict[str, Any]:
         """The JSON schema of the arguments (an object with one property per argument)."""
         return self.arguments.model_json_schema()
+
+    def result_schema(self) -> dict[str, Any]:
+        """The JSON schema of a successful result ({} where the result is an untyped dict)."""
+        return self.result.json_schema() if self.result is not None else {}
+
+
+def _answer(result: Answer | Result) -> Result:
+    return result.to_dict() if isinstance(result, Answer) else result
 
 
 def _first_problem(exc: ValidationError) -> str:
@@ -95,11 +134,11 @@ def _short(value: Any) -> str:
 OPERATIONS: dict[str, Operation] = {}
 
 
-def operation(*, page: bool = False, cli: bool = False) -> Callable[[Callable[..., Result]], Operation]:
+def operation(*, page: bool = False, cli: bool = False) -> Callable[[Callable[..., Any]], Operation]:
     """Declare an operation: `fn(wb, ...)` whose other parameters are typed (with `app/params.py`'s types) and
     keyword-only; `page`: the page's editor may call it; `cli`: `workbench op NAME` runs it."""
 
-    def declare(fn: Callable[..., Result]) -> Operation:
+    def declare(fn: Callable[..., Any]) -> Operation:
         op = describe(fn, page=page, cli=cli)
         OPERATIONS[op.name] = op
         return op
@@ -107,7 +146,7 @@ def operation(*, page: bool = False, cli: bool = False) -> Callable[[Callable[..
     return declare
 
 
-def describe(fn: Callable[..., Result], *, page: bool = False, cli: bool = False) -> Operation:
+def describe(fn: Callable[..., Any], *, page: bool = False, cli: bool = False) -> Operation:
     """The `Operation` of a declaration, its argument model built from the signature."""
     hints = typing.get_type_hints(fn, include_extras=True)
     params = tuple(inspect.signature(fn).parameters.values())[1:]
@@ -117,7 +156,10 @@ def describe(fn: Callable[..., Result], *, page: bool = False, cli: bool = False
     fields: dict[str, Any] = {p.name: (hints[p.name], ... if p.default is p.empty else p.default) for p in params}
     model = create_model(f"{fn.__name__}_arguments", __config__=ConfigDict(extra="forbid"), **fields)
     typed = tuple(p.replace(annotation=hints[p.name]) for p in params)
-    return Operation(fn.__name__, fn, model, inspect.getdoc(fn) or "", page=page, cli=cli, parameters=typed)
+    returns = hints.get("return")
+    result = returns if inspect.isclass(returns) and issubclass(returns, Answer) else None
+    return Operation(fn.__name__, fn, model, inspect.getdoc(fn) or "", page=page, cli=cli, parameters=typed,
+                     result=result)
 
 
 def guarded(name: str, run: Callable[[], T]) -> T | Result:

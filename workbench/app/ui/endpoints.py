@@ -15,13 +15,16 @@ from ..service import Operation
 
 def register(wb: Workbench) -> None:
     """Register one named endpoint per operation (inside a Blocks context); with --auth the login name is the
-    author of every save. Each parameter's schema in the API info (`/gradio_api/info`) is the declaration's."""
+    author of every save. Each parameter's schema in the API info (`/gradio_api/info`) is the declaration's, and
+    the result's that of its typed result (an object, for the few untyped ones)."""
     for op in registry().values():
         dependency = gr.api(endpoint(wb, op), api_name=op.name, api_description=op.doc)
         blocks = gr.context.get_blocks_context()
         properties = op.schema().get("properties", {})
         for component_id, param in zip(dependency["inputs"], op.parameters, strict=True):
             blocks.blocks[component_id]._api_info = properties.get(param.name, {})  # type: ignore[union-attr]
+        for component_id in dependency["outputs"]:
+            blocks.blocks[component_id]._api_info = op.result_schema() or {"type": "object"}  # type: ignore[union-attr]
 
 
 def endpoint(wb: Workbench, op: Operation) -> Any:
