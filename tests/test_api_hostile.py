@@ -54,6 +54,8 @@ def _valid(wb) -> dict[str, dict[str, Any]]:
         "retranslate_unit": {**unit, "replace_edited": False},
         "approve": {"article_id": ARTICLE, "language": "en", "author": "mona", "override": ""},
         "import_url": {"url": "https://example.org/news/1"},  # every bad value is refused before anything is fetched
+        "get_glossary": {},
+        "save_glossary": {"rows": [["موسكو", "Moscow", "Москва", ""]], "base_version": "a-stale-version", "author": "mona"},
         **_valid_cat(wb, unit, rev),
     }
 

@@ -15,6 +15,8 @@ from ..review.confidence import EXPLANATION, FILTERS, LOW_CONFIDENCE, ORDERS, le
 from ..review.diff import diff_html
 from ..review.effort import GROUPS
 from ..review.effort import effort as effort_rows
+from ..review.glossary import GlossaryConflict, save_rows
+from ..review.glossary import version as glossary_version
 from ..review.qa import FLAG_HELP
 from ..review.states import BLOCKING, approval_problems, review_counts
 from ..review.suggestions import unit_suggestions
@@ -24,6 +26,7 @@ from .params import (
     ArticleId,
     Author,
     BadArgument,
+    Check,
     Flag,
     Language,
     Languages,
@@ -41,6 +44,39 @@ STATUS_FILTERS = ("all", *STATUSES)
 Query = Annotated[str, text(500, optional=True)]
 Reason = Annotated[str, text(2000, optional=True)]
 SourceHash = Annotated[str, text(128, optional=True)]
+MAX_ROWS = 20_000  # a glossary table sent to a save
+MAX_CELL = 2_000  # characters in one cell
+NO_BASE = ("no base version given: load the glossary first (its `version`, from /get_glossary or the page) and save "
+           "with it, so a save never replaces someone else's without a conflict; nothing was saved")
+
+
+def table_rows(table: Any) -> list[list[str]]:
+    """The rows of a glossary table as lists of strings (from the page's DataFrame, a Dataframe payload or plain
+    lists); ValueError saying why they cannot be saved."""
+    if hasattr(table, "values") and hasattr(table.values, "tolist"):  # the page's pandas DataFrame
+        table = table.values.tolist()
+    elif isinstance(table, dict):  # a Dataframe payload {"headers": [...], "data": [[...]]}
+        table = table.get("data")
+    if not isinstance(table, list) or not all(isinstance(row, list | tuple) for row in table):
+        raise ValueError("the glossary must be a list of rows (ar, en, ru, note); nothing was saved")
+    if len(table) > MAX_ROWS:
+        raise ValueError(f"the glossary has {len(table)} rows, more than {MAX_ROWS}; nothing was saved")
+    rows = []
+    for number, row in enumerate(table, start=1):
+        if not all(c is None or isinstance(c, str) or (isinstance(c, float) and c != c) for c in row):
+            raise ValueError(f"row {number}: every cell must be text; nothing was saved")
+        cells = [c if isinstance(c, str) else "" for c in row]  # None or NaN (c != c): an empty pandas cell
+        if any(len(c) > MAX_CELL for c in cells):
+            raise ValueError(f"row {number}: a cell is longer than {MAX_CELL} characters; nothing was saved")
+        rows.append(cells)
+    return rows
+
+
+GlossaryTable = Annotated[list[list[str]], Check(table_rows, {"type": "array", "maxItems": MAX_ROWS, "items": {
+    "type": "array", "items": {"anyOf": [{"type": "string", "maxLength": MAX_CELL}, {"type": "null"}]}}})]
+# the version a glossary was loaded with; anything else is no version (the save is then a conflict)
+BaseVersion = Annotated[str, Check(lambda v: v.strip() if isinstance(v, str) and len(v) <= 128 else "",
+                                   {"anyOf": [{"type": "string", "maxLength": 128}, {"type": "null"}]})]
 
 
 # --------------------------------------------------------------------------- the typed results
@@ -106,6 +142,12 @@ class Retranslated(Answer):
 @dataclass(frozen=True)
 class Approved(Answer):
     status: str
+
+
+@dataclass(frozen=True)
+class GlossaryTableAnswer(Answer):
+    rows: list[list[str]]  # ar, en, ru, note; variants separated by |
+    version: str  # to save against
 
 
 # --------------------------------------------------------------------------- articles
@@ -296,3 +338,24 @@ def approve(wb: Workbench, *, article_id: ArticleId, language: Language, author:
     approval is of what the reviewer saw."""
     seen = (seen_source, seen_revision or 0) if seen_source else None
     return Approved(wb.approve(article_id, language, author, override=override or None, seen=seen))
+
+
+# --------------------------------------------------------------------------- the glossary
+@operation()
+def get_glossary(wb: Workbench) -> GlossaryTableAnswer:
+    """The glossary's rows (ar, en, ru, note; variants separated by |) and its version, to save against."""
+    return GlossaryTableAnswer(wb.glossary().to_rows(), glossary_version(wb.store))
+
+
+@operation()
+def save_glossary(wb: Workbench, *, rows: GlossaryTable, base_version: BaseVersion = "", author: Author = "") -> Result:
+    """Replace the glossary with `rows` (ar, en, ru, note), saved against `base_version` (from /get_glossary):
+    {ok, terms, version}, or {ok: false, conflict, current_version} when it was saved by someone else since (or no
+    version was given); the replaced version is kept in the history, and QA flags use the new one at once."""
+    if not base_version:
+        return {"ok": False, "conflict": True, "error": NO_BASE, "current_version": glossary_version(wb.store)}
+    try:
+        glossary = save_rows(wb.store, rows, base_version=base_version, author=author)
+    except GlossaryConflict as exc:
+        return {"ok": False, "conflict": True, "error": str(exc), "current_version": exc.current_version}
+    return {"ok": True, "terms": len(glossary), "version": glossary_version(wb.store)}
