@@ -103,6 +103,44 @@ class EffortRows(Answer):
 
 
 @dataclass(frozen=True)
+class ReviewView(Answer):
+    """The article for the editor (see `review_view`)."""
+
+    article: dict[str, Any]  # the `show --json` structure
+    drafts: list[dict[str, Any]]
+    counts: dict[str, dict[str, int]]
+    approval: dict[str, list[str]]
+    flag_help: dict[str, str]
+    blocking: list[str]
+    confidence_help: str
+    low_confidence: float
+    read_only: bool
+    author: str
+
+
+@dataclass(frozen=True)
+class UnitDetails(Answer):
+    """One unit in one language (see `unit_details`)."""
+
+    unit: str
+    lang: str
+    source: str
+    machine: str
+    text: str
+    revision_id: int | None
+    state: str
+    flags: list[str]
+    blocking: list[str]
+    qa: list[str]
+    confidence: dict[str, Any] | None
+    machine_diff_html: str
+    matches: list[dict[str, Any]]
+    terms: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    suggestions: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class UnitSaved(Answer):
     """What a save answers (see `saved`)."""
 
@@ -190,19 +228,17 @@ def effort(wb: Workbench, *, by: Annotated[str, choice(tuple(GROUPS))] = "model"
 
 # --------------------------------------------------------------------------- the editor
 @operation(page=True)
-def review_view(wb: Workbench, *, article_id: ArticleId, author: Author = "") -> Result:
+def review_view(wb: Workbench, *, article_id: ArticleId, author: Author = "") -> ReviewView:
     """The article for the editor: segments with each language's text, state, flags and confidence; summaries;
     per-language counts and what blocks approval; the author's drafts; what the flags and marks mean."""
     view = wb.article(article_id)
-    return {"ok": True, "article": view.to_dict(), "drafts": wb.drafts(article_id, author),
-            "counts": {lang: review_counts(view, lang) for lang in TARGETS},
-            "approval": {lang: approval_problems(view, lang) for lang in TARGETS},
-            "flag_help": FLAG_HELP, "blocking": list(BLOCKING), "confidence_help": EXPLANATION,
-            "low_confidence": LOW_CONFIDENCE, "read_only": wb.store.read_only, "author": author}
+    return ReviewView(view.to_dict(), wb.drafts(article_id, author), {lang: review_counts(view, lang) for lang in TARGETS},
+                      {lang: approval_problems(view, lang) for lang in TARGETS}, FLAG_HELP, list(BLOCKING), EXPLANATION,
+                      LOW_CONFIDENCE, wb.store.read_only, author)
 
 
 @operation(page=True, cli=True)
-def unit_details(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language) -> Result:
+def unit_details(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language) -> UnitDetails:
     """One unit (a segment or "summary") in one language: source, machine output, current text, flags with their
     meaning, memory matches, glossary terms, the machine suggestions (`review.suggestions`) and the full history."""
     ref = wb.unit(article_id, unit, language)
@@ -215,15 +251,15 @@ def unit_details(wb: Workbench, *, article_id: ArticleId, unit: UnitName, langua
     history = [{"id": h["id"], "created": h["created"][:19].replace("T", " "), "author": h["author"],
                 "origin": h["origin"], "reviewed": bool(h.get("reviewed")), "text": h["text"]}
                for h in reversed(wb.history(article_id, ref.segment_id, language, ref.target))]
-    return {"ok": True, "unit": unit, "lang": language, "source": source, "machine": machine,
-            "text": current.text if current else "", "revision_id": current.revision_id if current else None,
-            "state": current.state if current else "untranslated", "flags": list(current.flags) if current else [],
-            "blocking": list(current.blocking) if current else [],
-            "qa": list(current.qa) if current else [],
-            "confidence": least_sure_on_demand(current, lambda: wb.models.translator(language)),
-            "machine_diff_html": diff_html(machine, current.text if current else ""),
-            "matches": _matches(wb, source, ref) if source else [], "terms": terms, "history": history,
-            "suggestions": unit_suggestions(wb.store, article_id, ref.segment_id, language, current)}
+    return UnitDetails(
+        unit=unit, lang=language, source=source, machine=machine, text=current.text if current else "",
+        revision_id=current.revision_id if current else None, state=current.state if current else "untranslated",
+        flags=list(current.flags) if current else [], blocking=list(current.blocking) if current else [],
+        qa=list(current.qa) if current else [],
+        confidence=least_sure_on_demand(current, lambda: wb.models.translator(language)),
+        machine_diff_html=diff_html(machine, current.text if current else ""),
+        matches=_matches(wb, source, ref) if source else [], terms=terms, history=history,
+        suggestions=unit_suggestions(wb.store, article_id, ref.segment_id, language, current))
 
 
 def saved(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> UnitSaved:

@@ -95,13 +95,35 @@ class Presence(Answer):
     heartbeat_s: float
 
 
+@dataclass(frozen=True)
+class CatView(Answer):
+    """The CAT marks of an article (see `cat_view`)."""
+
+    article_id: str
+    comments: list[dict[str, Any]]
+    units: dict[str, dict[str, dict[str, Any]]]  # language → unit → its marks
+    repeats: dict[str, int]  # segment id → how many other rows have the same Arabic
+    mentions: int
+    handles: list[str]
+    heartbeat_s: float
+    presence_ttl_s: float
+
+
+@dataclass(frozen=True)
+class Repetitions(Answer):
+    revision_id: int | None  # the unit's current revision, to pass to `propagate`
+    candidates: list[dict[str, Any]]
+    text: str | None = None  # the unit's current text (None: it has none, or it is a summary)
+    more: bool = False  # more candidates than MAX_TARGETS
+
+
 MAX_VIEW_COMMENTS = 1000
 FUZZY_BUDGET_S = 1.5  # how long cat_view may spend finding fuzzy memory matches for an article's open units
 
 
 # --------------------------------------------------------------------------- what the grid shows
 @operation(page=True)
-def cat_view(wb: Workbench, *, article_id: ArticleId, author: Author = "") -> Result:
+def cat_view(wb: Workbench, *, article_id: ArticleId, author: Author = "") -> CatView:
     """The CAT marks of an article for the grid: its comments (newest MAX_VIEW_COMMENTS), per language and unit
     the dismissed flags, whether the text was propagated, the match (machine with its model, memory 100 %, a
     fuzzy memory match NN % on offer, human), how many other rows have the same Arabic; how many unresolved
@@ -111,11 +133,9 @@ def cat_view(wb: Workbench, *, article_id: ArticleId, author: Author = "") -> Re
     for row in view.translatable:
         groups.setdefault(propagation.source_key(row.source_text), []).append(row.id)
     repeats = {seg: len(ids) - 1 for ids in groups.values() if len(ids) > 1 for seg in ids}
-    return {"ok": True, "article_id": article_id,
-            "comments": [c.to_dict() for c in view.comments[-MAX_VIEW_COMMENTS:]],
-            "units": {lang: _marks(wb, view, lang) for lang in TARGETS}, "repeats": repeats,
-            "mentions": len(cat.mentions_for(wb.store, author)), "handles": cat.handles(author),
-            "heartbeat_s": HEARTBEAT_S, "presence_ttl_s": TTL_S}
+    return CatView(article_id, [c.to_dict() for c in view.comments[-MAX_VIEW_COMMENTS:]],
+                   {lang: _marks(wb, view, lang) for lang in TARGETS}, repeats, len(cat.mentions_for(wb.store, author)),
+                   cat.handles(author), HEARTBEAT_S, TTL_S)
 
 
 def _marks(wb: Workbench, view: ArticleView, lang: str) -> dict[str, dict[str, Any]]:
@@ -244,14 +264,14 @@ def _drafts_of(wb: Workbench, author: str) -> Any:
 
 @operation(page=True)
 def repetitions(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, corpus: Flag = False,
-                author: Author = "") -> Result:
+                author: Author = "") -> Repetitions:
     """The segments with the same Arabic as this one (in the article; with `corpus`, in every article) that could
     be given its current text: open to propagation (no person's text, not approved, no draft of `author`) and not
     holding that text already. Each with the revision to pass to `propagate`."""
     ref = wb.unit(article_id, unit, language)
     current = wb.article(article_id).unit(ref)
     if ref.segment_id is None or current is None:
-        return {"ok": True, "revision_id": current.revision_id if current else None, "candidates": []}
+        return Repetitions(current.revision_id if current else None, [])
     source = wb.article(article_id).row(ref.segment_id).source_text
     drafts = _drafts_of(wb, author)
     found = propagation.candidates_in(wb.article(article_id), language, source, current.text, skip=ref.segment_id,
@@ -259,8 +279,8 @@ def repetitions(wb: Workbench, *, article_id: ArticleId, unit: UnitName, languag
     if corpus:
         for other in propagation.corpus_articles(wb.store, source, article_id):
             found += propagation.candidates_in(wb.article(other), language, source, current.text, drafts=drafts(other))
-    return {"ok": True, "revision_id": current.revision_id, "text": current.text,
-            "candidates": [c.to_dict() for c in found[:propagation.MAX_TARGETS]], "more": len(found) > propagation.MAX_TARGETS}
+    return Repetitions(current.revision_id, [c.to_dict() for c in found[:propagation.MAX_TARGETS]], current.text,
+                       len(found) > propagation.MAX_TARGETS)
 
 
 @operation(page=True)
