@@ -166,8 +166,7 @@ def _home_profile(ctx: click.Context) -> tuple[str | None, str]:
     path = database_path(ctx.obj["home"])
     if path.exists():
         with Store(path) as store:
-            rows = store.query("SELECT json_extract(provenance, '$.profile') AS profile FROM machine_outputs"
-                               " WHERE json_extract(provenance, '$.profile') IS NOT NULL ORDER BY id DESC LIMIT 1")
-        if rows and rows[0]["profile"]:
-            return str(rows[0]["profile"]), "this home's latest translation"
+            profile = store.latest_profile()
+        if profile:
+            return profile, "this home's latest translation"
     return None, "the default"
