@@ -121,7 +121,7 @@ def test_the_cli_finds_it_when_marked(declared, imported):
 
 def test_every_operation_is_typed_and_keyword_only():
     untyped = {name for name, op in registry().items() if op.result is None}
-    assert untyped <= {"translate_article", "propagate", "replace_preview", "replace_apply", "save_glossary"}, untyped
+    assert untyped <= {"translate_article", "save_glossary"}, untyped  # a batch report (ok may be false); a conflict
     for name, op in registry().items():
         schema = op.schema()
         assert schema["additionalProperties"] is False, name

@@ -42,7 +42,7 @@ from .params import (
     text,
 )
 from .presence import HEARTBEAT_S, REGISTRY, TTL_S
-from .service import Answer, Result, operation
+from .service import Answer, operation
 
 FlagName = Annotated[str, choice(tuple(FLAG_HELP))]
 Comment = Annotated[str, text(4000)]
@@ -115,6 +115,28 @@ class Repetitions(Answer):
     candidates: list[dict[str, Any]]
     text: str | None = None  # the unit's current text (None: it has none, or it is a summary)
     more: bool = False  # more candidates than MAX_TARGETS
+
+
+@dataclass(frozen=True)
+class Propagated(Answer):
+    given: list[dict[str, Any]]  # the units given the text, with their new revision
+    skipped: list[dict[str, Any]]  # the units left alone, with why
+
+
+@dataclass(frozen=True)
+class ReplacePreview(Answer):
+    changes: list[dict[str, Any]]
+    count: int  # matches over the article language
+    units: int  # units with a match
+    offset: int
+    limit: int
+    more: bool  # a later page has units
+
+
+@dataclass(frozen=True)
+class Replaced(Answer):
+    changed: list[dict[str, Any]]  # the units changed, with their new revision
+    skipped: list[dict[str, Any]]  # the units left alone, with why
 
 
 MAX_VIEW_COMMENTS = 1000
@@ -285,7 +307,7 @@ def repetitions(wb: Workbench, *, article_id: ArticleId, unit: UnitName, languag
 
 @operation(page=True)
 def propagate(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, revision_id: Revision,
-              targets: Places, author: Author = "") -> Result:
+              targets: Places, author: Author = "") -> Propagated:
     """Give the segment's saved text (`revision_id`, its current one, a person's) to the repeated segments
     `targets` ([article id, segment id, the revision `repetitions` showed] each): one revision each, state edited,
     marked propagated; a unit that changed since, or holds a person's text, is skipped and said so."""
@@ -296,7 +318,7 @@ def propagate(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language:
         wb.unit(other, segment, language)  # known articles and their own segments only
     report = propagation.propagate(wb.store, wb.article, ref, revision_id, targets, author=author,
                                    drafts_of=_drafts_of(wb, author))
-    return {"ok": True, **report.to_dict()}
+    return Propagated(report.given, report.skipped)
 
 
 # --------------------------------------------------------------------------- concordance, find and replace
@@ -321,7 +343,7 @@ def _search(find: str, replacement: str, match_case: bool, whole_word: bool) -> 
 @operation(page=True, cli=True)
 def replace_preview(wb: Workbench, *, article_id: ArticleId, language: Language, find: Find,
                     replacement: Replacement = "", match_case: Flag = False, whole_word: Flag = False,
-                    offset: Offset = None, limit: Limit = None) -> Result:
+                    offset: Offset = None, limit: Limit = None) -> ReplacePreview:
     """The units of the article language whose current text contains `find` (plain text), a page at a time
     (`limit` units, 50 unless given, at most 100, from `offset`): each with the revision the preview was made on,
     its matches (`count`), its length now and after (`length`, `new_length`) and an excerpt from `start` (at most
@@ -330,19 +352,19 @@ def replace_preview(wb: Workbench, *, article_id: ArticleId, language: Language,
     later page has units. Nothing is written."""
     found = replace.preview(wb.article(article_id), language, _search(find, replacement, match_case, whole_word),
                             offset or 0, limit or replace.PAGE)
-    return {"ok": True, **found.to_dict(replacement)}
+    return ReplacePreview(**found.to_dict(replacement))
 
 
 @operation(page=True)
 def replace_apply(wb: Workbench, *, article_id: ArticleId, language: Language, find: Find, replacement: Replacement,
-                  match_case: Flag, whole_word: Flag, picks: Picks, author: Author = "") -> Result:
+                  match_case: Flag, whole_word: Flag, picks: Picks, author: Author = "") -> Replaced:
     """Replace in the picked units ([unit, the revision its preview showed] each): one revision per changed unit
     through the normal save path (state edited); a unit saved since the preview is a conflict and is skipped, as
     is one where `author` has an unsaved draft."""
     drafts = frozenset(d["unit"] for d in wb.drafts(article_id, author))
     report = replace.apply(wb.store, wb.article(article_id), language,
                            _search(find, replacement, match_case, whole_word), picks, author=author, drafts=drafts)
-    return {"ok": True, **report.to_dict()}
+    return Replaced(report.changed, report.skipped)
 
 
 # --------------------------------------------------------------------------- presence

@@ -1,17 +1,18 @@
 """The service layer: every operation of the review surface is one typed function, declared once with `@operation`.
 
-A declaration is a function `fn(wb, *, name: Type = default, ...) -> Result` whose parameter types are the
+A declaration is a function `fn(wb, *, name: Type = default, ...) -> Answer` whose parameter types are the
 annotations of `app/params.py` (pydantic checks them: JSON type, size, id rules). From that one declaration the
-registry `OPERATIONS` (all of it loaded: `app/catalog.py`) derives everything else: a pydantic model of its arguments (the check, and the JSON schema
-the Gradio endpoints publish for `gradio_client`), the page's server function (`ui/grid.py`, operations marked
-`page`), the named Gradio endpoints (`ui/endpoints.py`, all of them) and `workbench op NAME` commands (`cli_ops.py`,
-those marked `cli`). Callers name every argument: `OPERATIONS["save_unit"](wb, article_id=..., unit=..., ...)`.
+registry `OPERATIONS` (loaded whole by `app/catalog.py`) derives everything else: a pydantic model of its arguments
+(the check, and the JSON schema the Gradio endpoints publish for `gradio_client`), the page's server function
+(`ui/grid.py`, operations marked `page`), the named Gradio endpoints (`ui/endpoints.py`, all of them) and
+`workbench op NAME` commands (`cli_ops.py`, those marked `cli`). Callers name every argument:
+`OPERATIONS["save_unit"](wb, article_id=..., unit=..., ...)`.
 
 An operation's result is a typed frozen `Answer` (its `to_dict()`: `{"ok": true, ...its fields}`, the JSON every
-surface sends, with a JSON schema from its type) or, for the few large composite views, a dict with `ok`. An
-operation never raises: an expected failure is `{"ok": False, "error": one
-line}` (a wrong argument included), a refused save also carries the other text (`conflict`), and an unexpected one
-is logged with its traceback and reported in one line.
+surface sends, with a JSON schema from its type) or, where success itself has two shapes (a batch report whose
+`ok` may be false, a glossary save's conflict), a dict with `ok`. An operation never raises: an expected failure is
+`{"ok": False, "error": one line}` (a wrong argument included), a refused save also carries the other text
+(`conflict`), and an unexpected one is logged with its traceback and reported in one line.
 """
 
 from __future__ import annotations
