@@ -49,7 +49,7 @@ from ..runs.progress import NoProgress
 from ..runs.summaries import summarize_article
 from ..runs.together import run_together, width_of
 from ..runs.translation import FATAL, Failure, Work, segment_work
-from ..store import MachineOutputRecord, Store
+from ..store import MachineOutputRecord, Store, reads
 from ..store.importer import import_raw
 from ..text.reading import RawArticle, iter_articles, iter_paths
 from .ingest import store_outputs
@@ -175,10 +175,13 @@ class TranslateStage(_Worker):
 
 def _outputs(store: Store, article_id: str, lang: str) -> list[MachineOutputRecord]:
     """The segment outputs made in `lang` in an in-memory store, in the order they were made."""
-    rows = store.query("SELECT segment_id, input_text, text, flags, provenance FROM machine_outputs WHERE article_id = ?"
-                       " AND target = 'segment' AND lang = ? ORDER BY id", (article_id, lang))
-    return [MachineOutputRecord(article_id, r["segment_id"], "segment", lang, r["input_text"], r["text"],
-                                json.loads(r["flags"]), json.loads(r["provenance"])) for r in rows]
+    return reads.machine_outputs(store, article_id, lang=lang, target="segment")
+
+
+def _shard_output(rec: MachineOutputRecord) -> dict[str, Any]:
+    """An output as a shard record carries it (flags and provenance as JSON texts, as the store keeps them)."""
+    return {"segment_id": rec.segment_id, "target": rec.target, "lang": rec.lang, "input_text": rec.input_text,
+            "text": rec.text, "flags": json.dumps(rec.flags), "provenance": json.dumps(rec.provenance, ensure_ascii=False)}
 
 
 # ---------------------------------------------------------------------- stage 4: whole articles
@@ -213,8 +216,7 @@ class ArticleStage(_Worker):
             if self.summarize:
                 summarize_article(store, self.plan, article_id, lang)
         record = article_record(article_view(store, article_id, glossary=self.glossary), self.targets)
-        outputs = [dict(r) for r in store.query("SELECT segment_id, target, lang, input_text, text, flags, provenance"
-                                                " FROM machine_outputs ORDER BY id")]
+        outputs = [_shard_output(r) for r in reads.machine_outputs(store)]
         store.close()
         return {**record, "_ingest": {"raw": raw, "outputs": outputs}}
 
