@@ -95,8 +95,8 @@ def translate_sources(models: ModelSet, sources: list[str], langs: list[str]) ->
             continue
         step = plan.languages[lang]
         if step.via and step.via not in outputs:
-            outputs[step.via] = plan.languages[step.via].translator.translate(sources)
-        outputs[lang] = step.translator.translate(outputs[step.via] if step.via else sources)
+            outputs[step.via] = plan.languages[step.via].translator.translate_texts(sources)
+        outputs[lang] = step.translator.translate_texts(outputs[step.via] if step.via else sources)
     return {lang: outputs[lang] for lang in langs}
 
 
