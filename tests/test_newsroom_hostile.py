@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +25,7 @@ from click.testing import CliRunner
 
 from workbench.app.cli import cli
 from workbench.newsroom import feeds as nf
+from workbench.newsroom import fetch as fetch_module
 from workbench.newsroom.fetch import FetchFailed, FetchRefused, Policy, fetch, is_public
 from workbench.store import Store
 from workbench.store import feeds as fs
@@ -156,6 +160,32 @@ def test_an_ipv6_literal_is_a_host_not_a_port(site: Site) -> None:
     except FetchFailed as exc:  # a machine without IPv6 sockets: still a FetchError, never InvalidURL
         pytest.skip(f"no IPv6 here: {exc.reason}")
     assert answer.body == b"<p>ok</p>"
+
+
+def test_https_is_verified_for_the_url_s_name_on_the_address_the_guard_checked(site: Site, tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """TLS through the guard: the connection goes to the address the guard checked, and the certificate is
+    verified for the host name of the URL; an untrusted certificate, or one for another name, is a FetchFailed."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("no openssl here to make a certificate with")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+                   check=True, capture_output=True)
+    served = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    served.load_cert_chain(cert, key)
+    site.server.socket = served.wrap_socket(site.server.socket, server_side=True)
+    site.routes["/page"] = Route(b"<p>ok</p>")
+    url, policy = f"https://localhost:{site.base.rsplit(':', 1)[1]}/page", Policy("test", timeout=5, allow_private=True)
+    with pytest.raises(FetchFailed, match="CERTIFICATE_VERIFY_FAILED"):
+        fetch(url, policy)  # the system's certificates do not know this one
+    monkeypatch.setattr(fetch_module, "_tls", lambda: ssl.create_default_context(cafile=str(cert)))
+    assert fetch(url, policy).body == b"<p>ok</p>"
+    with pytest.raises(FetchFailed, match="IP address mismatch"):
+        fetch(url.replace("localhost", "127.0.0.1"), policy)
+    with pytest.raises(FetchRefused, match="private, loopback"):
+        fetch(url, Policy("test", timeout=5))
 
 
 # --------------------------------------------------------------------------- what a feed says

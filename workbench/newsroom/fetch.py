@@ -15,14 +15,15 @@ Everything a feed or page says is hostile, and the fetcher runs on a server, so:
   drips a byte at a time cannot hold it, and a name lookup is waited for no longer;
 - the User-Agent names the workbench, and one host gets one request per `host_interval` seconds.
 
-httpx does the HTTP (URLs in IDNA and percent-encoded, IPv6 literals, TLS, keep-alive within one fetch); the
-checks above live in the connection it opens (`_GuardedBackend`), the redirect loop and the body reader here. No
+httpx does the HTTP (URLs in IDNA and percent-encoded, IPv6 literals, TLS); the checks above live in the
+connection it opens (`_GuardedBackend`), the redirect loop and the body reader here. No
 proxy from the environment is used: the connection goes where the checks say.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import ipaddress
 import socket
 import ssl
@@ -227,8 +228,8 @@ class Deadline:
 
 class _GuardedBackend(httpcore.SyncBackend):
     """httpcore's sockets, but every address the host resolves to is checked first, the connection goes to
-    exactly those addresses, and each socket is shut at the fetch's deadline. httpx asks for a connection for the
-    first request and every redirect to a new host, so each one meets the guard."""
+    exactly those addresses, and each socket is shut at the fetch's deadline. Every request of a fetch (the first
+    and each redirect) has a client of its own, so each one connects through the guard."""
 
     def __init__(self, allow_private: bool, deadline: Deadline):
         self.allow_private = allow_private
@@ -277,11 +278,18 @@ def _resolve(host: str, port: int, deadline: Deadline) -> list[Any]:
     return found
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """The system's certificates, loaded once (about 0.1 s) and shared by every fetch."""
+    return ssl.create_default_context()
+
+
 def _client(allow_private: bool, deadline: Deadline, timeout: float) -> httpx.Client:
     """An httpx client whose connections go through the guard (no proxy or settings from the environment)."""
-    transport = httpx.HTTPTransport(trust_env=False)
-    transport._pool = httpcore.ConnectionPool(ssl_context=ssl.create_default_context(),
-                                              network_backend=_GuardedBackend(allow_private, deadline))
+    tls = _tls()
+    transport = httpx.HTTPTransport(verify=tls, trust_env=False)
+    # httpx's transport takes no network backend, its httpcore pool does: the pool it made (unused) is replaced
+    transport._pool = httpcore.ConnectionPool(ssl_context=tls, network_backend=_GuardedBackend(allow_private, deadline))
     return httpx.Client(transport=transport, trust_env=False, timeout=timeout, follow_redirects=False)
 
 
