@@ -30,7 +30,10 @@ def help_text(path: tuple[str, ...]) -> str:
     """`workbench PATH --help` as printed on a terminal WIDTH columns wide."""
     from .cli import cli
 
-    ctx = click.Context(cli, info_name="workbench", terminal_width=WIDTH, max_content_width=WIDTH)
+    # the group's own context settings (its -h), as `workbench` itself makes them: a command's help option is
+    # made once and kept, so a context without them would print whichever the first caller happened to give
+    ctx = click.Context(cli, info_name="workbench", terminal_width=WIDTH, max_content_width=WIDTH,
+                        **cli.context_settings)
     command: click.Command = cli
     for name in path:
         assert isinstance(command, click.Group)
