@@ -17,13 +17,14 @@ from typing import Any
 from ..engines.base import Output
 from ..engines.plan import LanguagePlan, RunPlan
 from ..languages import SOURCE_LANG
+from ..provenance import Provenance
 from ..review import workflow
 from ..review.glossary import Glossary
 from ..store import Store
 from ..store.suggestions import SuggestionRecord, made_by
 from .context import Input, Snapshot, glossary_for, requests_for
 from .progress import NoProgress, Progress
-from .report import Failure, provenance
+from .report import Failure
 from .translation import Job, Step, attempt, run_jobs, width_of
 
 
@@ -112,8 +113,8 @@ def _records(plan: RunPlan, suggester: LanguagePlan, article_id: str, part: list
             extra["pivot"] = {"via": suggester.via, "input_revision_id": rev_id, "first_model": None}
         records.append(SuggestionRecord(
             article_id, seg["id"], suggester.lang, text, made.text, flags,
-            provenance(plan.profile, model, suggester.lang, suggester.source_lang, made.cached,
-                       confidence=made.confidence.to_dict() if made.confidence else None, **extra)))
+            Provenance.made(plan.profile, model.info, model.settings(), suggester.lang, suggester.source_lang, made.cached,
+                       confidence=made.confidence.to_dict() if made.confidence else None, **extra).to_dict()))
     return records
 
 

@@ -18,12 +18,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from ..clock import now
 from ..engines.base import Output, Request, Translator
 from ..engines.plan import LanguagePlan, RunPlan
 from ..errors import EngineUnavailable, LicenceRefused, ModelNotAvailable, UnknownModelError
 from ..languages import SOURCE_LANG
 from ..logs import get as get_logger
+from ..provenance import Provenance
 from ..review import workflow
 from ..review.glossary import Glossary
 from ..review.memory import TranslationMemory
@@ -31,7 +31,7 @@ from ..store import PERSON_ORIGINS, UNSEEN, MachineOutputRecord, Store
 from ..store.sqlite import DiskFull
 from .context import Current, Input, Snapshot, glossary_for, requests_for, translatable_segments
 from .progress import NoProgress, Progress
-from .report import Failure, provenance, versions
+from .report import Failure
 
 __all__ = ["CHUNK", "FATAL", "Failure", "Input", "Job", "Step", "edited_segments", "run_jobs", "translatable_segments",
            "translate_language", "translate_segments", "width_of"]
@@ -251,9 +251,9 @@ def output_records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: lis
         llm = made.provenance()  # an LLM's template, context, terms and notes
         records.append(MachineOutputRecord(
             article_id, s["id"], "segment", lang.lang, text, made.text, flags,
-            provenance(plan.profile, engine, lang.lang, lang.source_lang, made.cached, pivot=pivot,
+            Provenance.made(plan.profile, engine.info, engine.settings(), lang.lang, lang.source_lang, made.cached, pivot=pivot,
                        confidence=made.confidence.to_dict() if made.confidence else None,
-                       **({"llm": llm} if llm else {})),
+                       **({"llm": llm} if llm else {})).to_dict(),
             seen_revision_id=seen.get(s["id"], UNSEEN)))
     return records
 
@@ -270,8 +270,7 @@ def _from_memory(store: Store, plan: RunPlan, step: Step, memory: TranslationMem
             continue
         records.append(MachineOutputRecord(
             step.article_id, seg["id"], "segment", step.lang, seg["source_text"], entry.text, [],
-            {"model": "translation-memory", "memory": entry.to_dict(), "profile": plan.profile,
-             "task": f"{SOURCE_LANG}→{step.lang}", "versions": versions(), "created": now(), "meaningless": False},
+            Provenance.from_memory(plan.profile, entry.to_dict(), step.lang, SOURCE_LANG).to_dict(),
             seen_revision_id=seen.get(seg["id"], UNSEEN)))
     if records:
         stored = store_records(store, records, step.kept)
