@@ -191,8 +191,8 @@ def test_show_json_and_the_api_give_the_fixtures_json(ingested):
     result = CliRunner().invoke(cli, ["--home", str(wb.home), "show", ARTICLE, "--json"])
     assert result.exit_code == 0, result.output
     assert _masked(json.loads(result.stdout)) == expected
-    assert _masked(ops.get_article(wb, ARTICLE)) == {"ok": True, "article": expected}
-    assert _masked(ops.review_view(wb, ARTICLE, "mona")["article"]) == expected
+    assert _masked(ops.get_article(wb, article_id=ARTICLE)) == {"ok": True, "article": expected}
+    assert _masked(ops.review_view(wb, article_id=ARTICLE, author="mona")["article"]) == expected
     listed = CliRunner().invoke(cli, ["--home", str(wb.home), "list", "--json"])
     rows = json.loads((FIXTURES / "list_reviewed.json").read_text(encoding="utf-8"))
     listed_rows = _masked(json.loads(listed.stdout))

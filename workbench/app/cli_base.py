@@ -61,6 +61,12 @@ def _home() -> Any:
     return home_dir((ctx.obj or {}).get("home") if ctx else None)
 
 
+def _set_home(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """`--home DIR` after a command's name: it overrides the one before it."""
+    if value is not None:
+        ctx.ensure_object(dict)["home"] = value
+
+
 def _workbench(ctx: click.Context, **model_args: Any) -> Any:
     from .api import Workbench
 

@@ -19,8 +19,10 @@ def commands(group: click.Group | None = None, prefix: tuple[str, ...] = ()) -> 
         from .cli import cli
 
         group = cli
-    for name in group.list_commands(click.Context(group)):
-        command = group.commands[name]
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)  # a group may build its commands when asked (`workbench op`)
+        assert command is not None
         yield (*prefix, name), command
         if isinstance(command, click.Group):
             yield from commands(command, (*prefix, name))
@@ -37,7 +39,9 @@ def help_text(path: tuple[str, ...]) -> str:
     command: click.Command = cli
     for name in path:
         assert isinstance(command, click.Group)
-        command = command.commands[name]
+        found = command.get_command(ctx, name)
+        assert found is not None
+        command = found
         ctx = click.Context(command, info_name=name, parent=ctx, terminal_width=WIDTH, max_content_width=WIDTH)
     return command.get_help(ctx)
 
