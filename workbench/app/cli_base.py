@@ -159,14 +159,14 @@ def _home_profile(ctx: click.Context) -> tuple[str | None, str]:
     """The profile `serve` uses without --profile: config.toml's, else the one the home's latest machine output
     was made with (so re-translating in the UI uses the models that made the text), else the default."""
     from ..settings import database_path, load_config
-    from ..store import Store
+    from ..store import Store, reads
 
     if load_config(ctx.obj["home"]).get("profile"):
         return None, "config.toml"
     path = database_path(ctx.obj["home"])
     if path.exists():
         with Store(path) as store:
-            profile = store.latest_profile()
+            profile = reads.latest_profile(store)
         if profile:
             return profile, "this home's latest translation"
     return None, "the default"

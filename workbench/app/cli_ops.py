@@ -48,10 +48,10 @@ def command(op: Any) -> click.Command:
         required = param.default is param.empty
         if _types(schema) == {"boolean"}:
             params.append(click.Option([f"--{dash}/--no-{dash}", param.name], default=None if required else param.default,
-                                       required=required, help=f"(default: {param.default})" if not required else None))
+                                       required=required, help=_help(schema, required, param.default)))
         else:
             params.append(click.Option([f"--{dash}", param.name], required=required, metavar=_metavar(schema),
-                                       help=None if required else f"(default: {json.dumps(param.default)})"))
+                                       help=_help(schema, required, param.default)))
 
     @click.pass_context
     @handle_errors
@@ -65,6 +65,13 @@ def command(op: Any) -> click.Command:
 
     summary = op.doc.split("\n\n")[0]
     return click.Command(op.name.replace("_", "-"), params=params, callback=run, help=summary)
+
+
+def _help(schema: dict[str, Any], required: bool, default: Any) -> str:
+    """What the parameter is (its schema's description, or its JSON type) and its default (click marks the
+    required ones)."""
+    what = schema.get("description") or f"A {'/'.join(sorted(_types(schema)))}."
+    return what if required else f"{what} (default: {json.dumps(default)})"
 
 
 def _types(schema: dict[str, Any]) -> set[str]:

@@ -283,12 +283,6 @@ class Store:
     def article_ids(self) -> list[str]:
         return [r["id"] for r in self.query("SELECT id FROM articles ORDER BY id")]
 
-    def latest_profile(self) -> str | None:
-        """The model profile the newest machine output that names one was made with."""
-        rows = self.query("SELECT json_extract(provenance, '$.profile') AS profile FROM machine_outputs"
-                          " WHERE json_extract(provenance, '$.profile') IS NOT NULL ORDER BY id DESC LIMIT 1")
-        return str(rows[0]["profile"]) if rows and rows[0]["profile"] else None
-
     def has_article(self, article_id: str) -> bool:
         return bool(self.query("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
 

@@ -106,9 +106,9 @@ def feeds(store: Store) -> list[Feed]:
 
 
 def item_counts(store: Store) -> dict[tuple[int, str], int]:
-    """How many items each feed has in each state: (feed id, state) → count."""
-    return {(r["feed_id"], r["state"]): r["n"] for r in store.query(
-        "SELECT feed_id, state, COUNT(*) AS n FROM feed_items GROUP BY feed_id, state")}
+    """(feed id, item state) → how many items."""
+    rows = store.query("SELECT feed_id, state, COUNT(*) AS n FROM feed_items GROUP BY feed_id, state")
+    return {(r["feed_id"], r["state"]): r["n"] for r in rows}
 
 
 def feed(store: Store, name: str) -> Feed:
