@@ -56,17 +56,17 @@ class Snapshot:
         return cls(article_id, translatable_segments(store, article_id), title, store.current_revisions(article_id),
                    store.latest_machine_outputs(article_id))
 
-    def refresh(self, store: Store) -> None:
+    def refresh(self, store: Store) -> Current:
         """Read the units' current revisions and machine outputs again (a run decides a language from them)."""
         self.current = store.current_revisions(self.article_id)
         self.machine = store.latest_machine_outputs(self.article_id)
+        return self.current
 
     def decide(self, store: Store) -> Current:
         """The units as they are now: the snapshot's own reading for the first decision, else read again."""
-        if not self.fresh:
-            self.refresh(store)
+        current = self.current if self.fresh else self.refresh(store)
         self.fresh = False
-        return self.current
+        return current
 
     def add(self, records: list[MachineOutputRecord]) -> None:
         """Outputs the run stored: the segments after them see them as their current text."""

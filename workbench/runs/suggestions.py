@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any
 
 from ..engines.base import Output
@@ -149,7 +150,7 @@ def suggest_articles(store: Store, plan: RunPlan, suggesters: list[LanguagePlan]
             for suggester in suggesters:
                 step = Step(snapshot, suggester.lang)
                 steps.append(step)
-                inputs = attempt(step, lambda step=step, s=suggester: _inputs(store, step.snapshot, s, step.failures))  # type: ignore[misc]
+                inputs = attempt(step, partial(_inputs, store, snapshot, suggester, step.failures))
                 if inputs:
                     jobs.append(_job(store, plan, suggester, step, inputs, glossaries[id(suggester)], progress))
         run_jobs(jobs, progress)

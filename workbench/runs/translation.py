@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from ..engines.base import Output, Request, Translator
@@ -163,7 +164,7 @@ def _call(parts: list[tuple[Job, list[Input]]], progress: Progress) -> None:
     """One model call for the chunks of one translator; each job then stores its outputs."""
     asked: list[tuple[Job, list[Input], list[Request]]] = []
     for job, part in parts:
-        requests = attempt(job.step, lambda job=job, part=part: job.requests(part))  # type: ignore[misc]
+        requests = attempt(job.step, partial(job.requests, part))
         if requests is not None:
             asked.append((job, part, requests))
     if not asked:
@@ -173,7 +174,7 @@ def _call(parts: list[tuple[Job, list[Input]]], progress: Progress) -> None:
     outputs = translate_chunks(translator, asked)
     progress.advance(0, translator.tokens_generated - before)
     for (job, part, _), made in zip(asked, outputs, strict=True):
-        attempt(job.step, lambda job=job, part=part, made=made: job.keep(part, made))  # type: ignore[misc]
+        attempt(job.step, partial(job.keep, part, made))
 
 
 def translate_chunks(translator: Translator, asked: list[tuple[Job, list[Input], list[Request]]]) -> list[list[Output | None]]:
@@ -289,20 +290,20 @@ class Choice:
     replace_edited: bool = False
 
 
-def _chosen(step: Step, lang: LanguagePlan, current: Current, choice: Choice) -> list[dict]:
-    """The segments a run makes, decided from one reading of the current revisions (`current`)."""
-    snapshot = step.snapshot
+def _decide(store: Store, step: Step, lang: LanguagePlan, choice: Choice) -> tuple[list[dict], Seen]:
+    """The segments to make, decided from one reading of the current revisions, and the revision of each that
+    the run saw."""
+    current = step.snapshot.decide(store)
     if choice.redo:
-        segs = snapshot.segments
+        segs = step.snapshot.segments
         if not choice.replace_edited:
-            edited = {seg_id for (target, seg_id, unit_lang), rev in current.items() if target == "segment"
-                      and unit_lang == lang.lang and rev["origin"] in HUMAN_ORIGINS}
+            edited = edited_segments(store, step.article_id, lang.lang, current)
             segs = [s for s in segs if s["id"] not in edited]
     else:
-        segs = pending(snapshot, lang.lang, lang.model_id)
+        segs = pending(step.snapshot, lang.lang, lang.model_id)
     if step.wanted is not None:
         segs = [s for s in segs if s["id"] in step.wanted]
-    return segs
+    return segs, {s["id"]: (current.get(("segment", s["id"], lang.lang)) or {}).get("id") for s in segs}
 
 
 def translate_language(store: Store, plan: RunPlan, steps: list[Step], progress: Progress, choice: Choice,
@@ -320,7 +321,7 @@ def translate_language(store: Store, plan: RunPlan, steps: list[Step], progress:
     lang = plan.languages[steps[0].lang]
     chosen: dict[int, tuple[list[dict], Seen]] = {}
     for i, step in enumerate(steps):
-        decided = attempt(step, lambda step=step: _decide(store, step, lang, choice))  # type: ignore[misc]
+        decided = attempt(step, partial(_decide, store, step, lang, choice))
         if decided is not None:
             chosen[i] = decided
     given: dict[int, list[Input]] = _pivot_inputs(store, plan, lang, steps, chosen, progress, chunk) if lang.via \
@@ -331,19 +332,12 @@ def translate_language(store: Store, plan: RunPlan, steps: list[Step], progress:
     jobs = []
     for i, items in inputs.items():
         step, seen = steps[i], chosen[i][1]
-        rest = attempt(step, lambda step=step, items=items, seen=seen: _from_memory(  # type: ignore[misc]
-            store, plan, step, memory, items, seen)) if memory is not None and len(memory) else items
+        rest = attempt(step, partial(_from_memory, store, plan, step, memory, items, seen)) \
+            if memory is not None and len(memory) else items
         if rest is not None:
             progress.advance(len(items) - len(rest), 0)
             jobs.append(_job(store, plan, lang, step, rest, seen, glossary, progress))
     run_jobs(jobs, progress, chunk)
-
-
-def _decide(store: Store, step: Step, lang: LanguagePlan, choice: Choice) -> tuple[list[dict], Seen]:
-    """The segments to make, and the revision of each that the run saw."""
-    current = step.snapshot.decide(store)
-    segs = _chosen(step, lang, current, choice)
-    return segs, {s["id"]: (current.get(("segment", s["id"], lang.lang)) or {}).get("id") for s in segs}
 
 
 def _job(store: Store, plan: RunPlan, lang: LanguagePlan, step: Step, inputs: list[Input], seen: Seen,
@@ -378,7 +372,7 @@ def _pivot_inputs(store: Store, plan: RunPlan, lang: LanguagePlan, steps: list[S
             if first.error is not None:
                 step.error = first.error
                 continue
-            if attempt(step, lambda step=step: step.snapshot.refresh(store) or True) is None:  # type: ignore[misc]
+            if attempt(step, partial(step.snapshot.refresh, store)) is None:
                 continue
         out[i] = []
         for s in segs:
