@@ -240,15 +240,34 @@ def cross_flags(source: str, target: str, lang: str, other: str, other_lang: str
             has, lacks = (name, other_name) if number.value in mine else (other_name, name)
             flags.append(Flag("cross_language", f"the {has} has {number.value}, the {lacks} does not",
                               -1, -1, number.start, number.end))
-    keys_mine = {m.key for m in book.in_target(target, lang)}
-    keys_theirs = {m.key for m in book.in_target(other, other_lang)}
-    for mention in {m.key: m for m in book.in_source(source)}.values():
-        if (mention.key in keys_mine) != (mention.key in keys_theirs):
-            has, lacks = (name, other_name) if mention.key in keys_mine else (other_name, name)
-            flags.append(Flag("cross_language", f"the {has} names {mention.key}, the {lacks} does not",
-                              -1, -1, mention.start, mention.end))
+    flags += _cross_names(source, target, lang, other, other_lang, book)
     flags += _cross_quotes(source, target_quotes(target, lang, book), target_quotes(other, other_lang, book),
                            source_quotes(source, book), name, other_name)
+    return flags
+
+
+def _cross_names(source: str, target: str, lang: str, other: str, other_lang: str, book: NameBook) -> list[Flag]:
+    """Names of the Arabic one translation has and the other lacks (a place: named fewer times than in the Arabic),
+    or spells otherwise than the ledger."""
+    name, other_name = LANG_NAMES.get(lang, lang), LANG_NAMES.get(other_lang, other_lang)
+    mine, theirs = _counts(book, book.in_target(target, lang)), _counts(book, book.in_target(other, other_lang))
+    odd_mine = {m.key for m in book.unknown_forms(target, lang)}
+    odd_theirs = {m.key for m in book.unknown_forms(other, other_lang)}
+    found = book.in_source(source)
+    need = _counts(book, found)
+    flags = []
+    for mention in {m.key: m for m in found}.values():
+        key, entity = mention.key, book.get(mention.key)
+        enough = need[key] if entity is not None and entity.kind == "place" else 1  # as name_flags counts
+        a, b = min(mine[key], enough), min(theirs[key], enough)
+        if a != b:
+            has, lacks = (name, other_name) if a > b else (other_name, name)
+            flags.append(Flag("cross_language", f"the {has} names {key} more often than the {lacks}",
+                              -1, -1, mention.start, mention.end))
+        elif (key in odd_mine) != (key in odd_theirs):
+            odd = name if key in odd_mine else other_name
+            flags.append(Flag("cross_language", f"the {odd} spells {key} otherwise than the ledger",
+                              -1, -1, mention.start, mention.end))
     return flags
 
 

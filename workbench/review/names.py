@@ -154,8 +154,7 @@ class NameBook:
                 found += _target_hits(entity, form.split(), tokens, text, lang)
             stem = _adjective_stem(entity.forms(lang)[0], lang) if entity.kind == "place" and entity.forms(lang) else None
             if stem:
-                found += [Mention(entity.key, t.start(), t.end(), t.group(), True) for t in tokens
-                          if _yo(t.group()).startswith(_yo(stem)) and not _token_match(entity.forms(lang)[0], t.group(), lang, entity.stems)]
+                found += _adjectives(entity, stem, text, lang)
         return _first_per_span(found)
 
     def unknown_forms(self, text: str, lang: str) -> list[Mention]:
@@ -178,6 +177,13 @@ def _near(word: str, form: str) -> bool:
 
     a, b = _yo(word)[: len(form) + 1], _yo(form)
     return a != b and SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+def _adjectives(entity: Entity, stem: str, text: str, lang: str) -> list[Mention]:
+    """A place's adjective, also as part of a hyphenated compound ("Russian-Kazakh", "российско-казахстанский")."""
+    form = entity.forms(lang)[0]
+    return [Mention(entity.key, t.start(), t.end(), t.group(), True) for t in re.finditer(r"[^\W\d_]+", text)
+            if _yo(t.group()).startswith(_yo(stem)) and not _token_match(form, t.group(), lang, entity.stems)]
 
 
 def _target_hits(entity: Entity, parts: Sequence[str], tokens: list, text: str, lang: str) -> list[Mention]:
