@@ -222,9 +222,9 @@ def language_flags(target: str, lang: str, thresholds: Thresholds) -> list[Flag]
         return []
     from .language import detect
 
-    found, confidence = detect(target)
+    found, found_name, confidence = detect(target)
     if found and found != lang and confidence >= thresholds.language_confidence:
-        return [Flag("language", f"written in {LANG_NAMES.get(found, found)} (detector confidence "
+        return [Flag("language", f"written in {found_name} (detector confidence "
                                  f"{confidence:.0%}), not {LANG_NAMES.get(lang, lang)}", 0, len(target))]
     return []
 

@@ -20,13 +20,14 @@ def _detector() -> Any:
     return LanguageDetectorBuilder.from_languages(*(getattr(Language, name) for name in CANDIDATES)).build()
 
 
-def detect(text: str) -> tuple[str, float]:
-    """The most likely language of `text` (an ISO 639-1 code, lower case) and its confidence (0..1)."""
+def detect(text: str) -> tuple[str, str, float]:
+    """The most likely language of `text`: its ISO 639-1 code (lower case), its English name, and the detector's
+    confidence (0..1)."""
     values = _detector().compute_language_confidence_values(text)
     if not values:
-        return "", 0.0
+        return "", "", 0.0
     top = values[0]
-    return top.language.iso_code_639_1.name.lower(), float(top.value)
+    return top.language.iso_code_639_1.name.lower(), top.language.name.title(), float(top.value)
 
 
 def confidence(text: str, lang: str) -> float:

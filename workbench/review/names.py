@@ -77,7 +77,17 @@ def _ru_keys(form_token: str) -> frozenset[tuple[str, str | None]]:
     dictionary does not know as a nominative: itself, any gender)."""
     keys = {(_yo(p.normal_form), p.tag.gender) for p in _morph().parse(form_token)
             if p.tag.case == "nomn" and p.tag.POS == "NOUN"}
-    return frozenset(keys or {(_yo(form_token), None)})
+    return frozenset(keys or {(_yo(form_token), _surname_gender(form_token))})
+
+
+def _surname_gender(form: str) -> str | None:
+    """The gender a Russian surname's ending gives (Токаев: a man, Захарова: a woman), None when it does not."""
+    low = _yo(form)
+    if low.endswith(("ова", "ева", "ина", "ына", "ская", "цкая")):
+        return "femn"
+    if low.endswith(("ов", "ев", "ин", "ын", "ский", "цкий")):
+        return "masc"
+    return None
 
 
 @cache
@@ -133,7 +143,7 @@ class NameBook:
                 found += self._ar_hits(entity, parts, words, text)
         return _first_per_span(found)
 
-    def _ar_hits(self, entity: Entity, parts: list[str], words: list, text: str) -> list[Mention]:
+    def _ar_hits(self, entity: Entity, parts: list[str], words: list[tuple[re.Match[str], set[str]]], text: str) -> list[Mention]:
         hits = []
         for i in range(len(words) - len(parts) + 1):
             window = words[i:i + len(parts)]
@@ -186,7 +196,7 @@ def _adjectives(entity: Entity, stem: str, text: str, lang: str) -> list[Mention
             if _yo(t.group()).startswith(_yo(stem)) and not _token_match(form, t.group(), lang, entity.stems)]
 
 
-def _target_hits(entity: Entity, parts: Sequence[str], tokens: list, text: str, lang: str) -> list[Mention]:
+def _target_hits(entity: Entity, parts: Sequence[str], tokens: list[re.Match[str]], text: str, lang: str) -> list[Mention]:
     hits = []
     for i in range(len(tokens) - len(parts) + 1):
         window = tokens[i:i + len(parts)]
