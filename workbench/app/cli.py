@@ -687,7 +687,7 @@ def _add_home_option(group: click.Group) -> None:
                                                help="Data folder (as `workbench --home DIR COMMAND`)."))
 
 
-from . import cli_newsroom  # noqa: E402, F401  (registers feeds, watch and publish on `cli`)
+from . import cli_checks, cli_newsroom  # noqa: E402, F401  (register ledger, queue; feeds, watch, publish on `cli`)
 
 _add_home_option(cli)
 

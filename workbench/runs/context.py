@@ -29,7 +29,15 @@ def takes_requests(lang: LanguagePlan) -> bool:
 
 
 def glossary_of(store: Store) -> Glossary:
-    return load_glossary(store)
+    """The glossary's terms, then the entity ledger's confirmed forms the glossary has no term for (so an LLM
+    prompt names a person, place or organisation the way the ledger does)."""
+    from ..review.glossary import normalise_arabic
+    from ..review.ledger import prompt_terms
+
+    glossary = load_glossary(store)
+    known = {normalise_arabic(a) for term in glossary.terms for a in term.ar}
+    extra = [t for t in prompt_terms(store) if not known & {normalise_arabic(a) for a in t.ar}]
+    return Glossary([*glossary.terms, *extra]) if extra else glossary
 
 
 def term_pairs(glossary: Glossary, text: str, source: str, target: str) -> tuple[tuple[str, str], ...]:
