@@ -89,8 +89,8 @@ def ledger_cmd(ctx: click.Context, import_file: str | None, export_file: str | N
 @click.option("--deadline", default=None, metavar="ISO_TIME", help="A deadline for every article (e.g. 2026-12-07T18:00+00:00).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show only the riskiest N rows.")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print JSON: {rows: [{article_id, segment_id, lang, score, article_score, reasons, text}], "
-                   "weights, thresholds}.")
+              help="Print JSON: {rows, weights, thresholds}; each row has article_id, segment_id, lang, score, "
+                   "article_score, reasons and text.")
 @click.pass_context
 @handle_errors
 def queue_cmd(ctx: click.Context, to: str | None, deadline: str | None, limit: int | None, as_json: bool) -> None:
