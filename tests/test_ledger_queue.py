@@ -124,3 +124,19 @@ def test_workbench_queue_ranks_stored_translations_and_says_why(wb, tmp_path):
     assert queue["thresholds"]["lengths"]["ar-en"]["pairs"] == 9 and queue["weights"]["facts"]["number"] == 3.0
     text = CliRunner().invoke(cli, ["--home", str(wb.home), "queue", "--to", "en"]).output
     assert "riskiest first" in text and "model confidence 35%" in text
+
+
+def test_people_introduced_with_a_title_are_found_as_new_entities(wb):
+    text = ("خلال إحاطة إعلامية، صرّحت المتحدثة باسم وزارة الخارجية الروسية - ماريا زاخاروفا، بأن الوزيرين "
+            "سيناقشان التعاون. وقال نائب وزير الخارجية - ألكسندر غروشكو، إن المحادثات مهمة.")
+    added = ledger.discover(wb.store, [("a1 s1", text)])
+    assert [r.ar for r in added] == ["ألكسندر غروشكو|غروشكو"]  # Zakharova is in the starter ledger already
+    assert added[0].status == "new" and not added[0].en
+    assert ledger.discover(wb.store, [("a1 s1", text)]) == []  # once
+    book = ledger.book(wb.store)
+    novel = [m.text for m in book.in_source(text) if not book.get(m.key).confirmed]
+    assert novel == ["ألكسندر غروشكو"]  # the longest form found
+    from workbench.review.facts import check
+
+    assert not [f for f in check(text, "Deputy Foreign Minister Alexander Grushko said the talks matter; Zakharova "
+                                       "said the ministers would discuss cooperation.", "en", book=book) if f.kind == "name"]

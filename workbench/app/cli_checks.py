@@ -47,6 +47,9 @@ def _read(path: str) -> bytes:
               help="Write the ledger to a .csv or .tbx file.")
 @click.option("--confirm", "confirm_ar", default=None, metavar="ARABIC",
               help="Confirm an entity's canonical forms (with --en and --ru); adds it when it is new.")
+@click.option("--discover", is_flag=True,
+              help="Add the people the archive's Arabic introduces with a title (\"الوزير - NAME\") whom the ledger "
+                   "lacks, as new entities to confirm.")
 @click.option("--en", default="", help="The canonical English form (with --confirm).")
 @click.option("--ru", default="", help="The canonical Russian form, nominative (with --confirm).")
 @click.option("--kind", type=click.Choice(["person", "place", "organisation", "name"]), default="name",
@@ -55,7 +58,7 @@ def _read(path: str) -> bytes:
 @click.pass_context
 @handle_errors
 def ledger_cmd(ctx: click.Context, import_file: str | None, export_file: str | None, confirm_ar: str | None,
-               en: str, ru: str, kind: str, as_json: bool) -> None:
+               discover: bool, en: str, ru: str, kind: str, as_json: bool) -> None:
     """The entity ledger: people, places and organisations with one canonical English and Russian form each,
     used by the fact checks (every Russian case) and given to LLM prompts as terms once confirmed."""
     from ..files import atomic_write
@@ -77,6 +80,10 @@ def ledger_cmd(ctx: click.Context, import_file: str | None, export_file: str | N
             atomic_write(export_file, ledger.to_tbx(rows) if export_file.lower().endswith(".tbx")
                          else ledger.to_csv(rows).encode("utf-8"))
             click.echo(f"wrote {export_file}: {len(rows)} entities")
+        elif discover:
+            texts = [(f"{a.id} {s['id']}", s["source_text"]) for a in wb.articles() for s in wb.store.segments(a.id)]
+            added = ledger.discover(wb.store, texts)
+            click.echo(f"{len(added)} new entities to confirm" + "".join(f"\n  {r.ar} ({r.note})" for r in added))
         elif confirm_ar:
             saved = ledger.confirm(wb.store, confirm_ar, en, ru, kind, author="cli")
             click.echo(f"confirmed {saved.ar} → {saved.en} / {saved.ru}")

@@ -148,6 +148,8 @@ def name_flags(source: str, target: str, lang: str, book: NameBook) -> list[Flag
     flags = []
     for key, count in _counts(book, src).items():
         entity = book.get(key)
+        if entity is not None and not entity.forms(lang):
+            continue  # a new entity without forms yet: nothing to check against
         need = count if entity is not None and entity.kind == "place" else 1
         if have[key] < need:
             first = next(m for m in src if m.key == key)
@@ -258,6 +260,8 @@ def _cross_names(source: str, target: str, lang: str, other: str, other_lang: st
     flags = []
     for mention in {m.key: m for m in found}.values():
         key, entity = mention.key, book.get(mention.key)
+        if entity is not None and not (entity.forms(lang) and entity.forms(other_lang)):
+            continue
         enough = need[key] if entity is not None and entity.kind == "place" else 1  # as name_flags counts
         a, b = min(mine[key], enough), min(theirs[key], enough)
         if a != b:

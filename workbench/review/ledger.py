@@ -19,7 +19,7 @@ from ..store import Store
 from ..store import entities as table
 from ..store.entities import EntityRow
 from .glossary import Glossary, Term, normalise_arabic, starts_like_formula
-from .names import KINDS, STARTER, Entity, NameBook, name_book, read_entities
+from .names import KINDS, STARTER, Entity, NameBook, name_book, new_names, read_entities
 
 COLUMNS = ("ar", "en", "ru", "kind", "status", "note")
 STATUSES = ("new", "confirmed")
@@ -38,8 +38,8 @@ def row(ar: str, en: str, ru: str, kind: str = "name", status: str = "new", note
     a spreadsheet would run as a formula."""
     values = {"ar": ar.strip(), "en": en.strip(), "ru": ru.strip(), "kind": kind.strip() or "name",
               "status": status.strip() or "new", "note": note.strip()}
-    if not values["ar"] or not (values["en"] or values["ru"]):
-        raise WorkbenchError("an entity needs its Arabic form and an English or Russian form")
+    if not values["ar"] or not (values["en"] or values["ru"] or values["status"] == "new"):
+        raise WorkbenchError("an entity needs its Arabic form and, once confirmed, an English or Russian form")
     if values["kind"] not in KINDS or values["status"] not in STATUSES:
         raise WorkbenchError(f"kind must be one of {', '.join(KINDS)} and status one of {', '.join(STATUSES)}")
     for name, value in values.items():
@@ -78,6 +78,22 @@ def confirm(store: Store, ar: str, en: str, ru: str, kind: str = "name", author:
     saved = table.by_key(store, new.ar_key)
     assert saved is not None
     return saved
+
+
+def discover(store: Store, texts: Iterable[tuple[str, str]], author: str = "discovery") -> list[EntityRow]:
+    """People the Arabic `texts` ((where, text) pairs) introduce with a title whom the ledger does not know, added
+    as new entities without forms (the full name and the surname as Arabic variants) for a reviewer to confirm."""
+    known = book(store)
+    found: dict[str, EntityRow] = {}
+    for where, text in texts:
+        for mention in new_names(text, known):
+            surname = mention.text.split()[-1]
+            ar = mention.text if surname == mention.text else f"{mention.text}|{surname}"
+            if table.by_key(store, key_of(ar)) is None:
+                found.setdefault(key_of(ar), row(ar, "", "", "person", "new", f"found in {where}"))
+    if found:
+        table.save(store, list(found.values()), author)
+    return list(found.values())
 
 
 def prompt_terms(store: Store) -> list[Term]:

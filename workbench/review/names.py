@@ -240,3 +240,34 @@ def name_book(entities: Iterable[Entity] = (), glossary: Glossary | None = None,
             entity = Entity(term.ar, term.en[0], term.ru[0] if term.ru else "", "name", term.en[1:], term.ru[1:], True)
             chosen[normalise_arabic(term.ar[0])] = entity
     return NameBook(list(dict.fromkeys(chosen.values())))
+
+
+# ---------------------------------------------------------------------------------------------- new names
+# A person introduced by a title, as agencies write it: "وزير الخارجية الروسي - سيرغي لافروف", "نائب وزير الخارجية
+# الروسي، أندريه رودينكو،", "السيد ميرزيوييف". The name is the one to three words after the dash or comma.
+_TITLE = r"(?:الرئيس|رئيس|الوزير|وزير|وزيرة|نائب|السفير|سفير|المتحدثة|المتحدث|مدير|السيد|السيدة|الأمين العام)"
+_INTRO = re.compile(_TITLE + r"(?:\s+[\u0621-\u064a]+){0,5}?\s*(?:\s-|\s–|،)\s*"
+                    r"(?P<name>[\u0621-\u064a]+(?:\s+[\u0621-\u064a]+){0,2})(?=\s*(?:[،,.(:]|\s-\s|\s–\s|$))", re.M)
+_NOT_NAME = {"في", "من", "إلى", "الى", "على", "عن", "مع", "خلال", "الذي", "التي", "أن", "إن", "قال", "أكد", "أشار", "بأن",
+             "لإجراء", "اليوم", "أمس", "وذلك", "حيث", "كما", "بشأن", "لدى"}
+
+
+def new_names(text: str, book: NameBook) -> list[Mention]:
+    """People an Arabic text introduces with a title whom the book does not know (their words as written; the key
+    is the name itself), for the reviewer to add to the ledger."""
+    known = {m.start for m in book.in_source(text)} | {m.end for m in book.in_source(text)}
+    found = []
+    for match in _INTRO.finditer(text):
+        words = []
+        for word in match.group("name").split():
+            if word in _NOT_NAME or word.startswith("ال"):  # a definite noun or adjective, not a name (but ألكسندر is)
+                break
+            words.append(word)
+        if not words:
+            continue
+        start = match.start("name")
+        end = start + len(" ".join(words))
+        if any(start <= k <= end for k in known):
+            continue
+        found.append(Mention(" ".join(words), start, end, text[start:end]))
+    return found

@@ -16,7 +16,7 @@ from ..review import ledger
 from ..review.facts import LengthModel, Thresholds, check, length_scores
 from ..review.glossary import load as load_glossary
 from ..review.model import ArticleView
-from ..review.names import NameBook
+from ..review.names import NameBook, new_names
 from ..review.risk import QueueRow, RiskWeights, SegmentSignals, rank, urgency
 from ..review.views import article_view
 from ..store import Store
@@ -55,6 +55,7 @@ def _signals(view: ArticleView, langs: Sequence[str], book: NameBook, thresholds
             confidence = unit.confidence.score if unit.confidence is not None and not unit.edited else None
             new = [m.text for m in book.in_source(seg.source_text)
                    if (e := book.get(m.key)) is not None and not e.confirmed]
+            new += [m.text for m in new_names(seg.source_text, book)]
             scores = length_scores(seg.source_text, unit.text, lang, other, OTHER.get(lang), thresholds)
             yield SegmentSignals(view.id, seg.id, lang, unit.text, confidence, tuple(facts),
                                  tuple(f for f in unit.flags if f not in ("low_confidence",)), tuple(dict.fromkeys(new)),
