@@ -136,10 +136,17 @@ class ChecksReport:
                f"{self.thresholds.false_alarm:.0%} per comparison), language confidence {self.thresholds.language_confidence:.0%}")
 
 
+def starter_book() -> NameBook:
+    """The names a fresh workbench knows: the packaged starter ledger, then the starter glossary's other terms."""
+    from ..review.glossary import STARTER, parse_csv
+
+    return name_book(glossary=parse_csv(STARTER.read_text(encoding="utf-8")))
+
+
 def evaluate_checks(path: str, book: NameBook | None = None, thresholds: Thresholds | None = None) -> ChecksReport:
     """Run every fact check on every case of `path` and score them against the cases' labels."""
     cases = read_cases(path)
-    book = book if book is not None else name_book()
+    book = book if book is not None else starter_book()
     thresholds = thresholds or Thresholds()
     results = tuple(CaseResult(c, tuple(check(c.source, c.target, c.lang, c.other, book=book, thresholds=thresholds)))
                     for c in cases)
