@@ -140,3 +140,23 @@ def test_people_introduced_with_a_title_are_found_as_new_entities(wb):
 
     assert not [f for f in check(text, "Deputy Foreign Minister Alexander Grushko said the talks matter; Zakharova "
                                        "said the ministers would discuss cooperation.", "en", book=book) if f.kind == "name"]
+
+
+def test_ledger_import_and_confirm_through_the_cli(wb, tmp_path):
+    csv_file = tmp_path / "names.csv"
+    csv_file.write_text("ar,en,ru,kind,status,note\nغروشكو,Grushko,Грушко,person,new,\n", encoding="utf-8")
+    runner = CliRunner()
+    home = ["--home", str(wb.home)]
+    assert runner.invoke(cli, [*home, "ledger", "--import", str(csv_file)]).exit_code == 0
+    tbx = tmp_path / "names.tbx"
+    tbx.write_bytes(ledger.to_tbx([ledger.row("ريابكوف", "Ryabkov", "Рябков", "person", "confirmed")]))
+    assert runner.invoke(cli, [*home, "ledger", "--import", str(tbx)]).exit_code == 0
+    result = runner.invoke(cli, [*home, "ledger", "--confirm", "غروشكو", "--en", "Grushko", "--ru", "Грушко",
+                                 "--kind", "person"])
+    assert result.exit_code == 0 and "confirmed" in result.output
+    rows = {r["en"]: r for r in json.loads(runner.invoke(cli, [*home, "ledger", "--json"]).output)}
+    assert rows["Grushko"]["status"] == "confirmed" and rows["Ryabkov"]["ru"] == "Рябков"
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes("ar,en,ru\n".encode() + b"\xff\xfe\n")
+    refused = runner.invoke(cli, [*home, "ledger", "--import", str(bad)])
+    assert refused.exit_code == 1 and "UTF-8" in refused.output and "Traceback" not in refused.output
