@@ -157,6 +157,6 @@ def test_ledger_import_and_confirm_through_the_cli(wb, tmp_path):
     rows = {r["en"]: r for r in json.loads(runner.invoke(cli, [*home, "ledger", "--json"]).output)}
     assert rows["Grushko"]["status"] == "confirmed" and rows["Ryabkov"]["ru"] == "Рябков"
     bad = tmp_path / "bad.csv"
-    bad.write_bytes("ar,en,ru\n".encode() + b"\xff\xfe\n")
+    bad.write_bytes(b"ar,en,ru\n" + b"\xff\xfe\n")
     refused = runner.invoke(cli, [*home, "ledger", "--import", str(bad)])
     assert refused.exit_code == 1 and "UTF-8" in refused.output and "Traceback" not in refused.output
