@@ -25,6 +25,7 @@ from .conftest import ROOT, SEEDS
 README = "\n".join(path.read_text(encoding="utf-8") for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
 ARTICLE = "003_70140ed69b948bf5"
 REFERENCES = ROOT / "tests" / "data" / "reference_pairs.json"
+CHECKS = ROOT / "tests" / "data" / "seeded_errors.jsonl"
 
 
 # ---------------------------------------------------------------------- the generated reference
@@ -151,6 +152,7 @@ def printed(translated_template: Path, tmp_path_factory: pytest.TempPathFactory,
             "models list": run("models", "list"),
             "eval": run("eval", str(REFERENCES), "--profile", "tiny", "--to", "en", "--compare", "tiny:m2m100"),
             "eval --approved": run("eval", "--approved"), "effort": run("effort"),
+            "eval --checks": run("eval", "--checks", str(CHECKS)), "ledger": run("ledger"), "queue": run("queue"),
             **_newsroom(run, tmp),
         }
 
@@ -213,6 +215,8 @@ def test_the_runs_reach_what_the_readme_describes(printed: dict[str, Any]):
     assert printed["glossary --history"] and printed["effort"] and printed["qa"]
     assert printed["eval"]["languages"]["en"]["compare"]["paired_bootstrap"]
     assert printed["eval --approved"]["approved"]["en"]
+    assert printed["eval --checks"]["cases"][0]["flags"] is not None and printed["ledger"]
+    assert any(row["reasons"] for row in printed["queue"]["rows"])
     ru = next(row["targets"]["ru"] for row in printed["show"]["segments"] if row["kind"] != "meta")
     assert ru["machine"] and ru["confidence"] and printed["show"]["summaries"]["en"]["machine"]
     assert printed["watch"]["failures"] and printed["feeds list"][0]["error"] and printed["publish"]["written"]

@@ -112,8 +112,7 @@ def test_translategemma_gets_its_structured_content_and_the_segment_alone(engine
 # --------------------------------------------------------------------------- the prompt
 def test_the_rendered_prompt_holds_the_preceding_segments_and_exactly_the_terms_in_the_segment(home):
     from workbench import Workbench
-    from workbench.review.glossary import load
-    from workbench.runs.context import Snapshot, glossary_for, requests_for
+    from workbench.runs.context import Snapshot, glossary_for, glossary_of, requests_for
 
     with Workbench(home, profile="tiny-llm", engine="transformers") as wb:
         ids, _ = wb.resolve([str(SEEDS / f"{ARTICLE}.txt")])
@@ -124,7 +123,7 @@ def test_the_rendered_prompt_holds_the_preceding_segments_and_exactly_the_terms_
         assert first.ok
         reqs = requests_for(Snapshot.load(wb.store, ARTICLE), lang, [(s, s["source_text"], None) for s in segs],
                             glossary_for(wb.store, lang))
-        glossary = load(wb.store)
+        glossary = glossary_of(wb.store)  # the glossary's terms and the entity ledger's confirmed forms
         current = wb.store.current_revisions(ARTICLE)
         for i, (seg, req) in enumerate(zip(segs, reqs, strict=True)):
             rendered = render(lang.translator.inner.template, req, 3)

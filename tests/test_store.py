@@ -26,7 +26,7 @@ def test_schema_settings_and_migrations(store):
     assert [r["name"] for r in store.query("SELECT name FROM migrations")] == [
         "001_initial", "002_review_time", "003_review_states", "004_pivot_checks", "005_newsroom", "006_cat_comments",
         "007_llm_suggestions", "008_newsroom_pages", "009_outbox", "010_approval_binding", "011_private_feeds",
-        "012_known_logins", "013_glossary"]
+        "012_known_logins", "013_glossary", "014_entity_ledger"]
     assert store.query("PRAGMA synchronous")[0][0] == 2  # FULL: a commit that returned survives a power cut
 
 
@@ -43,7 +43,7 @@ def test_a_store_made_before_a_migration_is_upgraded_in_place(tmp_path):
         conn.execute("INSERT INTO migrations VALUES ('001_initial', 'then')")
     with Store(path) as upgraded:
         import_paths(upgraded, [SEEDS])
-        assert [r["name"] for r in upgraded.query("SELECT name FROM migrations")][-1] == "013_glossary"
+        assert [r["name"] for r in upgraded.query("SELECT name FROM migrations")][-1] == "014_entity_ledger"
         assert "seconds_open" in [r["name"] for r in upgraded.query("PRAGMA table_info(revisions)")]
 
 

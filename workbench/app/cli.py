@@ -429,18 +429,27 @@ def glossary_cmd(ctx: click.Context, as_json: bool, show_history: bool, restore:
               help="Also translate with this model and test the difference (paired bootstrap resampling).")
 @click.option("--approved", is_flag=True,
               help="Score the stored machine output against approved human translations instead (per model).")
+@click.option("--checks", "checks_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Measure the fact checks instead on a JSONL file of labelled cases (id, source, lang, target, other, "
+                   "errors): precision and recall per error kind, false alarms on clean cases.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: {sentences, note, languages: per language {model, scores, compare}}.")
 @model_options
 @click.pass_context
 @handle_errors
 def eval_cmd(ctx: click.Context, refs: str | None, src: str | None, ref_files: tuple[str, ...], to: str | None,
-             compare: str | None, approved: bool, as_json: bool, **model_kw: Any) -> None:
+             compare: str | None, approved: bool, checks_file: str | None, as_json: bool, **model_kw: Any) -> None:
     """Score the models on reference translations (TSV/JSONL with ar,en,ru columns, or --src/--ref files) with
-    sacrebleu: BLEU, chrF++ and TER with their signatures, through the same engines, cache and settings as translate."""
+    sacrebleu: BLEU, chrF++ and TER with their signatures, through the same engines, cache and settings as translate;
+    or, with --checks, measure the fact checks on labelled cases."""
     from ..engines.plan import ModelSet
     from ..engines.profiles import select
     from ..runs.evaluation import evaluate, evaluate_approved, evaluate_languages, read_references
 
+    if checks_file:
+        from ..runs.check_eval import evaluate_checks
+
+        emit(evaluate_checks(checks_file), as_json)
+        return
     if approved:
         with _workbench(ctx) as wb:
             emit(evaluate_approved(wb.store, _targets(to) if to else list(TARGETS)), as_json)
@@ -674,7 +683,7 @@ def _add_home_option(group: click.Group) -> None:
                                                help="Data folder (as `workbench --home DIR COMMAND`)."))
 
 
-from . import cli_newsroom, cli_ops  # noqa: E402, F401  (register feeds, watch, publish and `op` on `cli`)
+from . import cli_checks, cli_newsroom, cli_ops  # noqa: E402, F401  (register ledger, queue; feeds, watch, publish; `op`)
 
 _add_home_option(cli)
 

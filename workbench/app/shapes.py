@@ -53,6 +53,9 @@ UNIT = obj("text revision_id author origin updated edited reviewed flags qa", ti
 METRIC_SCORES = per("METRIC", obj("score signature"))
 SCORES = {**METRIC_SCORES, "title": "SCORES"}
 FAILURE = obj("article_id lang segment_id reason")
+THRESHOLDS = obj("false_alarm z language_confidence", title="THRESHOLDS",
+                 lengths=per("PAIR", obj("mean_log_ratio sd pairs")))
+FLAG = obj("kind reason start end source_start source_end", title="FLAG")
 TRANSLATION_SUMMARY = obj("article_ids targets translated summaries meaningless failures ok")
 
 SCHEMAS: dict[str, Schema] = {
@@ -86,6 +89,12 @@ SCHEMAS: dict[str, Schema] = {
         "model", scores=SCORES, paired_bootstrap=per("METRIC", obj(
             "baseline candidate p_value candidate_mean candidate_ci95"))))))),
     "eval --approved": obj(approved=per("LANG", per("MODEL", obj("segments", scores=METRIC_SCORES)))),
+    "eval --checks": obj("false_alarm_rate", kinds=per("KIND", obj("precision recall tp fp fn")),
+                         cases=each(obj("id errors found", flags=each(FLAG))), thresholds=THRESHOLDS),
+    "ledger": each(obj("ar en ru kind status note")),
+    "queue": obj(rows=each(obj("article_id segment_id lang score article_score reasons text")),
+                 weights=obj("qa_flag confidence new_entity shortness waiting_per_hour waiting_cap deadline",
+                             facts=per("KIND")), thresholds=THRESHOLDS),
     "effort": each(obj("model segments edited edited_share hter seconds_per_segment seconds_per_word "
                        "timed_segments")),
     "feeds list": each(obj("name url allow_private polled error", items=obj("imported retry given_up"))),
@@ -123,6 +132,9 @@ NOTES: dict[str, str] = {
     "glossary --history": "newest first.",
     "eval": "`SCORES` has `bleu`, `chrf++` and `ter`; `paired_bootstrap` has `bleu` and `chrf++`, and every value in "
             "it is a number.",
+    "eval --checks": "`FLAG` offsets are in the translation and in the Arabic (-1 where there is none); see "
+                     "[Fact checks](checks.md).",
+    "queue": "riskiest first; `reasons`: what each signal added, largest first.",
     "effort": "the first key is the `--by` group (`model`, `lang`, `reviewer` or `article`).",
     "watch": "with `--once`, one object; without, one line of JSON per poll; `translation` when something arrived "
              "and `--translate`.",

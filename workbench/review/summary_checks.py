@@ -7,10 +7,17 @@ check passes); `check_summary` runs them all on a summary's current text, so an 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..text.cleaning import has_arabic
 from .glossary import Glossary
 from .qa import bidi_controls, flag_repetition, numbers_in
+from .quotes import source_quotes, target_quotes
+
+if TYPE_CHECKING:
+    from .names import NameBook
 
 SENTENCE_END = re.compile(r"[.!?…»\"')\]]\s*$")
 SCRIPTS = {"en": re.compile(r"[A-Za-z]"), "ru": re.compile(r"[А-Яа-яЁё]")}
@@ -72,3 +79,50 @@ def check_summary(article: str, summary: str, lang: str, glossary: Glossary | No
         flags.append("bidi_control")
         details.append("holds invisible bidi controls that can show the text in another order than it is stored")
     return flags, details
+
+
+# ---------------------------------------------------------------------- claims traced to their segments
+@dataclass(frozen=True)
+class Claim:
+    """A number, name or quotation of a summary, where it is, and the segments of the article it comes from
+    (none: the article does not support it)."""
+
+    kind: str  # number | name | quote
+    text: str
+    start: int
+    end: int
+    segments: tuple[str, ...]
+
+    @property
+    def supported(self) -> bool:
+        return bool(self.segments)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text, "start": self.start, "end": self.end,
+                "segments": list(self.segments), "supported": self.supported}
+
+
+def trace_claims(segments: Sequence[tuple[str, str]], summary: str, lang: str, book: NameBook | None = None) -> list[Claim]:
+    """Every number, ledger name and quotation of `summary` (in `lang`) with the ids of the segments (id, Arabic
+    text) that hold it; a claim without segments is one the article does not support."""
+    from .names import name_book
+    from .numbers import numbers, values
+
+    book = book if book is not None else name_book()
+    seg_numbers = [(sid, values(text, "ar")) for sid, text in segments]
+    seg_names = [(sid, {m.key for m in book.in_source(text)}) for sid, text in segments]
+    claims = [Claim("number", n.value, n.start, n.end, tuple(sid for sid, vals in seg_numbers if n.value in vals))
+              for n in numbers(summary, lang)]
+    claims += [Claim("name", m.text, m.start, m.end, tuple(sid for sid, keys in seg_names if m.key in keys))
+               for m in book.in_target(summary, lang)]
+    for quote in target_quotes(summary, lang, book):
+        speakers = [sid for sid, text in segments if quote.speaker in {q.speaker for q in source_quotes(text, book)}]
+        claims.append(Claim("quote", summary[quote.start:quote.end], quote.start, quote.end,
+                            tuple(speakers if quote.speaker else [sid for sid, text in segments if source_quotes(text, book)])))
+    return sorted(claims, key=lambda c: c.start)
+
+
+def unsupported_claims(segments: Sequence[tuple[str, str]], summary: str, lang: str,
+                       book: NameBook | None = None) -> list[Claim]:
+    """The claims of a summary that no segment of the article supports."""
+    return [c for c in trace_claims(segments, summary, lang, book) if not c.supported]

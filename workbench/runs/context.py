@@ -81,6 +81,18 @@ class Snapshot:
         return str(rev["text"]) if rev else ""
 
 
+def glossary_of(store: Store) -> Glossary:
+    """The glossary's terms, then the entity ledger's confirmed forms the glossary has no term for (so an LLM
+    prompt names a person, place or organisation the way the ledger does)."""
+    from ..review.glossary import normalise_arabic
+    from ..review.ledger import prompt_terms
+
+    glossary = load_glossary(store)
+    known = {normalise_arabic(a) for term in glossary.terms for a in term.ar}
+    extra = [t for t in prompt_terms(store) if not known & {normalise_arabic(a) for a in t.ar}]
+    return Glossary([*glossary.terms, *extra]) if extra else glossary
+
+
 def term_pairs(glossary: Glossary, text: str, source: str, target: str) -> tuple[tuple[str, str], ...]:
     """The glossary terms occurring in `text` (written in `source`), as (the form found, the target forms)."""
     found: list[Term] = glossary.find(text) if source == SOURCE_LANG else glossary.named_in(text, source)
@@ -100,8 +112,9 @@ def _form_in(forms: tuple[str, ...], text: str) -> str:
 
 
 def glossary_for(store: Store, lang: LanguagePlan) -> Glossary:
-    """The glossary a language's requests are made with: the store's for an LLM translator, else none."""
-    return load_glossary(store) if lang.translator.uses_context else Glossary([])
+    """The glossary a language's requests are made with: the store's (with the ledger's confirmed forms) for an
+    LLM translator, else none."""
+    return glossary_of(store) if lang.translator.uses_context else Glossary([])
 
 
 def requests_for(snapshot: Snapshot, lang: LanguagePlan, part: list[Input], glossary: Glossary) -> list[Request]:

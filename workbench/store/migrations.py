@@ -336,6 +336,31 @@ BEGIN SELECT RAISE(ABORT, 'glossary versions are append-only'); END;
 CREATE TRIGGER glossary_terms_append_only_delete BEFORE DELETE ON glossary_terms
 BEGIN SELECT RAISE(ABORT, 'glossary versions are append-only'); END;
 """),
+    # issue 30: the entity ledger (store/entities.py): people, places and organisations with one canonical English
+    # and Russian form each, shared across the archive; `ar_key` is the normalised Arabic form that identifies one.
+    # A reviewer confirms a new entity's forms; every change is also appended to entity_changes (who, when, what).
+    ("014_entity_ledger", """
+CREATE TABLE entities (
+    id INTEGER PRIMARY KEY,
+    ar_key TEXT NOT NULL UNIQUE,
+    ar TEXT NOT NULL,
+    en TEXT NOT NULL,
+    ru TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('person', 'place', 'organisation', 'name')),
+    status TEXT NOT NULL CHECK (status IN ('new', 'confirmed')),
+    note TEXT NOT NULL DEFAULT '',
+    updated TEXT NOT NULL
+);
+CREATE TABLE entity_changes (
+    id INTEGER PRIMARY KEY,
+    entity_id INTEGER NOT NULL REFERENCES entities(id),
+    author TEXT NOT NULL,
+    at TEXT NOT NULL,
+    en TEXT NOT NULL,
+    ru TEXT NOT NULL,
+    status TEXT NOT NULL
+);
+"""),
 ]
 
 

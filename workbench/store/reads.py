@@ -84,6 +84,11 @@ def meaningless_articles(store: Store) -> set[str]:
     return {r["article_id"] for r in rows}
 
 
+def arrivals(store: Store) -> dict[str, str]:
+    """Every article's id → when it was imported, oldest first."""
+    return {r["id"]: r["imported_at"] for r in store.query("SELECT id, imported_at FROM articles ORDER BY imported_at, id")}
+
+
 def latest_profile(store: Store) -> str | None:
     """The model profile named by the newest machine output that names one."""
     rows = store.query("SELECT json_extract(provenance, '$.profile') AS profile FROM machine_outputs"
