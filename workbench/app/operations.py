@@ -390,6 +390,12 @@ def save_glossary(wb: Workbench, *, rows: GlossaryTable, base_version: BaseVersi
     version was given); the replaced version is kept in the history, and QA flags use the new one at once."""
     if not base_version:
         return {"ok": False, "conflict": True, "error": NO_BASE, "current_version": glossary_version(wb.store)}
+    return store_glossary(wb, rows, base_version, author)
+
+
+def store_glossary(wb: Workbench, rows: list[list[str]], base_version: str | None, author: str) -> Result:
+    """Save checked glossary rows (QA flags use them at once): `{ok, terms, version}`, or a conflict when someone
+    else saved since `base_version` (None: no check, for a trusted caller); every version stays in the history."""
     try:
         glossary = save_rows(wb.store, rows, base_version=base_version, author=author)
     except GlossaryConflict as exc:
