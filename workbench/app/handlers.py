@@ -19,7 +19,7 @@ from ..languages import TARGETS
 from ..review.model import ArticleSummary, ArticleView
 from .api import Workbench
 from .catalog import registry
-from .operations import STATUS_FILTERS
+from .operations import STATUS_FILTERS, store_glossary
 from .service import Result, expected_errors, guarded
 
 __all__ = ["STATUS_FILTERS", "Result", "expected_errors"]
@@ -148,15 +148,9 @@ def glossary_version(wb: Workbench) -> str:
 
 @expected_errors
 def save_glossary(wb: Workbench, rows: list[list[Any]], base_version: str | None = None, author: str = "") -> Result:
-    """Validate and save the edited glossary table (QA flags use it at once); a conflict when someone else saved
-    since `base_version`; every version stays in the store's history."""
-    from ..review.glossary import GlossaryConflict, save_rows, version
-
-    try:
-        glossary = save_rows(wb.store, rows, base_version=base_version or None, author=author)
-    except GlossaryConflict as exc:
-        return {"ok": False, "conflict": True, "error": str(exc), "current_version": exc.current_version}
-    return {"ok": True, "terms": len(glossary), "version": version(wb.store)}
+    """Save the edited glossary table (as the `save_glossary` operation, but a trusted caller may leave out
+    `base_version`: then nothing is compared); a conflict when someone else saved since `base_version`."""
+    return store_glossary(wb, rows, base_version or None, author)
 
 
 # --------------------------------------------------------------------------- models and status

@@ -20,6 +20,7 @@ from ..review.glossary import version as glossary_version
 from ..review.qa import FLAG_HELP
 from ..review.states import BLOCKING, approval_problems, review_counts
 from ..review.suggestions import unit_suggestions
+from ..runs.report import TranslateReport
 from ..units import UnitRef
 from .api import Workbench
 from .params import (
@@ -204,10 +205,11 @@ def get_article(wb: Workbench, *, article_id: ArticleId) -> OneArticle:
 
 
 @operation()
-def translate_article(wb: Workbench, *, article_id: ArticleId, languages: Languages, replace_edited: Flag = False) -> Result:
+def translate_article(wb: Workbench, *, article_id: ArticleId, languages: Languages,
+                      replace_edited: Flag = False) -> TranslateReport:
     """Translate the whole article again into the given languages, keeping segments a person edited unless
     `replace_edited`; returns the batch report. Only an article id is accepted, never a path."""
-    return wb.translate(article_ids=[article_id], targets=languages, redo=True, replace_edited=replace_edited).to_dict()
+    return wb.translate(article_ids=[article_id], targets=languages, redo=True, replace_edited=replace_edited)
 
 
 @operation(page=True, cli=True)
@@ -390,6 +392,12 @@ def save_glossary(wb: Workbench, *, rows: GlossaryTable, base_version: BaseVersi
     version was given); the replaced version is kept in the history, and QA flags use the new one at once."""
     if not base_version:
         return {"ok": False, "conflict": True, "error": NO_BASE, "current_version": glossary_version(wb.store)}
+    return store_glossary(wb, rows, base_version, author)
+
+
+def store_glossary(wb: Workbench, rows: list[list[str]], base_version: str | None, author: str) -> Result:
+    """Save checked glossary rows (QA flags use them at once): `{ok, terms, version}`, or a conflict when someone
+    else saved since `base_version` (None: no check, for a trusted caller); every version stays in the history."""
     try:
         glossary = save_rows(wb.store, rows, base_version=base_version, author=author)
     except GlossaryConflict as exc:

@@ -9,8 +9,8 @@ registry `OPERATIONS` (loaded whole by `app/catalog.py`) derives everything else
 `OPERATIONS["save_unit"](wb, article_id=..., unit=..., ...)`.
 
 An operation's result is a typed frozen `Answer` (its `to_dict()`: `{"ok": true, ...its fields}`, the JSON every
-surface sends, with a JSON schema from its type) or, where success itself has two shapes (a batch report whose
-`ok` may be false, a glossary save's conflict), a dict with `ok`. An operation never raises: an expected failure is
+surface sends, with a JSON schema from its type), a typed report with its own `to_dict()` and `ok` (a batch
+run's), or, for a glossary save (whose refusal carries the current version), a dict with `ok`. An operation never raises: an expected failure is
 `{"ok": False, "error": one line}` (a wrong argument included), a refused save also carries the other text
 (`conflict`), and an unexpected one is logged with its traceback and reported in one line.
 """
@@ -75,7 +75,7 @@ class Operation:
     page: bool = False  # the page's editor may call it through its server function
     cli: bool = False  # `workbench op NAME` runs it
     parameters: tuple[inspect.Parameter, ...] = field(default=())
-    result: type[Answer] | None = None  # the typed result, where the operation has one
+    result: type | None = None  # the typed result (an `Answer`, or a report with `to_dict()`), where it has one
 
     @property
     def takes_author(self) -> bool:
@@ -102,12 +102,19 @@ class Operation:
         return self.arguments.model_json_schema()
 
     def result_schema(self) -> dict[str, Any]:
-        """The JSON schema of a successful result ({} where the result is an untyped dict)."""
-        return self.result.json_schema() if self.result is not None else {}
+        """The JSON schema of a result ({} where the result is an untyped dict)."""
+        if self.result is None:
+            return {}
+        if issubclass(self.result, Answer):
+            return self.result.json_schema()
+        schema = TypeAdapter(self.result).json_schema(mode="serialization")  # a report: its `ok` says if it worked
+        schema.setdefault("properties", {})["ok"] = {"type": "boolean"}
+        return schema
 
 
-def _answer(result: Answer | Result) -> Result:
-    return result.to_dict() if isinstance(result, Answer) else result
+def _answer(result: Any) -> Result:
+    answer: Result = result.to_dict() if hasattr(result, "to_dict") else result
+    return answer
 
 
 def _first_problem(exc: ValidationError) -> str:
@@ -158,7 +165,7 @@ def describe(fn: Callable[..., Any], *, page: bool = False, cli: bool = False) -
     model = create_model(f"{fn.__name__}_arguments", __config__=ConfigDict(extra="forbid"), **fields)
     typed = tuple(p.replace(annotation=hints[p.name]) for p in params)
     returns = hints.get("return")
-    result = returns if inspect.isclass(returns) and issubclass(returns, Answer) else None
+    result = returns if inspect.isclass(returns) and hasattr(returns, "to_dict") else None
     return Operation(fn.__name__, fn, model, inspect.getdoc(fn) or "", page=page, cli=cli, parameters=typed,
                      result=result)
 
