@@ -34,13 +34,12 @@ from .context import Current, Input, Snapshot, glossary_for, requests_for, trans
 from .progress import NoProgress, Progress
 from .report import Failure, provenance, versions
 
-__all__ = ["CHUNK", "FATAL", "Failure", "Input", "Job", "Step", "edited_segments", "run_jobs", "translatable_segments",
-           "translate_language", "translate_segments", "width_of"]
+__all__ = ["CHUNK", "FATAL", "Job", "Step", "edited_segments", "run_jobs", "translatable_segments", "translate_language",
+           "translate_segments", "width_of"]
 
 FATAL = (ModelNotAvailable, LicenceRefused, UnknownModelError, EngineUnavailable, DiskFull)
 CHUNK = 8
 log = get_logger("runs")
-HUMAN_ORIGINS = PERSON_ORIGINS
 
 
 def width_of(plan: RunPlan, languages: Iterable[LanguagePlan] | None = None) -> int:
@@ -55,7 +54,7 @@ def edited_segments(store: Store, article_id: str, lang: str, current: Current |
     unless told to replace them."""
     current = store.current_revisions(article_id) if current is None else current
     return {seg_id for (target, seg_id, unit_lang), rev in current.items()
-            if target == "segment" and unit_lang == lang and rev["origin"] in HUMAN_ORIGINS and seg_id}
+            if target == "segment" and unit_lang == lang and rev["origin"] in PERSON_ORIGINS and seg_id}
 
 
 def pending(snapshot: Snapshot, lang: str, model_id: str | None = None) -> list[dict]:

@@ -47,8 +47,9 @@ from ..review.glossary import seed as use_glossary
 from ..review.views import article_view
 from ..runs.context import Snapshot
 from ..runs.progress import NoProgress
+from ..runs.report import Failure
 from ..runs.summaries import summarize_article
-from ..runs.translation import Choice, Failure, Step, attempt, translate_language, width_of
+from ..runs.translation import Choice, Step, attempt, translate_language, width_of
 from ..store import MachineOutputRecord, Store
 from ..store.importer import import_raw
 from ..text.reading import RawArticle, iter_articles, iter_paths
