@@ -12,7 +12,7 @@ from .context import Snapshot
 from .progress import NoProgress, Progress
 from .report import Failure, TranslateReport
 from .summaries import SummaryJob, summarize_jobs, summary_job
-from .translation import FATAL, Choice, Step, Stored, pending, translate_language, width_of
+from .translation import FATAL, READ_AHEAD, Choice, Step, Stored, pending, translate_language, width_of
 
 log = get_logger("runs")
 
@@ -76,8 +76,8 @@ def translate_articles(store: Store, plan: RunPlan, article_ids: list[str], *, s
     tokens_before = plan.tokens_generated()
     summaries = _Summaries(store, plan, report, progress)
     width = width_of(plan)
-    for at in range(0, len(article_ids), width):
-        _translate_group(store, plan, article_ids[at:at + width], report, summaries, summarize,
+    for at in range(0, len(article_ids), width * READ_AHEAD):
+        _translate_group(store, plan, article_ids[at:at + width * READ_AHEAD], report, summaries, summarize,
                          Choice(redo, replace_edited), progress)
     summaries.flush()
     progress.close()
@@ -88,12 +88,12 @@ def translate_articles(store: Store, plan: RunPlan, article_ids: list[str], *, s
 
 def _translate_group(store: Store, plan: RunPlan, article_ids: list[str], report: TranslateReport,
                      summaries: _Summaries, summarize: bool, choice: Choice, progress: Progress) -> None:
-    """Articles translated together: one snapshot each, their languages in turn (pivot languages first), then
-    their summaries queued."""
+    """Articles translated together (`articles_per_batch` of them per model call): one snapshot each, their
+    languages in turn (pivot languages first), then their summaries queued."""
     snapshots = [Snapshot.load(store, article_id) for article_id in article_ids]
     for lang in plan.targets:
         steps = [Step(snapshot, lang, stored=Stored(parent=Stored())) for snapshot in snapshots]
-        translate_language(store, plan, steps, progress, choice)
+        translate_language(store, plan, steps, progress, choice, width_of(plan))
         for step in steps:
             _finish(store, plan, step, report, summaries if summarize else None, choice)
     for article_id in article_ids:

@@ -26,7 +26,7 @@ from ..store.suggestions import SuggestionRecord, made_by
 from .context import Input, Snapshot, glossary_for, requests_for
 from .progress import NoProgress, Progress
 from .report import Failure
-from .translation import Job, Step, attempt, run_jobs, width_of
+from .translation import READ_AHEAD, Job, Step, attempt, run_jobs, width_of
 
 
 @dataclass
@@ -143,9 +143,9 @@ def suggest_articles(store: Store, plan: RunPlan, suggesters: list[LanguagePlan]
     report = SuggestReport(models=[{"lang": s.lang, "model": s.model_id, "from": s.source_lang} for s in suggesters])
     glossaries = {id(s): glossary_for(store, s) for s in suggesters}
     width = width_of(plan, suggesters)
-    for at in range(0, len(article_ids), width):
+    for at in range(0, len(article_ids), width * READ_AHEAD):
         steps, jobs = [], []
-        for article_id in article_ids[at:at + width]:
+        for article_id in article_ids[at:at + width * READ_AHEAD]:
             snapshot = Snapshot.load(store, article_id)
             for suggester in suggesters:
                 step = Step(snapshot, suggester.lang)
@@ -153,7 +153,7 @@ def suggest_articles(store: Store, plan: RunPlan, suggesters: list[LanguagePlan]
                 inputs = attempt(step, partial(_inputs, store, snapshot, suggester, step.failures))
                 if inputs:
                     jobs.append(_job(store, plan, suggester, step, inputs, glossaries[id(suggester)], progress))
-        run_jobs(jobs, progress)
+        run_jobs(jobs, progress, width)
         for step in steps:
             report.suggested += step.stored.translated
             report.cached += step.stored.cached

@@ -4,8 +4,8 @@ This is the one place where translations are made; the CLI, the Python API and t
 `RunPlan` decided once by the engines layer. A run takes a snapshot of each article (`runs.context`), decides from
 it which segments of a language to make, and hands the translator requests (`Translator.translate`). Work is
 committed in chunks, so an interrupted run resumes where it stopped, and in waves (`run_jobs`): wave k holds the
-k-th chunk of every article of the run, the chunks of one translator share one model call, and every chunk is
-stored before the next wave's requests are made, so an LLM translator sees the translations of the segments before
+k-th chunk of every article read, the chunks of one translator go to the model `articles_per_batch` articles
+per call, and every chunk is stored before the next wave's requests are made, so an LLM translator sees the translations of the segments before
 its chunk as context, whatever the number of articles per call. Outputs are stored through the one write path
 (`review.workflow`). QA flags are not computed here: the read model checks the current text whenever an article is
 read; an output records only what its provenance says of the model (`meaningless_model`) and, from an LLM
@@ -34,13 +34,13 @@ from .context import Current, Input, Snapshot, glossary_for, requests_for, trans
 from .progress import NoProgress, Progress
 from .report import Failure
 
-__all__ = ["CHUNK", "FATAL", "Failure", "Input", "Job", "Step", "edited_segments", "run_jobs", "translatable_segments",
-           "translate_language", "translate_segments", "width_of"]
+__all__ = ["CHUNK", "FATAL", "Job", "Step", "edited_segments", "run_jobs", "translatable_segments", "translate_language",
+           "translate_segments", "width_of"]
 
 FATAL = (ModelNotAvailable, LicenceRefused, UnknownModelError, EngineUnavailable, DiskFull)
 CHUNK = 8
+READ_AHEAD = 4  # a batch run reads this many calls' worth of articles at once, so calls stay full as articles end
 log = get_logger("runs")
-HUMAN_ORIGINS = PERSON_ORIGINS
 
 
 def width_of(plan: RunPlan, languages: Iterable[LanguagePlan] | None = None) -> int:
@@ -55,7 +55,7 @@ def edited_segments(store: Store, article_id: str, lang: str, current: Current |
     unless told to replace them."""
     current = store.current_revisions(article_id) if current is None else current
     return {seg_id for (target, seg_id, unit_lang), rev in current.items()
-            if target == "segment" and unit_lang == lang and rev["origin"] in HUMAN_ORIGINS and seg_id}
+            if target == "segment" and unit_lang == lang and rev["origin"] in PERSON_ORIGINS and seg_id}
 
 
 def pending(snapshot: Snapshot, lang: str, model_id: str | None = None) -> list[dict]:
@@ -143,9 +143,10 @@ def attempt(step: Step, work: Callable[[], T]) -> T | None:
 
 
 # --------------------------------------------------------------------------- the model calls
-def run_jobs(jobs: list[Job], progress: Progress, chunk: int = CHUNK) -> None:
-    """Run jobs in waves (see the module's docstring): wave k is the k-th chunk of every job; the chunks of one
-    translator in a wave share one model call."""
+def run_jobs(jobs: list[Job], progress: Progress, width: int = 1, chunk: int = CHUNK) -> None:
+    """Run jobs in waves (see the module's docstring): wave k is the k-th chunk of every job that has one; the
+    chunks of one translator in a wave go to the model `width` articles per call, so that the places of articles
+    already done go to the next ones."""
     start = 0
     while True:
         wave = [(job, job.inputs[start:start + chunk]) for job in jobs
@@ -156,7 +157,8 @@ def run_jobs(jobs: list[Job], progress: Progress, chunk: int = CHUNK) -> None:
         for job, part in wave:
             by_model.setdefault(id(job.translator), []).append((job, part))
         for parts in by_model.values():
-            _call(parts, progress)
+            for at in range(0, len(parts), width):
+                _call(parts[at:at + width], progress)
         start += chunk
 
 
@@ -307,9 +309,9 @@ def _decide(store: Store, step: Step, lang: LanguagePlan, choice: Choice) -> tup
 
 
 def translate_language(store: Store, plan: RunPlan, steps: list[Step], progress: Progress, choice: Choice,
-                       chunk: int = CHUNK) -> None:
-    """Translate the segments of one language (every step's `lang`) of many articles, their chunks in waves
-    (`run_jobs`); what each stored, kept and failed goes to its step.
+                       width: int = 1, chunk: int = CHUNK) -> None:
+    """Translate the segments of one language (every step's `lang`) of many articles, their chunks in waves,
+    `width` articles per model call (`run_jobs`); what each stored, kept and failed goes to its step.
 
     With `choice.redo` every segment is made again, those a person edited kept unless `replace_edited`; else only
     pending ones (see `pending`), so a rerun resumes. For a pivot route the input is the current text of the pivot
@@ -324,7 +326,7 @@ def translate_language(store: Store, plan: RunPlan, steps: list[Step], progress:
         decided = attempt(step, partial(_decide, store, step, lang, choice))
         if decided is not None:
             chosen[i] = decided
-    given: dict[int, list[Input]] = _pivot_inputs(store, plan, lang, steps, chosen, progress, chunk) if lang.via \
+    given: dict[int, list[Input]] = _pivot_inputs(store, plan, lang, steps, chosen, progress, (width, chunk)) if lang.via \
         else {i: [(s, s["source_text"], None) for s in segs] for i, (segs, _) in chosen.items()}
     inputs = {i: items for i, items in given.items() if items}
     memory = TranslationMemory.from_store(store, lang.lang) if inputs else None
@@ -337,7 +339,7 @@ def translate_language(store: Store, plan: RunPlan, steps: list[Step], progress:
         if rest is not None:
             progress.advance(len(items) - len(rest), 0)
             jobs.append(_job(store, plan, lang, step, rest, seen, glossary, progress))
-    run_jobs(jobs, progress, chunk)
+    run_jobs(jobs, progress, width, chunk)
 
 
 def _job(store: Store, plan: RunPlan, lang: LanguagePlan, step: Step, inputs: list[Input], seen: Seen,
@@ -352,7 +354,8 @@ def _job(store: Store, plan: RunPlan, lang: LanguagePlan, step: Step, inputs: li
 
 
 def _pivot_inputs(store: Store, plan: RunPlan, lang: LanguagePlan, steps: list[Step],
-                  chosen: dict[int, tuple[list[dict], Seen]], progress: Progress, chunk: int) -> dict[int, list[Input]]:
+                  chosen: dict[int, tuple[list[dict], Seen]], progress: Progress,
+                  pace: tuple[int, int]) -> dict[int, list[Input]]:
     """The current pivot-language text of each chosen segment, translating the pivot language first where missing
     (counted with the steps' own runs; its failures become theirs)."""
     pivot = plan.languages[lang.source_lang]
@@ -363,7 +366,7 @@ def _pivot_inputs(store: Store, plan: RunPlan, lang: LanguagePlan, steps: list[S
             firsts[i] = Step(steps[i].snapshot, pivot.lang, missing, Stored(parent=steps[i].stored.parent),
                              steps[i].kept)
     if firsts:
-        translate_language(store, plan, list(firsts.values()), progress, Choice(), chunk)
+        translate_language(store, plan, list(firsts.values()), progress, Choice(), *pace)
     out: dict[int, list[Input]] = {}
     for i, (segs, _) in chosen.items():
         step, first = steps[i], firsts.get(i)
@@ -390,7 +393,7 @@ def translate_segments(store: Store, plan: RunPlan, article_id: str, lang_code: 
     """Translate an article's segments into `lang_code` (see `translate_language`); returns (translated, cached,
     failures) of that language. An error that stops the run is raised."""
     step = Step(Snapshot.load(store, article_id), lang_code, set(segment_ids) if segment_ids is not None else None)
-    translate_language(store, plan, [step], progress or NoProgress(), Choice(redo, replace_edited), chunk)
+    translate_language(store, plan, [step], progress or NoProgress(), Choice(redo, replace_edited), chunk=chunk)
     if step.error is not None:
         raise step.error
     return step.stored.translated, step.stored.cached, step.failures

@@ -47,8 +47,9 @@ from ..review.glossary import seed as use_glossary
 from ..review.views import article_view
 from ..runs.context import Snapshot
 from ..runs.progress import NoProgress
+from ..runs.report import Failure
 from ..runs.summaries import summarize_article
-from ..runs.translation import Choice, Failure, Step, attempt, translate_language, width_of
+from ..runs.translation import Choice, Step, attempt, translate_language, width_of
 from ..store import MachineOutputRecord, Store, reads
 from ..store.importer import import_raw
 from ..text.reading import RawArticle, iter_articles, iter_paths
@@ -145,9 +146,7 @@ class TranslateStage(_Worker):
                 use_glossary(store, self.glossary)
             steps = {i: self._step(store, batch, i) for i in range(len(batch["article_id"])) if not batch["problem"][i]}
             ready = [step for step in steps.values() if step.error is None]
-            width = width_of(self.plan)
-            for at in range(0, len(ready), width):
-                translate_language(store, self.plan, ready[at:at + width], NoProgress(), Choice())
+            translate_language(store, self.plan, ready, NoProgress(), Choice(), width_of(self.plan))
             for i, step in steps.items():
                 # an error is reported with its reason; the article goes to no shard and is retried next run
                 failures = [Failure.of(step.article_id, step.lang, step.error)] if step.error else step.failures
