@@ -160,3 +160,18 @@ def test_ledger_import_and_confirm_through_the_cli(wb, tmp_path):
     bad.write_bytes(b"ar,en,ru\n" + b"\xff\xfe\n")
     refused = runner.invoke(cli, [*home, "ledger", "--import", str(bad)])
     assert refused.exit_code == 1 and "UTF-8" in refused.output and "Traceback" not in refused.output
+
+
+def test_qa_facts_adds_the_fact_flags_with_their_reasons(wb, tmp_path):
+    article = tmp_path / "visit.txt"
+    article.write_text(VISIT + "\n", encoding="utf-8")
+    article_id = wb.import_paths([str(article)]).article_ids[0]
+    seg = wb.store.segments(article_id)[0]
+    wb.store.add_machine_outputs([MachineOutputRecord(article_id, seg["id"], "segment", "en", VISIT,
+                                                      "President Tokaev will visit Russia on November 21.", [],
+                                                      {"model": "test"})])
+    plain = json.loads(CliRunner().invoke(cli, ["--home", str(wb.home), "qa", article_id, "--to", "en", "--json"]).output)
+    assert not plain or "number" not in plain[0]["flags"]
+    result = CliRunner().invoke(cli, ["--home", str(wb.home), "qa", article_id, "--to", "en", "--facts", "--json"])
+    row = json.loads(result.output)[0]
+    assert {"number", "name"} <= set(row["flags"]) and any("Tokayev" in d for d in row["details"])

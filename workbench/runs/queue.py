@@ -17,6 +17,7 @@ from ..review.facts import LengthModel, Thresholds, check, length_scores
 from ..review.glossary import load as load_glossary
 from ..review.model import ArticleView
 from ..review.names import NameBook, new_names
+from ..review.qa import FlaggedUnit, QaReport
 from ..review.risk import QueueRow, RiskWeights, SegmentSignals, rank, urgency
 from ..review.views import article_view
 from ..store import Store
@@ -93,3 +94,24 @@ def review_queue(store: Store, langs: Sequence[str] = TARGETS, *, now: datetime 
     signals = [s for view in views for s in _signals(view, langs, book, thresholds)]
     urgencies = {r["id"]: urgency(r["imported_at"], now, deadline, weights) for r in articles}
     return Queue(tuple(rank(signals, urgencies, weights)), weights or RiskWeights(), thresholds)
+
+
+def qa_with_facts(store: Store, views: Sequence[ArticleView], langs: Sequence[str]) -> QaReport:
+    """`workbench qa --facts`: every translation's QA flags with the fact checks' added (each with its reason)."""
+    book = ledger.book(store, load_glossary(store))
+    thresholds = learned_thresholds(views)
+    rows = []
+    for view in views:
+        for seg in view.translatable:
+            for lang in langs:
+                unit = seg.unit(lang)
+                if unit is None or not unit.text.strip():
+                    continue
+                other_unit = seg.unit(OTHER[lang]) if lang in OTHER else None
+                other = other_unit.text if other_unit and other_unit.text.strip() else None
+                facts = check(seg.source_text, unit.text, lang, other, book=book, thresholds=thresholds)
+                flags = tuple(dict.fromkeys([*unit.flags, *(f.kind for f in facts)]))
+                if flags:
+                    details = (*unit.qa, *(f"{f.kind}: {f.reason}" for f in facts))
+                    rows.append(FlaggedUnit(view.id, seg.id, lang, flags, details, seg.source_text, unit.text))
+    return QaReport(tuple(rows))
