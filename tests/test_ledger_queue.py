@@ -175,3 +175,20 @@ def test_qa_facts_adds_the_fact_flags_with_their_reasons(wb, tmp_path):
     result = CliRunner().invoke(cli, ["--home", str(wb.home), "qa", article_id, "--to", "en", "--facts", "--json"])
     row = json.loads(result.output)[0]
     assert {"number", "name"} <= set(row["flags"]) and any("Tokayev" in d for d in row["details"])
+
+
+def test_a_quotation_over_several_segments_is_checked_over_its_paragraph(wb, tmp_path):
+    paragraph = ("وأضاف لافروف: \"نحن نتطلع بتفاؤل إلى مستقبل علاقاتنا مع أصدقائنا الكازاخستانيين. "
+                 "لا أحد يستطيع أن يدق إسفيناً بيننا\".")
+    article = tmp_path / "quote.txt"
+    article.write_text(paragraph + "\n", encoding="utf-8")
+    article_id = wb.import_paths([str(article)]).article_ids[0]
+    segs = [s for s in wb.store.segments(article_id) if s["kind"] != "meta"]
+    assert len(segs) == 2 and segs[0]["paragraph"] == segs[1]["paragraph"]  # the quotation is split
+    texts = ["Zakharova added: \"We look with optimism to the future of our relations with our Kazakh friends.",
+             "No one can drive a wedge between us.\""]
+    wb.store.add_machine_outputs([MachineOutputRecord(article_id, seg["id"], "segment", "en", seg["source_text"], text,
+                                                      [], {"model": "test"}) for seg, text in zip(segs, texts, strict=True)])
+    queue = json.loads(CliRunner().invoke(cli, ["--home", str(wb.home), "queue", "--to", "en", "--json"]).output)
+    first = next(r for r in queue["rows"] if r["segment_id"] == segs[0]["id"])
+    assert any("quote: in this paragraph: the Arabic quotes Lavrov" in reason for reason in first["reasons"])

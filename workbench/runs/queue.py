@@ -7,13 +7,13 @@ risk of each is `review.risk`'s."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from ..languages import TARGETS
 from ..review import ledger
-from ..review.facts import LengthModel, Thresholds, check, length_scores
+from ..review.facts import Flag, LengthModel, Thresholds, check, length_scores, quote_flags
 from ..review.glossary import load as load_glossary
 from ..review.model import ArticleView
 from ..review.names import NameBook, new_names
@@ -44,7 +44,29 @@ def learned_thresholds(views: Sequence[ArticleView], base: Thresholds | None = N
     return base.with_lengths(learned)
 
 
+def paragraph_facts(view: ArticleView, lang: str, book: NameBook) -> dict[str, list[Flag]]:
+    """Quotation checks over whole paragraphs (a quotation often runs over several sentence segments, where a
+    segment alone shows no complete quotation), given to the paragraph's first segment; only paragraphs of more
+    than one segment whose every segment has a translation in `lang`."""
+    paragraphs: dict[int, list[Any]] = {}
+    for seg in view.translatable:
+        paragraphs.setdefault(seg.paragraph, []).append(seg)
+    out: dict[str, list[Flag]] = {}
+    for segs in paragraphs.values():
+        units = [seg.unit(lang) for seg in segs]
+        if len(segs) < 2 or not all(u is not None and u.text.strip() for u in units):
+            continue
+        source = " ".join(seg.source_text for seg in segs)
+        target = " ".join(u.text for u in units if u is not None)
+        found = [replace(f, reason="in this paragraph: " + f.reason, start=-1, end=-1, source_start=-1, source_end=-1)
+                 for f in quote_flags(source, target, lang, book)]
+        if found:
+            out[segs[0].id] = found
+    return out
+
+
 def _signals(view: ArticleView, langs: Sequence[str], book: NameBook, thresholds: Thresholds) -> Iterator[SegmentSignals]:
+    by_paragraph = {lang: paragraph_facts(view, lang, book) for lang in langs}
     for seg in view.translatable:
         for lang in langs:
             unit = seg.unit(lang)
@@ -53,6 +75,7 @@ def _signals(view: ArticleView, langs: Sequence[str], book: NameBook, thresholds
             other_unit = seg.unit(OTHER[lang]) if lang in OTHER else None
             other = other_unit.text if other_unit and other_unit.text.strip() else None
             facts = check(seg.source_text, unit.text, lang, other, book=book, thresholds=thresholds)
+            facts += by_paragraph[lang].get(seg.id, [])
             confidence = unit.confidence.score if unit.confidence is not None and not unit.edited else None
             new = [m.text for m in book.in_source(seg.source_text)
                    if (e := book.get(m.key)) is not None and not e.confirmed]
@@ -102,6 +125,7 @@ def qa_with_facts(store: Store, views: Sequence[ArticleView], langs: Sequence[st
     thresholds = learned_thresholds(views)
     rows = []
     for view in views:
+        by_paragraph = {lang: paragraph_facts(view, lang, book) for lang in langs}
         for seg in view.translatable:
             for lang in langs:
                 unit = seg.unit(lang)
@@ -110,6 +134,7 @@ def qa_with_facts(store: Store, views: Sequence[ArticleView], langs: Sequence[st
                 other_unit = seg.unit(OTHER[lang]) if lang in OTHER else None
                 other = other_unit.text if other_unit and other_unit.text.strip() else None
                 facts = check(seg.source_text, unit.text, lang, other, book=book, thresholds=thresholds)
+                facts += by_paragraph[lang].get(seg.id, [])
                 flags = tuple(dict.fromkeys([*unit.flags, *(f.kind for f in facts)]))
                 if flags:
                     details = (*unit.qa, *(f"{f.kind}: {f.reason}" for f in facts))
