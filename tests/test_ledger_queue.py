@@ -192,3 +192,18 @@ def test_a_quotation_over_several_segments_is_checked_over_its_paragraph(wb, tmp
     queue = json.loads(CliRunner().invoke(cli, ["--home", str(wb.home), "queue", "--to", "en", "--json"]).output)
     first = next(r for r in queue["rows"] if r["segment_id"] == segs[0]["id"])
     assert any("quote: in this paragraph: the Arabic quotes Lavrov" in reason for reason in first["reasons"])
+
+
+def test_length_ratios_are_learned_from_reviewed_text_and_stored(wb, tmp_path):
+    from workbench.store.entities import length_models
+
+    article = tmp_path / "visit.txt"
+    article.write_text(VISIT + "\n", encoding="utf-8")
+    article_id = wb.import_paths([str(article)]).article_ids[0]
+    seg = wb.store.segments(article_id)[0]
+    wb.save(article_id, seg["id"], "en", "President Tokayev is to pay a state visit to Russia on November 12 of this "
+            "year, according to the schedule announced by his office.", author="mona", base_revision_id=None, reviewed=True)
+    queue = json.loads(CliRunner().invoke(cli, ["--home", str(wb.home), "queue", "--json"]).output)
+    assert queue["thresholds"]["lengths"]["ar-en"]["pairs"] == 10  # the prior's 9 and the reviewed one
+    stored = length_models(wb.store)
+    assert stored["ar-en"][2] == 10 and stored["ar-en"][0] == queue["thresholds"]["lengths"]["ar-en"]["mean_log_ratio"]

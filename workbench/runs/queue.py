@@ -44,6 +44,17 @@ def learned_thresholds(views: Sequence[ArticleView], base: Thresholds | None = N
     return base.with_lengths(learned)
 
 
+def stored_thresholds(store: Store, views: Sequence[ArticleView]) -> Thresholds:
+    """The thresholds learned from the reviewed text of `views`, kept in the store (when it can be written) so the
+    limits in use are on record."""
+    from ..store.entities import save_length_models
+
+    thresholds = learned_thresholds(views)
+    if not store.read_only:
+        save_length_models(store, {f"{a}-{b}": (m.mean, m.sd, m.n) for (a, b), m in thresholds.lengths.items()})
+    return thresholds
+
+
 def paragraph_facts(view: ArticleView, lang: str, book: NameBook) -> dict[str, list[Flag]]:
     """Quotation checks over whole paragraphs (a quotation often runs over several sentence segments, where a
     segment alone shows no complete quotation), given to the paragraph's first segment; only paragraphs of more
@@ -113,7 +124,7 @@ def review_queue(store: Store, langs: Sequence[str] = TARGETS, *, now: datetime 
     book = ledger.book(store, glossary)
     articles = store.query("SELECT id, imported_at FROM articles ORDER BY imported_at, id")
     views = [article_view(store, r["id"], tuple(TARGETS), glossary) for r in articles]
-    thresholds = learned_thresholds(views)
+    thresholds = stored_thresholds(store, views)
     signals = [s for view in views for s in _signals(view, langs, book, thresholds)]
     urgencies = {r["id"]: urgency(r["imported_at"], now, deadline, weights) for r in articles}
     return Queue(tuple(rank(signals, urgencies, weights)), weights or RiskWeights(), thresholds)
@@ -122,7 +133,7 @@ def review_queue(store: Store, langs: Sequence[str] = TARGETS, *, now: datetime 
 def qa_with_facts(store: Store, views: Sequence[ArticleView], langs: Sequence[str]) -> QaReport:
     """`workbench qa --facts`: every translation's QA flags with the fact checks' added (each with its reason)."""
     book = ledger.book(store, load_glossary(store))
-    thresholds = learned_thresholds(views)
+    thresholds = stored_thresholds(store, views)
     rows = []
     for view in views:
         by_paragraph = {lang: paragraph_facts(view, lang, book) for lang in langs}
