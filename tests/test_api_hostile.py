@@ -14,6 +14,7 @@ import pytest
 from workbench.app import handlers as h
 from workbench.app import operations as ops
 from workbench.app import operations_cat  # noqa: F401  (the CAT editor's operations are fuzzed too)
+from workbench.app.catalog import registry
 
 ARTICLE = "003_70140ed69b948bf5"
 OTHER = "000_b2b0b7ef8c4c7ace"
@@ -53,6 +54,8 @@ def _valid(wb) -> dict[str, dict[str, Any]]:
         "retranslate_unit": {**unit, "replace_edited": False},
         "approve": {"article_id": ARTICLE, "language": "en", "author": "mona", "override": ""},
         "import_url": {"url": "https://example.org/news/1"},  # every bad value is refused before anything is fetched
+        "get_glossary": {},
+        "save_glossary": {"rows": [["موسكو", "Moscow", "Москва", ""]], "base_version": "a-stale-version", "author": "mona"},
         **_valid_cat(wb, unit, rev),
     }
 
@@ -82,7 +85,7 @@ def _valid_cat(wb, unit: dict[str, Any], rev: int) -> dict[str, dict[str, Any]]:
 
 
 def test_every_operation_is_covered(translated):
-    assert set(_valid(translated)) == set(ops.OPERATIONS), "each operation needs its valid arguments in _valid()"
+    assert set(_valid(translated)) == set(registry()), "each operation needs its valid arguments in _valid()"
 
 
 # Values that are fine for these arguments (free text, optional): everything else must be refused.
@@ -118,7 +121,7 @@ def test_bad_arguments_get_one_clear_error_and_write_nothing(translated, caplog)
     valid = _valid(wb)
     checked = 0
     for name, args in valid.items():
-        op = ops.OPERATIONS[name]
+        op = registry()[name]
         for arg in args:
             for bad in BAD_VALUES:
                 if _accepted(arg, bad):
@@ -141,15 +144,15 @@ def test_foreign_units_and_unknown_ids_write_nothing(translated):
     theirs = next(s for s in wb.article(OTHER).to_dict()["segments"] if s["kind"] == "body")
     rev = mine["targets"]["en"]["revision_id"]
     for unit in (theirs["id"], "../../etc/passwd", f"{ARTICLE}.nope", "no-such-unit", ARTICLE):
-        assert ops.save_draft(wb, ARTICLE, unit, "en", "planted", rev, "eve")["ok"] is False
-        assert ops.save_unit(wb, ARTICLE, unit, "en", "planted", rev, "eve")["ok"] is False
-        answer = ops.retranslate_unit(wb, ARTICLE, unit, "en")
+        assert ops.save_draft(wb, article_id=ARTICLE, unit=unit, language="en", text="planted", base_revision_id=rev, author="eve")["ok"] is False
+        assert ops.save_unit(wb, article_id=ARTICLE, unit=unit, language="en", text="planted", base_revision_id=rev, author="eve")["ok"] is False
+        answer = ops.retranslate_unit(wb, article_id=ARTICLE, unit=unit, language="en")
         assert answer["ok"] is False and "replaced" not in answer  # not `ok: true` for a unit that is not there
-    assert ops.restore_unit(wb, ARTICLE, mine["id"], "en", theirs["targets"]["en"]["revision_id"], rev, "eve")["ok"] is False
+    assert ops.restore_unit(wb, article_id=ARTICLE, unit=mine["id"], language="en", revision_id=theirs["targets"]["en"]["revision_id"], base_revision_id=rev, author="eve")["ok"] is False
     for value in (123, True, {"t": 1}):
-        assert ops.save_unit(wb, ARTICLE, mine["id"], "en", value, rev, "eve")["ok"] is False
+        assert ops.save_unit(wb, article_id=ARTICLE, unit=mine["id"], language="en", text=value, base_revision_id=rev, author="eve")["ok"] is False
     for reviewed in ("yes", 1, "false", None):  # only a JSON boolean says reviewed
-        assert ops.save_unit(wb, ARTICLE, mine["id"], "en", "t", rev, "eve", reviewed)["ok"] is False
+        assert ops.save_unit(wb, article_id=ARTICLE, unit=mine["id"], language="en", text="t", base_revision_id=rev, author="eve", reviewed=reviewed)["ok"] is False
     assert _rows(wb.home) == before
 
 
@@ -157,9 +160,9 @@ def test_the_text_limit_is_configurable(translated, monkeypatch):
     seg = next(s for s in translated.article(ARTICLE).to_dict()["segments"] if s["kind"] == "body")
     rev = seg["targets"]["en"]["revision_id"]
     monkeypatch.setenv("WORKBENCH_MAX_TEXT_CHARS", "50")
-    refused = ops.save_unit(translated, ARTICLE, seg["id"], "en", "x" * 51, rev, "mona")
+    refused = ops.save_unit(translated, article_id=ARTICLE, unit=seg["id"], language="en", text="x" * 51, base_revision_id=rev, author="mona")
     assert refused["ok"] is False and "the limit is 50" in refused["error"]
-    assert ops.save_unit(translated, ARTICLE, seg["id"], "en", "x" * 50, rev, "mona")["ok"]
+    assert ops.save_unit(translated, article_id=ARTICLE, unit=seg["id"], language="en", text="x" * 50, base_revision_id=rev, author="mona")["ok"]
 
 
 def test_no_operation_reads_a_path(translated, tmp_path):
@@ -168,10 +171,10 @@ def test_no_operation_reads_a_path(translated, tmp_path):
     secret.write_text("نص سري: the password is hunter2", encoding="utf-8")
     before = _rows(wb.home)
     for item in (str(secret), "", ".", "/etc/hostname", str(tmp_path), "secret"):
-        answer = ops.translate_article(wb, item, ["en"], False)
+        answer = ops.translate_article(wb, article_id=item, languages=["en"], replace_edited=False)
         assert answer["ok"] is False, item
         assert h.translate_article(wb, item, ["en"])["ok"] is False
-    assert ops.get_article(wb, "secret")["ok"] is False and ops.get_article(wb, "hostname")["ok"] is False
+    assert ops.get_article(wb, article_id="secret")["ok"] is False and ops.get_article(wb, article_id="hostname")["ok"] is False
     assert _rows(wb.home) == before
 
 

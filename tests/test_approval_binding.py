@@ -297,24 +297,24 @@ def test_an_approval_from_the_page_is_of_what_the_page_showed(translated) -> Non
     """A review found approvals bound to what was stored at the click: a colleague's save between the reviewer's
     last look and the click was approved unseen. The page sends what it shows; a change since is refused, override
     or not, and the page is told to reload (`stale`)."""
-    from workbench.app import operations as ops
+    from workbench.app.catalog import registry
 
     article = translated.article(SEED_ARTICLE).to_dict()
     revisions = [(s.get("targets") or {}).get("en") for s in article["segments"]]
     newest = max([r["revision_id"] for r in revisions if r] + [(article["summaries"].get("en") or {}).get("revision_id") or 0])
     seg = next(s for s in article["segments"] if (s.get("targets") or {}).get("en"))
-    saved = ops.OPERATIONS["save_unit"](translated, SEED_ARTICLE, seg["id"], "en", "A colleague's text, unseen.",
-                                        seg["targets"]["en"]["revision_id"], "colleague", True)
+    saved = registry()["save_unit"](translated, article_id=SEED_ARTICLE, unit=seg["id"], language="en", text="A colleague's text, unseen.",
+                                        base_revision_id=seg["targets"]["en"]["revision_id"], author="colleague", reviewed=True)
     assert saved["ok"], saved
-    refused = ops.OPERATIONS["approve"](translated, SEED_ARTICLE, "en", "mona", "override anyway",
-                                        article["content_hash"], newest)
+    refused = registry()["approve"](translated, article_id=SEED_ARTICLE, language="en", author="mona", override="override anyway",
+                                        seen_source=article["content_hash"], seen_revision=newest)
     assert refused["ok"] is False and refused["stale"] is True and "changed since you opened it" in refused["error"]
     assert translated.store.statuses(SEED_ARTICLE).get("en") != "approved"
-    wrong_source = ops.OPERATIONS["approve"](translated, SEED_ARTICLE, "en", "mona", "reason", "0" * 64,
-                                             saved["revision_id"])
+    wrong_source = registry()["approve"](translated, article_id=SEED_ARTICLE, language="en", author="mona", override="reason", seen_source="0" * 64,
+                                             seen_revision=saved["revision_id"])
     assert wrong_source["stale"] is True and "a new source" in wrong_source["error"]
     seen = translated.article(SEED_ARTICLE).to_dict()  # reloaded: the colleague's text is in view now
-    approved = ops.OPERATIONS["approve"](translated, SEED_ARTICLE, "en", "mona", "read it", seen["content_hash"],
-                                         saved["revision_id"])
+    approved = registry()["approve"](translated, article_id=SEED_ARTICLE, language="en", author="mona", override="read it", seen_source=seen["content_hash"],
+                                         seen_revision=saved["revision_id"])
     assert approved["ok"] is True and translated.store.statuses(SEED_ARTICLE)["en"] == "approved"
-    assert ops.OPERATIONS["approve"](translated, SEED_ARTICLE, "ru", "mona", "no page: what is stored")["ok"] is True
+    assert registry()["approve"](translated, article_id=SEED_ARTICLE, language="ru", author="mona", override="no page: what is stored")["ok"] is True

@@ -72,7 +72,7 @@ def test_a_save_between_chunks_of_a_redo_is_kept(translated, monkeypatch, replac
         saved[in_chunk_2] = person_saves(wb, in_chunk_2, "en", "Saved while chunk 2 was being translated.")
         saved[in_chunk_3] = person_saves(wb, in_chunk_3, "en", "Saved before chunk 3 was translated.")
 
-    calls = hook_calls(monkeypatch, wb.models.translator("en"), "translate_scored", {2: save_now})
+    calls = hook_calls(monkeypatch, wb.models.translator("en"), "translate", {2: save_now})
     report = h.translate_article(wb, ARTICLE, ["en"], replace_edited=replace_edited)
     assert report["ok"], report
     assert len(calls) == 3 and set(saved) == {in_chunk_2, in_chunk_3}
@@ -89,7 +89,7 @@ def test_a_save_between_chunks_of_a_redo_is_kept(translated, monkeypatch, replac
 def test_a_save_during_a_single_retranslation_and_a_summary_is_kept(translated, monkeypatch):
     wb = translated
     seg = translatable_segments(wb.store, ARTICLE)[3]["id"]
-    hook_calls(monkeypatch, wb.models.translator("en"), "translate_scored",
+    hook_calls(monkeypatch, wb.models.translator("en"), "translate",
                {1: lambda: person_saves(wb, seg, "en", "A person was faster.")})
     assert wb.retranslate(ARTICLE, "en", [seg]) == 0
     assert wb.store.current_revisions(ARTICLE)[("segment", seg, "en")]["text"] == "A person was faster."
@@ -123,7 +123,7 @@ def test_two_runs_at_once_store_each_output_once(home, monkeypatch):
             held.set()
             assert go_on.wait(60)
 
-        hook_calls(monkeypatch, a.models.translator("en"), "translate_scored", {1: hold})
+        hook_calls(monkeypatch, a.models.translator("en"), "translate", {1: hold})
         reports: list[Any] = []
         run_a = threading.Thread(target=lambda: reports.append(a.translate([ARTICLE], ["en", "ru"], summarize=True)))
         run_a.start()

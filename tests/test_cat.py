@@ -84,7 +84,7 @@ def test_comments_refuse_what_is_not_theirs_and_write_nothing(translated):
     for args in ((ARTICLE, seg["id"], "en", "   ", "ali"), (ARTICLE, seg["id"], "en", "x" * 4001, "ali"),
                  (ARTICLE, theirs["id"], "en", "planted", "eve"), (ARTICLE, "../../etc/passwd", "en", "x", "eve"),
                  (ARTICLE, seg["id"], "de", "x", "eve")):
-        answer = cat.add_comment(wb, *args)
+        answer = cat.add_comment(wb, **dict(zip(("article_id", "unit", "language", "text", "author"), args, strict=True)))
         assert answer["ok"] is False and "\n" not in answer["error"], (args, answer)
     assert cat.resolve_comment(wb, article_id=OTHER, comment_id=mine, resolved=True,
                                author="eve")["ok"] is False  # an id of another article
@@ -468,7 +468,8 @@ def test_the_presence_operation_checks_the_article_and_unit(translated):
     assert [(o["author"], o["unit"], o["editing"]) for o in others] == [("Alice", seg["id"], True)]
     for args in ((OTHER, "tab-bob-0007", seg["id"], "en", "Bob"), ("nope", "tab-bob-0007", "", "en", "Bob"),
                  (ARTICLE, "short", "", "en", "Bob"), (ARTICLE, "../../../etc", "", "en", "Bob")):
-        assert cat.presence(wb, *args)["ok"] is False, args
+        named = dict(zip(("article_id", "client", "editing", "language", "author"), args, strict=True))
+        assert cat.presence(wb, **named)["ok"] is False, args
 
 
 def test_the_cat_modules_write_text_only_through_the_write_path():

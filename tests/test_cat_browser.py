@@ -189,9 +189,14 @@ def test_hostile_calls_through_the_page_are_refused(page, cat_site):
     goto(page, cat_site, SHORT)
     answers = page.evaluate("""async () => {
         const g = window.workbenchGrid, out = [];
-        for (const [name, args] of [["add_comment", [null, 1, {}, "x", "eve"]], ["propagate", ["../etc", "x", "en", 1, [["a"]], "e"]],
-                                     ["replace_apply", ["ARTICLE", "en", "a", "b", false, false, "all", "e"]],
-                                     ["concordance", ["x".repeat(10000), ["en"]]], ["presence", ["ARTICLE", "../../x", "", "en", "e"]]]) {
+        for (const [name, args] of [
+            ["add_comment", { article_id: null, unit: 1, language: {}, text: "x", author: "eve" }],
+            ["propagate", { article_id: "../etc", unit: "x", language: "en", revision_id: 1, targets: [["a"]], author: "e" }],
+            ["replace_apply", { article_id: "ARTICLE", language: "en", find: "a", replacement: "b", match_case: false,
+                                whole_word: false, picks: "all", author: "e" }],
+            ["concordance", { query: "x".repeat(10000), languages: ["en"] }],
+            ["presence", { article_id: "ARTICLE", client: "../../x", editing: "", language: "en", author: "e" }],
+            ["review_view", { article_id: "ARTICLE", login: "someone else" }]]) {
             out.push(await g.transport.call(name, args));
         }
         return out;

@@ -94,6 +94,7 @@ def test_auto_prefers_the_stage_choice_but_not_for_the_tiny_models(home):
 
 
 def test_outputs_of_other_compute_types_stay_apart_in_the_cache(home, monkeypatch):
+    from workbench.engines.base import Request
     from workbench.engines.hf import cpu_compute
     from workbench.engines.wrappers import CachedTranslator, TranslationCache
 
@@ -105,6 +106,6 @@ def test_outputs_of_other_compute_types_stay_apart_in_the_cache(home, monkeypatc
     fp32 = _translator("transformers", 1, "low", home)
     bf16 = _translator("transformers", 1, "low", home, compute_type="bfloat16")
     assert "compute_type" not in fp32.settings() and bf16.settings()["compute_type"] == "bfloat16"
-    keys = [CachedTranslator(t, cache)._keys(TEXTS[:1])[0] for t in (fp32, bf16)]
+    keys = [CachedTranslator(t, cache).keys([Request(TEXTS[0])])[0] for t in (fp32, bf16)]
     assert keys[0] != keys[1]
     assert _translator("ct2", 1, "low", home).settings()["compute_type"] == "int8"

@@ -99,7 +99,7 @@ def test_review_order_puts_untouched_flagged_and_least_confident_first(translate
     edited = body[0]
     translated.save(ARTICLE, edited["id"], "en", "Lavrov met Tokayev.", author="t",
                     base_revision_id=edited["targets"]["en"]["revision_id"])
-    result = ops.review_order(translated, ARTICLE, "en")
+    result = ops.review_order(translated, article_id=ARTICLE, language="en")
     assert result["ok"] and "geometric mean" in result["explanation"]
     rows = result["segments"]
     assert len(rows) == len(body) and rows[-1]["segment_id"] == edited["id"]
@@ -110,10 +110,10 @@ def test_review_order_puts_untouched_flagged_and_least_confident_first(translate
     # tiny random models are never confident: every untouched output is marked, with the flag's meaning
     assert all(r["low_confidence"] and "low_confidence" in r["flags"] for r in untouched)
     assert all(r["confidence"] < LOW_CONFIDENCE for r in untouched)
-    low = ops.review_order(translated, ARTICLE, "en", "document", "low_confidence")["segments"]
+    low = ops.review_order(translated, article_id=ARTICLE, language="en", order="document", only="low_confidence")["segments"]
     assert [r["segment_id"] for r in low] == [s["id"] for s in body[1:]]
-    assert ops.review_order(translated, ARTICLE, "de")["ok"] is False
-    assert ops.review_order(translated, ARTICLE, "en", "sideways")["ok"] is False
+    assert ops.review_order(translated, article_id=ARTICLE, language="de")["ok"] is False
+    assert ops.review_order(translated, article_id=ARTICLE, language="en", order="sideways")["ok"] is False
 
 
 def test_exports_carry_the_confidence(translated, tmp_path):

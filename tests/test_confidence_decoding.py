@@ -140,11 +140,11 @@ def test_least_sure_words_need_the_model_that_made_the_output(translated, monkey
 
 
 def test_unit_details_carries_the_confidence(translated):
-    from workbench.app import operations as ops
+    from workbench.app.catalog import registry
     from workbench.runs.translation import translatable_segments
 
     article = translated.articles()[0].id
     seg = translatable_segments(translated.store, article)[0]["id"]
-    result = ops.OPERATIONS["unit_details"](translated, article_id=article, unit=seg, language="en")
+    result = registry()["unit_details"](translated, article_id=article, unit=seg, language="en")
     assert result["ok"] and result["confidence"]["low_tokens"]
 

@@ -51,7 +51,7 @@ def guarded() -> tuple[TestClient, list[str]]:
     return TestClient(app, base_url="http://127.0.0.1:7860"), calls
 
 
-REPRO = json.dumps({"data": ["approve", [ARTICLE, "en", "x", "evil"]], "component_id": 1, "session_hash": "x",
+REPRO = json.dumps({"data": ["approve", {"article_id": ARTICLE, "language": "en", "author": "x", "override": "evil"}], "component_id": 1, "session_hash": "x",
                     "fn_name": "operation"})
 
 
@@ -237,9 +237,10 @@ window.attack = async () => {{
   const body = (name, args) => JSON.stringify({{data: [name, args], component_id: {component}, session_hash: "x",
                                                   fn_name: "operation"}});
   for (const [mode, type] of [["no-cors", "text/plain"], ["cors", "application/json"]]) {{
-    for (const req of [["save_unit", ["{article}", "{seg}", "en", "ATTACKER TEXT", {base}, "evil", true]],
-                       ["approve", ["{article}", "en", "evil", "override by attacker"]],
-                       ["add_comment", ["{article}", "{seg}", "en", "ATTACKER COMMENT", "evil"]]]) {{
+    const unit = {{article_id: "{article}", unit: "{seg}", language: "en", author: "evil"}};
+    for (const req of [["save_unit", {{...unit, text: "ATTACKER TEXT", base_revision_id: {base}, reviewed: true}}],
+                       ["approve", {{article_id: "{article}", language: "en", author: "evil", override: "override by attacker"}}],
+                       ["add_comment", {{...unit, text: "ATTACKER COMMENT"}}]]) {{
       try {{
         const r = await fetch("{target}gradio_api/component_server", {{method: "POST", mode, credentials: "include",
           headers: {{"Content-Type": type}}, body: body(...req)}});
@@ -288,7 +289,10 @@ def attack_from(browser, target: str, attacker_host: str, component: int, client
         context.close()
 
 
-def post_as_program(url: str, component: int, args: list[Any], name: str, content_type: str,
+APPROVE = {"article_id": ARTICLE, "language": "en", "author": "program", "override": "checked by a program"}
+
+
+def post_as_program(url: str, component: int, args: dict[str, Any], name: str, content_type: str,
                     headers: dict[str, str] | None = None, context: ssl.SSLContext | None = None) -> tuple[int, Any]:
     body = json.dumps({"data": [name, args], "component_id": component, "session_hash": "x", "fn_name": "operation"})
     request = urllib.request.Request(url + "gradio_api/component_server", data=body.encode(), method="POST",
@@ -333,10 +337,10 @@ def test_a_page_on_another_origin_changes_nothing_without_auth(attacked_home, ti
             assert all(r.endswith((":403", ":blocked", ":0")) for r in results), results
             assert state(client) == before
         # the same body from a program is a working write: the refusals above are the checks, not a broken payload
-        status, answer = post_as_program(url, component, [ARTICLE, "en", "program", "checked by a program"], "approve",
+        status, answer = post_as_program(url, component, APPROVE, "approve",
                                          "text/plain")
         assert status == 403 and "JSON" in answer
-        status, answer = post_as_program(url, component, [ARTICLE, "en", "program", "checked by a program"], "approve",
+        status, answer = post_as_program(url, component, APPROVE, "approve",
                                          "application/json")
         assert status == 200 and answer["ok"] is True, answer
         assert state(client)[0] == "approved"

@@ -541,12 +541,15 @@ def test_the_pages_server_function_refuses_hostile_calls(translated):
 
     wb = translated
     if True:
-        for data in (None, "review_view", ["review_view"], ["review_view", "x"], [1, []], ["../etc/passwd", []],
-                     ["translate_article", [SHORT, ["en"], True]], ["effort", []], ["review_view", [None]],
-                     ["review_view", ["../../etc/passwd"]], ["save_unit", [SHORT] * 20], ["save_unit", [{}, [], 1]]):
+        for data in (None, "review_view", ["review_view"], ["review_view", "x"], [1, {}], ["../etc/passwd", {}],
+                     ["translate_article", {"article_id": SHORT, "languages": ["en"], "replace_edited": True}],
+                     ["effort", {}], ["review_view", {"article_id": None}], ["review_view", {"article_id": "../../etc/passwd"}],
+                     ["save_unit", {"article_id": SHORT}], ["save_unit", {"article_id": {}, "unit": [], "language": 1}],
+                     ["review_view", [SHORT, "x"]], ["review_view", {"article_id": SHORT, "evil": 1}],
+                     ["review_view", {"article_id": SHORT, "login": "x"}], ["review_view", {1: SHORT}]):
             result = grid.run(wb, data, None)
             assert result["ok"] is False and "\n" not in result["error"], data
-        assert grid.run(wb, ["review_view", [SHORT, "x"]], None)["ok"]
+        assert grid.run(wb, ["review_view", {"article_id": SHORT, "author": "x"}], None)["ok"]
 
 
 def test_the_server_function_takes_the_login_name_and_fails_closed():

@@ -23,10 +23,10 @@ def test_effort_matches_a_hand_computation(wb):
     current = {s["id"]: s["targets"]["en"] for s in wb.article(article).to_dict()["segments"] if s["kind"] == "body"}
     rev = {s["id"]: current[s["id"]]["revision_id"] for s in segs}
     # reviewer ann: one word substituted (1 edit), in 30 s; confirms the second unchanged in 4 s
-    assert ops.save_unit(wb, article, segs[0]["id"], "en", "the minister said that relations are good", rev[segs[0]["id"]], "ann", False, 30)["ok"]
-    assert ops.save_unit(wb, article, segs[1]["id"], "en", machine[1], rev[segs[1]["id"]], "ann", False, 4)["ok"]
+    assert ops.save_unit(wb, article_id=article, unit=segs[0]["id"], language="en", text="the minister said that relations are good", base_revision_id=rev[segs[0]["id"]], author="ann", reviewed=False, seconds_open=30)["ok"]
+    assert ops.save_unit(wb, article_id=article, unit=segs[1]["id"], language="en", text=machine[1], base_revision_id=rev[segs[1]["id"]], author="ann", reviewed=False, seconds_open=4)["ok"]
     # reviewer bob: deletes one word ("both sides agreed" → "sides agreed": 1 edit) through the API, untimed
-    assert ops.save_unit(wb, article, segs[2]["id"], "en", "sides agreed", rev[segs[2]["id"]], "bob", False)["ok"]
+    assert ops.save_unit(wb, article_id=article, unit=segs[2]["id"], language="en", text="sides agreed", base_revision_id=rev[segs[2]["id"]], author="bob", reviewed=False)["ok"]
     result = CliRunner().invoke(cli, ["--home", str(wb.home), "effort", "--by", "reviewer", "--json"])
     rows = {r["reviewer"]: r for r in json.loads(result.output)}
     # TER = edits / reference words: ann 1 / (7 + 5) words = 8.33; bob 1 / 2 = 50.0

@@ -114,9 +114,9 @@ def test_ctranslate2_in_float32_gives_the_transformers_output(name, home):
     spec, source, target, kind = PARITY[name]
     texts = _inputs(kind)
     options = TranslationOptions(num_beams=1, compute_type="float32")
-    reference = Seq2SeqTranslator(spec, source, target, options, home=str(home)).translate(texts)
+    reference = Seq2SeqTranslator(spec, source, target, options, home=str(home)).translate_texts(texts)
     fast = Ct2Translator(spec, source, target, options, home=str(home))
-    same = sum(a == b for a, b in zip(reference, fast.translate(texts), strict=True))
+    same = sum(a == b for a, b in zip(reference, fast.translate_texts(texts), strict=True))
     assert same >= 0.95 * len(texts), f"{same}/{len(texts)} identical"
     assert fast.info.dtype == "float32" and fast.info.engine == "ct2"
 

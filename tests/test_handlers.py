@@ -31,7 +31,7 @@ def test_list_search_and_status_filter(translated):
 
 
 def test_open_article_gives_aligned_rows_and_meta_apart(translated):
-    view = r.review_view(translated, ARTICLE, "alice")["article"]
+    view = r.review_view(translated, article_id=ARTICLE, author="alice")["article"]
     rows = [s for s in view["segments"] if s["kind"] != "meta"]
     assert len(rows) == 21  # title + 2 headings + 18 body; meta shown apart (in the header)
     assert rows[0]["kind"] == "title" and rows[0]["source_text"] == view["title"]
@@ -57,10 +57,10 @@ def test_html_in_article_text_is_escaped(wb, tmp_path):
 def test_save_creates_revision_and_marks_in_review(translated):
     wb = translated
     seg = first_body(wb)
-    ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
-    result = ops.save_unit(wb, ARTICLE, seg["id"], "en", "Lavrov hosts Kazykhanov.", ed["revision_id"], "alice", False)
+    ed = r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")
+    result = ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="Lavrov hosts Kazykhanov.", base_revision_id=ed["revision_id"], author="alice", reviewed=False)
     assert result["ok"]
-    ed2 = r.unit_details(wb, ARTICLE, seg["id"], "en")
+    ed2 = r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")
     assert ed2["text"] == "Lavrov hosts Kazykhanov." and ed2["revision_id"] == result["revision_id"]
     assert ed2["history"][0]["author"] == "alice" and ed2["history"][0]["origin"] == "human"
     assert wb.article(ARTICLE).status["en"] == "in_review"
@@ -70,23 +70,23 @@ def test_save_creates_revision_and_marks_in_review(translated):
 def test_second_reviewer_on_an_old_revision_gets_a_conflict(translated):
     wb = translated
     seg = first_body(wb)
-    base = r.unit_details(wb, ARTICLE, seg["id"], "en")["revision_id"]
-    assert ops.save_unit(wb, ARTICLE, seg["id"], "en", "Alice's text", base, "alice", False)["ok"]
-    result = ops.save_unit(wb, ARTICLE, seg["id"], "en", "Bob's text", base, "bob", False)
+    base = r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")["revision_id"]
+    assert ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="Alice's text", base_revision_id=base, author="alice", reviewed=False)["ok"]
+    result = ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="Bob's text", base_revision_id=base, author="bob", reviewed=False)
     assert result["ok"] is False and result["conflict"]
     assert result["current_text"] == "Alice's text" and result["current_author"] == "alice"
-    assert r.unit_details(wb, ARTICLE, seg["id"], "en")["text"] == "Alice's text"
+    assert r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")["text"] == "Alice's text"
 
 
 def test_revert_to_an_earlier_revision(translated):
     wb = translated
     seg = first_body(wb)
-    ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
+    ed = r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")
     machine_rev, machine_text = ed["revision_id"], ed["text"]
-    r1 = ops.save_unit(wb, ARTICLE, seg["id"], "en", "one", machine_rev, "a", False)["revision_id"]
-    r2 = ops.save_unit(wb, ARTICLE, seg["id"], "en", "two", r1, "a", False)["revision_id"]
-    assert r.restore_unit(wb, ARTICLE, seg["id"], "en", machine_rev, r2, "a")["ok"]
-    ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
+    r1 = ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="one", base_revision_id=machine_rev, author="a", reviewed=False)["revision_id"]
+    r2 = ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="two", base_revision_id=r1, author="a", reviewed=False)["revision_id"]
+    assert r.restore_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", revision_id=machine_rev, base_revision_id=r2, author="a")["ok"]
+    ed = r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")
     assert ed["text"] == machine_text
     assert [row["origin"] for row in ed["history"]][:3] == ["revert", "human", "human"]
     assert len(ed["history"]) == 4  # nothing was deleted
@@ -95,9 +95,9 @@ def test_revert_to_an_earlier_revision(translated):
 def test_word_diff_between_machine_output_and_current(translated):
     wb = translated
     seg = first_body(wb)
-    ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
-    ops.save_unit(wb, ARTICLE, seg["id"], "en", ed["machine"] + " Kazykhanov", ed["revision_id"], "a", False)
-    diff = r.unit_details(wb, ARTICLE, seg["id"], "en")["machine_diff_html"]
+    ed = r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")
+    ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text=ed["machine"] + " Kazykhanov", base_revision_id=ed["revision_id"], author="a", reviewed=False)
+    diff = r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")["machine_diff_html"]
     assert "<ins>Kazykhanov</ins>" in diff and "<del>" not in diff
     assert diff_html("the minister said", "the foreign minister said") == (
         "<p class='diff'>the <ins>foreign</ins> minister said</p>")
@@ -105,38 +105,38 @@ def test_word_diff_between_machine_output_and_current(translated):
 
 def test_approve_and_summary_edit(translated):
     wb = translated
-    refused = ops.approve(wb, ARTICLE, "ru", "chief")
+    refused = ops.approve(wb, article_id=ARTICLE, language="ru", author="chief")
     assert refused["ok"] is False and "21 of 21 segments not reviewed" in refused["error"]
     assert wb.article(ARTICLE).status["ru"] != "approved"
-    done = ops.approve(wb, ARTICLE, "ru", "chief", override="tiny models, demo")
+    done = ops.approve(wb, article_id=ARTICLE, language="ru", author="chief", override="tiny models, demo")
     assert done == {"ok": True, "status": "approved"} and wb.article(ARTICLE).status["ru"] == "approved"
     logged = wb.store.status_log(ARTICLE)[-1]
     assert logged["status"] == "approved" and logged["override"].startswith("tiny models, demo [21 of 21")
-    assert ops.approve(wb, ARTICLE, "ru", "chief", 5)["ok"] is False  # an override must be text
+    assert ops.approve(wb, article_id=ARTICLE, language="ru", author="chief", override=5)["ok"] is False  # an override must be text
     rev = wb.article(ARTICLE).to_dict()["summaries"]["en"]["revision_id"]
-    assert r.save_unit(wb, ARTICLE, "summary", "en", "Lavrov and Kazykhanov met in Moscow.", rev, "alice")["ok"]
+    assert r.save_unit(wb, article_id=ARTICLE, unit="summary", language="en", text="Lavrov and Kazykhanov met in Moscow.", base_revision_id=rev, author="alice")["ok"]
     assert wb.article(ARTICLE).to_dict()["summaries"]["en"]["text"] == "Lavrov and Kazykhanov met in Moscow."
-    assert r.save_unit(wb, ARTICLE, "summary", "en", "stale", rev, "bob")["conflict"]
+    assert r.save_unit(wb, article_id=ARTICLE, unit="summary", language="en", text="stale", base_revision_id=rev, author="bob")["conflict"]
 
 
 def test_retranslate_segment_article_russian_and_summary(translated):
     wb = translated
     seg = first_body(wb)
     before = wb.store.counts()["machine_outputs"]
-    assert r.retranslate_unit(wb, ARTICLE, seg["id"], "en")["replaced"]
+    assert r.retranslate_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en")["replaced"]
     assert wb.store.counts()["machine_outputs"] == before + 1
-    ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
-    ops.save_unit(wb, ARTICLE, seg["id"], "en", "Lavrov hosts his Kazakh counterpart in Moscow.", ed["revision_id"], "a", False)
-    assert "stale_pivot" in r.unit_details(wb, ARTICLE, seg["id"], "ru")["flags"]
-    assert r.retranslate_unit(wb, ARTICLE, seg["id"], "ru")["replaced"]  # Russian from the corrected English
+    ed = r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")
+    ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="Lavrov hosts his Kazakh counterpart in Moscow.", base_revision_id=ed["revision_id"], author="a", reviewed=False)
+    assert "stale_pivot" in r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="ru")["flags"]
+    assert r.retranslate_unit(wb, article_id=ARTICLE, unit=seg["id"], language="ru")["replaced"]  # Russian from the corrected English
     machine = wb.store.latest_machine_outputs(ARTICLE)[("segment", seg["id"], "ru")]
     assert machine["input_text"] == "Lavrov hosts his Kazakh counterpart in Moscow."
     report = h.translate_article(wb, ARTICLE, ["en"])  # the edited segment is kept: 20 of 21 again, all from cache
     assert report["ok"] and report["translated"] == 20 and report["cached"] == 20
-    assert r.unit_details(wb, ARTICLE, seg["id"], "en")["text"] == "Lavrov hosts his Kazakh counterpart in Moscow."
+    assert r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")["text"] == "Lavrov hosts his Kazakh counterpart in Moscow."
     report = h.translate_article(wb, ARTICLE, ["en"], replace_edited=True)  # only when asked
-    assert report["translated"] == 21 and r.unit_details(wb, ARTICLE, seg["id"], "en")["text"] != "Lavrov hosts his Kazakh counterpart in Moscow."
-    assert r.retranslate_unit(wb, ARTICLE, "summary", "ru")["replaced"]
+    assert report["translated"] == 21 and r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")["text"] != "Lavrov hosts his Kazakh counterpart in Moscow."
+    assert r.retranslate_unit(wb, article_id=ARTICLE, unit="summary", language="ru")["replaced"]
 
 
 def test_export_article_for_download(translated, tmp_path):
@@ -152,8 +152,8 @@ def test_glossary_edit_applies_to_qa_at_once(translated):
     rows = h.glossary_rows(wb)
     assert any(r[1] == "Tokayev" for r in rows)
     seg = next(s for s in wb.article(ARTICLE).to_dict()["segments"] if "توكاييف" in s["source_text"] and s["kind"] == "body")
-    ed = r.unit_details(wb, ARTICLE, seg["id"], "en")
-    ops.save_unit(wb, ARTICLE, seg["id"], "en", "President Tokaev will visit Russia.", ed["revision_id"], "a", False)
+    ed = r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")
+    ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="President Tokaev will visit Russia.", base_revision_id=ed["revision_id"], author="a", reviewed=False)
     unit = next(s for s in wb.article(ARTICLE).to_dict()["segments"] if s["id"] == seg["id"])["targets"]["en"]
     assert "glossary" in unit["flags"] and "glossary: توكاييف should be Tokayev" in unit["qa"]
     edited = [[r[0], "Tokayev|Tokaev" if r[1] == "Tokayev" else r[1], r[2], r[3]] for r in rows]

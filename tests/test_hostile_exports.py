@@ -240,10 +240,10 @@ def test_a_bidi_control_blocks_approval_until_fixed_or_overridden(translated):
     for seg in rows:
         unit = seg["targets"]["en"]
         text = "Safe text." if seg is not rows[0] else "Pay \u202e0001\u202c dollars."
-        assert ops.save_unit(translated, article, seg["id"], "en", text, unit["revision_id"], "mona")["ok"]
-    refused = ops.approve(translated, article, "en", "chief")
+        assert ops.save_unit(translated, article_id=article, unit=seg["id"], language="en", text=text, base_revision_id=unit["revision_id"], author="mona")["ok"]
+    refused = ops.approve(translated, article_id=article, language="en", author="chief")
     assert refused["ok"] is False and "bidi_control" in refused["error"]
-    done = ops.approve(translated, article, "en", "chief", "checked the order by hand")
+    done = ops.approve(translated, article_id=article, language="en", author="chief", override="checked the order by hand")
     assert done["ok"] and translated.article(article).to_dict()["status_override"]["en"]
 
 
@@ -258,7 +258,7 @@ def test_a_control_character_in_a_comment_author_or_a_text_exports(translated, t
     from workbench.app.cli import cli
 
     seg = _body(translated)
-    assert cat.add_comment(translated, ARTICLE, seg["id"], "en", "see\x02 this\x1f", author="a\x02b")["ok"]
+    assert cat.add_comment(translated, article_id=ARTICLE, unit=seg["id"], language="en", text="see\x02 this\x1f", author="a\x02b")["ok"]
     _save(translated, seg, "Lavrov\x07 said\x0b so.", author="c\x02d")
     out = tmp_path / f"out.{fmt}"
     result = CliRunner().invoke(cli, ["--home", str(translated.home), "export", ARTICLE, "--to", "en",

@@ -133,7 +133,7 @@ def test_the_word_diff_stays_word_by_word_where_it_is_cheap(wb):
     html = ops.compare(wb, old_text=" ".join(long), new_text=edited)["diff_html"]
     assert "Too long" not in html and html.count("<ins>") == 1 and "<ins>NEW</ins>" in html
     many = _words(3000, ["a", "b"], 6), _words(3000, ["a", "b"], 7)
-    assert "Too long" not in ops.compare(wb, *many)["diff_html"]  # rapidfuzz's LCS, still word by word
+    assert "Too long" not in ops.compare(wb, old_text=many[0], new_text=many[1])["diff_html"]  # rapidfuzz's LCS, still word by word
 
 
 def test_compare_refuses_texts_over_the_limit(wb, monkeypatch):

@@ -13,7 +13,6 @@ from click.testing import CliRunner
 
 from workbench.engines.llm import (
     LLM_FLAGS,
-    CachedLLMTranslator,
     LLMOptions,
     Request,
     parse_output,
@@ -47,11 +46,11 @@ def test_ctranslate2_float32_gives_the_transformers_output_and_batches_give_one_
     reqs = requests(12)
     hf = CausalTranslator(f"tiny:{arch}", "ar", "en", OPTIONS, home=str(home))
     ct2 = Ct2LLMTranslator(f"tiny:{arch}", "ar", "en", OPTIONS, home=str(home))
-    ref, fast = hf.translate_requests(reqs), ct2.translate_requests(reqs)
+    ref, fast = hf.translate(reqs), ct2.translate(reqs)
     same = sum(a.raw == b.raw for a, b in zip(ref, fast, strict=True))
     assert same >= 0.95 * len(reqs), f"{arch}: {same}/{len(reqs)} identical"
-    assert [hf.translate_requests([r])[0].raw for r in reqs[:4]] == [o.raw for o in ref[:4]]  # left-padded batches
-    assert [ct2.translate_requests([r])[0].raw for r in reqs[:4]] == [o.raw for o in fast[:4]]
+    assert [hf.translate([r])[0].raw for r in reqs[:4]] == [o.raw for o in ref[:4]]  # left-padded batches
+    assert [ct2.translate([r])[0].raw for r in reqs[:4]] == [o.raw for o in fast[:4]]
     for a, b in zip(ref, fast, strict=True):  # confidence from the answer tokens' log-probabilities, on both
         assert a.confidence is not None and b.confidence is not None
         assert a.confidence.tokens == b.confidence.tokens <= hf.cap(a_req := reqs[ref.index(a)]) and 0 < a.confidence.score <= 1
@@ -113,7 +112,7 @@ def test_translategemma_gets_its_structured_content_and_the_segment_alone(engine
 # --------------------------------------------------------------------------- the prompt
 def test_the_rendered_prompt_holds_the_preceding_segments_and_exactly_the_terms_in_the_segment(home):
     from workbench import Workbench
-    from workbench.runs.context import glossary_of, requests_for
+    from workbench.runs.context import Snapshot, glossary_for, glossary_of, requests_for
 
     with Workbench(home, profile="tiny-llm", engine="transformers") as wb:
         ids, _ = wb.resolve([str(SEEDS / f"{ARTICLE}.txt")])
@@ -122,7 +121,8 @@ def test_the_rendered_prompt_holds_the_preceding_segments_and_exactly_the_terms_
         segs = [s for s in wb.store.segments(ARTICLE) if s["kind"] != "meta"]
         first = wb.translate(ids, ["en"])  # the first segments get translations to be context
         assert first.ok
-        reqs = requests_for(wb.store, plan, ARTICLE, lang, [(s, s["source_text"], None) for s in segs])
+        reqs = requests_for(Snapshot.load(wb.store, ARTICLE), lang, [(s, s["source_text"], None) for s in segs],
+                            glossary_for(wb.store, lang))
         glossary = glossary_of(wb.store)  # the glossary's terms and the entity ledger's confirmed forms
         current = wb.store.current_revisions(ARTICLE)
         for i, (seg, req) in enumerate(zip(segs, reqs, strict=True)):
@@ -230,13 +230,15 @@ def test_llm_flags_show_with_their_reasons_while_the_text_is_the_machines(transl
 
 # --------------------------------------------------------------------------- cache keys
 def _keys(wb, plan, lang_code: str) -> dict[str, str]:
-    from workbench.runs.context import requests_for
+    from workbench.engines.wrappers import CachedTranslator
+    from workbench.runs.context import Snapshot, glossary_for, requests_for
 
     lang = plan.languages[lang_code]
     segs = [s for s in wb.store.segments(ARTICLE) if s["kind"] != "meta"]
-    reqs = requests_for(wb.store, plan, ARTICLE, lang, [(s, s["source_text"], None) for s in segs])
-    assert isinstance(lang.translator, CachedLLMTranslator)
-    keys = lang.translator.keys([lang.translator.inner.prompt_ids(r)[0] for r in reqs])
+    reqs = requests_for(Snapshot.load(wb.store, ARTICLE), lang, [(s, s["source_text"], None) for s in segs],
+                        glossary_for(wb.store, lang))
+    assert isinstance(lang.translator, CachedTranslator)
+    keys = lang.translator.keys(reqs)
     return {s["id"]: k for s, k in zip(segs, keys, strict=True)}
 
 
@@ -277,10 +279,11 @@ def test_a_corrected_previous_segment_asks_again_and_an_unchanged_request_is_mad
         made = translator.inner.counters.texts
         done, cached, failures = translate_segments(wb.store, plan, ARTICLE, "en", redo=True)
         assert not failures and translator.inner.counters.texts - made == done - cached
-        assert translator.requests_cached([Request("قال لافروف")]) == [False]
-        translator.translate_requests([Request("قال لافروف")])
+        first = translator.translate([Request("قال لافروف")])[0]
         texts = translator.inner.counters.texts
-        assert translator.translate_requests([Request("قال لافروف")])[0].cached and translator.inner.counters.texts == texts
+        again = translator.translate([Request("قال لافروف")])[0]
+        assert not first.cached and again.cached and (again.text, again.raw) == (first.text, first.raw)
+        assert translator.inner.counters.texts == texts
 
 
 def test_a_model_ctranslate2_cannot_convert_falls_back_to_transformers(home, tiny_dir):
@@ -303,7 +306,7 @@ def test_a_model_ctranslate2_cannot_convert_falls_back_to_transformers(home, tin
     models = ModelSet(select("tiny-llm", models={"en": str(folder)}, home=home), home=home)
     translator = models.translator("en")
     assert translator.info.engine == "transformers" and "CTranslate2 cannot convert" in models.choices["en"].note
-    assert translator.translate_requests([Request("قال لافروف")])[0].confidence is not None
+    assert translator.translate([Request("قال لافروف")])[0].confidence is not None
     from workbench.errors import EngineUnavailable
 
     assert ModelSet(select("tiny-llm", summarizer=str(folder), home=home), home=home).summarizer().info.engine == \

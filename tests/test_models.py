@@ -235,7 +235,7 @@ def test_offline_bundle_folder_is_found_through_workbench_models(home, tmp_path,
     found = locate("Helsinki-NLP/opus-mt-ar-en", "ar→en translation")
     assert found.path == str(target) and found.revision == "abc123" and found.licence == "apache-2.0"
     translator = Seq2SeqTranslator("Helsinki-NLP/opus-mt-ar-en", "ar", "en", TranslationOptions(num_beams=1))
-    assert len(translator.translate(["قال الوزير."])) == 1
+    assert len(translator.translate_texts(["قال الوزير."])) == 1
 
 
 def test_models_pull_writes_the_bundle_layout(home, tmp_path, monkeypatch):
@@ -301,7 +301,7 @@ def test_real_marian_translates_a_known_sentence():
     except ModelNotAvailable:
         pytest.skip("Helsinki-NLP/opus-mt-tc-big-ar-en is not on this machine (workbench models pull)")
     translator = Seq2SeqTranslator("Helsinki-NLP/opus-mt-tc-big-ar-en", "ar", "en")
-    out = translator.translate(["قال وزير الخارجية الروسي سيرغي لافروف إن روسيا وكازاخستان حليفتان."])[0]
+    out = translator.translate_texts(["قال وزير الخارجية الروسي سيرغي لافروف إن روسيا وكازاخستان حليفتان."])[0]
     assert "Lavrov" in out and "Kazakhstan" in out
 
 

@@ -649,7 +649,7 @@ def test_watch_once_pre_translates_what_arrived_with_the_tiny_profile(site: Site
 def test_import_by_url_from_the_cli_and_the_ui(site: Site, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from workbench import Workbench
     from workbench.app import handlers as h
-    from workbench.app import operations as ops
+    from workbench.app.catalog import registry
 
     pages = serve_seeds(site)
     path, seed = next(iter(pages.items()))
@@ -666,12 +666,12 @@ def test_import_by_url_from_the_cli_and_the_ui(site: Site, home: Path, monkeypat
     with Workbench(home, profile="tiny") as wb:
         assert counted(wb.store.segments(web["article_id"])) == counted(build_article(seed.read_text(), "x")[1])
         other_path = list(pages)[4]
-        for operation in (ops.OPERATIONS["import_url"], h.import_by_url):  # a reviewer's: never private, whatever
-            reviewer = operation(wb, f"{site.base}{other_path}")         # allow_private_feeds says
+        for operation in (registry()["import_url"], h.import_by_url):  # a reviewer's: never private, whatever
+            reviewer = operation(wb, url=f"{site.base}{other_path}")         # allow_private_feeds says
             assert reviewer["ok"] is False and "private, loopback" in reviewer["error"], reviewer
         assert site.hits(other_path) == 0
         pretend_loopback_is_public(monkeypatch)
-        answer = ops.OPERATIONS["import_url"](wb, f"{site.base}{other_path}")
+        answer = registry()["import_url"](wb, url=f"{site.base}{other_path}")
         assert answer["ok"] and answer["outcome"] == "new", answer
         again = h.import_by_url(wb, f"{site.base}{other_path}")
         assert again["ok"] and again["outcome"] == "unchanged" and again["article_id"] == answer["article_id"]

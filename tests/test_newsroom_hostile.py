@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +25,7 @@ from click.testing import CliRunner
 
 from workbench.app.cli import cli
 from workbench.newsroom import feeds as nf
+from workbench.newsroom import fetch as fetch_module
 from workbench.newsroom.fetch import FetchFailed, FetchRefused, Policy, fetch, is_public
 from workbench.store import Store
 from workbench.store import feeds as fs
@@ -51,7 +55,8 @@ def test_public_addresses_in_any_form_are_public(address: str) -> None:
 
 
 def test_the_guard_checks_the_address_connected_to_before_connecting() -> None:
-    """Through fetch: a listening loopback server is never reached through an IPv6 form of its address."""
+    """Through fetch: a listening loopback server is never reached through an IPv6 form of its address (the octal
+    `0177.0.0.1` is refused by httpx's URL parser as not an IPv4 address, before any lookup)."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
@@ -60,7 +65,7 @@ def test_the_guard_checks_the_address_connected_to_before_connecting() -> None:
     try:
         for host in ("[::ffff:127.0.0.1]", "[::127.0.0.1]", "[64:ff9b::7f00:1]", "[2002:7f00:1::1]", "127.0.0.1",
                      "localhost", "2130706433", "0177.0.0.1"):
-            with pytest.raises(FetchRefused, match="private, loopback"):
+            with pytest.raises(FetchRefused, match=r"private, loopback|Invalid IPv4 address"):
                 fetch(f"http://{host}:{port}/feed.xml", Policy("test", timeout=2))
         with pytest.raises(TimeoutError):
             listener.accept()  # nothing connected
@@ -155,6 +160,32 @@ def test_an_ipv6_literal_is_a_host_not_a_port(site: Site) -> None:
     except FetchFailed as exc:  # a machine without IPv6 sockets: still a FetchError, never InvalidURL
         pytest.skip(f"no IPv6 here: {exc.reason}")
     assert answer.body == b"<p>ok</p>"
+
+
+def test_https_is_verified_for_the_url_s_name_on_the_address_the_guard_checked(site: Site, tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """TLS through the guard: the connection goes to the address the guard checked, and the certificate is
+    verified for the host name of the URL; an untrusted certificate, or one for another name, is a FetchFailed."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("no openssl here to make a certificate with")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+                   check=True, capture_output=True)
+    served = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    served.load_cert_chain(cert, key)
+    site.server.socket = served.wrap_socket(site.server.socket, server_side=True)
+    site.routes["/page"] = Route(b"<p>ok</p>")
+    url, policy = f"https://localhost:{site.base.rsplit(':', 1)[1]}/page", Policy("test", timeout=5, allow_private=True)
+    with pytest.raises(FetchFailed, match="CERTIFICATE_VERIFY_FAILED"):
+        fetch(url, policy)  # the system's certificates do not know this one
+    monkeypatch.setattr(fetch_module, "_tls", lambda: ssl.create_default_context(cafile=str(cert)))
+    assert fetch(url, policy).body == b"<p>ok</p>"
+    with pytest.raises(FetchFailed, match="IP address mismatch"):
+        fetch(url.replace("localhost", "127.0.0.1"), policy)
+    with pytest.raises(FetchRefused, match="private, loopback"):
+        fetch(url, Policy("test", timeout=5))
 
 
 # --------------------------------------------------------------------------- what a feed says

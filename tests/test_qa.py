@@ -138,7 +138,7 @@ def test_memory_fuzzy_matches_are_scored_suggestions(translated):
     target = next(s for s in wb.article(other).to_dict()["segments"] if s["kind"] == "body")
     # suggestions appear in the editor (scored) when a similar approved sentence exists
     wb.store.conn.execute("UPDATE segments SET source_text = ? WHERE id = ?", (near, target["id"]))
-    ed = r.unit_details(wb, other, target["id"], "en")
+    ed = r.unit_details(wb, article_id=other, unit=target["id"], language="en")
     assert ed["matches"][0]["text"] == PAIRS[3]["en"] and ed["matches"][0]["score"] >= 75
     # and in XLIFF exports, as <alt-trans> with their match quality
     from lxml import etree

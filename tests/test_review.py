@@ -19,12 +19,12 @@ def test_states_move_from_machine_to_edited_reviewed_and_approved(translated):
     segs = body(wb)
     first, second = segs[0], segs[1]
     assert {s["targets"]["en"]["state"] for s in segs} == {"machine"}
-    saved = r.save_unit(wb, ARTICLE, first["id"], "en", "Lavrov: solving issues together.", first["targets"]["en"]["revision_id"],
-                        "mona", reviewed=False)
+    saved = r.save_unit(wb, article_id=ARTICLE, unit=first["id"], language="en", text="Lavrov: solving issues together.", base_revision_id=first["targets"]["en"]["revision_id"],
+                        author="mona", reviewed=False)
     assert saved["ok"]
-    confirmed = r.confirm_unit(wb, ARTICLE, second["id"], "en", second["targets"]["en"]["revision_id"], "mona", 4.5)
+    confirmed = r.confirm_unit(wb, article_id=ARTICLE, unit=second["id"], language="en", base_revision_id=second["targets"]["en"]["revision_id"], author="mona", seconds_open=4.5)
     assert confirmed["ok"]
-    view = r.review_view(wb, ARTICLE, "mona")
+    view = r.review_view(wb, article_id=ARTICLE, author="mona")
     states = {s["id"]: s["targets"]["en"]["state"] for s in view["article"]["segments"] if s["kind"] != "meta"}
     assert states[first["id"]] == "edited" and states[second["id"]] == "reviewed"
     counts = view["counts"]["en"]
@@ -36,22 +36,22 @@ def test_states_move_from_machine_to_edited_reviewed_and_approved(translated):
 
 def test_approval_needs_every_segment_reviewed_or_a_recorded_override(translated, tmp_path):
     wb = translated
-    refused = r.approve(wb, ARTICLE, "en", "chief")
+    refused = r.approve(wb, article_id=ARTICLE, language="en", author="chief")
     assert refused["ok"] is False and "not reviewed" in refused["error"] and "override" in refused["error"]
     article = tmp_path / "short.txt"
     article.write_text("التقى لافروف نظيره في موسكو.\n\nوناقش الجانبان العلاقات الثنائية.\n", encoding="utf-8")
     short = wb.import_paths([str(article)]).article_ids[0]
     wb.translate([short], ["en"])
     segs = body(wb, short)
-    problems = r.review_view(wb, short, "mona")["approval"]["en"]
+    problems = r.review_view(wb, article_id=short, author="mona")["approval"]["en"]
     assert problems[0] == f"{len(segs)} of {len(segs)} segments not reviewed (first: #1)" and "meaningless_model" in problems[1]
     good = {"التقى لافروف نظيره في موسكو.": "Lavrov met his counterpart in Moscow.",
             "وناقش الجانبان العلاقات الثنائية.": "The two sides discussed bilateral relations."}
     for seg in segs:
         wb.save(short, seg["id"], "en", good[seg["source_text"]], author="mona",
                 base_revision_id=seg["targets"]["en"]["revision_id"], reviewed=True)
-    assert r.review_view(wb, short, "mona")["approval"]["en"] == []
-    assert r.approve(wb, short, "en", "chief") == {"ok": True, "status": "approved"}
+    assert r.review_view(wb, article_id=short, author="mona")["approval"]["en"] == []
+    assert r.approve(wb, article_id=short, language="en", author="chief") == {"ok": True, "status": "approved"}
     assert {s["targets"]["en"]["state"] for s in body(wb, short)} == {"approved"}
     assert wb.store.status_log(short)[-1]["override"] is None
     # editing after approval returns the language to review
@@ -60,7 +60,7 @@ def test_approval_needs_every_segment_reviewed_or_a_recorded_override(translated
     assert wb.article(short).status["en"] == "in_review"
     assert {s["targets"]["en"]["state"] for s in body(wb, short)} == {"edited", "reviewed"}
     # an override approves past the rules, and what it went past is recorded with the reason
-    assert r.approve(wb, ARTICLE, "ru", "chief", override="urgent, checked by phone")["ok"]
+    assert r.approve(wb, article_id=ARTICLE, language="ru", author="chief", override="urgent, checked by phone")["ok"]
     assert wb.store.status_log(ARTICLE)[-1]["override"].startswith("urgent, checked by phone [")
 
 
@@ -82,29 +82,29 @@ def test_drafts_are_kept_per_author_and_dropped_by_a_save(translated):
     wb = translated
     seg = body(wb)[2]
     base = seg["targets"]["ru"]["revision_id"]
-    assert r.save_draft(wb, ARTICLE, seg["id"], "ru", "Лавров — черновик", base, "mona")["ok"]
-    assert r.save_draft(wb, ARTICLE, seg["id"], "ru", "Лавров — черновик 2", base, "mona")["ok"]
-    assert r.save_draft(wb, ARTICLE, "summary", "ru", "Итог — черновик", None, "mona")["ok"]
-    drafts = r.review_view(wb, ARTICLE, "mona")["drafts"]
+    assert r.save_draft(wb, article_id=ARTICLE, unit=seg["id"], language="ru", text="Лавров — черновик", base_revision_id=base, author="mona")["ok"]
+    assert r.save_draft(wb, article_id=ARTICLE, unit=seg["id"], language="ru", text="Лавров — черновик 2", base_revision_id=base, author="mona")["ok"]
+    assert r.save_draft(wb, article_id=ARTICLE, unit="summary", language="ru", text="Итог — черновик", base_revision_id=None, author="mona")["ok"]
+    drafts = r.review_view(wb, article_id=ARTICLE, author="mona")["drafts"]
     assert [(d["unit"], d["text"]) for d in drafts] == [(seg["id"], "Лавров — черновик 2"), ("summary", "Итог — черновик")]
-    assert r.review_view(wb, ARTICLE, "sam")["drafts"] == []
-    assert r.save_unit(wb, ARTICLE, seg["id"], "ru", "Лавров — готово", base, "mona")["ok"]
+    assert r.review_view(wb, article_id=ARTICLE, author="sam")["drafts"] == []
+    assert r.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="ru", text="Лавров — готово", base_revision_id=base, author="mona")["ok"]
     assert [d["unit"] for d in wb.drafts(ARTICLE, "mona")] == ["summary"]
-    assert r.discard_draft(wb, ARTICLE, "summary", "ru", "mona")["ok"] and wb.drafts(ARTICLE, "mona") == []
+    assert r.discard_draft(wb, article_id=ARTICLE, unit="summary", language="ru", author="mona")["ok"] and wb.drafts(ARTICLE, "mona") == []
 
 
 def test_a_conflict_keeps_both_texts_and_keep_mine_saves_on_top(translated):
     wb = translated
     seg = body(wb)[3]
     base = seg["targets"]["en"]["revision_id"]
-    theirs = r.save_unit(wb, ARTICLE, seg["id"], "en", "Their version of the sentence.", base, "sam")
-    refused = r.save_unit(wb, ARTICLE, seg["id"], "en", "My version of the sentence.", base, "mona")
+    theirs = r.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="Their version of the sentence.", base_revision_id=base, author="sam")
+    refused = r.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="My version of the sentence.", base_revision_id=base, author="mona")
     assert refused["ok"] is False and refused["conflict"]
     assert refused["current_text"] == "Their version of the sentence." and refused["current_author"] == "sam"
-    assert "<del>Their</del>" in r.compare(wb, refused["current_text"], "My version of the sentence.")["diff_html"]
-    mine = r.save_unit(wb, ARTICLE, seg["id"], "en", "My version of the sentence.", refused["current_revision_id"], "mona")
+    assert "<del>Their</del>" in r.compare(wb, old_text=refused["current_text"], new_text="My version of the sentence.")["diff_html"]
+    mine = r.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="My version of the sentence.", base_revision_id=refused["current_revision_id"], author="mona")
     assert mine["ok"] and mine["revision_id"] > theirs["revision_id"]
-    texts = [h["text"] for h in r.unit_details(wb, ARTICLE, seg["id"], "en")["history"]]
+    texts = [h["text"] for h in r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")["history"]]
     assert texts[:2] == ["My version of the sentence.", "Their version of the sentence."]
 
 
@@ -112,33 +112,33 @@ def test_history_in_full_and_restore_for_segments_and_summaries(translated):
     wb = translated
     seg = body(wb)[0]
     long_text = "Lavrov said that " + "the two countries will keep working together on every regional question " * 3
-    saved = r.save_unit(wb, ARTICLE, seg["id"], "en", long_text, seg["targets"]["en"]["revision_id"], "mona")
-    details = r.unit_details(wb, ARTICLE, seg["id"], "en")
+    saved = r.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text=long_text, base_revision_id=seg["targets"]["en"]["revision_id"], author="mona")
+    details = r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")
     assert details["history"][0]["text"] == long_text and details["history"][0]["reviewed"]  # full text, newest first
     machine_rev = details["history"][-1]["id"]
-    restored = r.restore_unit(wb, ARTICLE, seg["id"], "en", machine_rev, saved["revision_id"], "mona")
+    restored = r.restore_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", revision_id=machine_rev, base_revision_id=saved["revision_id"], author="mona")
     assert restored["ok"] and restored["text"] == seg["targets"]["en"]["machine"]["text"]
-    assert r.unit_details(wb, ARTICLE, seg["id"], "en")["text"] == restored["text"]
+    assert r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")["text"] == restored["text"]
     summary = wb.article(ARTICLE).to_dict()["summaries"]["en"]
-    edit = r.save_unit(wb, ARTICLE, "summary", "en", "Lavrov met his counterpart.", summary["revision_id"], "mona")
-    history = r.unit_details(wb, ARTICLE, "summary", "en")["history"]
+    edit = r.save_unit(wb, article_id=ARTICLE, unit="summary", language="en", text="Lavrov met his counterpart.", base_revision_id=summary["revision_id"], author="mona")
+    history = r.unit_details(wb, article_id=ARTICLE, unit="summary", language="en")["history"]
     assert [h["text"] for h in history] == ["Lavrov met his counterpart.", summary["text"]]
-    back = r.restore_unit(wb, ARTICLE, "summary", "en", history[1]["id"], edit["revision_id"], "mona")
+    back = r.restore_unit(wb, article_id=ARTICLE, unit="summary", language="en", revision_id=history[1]["id"], base_revision_id=edit["revision_id"], author="mona")
     assert back["ok"] and wb.article(ARTICLE).to_dict()["summaries"]["en"]["text"] == summary["text"]
 
 
 def test_retranslate_and_regenerate_keep_human_text_unless_asked(translated):
     wb = translated
     seg = body(wb)[4]
-    r.save_unit(wb, ARTICLE, seg["id"], "en", "A person's sentence.", seg["targets"]["en"]["revision_id"], "mona")
-    kept = r.retranslate_unit(wb, ARTICLE, seg["id"], "en")
+    r.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="A person's sentence.", base_revision_id=seg["targets"]["en"]["revision_id"], author="mona")
+    kept = r.retranslate_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en")
     assert kept == {"ok": True, "replaced": False, "message": "Kept the human text (ask to replace it)."}
-    assert r.unit_details(wb, ARTICLE, seg["id"], "en")["text"] == "A person's sentence."
-    assert r.retranslate_unit(wb, ARTICLE, seg["id"], "en", replace_edited=True)["replaced"]
-    assert r.unit_details(wb, ARTICLE, seg["id"], "en")["text"] != "A person's sentence."
+    assert r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")["text"] == "A person's sentence."
+    assert r.retranslate_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", replace_edited=True)["replaced"]
+    assert r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")["text"] != "A person's sentence."
     summary = wb.article(ARTICLE).to_dict()["summaries"]["ru"]
-    r.save_unit(wb, ARTICLE, "summary", "ru", "Итог, написанный человеком.", summary["revision_id"], "mona")
-    assert r.retranslate_unit(wb, ARTICLE, "summary", "ru")["replaced"] is False
+    r.save_unit(wb, article_id=ARTICLE, unit="summary", language="ru", text="Итог, написанный человеком.", base_revision_id=summary["revision_id"], author="mona")
+    assert r.retranslate_unit(wb, article_id=ARTICLE, unit="summary", language="ru")["replaced"] is False
     assert wb.article(ARTICLE).to_dict()["summaries"]["ru"]["text"] == "Итог, написанный человеком."
 
 
@@ -154,14 +154,14 @@ def test_details_show_memory_matches_with_the_differing_arabic_marked_and_glossa
     new_id = wb.import_paths([str(article)]).article_ids[0]
     wb.translate([new_id], ["en"])
     near = next(s for s in body(wb, new_id) if s["source_text"] == changed)
-    details = r.unit_details(wb, new_id, near["id"], "en")
+    details = r.unit_details(wb, article_id=new_id, unit=near["id"], language="en")
     match = details["matches"][0]
     assert match["text"] == "Lavrov's reviewed line." and match["score"] >= 75
     assert "<ins>غدا</ins>" in match["source_diff_html"] and f"<del>{words[-1]}</del>" in match["source_diff_html"]
     assert any("Lavrov" in t["forms"] for t in details["terms"])  # the glossary's forms for لافروف
-    assert details["confidence"]["score"] > 0 and r.unit_details(wb, OTHER, seg["id"], "en")["confidence"] is None
-    assert r.unit_details(wb, OTHER, "nope", "en")["ok"] is False
-    assert r.save_unit(wb, OTHER, seg["id"], "de", "x", None, "mona")["ok"] is False
+    assert details["confidence"]["score"] > 0 and r.unit_details(wb, article_id=OTHER, unit=seg["id"], language="en")["confidence"] is None
+    assert r.unit_details(wb, article_id=OTHER, unit="nope", language="en")["ok"] is False
+    assert r.save_unit(wb, article_id=OTHER, unit=seg["id"], language="de", text="x", base_revision_id=None, author="mona")["ok"] is False
 
 
 def test_cli_mark_approved_follows_the_rules_and_records_an_override(translated):

@@ -114,11 +114,11 @@ def test_a_full_disk_during_a_save_loses_nothing(translated):
     before = translated.store.counts()
     pages = translated.store.conn.execute("PRAGMA page_count").fetchone()[0]
     translated.store.conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLite now answers SQLITE_FULL
-    result = ops.save_unit(translated, ARTICLE, seg["id"], "en", "x" * 90_000, seg["targets"]["en"]["revision_id"], "me", False)
+    result = ops.save_unit(translated, article_id=ARTICLE, unit=seg["id"], language="en", text="x" * 90_000, base_revision_id=seg["targets"]["en"]["revision_id"], author="me", reviewed=False)
     assert result["ok"] is False and "disk is full" in result["error"] and "intact" in result["error"]
     translated.store.conn.execute("PRAGMA max_page_count = 1073741823")
     assert translated.store.counts() == before
-    assert ops.save_unit(translated, ARTICLE, seg["id"], "en", "Fits now.", seg["targets"]["en"]["revision_id"], "me", False)["ok"]
+    assert ops.save_unit(translated, article_id=ARTICLE, unit=seg["id"], language="en", text="Fits now.", base_revision_id=seg["targets"]["en"]["revision_id"], author="me", reviewed=False)["ok"]
 
 
 def test_a_read_only_home_serves_reads_and_refuses_writes(translated, monkeypatch):
@@ -132,7 +132,7 @@ def test_a_read_only_home_serves_reads_and_refuses_writes(translated, monkeypatc
         assert wb.store.read_only
         assert len(wb.articles()) == 5 and wb.article(ARTICLE).to_dict()["segments"]
         seg = next(s for s in wb.article(ARTICLE).to_dict()["segments"] if s["kind"] == "body")
-        result = ops.save_unit(wb, ARTICLE, seg["id"], "en", "x", seg["targets"]["en"]["revision_id"], "me", False)
+        result = ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="x", base_revision_id=seg["targets"]["en"]["revision_id"], author="me", reviewed=False)
         assert result["ok"] is False and "read-only" in result["error"]
         assert "Read-only" in h.header_markdown(wb.article(ARTICLE), wb.store.read_only)
 
@@ -281,7 +281,7 @@ def test_api_values_of_the_wrong_kind_are_answers(translated):
     from workbench.app import handlers as h
 
     seg = next(s for s in translated.article(ARTICLE).to_dict()["segments"] if s["kind"] == "body")
-    result = ops.save_unit(translated, ARTICLE, seg["id"], "en", "x", "not-a-number", "me", False)
+    result = ops.save_unit(translated, article_id=ARTICLE, unit=seg["id"], language="en", text="x", base_revision_id="not-a-number", author="me", reviewed=False)
     assert result["ok"] is False and "base_revision_id: must be a revision number" in result["error"]
     assert h.translate_article(translated, ARTICLE, ["de"])["ok"] is False
 

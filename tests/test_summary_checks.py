@@ -56,10 +56,10 @@ def test_flags_follow_the_current_text(translated):
     article = "003_70140ed69b948bf5"
     unit = translated.article(article).to_dict()["summaries"]["en"]
     assert "meaningless_model" in unit["flags"]
-    assert r.save_unit(translated, article, "summary", "en", GOOD_EN.replace("2024", "2031"), unit["revision_id"], "ed")["ok"]
+    assert r.save_unit(translated, article_id=article, unit="summary", language="en", text=GOOD_EN.replace("2024", "2031"), base_revision_id=unit["revision_id"], author="ed")["ok"]
     edited = translated.article(article).to_dict()["summaries"]["en"]
     assert edited["flags"] == ["summary_numbers"] and edited["qa"] == ["numbers not in the article: 2031"]
-    assert r.save_unit(translated, article, "summary", "en", GOOD_EN, edited["revision_id"], "ed")["ok"]
+    assert r.save_unit(translated, article_id=article, unit="summary", language="en", text=GOOD_EN, base_revision_id=edited["revision_id"], author="ed")["ok"]
     assert translated.article(article).to_dict()["summaries"]["en"]["flags"] == []  # an edited summary clears its flags
 
 

@@ -116,21 +116,21 @@ def _retranslate(wb: Any, lang: str) -> None:
 
 def _save(wb: Any, lang: str) -> None:
     seg = body(wb)[0]
-    assert ops.save_unit(wb, ARTICLE, seg["id"], lang, "A person's text.", seg["targets"][lang]["revision_id"],
-                         "mona")["ok"]
+    assert ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language=lang, text="A person's text.", base_revision_id=seg["targets"][lang]["revision_id"],
+                         author="mona")["ok"]
 
 
 def _confirm_pivot(wb: Any, lang: str) -> None:
-    assert ops.confirm_pivot(wb, ARTICLE, body(wb)[0]["id"], lang, "mona")["ok"]
+    assert ops.confirm_pivot(wb, article_id=ARTICLE, unit=body(wb)[0]["id"], language=lang, author="mona")["ok"]
 
 
 def _draft(wb: Any, lang: str) -> None:
     seg = body(wb)[0]
-    assert ops.save_draft(wb, ARTICLE, seg["id"], lang, "typing", seg["targets"][lang]["revision_id"], "mona")["ok"]
+    assert ops.save_draft(wb, article_id=ARTICLE, unit=seg["id"], language=lang, text="typing", base_revision_id=seg["targets"][lang]["revision_id"], author="mona")["ok"]
 
 
 def _approve(wb: Any, lang: str) -> None:
-    assert ops.approve(wb, ARTICLE, lang, "chief", override="tiny models")["ok"]
+    assert ops.approve(wb, article_id=ARTICLE, language=lang, author="chief", override="tiny models")["ok"]
 
 
 def _source_changed(wb: Any, lang: str) -> None:
@@ -182,7 +182,7 @@ def test_a_write_and_its_status_change_are_one_transaction(translated, monkeypat
         raise WorkbenchError("refused (simulated)")
 
     monkeypatch.setattr(Store, "set_status", refuse)
-    answer = ops.save_unit(wb, ARTICLE, seg["id"], "en", "Kept?", seg["targets"]["en"]["revision_id"], "mona")
+    answer = ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="Kept?", base_revision_id=seg["targets"]["en"]["revision_id"], author="mona")
     assert answer == {"ok": False, "error": "refused (simulated)"} and wb.store.counts() == before
 
 
@@ -190,9 +190,9 @@ def test_restore_and_xliff_import_return_an_approved_language_to_review(translat
     wb = translated
     seg = body(wb)[0]
     first = seg["targets"]["en"]["revision_id"]
-    edited = ops.save_unit(wb, ARTICLE, seg["id"], "en", "Edited.", first, "mona")
+    edited = ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="Edited.", base_revision_id=first, author="mona")
     _approve(wb, "en")
-    assert ops.restore_unit(wb, ARTICLE, seg["id"], "en", first, edited["revision_id"], "mona")["ok"]
+    assert ops.restore_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", revision_id=first, base_revision_id=edited["revision_id"], author="mona")["ok"]
     assert wb.article(ARTICLE).status["en"] == "in_review"  # before: a restore left the approval as it was
     _approve(wb, "en")
     path = tmp_path / "out.xlf"
@@ -207,7 +207,7 @@ def test_restore_and_xliff_import_return_an_approved_language_to_review(translat
 def test_a_redo_that_stores_nothing_leaves_an_approval_alone(translated):
     wb = translated
     for seg in body(wb):  # every segment a person's: a redo keeps them all
-        assert ops.confirm_unit(wb, ARTICLE, seg["id"], "en", seg["targets"]["en"]["revision_id"], "mona")["ok"]
+        assert ops.confirm_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", base_revision_id=seg["targets"]["en"]["revision_id"], author="mona")["ok"]
     _approve(wb, "en")
     report = wb.translate(article_ids=[ARTICLE], targets=["en"], redo=True)
     assert report.translated == 0 and wb.article(ARTICLE).status["en"] == "approved"
@@ -221,26 +221,26 @@ def test_stale_pivot_follows_the_english_text_not_its_revision_ids(translated):
     seg = body(wb)[0]["id"]
     en = unit(wb, seg, "en")
     assert "stale_pivot" not in unit(wb, seg, "ru")["flags"]
-    confirmed = ops.confirm_unit(wb, ARTICLE, seg, "en", en["revision_id"], "mona")  # a new revision, same text
+    confirmed = ops.confirm_unit(wb, article_id=ARTICLE, unit=seg, language="en", base_revision_id=en["revision_id"], author="mona")  # a new revision, same text
     assert confirmed["ok"] and not confirmed["unchanged"] and confirmed["revision_id"] != en["revision_id"]
     assert "stale_pivot" not in unit(wb, seg, "ru")["flags"]  # before: stale, because the revision id changed
-    changed = ops.save_unit(wb, ARTICLE, seg, "en", "Lavrov said something else.", confirmed["revision_id"], "mona")
+    changed = ops.save_unit(wb, article_id=ARTICLE, unit=seg, language="en", text="Lavrov said something else.", base_revision_id=confirmed["revision_id"], author="mona")
     ru = unit(wb, seg, "ru")
     assert "stale_pivot" in ru["flags"] and "stale_pivot" in ru["blocking"]  # a machine Russian: it blocks
-    assert any("stale_pivot" in p for p in ops.review_view(wb, ARTICLE, "mona")["approval"]["ru"])
+    assert any("stale_pivot" in p for p in ops.review_view(wb, article_id=ARTICLE, author="mona")["approval"]["ru"])
     assert "stale_pivot" in changed["row"]["targets"]["ru"]["flags"]  # the save's row shows it at once
-    ops.save_unit(wb, ARTICLE, seg, "en", en["text"], changed["revision_id"], "mona")  # back to what it was made from
+    ops.save_unit(wb, article_id=ARTICLE, unit=seg, language="en", text=en["text"], base_revision_id=changed["revision_id"], author="mona")  # back to what it was made from
     assert "stale_pivot" not in unit(wb, seg, "ru")["flags"]
 
 
 def test_a_russian_written_after_the_english_changed_is_not_stale(translated):
     wb = translated
     seg = body(wb)[1]["id"]
-    ops.save_unit(wb, ARTICLE, seg, "en", "A new English text.", unit(wb, seg, "en")["revision_id"], "mona")
+    ops.save_unit(wb, article_id=ARTICLE, unit=seg, language="en", text="A new English text.", base_revision_id=unit(wb, seg, "en")["revision_id"], author="mona")
     assert "stale_pivot" in unit(wb, seg, "ru")["flags"]
-    ops.save_unit(wb, ARTICLE, seg, "ru", "Новый русский текст.", unit(wb, seg, "ru")["revision_id"], "ivan", False)
+    ops.save_unit(wb, article_id=ARTICLE, unit=seg, language="ru", text="Новый русский текст.", base_revision_id=unit(wb, seg, "ru")["revision_id"], author="ivan", reviewed=False)
     assert "stale_pivot" not in unit(wb, seg, "ru")["flags"]
-    ops.save_unit(wb, ARTICLE, seg, "en", "The English changed again.", unit(wb, seg, "en")["revision_id"], "mona")
+    ops.save_unit(wb, article_id=ARTICLE, unit=seg, language="en", text="The English changed again.", base_revision_id=unit(wb, seg, "en")["revision_id"], author="mona")
     assert "stale_pivot" in unit(wb, seg, "ru")["flags"]
 
 
@@ -248,25 +248,25 @@ def test_on_a_reviewed_russian_stale_pivot_warns_until_it_is_said_to_be_still_co
     wb = translated
     seg = body(wb)[2]["id"]
     ru = unit(wb, seg, "ru")
-    reviewed = ops.confirm_unit(wb, ARTICLE, seg, "ru", ru["revision_id"], "ivan")
-    ops.save_unit(wb, ARTICLE, seg, "en", "The English changed.", unit(wb, seg, "en")["revision_id"], "mona")
+    reviewed = ops.confirm_unit(wb, article_id=ARTICLE, unit=seg, language="ru", base_revision_id=ru["revision_id"], author="ivan")
+    ops.save_unit(wb, article_id=ARTICLE, unit=seg, language="en", text="The English changed.", base_revision_id=unit(wb, seg, "en")["revision_id"], author="mona")
     ru = unit(wb, seg, "ru")
     assert ru["state"] == "reviewed" and "stale_pivot" in ru["flags"] and "stale_pivot" not in ru["blocking"]
     number = next(s["number"] for s in body(wb) if s["id"] == seg)
-    assert not any("stale_pivot" in p for p in ops.review_view(wb, ARTICLE, "ivan")["approval"]["ru"]), number
+    assert not any("stale_pivot" in p for p in ops.review_view(wb, article_id=ARTICLE, author="ivan")["approval"]["ru"]), number
     revisions = wb.store.counts()["revisions"]
-    again = ops.confirm_unit(wb, ARTICLE, seg, "ru", reviewed["revision_id"], "ivan")  # Ctrl+Enter: still correct
+    again = ops.confirm_unit(wb, article_id=ARTICLE, unit=seg, language="ru", base_revision_id=reviewed["revision_id"], author="ivan")  # Ctrl+Enter: still correct
     assert again["ok"] and again["unchanged"] and again["pivot_confirmed"]
     assert again["revision_id"] == reviewed["revision_id"] and wb.store.counts()["revisions"] == revisions
     assert "stale_pivot" not in unit(wb, seg, "ru")["flags"]
     check = wb.store.pivot_checks(ARTICLE)[(seg, "ru")]
     assert (check["kind"], check["author"], check["via"], check["via_text"]) == ("confirmed", "ivan", "en",
                                                                                    "The English changed.")
-    ops.save_unit(wb, ARTICLE, seg, "en", "And again.", unit(wb, seg, "en")["revision_id"], "mona")
+    ops.save_unit(wb, article_id=ARTICLE, unit=seg, language="en", text="And again.", base_revision_id=unit(wb, seg, "en")["revision_id"], author="mona")
     assert "stale_pivot" in unit(wb, seg, "ru")["flags"]  # back until the English changes again
-    answer = ops.confirm_pivot(wb, ARTICLE, seg, "ru", "ivan")  # the operation for any unit, reviewed or not
+    answer = ops.confirm_pivot(wb, article_id=ARTICLE, unit=seg, language="ru", author="ivan")  # the operation for any unit, reviewed or not
     assert answer["ok"] and answer["pivot_confirmed"] and "stale_pivot" not in answer["row"]["targets"]["ru"]["flags"]
-    refused = ops.confirm_pivot(wb, ARTICLE, seg, "en", "ivan")
+    refused = ops.confirm_pivot(wb, article_id=ARTICLE, unit=seg, language="en", author="ivan")
     assert refused["ok"] is False and "no pivot" in refused["error"]
 
 
@@ -274,15 +274,15 @@ def test_on_a_reviewed_russian_stale_pivot_warns_until_it_is_said_to_be_still_co
 def test_confirming_reviewed_text_again_adds_no_revision(translated):
     wb = translated
     seg = body(wb)[0]
-    first = ops.confirm_unit(wb, ARTICLE, seg["id"], "en", seg["targets"]["en"]["revision_id"], "mona")
+    first = ops.confirm_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", base_revision_id=seg["targets"]["en"]["revision_id"], author="mona")
     assert first["ok"] and not first["unchanged"]
     history = len(wb.history(ARTICLE, seg["id"], "en"))
-    again = ops.confirm_unit(wb, ARTICLE, seg["id"], "en", first["revision_id"], "mona")
+    again = ops.confirm_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", base_revision_id=first["revision_id"], author="mona")
     assert again["ok"] and again["unchanged"] and again["revision_id"] == first["revision_id"]
     text = seg["targets"]["en"]["text"]
-    saved = ops.save_unit(wb, ARTICLE, seg["id"], "en", text, first["revision_id"], "mona", True)
+    saved = ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text=text, base_revision_id=first["revision_id"], author="mona", reviewed=True)
     assert saved["ok"] and saved["unchanged"] and saved["revision_id"] == first["revision_id"]
-    kept = ops.save_unit(wb, ARTICLE, seg["id"], "en", text, first["revision_id"], "mona", False)  # Ctrl+S
+    kept = ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text=text, base_revision_id=first["revision_id"], author="mona", reviewed=False)  # Ctrl+S
     assert kept["unchanged"] and unit(wb, seg["id"], "en")["state"] == "reviewed"  # not un-reviewed
     assert len(wb.history(ARTICLE, seg["id"], "en")) == history
 
@@ -291,15 +291,15 @@ def test_two_reviewers_confirming_the_same_text_is_no_conflict(translated):
     wb = translated
     seg = body(wb)[0]
     machine = seg["targets"]["en"]
-    alice = ops.confirm_unit(wb, ARTICLE, seg["id"], "en", machine["revision_id"], "alice")
-    bob = ops.confirm_unit(wb, ARTICLE, seg["id"], "en", machine["revision_id"], "bob")  # opened before Alice saved
+    alice = ops.confirm_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", base_revision_id=machine["revision_id"], author="alice")
+    bob = ops.confirm_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", base_revision_id=machine["revision_id"], author="bob")  # opened before Alice saved
     assert bob["ok"] and bob["unchanged"] and bob["revision_id"] == alice["revision_id"]
-    carol = ops.save_unit(wb, ARTICLE, seg["id"], "en", machine["text"], machine["revision_id"], "carol")
+    carol = ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text=machine["text"], base_revision_id=machine["revision_id"], author="carol")
     assert carol["ok"] and carol["unchanged"]  # a save of the current text on an old base: no conflict either
-    other = ops.save_unit(wb, ARTICLE, seg["id"], "en", "Another text.", machine["revision_id"], "dave")
+    other = ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="Another text.", base_revision_id=machine["revision_id"], author="dave")
     assert other["ok"] is False and other["conflict"] and other["current_text"] == machine["text"]
-    ops.save_unit(wb, ARTICLE, seg["id"], "en", "Alice changed it.", alice["revision_id"], "alice")
-    late = ops.confirm_unit(wb, ARTICLE, seg["id"], "en", machine["revision_id"], "bob")  # confirms what he saw
+    ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="Alice changed it.", base_revision_id=alice["revision_id"], author="alice")
+    late = ops.confirm_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", base_revision_id=machine["revision_id"], author="bob")  # confirms what he saw
     assert late["ok"] is False and late["conflict"] and late["current_text"] == "Alice changed it."
 
 
@@ -307,8 +307,8 @@ def test_two_reviewers_saving_the_same_edit_is_no_conflict(translated):
     wb = translated
     seg = body(wb)[1]
     base = seg["targets"]["en"]["revision_id"]
-    first = ops.save_unit(wb, ARTICLE, seg["id"], "en", "The same fix.", base, "alice", False)
-    second = ops.save_unit(wb, ARTICLE, seg["id"], "en", "The same fix.", base, "bob", True)  # and confirms it
+    first = ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="The same fix.", base_revision_id=base, author="alice", reviewed=False)
+    second = ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="The same fix.", base_revision_id=base, author="bob", reviewed=True)  # and confirms it
     assert second["ok"] and not second["unchanged"] and second["revision_id"] != first["revision_id"]
     assert unit(wb, seg["id"], "en")["state"] == "reviewed"
 
@@ -316,8 +316,8 @@ def test_two_reviewers_saving_the_same_edit_is_no_conflict(translated):
 def test_a_save_answer_carries_the_blocking_flags(translated):
     wb = translated
     seg = next(s for s in body(wb) if re.search(r"[0-9٠-٩]", s["source_text"]))
-    answer = ops.save_unit(wb, ARTICLE, seg["id"], "en", "A text without the number.",
-                           seg["targets"]["en"]["revision_id"], "mona")
+    answer = ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="A text without the number.",
+                           base_revision_id=seg["targets"]["en"]["revision_id"], author="mona")
     assert answer["ok"] and "numbers" in answer["blocking"] and answer["unchanged"] is False
     assert answer["blocking"] == unit(wb, seg["id"], "en")["blocking"]
 
@@ -328,18 +328,18 @@ def test_approval_blockers_use_the_grids_numbers(translated):
     rows = wb.article(ARTICLE).to_dict()["segments"]
     assert [r["number"] for r in rows if r["kind"] != "meta"] == list(range(1, len(body(wb)) + 1))
     assert all(r["number"] is None for r in rows if r["kind"] == "meta") and any(r["kind"] == "meta" for r in rows)
-    assert "(first: #1)" in ops.review_view(wb, ARTICLE, "mona")["approval"]["en"][0]
+    assert "(first: #1)" in ops.review_view(wb, article_id=ARTICLE, author="mona")["approval"]["en"][0]
     for seg in body(wb)[:2]:
-        ops.confirm_unit(wb, ARTICLE, seg["id"], "en", seg["targets"]["en"]["revision_id"], "mona")
-    assert "(first: #3)" in ops.review_view(wb, ARTICLE, "mona")["approval"]["en"][0]
+        ops.confirm_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", base_revision_id=seg["targets"]["en"]["revision_id"], author="mona")
+    assert "(first: #3)" in ops.review_view(wb, article_id=ARTICLE, author="mona")["approval"]["en"][0]
 
 
 def test_override_approvals_are_marked_everywhere(translated):
     wb = translated
-    assert ops.approve(wb, ARTICLE, "ru", "chief", override="checked by phone")["ok"]
+    assert ops.approve(wb, article_id=ARTICLE, language="ru", author="chief", override="checked by phone")["ok"]
     note = wb.article(ARTICLE).status_override["ru"]
     assert note.startswith("checked by phone [") and wb.article(ARTICLE).status_override["en"] is None
-    assert ops.get_article(wb, ARTICLE)["article"]["status_override"] == {"en": None, "ru": note}
+    assert ops.get_article(wb, article_id=ARTICLE)["article"]["status_override"] == {"en": None, "ru": note}
     row = next(r for r in ops.list_articles(wb)["articles"] if r["id"] == ARTICLE)
     assert row["status_override"] == {"en": None, "ru": note}
     status = json.loads(CliRunner().invoke(cli, ["--home", str(wb.home), "status", "--json"]).stdout)
@@ -366,13 +366,13 @@ def test_a_memory_match_is_badged_memory_and_machine_outputs_keep_no_qa_flags(wb
     one = wb.import_paths([str(first)]).article_ids[0]
     wb.translate([one], ["en"])
     for seg in body(wb, one):
-        ops.save_unit(wb, one, seg["id"], "en", f"Reviewed {seg['position']}.", seg["targets"]["en"]["revision_id"], "mona")
+        ops.save_unit(wb, article_id=one, unit=seg["id"], language="en", text=f"Reviewed {seg['position']}.", base_revision_id=seg["targets"]["en"]["revision_id"], author="mona")
     two = wb.import_paths([str(second)]).article_ids[0]
     wb.translate([two], ["en"])
     matched, made = (s["targets"]["en"] for s in body(wb, two))
     assert (matched["match"], matched["origin"], matched["state"]) == ("memory", "memory", "machine")
     assert made["match"] == "machine" and matched["text"] == "Reviewed 0."
-    edited = ops.save_unit(wb, two, body(wb, two)[1]["id"], "en", "Trade was discussed.", made["revision_id"], "mona")
+    edited = ops.save_unit(wb, article_id=two, unit=body(wb, two)[1]["id"], language="en", text="Trade was discussed.", base_revision_id=made["revision_id"], author="mona")
     assert edited["row"]["targets"]["en"]["match"] == "human"
     stored = {flag for row in wb.store.query("SELECT flags FROM machine_outputs") for flag in json.loads(row["flags"])}
     assert stored <= {"meaningless_model"}  # QA runs when the article is read, on the current text

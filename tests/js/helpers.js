@@ -51,12 +51,13 @@ class FakeServer {
     this.drafts.delete(this.key(article, unit, lang));
     return { ok: true, revision_id: id, unit, lang };
   }
+  // What the server answers; `args` are named as the operations' declarations name them (app/operations.py).
   answer(name, args) {
-    const [article, unit, lang] = args;
+    const { article_id: article, unit, language: lang } = args;
     switch (name) {
-      case "save_unit": return this.write(article, unit, lang, args[3], args[4], args[5], args[6]);
-      case "confirm_unit": { const cur = this.current(article, unit, lang); return this.write(article, unit, lang, cur.text, args[3], args[4], true); }
-      case "save_draft": this.drafts.set(this.key(article, unit, lang), { text: args[3], base: args[4] }); return { ok: true };
+      case "save_unit": return this.write(article, unit, lang, args.text, args.base_revision_id, args.author, args.reviewed);
+      case "confirm_unit": { const cur = this.current(article, unit, lang); return this.write(article, unit, lang, cur.text, args.base_revision_id, args.author, true); }
+      case "save_draft": this.drafts.set(this.key(article, unit, lang), { text: args.text, base: args.base_revision_id }); return { ok: true };
       case "discard_draft": this.drafts.delete(this.key(article, unit, lang)); return { ok: true };
       default: return { ok: false, error: `unknown ${name}` };
     }

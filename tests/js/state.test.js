@@ -35,7 +35,7 @@ test("a double Ctrl+Enter at 20 ms or 150 ms saves the first unit only; the next
     assert.equal(server.current(A, "s1", "en").text, "edited s1");
     assert.equal(server.current(A, "s2", "en").text, "machine s2");
     assert.equal(server.current(A, "s2", "en").reviewed, false);
-    assert.equal(server.calls.filter((c) => c.args[1] === "s2").length, 0, `gap ${gap} ms: nothing sent for s2`);
+    assert.equal(server.calls.filter((c) => c.args.unit === "s2").length, 0, `gap ${gap} ms: nothing sent for s2`);
     assert.ok(S.PRESS_GUARD_MS >= 300);
   }
 });
@@ -227,7 +227,7 @@ test("unchanged machine text is confirmed (confirm_unit with the base), not re-s
   core.commit({ reviewed: true });
   await timers.advance(10);
   assert.deepEqual(server.calls.map((c) => c.name), ["confirm_unit"]);
-  assert.equal(server.calls[0].args[3], base);
+  assert.equal(server.calls[0].args.base_revision_id, base);
 });
 
 test("drafts: waiting store copies of a unit are merged, and dropped by that unit's save", async () => {
@@ -243,7 +243,7 @@ test("drafts: waiting store copies of a unit are merged, and dropped by that uni
   core.open(snap("s2")); await timers.advance(400);
   core.commit({ reviewed: true });         // the save drops the waiting draft
   await server.release(); await timers.advance(10); await server.release(); await timers.advance(10);
-  const names = server.calls.map((c) => `${c.name}:${c.args[1]}`);
+  const names = server.calls.map((c) => `${c.name}:${c.args.unit}`);
   assert.deepEqual(names, ["save_draft:s1", "save_unit:s2"]);
   assert.equal(server.current(A, "s2", "en").text, "bc");
 });

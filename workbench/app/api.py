@@ -92,12 +92,7 @@ class Workbench:
         query = query.strip().lower()
         rows = self.articles()
         if query:
-            like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            hits = {r["article_id"] for r in self.store.query(
-                "SELECT DISTINCT article_id FROM revisions WHERE lower(text) LIKE ? ESCAPE '\\'", (like,))}
-            hits |= {r["id"] for r in self.store.query(
-                "SELECT id FROM articles WHERE lower(cleaned_text) LIKE ? ESCAPE '\\' OR lower(coalesce(title, '')) LIKE ?"
-                " ESCAPE '\\' OR lower(id) LIKE ? ESCAPE '\\'", (like, like, like))}
+            hits = self.store.articles_containing(query)
             rows = [r for r in rows if r.id in hits]
         if status != "all":
             rows = [r for r in rows if status in r.status.values()]
@@ -159,9 +154,8 @@ class Workbench:
 
     def check_ids(self, article_ids: Sequence[str]) -> list[str]:
         """The ids, each well-formed and of an article in the store (InvalidId / ArticleNotFound otherwise)."""
-        known = set(self.store.article_ids())
-        for article_id in article_ids:
-            if check_article_id(article_id) not in known:
+        for article_id in dict.fromkeys(article_ids):
+            if not self.store.has_article(check_article_id(article_id)):
                 raise ArticleNotFound(article_id)
         return list(dict.fromkeys(article_ids))
 
@@ -172,8 +166,7 @@ class Workbench:
         ref = UnitRef.named(article_id, unit, check_target(lang))
         if ref.segment_id is not None:
             check_segment_id(ref.segment_id, article_id)
-            if not self.store.query("SELECT 1 FROM segments WHERE id = ? AND article_id = ? AND active = 1",
-                                    (ref.segment_id, article_id)):
+            if not self.store.has_segment(article_id, ref.segment_id):
                 raise SegmentNotFound(ref.segment_id)
         return ref
 

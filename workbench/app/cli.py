@@ -18,6 +18,7 @@ from .cli_base import (
     _home,
     _home_profile,
     _model_args,
+    _set_home,
     _targets,
     _workbench,
     cli,
@@ -679,11 +680,6 @@ def _serve_banner(wb: Any, url: str, origin: str) -> None:
                        f"will download it (or fail offline); `workbench models pull {pull}` fetches it", err=True)
 
 
-def _set_home(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    if value is not None:
-        ctx.ensure_object(dict)["home"] = value
-
-
 def _add_home_option(group: click.Group) -> None:
     """`--home DIR` after the command name too (`workbench list --home X`); it overrides the one before it."""
     for command in group.commands.values():
@@ -695,7 +691,7 @@ def _add_home_option(group: click.Group) -> None:
                                                help="Data folder (as `workbench --home DIR COMMAND`)."))
 
 
-from . import cli_checks, cli_newsroom  # noqa: E402, F401  (register ledger, queue; feeds, watch, publish on `cli`)
+from . import cli_checks, cli_newsroom, cli_ops  # noqa: E402, F401  (register ledger, queue, feeds, watch, publish and `op` on `cli`)
 
 _add_home_option(cli)
 

@@ -61,6 +61,12 @@ def _home() -> Any:
     return home_dir((ctx.obj or {}).get("home") if ctx else None)
 
 
+def _set_home(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """`--home DIR` after a command's name: it overrides the one before it."""
+    if value is not None:
+        ctx.ensure_object(dict)["home"] = value
+
+
 def _workbench(ctx: click.Context, **model_args: Any) -> Any:
     from .api import Workbench
 
@@ -153,15 +159,14 @@ def _home_profile(ctx: click.Context) -> tuple[str | None, str]:
     """The profile `serve` uses without --profile: config.toml's, else the one the home's latest machine output
     was made with (so re-translating in the UI uses the models that made the text), else the default."""
     from ..settings import database_path, load_config
-    from ..store import Store
+    from ..store import Store, reads
 
     if load_config(ctx.obj["home"]).get("profile"):
         return None, "config.toml"
     path = database_path(ctx.obj["home"])
     if path.exists():
         with Store(path) as store:
-            rows = store.query("SELECT json_extract(provenance, '$.profile') AS profile FROM machine_outputs"
-                               " WHERE json_extract(provenance, '$.profile') IS NOT NULL ORDER BY id DESC LIMIT 1")
-        if rows and rows[0]["profile"]:
-            return str(rows[0]["profile"]), "this home's latest translation"
+            profile = reads.latest_profile(store)
+        if profile:
+            return profile, "this home's latest translation"
     return None, "the default"

@@ -133,8 +133,7 @@ def feeds_list(ctx: click.Context, as_json: bool) -> None:
 
     with _workbench(ctx) as wb:
         followed = feed_store.feeds(wb.store)
-        counts = {(r["feed_id"], r["state"]): r["n"] for r in wb.store.query(
-            "SELECT feed_id, state, COUNT(*) AS n FROM feed_items GROUP BY feed_id, state")}
+        counts = feed_store.item_counts(wb.store)
     emit(FeedList([(feed, {s: counts.get((feed.id, s), 0) for s in ITEM_STATES}) for feed in followed]), as_json)
 
 

@@ -1,7 +1,8 @@
-"""What the page's own panels call besides the operations (`app/operations.py`): the article list's rows, the
+"""What the page's own panels call besides the operations (`app/service.py`): the article list's rows, the
 header, the glossary table, downloads. Plain functions over a `Workbench`, tested without a browser.
 
-Their events are reachable over HTTP like any endpoint, so each checks what it is given as the operations do.
+Their events are reachable over HTTP like any endpoint, so each checks what it is given with the operation's own
+declaration (`OPERATIONS[name].check`).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from ..exchange.registry import get_format
 from ..ids import file_in
 from ..languages import TARGETS
 from ..review.model import ArticleSummary, ArticleView
-from . import operations as ops
-from . import operations_newsroom  # noqa: F401  (declares the newsroom's operations: import_url)
 from .api import Workbench
-from .operations import STATUS_FILTERS, Result, expected_errors
+from .catalog import registry
+from .operations import STATUS_FILTERS
+from .service import Result, expected_errors, guarded
 
 __all__ = ["STATUS_FILTERS", "Result", "expected_errors"]
 
@@ -28,8 +29,8 @@ __all__ = ["STATUS_FILTERS", "Result", "expected_errors"]
 def list_articles(wb: Workbench, query: Any = "", status: Any = "all") -> list[ArticleSummary]:
     """The article list's rows for a query and a status filter, checked as `operations.list_articles` checks
     them; nothing for a request the operation refuses."""
-    op = ops.OPERATIONS["list_articles"]
-    rows = ops.guarded(op.name, lambda: wb.find_articles(**op.parse((query, status), {})))
+    op = registry()["list_articles"]
+    rows = guarded(op.name, lambda: wb.find_articles(**op.check({"query": query, "status": status})))
     return rows if isinstance(rows, list) else []
 
 
@@ -97,15 +98,15 @@ def article_rows(wb: Workbench, query: Any = "", status: Any = "all", source: An
 
 def import_by_url(wb: Workbench, url: Any) -> Result:
     """The page's "import by URL" field: the `import_url` operation (its checks, one line when refused)."""
-    return ops.OPERATIONS["import_url"](wb, url)
+    return registry()["import_url"](wb, url=url)
 
 
 # --------------------------------------------------------------------------- one article
 def get_article(wb: Workbench, article_id: Any) -> ArticleView | Result:
     """The article view, or `{"ok": False, "error": …}` for an id that is not a known article's (checked as
     `operations.get_article` checks it)."""
-    op = ops.OPERATIONS["get_article"]
-    return ops.guarded(op.name, lambda: wb.article(op.parse((article_id,), {})["article_id"]))
+    op = registry()["get_article"]
+    return guarded(op.name, lambda: wb.article(op.check({"article_id": article_id})["article_id"]))
 
 
 def header_markdown(view: ArticleView, read_only: bool = False) -> str:
@@ -129,8 +130,8 @@ def effort_rows(wb: Workbench, by: Any = "model") -> list[dict[str, Any]]:
     """The effort report (see `review.effort`) grouped by model, lang, reviewer or article (else by model)."""
     from ..review.effort import effort
 
-    op = ops.OPERATIONS["effort"]
-    rows = ops.guarded(op.name, lambda: effort(wb.store, op.parse((by,), {})["by"]))
+    op = registry()["effort"]
+    rows = guarded(op.name, lambda: effort(wb.store, op.check({"by": by})["by"]))
     return rows if isinstance(rows, list) else effort(wb.store, "model")
 
 
@@ -164,13 +165,13 @@ def translate_article(wb: Workbench, article_id: Any, languages: Any, *, summari
     """The page's whole-article re-translation: the `translate_article` operation's checks, with progress and
     optional summaries; the batch report as a dict (`ok` false and an `error` when refused)."""
     try:
-        op = ops.OPERATIONS["translate_article"]
-        args = op.parse((article_id, languages, replace_edited), {})
+        args = registry()["translate_article"].check({"article_id": article_id, "languages": languages,
+                                                      "replace_edited": replace_edited})
         if not isinstance(summarize, bool):
             raise WorkbenchError("summarize: must be true or false")
     except WorkbenchError as exc:
         return {"ok": False, "error": str(exc), "failures": [], "translated": 0, "cached": 0}
-    return ops.expected_errors(lambda: wb.translate(
+    return expected_errors(lambda: wb.translate(
         article_ids=[args["article_id"]], targets=args["languages"], summarize=summarize, redo=True,
         replace_edited=args["replace_edited"], progress=progress).to_dict())()
 

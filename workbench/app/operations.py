@@ -1,181 +1,244 @@
-"""Every operation of the review surface, declared once: its arguments with their kinds, its result.
-
-The page's editor (`ui/grid.js`), `gradio_client` scripts (named endpoints registered from `OPERATIONS` in
-`ui/endpoints.py`) and Python callers all go through the same `Operation`: each argument is parsed by its kind
-(`app/arguments.py`: type, size, id rules) before the operation runs, so an operation only ever sees clean values;
-a result is a dict with `ok`; an expected failure is `{"ok": False, "error": one line}`, a refused save also carries
-the other text (`conflict`), and an unexpected one is logged with its traceback and reported in one line.
+"""Every operation of the review surface, each one typed declaration (`app/service.py`): its parameters with
+their types (`app/params.py`: JSON type, size, id rules, checked before the operation runs), its result a dict
+with `ok`. `page=True`: the page's editor calls it through its server function (`ui/grid.py`); every operation is
+also a named endpoint for `gradio_client` scripts (`ui/endpoints.py`), and `cli=True` makes it `workbench op NAME`.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any
 
-from ..errors import ConflictError, WorkbenchError
 from ..languages import STATUSES, TARGETS
-from ..logs import get as get_logger
 from ..review import workflow
 from ..review.confidence import EXPLANATION, FILTERS, LOW_CONFIDENCE, ORDERS, least_sure_on_demand, review_rows
 from ..review.diff import diff_html
 from ..review.effort import GROUPS
 from ..review.effort import effort as effort_rows
+from ..review.glossary import GlossaryConflict, save_rows
+from ..review.glossary import version as glossary_version
 from ..review.qa import FLAG_HELP
-from ..review.states import BLOCKING, ApprovalStale, approval_problems, review_counts
+from ..review.states import BLOCKING, approval_problems, review_counts
 from ..review.suggestions import unit_suggestions
 from ..units import UnitRef
-from . import arguments as a
 from .api import Workbench
+from .params import (
+    ArticleId,
+    Author,
+    BadArgument,
+    Check,
+    Flag,
+    Language,
+    Languages,
+    OptionalText,
+    Revision,
+    Seconds,
+    Text,
+    UnitName,
+    choice,
+    text,
+)
+from .service import Answer, Result, operation
 
-Result = dict[str, Any]
-T = TypeVar("T")
-log = get_logger("ui")
 STATUS_FILTERS = ("all", *STATUSES)
+Query = Annotated[str, text(500, optional=True)]
+Reason = Annotated[str, text(2000, optional=True)]
+SourceHash = Annotated[str, text(128, optional=True)]
+MAX_ROWS = 20_000  # a glossary table sent to a save
+MAX_CELL = 2_000  # characters in one cell
+NO_BASE = ("no base version given: load the glossary first (its `version`, from /get_glossary or the page) and save "
+           "with it, so a save never replaces someone else's without a conflict; nothing was saved")
+
+
+def table_rows(table: Any) -> list[list[str]]:
+    """The rows of a glossary table as lists of strings (from the page's DataFrame, a Dataframe payload or plain
+    lists); ValueError saying why they cannot be saved."""
+    if hasattr(table, "values") and hasattr(table.values, "tolist"):  # the page's pandas DataFrame
+        table = table.values.tolist()
+    elif isinstance(table, dict):  # a Dataframe payload {"headers": [...], "data": [[...]]}
+        table = table.get("data")
+    if not isinstance(table, list) or not all(isinstance(row, list | tuple) for row in table):
+        raise ValueError("the glossary must be a list of rows (ar, en, ru, note); nothing was saved")
+    if len(table) > MAX_ROWS:
+        raise ValueError(f"the glossary has {len(table)} rows, more than {MAX_ROWS}; nothing was saved")
+    rows = []
+    for number, row in enumerate(table, start=1):
+        if not all(c is None or isinstance(c, str) or (isinstance(c, float) and c != c) for c in row):
+            raise ValueError(f"row {number}: every cell must be text; nothing was saved")
+        cells = [c if isinstance(c, str) else "" for c in row]  # None or NaN (c != c): an empty pandas cell
+        if any(len(c) > MAX_CELL for c in cells):
+            raise ValueError(f"row {number}: a cell is longer than {MAX_CELL} characters; nothing was saved")
+        rows.append(cells)
+    return rows
+
+
+GlossaryTable = Annotated[list[list[str]], Check(table_rows, {"type": "array", "maxItems": MAX_ROWS, "items": {
+    "type": "array", "items": {"anyOf": [{"type": "string", "maxLength": MAX_CELL}, {"type": "null"}]}}})]
+# the version a glossary was loaded with; anything else is no version (the save is then a conflict)
+BaseVersion = Annotated[str, Check(lambda v: v.strip() if isinstance(v, str) and len(v) <= 128 else "",
+                                   {"anyOf": [{"type": "string", "maxLength": 128}, {"type": "null"}]})]
+
+
+# --------------------------------------------------------------------------- the typed results
+@dataclass(frozen=True)
+class ArticleList(Answer):
+    articles: list[dict[str, Any]]  # each an `ArticleSummary.to_dict()`
 
 
 @dataclass(frozen=True)
-class Operation:
-    """One operation: `fn(wb, **clean_arguments)`, its argument kinds in order, and its defaults."""
-
-    name: str
-    fn: Callable[..., Result]
-    kinds: dict[str, a.Kind]
-    defaults: dict[str, Any]
-    doc: str
-
-    @property
-    def takes_author(self) -> bool:
-        return "author" in self.kinds
-
-    def __call__(self, wb: Workbench, *args: Any, login: str | None = None, **kwargs: Any) -> Result:
-        """Parse the arguments (positional in declared order, or by name), then run; never raises."""
-        return guarded(self.name, lambda: self.fn(wb, **self.parse(args, kwargs, login)))
-
-    def parse(self, args: tuple[Any, ...], kwargs: dict[str, Any], login: str | None = None) -> dict[str, Any]:
-        names = list(self.kinds)
-        if len(args) > len(names):
-            raise a.BadArgument(f"{self.name} takes {len(names)} arguments, got {len(args)}")
-        given = dict(zip(names, args, strict=False))
-        unknown = set(kwargs) - set(names)
-        if unknown or set(kwargs) & set(given):
-            raise a.BadArgument(f"{self.name}: unknown or repeated arguments {sorted(unknown or set(kwargs) & set(given))}")
-        given.update(kwargs)
-        clean = {}
-        for name, kind in self.kinds.items():
-            if name not in given and name not in self.defaults:
-                raise a.BadArgument(f"{self.name}: {name} is missing")
-            clean[name] = kind.parse(given.get(name, self.defaults.get(name)), name)
-        if self.takes_author:
-            clean["author"] = login or clean["author"].strip() or "reviewer"
-        return clean
+class OneArticle(Answer):
+    article: dict[str, Any]  # the `show --json` structure (`ArticleView.to_dict()`)
 
 
-OPERATIONS: dict[str, Operation] = {}
+@dataclass(frozen=True)
+class ReviewOrder(Answer):
+    segments: list[dict[str, Any]]
+    low_confidence_below: float
+    explanation: str
 
 
-def operation(**kinds: a.Kind) -> Callable[[Callable[..., Result]], Operation]:
-    """Declare an operation: `fn(wb, ...)` with one kind per argument, in the order of its parameters."""
-
-    def declare(fn: Callable[..., Result]) -> Operation:
-        params = list(inspect.signature(fn).parameters.values())[1:]
-        if [p.name for p in params] != list(kinds):
-            raise TypeError(f"{fn.__name__}: kinds {list(kinds)} do not match parameters {[p.name for p in params]}")
-        defaults = {p.name: p.default for p in params if p.default is not inspect.Parameter.empty}
-        op = Operation(fn.__name__, fn, dict(kinds), defaults, inspect.getdoc(fn) or "")
-        OPERATIONS[op.name] = op
-        return op
-
-    return declare
+@dataclass(frozen=True)
+class EffortRows(Answer):
+    rows: list[dict[str, Any]]
 
 
-def guarded(name: str, run: Callable[[], T]) -> T | Result:
-    """What `run` returns, or the one-line failure result (a conflict, an expected error, an internal one)."""
-    try:
-        return run()
-    except ConflictError as exc:
-        return conflict(exc)
-    except ApprovalStale as exc:  # the page reloads before anyone may approve (no override prompt)
-        return {"ok": False, "error": str(exc), "stale": True}
-    except WorkbenchError as exc:
-        return {"ok": False, "error": str(exc)}
-    except Exception as exc:
-        log.exception("operation %s failed", name)
-        return {"ok": False, "error": f"internal error ({type(exc).__name__}); details are in the data home's "
-                                      "logs/workbench.log"}
+@dataclass(frozen=True)
+class ReviewView(Answer):
+    """The article for the editor (see `review_view`)."""
+
+    article: dict[str, Any]  # the `show --json` structure
+    drafts: list[dict[str, Any]]
+    counts: dict[str, dict[str, int]]
+    approval: dict[str, list[str]]
+    flag_help: dict[str, str]
+    blocking: list[str]
+    confidence_help: str
+    low_confidence: float
+    read_only: bool
+    author: str
 
 
-def expected_errors(fn: Callable[..., Result]) -> Callable[..., Result]:
-    """The same error handling for a page handler that is not an API operation."""
+@dataclass(frozen=True)
+class UnitDetails(Answer):
+    """One unit in one language (see `unit_details`)."""
 
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Result:
-        return guarded(fn.__name__, lambda: fn(*args, **kwargs))
+    unit: str
+    lang: str
+    source: str
+    machine: str
+    text: str
+    revision_id: int | None
+    state: str
+    flags: list[str]
+    blocking: list[str]
+    qa: list[str]
+    confidence: dict[str, Any] | None
+    machine_diff_html: str
+    matches: list[dict[str, Any]]
+    terms: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    suggestions: list[dict[str, Any]]
 
-    return wrapper
+
+@dataclass(frozen=True)
+class UnitSaved(Answer):
+    """What a save answers (see `saved`)."""
+
+    revision_id: int | None
+    unit: str
+    lang: str
+    row: dict[str, Any] | None
+    status: dict[str, str]
+    counts: dict[str, dict[str, int]]
+    approval: dict[str, list[str]]
+    unchanged: bool
+    blocking: list[str]
+    pivot_confirmed: bool
 
 
-def conflict(exc: ConflictError) -> Result:
-    """A refused save: the other reviewer's text and revision, so nothing is overwritten silently."""
-    return {"ok": False, "conflict": True, "message": str(exc), "current_text": exc.current_text,
-            "current_revision_id": exc.current_revision_id, "current_author": exc.current_author,
-            "error": "someone else saved this text since you opened it"}
+@dataclass(frozen=True)
+class UnitRestored(UnitSaved):
+    text: str  # the restored text, now current
+
+
+@dataclass(frozen=True)
+class Compared(Answer):
+    diff_html: str
+
+
+@dataclass(frozen=True)
+class Done(Answer):
+    """Nothing to say but that it was done."""
+
+
+@dataclass(frozen=True)
+class Retranslated(Answer):
+    replaced: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class Approved(Answer):
+    status: str
+
+
+@dataclass(frozen=True)
+class GlossaryTableAnswer(Answer):
+    rows: list[list[str]]  # ar, en, ru, note; variants separated by |
+    version: str  # to save against
 
 
 # --------------------------------------------------------------------------- articles
-@operation(query=a.QUERY, status=a.Choice("status", str, values=STATUS_FILTERS))
-def list_articles(wb: Workbench, query: str = "", status: str = "all") -> Result:
+@operation()
+def list_articles(wb: Workbench, *, query: Query = "", status: Annotated[str, choice(STATUS_FILTERS)] = "all") -> ArticleList:
     """Articles whose title, Arabic text, id or English/Russian text contains `query` (case-insensitive), with a
     language in `status`: id, title, label, date, source, photo credit, segment counts, status per language."""
-    return {"ok": True, "articles": [row.to_dict() for row in wb.find_articles(query, status)]}
+    return ArticleList([row.to_dict() for row in wb.find_articles(query, status)])
 
 
-@operation(article_id=a.ARTICLE)
-def get_article(wb: Workbench, article_id: str) -> Result:
+@operation()
+def get_article(wb: Workbench, *, article_id: ArticleId) -> OneArticle:
     """Metadata, segments (source, machine output, current text and revision id per language), summaries, flags
     (the `show --json` structure)."""
-    return {"ok": True, "article": wb.article(article_id).to_dict()}
+    return OneArticle(wb.article(article_id).to_dict())
 
 
-@operation(article_id=a.ARTICLE, languages=a.LANGS, replace_edited=a.FLAG)
-def translate_article(wb: Workbench, article_id: str, languages: list[str], replace_edited: bool = False) -> Result:
+@operation()
+def translate_article(wb: Workbench, *, article_id: ArticleId, languages: Languages, replace_edited: Flag = False) -> Result:
     """Translate the whole article again into the given languages, keeping segments a person edited unless
     `replace_edited`; returns the batch report. Only an article id is accepted, never a path."""
     return wb.translate(article_ids=[article_id], targets=languages, redo=True, replace_edited=replace_edited).to_dict()
 
 
-@operation(article_id=a.ARTICLE, language=a.LANG, order=a.Choice("order", str, values=tuple(ORDERS)),
-           only=a.Choice("filter", str, values=tuple(FILTERS)))
-def review_order(wb: Workbench, article_id: str, language: str, order: str = "review_first", only: str = "all") -> Result:
+@operation(page=True, cli=True)
+def review_order(wb: Workbench, *, article_id: ArticleId, language: Language,
+                 order: Annotated[str, choice(tuple(ORDERS))] = "review_first",
+                 only: Annotated[str, choice(tuple(FILTERS))] = "all") -> ReviewOrder:
     """Segments in review order (untouched, flagged, least confident first) or document order; `only`: all,
     low_confidence, flagged or needs_review. Each row: segment_id, position, text, flags, confidence (0..1)."""
     rows = review_rows(wb.article(article_id), language, order, only)
-    return {"ok": True, "segments": [row.to_dict() for row in rows], "low_confidence_below": LOW_CONFIDENCE, "explanation": EXPLANATION}
+    return ReviewOrder([row.to_dict() for row in rows], LOW_CONFIDENCE, EXPLANATION)
 
 
-@operation(by=a.Choice("group", str, values=tuple(GROUPS)))
-def effort(wb: Workbench, by: str = "model") -> Result:
+@operation()
+def effort(wb: Workbench, *, by: Annotated[str, choice(tuple(GROUPS))] = "model") -> EffortRows:
     """Post-editing effort per model, lang, reviewer or article: segments, edited share, HTER, seconds."""
-    return {"ok": True, "rows": effort_rows(wb.store, by)}
+    return EffortRows(effort_rows(wb.store, by))
 
 
 # --------------------------------------------------------------------------- the editor
-@operation(article_id=a.ARTICLE, author=a.AUTHOR)
-def review_view(wb: Workbench, article_id: str, author: str = "") -> Result:
+@operation(page=True)
+def review_view(wb: Workbench, *, article_id: ArticleId, author: Author = "") -> ReviewView:
     """The article for the editor: segments with each language's text, state, flags and confidence; summaries;
     per-language counts and what blocks approval; the author's drafts; what the flags and marks mean."""
     view = wb.article(article_id)
-    return {"ok": True, "article": view.to_dict(), "drafts": wb.drafts(article_id, author),
-            "counts": {lang: review_counts(view, lang) for lang in TARGETS},
-            "approval": {lang: approval_problems(view, lang) for lang in TARGETS},
-            "flag_help": FLAG_HELP, "blocking": list(BLOCKING), "confidence_help": EXPLANATION,
-            "low_confidence": LOW_CONFIDENCE, "read_only": wb.store.read_only, "author": author}
+    return ReviewView(view.to_dict(), wb.drafts(article_id, author), {lang: review_counts(view, lang) for lang in TARGETS},
+                      {lang: approval_problems(view, lang) for lang in TARGETS}, FLAG_HELP, list(BLOCKING), EXPLANATION,
+                      LOW_CONFIDENCE, wb.store.read_only, author)
 
 
-@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG)
-def unit_details(wb: Workbench, article_id: str, unit: str, language: str) -> Result:
+@operation(page=True, cli=True)
+def unit_details(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language) -> UnitDetails:
     """One unit (a segment or "summary") in one language: source, machine output, current text, flags with their
     meaning, memory matches, glossary terms, the machine suggestions (`review.suggestions`) and the full history."""
     ref = wb.unit(article_id, unit, language)
@@ -188,32 +251,35 @@ def unit_details(wb: Workbench, article_id: str, unit: str, language: str) -> Re
     history = [{"id": h["id"], "created": h["created"][:19].replace("T", " "), "author": h["author"],
                 "origin": h["origin"], "reviewed": bool(h.get("reviewed")), "text": h["text"]}
                for h in reversed(wb.history(article_id, ref.segment_id, language, ref.target))]
-    return {"ok": True, "unit": unit, "lang": language, "source": source, "machine": machine,
-            "text": current.text if current else "", "revision_id": current.revision_id if current else None,
-            "state": current.state if current else "untranslated", "flags": list(current.flags) if current else [],
-            "blocking": list(current.blocking) if current else [],
-            "qa": list(current.qa) if current else [],
-            "confidence": least_sure_on_demand(current, lambda: wb.models.translator(language)),
-            "machine_diff_html": diff_html(machine, current.text if current else ""),
-            "matches": _matches(wb, source, ref) if source else [], "terms": terms, "history": history,
-            "suggestions": unit_suggestions(wb.store, article_id, ref.segment_id, language, current)}
+    return UnitDetails(
+        unit=unit, lang=language, source=source, machine=machine, text=current.text if current else "",
+        revision_id=current.revision_id if current else None, state=current.state if current else "untranslated",
+        flags=list(current.flags) if current else [], blocking=list(current.blocking) if current else [],
+        qa=list(current.qa) if current else [],
+        confidence=least_sure_on_demand(current, lambda: wb.models.translator(language)),
+        machine_diff_html=diff_html(machine, current.text if current else ""),
+        matches=_matches(wb, source, ref) if source else [], terms=terms, history=history,
+        suggestions=unit_suggestions(wb.store, article_id, ref.segment_id, language, current))
 
 
-def saved(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> Result:
+def saved(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> UnitSaved:
     """What a save answers, so the page updates one row and the counts instead of reloading the article: the
     unit's current revision (`unchanged`: the save added none, the text was already current), the flags of the
     unit that block approval (`blocking`: the page warns when a confirmed text has one), whether a pivot check was
     recorded, the unit's row as the article view has it (`row`: a segment row, or the summary unit), the article's
     status, counts and approval blockers per language."""
+    return UnitSaved(**_saved_fields(wb, ref, recorded))
+
+
+def _saved_fields(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> dict[str, Any]:
     view = wb.article(ref.article_id)
     unit = view.unit(ref)
     summary = view.summaries.get(ref.lang)
     row = (summary.to_dict() if summary else None) if ref.segment_id is None else view.row(ref.segment_id).to_dict()
-    return {"ok": True, "revision_id": recorded.revision_id, "unit": ref.unit, "lang": ref.lang, "row": row,
-            "status": dict(view.status), "counts": {lang: review_counts(view, lang) for lang in TARGETS},
-            "approval": {lang: approval_problems(view, lang) for lang in TARGETS},
-            "unchanged": recorded.unchanged, "blocking": list(unit.blocking) if unit else [],
-            "pivot_confirmed": recorded.pivot_confirmed}
+    return dict(revision_id=recorded.revision_id, unit=ref.unit, lang=ref.lang, row=row, status=dict(view.status),
+                counts={lang: review_counts(view, lang) for lang in TARGETS},
+                approval={lang: approval_problems(view, lang) for lang in TARGETS}, unchanged=recorded.unchanged,
+                blocking=list(unit.blocking) if unit else [], pivot_confirmed=recorded.pivot_confirmed)
 
 
 def _matches(wb: Workbench, source: str, ref: UnitRef) -> list[dict[str, Any]]:
@@ -223,10 +289,10 @@ def _matches(wb: Workbench, source: str, ref: UnitRef) -> list[dict[str, Any]]:
             for entry, score in wb.memory(ref.lang).fuzzy(source, exclude_segment=ref.segment_id)]
 
 
-@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, text=a.TEXT, base_revision_id=a.REVISION,
-           author=a.AUTHOR, reviewed=a.FLAG, seconds_open=a.SECONDS)
-def save_unit(wb: Workbench, article_id: str, unit: str, language: str, text: str, base_revision_id: int | None = None,
-              author: str = "", reviewed: bool = True, seconds_open: float | None = None) -> Result:
+@operation(page=True)
+def save_unit(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, text: Text,
+              base_revision_id: Revision = None, author: Author = "", reviewed: Flag = True,
+              seconds_open: Seconds = None) -> UnitSaved:
     """Save a segment's or summary's text (as reviewed unless `reviewed` is false) based on the revision the
     editor opened; a save based on an older revision is refused and returns the other text, unless the text is
     the same (`unchanged`: no new revision)."""
@@ -235,10 +301,9 @@ def save_unit(wb: Workbench, article_id: str, unit: str, language: str, text: st
                                         reviewed=reviewed, seconds_open=seconds_open))
 
 
-@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, base_revision_id=a.REVISION, author=a.AUTHOR,
-           seconds_open=a.SECONDS)
-def confirm_unit(wb: Workbench, article_id: str, unit: str, language: str, base_revision_id: int | None = None,
-                 author: str = "", seconds_open: float | None = None) -> Result:
+@operation(page=True)
+def confirm_unit(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, base_revision_id: Revision = None,
+                 author: Author = "", seconds_open: Seconds = None) -> UnitSaved:
     """Confirm the text seen at `base_revision_id` unchanged as reviewed; a text already reviewed gets no new
     revision (`unchanged`), and one whose pivot language changed since is recorded as still correct."""
     ref = wb.unit(article_id, unit, language)
@@ -246,69 +311,87 @@ def confirm_unit(wb: Workbench, article_id: str, unit: str, language: str, base_
                                            seconds_open=seconds_open))
 
 
-@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, author=a.AUTHOR)
-def confirm_pivot(wb: Workbench, article_id: str, unit: str, language: str, author: str = "") -> Result:
+@operation(page=True)
+def confirm_pivot(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, author: Author = "") -> UnitSaved:
     """Still correct: the segment's text fits its pivot language's (English's) current text; recorded, so its
     `stale_pivot` is gone until that text changes again. The text and its review state stay as they are."""
     ref = wb.unit(article_id, unit, language)
     return saved(wb, ref, workflow.confirm_pivot(wb.store, ref, author=author))
 
 
-@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, revision_id=a.REVISION, base_revision_id=a.REVISION,
-           author=a.AUTHOR)
-def restore_unit(wb: Workbench, article_id: str, unit: str, language: str, revision_id: int | None,
-                 base_revision_id: int | None = None, author: str = "") -> Result:
+@operation(page=True)
+def restore_unit(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, revision_id: Revision,
+                 base_revision_id: Revision = None, author: Author = "") -> UnitRestored:
     """Put an old revision's text back as a new revision (origin "revert")."""
     ref = wb.unit(article_id, unit, language)
     if revision_id is None:
-        raise a.BadArgument("revision_id: which revision to restore is missing")
+        raise BadArgument("revision_id: which revision to restore is missing")
     recorded = workflow.restore(wb.store, ref, revision_id, author=author, base_revision_id=base_revision_id)
-    return {**saved(wb, ref, recorded), "text": wb.store.revision(recorded.revision_id)["text"]}
+    return UnitRestored(**_saved_fields(wb, ref, recorded), text=wb.store.revision(recorded.revision_id)["text"])
 
 
-@operation(old_text=a.OPTIONAL_TEXT, new_text=a.OPTIONAL_TEXT)
-def compare(wb: Workbench, old_text: str, new_text: str) -> Result:
+@operation(page=True, cli=True)
+def compare(wb: Workbench, *, old_text: OptionalText, new_text: OptionalText) -> Compared:
     """A word diff of two texts as HTML (each at most the text limit, 100,000 characters unless configured); long,
     very different texts are compared by sentence or as a whole, which the HTML says (bounded work either way)."""
-    return {"ok": True, "diff_html": diff_html(old_text, new_text)}
+    return Compared(diff_html(old_text, new_text))
 
 
-@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, text=a.TEXT, base_revision_id=a.REVISION,
-           author=a.AUTHOR)
-def save_draft(wb: Workbench, article_id: str, unit: str, language: str, text: str,
-               base_revision_id: int | None = None, author: str = "") -> Result:
+@operation(page=True)
+def save_draft(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, text: Text,
+               base_revision_id: Revision = None, author: Author = "") -> Done:
     """Keep unsaved text as the author's draft of the unit, with the revision it was typed on."""
     workflow.keep_draft(wb.store, wb.unit(article_id, unit, language), text, author=author,
                         base_revision_id=base_revision_id)
-    return {"ok": True}
+    return Done()
 
 
-@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, author=a.AUTHOR)
-def discard_draft(wb: Workbench, article_id: str, unit: str, language: str, author: str = "") -> Result:
+@operation(page=True)
+def discard_draft(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, author: Author = "") -> Done:
     """Drop the author's draft of the unit."""
     workflow.drop_draft(wb.store, wb.unit(article_id, unit, language), author=author)
-    return {"ok": True}
+    return Done()
 
 
-@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, replace_edited=a.FLAG)
-def retranslate_unit(wb: Workbench, article_id: str, unit: str, language: str, replace_edited: bool = False) -> Result:
+@operation(page=True)
+def retranslate_unit(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language,
+                     replace_edited: Flag = False) -> Retranslated:
     """New machine text for a segment or summary; a person's text is kept unless `replace_edited`."""
     ref = wb.unit(article_id, unit, language)
     if ref.segment_id is None:
         made = wb.summarize(article_id, language, replace_edited=replace_edited)
     else:
         made = bool(wb.retranslate(article_id, language, [ref.segment_id], replace_edited=replace_edited))
-    return {"ok": True, "replaced": made,
-            "message": "New machine text stored." if made else "Kept the human text (ask to replace it)."}
+    return Retranslated(made, "New machine text stored." if made else "Kept the human text (ask to replace it).")
 
 
-@operation(article_id=a.ARTICLE, language=a.LANG, author=a.AUTHOR, override=a.REASON, seen_source=a.SOURCE_HASH,
-           seen_revision=a.REVISION)
-def approve(wb: Workbench, article_id: str, language: str, author: str = "", override: str = "", seen_source: str = "",
-            seen_revision: int | None = None) -> Result:
+@operation(page=True)
+def approve(wb: Workbench, *, article_id: ArticleId, language: Language, author: Author = "", override: Reason = "",
+            seen_source: SourceHash = "", seen_revision: Revision = None) -> Approved:
     """Approve an article language (every segment reviewed, no blocking flag), or with an override reason. With
     `seen_source` (the article's `content_hash`) and `seen_revision` (the language's newest revision id, 0: none)
     as the page shows them, refused when the article changed since (a colleague's save, a new source): the
     approval is of what the reviewer saw."""
     seen = (seen_source, seen_revision or 0) if seen_source else None
-    return {"ok": True, "status": wb.approve(article_id, language, author, override=override or None, seen=seen)}
+    return Approved(wb.approve(article_id, language, author, override=override or None, seen=seen))
+
+
+# --------------------------------------------------------------------------- the glossary
+@operation()
+def get_glossary(wb: Workbench) -> GlossaryTableAnswer:
+    """The glossary's rows (ar, en, ru, note; variants separated by |) and its version, to save against."""
+    return GlossaryTableAnswer(wb.glossary().to_rows(), glossary_version(wb.store))
+
+
+@operation()
+def save_glossary(wb: Workbench, *, rows: GlossaryTable, base_version: BaseVersion = "", author: Author = "") -> Result:
+    """Replace the glossary with `rows` (ar, en, ru, note), saved against `base_version` (from /get_glossary):
+    {ok, terms, version}, or {ok: false, conflict, current_version} when it was saved by someone else since (or no
+    version was given); the replaced version is kept in the history, and QA flags use the new one at once."""
+    if not base_version:
+        return {"ok": False, "conflict": True, "error": NO_BASE, "current_version": glossary_version(wb.store)}
+    try:
+        glossary = save_rows(wb.store, rows, base_version=base_version, author=author)
+    except GlossaryConflict as exc:
+        return {"ok": False, "conflict": True, "error": str(exc), "current_version": exc.current_version}
+    return {"ok": True, "terms": len(glossary), "version": glossary_version(wb.store)}

@@ -1,9 +1,8 @@
 """The CAT editor's operations (issue 19, "what professionals expect"): comments with @mentions, flag dismissals,
 propagation of repeated segments, concordance search, find and replace, match marks and presence.
 
-Declared with `operation` like every other (`app/operations.py`): each argument is parsed by its kind before the
-operation runs, results are dicts with `ok`, and the same declarations are the page's server-function calls and
-the named endpoints for `gradio_client` scripts (registered when `ui/endpoints.py` imports this module). Every
+Declared with `operation` like every other (`app/service.py`): typed parameters checked before the operation runs,
+results are dicts with `ok`; all of them are the page's (`page=True`) and named endpoints for `gradio_client`. Every
 text change goes through the write path (`review.workflow`, via `review.propagation` and `review.replace`);
 comments, dismissals and propagation marks are the CAT records of `store.comments`.
 """
@@ -12,7 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from ..languages import TARGETS
 from ..review import comments as cat
@@ -23,23 +22,130 @@ from ..review.model import ArticleView, Unit
 from ..review.qa import FLAG_HELP
 from ..review.states import approval_problems, review_counts
 from ..units import UnitRef
-from . import arguments as a
 from .api import Workbench
-from .operations import Result, operation
+from .params import (
+    ArticleId,
+    Author,
+    BadArgument,
+    ClientToken,
+    Flag,
+    Language,
+    Languages,
+    OptionalUnit,
+    Picks,
+    Places,
+    Record,
+    Revision,
+    UnitName,
+    choice,
+    count,
+    text,
+)
 from .presence import HEARTBEAT_S, REGISTRY, TTL_S
+from .service import Answer, operation
 
-FLAG_NAME = a.Choice("flag", str, values=tuple(FLAG_HELP))
-# what the page's grid may call through its server function (ui/grid.py): every operation of this module
-PAGE_OPERATIONS = frozenset({"cat_view", "add_comment", "resolve_comment", "mentions", "search_comments", "dismiss_flag",
-                             "restore_flag", "repetitions", "propagate", "concordance", "replace_preview",
-                             "replace_apply", "presence"})
+FlagName = Annotated[str, choice(tuple(FLAG_HELP))]
+Comment = Annotated[str, text(4000)]
+Find = Annotated[str, text(200)]
+Replacement = Annotated[str, text(1000, optional=True)]
+Search = Annotated[str, text(200, optional=True)]
+DismissReason = Annotated[str, text(500, optional=True)]
+Offset = Annotated[int | None, count(0, 10**9)]
+Limit = Annotated[int | None, count(1, replace.MAX_PAGE)]
+
+
+@dataclass(frozen=True)
+class CommentAnswer(Answer):
+    comment: dict[str, Any]
+    comments: list[dict[str, Any]]  # the unit's comments, in order
+
+
+@dataclass(frozen=True)
+class Comments(Answer):
+    comments: list[dict[str, Any]]  # each with the grid's `number` of its segment (None for a summary)
+
+
+@dataclass(frozen=True)
+class Mentions(Comments):
+    name: str
+    handles: list[str]
+
+
+@dataclass(frozen=True)
+class FlagsChanged(Answer):
+    unit: str
+    lang: str
+    row: dict[str, Any] | None
+    status: dict[str, str]
+    counts: dict[str, dict[str, int]]
+    approval: dict[str, list[str]]
+    dismissed: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Concordance(Answer):
+    query: str
+    hits: list[dict[str, Any]]
+    total: int
+
+
+@dataclass(frozen=True)
+class Presence(Answer):
+    others: list[dict[str, Any]]
+    heartbeat_s: float
+
+
+@dataclass(frozen=True)
+class CatView(Answer):
+    """The CAT marks of an article (see `cat_view`)."""
+
+    article_id: str
+    comments: list[dict[str, Any]]
+    units: dict[str, dict[str, dict[str, Any]]]  # language → unit → its marks
+    repeats: dict[str, int]  # segment id → how many other rows have the same Arabic
+    mentions: int
+    handles: list[str]
+    heartbeat_s: float
+    presence_ttl_s: float
+
+
+@dataclass(frozen=True)
+class Repetitions(Answer):
+    revision_id: int | None  # the unit's current revision, to pass to `propagate`
+    candidates: list[dict[str, Any]]
+    text: str | None = None  # the unit's current text (None: it has none, or it is a summary)
+    more: bool = False  # more candidates than MAX_TARGETS
+
+
+@dataclass(frozen=True)
+class Propagated(Answer):
+    given: list[dict[str, Any]]  # the units given the text, with their new revision
+    skipped: list[dict[str, Any]]  # the units left alone, with why
+
+
+@dataclass(frozen=True)
+class ReplacePreview(Answer):
+    changes: list[dict[str, Any]]
+    count: int  # matches over the article language
+    units: int  # units with a match
+    offset: int
+    limit: int
+    more: bool  # a later page has units
+
+
+@dataclass(frozen=True)
+class Replaced(Answer):
+    changed: list[dict[str, Any]]  # the units changed, with their new revision
+    skipped: list[dict[str, Any]]  # the units left alone, with why
+
+
 MAX_VIEW_COMMENTS = 1000
 FUZZY_BUDGET_S = 1.5  # how long cat_view may spend finding fuzzy memory matches for an article's open units
 
 
 # --------------------------------------------------------------------------- what the grid shows
-@operation(article_id=a.ARTICLE, author=a.AUTHOR)
-def cat_view(wb: Workbench, article_id: str, author: str = "") -> Result:
+@operation(page=True)
+def cat_view(wb: Workbench, *, article_id: ArticleId, author: Author = "") -> CatView:
     """The CAT marks of an article for the grid: its comments (newest MAX_VIEW_COMMENTS), per language and unit
     the dismissed flags, whether the text was propagated, the match (machine with its model, memory 100 %, a
     fuzzy memory match NN % on offer, human), how many other rows have the same Arabic; how many unresolved
@@ -49,11 +155,9 @@ def cat_view(wb: Workbench, article_id: str, author: str = "") -> Result:
     for row in view.translatable:
         groups.setdefault(propagation.source_key(row.source_text), []).append(row.id)
     repeats = {seg: len(ids) - 1 for ids in groups.values() if len(ids) > 1 for seg in ids}
-    return {"ok": True, "article_id": article_id,
-            "comments": [c.to_dict() for c in view.comments[-MAX_VIEW_COMMENTS:]],
-            "units": {lang: _marks(wb, view, lang) for lang in TARGETS}, "repeats": repeats,
-            "mentions": len(cat.mentions_for(wb.store, author)), "handles": cat.handles(author),
-            "heartbeat_s": HEARTBEAT_S, "presence_ttl_s": TTL_S}
+    return CatView(article_id, [c.to_dict() for c in view.comments[-MAX_VIEW_COMMENTS:]],
+                   {lang: _marks(wb, view, lang) for lang in TARGETS}, repeats, len(cat.mentions_for(wb.store, author)),
+                   cat.handles(author), HEARTBEAT_S, TTL_S)
 
 
 def _marks(wb: Workbench, view: ArticleView, lang: str) -> dict[str, dict[str, Any]]:
@@ -97,23 +201,23 @@ def _unit_comments(view_comments: list[cat.Comment], ref: UnitRef) -> list[dict[
     return [c.to_dict() for c in view_comments if c.unit == ref.unit and c.lang == ref.lang]
 
 
-@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, text=a.COMMENT, author=a.AUTHOR)
-def add_comment(wb: Workbench, article_id: str, unit: str, language: str, text: str, author: str = "") -> Result:
+@operation(page=True)
+def add_comment(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, text: Comment,
+                author: Author = "") -> CommentAnswer:
     """A comment on a segment or the summary in one language (at most 4,000 characters); `@name` in it mentions
     a reviewer. Returns the comment and the unit's comments."""
     ref = wb.unit(article_id, unit, language)
     made = cat.add_comment(wb.store, ref, text, author=author)
-    return {"ok": True, "comment": made.to_dict(),
-            "comments": _unit_comments(cat.article_comments(wb.store, article_id), ref)}
+    return CommentAnswer(made.to_dict(), _unit_comments(cat.article_comments(wb.store, article_id), ref))
 
 
-@operation(article_id=a.ARTICLE, comment_id=a.RECORD, resolved=a.FLAG, author=a.AUTHOR)
-def resolve_comment(wb: Workbench, article_id: str, comment_id: int, resolved: bool = True, author: str = "") -> Result:
+@operation(page=True)
+def resolve_comment(wb: Workbench, *, article_id: ArticleId, comment_id: Record, resolved: Flag = True,
+                    author: Author = "") -> CommentAnswer:
     """Resolve (or, with `resolved` false, reopen) one of the article's comments; who did it is recorded."""
     done = cat.resolve(wb.store, article_id, comment_id, resolved, author=author)
     ref = UnitRef.named(article_id, done.unit, done.lang)
-    return {"ok": True, "comment": done.to_dict(),
-            "comments": _unit_comments(cat.article_comments(wb.store, article_id), ref)}
+    return CommentAnswer(done.to_dict(), _unit_comments(cat.article_comments(wb.store, article_id), ref))
 
 
 def _placed(wb: Workbench, found: list[cat.Comment]) -> list[dict[str, Any]]:
@@ -125,39 +229,36 @@ def _placed(wb: Workbench, found: list[cat.Comment]) -> list[dict[str, Any]]:
     return [{**c.to_dict(), "number": numbers[c.article_id].get(c.unit)} for c in found]
 
 
-@operation(author=a.AUTHOR, include_resolved=a.FLAG)
-def mentions(wb: Workbench, author: str = "", include_resolved: bool = False) -> Result:
+@operation(page=True, cli=True)
+def mentions(wb: Workbench, *, author: Author = "", include_resolved: Flag = False) -> Mentions:
     """The comments that mention `author` (@ the whole name with spaces as _, or its first word), newest first;
     unresolved ones unless `include_resolved`."""
     found = cat.mentions_for(wb.store, author, include_resolved=include_resolved)
-    return {"ok": True, "name": author, "handles": cat.handles(author),
-            "comments": _placed(wb, found)}
+    return Mentions(_placed(wb, found), author, list(cat.handles(author)))
 
 
-@operation(query=a.SEARCH)
-def search_comments(wb: Workbench, query: str = "") -> Result:
+@operation(page=True, cli=True)
+def search_comments(wb: Workbench, *, query: Search = "") -> Comments:
     """Comments (in every article) whose text or author contains `query`, newest first (at most 100)."""
     found = cat.find(wb.store, query)
-    return {"ok": True, "comments": _placed(wb, found)}
+    return Comments(_placed(wb, found))
 
 
 # --------------------------------------------------------------------------- flags
-def _unit_answer(wb: Workbench, ref: UnitRef) -> Result:
+def _unit_answer(wb: Workbench, ref: UnitRef) -> FlagsChanged:
     """What a change of a unit's flags answers: its row, the status, counts and approval blockers (as a save)."""
     view = wb.article(ref.article_id)
     unit = view.unit(ref)
     summary = view.summaries.get(ref.lang)
     row = (summary.to_dict() if summary else None) if ref.segment_id is None else view.row(ref.segment_id).to_dict()
-    return {"ok": True, "unit": ref.unit, "lang": ref.lang, "row": row, "status": dict(view.status),
-            "counts": {lang: review_counts(view, lang) for lang in TARGETS},
-            "approval": {lang: approval_problems(view, lang) for lang in TARGETS},
-            "dismissed": [d.to_dict() for d in unit.dismissed] if unit else []}
+    return FlagsChanged(ref.unit, ref.lang, row, dict(view.status), {lang: review_counts(view, lang) for lang in TARGETS},
+                        {lang: approval_problems(view, lang) for lang in TARGETS},
+                        [d.to_dict() for d in unit.dismissed] if unit else [])
 
 
-@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, flag=FLAG_NAME, reason=a.DISMISS_REASON,
-           author=a.AUTHOR)
-def dismiss_flag(wb: Workbench, article_id: str, unit: str, language: str, flag: str, reason: str = "",
-                 author: str = "") -> Result:
+@operation(page=True)
+def dismiss_flag(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, flag: FlagName,
+                 reason: DismissReason = "", author: Author = "") -> FlagsChanged:
     """Dismiss one flag of a unit's current text as a false positive, with a reason (recorded, shown, reversible
     with restore_flag); it no longer blocks approval. A changed text brings the flag back if the checks raise it."""
     ref = wb.unit(article_id, unit, language)
@@ -169,8 +270,9 @@ def dismiss_flag(wb: Workbench, article_id: str, unit: str, language: str, flag:
     return _unit_answer(wb, ref)
 
 
-@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, flag=FLAG_NAME, author=a.AUTHOR)
-def restore_flag(wb: Workbench, article_id: str, unit: str, language: str, flag: str, author: str = "") -> Result:
+@operation(page=True)
+def restore_flag(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, flag: FlagName,
+                 author: Author = "") -> FlagsChanged:
     """Take back the dismissal of a flag: it counts again (who took it back is recorded)."""
     ref = wb.unit(article_id, unit, language)
     cat.restore_flag(wb.store, ref, flag, author=author)
@@ -182,16 +284,16 @@ def _drafts_of(wb: Workbench, author: str) -> Any:
     return lambda article_id: frozenset(d["unit"] for d in wb.drafts(article_id, author))
 
 
-@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, corpus=a.FLAG, author=a.AUTHOR)
-def repetitions(wb: Workbench, article_id: str, unit: str, language: str, corpus: bool = False,
-                author: str = "") -> Result:
+@operation(page=True)
+def repetitions(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, corpus: Flag = False,
+                author: Author = "") -> Repetitions:
     """The segments with the same Arabic as this one (in the article; with `corpus`, in every article) that could
     be given its current text: open to propagation (no person's text, not approved, no draft of `author`) and not
     holding that text already. Each with the revision to pass to `propagate`."""
     ref = wb.unit(article_id, unit, language)
     current = wb.article(article_id).unit(ref)
     if ref.segment_id is None or current is None:
-        return {"ok": True, "revision_id": current.revision_id if current else None, "candidates": []}
+        return Repetitions(current.revision_id if current else None, [])
     source = wb.article(article_id).row(ref.segment_id).source_text
     drafts = _drafts_of(wb, author)
     found = propagation.candidates_in(wb.article(article_id), language, source, current.text, skip=ref.segment_id,
@@ -199,70 +301,49 @@ def repetitions(wb: Workbench, article_id: str, unit: str, language: str, corpus
     if corpus:
         for other in propagation.corpus_articles(wb.store, source, article_id):
             found += propagation.candidates_in(wb.article(other), language, source, current.text, drafts=drafts(other))
-    return {"ok": True, "revision_id": current.revision_id, "text": current.text,
-            "candidates": [c.to_dict() for c in found[:propagation.MAX_TARGETS]], "more": len(found) > propagation.MAX_TARGETS}
+    return Repetitions(current.revision_id, [c.to_dict() for c in found[:propagation.MAX_TARGETS]], current.text,
+                       len(found) > propagation.MAX_TARGETS)
 
 
-@operation(article_id=a.ARTICLE, unit=a.UNIT, language=a.LANG, revision_id=a.REVISION, targets=a.PLACES,
-           author=a.AUTHOR)
-def propagate(wb: Workbench, article_id: str, unit: str, language: str, revision_id: int | None,
-              targets: list[tuple[str, str, int | None]], author: str = "") -> Result:
+@operation(page=True)
+def propagate(wb: Workbench, *, article_id: ArticleId, unit: UnitName, language: Language, revision_id: Revision,
+              targets: Places, author: Author = "") -> Propagated:
     """Give the segment's saved text (`revision_id`, its current one, a person's) to the repeated segments
     `targets` ([article id, segment id, the revision `repetitions` showed] each): one revision each, state edited,
     marked propagated; a unit that changed since, or holds a person's text, is skipped and said so."""
     ref = wb.unit(article_id, unit, language)
     if revision_id is None:
-        raise a.BadArgument("revision_id: which saved revision to propagate is missing")
+        raise BadArgument("revision_id: which saved revision to propagate is missing")
     for other, segment, _ in targets:
         wb.unit(other, segment, language)  # known articles and their own segments only
     report = propagation.propagate(wb.store, wb.article, ref, revision_id, targets, author=author,
                                    drafts_of=_drafts_of(wb, author))
-    return {"ok": True, **report.to_dict()}
+    return Propagated(report.given, report.skipped)
 
 
 # --------------------------------------------------------------------------- concordance, find and replace
-@operation(query=a.SEARCH, languages=a.LANGS)
-def concordance(wb: Workbench, query: str = "", languages: list[str] | tuple[str, ...] = TARGETS) -> Result:
+@operation(page=True, cli=True)
+def concordance(wb: Workbench, *, query: Search = "", languages: Languages = TARGETS) -> Concordance:
     """The translation memory's pairs (Arabic source, reviewed translation) whose source or translation contains
     `query` (Arabic, English or Russian; 2–200 characters; case, diacritics and letter forms folded): at most 50,
     whole-word hits first, each with where the query occurs (`source_spans`, `text_spans`), and the total."""
     try:
         hits, total = conc.search({lang: wb.memory(lang) for lang in languages}, query)
     except conc.ConcordanceError as exc:
-        raise a.BadArgument(f"query: {exc}") from None
-    return {"ok": True, "query": query, "hits": [h.to_dict() for h in hits], "total": total}
+        raise BadArgument(f"query: {exc}") from None
+    return Concordance(query, [h.to_dict() for h in hits], total)
 
 
 def _search(find: str, replacement: str, match_case: bool, whole_word: bool) -> replace.Search:
     return replace.Search(find, replacement, match_case=match_case, whole_word=whole_word)
 
 
-@dataclass(frozen=True)
-class _Count(a.Kind):
-    """A whole number from `least` to `most` (or its digits as text), or none for the default."""
-
-    least: int = 0
-    most: int = 0
-
-    def parse(self, value: Any, arg: str) -> int | None:
-        if value is None or value == "":
-            return None
-        if isinstance(value, str) and value.isdigit() and len(value) < 10:
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or not self.least <= value <= self.most:
-            raise self.fail(arg, f"must be a whole number from {self.least} to {self.most:,}")
-        return value
 
 
-OFFSET = _Count("offset", int | None, least=0, most=10**9)
-LIMIT = _Count("limit", int | None, least=1, most=replace.MAX_PAGE)
-
-
-@operation(article_id=a.ARTICLE, language=a.LANG, find=a.FIND, replacement=a.REPLACEMENT, match_case=a.FLAG,
-           whole_word=a.FLAG, offset=OFFSET, limit=LIMIT)
-def replace_preview(wb: Workbench, article_id: str, language: str, find: str, replacement: str = "",
-                    match_case: bool = False, whole_word: bool = False, offset: int | None = None,
-                    limit: int | None = None) -> Result:
+@operation(page=True, cli=True)
+def replace_preview(wb: Workbench, *, article_id: ArticleId, language: Language, find: Find,
+                    replacement: Replacement = "", match_case: Flag = False, whole_word: Flag = False,
+                    offset: Offset = None, limit: Limit = None) -> ReplacePreview:
     """The units of the article language whose current text contains `find` (plain text), a page at a time
     (`limit` units, 50 unless given, at most 100, from `offset`): each with the revision the preview was made on,
     its matches (`count`), its length now and after (`length`, `new_length`) and an excerpt from `start` (at most
@@ -271,31 +352,29 @@ def replace_preview(wb: Workbench, article_id: str, language: str, find: str, re
     later page has units. Nothing is written."""
     found = replace.preview(wb.article(article_id), language, _search(find, replacement, match_case, whole_word),
                             offset or 0, limit or replace.PAGE)
-    return {"ok": True, **found.to_dict(replacement)}
+    return ReplacePreview(**found.to_dict(replacement))
 
 
-@operation(article_id=a.ARTICLE, language=a.LANG, find=a.FIND, replacement=a.REPLACEMENT, match_case=a.FLAG,
-           whole_word=a.FLAG, picks=a.PICKS, author=a.AUTHOR)
-def replace_apply(wb: Workbench, article_id: str, language: str, find: str, replacement: str,
-                  match_case: bool, whole_word: bool, picks: list[tuple[str, int | None]], author: str = "") -> Result:
+@operation(page=True)
+def replace_apply(wb: Workbench, *, article_id: ArticleId, language: Language, find: Find, replacement: Replacement,
+                  match_case: Flag, whole_word: Flag, picks: Picks, author: Author = "") -> Replaced:
     """Replace in the picked units ([unit, the revision its preview showed] each): one revision per changed unit
     through the normal save path (state edited); a unit saved since the preview is a conflict and is skipped, as
     is one where `author` has an unsaved draft."""
     drafts = frozenset(d["unit"] for d in wb.drafts(article_id, author))
     report = replace.apply(wb.store, wb.article(article_id), language,
                            _search(find, replacement, match_case, whole_word), picks, author=author, drafts=drafts)
-    return {"ok": True, **report.to_dict()}
+    return Replaced(report.changed, report.skipped)
 
 
 # --------------------------------------------------------------------------- presence
-@operation(article_id=a.ARTICLE, client=a.CLIENT, editing=a.OPTIONAL_UNIT, language=a.LANG, author=a.AUTHOR)
-def presence(wb: Workbench, article_id: str, client: str, editing: str = "", language: str = "en",
-             author: str = "") -> Result:
+@operation(page=True)
+def presence(wb: Workbench, *, article_id: ArticleId, client: ClientToken, editing: OptionalUnit = "",
+             language: Language = "en", author: Author = "") -> Presence:
     """Heartbeat of one open page (`client`: the tab's own token): it has the article open, editing the unit
     `editing` in `language` (or only looking). Returns who else has the article open (kept in the server's
     memory for 30 s after their last heartbeat; nothing is stored)."""
     wb.check_ids([article_id])
     if editing:
         wb.unit(article_id, editing, language)
-    return {"ok": True, "others": REGISTRY.heartbeat(client, article_id, author, editing, language),
-            "heartbeat_s": HEARTBEAT_S}
+    return Presence(REGISTRY.heartbeat(client, article_id, author, editing, language), HEARTBEAT_S)

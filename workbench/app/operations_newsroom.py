@@ -1,6 +1,6 @@
 """The newsroom's operation on the review surface: import one article by its page's URL.
 
-Declared like every operation (`app/operations.py`): the URL is parsed by its kind before anything is fetched
+Declared like every operation (`app/service.py`): the URL is checked by its type before anything is fetched
 (text of at most 2,048 characters, http or https, a host, no user name or password), and the fetch itself refuses
 private and loopback addresses in every form, whatever `allow_private_feeds` says (that setting is the operator's,
 for the CLI), so a reviewer cannot make the server read the newsroom's own network. The fetch ends by its deadline
@@ -10,32 +10,37 @@ for the CLI), so a reviewer cannot make the server read the newsroom's own netwo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from . import arguments as a
 from .api import Workbench
-from .operations import Result, operation
+from .params import Check, text
+from .service import Answer, operation
+
+
+def _page_url(value: Any) -> str:
+    """An http(s) URL the newsroom's fetcher may ask for (see `newsroom.fetch.check_url`)."""
+    from ..newsroom.fetch import FetchRefused, check_url
+
+    try:
+        return check_url(text(2048).fn(value).strip())
+    except FetchRefused as exc:
+        raise ValueError(exc.reason) from None
+
+
+PageUrl = Annotated[str, Check(_page_url, {"type": "string", "maxLength": 2048, "format": "uri"})]
 
 
 @dataclass(frozen=True)
-class PageUrl(a.Kind):
-    """An http(s) URL the newsroom's fetcher may ask for (see `newsroom.fetch.check_url`)."""
-
-    def parse(self, value: Any, arg: str) -> str:
-        from ..newsroom.fetch import FetchRefused, check_url
-
-        text = a.Text("text", str, limit=2048).parse(value, arg).strip()
-        try:
-            return check_url(text)
-        except FetchRefused as exc:
-            raise self.fail(arg, exc.reason) from None
+class UrlImported(Answer):
+    article_id: str
+    title: str | None
+    outcome: str  # new, updated or unchanged
+    url: str
+    segments: int
 
 
-URL = PageUrl("url", str)
-
-
-@operation(url=URL)
-def import_url(wb: Workbench, url: str) -> Result:
+@operation()
+def import_url(wb: Workbench, *, url: PageUrl) -> UrlImported:
     """Fetch the page at `url`, extract its article (text, title, date, author) and import it with the URL kept;
     the article id is made from the URL, never taken. Returns the article id, title and outcome (new, updated,
     unchanged)."""
@@ -44,5 +49,4 @@ def import_url(wb: Workbench, url: str) -> Result:
 
     arrival = take(Context.of(wb.store, wb.home, reviewer=True), url)
     outcome = "unchanged" if arrival.outcome == "known" else arrival.outcome
-    return {"ok": True, "article_id": arrival.article_id, "title": arrival.title, "outcome": outcome,
-            "url": arrival.url, "segments": arrival.segments}
+    return UrlImported(arrival.article_id, arrival.title, outcome, arrival.url, arrival.segments)

@@ -211,29 +211,84 @@ class Generated:
     tokens: int
 
 
+@dataclass(frozen=True)
+class Request:
+    """One segment to translate, with what an LLM translator's prompt says around it (a sentence translator reads
+    the text only)."""
+
+    text: str
+    title: str = ""
+    context: tuple[tuple[str, str], ...] = ()  # preceding segments, oldest first: (input text, translation or "")
+    terms: tuple[tuple[str, str], ...] = ()  # glossary terms in the segment: (source form, target forms)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "title": self.title, "context": [list(c) for c in self.context],
+                "terms": [list(t) for t in self.terms]}
+
+
+@dataclass(frozen=True)
+class Output:
+    """One request's translation: the text, the model's confidence in it, and whether it came from the cache. An
+    LLM translator's output also says what its answer parser found (`engines.llm.LLMOutput`)."""
+
+    text: str
+    confidence: Confidence | None
+    cached: bool = False
+
+    def model_flags(self) -> list[str]:
+        """The flags the output records beside those the read model checks (none for a sentence translator)."""
+        return []
+
+    def provenance(self) -> dict[str, Any] | None:
+        """What the output's provenance records beside the model's (an LLM's template, context and notes)."""
+        return None
+
+
 class Translator(ABC):
-    """Translate a batch of sentences from `source` to `target`."""
+    """Translate requests (segments, an LLM translator with their context) from `source` to `target`.
+
+    `translate` is what runs call. It goes through four steps that the cache wrapper (`wrappers.CachedTranslator`)
+    calls apart: `prepare` the requests (an LLM renders and tokenizes its prompt), `key_text` (what the cache key
+    is made of), `make` (the model call) and `output` (a made answer back into an `Output`)."""
 
     source: str
     target: str
     info: ModelInfo
     options: TranslationOptions
+    uses_context: bool = False  # told each segment's title, preceding segments and glossary terms (LLM translators)
 
-    def translate(self, texts: list[str]) -> list[str]:
-        """One output per input, in the same order."""
-        return [text for text, _ in self.translate_scored(texts)]
+    def translate(self, requests: list[Request]) -> list[Output]:
+        """One output per request, in the same order."""
+        prepared = self.prepare(requests)
+        return [self.output(p, made) for p, made in zip(prepared, self.make(prepared), strict=True)]
+
+    def translate_texts(self, texts: list[str]) -> list[str]:
+        """One output text per input text (no context), in the same order."""
+        return [out.text for out in self.translate([Request(t) for t in texts])]
+
+    def prepare(self, requests: list[Request]) -> list[Any]:
+        """What the model is given for each request: a sentence translator's input is the text."""
+        return [r.text for r in requests]
+
+    def key_text(self, prepared: Any) -> str:
+        """What decides a prepared request's output, for the cache key (with the model and its settings)."""
+        return str(prepared)
+
+    def make(self, prepared: list[Any]) -> list[Scored]:
+        """The model's (answer, confidence) for each prepared request."""
+        return self.translate_scored(prepared)
+
+    def output(self, prepared: Any, made: Scored, cached: bool = False) -> Output:
+        """A made answer as the request's output."""
+        return Output(made[0], made[1], cached)
 
     @abstractmethod
     def translate_scored(self, texts: list[str]) -> list[Scored]:
-        """One (output, the model's confidence in it) per input, in the same order."""
+        """One (output, the model's confidence in it) per input text, in the same order."""
 
     def settings(self) -> dict[str, Any]:
         """The generation settings that decide the output (they are part of the cache key and provenance)."""
         return self.options.to_dict()
-
-    def cached(self, texts: list[str]) -> list[bool]:
-        """Which of `texts` would come from a cache rather than the model (none, unless wrapped in a cache)."""
-        return [False] * len(texts)
 
     def score_output(self, text: str, output: str) -> Confidence | None:
         """The model's teacher-forced confidence in `output` as the translation of `text`, with its least sure

@@ -193,8 +193,8 @@ def _workbench_transformers(s: Settings, folder: Path, options: TranslationOptio
 
     translator = Seq2SeqTranslator(str(folder), "ar", "en", options, device=device, home=s.home)
     translator.fixed_length = s.output_tokens
-    translator.translate(texts[:2])
-    return _measure(device, lambda: translator.translate(texts), len(texts), s.output_tokens)
+    translator.translate_texts(texts[:2])
+    return _measure(device, lambda: translator.translate_texts(texts), len(texts), s.output_tokens)
 
 
 def _workbench_ct2(s: Settings, folder: Path, options: TranslationOptions, device: str,
@@ -210,13 +210,13 @@ def _workbench_ct2(s: Settings, folder: Path, options: TranslationOptions, devic
     fast = replace(options, confidence_detail="none")
     translator = Ct2Translator(str(folder), "ar", "en", fast, device=device, home=s.home)
     translator.fixed_length = s.output_tokens
-    translator.translate(texts[:2])
+    translator.translate_texts(texts[:2])
     tokens = translator.tokenize(texts)
 
     def with_options(chosen: TranslationOptions) -> Callable[[], Any]:
         def call() -> None:
             translator.options = chosen
-            translator.translate(texts)
+            translator.translate_texts(texts)
 
         return call
 

@@ -129,8 +129,8 @@ def _translator(candidate: Candidate, folder: Path, beams: int, length: int, hom
 
 def translation_rate(translator: Any, texts: list[str], length: int) -> float:
     """Target tokens per second (after a warm-up call)."""
-    translator.translate(texts[:2])
-    return round(len(texts) * length / _timed(lambda: translator.translate(texts)), 1)
+    translator.translate_texts(texts[:2])
+    return round(len(texts) * length / _timed(lambda: translator.translate_texts(texts)), 1)
 
 
 def _llm(candidate: Candidate, folder: Path, home: str | None) -> tuple[Any, list[Prompt], list[Prompt]]:

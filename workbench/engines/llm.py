@@ -9,7 +9,7 @@ switch), decodes greedily up to a cap relative to the segment's length and stops
 The answer is parsed back into one output per segment (`parse_output`): a preamble ("Here is the translation:"),
 wrapping quotes, a reasoning block and a trailing note are removed and said so; an answer that repeats the context
 it was given, has more sentences or lines than the segment, or is empty is flagged with a plain-words reason, never
-kept silently. The cache (`CachedLLMTranslator`) keys each output by the model, its settings, the template's hash
+kept silently. The cache (`wrappers.CachedTranslator`) keys each output by the model, its settings, the template's hash
 and the very messages sent, so a changed glossary term or a corrected previous segment asks the model again, and
 an unchanged request is never translated twice.
 """
@@ -29,16 +29,18 @@ from ..errors import WorkbenchError
 from ..languages import LANGUAGE_NAMES
 from .base import (
     Confidence,
-    Counters,
     EngineTranslator,
     Generated,
+    Output,
+    Request,
     Scored,
     TranslationOptions,
-    Translator,
     batches,
     output_settings,
     trace,
 )
+
+__all__ = ["LLM_FLAGS", "LLMOptions", "LLMOutput", "LLMTranslator", "Request", "parse_output", "render"]
 from .prompts import Template, load_translation_template, structured_template_name
 
 # Seq2seq decoding rules that LLM translators do not take (they decode greedily, see LLMOptions).
@@ -81,20 +83,6 @@ class LLMOptions(TranslationOptions):
 
 
 LLM_ONLY = ("context_segments", "max_input_tokens", "thinking")
-
-
-@dataclass(frozen=True)
-class Request:
-    """One segment to translate, with what the prompt says around it."""
-
-    text: str
-    title: str = ""
-    context: tuple[tuple[str, str], ...] = ()  # preceding segments, oldest first: (input text, translation or "")
-    terms: tuple[tuple[str, str], ...] = ()  # glossary terms in the segment: (source form, target forms)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "title": self.title, "context": [list(c) for c in self.context],
-                "terms": [list(t) for t in self.terms]}
 
 
 @dataclass(frozen=True)
@@ -284,23 +272,17 @@ def parse_output(raw: str, request: Request, target: str | None = None, source: 
 
 # --------------------------------------------------------------------------- what a translation made
 @dataclass(frozen=True)
-class LLMOutput:
-    """One segment's output: the text kept, the model's confidence, flags and notes, the raw answer, and what
-    provenance records (template, context size, terms)."""
+class LLMOutput(Output):
+    """One segment's output from an LLM: beside the text, the confidence and whether it came from the cache, the
+    parser's flags and notes, the raw answer, and what provenance records (template, context size, terms)."""
 
-    text: str
-    confidence: Confidence | None
-    flags: tuple[str, ...]
-    notes: tuple[str, ...]
-    raw: str
-    template: str
-    template_hash: str
-    context: int
-    terms: tuple[tuple[str, str], ...]
-    cached: bool = False
-
-    def scored(self) -> Scored:
-        return self.text, self.confidence
+    flags: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    raw: str = ""
+    template: str = ""
+    template_hash: str = ""
+    context: int = 0
+    terms: tuple[tuple[str, str], ...] = ()
 
     def model_flags(self) -> list[str]:
         """The flags an output records: what only the answer shows (the read model checks its text, "empty" too)."""
@@ -317,22 +299,8 @@ def made(rendered: Rendered, raw: str, confidence: Confidence | None, target: st
          cached: bool = False) -> LLMOutput:
     """An output from a raw answer, parsed for the rendered request."""
     parsed = parse_output(raw, rendered.request, target, source)
-    return LLMOutput(parsed.text, confidence, parsed.flags, parsed.notes, raw, rendered.template, rendered.template_hash,
-                     len(rendered.request.context), rendered.request.terms, cached)
-
-
-class RequestTranslator(Translator):
-    """A translator that takes requests (a segment with its context); `translate_scored` gives it none."""
-
-    @abstractmethod
-    def translate_requests(self, requests: list[Request]) -> list[LLMOutput]:
-        """One output per request, in the same order."""
-
-    def requests_cached(self, requests: list[Request]) -> list[bool]:
-        return [False] * len(requests)
-
-    def translate_scored(self, texts: list[str]) -> list[Scored]:
-        return [out.scored() for out in self.translate_requests([Request(t) for t in texts])]
+    return LLMOutput(parsed.text, confidence, cached, parsed.flags, parsed.notes, raw, rendered.template,
+                     rendered.template_hash, len(rendered.request.context), rendered.request.terms)
 
 
 def stop_ids(tokenizer: Any, model_dir: str) -> list[int]:
@@ -350,10 +318,7 @@ def stop_ids(tokenizer: Any, model_dir: str) -> list[int]:
     return list(dict.fromkeys(int(e) for e in ends))
 
 
-PROMPT_MEMO = 256  # rendered prompts an LLM translator remembers (a few chunks' worth)
-
-
-class LLMTranslator(EngineTranslator, RequestTranslator):
+class LLMTranslator(EngineTranslator):
     """An engine's LLM translator: renders, tokenizes with the chat template, batches and parses; the engine
     implements `generate_ids` (prompt token ids in, answer token ids and log-probabilities out)."""
 
@@ -365,6 +330,7 @@ class LLMTranslator(EngineTranslator, RequestTranslator):
     model_dir: str
     stops: list[int]
     fixed_length: int | None = None  # benchmarks: every answer exactly this many tokens
+    uses_context = True
 
     def setup(self, template_name: str | None = None) -> None:
         """Load the pair's template (a model whose chat template takes TranslateGemma's structured content gets the
@@ -386,16 +352,7 @@ class LLMTranslator(EngineTranslator, RequestTranslator):
         return {"enable_thinking": self.options.thinking} if "enable_thinking" in template else {}
 
     def prompt_ids(self, request: Request) -> tuple[Rendered, list[int]]:
-        """The rendered request and its token ids; older context is dropped until it fits `max_input_tokens`.
-        Remembered for the last requests: a run asks the cache about a chunk, then translates the same requests."""
-        memo: dict[Request, tuple[Rendered, list[int]]] = self.__dict__.setdefault("_prompts", {})
-        if request not in memo:
-            if len(memo) >= PROMPT_MEMO:
-                memo.clear()
-            memo[request] = self._prompt_ids(request)
-        return memo[request]
-
-    def _prompt_ids(self, request: Request) -> tuple[Rendered, list[int]]:
+        """The rendered request and its token ids; older context is dropped until it fits `max_input_tokens`."""
         keep = self.options.context_segments
         while True:
             rendered = render(self.template, request, keep)
@@ -454,86 +411,26 @@ class LLMTranslator(EngineTranslator, RequestTranslator):
                "role": "llm_translator", "texts": [r.request.text for r, _ in rendered]})
         return results
 
-    def translate_requests(self, requests: list[Request]) -> list[LLMOutput]:
-        if not requests:
-            return []
-        rendered = [self.prompt_ids(r) for r in requests]
-        raws = self.generate_raw(rendered, [self.cap(r) for r in requests])
-        return [made(r, raw, conf, self.target, self.source) for (r, _), (raw, conf) in zip(rendered, raws, strict=True)]
+    def prepare(self, requests: list[Request]) -> list[tuple[Rendered, list[int]]]:
+        return [self.prompt_ids(r) for r in requests]
+
+    def key_text(self, prepared: tuple[Rendered, list[int]]) -> str:
+        return prepared[0].key_text()
+
+    def make(self, prepared: list[tuple[Rendered, list[int]]]) -> list[Scored]:
+        return self.generate_raw(prepared, [self.cap(r.request) for r, _ in prepared]) if prepared else []
+
+    def output(self, prepared: tuple[Rendered, list[int]], made_now: Scored, cached: bool = False) -> LLMOutput:
+        return made(prepared[0], made_now[0], made_now[1], self.target, self.source, cached)
 
     def translate_scored(self, texts: list[str]) -> list[Scored]:
-        return RequestTranslator.translate_scored(self, texts)
+        return [(out.text, out.confidence) for out in self.translate([Request(t) for t in texts])]
 
     def generate(self, texts: list[str]) -> Generated:
-        outs = self.translate_requests([Request(t) for t in texts])
-        return Generated([o.scored() for o in outs], 0)
+        return Generated(self.translate_scored(texts), 0)
 
 
 def _digest(text: str) -> str:
     import hashlib
 
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def cache_in_front(inner: Translator, cache: Any) -> Translator:
-    """The translator behind the translation cache: an LLM translator keyed by its requests, any other by text."""
-    from .wrappers import CachedTranslator
-
-    return CachedLLMTranslator(inner, cache) if isinstance(inner, LLMTranslator) else CachedTranslator(inner, cache)
-
-
-# --------------------------------------------------------------------------- the cache in front of it
-class CachedLLMTranslator(RequestTranslator):
-    """An LLM translator behind the translation cache: raw answers keyed by model, settings and the messages sent
-    (template hash, context and terms included), parsed again on the way out."""
-
-    def __init__(self, inner: LLMTranslator, cache: Any):  # cache: wrappers.TranslationCache
-        self.inner = inner
-        self.cache = cache
-        self.counters = Counters()
-        self.info = inner.info
-        self.source, self.target = inner.source, inner.target
-        self.options = inner.options
-
-    def settings(self) -> dict[str, Any]:
-        return self.inner.settings()
-
-    @property
-    def tokens_generated(self) -> int:
-        return self.inner.tokens_generated
-
-    def keys(self, rendered: list[Rendered]) -> list[str]:
-        settings = {**self.inner.settings(), "source": self.source, "target": self.target}
-        identity = {"id": self.inner.info.id, "revision": self.inner.info.revision}
-        return [self.cache.key(identity, settings, r.key_text()) for r in rendered]
-
-    def requests_cached(self, requests: list[Request]) -> list[bool]:
-        keys = self.keys([self.inner.prompt_ids(r)[0] for r in requests])
-        found = self.cache.get_many(keys)
-        return [k in found for k in keys]
-
-    def cached(self, texts: list[str]) -> list[bool]:
-        return self.requests_cached([Request(t) for t in texts])
-
-    def translate_requests(self, requests: list[Request]) -> list[LLMOutput]:
-        if not requests:
-            return []
-        rendered = [self.inner.prompt_ids(r) for r in requests]
-        keys = self.keys([r for r, _ in rendered])
-        found = self.cache.get_many(keys)
-        missing = [i for i, k in enumerate(keys) if k not in found]
-        self.counters.extra["hits"] = self.counters.extra.get("hits", 0) + len(requests) - len(missing)
-        first: dict[str, int] = {}
-        for i in missing:
-            first.setdefault(keys[i], i)  # the same request twice (two articles alike): asked once
-        todo = list(first.values())
-        fresh: dict[str, tuple[str, Confidence | None]] = {}
-        if todo:
-            made_now = self.inner.generate_raw([rendered[i] for i in todo], [self.inner.cap(requests[i]) for i in todo])
-            fresh = {keys[i]: out for i, out in zip(todo, made_now, strict=True)}
-            self.cache.put_many(fresh)
-        outs = []
-        for i, (r, _) in enumerate(rendered):
-            raw, conf = fresh[keys[i]] if keys[i] in fresh else found[keys[i]]
-            outs.append(made(r, raw, conf, self.target, self.source, cached=keys[i] not in fresh))
-        return outs

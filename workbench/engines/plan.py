@@ -19,11 +19,10 @@ from ..settings import cache_dir
 from .base import Summarizer, SummaryOptions, Translator
 from .catalog import check_licence
 from .compute import preferred_engine
-from .llm import cache_in_front
 from .profiles import Selection
 from .registry import DEFAULT_ENGINE, ENGINE_MODULES, Engine, get_engine, make_translator
 from .threads import apply_threads
-from .wrappers import CachedSummarizer, TranslationCache
+from .wrappers import CachedSummarizer, CachedTranslator, TranslationCache
 
 
 @dataclass
@@ -153,7 +152,7 @@ class ModelSet:
 
             inner: Translator = self._build(role, make)
             check_licence(inner.info.id, inner.info.licence, self.selection.licence)
-            self._direct[key] = cache_in_front(inner, self.cache)
+            self._direct[key] = CachedTranslator(inner, self.cache)
         return self._direct[key]
 
     def language(self, lang: str) -> LanguagePlan:

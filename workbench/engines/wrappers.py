@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..store.cache import CacheTable
-from .base import Confidence, Counters, Prompt, Scored, Summarizer, Translator
+from .base import Confidence, Counters, Output, Prompt, Request, Scored, Summarizer, Translator
 
 
 class TranslationCache:
@@ -60,7 +60,10 @@ class _Wrapping:
 
 
 class CachedTranslator(_Wrapping, Translator):
-    """Translate only what the cache has not seen for this model, revision and settings."""
+    """Translate only the requests the cache has not seen for this model, revision and settings: keyed by what the
+    inner translator says decides an output (`Translator.key_text`: a sentence translator's text; an LLM
+    translator's template hash and the very messages sent, so a changed glossary term or a corrected previous
+    segment asks again). The same request twice in one call is made once."""
 
     def __init__(self, inner: Translator, cache: TranslationCache):
         self.inner = inner
@@ -68,27 +71,38 @@ class CachedTranslator(_Wrapping, Translator):
         self.cache = cache
         self.source, self.target = inner.source, inner.target
         self.options = inner.options
+        self.uses_context = inner.uses_context
         self.counters = Counters()
 
-    def _keys(self, texts: list[str]) -> list[str]:
+    def keys(self, requests: list[Request]) -> list[str]:
+        """The cache key of each request."""
+        return self._keys(self.inner.prepare(requests))
+
+    def _keys(self, prepared: list[Any]) -> list[str]:
         settings = {**self.inner.settings(), "source": self.source, "target": self.target}
-        return [self.cache.key(_identity(self.inner), settings, t) for t in texts]
+        return [self.cache.key(_identity(self.inner), settings, self.inner.key_text(p)) for p in prepared]
+
+    def translate(self, requests: list[Request]) -> list[Output]:
+        if not requests:
+            return []
+        prepared = self.inner.prepare(requests)
+        keys = self._keys(prepared)
+        found = self.cache.get_many(keys)
+        first: dict[str, int] = {}
+        for i, key in enumerate(keys):
+            if key not in found:
+                first.setdefault(key, i)  # the same request twice (two articles alike): asked once
+        self.counters.extra["hits"] = self.counters.extra.get("hits", 0) + sum(k in found for k in keys)
+        fresh: dict[str, Scored] = {}
+        if first:
+            made = self.inner.make([prepared[i] for i in first.values()])
+            fresh = dict(zip(first, made, strict=True))
+            self.cache.put_many(fresh)
+        return [self.inner.output(p, fresh[k] if k in fresh else found[k], cached=k not in fresh)
+                for p, k in zip(prepared, keys, strict=True)]
 
     def translate_scored(self, texts: list[str]) -> list[Scored]:
-        keys = self._keys(texts)
-        found = self.cache.get_many(keys)
-        missing = [i for i, k in enumerate(keys) if k not in found]
-        self.counters.extra["hits"] = self.counters.extra.get("hits", 0) + len(texts) - len(missing)
-        if missing:
-            fresh = self.inner.translate_scored([texts[i] for i in missing])
-            self.cache.put_many({keys[i]: out for i, out in zip(missing, fresh, strict=True)})
-            found.update({keys[i]: out for i, out in zip(missing, fresh, strict=True)})
-        return [found[k] for k in keys]
-
-    def cached(self, texts: list[str]) -> list[bool]:
-        keys = self._keys(texts)
-        found = self.cache.get_many(keys)
-        return [k in found for k in keys]
+        return [(out.text, out.confidence) for out in self.translate([Request(t) for t in texts])]
 
     def score_output(self, text: str, output: str) -> Confidence | None:
         return self.inner.score_output(text, output)

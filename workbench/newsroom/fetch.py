@@ -1,4 +1,4 @@
-"""A polite, guarded HTTP client for feeds and article pages (and the webhook's POST).
+"""A polite, guarded HTTP client for feeds and article pages (and the webhook's POST), on httpx.
 
 Everything a feed or page says is hostile, and the fetcher runs on a server, so:
 
@@ -15,22 +15,28 @@ Everything a feed or page says is hostile, and the fetcher runs on a server, so:
   drips a byte at a time cannot hold it, and a name lookup is waited for no longer;
 - the User-Agent names the workbench, and one host gets one request per `host_interval` seconds.
 
-No proxy from the environment is used: the connection goes where the checks say.
+httpx does the HTTP (URLs in IDNA and percent-encoded, IPv6 literals, TLS); the checks above live in the
+connection it opens (`_GuardedBackend`), the redirect loop and the body reader here. No
+proxy from the environment is used: the connection goes where the checks say.
 """
 
 from __future__ import annotations
 
-import http.client
+import contextlib
+import functools
 import ipaddress
 import socket
 import ssl
 import threading
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
+
+import httpcore
+import httpx
 
 from ..errors import WorkbenchError
 from ..settings import NewsroomSettings
@@ -220,32 +226,34 @@ class Deadline:
             self._twins = []
 
 
-def _connector(allow_private: bool, deadline: Deadline) -> Callable[..., socket.socket]:
-    """socket.create_connection that checks every address the host resolves to, then connects to those (each
-    socket shut at the deadline)."""
+class _GuardedBackend(httpcore.SyncBackend):
+    """httpcore's sockets, but every address the host resolves to is checked first, the connection goes to
+    exactly those addresses, and each socket is shut at the fetch's deadline. Every request of a fetch (the first
+    and each redirect) has a client of its own, so each one connects through the guard."""
 
-    def create(address: tuple[str, int], timeout: Any = None, source_address: Any = None) -> socket.socket:
-        host, port = address
-        infos = _resolve(host, port, deadline)
-        if not allow_private:
-            private = sorted({str(info[4][0]) for info in infos if not is_public(str(info[4][0]))})
+    def __init__(self, allow_private: bool, deadline: Deadline):
+        self.allow_private = allow_private
+        self.deadline = deadline
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in _resolve(host, port, self.deadline)))
+        if not self.allow_private:
+            private = sorted(address for address in addresses if not is_public(address))
             if private:
                 raise FetchRefused(host, f"the host is a private, loopback or reserved address ({', '.join(private)});"
                                          " a feed the operator added with --allow-private may be on one")
-        failure: OSError | None = None
-        for family, kind, proto, _, sockaddr in infos:
-            sock = socket.socket(family, kind, proto)
+        failure: Exception = httpcore.ConnectError(f"no address for {host}")
+        for address in addresses:  # a literal address: nothing is looked up again
+            wait = max(0.001, min(timeout or self.deadline.seconds, self.deadline.left()))
             try:
-                deadline.watch(sock)
-                sock.settimeout(max(0.001, min(timeout or deadline.seconds, deadline.left())))
-                sock.connect(sockaddr)
-                return sock
-            except OSError as exc:
-                sock.close()
+                stream = super().connect_tcp(address, port, wait, local_address, socket_options)
+            except httpcore.ConnectError as exc:
                 failure = exc
-        raise failure or OSError(f"no address for {host}")
-
-    return create
+                continue
+            self.deadline.watch(stream.get_extra_info("socket"))
+            return stream
+        raise failure
 
 
 def _resolve(host: str, port: int, deadline: Deadline) -> list[Any]:
@@ -270,84 +278,58 @@ def _resolve(host: str, port: int, deadline: Deadline) -> list[Any]:
     return found
 
 
-class _Guarded(http.client.HTTPConnection):
-    def __init__(self, host: str, port: int, *, timeout: float, allow_private: bool, deadline: Deadline):
-        super().__init__(host, port, timeout=timeout)
-        self._create_connection = _connector(allow_private, deadline)
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """The system's certificates, loaded once (about 0.1 s) and shared by every fetch."""
+    return ssl.create_default_context()
 
 
-class _GuardedTLS(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, *, timeout: float, allow_private: bool, deadline: Deadline):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._create_connection = _connector(allow_private, deadline)
+def _client(allow_private: bool, deadline: Deadline, timeout: float) -> httpx.Client:
+    """An httpx client whose connections go through the guard (no proxy or settings from the environment)."""
+    tls = _tls()
+    transport = httpx.HTTPTransport(verify=tls, trust_env=False)
+    # httpx's transport takes no network backend, its httpcore pool does: the pool it made (unused) is replaced
+    transport._pool = httpcore.ConnectionPool(ssl_context=tls, network_backend=_GuardedBackend(allow_private, deadline))
+    return httpx.Client(transport=transport, trust_env=False, timeout=timeout, follow_redirects=False)
 
 
-def _wire(url: str) -> tuple[str, int, str]:
-    """(host, port, request target) as they go on the wire: an international host name in IDNA, a path or query
-    with non-ASCII characters percent-encoded, the port always given (so an IPv6 literal is never read as
-    host:port)."""
-    parts = urlsplit(url)
+@contextlib.contextmanager
+def _failures(url: str, deadline: Deadline) -> Iterator[None]:
+    """What goes wrong while asking for `url` as one FetchError said of it."""
     try:
-        host = (parts.hostname or "").encode("idna").decode("ascii")
-    except UnicodeError:
-        raise FetchRefused(url, "the host name is not a valid international name") from None
-    path = quote(parts.path or "/", safe=_SAFE) + (f"?{quote(parts.query, safe=_SAFE + '?')}" if parts.query else "")
-    return host, parts.port or (443 if parts.scheme.lower() == "https" else 80), path
-
-
-_SAFE = "/%:@!$&'()*+,;=-._~"
-
-
-def _request(url: str, method: str, headers: dict[str, str], body: bytes | None, *, timeout: float,
-             allow_private: bool, deadline: Deadline) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
-    host, port, path = _wire(url)
-    kind = _GuardedTLS if urlsplit(url).scheme.lower() == "https" else _Guarded
-    conn: http.client.HTTPConnection | None = None
-    try:
-        conn = kind(host, port, timeout=timeout, allow_private=allow_private, deadline=deadline)
-        conn.request(method, path, body=body, headers=headers)
-        return conn, conn.getresponse()
-    except BaseException as exc:
-        if conn is not None:
-            conn.close()
-        if isinstance(exc, FetchError):  # refused or failed while connecting: said of the URL asked for
-            raise type(exc)(url, exc.reason) from None
-        if isinstance(exc, OSError | http.client.HTTPException | ValueError):  # InvalidURL, UnicodeError among them
-            raise FetchFailed(url, deadline.reason if deadline.expired else _network_reason(exc)) from None
-        raise
+        yield
+    except FetchError as exc:  # refused or failed while connecting: said of the URL asked for
+        raise type(exc)(url, exc.reason) from None
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError) as exc:  # idna: a host that is no name
+        raise FetchRefused(url, f"not a URL the fetcher can ask for ({str(exc)[:160]})") from None
+    except (httpx.HTTPError, OSError, zlib.error, ValueError) as exc:
+        raise FetchFailed(url, deadline.reason if deadline.expired else _network_reason(exc)) from None
 
 
 def _network_reason(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError | socket.timeout):
+    if isinstance(exc, TimeoutError | httpx.TimeoutException):
         return "timed out"
-    if isinstance(exc, ssl.SSLError):
-        return f"TLS failed ({exc.reason or exc})"
     return f"{type(exc).__name__}: {str(exc)[:160] or 'connection failed'}"
 
 
-def _read_body(resp: http.client.HTTPResponse, url: str, limit: int, deadline: Deadline) -> bytes:
+def _read_body(resp: httpx.Response, url: str, limit: int, deadline: Deadline) -> bytes:
     """The body, at most `limit` bytes after unpacking gzip (FetchRefused past it), read before the deadline."""
-    length = resp.getheader("Content-Length", "")
+    length = resp.headers.get("content-length", "")
     if length.strip().isdigit() and int(length) > limit:
         raise FetchRefused(url, f"is {int(length):,} bytes; the limit is {limit:,} (max_page_bytes)")
-    coding = resp.getheader("Content-Encoding", "identity").strip().lower()
+    coding = resp.headers.get("content-encoding", "identity").strip().lower()
     if coding not in ("", "identity", "gzip", "x-gzip"):
         raise FetchFailed(url, f"sent an encoding the fetcher does not read ({coding[:40]})")
     unpack = zlib.decompressobj(16 + zlib.MAX_WBITS) if "gzip" in coding else None
     out = bytearray()
-    try:
-        while chunk := resp.read1(CHUNK):
-            if unpack is not None:
-                chunk = unpack.decompress(chunk, limit + 1 - len(out))
-                if unpack.unconsumed_tail:
-                    raise FetchRefused(url, f"unpacks to over {limit:,} bytes (max_page_bytes)")
-            out += chunk
-            if len(out) > limit:
-                raise FetchRefused(url, f"is over {limit:,} bytes (max_page_bytes)")
-    except (OSError, http.client.HTTPException, zlib.error, ValueError) as exc:
-        if deadline.expired:
-            raise FetchFailed(url, deadline.reason) from None
-        raise FetchFailed(url, f"the body could not be read ({_network_reason(exc)})") from None
+    for chunk in resp.iter_raw(CHUNK):  # raw: gzip is unpacked here, never further than the limit
+        if unpack is not None:
+            chunk = unpack.decompress(chunk, limit + 1 - len(out))
+            if unpack.unconsumed_tail:
+                raise FetchRefused(url, f"unpacks to over {limit:,} bytes (max_page_bytes)")
+        out += chunk
+        if len(out) > limit:
+            raise FetchRefused(url, f"is over {limit:,} bytes (max_page_bytes)")
     if deadline.expired:  # the watchdog's shutdown reads as the end of the body: not a whole page
         raise FetchFailed(url, deadline.reason)
     return bytes(out)
@@ -373,20 +355,17 @@ def fetch(url: str, policy: Policy, *, limiter: HostLimiter | None = None, etag:
             deadline = deadline or Deadline(policy.timeout)
             if deadline.left() <= 0:
                 raise FetchFailed(current, deadline.reason)
-            conn, resp = _request(current, "GET", headers, None, timeout=policy.timeout,
-                                  allow_private=policy.allow_private, deadline=deadline)
-            try:
-                answer = {k.lower(): v for k, v in resp.getheaders()}
-                if resp.status in (301, 302, 303, 307, 308) and answer.get("location"):
+            with _failures(current, deadline), _client(policy.allow_private, deadline, policy.timeout) as client, \
+                    client.stream("GET", current, headers=headers) as resp:
+                answer = {k.lower(): v for k, v in resp.headers.items()}
+                if resp.is_redirect and answer.get("location"):
                     current = _redirect(current, answer["location"])
                     continue
-                if resp.status == 304:
+                if resp.status_code == 304:
                     return Response(current, 304, answer)
-                if not 200 <= resp.status < 300:
-                    raise FetchFailed(current, f"HTTP {resp.status} {resp.reason[:60]}".strip())
-                return Response(current, resp.status, answer, _read_body(resp, current, policy.max_bytes, deadline))
-            finally:
-                conn.close()
+                if not resp.is_success:
+                    raise FetchFailed(current, f"HTTP {resp.status_code} {resp.reason_phrase[:60]}".strip())
+                return Response(current, resp.status_code, answer, _read_body(resp, current, policy.max_bytes, deadline))
     finally:
         if deadline is not None:
             deadline.close()
@@ -410,15 +389,11 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float, user
     target = check_url(url)
     deadline = Deadline(timeout)
     try:
-        conn, resp = _request(target, "POST", {"User-Agent": user_agent, **headers}, body, timeout=timeout,
-                              allow_private=True, deadline=deadline)
-        try:
-            resp.read(CHUNK)  # a short answer is read, a long one is not waited for
-        except (OSError, http.client.HTTPException, ValueError):
-            pass
-        finally:
-            conn.close()
-        return resp.status
+        with _failures(target, deadline), _client(True, deadline, timeout) as client, \
+                client.stream("POST", target, content=body, headers={"User-Agent": user_agent, **headers}) as resp:
+            with contextlib.suppress(httpx.HTTPError):
+                next(resp.iter_raw(CHUNK), b"")  # a short answer is read, a long one is not waited for
+            return resp.status_code
     finally:
         deadline.close()
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from ..engines.base import LOW_CONFIDENCE, Translator
 from ..logs import get as get_logger
-from .model import ArticleView, LowToken, MachineOutput, ModelConfidence, Unit
+from ..provenance import LowToken, ModelConfidence
+from .model import ArticleView, MachineOutput, Unit
 
 __all__ = ["EXPLANATION", "FILTERS", "LOW_CONFIDENCE", "ORDERS", "least_sure_on_demand", "review_rows"]
 log = get_logger("review")

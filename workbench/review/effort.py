@@ -9,11 +9,10 @@ that unit's saves; units saved without a recorded time, e.g. through the API or 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..store import Store
+from ..store import Store, reads
 
 GROUPS = ("model", "lang", "reviewer", "article")
 HUMAN = ("human", "revert")
@@ -34,20 +33,8 @@ def effort(store: Store, by: str = "model") -> list[dict[str, Any]]:
     if by not in GROUPS:
         raise ValueError(f"group by one of {', '.join(GROUPS)}")
     groups: dict[str, _Group] = {}
-    for row in store.query(
-            "SELECT r.article_id, r.segment_id, r.lang, r.text, r.author, s.source_text, m.text AS machine_text,"
-            " m.provenance, (SELECT SUM(seconds_open) FROM revisions t WHERE t.article_id = r.article_id"
-            "   AND t.segment_id = r.segment_id AND t.lang = r.lang AND t.target = 'segment'"
-            "   AND t.origin IN ('human', 'revert')) AS seconds,"
-            " (SELECT COUNT(seconds_open) FROM revisions t WHERE t.article_id = r.article_id"
-            "   AND t.segment_id = r.segment_id AND t.lang = r.lang AND t.target = 'segment') AS timed"
-            " FROM revisions r JOIN segments s ON s.id = r.segment_id"
-            " JOIN machine_outputs m ON m.id = (SELECT MAX(id) FROM machine_outputs WHERE segment_id = r.segment_id"
-            "   AND lang = r.lang AND target = 'segment')"
-            " WHERE r.target = 'segment' AND r.origin IN ('human', 'revert') AND r.id = (SELECT MAX(id) FROM revisions"
-            "   WHERE article_id = r.article_id AND segment_id = r.segment_id AND lang = r.lang AND target = 'segment')"
-            " ORDER BY r.id"):
-        model = json.loads(row["provenance"]).get("model", "?")
+    for row in reads.edited_units(store):
+        model = row["model"]
         key = {"model": model, "lang": row["lang"], "reviewer": row["author"], "article": row["article_id"]}[by]
         group = groups.setdefault(key, _Group())
         group.machine.append(row["machine_text"])

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..store import Store
+from ..store import Store, reads
 from ..text.metadata import ARABIC_DIGITS
 from .glossary import normalise_arabic
 
@@ -48,20 +48,7 @@ class TranslationMemory:
     def from_store(cls, store: Store, lang: str) -> TranslationMemory:
         """The current `lang` text of every segment a person confirmed (reviewed), and of every segment of an
         article language approved under the approval rules (not by override). Unreviewed edits never feed it."""
-        # two small starting sets (reviewed revisions, approved articles), never a scan of every segment: a batch
-        # run asks for the memory once per article and language
-        latest = "(SELECT MAX(id) FROM revisions WHERE segment_id = s.id AND lang = ? AND target = 'segment')"
-        rows = store.query(
-            "SELECT s.id AS segment_id, s.article_id, s.source_text, r.id AS revision_id, r.text"
-            " FROM revisions r JOIN segments s ON s.id = r.segment_id"
-            f" WHERE r.reviewed = 1 AND r.lang = ? AND r.target = 'segment' AND r.id = {latest}"
-            " AND s.active = 1 AND s.kind != 'meta'"
-            " UNION"
-            " SELECT s.id AS segment_id, s.article_id, s.source_text, r.id AS revision_id, r.text"
-            " FROM article_status st JOIN segments s ON s.article_id = st.article_id AND s.active = 1 AND s.kind != 'meta'"
-            f" JOIN revisions r ON r.id = {latest}"
-            " WHERE st.lang = ? AND st.status = 'approved' AND st.override IS NULL"
-            " ORDER BY revision_id DESC", (lang, lang, lang, lang))
+        rows = reads.memory_rows(store, lang)
         return cls([MemoryEntry(r["source_text"], normalise(r["source_text"]), lang, r["text"], r["article_id"],
                                 r["segment_id"], r["revision_id"]) for r in rows if r["text"].strip()])
 

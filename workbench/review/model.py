@@ -16,8 +16,8 @@ The CAT editor's marks (issue 19) ride along for the exporters and the page's CA
 (whose shape stays as documented): each unit's `dismissed` flags and whether its text was `propagated` from a
 repeated segment, and the article's `comments`.
 
-Provenance stays the open JSON object the engines record (they add keys as they learn more: engine, versions,
-pivot, memory, …); what the review layer reads of it has a typed accessor here.
+An output's `Provenance`, its `ModelConfidence` and `PivotLink` are the types of `workbench.provenance`, the one
+type that writes provenance (at a run) and reads it back (here).
 """
 
 from __future__ import annotations
@@ -26,96 +26,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..provenance import JSON, ModelConfidence, Provenance
 from ..units import UnitRef
 from .comments import Comment, Dismissal
 
-JSON = dict[str, Any]  # a JSON object, as `to_dict()` returns it
 UnitState = Literal["machine", "edited", "reviewed", "approved"]
 Match = Literal["machine", "memory", "human"]  # where the current text came from: a model, a 100 % memory match, a person
-
-
-def json_copy(value: Any) -> Any:
-    """A copy of a JSON value (dicts and lists copied all the way down), so a caller may change what it got."""
-    if isinstance(value, dict):
-        return {k: json_copy(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_copy(v) for v in value]
-    return value
-
-
-@dataclass(frozen=True, slots=True)
-class LowToken:
-    """One of the output's least sure word pieces and the log-probability the model gave it."""
-
-    token: str
-    logprob: float
-
-    def to_dict(self) -> JSON:
-        return {"token": self.token, "logprob": self.logprob}
-
-
-@dataclass(frozen=True, slots=True)
-class ModelConfidence:
-    """The model's own confidence in a machine output, as `engines.base.Confidence.to_dict` recorded it."""
-
-    score: float  # the geometric-mean token probability, 0..1
-    mean_logprob: float
-    tokens: int
-    low_tokens: tuple[LowToken, ...] = ()
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any] | None) -> ModelConfidence | None:
-        if not data:
-            return None
-        return cls(data["score"], data["mean_logprob"], data["tokens"],
-                   tuple(LowToken(t["token"], t["logprob"]) for t in data.get("low_tokens", [])))
-
-    @property
-    def least_sure(self) -> list[str]:
-        return [t.token for t in self.low_tokens]
-
-    def to_dict(self) -> JSON:
-        return {"score": self.score, "mean_logprob": self.mean_logprob, "tokens": self.tokens,
-                "low_tokens": [t.to_dict() for t in self.low_tokens]}
-
-
-@dataclass(frozen=True, slots=True)
-class PivotLink:
-    """A machine output made from another language's text: which language, and which revision of it."""
-
-    via: str
-    input_revision_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Provenance:
-    """Where a machine output came from, as recorded with it (model, revision, licence, profile, device, …)."""
-
-    data: Mapping[str, Any]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
-
-    @property
-    def model(self) -> str:
-        return str(self.data.get("model", ""))
-
-    @property
-    def meaningless(self) -> bool:
-        """Made by tiny random-weight models."""
-        return bool(self.data.get("meaningless"))
-
-    @property
-    def pivot(self) -> PivotLink | None:
-        link = self.data.get("pivot")
-        return PivotLink(link["via"], link.get("input_revision_id")) if link else None
-
-    @property
-    def confidence(self) -> ModelConfidence | None:
-        return ModelConfidence.from_json(self.data.get("confidence"))
-
-    def to_dict(self) -> JSON:
-        return dict(json_copy(dict(self.data)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ConflictError, WorkbenchError
-from ..store import PERSON_ORIGINS, Store
+from ..store import PERSON_ORIGINS, Store, reads
 from ..store import comments as records
 from ..units import UnitRef
 from . import workflow
@@ -86,9 +86,7 @@ def _candidate(article_id: str, row: SegmentRow, unit: Unit | None) -> Candidate
 
 def corpus_articles(store: Store, source: str, exclude: str) -> list[str]:
     """Other articles with a segment whose Arabic is `source` (the first MAX_CORPUS_ARTICLES by id)."""
-    rows = store.query("SELECT DISTINCT article_id FROM segments WHERE active = 1 AND kind != 'meta' AND source_text = ?"
-                       " AND article_id != ? ORDER BY article_id LIMIT ?", (source, exclude, MAX_CORPUS_ARTICLES))
-    return [r["article_id"] for r in rows]
+    return reads.articles_with_source(store, source, exclude, MAX_CORPUS_ARTICLES)
 
 
 def origin_text(store: Store, ref: UnitRef, revision_id: int) -> tuple[str, str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..engines.llm import LLM_FLAGS
+from ..store import reads
 from ..text.cleaning import has_arabic
 from ..text.metadata import ARABIC_DIGITS
 
@@ -285,7 +286,4 @@ def qa_report(views: Iterable[ArticleView], langs: Sequence[str]) -> QaReport:
 def meaningless_articles(store: Store) -> set[str]:
     """Articles whose current machine output (a segment or a summary) was made by a tiny random-weight model
     (the `meaningless_model` flag's source), from the latest output of every unit."""
-    rows = store.query(
-        "SELECT DISTINCT article_id FROM machine_outputs WHERE id IN (SELECT MAX(id) FROM machine_outputs"
-        " GROUP BY article_id, target, segment_id, lang) AND json_extract(provenance, '$.meaningless')")
-    return {r["article_id"] for r in rows}
+    return reads.meaningless_articles(store)

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..errors import ConflictError, WorkbenchError
 from ..languages import STATUSES, check_target
-from ..store import MachineOutputRecord, Store, outbox, suggestions
+from ..store import MachineOutputRecord, Store, outbox, reads, suggestions
 from ..store.suggestions import SuggestionRecord
 from ..units import UnitRef
 from .glossary import Glossary
@@ -173,9 +173,7 @@ def _revision_of(store: Store, ref: UnitRef, revision_id: int | None) -> dict[st
     """Revision `revision_id` if it is one of this unit's (None otherwise)."""
     if revision_id is None:
         return None
-    rows = store.query("SELECT * FROM revisions WHERE id = ? AND article_id = ? AND target = ? AND segment_id IS ?"
-                       " AND lang = ?", (revision_id, ref.article_id, ref.target, ref.segment_id, ref.lang))
-    return dict(rows[0]) if rows else None
+    return reads.unit_revision(store, ref.article_id, ref.target, ref.segment_id, ref.lang, revision_id)
 
 
 def _based_here(store: Store, ref: UnitRef, base_revision_id: int | None, current: dict[str, Any]) -> bool:

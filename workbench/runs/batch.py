@@ -8,11 +8,11 @@ from ..engines.plan import RunPlan
 from ..logs import get as get_logger
 from ..review import workflow
 from ..store import Store
+from .context import Snapshot
 from .progress import NoProgress, Progress
 from .report import Failure, TranslateReport
 from .summaries import SummaryJob, summarize_jobs, summary_job
-from .together import run_together, width_of
-from .translation import FATAL, Stored, Work, pending_segments, segment_work, translatable_segments
+from .translation import FATAL, Choice, Step, Stored, pending, translate_language, width_of
 
 log = get_logger("runs")
 
@@ -57,27 +57,28 @@ def translate_articles(store: Store, plan: RunPlan, article_ids: list[str], *, s
                        redo: bool = False, replace_edited: bool = False,
                        progress: Progress | None = None) -> TranslateReport:
     """Translate (and summarize) many articles; one failing article or language never stops the others. Several
-    articles are translated together when the translators ask for it (`articles_per_batch`, `runs.together`). With
-    `redo`, text a person edited is kept unless `replace_edited`. A unit that a person saved (or another run on
-    the same data home stored) while this run worked is kept as it is and counted as skipped. Summaries are made
-    in batches across article languages (`_Summaries`)."""
+    articles are translated together when the translators ask for it (`articles_per_batch`): their chunks share
+    model calls (`runs.translation.run_jobs`). With `redo`, text a person edited is kept unless `replace_edited`. A
+    unit that a person saved (or another run on the same data home stored) while this run worked is kept as it is
+    and counted as skipped. Summaries are made in batches across article languages (`_Summaries`)."""
     progress = progress or NoProgress()
     started = time.perf_counter()
     report = TranslateReport(article_ids=list(article_ids), targets=plan.targets, models=dict(plan.selection),
                              meaningless=plan.meaningless, engines=dict(plan.engines))
     total = 0
-    for article_id in article_ids:
-        every = len(translatable_segments(store, article_id))
+    for article_id in article_ids:  # what is done already: counted as skipped, and the size of the progress bar
+        snapshot = Snapshot.load(store, article_id)
         for lang in plan.targets:
-            pending = every if redo else len(pending_segments(store, article_id, lang, plan.languages[lang].model_id))
-            report.skipped += every - pending
-            total += pending
+            todo = len(snapshot.segments) if redo else len(pending(snapshot, lang, plan.languages[lang].model_id))
+            report.skipped += len(snapshot.segments) - todo
+            total += todo
     progress.start(len(article_ids), total)
     tokens_before = plan.tokens_generated()
     summaries = _Summaries(store, plan, report, progress)
-    works = (_article(store, plan, article_id, report, summaries, summarize, redo=redo, replace_edited=replace_edited,
-                      progress=progress) for article_id in article_ids)
-    run_together(works, width_of(plan), progress)
+    width = width_of(plan)
+    for at in range(0, len(article_ids), width):
+        _translate_group(store, plan, article_ids[at:at + width], report, summaries, summarize,
+                         Choice(redo, replace_edited), progress)
     summaries.flush()
     progress.close()
     report.tokens = plan.tokens_generated() - tokens_before
@@ -85,38 +86,45 @@ def translate_articles(store: Store, plan: RunPlan, article_ids: list[str], *, s
     return report
 
 
-def _article(store: Store, plan: RunPlan, article_id: str, report: TranslateReport, summaries: _Summaries,
-             summarize: bool, *, redo: bool, replace_edited: bool, progress: Progress) -> Work:
-    """The run of one article: its languages in turn, then its summaries (queued)."""
+def _translate_group(store: Store, plan: RunPlan, article_ids: list[str], report: TranslateReport,
+                     summaries: _Summaries, summarize: bool, choice: Choice, progress: Progress) -> None:
+    """Articles translated together: one snapshot each, their languages in turn (pivot languages first), then
+    their summaries queued."""
+    snapshots = [Snapshot.load(store, article_id) for article_id in article_ids]
     for lang in plan.targets:
-        yield from _article_language(store, plan, article_id, lang, report, summaries if summarize else None,
-                                     redo=redo, replace_edited=replace_edited, progress=progress)
-    summaries.article_done(article_id)
+        steps = [Step(snapshot, lang, stored=Stored(parent=Stored())) for snapshot in snapshots]
+        translate_language(store, plan, steps, progress, choice)
+        for step in steps:
+            _finish(store, plan, step, report, summaries if summarize else None, choice)
+    for article_id in article_ids:
+        summaries.article_done(article_id)
 
 
-def _article_language(store: Store, plan: RunPlan, article_id: str, lang: str, report: TranslateReport,
-                      summaries: _Summaries | None, *, redo: bool, replace_edited: bool, progress: Progress) -> Work:
-    """Translate one article language; queue its summary, or finish its run when there is none to make."""
-    kept: list[tuple[str, str]] = []  # a person (or another run) changed these units while this run worked
-    stored = Stored()  # counted as it goes: a run that fails partway still reports what it stored
+def _finish(store: Store, plan: RunPlan, step: Step, report: TranslateReport, summaries: _Summaries | None,
+            choice: Choice) -> None:
+    """Count what an article language stored and kept, report its failures; queue its summary, or finish its run
+    when there is none to make."""
     job = None
-    try:
-        _, _, failures = yield from segment_work(store, plan, article_id, lang, redo=redo, progress=progress,
-                                                 replace_edited=replace_edited, kept=kept, stored=stored)
-        if summaries is not None and not failures:
-            job = summary_job(store, plan, article_id, lang, redo=redo, replace_edited=replace_edited)
-    except FATAL:
-        raise
-    except Exception as exc:
-        log.exception("article %s (%s) failed", article_id, lang)
-        failures = [Failure.of(article_id, lang, exc)]
-    report.translated += stored.translated
-    report.cached += stored.cached
-    report.skipped += len(kept)
+    failures = step.failures
+    if step.error is None and summaries is not None and not failures:
+        try:
+            job = summary_job(store, plan, step.article_id, step.lang, redo=choice.redo,
+                              replace_edited=choice.replace_edited)
+        except FATAL:
+            raise
+        except Exception as exc:
+            log.exception("article %s (%s) failed", step.article_id, step.lang)
+            step.error = exc
+    if step.error is not None:
+        failures = [Failure.of(step.article_id, step.lang, step.error)]
+    counted = step.stored.parent or step.stored  # with the pivot language's segments made for it
+    report.translated += counted.translated
+    report.cached += counted.cached
+    report.skipped += len(step.kept)
     # a pivot segment that failed in its own language's run and again when this one asked for it: reported once
     known = set(report.failures)
     report.failures.extend(f for f in dict.fromkeys(failures) if f not in known)
     if job is not None and summaries is not None:
         summaries.add(job)  # the run is finished once the summary is made
     else:
-        workflow.run_finished(store, article_id, lang, "; ".join(sorted({f.reason for f in failures})) or None)
+        workflow.run_finished(store, step.article_id, step.lang, "; ".join(sorted({f.reason for f in failures})) or None)

@@ -14,7 +14,7 @@ from typing import Any
 from ..engines.plan import ModelSet
 from ..errors import WorkbenchError
 from ..languages import SOURCE_LANG, TARGETS
-from ..store import Store
+from ..store import Store, reads
 
 FLORES_CODES = {"arb_Arab": "ar", "ara_Arab": "ar", "eng_Latn": "en", "rus_Cyrl": "ru"}
 Scores = dict[str, dict[str, Any]]  # metric → {score, signature}, as `score` returns them
@@ -95,8 +95,8 @@ def translate_sources(models: ModelSet, sources: list[str], langs: list[str]) ->
             continue
         step = plan.languages[lang]
         if step.via and step.via not in outputs:
-            outputs[step.via] = plan.languages[step.via].translator.translate(sources)
-        outputs[lang] = step.translator.translate(outputs[step.via] if step.via else sources)
+            outputs[step.via] = plan.languages[step.via].translator.translate_texts(sources)
+        outputs[lang] = step.translator.translate_texts(outputs[step.via] if step.via else sources)
     return {lang: outputs[lang] for lang in langs}
 
 
@@ -152,9 +152,7 @@ def approved_pairs(store: Store, langs: list[str]) -> dict[str, dict[str, tuple[
     out: dict[str, dict[str, tuple[list[str], list[str]]]] = {}
     for lang in langs:
         by_model: dict[str, tuple[list[str], list[str]]] = {}
-        articles = [r["article_id"] for r in store.query(
-            "SELECT article_id FROM article_status WHERE lang = ? AND status = 'approved' ORDER BY article_id", (lang,))]
-        for article_id in articles:
+        for article_id in reads.approved_articles(store, lang):
             machine = store.latest_machine_outputs(article_id)
             for key, revision in store.current_revisions(article_id).items():
                 made = machine.get(key)

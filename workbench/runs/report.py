@@ -1,13 +1,9 @@
-"""What a run reports (failures, counts, models) and what every machine output records (provenance)."""
+"""What a run reports: failures, counts, models (what each output records is `workbench.provenance`)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
 from typing import Any
-
-from ..clock import now
-from ..engines.base import Summarizer, Translator
 
 
 @dataclass(frozen=True)
@@ -47,30 +43,3 @@ class TranslateReport:
         out = asdict(self)
         out["ok"] = self.ok
         return out
-
-
-_VERSIONS: dict[str, str] = {}
-
-
-def versions() -> dict[str, str]:
-    """Versions of the workbench and of the libraries that made an output (looked up once per process)."""
-    if not _VERSIONS:
-        for name in ("arabic-news-workbench", "transformers", "torch", "ctranslate2"):
-            try:
-                _VERSIONS[name] = metadata.version(name)
-            except metadata.PackageNotFoundError:
-                _VERSIONS[name] = "not installed"
-        _VERSIONS["workbench"] = _VERSIONS.pop("arabic-news-workbench")
-    return dict(_VERSIONS)
-
-
-def provenance(profile: str, model: Translator | Summarizer, lang: str, source_lang: str, cached: bool,
-               **extra: Any) -> dict[str, Any]:
-    """Everything needed to know how an output was made: model, revision, licence, engine, settings, device."""
-    info = model.info
-    return {
-        "model": info.id, "revision": info.revision, "licence": info.licence, "family": info.family,
-        "engine": info.engine, "profile": profile, "task": f"{source_lang}→{lang}", "settings": model.settings(),
-        "device": info.device, "dtype": info.dtype, "cached": cached, "meaningless": info.meaningless,
-        "versions": versions(), "created": now(), **extra,
-    }

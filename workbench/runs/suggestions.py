@@ -10,21 +10,23 @@ A rerun resumes: a segment whose input is what the model's latest suggestion was
 from __future__ import annotations
 
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from typing import Any
 
-from ..engines.llm import LLMOutput, RequestTranslator
+from ..engines.base import Output
 from ..engines.plan import LanguagePlan, RunPlan
 from ..languages import SOURCE_LANG
+from ..provenance import Provenance
 from ..review import workflow
+from ..review.glossary import Glossary
 from ..store import Store
 from ..store.suggestions import SuggestionRecord, made_by
-from .context import requests_for, takes_requests
+from .context import Input, Snapshot, glossary_for, requests_for
 from .progress import NoProgress, Progress
-from .report import Failure, provenance
-from .together import run_together, width_of
-from .translation import CHUNK, FATAL, Chunk, Input, Made, Outputs, Work, drive, translatable_segments
+from .report import Failure
+from .translation import Job, Step, attempt, run_jobs, width_of
 
 
 @dataclass
@@ -75,20 +77,19 @@ class WithSuggestions:
         yield from self.suggestions.lines()
 
 
-def _inputs(store: Store, article_id: str, suggester: LanguagePlan, failures: list[Failure]) -> list[Input]:
+def _inputs(store: Store, snapshot: Snapshot, suggester: LanguagePlan, failures: list[Failure]) -> list[Input]:
     """Each translatable segment's input (the Arabic, or the current text of the model's source language) that
     the model has not made a suggestion from yet."""
-    done = made_by(store, article_id, suggester.lang, suggester.model_id)
-    current = store.current_revisions(article_id)
+    done = made_by(store, snapshot.article_id, suggester.lang, suggester.model_id)
     out: list[Input] = []
-    for seg in translatable_segments(store, article_id):
+    for seg in snapshot.segments:
         if suggester.source_lang == SOURCE_LANG:
             text, rev_id = seg["source_text"], None
         else:
-            rev = current.get(("segment", seg["id"], suggester.source_lang))
+            rev = snapshot.current.get(("segment", seg["id"], suggester.source_lang))
             if rev is None:
-                failures.append(Failure(article_id, suggester.lang, f"no {suggester.source_lang} text to suggest from",
-                                        seg["id"]))
+                failures.append(Failure(snapshot.article_id, suggester.lang,
+                                        f"no {suggester.source_lang} text to suggest from", seg["id"]))
                 continue
             text, rev_id = rev["text"], rev["id"]
         if done.get(seg["id"]) != text:
@@ -96,79 +97,66 @@ def _inputs(store: Store, article_id: str, suggester: LanguagePlan, failures: li
     return out
 
 
-def _records(plan: RunPlan, suggester: LanguagePlan, article_id: str, part: list[Input], outputs: list[Made | None],
-             cached: list[bool]) -> list[SuggestionRecord]:
+def _records(plan: RunPlan, suggester: LanguagePlan, article_id: str, part: list[Input],
+             outputs: list[Output | None]) -> list[SuggestionRecord]:
     model = suggester.translator
     records = []
-    for (seg, text, rev_id), made, was_cached in zip(part, outputs, cached, strict=True):
+    for (seg, text, rev_id), made in zip(part, outputs, strict=True):
         if made is None:
             continue
-        out, confidence = made.scored() if isinstance(made, LLMOutput) else made
         flags = ["meaningless_model"] if model.info.meaningless else []
+        flags += made.model_flags()
         extra: dict[str, Any] = {"suggestion": True}
-        if isinstance(made, LLMOutput):
-            flags += made.model_flags()
-            extra["llm"] = made.provenance()
+        llm = made.provenance()
+        if llm:
+            extra["llm"] = llm
         if suggester.via:
             extra["pivot"] = {"via": suggester.via, "input_revision_id": rev_id, "first_model": None}
         records.append(SuggestionRecord(
-            article_id, seg["id"], suggester.lang, text, out, flags,
-            provenance(plan.profile, model, suggester.lang, suggester.source_lang, was_cached,
-                       confidence=confidence.to_dict() if confidence else None, **extra)))
+            article_id, seg["id"], suggester.lang, text, made.text, flags,
+            Provenance.made(plan.profile, model.info, model.settings(), suggester.lang, suggester.source_lang, made.cached,
+                       confidence=made.confidence.to_dict() if made.confidence else None, **extra).to_dict()))
     return records
 
 
-def suggest_segments(store: Store, plan: RunPlan, suggester: LanguagePlan, article_id: str,
-                     progress: Progress | None = None) -> tuple[int, int, list[Failure]]:
-    """The suggestions of one article language; (stored, cached, failures). See `suggestion_work`."""
-    progress = progress or NoProgress()
-    result: tuple[int, int, list[Failure]] = drive(suggestion_work(store, plan, suggester, article_id, progress),
-                                                   progress)
-    return result
-
-
-def suggestion_work(store: Store, plan: RunPlan, suggester: LanguagePlan, article_id: str,
-                    progress: Progress) -> Generator[Chunk, Outputs, tuple[int, int, list[Failure]]]:
-    """The run making one article language's suggestions: yields its chunks (as `runs.translation.segment_work`
-    does, so several articles share a model call) and returns (stored, cached, failures)."""
-    failures: list[Failure] = []
-    inputs = _inputs(store, article_id, suggester, failures)
-    stored = cached_count = 0
-    translator = suggester.translator
-    for start in range(0, len(inputs), CHUNK):
-        part = inputs[start:start + CHUNK]
-        requests = requests_for(store, plan, article_id, suggester, part) if takes_requests(suggester) else None
-        cached = translator.requests_cached(requests) if requests is not None and \
-            isinstance(translator, RequestTranslator) else translator.cached([t for _, t, _ in part])
-        outputs = yield Chunk(suggester, article_id, part, requests, failures)
-        records = _records(plan, suggester, article_id, part, outputs, cached)
+def _job(store: Store, plan: RunPlan, suggester: LanguagePlan, step: Step, inputs: list[Input], glossary: Glossary,
+         progress: Progress) -> Job:
+    """The model work of one article language's suggestions: each chunk stored as it is made."""
+    def keep(part: list[Input], outputs: list[Output | None]) -> None:
+        records = _records(plan, suggester, step.article_id, part, outputs)
         ids = workflow.record_suggestions(store, records)
-        stored += sum(1 for i in ids if i is not None)
-        cached_count += sum(1 for r, i in zip(records, ids, strict=True) if i is not None and r.provenance.get("cached"))
+        step.stored.translated += sum(1 for i in ids if i is not None)
+        step.stored.cached += sum(1 for r, i in zip(records, ids, strict=True) if i is not None and r.provenance["cached"])
         progress.advance(len(part), 0)
-    return stored, cached_count, failures
+
+    return Job(step, suggester.translator, inputs, lambda part: requests_for(step.snapshot, suggester, part, glossary),
+               keep)
 
 
 def suggest_articles(store: Store, plan: RunPlan, suggesters: list[LanguagePlan], article_ids: list[str],
                      progress: Progress | None = None) -> SuggestReport:
-    """Suggestions for many articles, several at a time as for translation (`runs.together`); one failing article
-    never stops the others (a missing model does)."""
+    """Suggestions for many articles, several at a time as for translation (`runs.translation.run_jobs`); one
+    failing article never stops the others (a missing model does). A rerun resumes: a segment whose input is what
+    the model's latest suggestion was made from is skipped."""
     started = time.perf_counter()
     progress = progress or NoProgress()
     report = SuggestReport(models=[{"lang": s.lang, "model": s.model_id, "from": s.source_lang} for s in suggesters])
-
-    def article(article_id: str) -> Work:
-        for suggester in suggesters:
-            try:
-                done, cached, failures = yield from suggestion_work(store, plan, suggester, article_id, progress)
-            except FATAL:
-                raise
-            except Exception as exc:
-                failures, done, cached = [Failure.of(article_id, suggester.lang, exc)], 0, 0
-            report.suggested += done
-            report.cached += cached
-            report.failures.extend(failures)
-
-    run_together((article(a) for a in article_ids), width_of(plan, suggesters), progress)
+    glossaries = {id(s): glossary_for(store, s) for s in suggesters}
+    width = width_of(plan, suggesters)
+    for at in range(0, len(article_ids), width):
+        steps, jobs = [], []
+        for article_id in article_ids[at:at + width]:
+            snapshot = Snapshot.load(store, article_id)
+            for suggester in suggesters:
+                step = Step(snapshot, suggester.lang)
+                steps.append(step)
+                inputs = attempt(step, partial(_inputs, store, snapshot, suggester, step.failures))
+                if inputs:
+                    jobs.append(_job(store, plan, suggester, step, inputs, glossaries[id(suggester)], progress))
+        run_jobs(jobs, progress)
+        for step in steps:
+            report.suggested += step.stored.translated
+            report.cached += step.stored.cached
+            report.failures.extend([Failure.of(step.article_id, step.lang, step.error)] if step.error else step.failures)
     report.seconds = round(time.perf_counter() - started, 3)
     return report

@@ -10,10 +10,10 @@ from ..engines.prompts import default_template_name, load_template
 from ..errors import WorkbenchError
 from ..languages import LANGUAGE_NAMES, SOURCE_LANG
 from ..logs import get as get_logger
+from ..provenance import Provenance
 from ..review import workflow
 from ..store import MachineOutputRecord, Store
 from ..text.articles import rebuild
-from .report import provenance
 from .translation import FATAL, translatable_segments
 
 log = get_logger("runs")
@@ -79,8 +79,8 @@ def record_summary(store: Store, plan: RunPlan, job: SummaryJob, scored: Scored,
     summarizer = plan.summary_model()
     summary, confidence = scored
     flags = ["meaningless_model"] if summarizer.info.meaningless else []  # the summary checks run when it is read
-    record = provenance(plan.profile, summarizer, job.lang, job.reads, was_cached, template=job.template,
-                        confidence=confidence.to_dict() if confidence else None)
+    record = Provenance.made(plan.profile, summarizer.info, summarizer.settings(), job.lang, job.reads, was_cached, template=job.template,
+                        confidence=confidence.to_dict() if confidence else None).to_dict()
     ids = workflow.record_machine_outputs(store, [MachineOutputRecord(
         job.article_id, None, "summary", job.lang, job.text, summary, flags, record,
         seen_revision_id=job.seen_revision_id)])

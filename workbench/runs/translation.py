@@ -1,47 +1,53 @@
 """Running the models over stored articles: segment translation (direct or through a pivot language).
 
 This is the one place where translations are made; the CLI, the Python API and the UI call it with a
-`RunPlan` decided once by the engines layer. Work is committed in small chunks, so an interrupted run
-resumes where it stopped. Outputs are stored through the one write path (`review.workflow`). QA flags are not
-computed here: the read model checks the current text whenever an article is read; an output records only what
-its provenance says of the model (`meaningless_model`) and, from an LLM translator, what its answer parser found
-(`engines.llm.LLM_FLAGS`). An LLM translator gets each segment with its context (`runs.context`).
+`RunPlan` decided once by the engines layer. A run takes a snapshot of each article (`runs.context`), decides from
+it which segments of a language to make, and hands the translator requests (`Translator.translate`). Work is
+committed in chunks, so an interrupted run resumes where it stopped, and in waves (`run_jobs`): wave k holds the
+k-th chunk of every article of the run, the chunks of one translator share one model call, and every chunk is
+stored before the next wave's requests are made, so an LLM translator sees the translations of the segments before
+its chunk as context, whatever the number of articles per call. Outputs are stored through the one write path
+(`review.workflow`). QA flags are not computed here: the read model checks the current text whenever an article is
+read; an output records only what its provenance says of the model (`meaningless_model`) and, from an LLM
+translator, what its answer parser found (`engines.llm.LLM_FLAGS`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeVar
 
-from ..clock import now
-from ..engines.base import Scored
-from ..engines.llm import LLMOutput, Request, RequestTranslator
+from ..engines.base import Output, Request, Translator
 from ..engines.plan import LanguagePlan, RunPlan
 from ..errors import EngineUnavailable, LicenceRefused, ModelNotAvailable, UnknownModelError
 from ..languages import SOURCE_LANG
 from ..logs import get as get_logger
+from ..provenance import Provenance
 from ..review import workflow
+from ..review.glossary import Glossary
 from ..review.memory import TranslationMemory
 from ..store import PERSON_ORIGINS, UNSEEN, MachineOutputRecord, Store
-from ..store.database import Unit
 from ..store.sqlite import DiskFull
-from .context import requests_for, takes_requests
+from .context import Current, Input, Snapshot, glossary_for, requests_for, translatable_segments
 from .progress import NoProgress, Progress
-from .report import Failure, provenance, versions
+from .report import Failure
 
-TRANSLATABLE = ("title", "heading", "body")
+__all__ = ["CHUNK", "FATAL", "Failure", "Input", "Job", "Step", "edited_segments", "run_jobs", "translatable_segments",
+           "translate_language", "translate_segments", "width_of"]
+
 FATAL = (ModelNotAvailable, LicenceRefused, UnknownModelError, EngineUnavailable, DiskFull)
 CHUNK = 8
 log = get_logger("runs")
-
-
-def translatable_segments(store: Store, article_id: str) -> list[dict[str, Any]]:
-    return [s for s in store.segments(article_id) if s["kind"] in TRANSLATABLE]
-
-
 HUMAN_ORIGINS = PERSON_ORIGINS
-Current = dict[Unit, dict[str, Any]]  # Store.current_revisions: what a run saw when it decided
+
+
+def width_of(plan: RunPlan, languages: Iterable[LanguagePlan] | None = None) -> int:
+    """Articles translated together: the most any of the run's translators (or `languages`) asks for
+    (`articles_per_batch`)."""
+    chosen = plan.languages.values() if languages is None else languages
+    return max([1, *(int(getattr(lang.translator.options, "articles_per_batch", 1)) for lang in chosen)])
 
 
 def edited_segments(store: Store, article_id: str, lang: str, current: Current | None = None) -> set[str]:
@@ -52,231 +58,26 @@ def edited_segments(store: Store, article_id: str, lang: str, current: Current |
             if target == "segment" and unit_lang == lang and rev["origin"] in HUMAN_ORIGINS and seg_id}
 
 
-def pending_segments(store: Store, article_id: str, lang: str, model_id: str | None = None,
-                     current: Current | None = None) -> list[dict[str, Any]]:
+def pending(snapshot: Snapshot, lang: str, model_id: str | None = None) -> list[dict]:
     """Segments that still need machine output in `lang`.
 
     Done are: segments whose current text came from a person, the memory or an XLIFF import (a batch run
     never writes over them), and segments whose machine output came from `model_id` (so a rerun resumes).
     Machine output of another model (say the tiny profile's) is pending again when `model_id` is given.
     """
-    current = store.current_revisions(article_id) if current is None else current
-    machine = store.latest_machine_outputs(article_id)
     out = []
-    for seg in translatable_segments(store, article_id):
-        rev = current.get(("segment", seg["id"], lang))
+    for seg in snapshot.segments:
+        rev = snapshot.current.get(("segment", seg["id"], lang))
         if rev is None:
             out.append(seg)
         elif rev["origin"] == "machine" and model_id is not None:
-            made = machine.get(("segment", seg["id"], lang))
+            made = snapshot.machine.get(("segment", seg["id"], lang))
             if made is None or made["provenance"].get("model") != model_id:
                 out.append(seg)
     return out
 
 
-Input = tuple[dict[str, Any], str, int | None]  # (segment, text given to the model, pivot revision id)
-
-
-def _pivot_inputs(store: Store, plan: RunPlan, article_id: str, lang: LanguagePlan, segs: list[dict[str, Any]],
-                  progress: Progress, chunk: int,
-                  stored: Stored | None = None) -> Generator[Chunk, Outputs, tuple[list[Input], list[Failure]]]:
-    """The current pivot-language text of each segment, translating the pivot language first where missing (its
-    chunks are yielded like the run's own)."""
-    pivot = plan.languages[lang.source_lang]
-    failures: list[Failure] = []
-    missing = {s["id"] for s in pending_segments(store, article_id, pivot.lang, pivot.model_id)}
-    missing &= {s["id"] for s in segs}
-    if missing:
-        _, _, failures = yield from segment_work(store, plan, article_id, pivot.lang, segment_ids=missing,
-                                                 progress=progress, chunk=chunk, stored=stored)
-    current = store.current_revisions(article_id)
-    inputs: list[Input] = []
-    for s in segs:
-        rev = current.get(("segment", s["id"], pivot.lang))
-        if rev is not None:
-            inputs.append((s, rev["text"], rev["id"]))
-        elif not any(f.segment_id == s["id"] for f in failures):
-            failures.append(Failure(article_id, lang.lang, f"no {pivot.lang} text to pivot from", s["id"]))
-    return inputs, failures
-
-
-Seen = dict[str, int | None]  # segment id -> the revision of the unit the run saw when it decided to make it
 Kept = list[tuple[str, str]]  # (lang, segment id) of units left alone: a person or another run changed them meanwhile
-
-
-def store_records(store: Store, records: list[MachineOutputRecord], kept: Kept | None = None) -> list[MachineOutputRecord]:
-    """Store outputs (each only while its unit is still what the run saw); returns those stored, adds the rest to
-    `kept`."""
-    ids = workflow.record_machine_outputs(store, records)
-    if kept is not None:
-        kept.extend((r.lang, str(r.segment_id)) for r, i in zip(records, ids, strict=True) if i is None)
-    return [r for r, i in zip(records, ids, strict=True) if i is not None]
-
-
-def _from_memory(store: Store, plan: RunPlan, article_id: str, lang: str, inputs: list[Input], seen: Seen,
-                 kept: Kept | None) -> tuple[list[Input], list[MachineOutputRecord]]:
-    """Store approved translations for exact memory matches; return the inputs still needing a model and the
-    memory matches stored."""
-    memory = TranslationMemory.from_store(store, lang)
-    if not len(memory):
-        return inputs, []
-    records, rest = [], []
-    for item in inputs:
-        seg = item[0]
-        entry = memory.exact(seg["source_text"], exclude_segment=seg["id"])
-        if entry is None:
-            rest.append(item)
-            continue
-        records.append(MachineOutputRecord(
-            article_id, seg["id"], "segment", lang, seg["source_text"], entry.text, [],
-            {"model": "translation-memory", "memory": entry.to_dict(), "profile": plan.profile,
-             "task": f"{SOURCE_LANG}→{lang}", "versions": versions(), "created": now(), "meaningless": False},
-            seen_revision_id=seen.get(seg["id"], UNSEEN)))
-    return rest, store_records(store, records, kept) if records else []
-
-
-Made = Scored | LLMOutput  # a sentence translator's (text, confidence), or an LLM translator's output
-
-
-def _translate(lang: LanguagePlan, texts: list[str], requests: list[Request] | None) -> list[Made]:
-    if requests is not None and isinstance(lang.translator, RequestTranslator):
-        return list(lang.translator.translate_requests(requests))
-    return list(lang.translator.translate_scored(texts))
-
-
-@dataclass
-class Chunk:
-    """One model call's worth of an article language: its inputs (an LLM translator also gets `requests`: each
-    segment with its context) and where its failures go. A run yields it and is sent back its outputs."""
-
-    lang: LanguagePlan
-    article_id: str
-    part: list[Input]
-    requests: list[Request] | None
-    failures: list[Failure]
-
-
-Outputs = list[Made | None]  # one per input of a chunk; None where the segment failed
-Work = Generator[Chunk, Outputs, Any]  # a run: yields chunks, is sent their outputs, returns its result
-
-
-def translate_chunk(lang: LanguagePlan, part: list[Input], article_id: str, failures: list[Failure],
-                    requests: list[Request] | None = None) -> Outputs:
-    """Outputs for one chunk (an LLM translator gets `requests`: each segment with its context); after a model
-    error (or out of memory) each segment is retried alone.
-
-    Every unexpected error is logged with its traceback (DATA_HOME/logs/workbench.log) before the retry,
-    and a segment that fails alone is reported with its reason.
-    """
-    texts = [t for _, t, _ in part]
-    try:
-        return list(_translate(lang, texts, requests))
-    except FATAL:
-        raise
-    except Exception:
-        log.exception("batch of %d segments of %s (%s) failed; retrying one by one", len(texts), article_id, lang.lang)
-    outputs: Outputs = []
-    for i, (s, text, _) in enumerate(part):
-        try:
-            outputs.append(_translate(lang, [text], [requests[i]] if requests is not None else None)[0])
-        except FATAL:
-            raise
-        except Exception as exc:
-            log.exception("segment %s of %s (%s) failed", s["id"], article_id, lang.lang)
-            outputs.append(None)
-            failures.append(Failure.of(article_id, lang.lang, exc, s["id"]))
-    return outputs
-
-
-def translate_chunks(chunks: list[Chunk]) -> list[Outputs]:
-    """The outputs of several chunks of one language in one model call (the engine batches them by length and
-    token budget); after a model error each chunk is retried on its own (`translate_chunk`)."""
-    if len(chunks) == 1:
-        c = chunks[0]
-        return [translate_chunk(c.lang, c.part, c.article_id, c.failures, c.requests)]
-    lang = chunks[0].lang
-    texts = [t for c in chunks for _, t, _ in c.part]
-    requests = [r for c in chunks for r in c.requests or []] if chunks[0].requests is not None else None
-    try:
-        made: list[Made | None] = list(_translate(lang, texts, requests))
-    except FATAL:
-        raise
-    except Exception:
-        log.exception("call of %d segments of %d articles (%s) failed; retrying article by article", len(texts),
-                      len(chunks), lang.lang)
-        return [translate_chunk(c.lang, c.part, c.article_id, c.failures, c.requests) for c in chunks]
-    out, at = [], 0
-    for c in chunks:
-        out.append(made[at:at + len(c.part)])
-        at += len(c.part)
-    return out
-
-
-def drive(work: Work, progress: Progress) -> Any:
-    """Run one run to its end, a model call per chunk; returns its result."""
-    try:
-        chunk = next(work)
-        while True:
-            before = chunk.lang.translator.tokens_generated
-            outputs = translate_chunks([chunk])[0]
-            progress.advance(0, chunk.lang.translator.tokens_generated - before)
-            chunk = work.send(outputs)
-    except StopIteration as finished:
-        return finished.value
-
-
-def output_records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: list[Input], outputs: list[Made | None],
-                   cached: list[bool], seen: Seen | None = None) -> list[MachineOutputRecord]:
-    """The records of one chunk's outputs; each carries the revision the run saw (`seen`), so that it is stored
-    only while that is still the unit's current one."""
-    seen = seen or {}
-    engine = lang.translator
-    records = []
-    pivot_of = plan.languages[lang.source_lang] if lang.via else None
-    for (s, text, rev_id), scored, was_cached in zip(part, outputs, cached, strict=True):
-        if scored is None:
-            continue
-        llm = scored.provenance() if isinstance(scored, LLMOutput) else None  # template, context, terms, notes
-        out, confidence = scored.scored() if isinstance(scored, LLMOutput) else scored
-        flags = ["meaningless_model"] if engine.info.meaningless else []
-        flags += scored.model_flags() if isinstance(scored, LLMOutput) else []  # the rest is checked when read
-        pivot = {"via": lang.via, "input_revision_id": rev_id, "first_model": lang.first_model} if pivot_of else None
-        extra = {"llm": llm} if llm else {}
-        records.append(MachineOutputRecord(
-            article_id, s["id"], "segment", lang.lang, text, out, flags,
-            provenance(plan.profile, engine, lang.lang, lang.source_lang, was_cached, pivot=pivot,
-                       confidence=confidence.to_dict() if confidence else None, **extra),
-            seen_revision_id=seen.get(s["id"], UNSEEN)))
-    return records
-
-
-def _chosen(store: Store, article_id: str, lang: LanguagePlan, current: Current, segment_ids: Iterable[str] | None,
-            redo: bool, replace_edited: bool) -> list[dict[str, Any]]:
-    """The segments a run makes, decided from one reading of the current revisions (`current`)."""
-    if redo:
-        segs = translatable_segments(store, article_id)
-        if not replace_edited:
-            kept = edited_segments(store, article_id, lang.lang, current)
-            segs = [s for s in segs if s["id"] not in kept]
-    else:
-        segs = pending_segments(store, article_id, lang.lang, lang.model_id, current)
-    if segment_ids is not None:
-        wanted = set(segment_ids)
-        segs = [s for s in segs if s["id"] in wanted]
-    return segs
-
-
-def translate_segments(store: Store, plan: RunPlan, article_id: str, lang_code: str, *,
-                       segment_ids: Iterable[str] | None = None, redo: bool = False, replace_edited: bool = False,
-                       progress: Progress | None = None, chunk: int = CHUNK,
-                       kept: Kept | None = None) -> tuple[int, int, list[Failure]]:
-    """Translate an article's segments into `lang_code`; returns (translated, cached, failures). See
-    `segment_work`; this runs it alone, a model call per chunk."""
-    progress = progress or NoProgress()
-    work = segment_work(store, plan, article_id, lang_code, segment_ids=segment_ids, redo=redo,
-                        replace_edited=replace_edited, progress=progress, chunk=chunk, kept=kept)
-    result: tuple[int, int, list[Failure]] = drive(work, progress)
-    return result
 
 
 @dataclass
@@ -295,44 +96,301 @@ class Stored:
             self.parent.add(records)
 
 
-def segment_work(store: Store, plan: RunPlan, article_id: str, lang_code: str, *,
-                 segment_ids: Iterable[str] | None = None, redo: bool = False, replace_edited: bool = False,
-                 progress: Progress | None = None, chunk: int = CHUNK, kept: Kept | None = None,
-                 stored: Stored | None = None) -> Generator[Chunk, Outputs, tuple[int, int, list[Failure]]]:
-    """The run translating an article's segments into `lang_code`: yields its chunks (the caller makes their
-    outputs, alone or together with other articles' chunks: `runs.together`) and returns (translated, cached,
-    failures).
+@dataclass
+class Step:
+    """One article language of a run: the segments asked for (`wanted`; None: all), what it stored, the units it
+    left alone (`kept`), its failures and the error that stopped it, if one did."""
 
-    Without `redo`, finished segments are left alone (see `pending_segments`), so a rerun resumes. With `redo`,
-    segments a person edited still keep their text unless `replace_edited` is given. For a
-    pivot route the input is the current text of the pivot language, so a reviewed English gives a new
-    Russian. Exact translation-memory matches are used instead of the model. Each chunk is committed, and each
-    output only while its unit is still the revision the run saw when it started: a person's save (or another
-    run's output) that lands meanwhile is kept, and the unit is added to `kept`. An LLM translator's requests
-    of a chunk are made once the chunks before it are stored, so each sees the translations before it.
+    snapshot: Snapshot
+    lang: str
+    wanted: set[str] | None = None
+    stored: Stored = field(default_factory=Stored)
+    kept: Kept = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    error: Exception | None = None
+
+    @property
+    def article_id(self) -> str:
+        return self.snapshot.article_id
+
+
+@dataclass
+class Job:
+    """The model work of one article language: its inputs in segment order, how a chunk of them becomes requests,
+    and where the outputs of a chunk go (`keep`: store them)."""
+
+    step: Step
+    translator: Translator
+    inputs: list[Input]
+    requests: Callable[[list[Input]], list[Request]]
+    keep: Callable[[list[Input], list[Output | None]], None]
+
+
+T = TypeVar("T")
+
+
+def attempt(step: Step, work: Callable[[], T]) -> T | None:
+    """`work()`; an error (not a fatal one) stops the step's article language only: it is logged and becomes the
+    step's `error` (None is returned)."""
+    try:
+        return work()
+    except FATAL:
+        raise
+    except Exception as exc:
+        log.exception("article %s (%s) failed", step.article_id, step.lang)
+        step.error = exc
+        return None
+
+
+# --------------------------------------------------------------------------- the model calls
+def run_jobs(jobs: list[Job], progress: Progress, chunk: int = CHUNK) -> None:
+    """Run jobs in waves (see the module's docstring): wave k is the k-th chunk of every job; the chunks of one
+    translator in a wave share one model call."""
+    start = 0
+    while True:
+        wave = [(job, job.inputs[start:start + chunk]) for job in jobs
+                if job.step.error is None and len(job.inputs) > start]
+        if not wave:
+            return
+        by_model: dict[int, list[tuple[Job, list[Input]]]] = {}
+        for job, part in wave:
+            by_model.setdefault(id(job.translator), []).append((job, part))
+        for parts in by_model.values():
+            _call(parts, progress)
+        start += chunk
+
+
+def _call(parts: list[tuple[Job, list[Input]]], progress: Progress) -> None:
+    """One model call for the chunks of one translator; each job then stores its outputs."""
+    asked: list[tuple[Job, list[Input], list[Request]]] = []
+    for job, part in parts:
+        requests = attempt(job.step, partial(job.requests, part))
+        if requests is not None:
+            asked.append((job, part, requests))
+    if not asked:
+        return
+    translator = asked[0][0].translator
+    before = translator.tokens_generated
+    outputs = translate_chunks(translator, asked)
+    progress.advance(0, translator.tokens_generated - before)
+    for (job, part, _), made in zip(asked, outputs, strict=True):
+        attempt(job.step, partial(job.keep, part, made))
+
+
+def translate_chunks(translator: Translator, asked: list[tuple[Job, list[Input], list[Request]]]) -> list[list[Output | None]]:
+    """The outputs of several chunks in one model call (the engine batches them by length and token budget); after
+    a model error each chunk is retried on its own (`translate_chunk`)."""
+    if len(asked) == 1:
+        return [translate_chunk(translator, *asked[0])]
+    requests = [r for _, _, chunk in asked for r in chunk]
+    try:
+        made: list[Output | None] = list(translator.translate(requests))
+    except FATAL:
+        raise
+    except Exception:
+        log.exception("call of %d segments of %d articles (%s) failed; retrying article by article", len(requests),
+                      len(asked), translator.target)
+        return [translate_chunk(translator, *one) for one in asked]
+    out, at = [], 0
+    for _, part, _ in asked:
+        out.append(made[at:at + len(part)])
+        at += len(part)
+    return out
+
+
+def translate_chunk(translator: Translator, job: Job, part: list[Input], requests: list[Request]) -> list[Output | None]:
+    """Outputs for one chunk; after a model error (or out of memory) each segment is retried alone.
+
+    Every unexpected error is logged with its traceback (DATA_HOME/logs/workbench.log) before the retry,
+    and a segment that fails alone is reported with its reason.
     """
-    progress = progress or NoProgress()
-    lang = plan.languages[lang_code]
-    current = store.current_revisions(article_id)  # read once, before deciding: what every write is checked against
-    segs = _chosen(store, article_id, lang, current, segment_ids, redo, replace_edited)
-    if not segs:
-        return 0, 0, []
-    seen: Seen = {s["id"]: (current.get(("segment", s["id"], lang_code)) or {}).get("id") for s in segs}
-    failures: list[Failure] = []
-    mine = Stored(parent=stored)
-    if lang.via:  # the pivot language's missing segments are made first, and counted with the caller's
-        inputs, failures = yield from _pivot_inputs(store, plan, article_id, lang, segs, progress, chunk, stored)
+    article_id, lang = job.step.article_id, job.step.lang
+    try:
+        return list(translator.translate(requests))
+    except FATAL:
+        raise
+    except Exception:
+        log.exception("batch of %d segments of %s (%s) failed; retrying one by one", len(part), article_id, lang)
+    outputs: list[Output | None] = []
+    for (s, _, _), request in zip(part, requests, strict=True):
+        try:
+            outputs.append(translator.translate([request])[0])
+        except FATAL:
+            raise
+        except Exception as exc:
+            log.exception("segment %s of %s (%s) failed", s["id"], article_id, lang)
+            outputs.append(None)
+            job.step.failures.append(Failure.of(article_id, lang, exc, s["id"]))
+    return outputs
+
+
+# --------------------------------------------------------------------------- what is stored
+def store_records(store: Store, records: list[MachineOutputRecord], kept: Kept | None = None) -> list[MachineOutputRecord]:
+    """Store outputs (each only while its unit is still what the run saw); returns those stored, adds the rest to
+    `kept`."""
+    ids = workflow.record_machine_outputs(store, records)
+    if kept is not None:
+        kept.extend((r.lang, str(r.segment_id)) for r, i in zip(records, ids, strict=True) if i is None)
+    return [r for r, i in zip(records, ids, strict=True) if i is not None]
+
+
+Seen = dict[str, int | None]  # segment id -> the revision of the unit the run saw when it decided to make it
+
+
+def output_records(plan: RunPlan, lang: LanguagePlan, article_id: str, part: list[Input], outputs: list[Output | None],
+                   seen: Seen) -> list[MachineOutputRecord]:
+    """The records of one chunk's outputs; each carries the revision the run saw (`seen`), so that it is stored
+    only while that is still the unit's current one."""
+    engine = lang.translator
+    records = []
+    for (s, text, rev_id), made in zip(part, outputs, strict=True):
+        if made is None:
+            continue
+        flags = ["meaningless_model"] if engine.info.meaningless else []
+        flags += made.model_flags()  # the rest is checked when the text is read
+        pivot = {"via": lang.via, "input_revision_id": rev_id, "first_model": lang.first_model} if lang.via else None
+        llm = made.provenance()  # an LLM's template, context, terms and notes
+        records.append(MachineOutputRecord(
+            article_id, s["id"], "segment", lang.lang, text, made.text, flags,
+            Provenance.made(plan.profile, engine.info, engine.settings(), lang.lang, lang.source_lang, made.cached, pivot=pivot,
+                       confidence=made.confidence.to_dict() if made.confidence else None,
+                       **({"llm": llm} if llm else {})).to_dict(),
+            seen_revision_id=seen.get(s["id"], UNSEEN)))
+    return records
+
+
+def _from_memory(store: Store, plan: RunPlan, step: Step, memory: TranslationMemory, inputs: list[Input],
+                 seen: Seen) -> list[Input]:
+    """Store approved translations for exact memory matches; return the inputs still needing a model."""
+    records, rest = [], []
+    for item in inputs:
+        seg = item[0]
+        entry = memory.exact(seg["source_text"], exclude_segment=seg["id"])
+        if entry is None:
+            rest.append(item)
+            continue
+        records.append(MachineOutputRecord(
+            step.article_id, seg["id"], "segment", step.lang, seg["source_text"], entry.text, [],
+            Provenance.from_memory(plan.profile, entry.to_dict(), step.lang, SOURCE_LANG).to_dict(),
+            seen_revision_id=seen.get(seg["id"], UNSEEN)))
+    if records:
+        stored = store_records(store, records, step.kept)
+        step.stored.add(stored)
+        step.snapshot.add(stored)
+    return rest
+
+
+# --------------------------------------------------------------------------- one language of many articles
+@dataclass(frozen=True)
+class Choice:
+    """How a run chooses segments: all of them again (`redo`, a person's text kept unless `replace_edited`), or
+    those still pending."""
+
+    redo: bool = False
+    replace_edited: bool = False
+
+
+def _decide(store: Store, step: Step, lang: LanguagePlan, choice: Choice) -> tuple[list[dict], Seen]:
+    """The segments to make, decided from one reading of the current revisions, and the revision of each that
+    the run saw."""
+    current = step.snapshot.decide(store)
+    if choice.redo:
+        segs = step.snapshot.segments
+        if not choice.replace_edited:
+            edited = edited_segments(store, step.article_id, lang.lang, current)
+            segs = [s for s in segs if s["id"] not in edited]
     else:
-        inputs = [(s, s["source_text"], None) for s in segs]
-    rest, memory = _from_memory(store, plan, article_id, lang_code, inputs, seen, kept)
-    mine.add(memory)
-    progress.advance(len(inputs) - len(rest), 0)
-    for start in range(0, len(rest), chunk):
-        part = rest[start:start + chunk]
-        requests = requests_for(store, plan, article_id, lang, part) if takes_requests(lang) else None
-        cached = lang.translator.requests_cached(requests) if requests is not None and \
-            isinstance(lang.translator, RequestTranslator) else lang.translator.cached([t for _, t, _ in part])
-        outputs = yield Chunk(lang, article_id, part, requests, failures)
-        mine.add(store_records(store, output_records(plan, lang, article_id, part, outputs, cached, seen), kept))
+        segs = pending(step.snapshot, lang.lang, lang.model_id)
+    if step.wanted is not None:
+        segs = [s for s in segs if s["id"] in step.wanted]
+    return segs, {s["id"]: (current.get(("segment", s["id"], lang.lang)) or {}).get("id") for s in segs}
+
+
+def translate_language(store: Store, plan: RunPlan, steps: list[Step], progress: Progress, choice: Choice,
+                       chunk: int = CHUNK) -> None:
+    """Translate the segments of one language (every step's `lang`) of many articles, their chunks in waves
+    (`run_jobs`); what each stored, kept and failed goes to its step.
+
+    With `choice.redo` every segment is made again, those a person edited kept unless `replace_edited`; else only
+    pending ones (see `pending`), so a rerun resumes. For a pivot route the input is the current text of the pivot
+    language, made first where missing, so a reviewed English gives a new Russian. Exact translation-memory
+    matches are used instead of the model. Each output is stored only while its unit is still the revision the run
+    saw when it decided: a person's save (or another run's output) that lands meanwhile is kept, and the unit is
+    added to the step's `kept`.
+    """
+    lang = plan.languages[steps[0].lang]
+    chosen: dict[int, tuple[list[dict], Seen]] = {}
+    for i, step in enumerate(steps):
+        decided = attempt(step, partial(_decide, store, step, lang, choice))
+        if decided is not None:
+            chosen[i] = decided
+    given: dict[int, list[Input]] = _pivot_inputs(store, plan, lang, steps, chosen, progress, chunk) if lang.via \
+        else {i: [(s, s["source_text"], None) for s in segs] for i, (segs, _) in chosen.items()}
+    inputs = {i: items for i, items in given.items() if items}
+    memory = TranslationMemory.from_store(store, lang.lang) if inputs else None
+    glossary = glossary_for(store, lang) if inputs else Glossary([])
+    jobs = []
+    for i, items in inputs.items():
+        step, seen = steps[i], chosen[i][1]
+        rest = attempt(step, partial(_from_memory, store, plan, step, memory, items, seen)) \
+            if memory is not None and len(memory) else items
+        if rest is not None:
+            progress.advance(len(items) - len(rest), 0)
+            jobs.append(_job(store, plan, lang, step, rest, seen, glossary, progress))
+    run_jobs(jobs, progress, chunk)
+
+
+def _job(store: Store, plan: RunPlan, lang: LanguagePlan, step: Step, inputs: list[Input], seen: Seen,
+         glossary: Glossary, progress: Progress) -> Job:
+    def keep(part: list[Input], outputs: list[Output | None]) -> None:
+        stored = store_records(store, output_records(plan, lang, step.article_id, part, outputs, seen), step.kept)
+        step.stored.add(stored)
+        step.snapshot.add(stored)
         progress.advance(len(part), 0)
-    return mine.translated, mine.cached, failures
+
+    return Job(step, lang.translator, inputs, lambda part: requests_for(step.snapshot, lang, part, glossary), keep)
+
+
+def _pivot_inputs(store: Store, plan: RunPlan, lang: LanguagePlan, steps: list[Step],
+                  chosen: dict[int, tuple[list[dict], Seen]], progress: Progress, chunk: int) -> dict[int, list[Input]]:
+    """The current pivot-language text of each chosen segment, translating the pivot language first where missing
+    (counted with the steps' own runs; its failures become theirs)."""
+    pivot = plan.languages[lang.source_lang]
+    firsts: dict[int, Step] = {}
+    for i, (segs, _) in chosen.items():
+        missing = {s["id"] for s in pending(steps[i].snapshot, pivot.lang, pivot.model_id)} & {s["id"] for s in segs}
+        if missing:
+            firsts[i] = Step(steps[i].snapshot, pivot.lang, missing, Stored(parent=steps[i].stored.parent),
+                             steps[i].kept)
+    if firsts:
+        translate_language(store, plan, list(firsts.values()), progress, Choice(), chunk)
+    out: dict[int, list[Input]] = {}
+    for i, (segs, _) in chosen.items():
+        step, first = steps[i], firsts.get(i)
+        if first is not None:
+            step.failures.extend(first.failures)
+            if first.error is not None:
+                step.error = first.error
+                continue
+            if attempt(step, partial(step.snapshot.refresh, store)) is None:
+                continue
+        out[i] = []
+        for s in segs:
+            rev = step.snapshot.current.get(("segment", s["id"], pivot.lang))
+            if rev is not None:
+                out[i].append((s, rev["text"], rev["id"]))
+            elif not any(f.segment_id == s["id"] for f in step.failures):
+                step.failures.append(Failure(step.article_id, lang.lang, f"no {pivot.lang} text to pivot from", s["id"]))
+    return out
+
+
+def translate_segments(store: Store, plan: RunPlan, article_id: str, lang_code: str, *,
+                       segment_ids: Iterable[str] | None = None, redo: bool = False, replace_edited: bool = False,
+                       progress: Progress | None = None, chunk: int = CHUNK) -> tuple[int, int, list[Failure]]:
+    """Translate an article's segments into `lang_code` (see `translate_language`); returns (translated, cached,
+    failures) of that language. An error that stops the run is raised."""
+    step = Step(Snapshot.load(store, article_id), lang_code, set(segment_ids) if segment_ids is not None else None)
+    translate_language(store, plan, [step], progress or NoProgress(), Choice(redo, replace_edited), chunk)
+    if step.error is not None:
+        raise step.error
+    return step.stored.translated, step.stored.cached, step.failures

@@ -4,8 +4,8 @@
           → summaries and the `translate --out` record of each article (actor pool) → shards (the driver)
 
 Every stage runs the local runner's own code: the same reading and segmentation, the same `ModelSet` (engines,
-cache, settings), the same runs (`runs.translation.segment_work` over an in-memory store holding the batch's
-articles: the same chunks, several articles per model call as `runs.together` does, and for an LLM translator the
+cache, settings), the same runs (`runs.translation.translate_language` over an in-memory store holding the batch's
+articles: the same chunks, several articles per model call as on one machine, and for an LLM translator the
 same context and glossary terms), so the same outputs, QA flags and provenance; the record is made by
 `article_view` and `article_record` over an in-memory store. Rows are articles, so nothing needs regrouping.
 Only the scheduling is Ray's. Ray is imported here only, and this module only when `--runner ray` is asked for.
@@ -45,11 +45,11 @@ from ..review import workflow
 from ..review.glossary import Glossary
 from ..review.glossary import seed as use_glossary
 from ..review.views import article_view
+from ..runs.context import Snapshot
 from ..runs.progress import NoProgress
 from ..runs.summaries import summarize_article
-from ..runs.together import run_together, width_of
-from ..runs.translation import FATAL, Failure, Work, segment_work
-from ..store import MachineOutputRecord, Store
+from ..runs.translation import Choice, Failure, Step, attempt, translate_language, width_of
+from ..store import MachineOutputRecord, Store, reads
 from ..store.importer import import_raw
 from ..text.reading import RawArticle, iter_articles, iter_paths
 from .ingest import store_outputs
@@ -125,8 +125,8 @@ class _Worker:
 
 
 class TranslateStage(_Worker):
-    """Writes one language of every article of a batch with the local runner's own run (`segment_work`, several
-    articles together as `runs.together` does): each batch's articles are imported into an in-memory store, with the
+    """Writes one language of every article of a batch with the local runner's own run (`translate_language`,
+    several articles together as on one machine): each batch's articles are imported into an in-memory store, with the
     pivot language's outputs when the language is made from one, so an LLM translator gets the same context (the
     segments before, their translations so far, the glossary terms) as on one machine."""
 
@@ -143,42 +143,49 @@ class TranslateStage(_Worker):
         try:
             if self.glossary is not None:
                 use_glossary(store, self.glossary)
-            made: dict[int, list[Failure]] = {}
-            works = (self._work(store, batch, i, made) for i in range(len(batch["article_id"])) if not batch["problem"][i])
-            run_together(works, width_of(self.plan), NoProgress())
-            for i, failures in made.items():
-                out[i] = json.dumps([asdict(r) for r in _outputs(store, str(batch["article_id"][i]), self.lang.lang)],
+            steps = {i: self._step(store, batch, i) for i in range(len(batch["article_id"])) if not batch["problem"][i]}
+            ready = [step for step in steps.values() if step.error is None]
+            width = width_of(self.plan)
+            for at in range(0, len(ready), width):
+                translate_language(store, self.plan, ready[at:at + width], NoProgress(), Choice())
+            for i, step in steps.items():
+                # an error is reported with its reason; the article goes to no shard and is retried next run
+                failures = [Failure.of(step.article_id, step.lang, step.error)] if step.error else step.failures
+                out[i] = json.dumps([asdict(r) for r in _outputs(store, step.article_id, self.lang.lang)],
                                     ensure_ascii=False)
                 failed[i] = json.dumps(json.loads(failed[i]) + [asdict(f) for f in failures], ensure_ascii=False)
         finally:
             store.close()
         return {**batch, self.lang.lang: out, "failed": failed}
 
-    def _work(self, store: Store, batch: dict[str, Any], i: int, made: dict[int, list[Failure]]) -> Work:
-        """One article's run; its failures go to `made[i]`. Made from a pivot language, only the segments that
-        language has are made (a pivot segment that failed is reported there)."""
+    def _step(self, store: Store, batch: dict[str, Any], i: int) -> Step:
+        """One article imported into the in-memory store, as the step of its run. Made from a pivot language, only
+        the segments that language has are made (a pivot segment that failed is reported there)."""
         article_id = str(batch["article_id"][i])
-        made[i] = []
-        try:
+        step = Step(Snapshot(article_id, [], "", {}, {}), self.lang.lang)
+
+        def load() -> bool:
             import_raw(store, RawArticle(**json.loads(batch["raw"][i])), reopen=workflow.source_changed)
-            wanted = None
             if self.lang.via:
                 pivot = [MachineOutputRecord(**r) for r in json.loads(batch[self.lang.via][i])]
                 store_outputs(store, article_id, pivot)
-                wanted = {str(r.segment_id) for r in pivot}
-            _, _, made[i] = yield from segment_work(store, self.plan, article_id, self.lang.lang, segment_ids=wanted)
-        except FATAL:
-            raise
-        except Exception as exc:  # reported with its reason; the article goes to no shard and is retried next run
-            made[i] = [*made[i], Failure.of(article_id, self.lang.lang, exc)]
+                step.wanted = {str(r.segment_id) for r in pivot}
+            step.snapshot = Snapshot.load(store, article_id)
+            return True
+
+        attempt(step, load)
+        return step
 
 
 def _outputs(store: Store, article_id: str, lang: str) -> list[MachineOutputRecord]:
     """The segment outputs made in `lang` in an in-memory store, in the order they were made."""
-    rows = store.query("SELECT segment_id, input_text, text, flags, provenance FROM machine_outputs WHERE article_id = ?"
-                       " AND target = 'segment' AND lang = ? ORDER BY id", (article_id, lang))
-    return [MachineOutputRecord(article_id, r["segment_id"], "segment", lang, r["input_text"], r["text"],
-                                json.loads(r["flags"]), json.loads(r["provenance"])) for r in rows]
+    return reads.machine_outputs(store, article_id, lang=lang, target="segment")
+
+
+def _shard_output(rec: MachineOutputRecord) -> dict[str, Any]:
+    """An output as a shard record carries it (flags and provenance as JSON texts, as the store keeps them)."""
+    return {"segment_id": rec.segment_id, "target": rec.target, "lang": rec.lang, "input_text": rec.input_text,
+            "text": rec.text, "flags": json.dumps(rec.flags), "provenance": json.dumps(rec.provenance, ensure_ascii=False)}
 
 
 # ---------------------------------------------------------------------- stage 4: whole articles
@@ -213,8 +220,7 @@ class ArticleStage(_Worker):
             if self.summarize:
                 summarize_article(store, self.plan, article_id, lang)
         record = article_record(article_view(store, article_id, glossary=self.glossary), self.targets)
-        outputs = [dict(r) for r in store.query("SELECT segment_id, target, lang, input_text, text, flags, provenance"
-                                                " FROM machine_outputs ORDER BY id")]
+        outputs = [_shard_output(r) for r in reads.machine_outputs(store)]
         store.close()
         return {**record, "_ingest": {"raw": raw, "outputs": outputs}}
 

@@ -283,6 +283,24 @@ class Store:
     def article_ids(self) -> list[str]:
         return [r["id"] for r in self.query("SELECT id FROM articles ORDER BY id")]
 
+    def has_article(self, article_id: str) -> bool:
+        return bool(self.query("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
+
+    def has_segment(self, article_id: str, segment_id: str) -> bool:
+        """Whether `segment_id` is an active segment of `article_id`."""
+        return bool(self.query("SELECT 1 FROM segments WHERE id = ? AND article_id = ? AND active = 1",
+                               (segment_id, article_id)))
+
+    def articles_containing(self, query: str) -> set[str]:
+        """Ids of the articles whose Arabic text, title, id or any revision's text contains `query` (lower case;
+        case-insensitive for ASCII as SQLite's `lower`)."""
+        like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        hits = {r["article_id"] for r in self.query(
+            "SELECT DISTINCT article_id FROM revisions WHERE lower(text) LIKE ? ESCAPE '\\'", (like,))}
+        return hits | {r["id"] for r in self.query(
+            "SELECT id FROM articles WHERE lower(cleaned_text) LIKE ? ESCAPE '\\' OR lower(coalesce(title, '')) LIKE ?"
+            " ESCAPE '\\' OR lower(id) LIKE ? ESCAPE '\\'", (like, like, like))}
+
     def segments(self, article_id: str, *, include_retired: bool = False) -> list[dict[str, Any]]:
         sql = "SELECT * FROM segments WHERE article_id = ?" + ("" if include_retired else " AND active = 1")
         return [dict(r) for r in self.query(sql + " ORDER BY active DESC, position", (article_id,))]

@@ -105,6 +105,12 @@ def feeds(store: Store) -> list[Feed]:
     return [Feed.of(r) for r in store.query("SELECT * FROM feeds ORDER BY name")]
 
 
+def item_counts(store: Store) -> dict[tuple[int, str], int]:
+    """(feed id, item state) → how many items."""
+    rows = store.query("SELECT feed_id, state, COUNT(*) AS n FROM feed_items GROUP BY feed_id, state")
+    return {(r["feed_id"], r["state"]): r["n"] for r in rows}
+
+
 def feed(store: Store, name: str) -> Feed:
     rows = store.query("SELECT * FROM feeds WHERE name = ?", (name,))
     if not rows:

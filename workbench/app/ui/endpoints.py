@@ -1,5 +1,5 @@
-"""Named API endpoints for the page's editor and for gradio_client scripts, registered from the one list of
-operations (`app/operations.py`): each endpoint's parameters, types and defaults come from its declaration."""
+"""Named API endpoints for `gradio_client` scripts, generated from the service's registry (`app/service.py`): one
+per operation, its parameters, types, defaults and JSON schema those of the operation's declaration."""
 
 from __future__ import annotations
 
@@ -8,34 +8,43 @@ from typing import Any
 
 import gradio as gr
 
-from .. import operations_cat, operations_newsroom  # noqa: F401  (declare the CAT editor's and the newsroom's operations)
 from ..api import Workbench
-from ..operations import OPERATIONS, Operation
+from ..catalog import registry
+from ..service import Operation
 
 
 def register(wb: Workbench) -> None:
     """Register one named endpoint per operation (inside a Blocks context); with --auth the login name is the
-    author of every save."""
-    for op in OPERATIONS.values():
-        gr.api(endpoint(wb, op), api_name=op.name, api_description=op.doc)
+    author of every save. Each parameter's schema in the API info (`/gradio_api/info`) is the declaration's, and
+    the result's that of its typed result (an object, for the few untyped ones)."""
+    for op in registry().values():
+        dependency = gr.api(endpoint(wb, op), api_name=op.name, api_description=op.doc)
+        blocks = gr.context.get_blocks_context()
+        properties = op.schema().get("properties", {})
+        for component_id, param in zip(dependency["inputs"], op.parameters, strict=True):
+            blocks.blocks[component_id]._api_info = properties.get(param.name, {})  # type: ignore[union-attr]
+        for component_id in dependency["outputs"]:
+            blocks.blocks[component_id]._api_info = op.result_schema() or {"type": "object"}  # type: ignore[union-attr]
 
 
 def endpoint(wb: Workbench, op: Operation) -> Any:
-    """A function Gradio can describe (a typed signature, defaults from the declaration) that runs `op`."""
-
-    count = len(op.kinds)
+    """A function with the declaration's parameters (in order, so `gradio_client` may also pass them by position)
+    and Gradio's request after them, that runs `op` with named arguments."""
+    names = [p.name for p in op.parameters]
 
     def call(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        # Gradio passes the request positionally after the declared arguments (see the signature below).
         request = kwargs.pop("request", None)
-        if len(args) == count + 1 and (args[-1] is None or isinstance(args[-1], gr.Request)):
-            request, args = args[-1], args[:-1]
+        if len(args) == len(names) + 1 and (args[-1] is None or isinstance(args[-1], gr.Request)):
+            request, args = args[-1], args[:-1]  # Gradio passes the request by position after the arguments
+        if len(args) > len(names):
+            return {"ok": False, "error": f"{op.name} takes {len(names)} arguments, got {len(args)}"}
+        given = dict(zip(names, args, strict=False))
+        if given.keys() & kwargs.keys() or "login" in kwargs:
+            return {"ok": False, "error": f"{op.name}: arguments given twice ({sorted(given.keys() & kwargs.keys())})"}
         login = getattr(request, "username", None) if request is not None else None
-        return op(wb, *args, login=login, **kwargs)
+        return op(wb, login=login, **given, **kwargs)
 
-    params = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=kind.api_type,
-                                default=op.defaults.get(name, inspect.Parameter.empty))
-              for name, kind in op.kinds.items()]
+    params = [p.replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in op.parameters]
     params.append(inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=gr.Request,
                                     default=None))
     call.__signature__ = inspect.Signature(params, return_annotation=dict)  # type: ignore[attr-defined]

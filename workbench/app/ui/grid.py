@@ -3,8 +3,8 @@
 The component's `head` loads the editor's scripts (`ui/js/*.js`, plain files in the order of `SCRIPTS`, no
 build step), its `js_on_load` starts the grid (`WB.mount`), `watch("value")` tells it which article Python
 opened, `trigger("saved")` asks Python to refresh the article list, and its one server function, `operation`,
-runs the editor's operations of `app/operations.py` (the same declarations, argument checks and results as the
-named endpoints that gradio_client scripts call: one HTTP request per call, no hand-parsed event stream).
+runs the service's operations marked `page` (`app/service.py`: the same declarations, argument checks and results
+as the named endpoints that gradio_client scripts call; one HTTP request per call, arguments by name).
 
 Why not a Gradio Dataframe: it cannot edit one cell in place with its own keys, drafts and conflict view, and its
 rows and an editor below them are never on screen together.
@@ -21,18 +21,13 @@ from typing import Any
 import gradio as gr
 
 from ..api import Workbench
-from ..operations import OPERATIONS
-from ..operations_cat import PAGE_OPERATIONS
+from ..catalog import registry
 from .articles import ArticleList, refresher
 
 JS = Path(__file__).with_name("js")
 # Load order: each file adds to window.WB what the later ones use.
 SCRIPTS = ("state.js", "transport.js", "render.js", "conflict.js", "editor.js", "commands.js", "keys.js", "suggestions.js",
            "cat.js", "cat_grid.js", "loader.js")
-# What the page's editor may run through the server function (everything else stays a named endpoint only).
-EDITOR_OPERATIONS = frozenset({"review_view", "unit_details", "save_unit", "confirm_unit", "restore_unit", "compare",
-                               "save_draft", "discard_draft", "retranslate_unit", "approve", "review_order",
-                               "confirm_pivot"}) | PAGE_OPERATIONS
 MOUNT = "WB.mount({ element, trigger, props, server, watch, events: ['saved'] });"
 
 
@@ -54,7 +49,7 @@ def script() -> str:
 
 def build(wb: Workbench) -> Grid:
     def operation(data: Any, request: gr.Request) -> dict[str, Any]:
-        """Run one of the editor's operations: `data` is [operation name, [arguments in declared order]]."""
+        """Run one of the editor's operations: `data` is [operation name, {argument: value}]."""
         return run(wb, data, request)
 
     html = gr.HTML(value(""), html_template="<div id='review-grid'></div>", js_on_load=MOUNT, head=script(),
@@ -74,16 +69,20 @@ class NotLoggedIn(Exception):
 def run(wb: Workbench, data: Any, request: Any) -> dict[str, Any]:
     """Parse a server-function call from the page (hostile like any client input) and run the operation; with
     logins, the login name is the author. Never raises."""
-    if not (isinstance(data, list) and len(data) == 2 and isinstance(data[0], str) and isinstance(data[1], list)):
-        return {"ok": False, "error": "expected [operation name, [arguments]]"}
+    if not (isinstance(data, list) and len(data) == 2 and isinstance(data[0], str) and isinstance(data[1], dict)
+            and all(isinstance(key, str) for key in data[1])):
+        return {"ok": False, "error": "expected [operation name, {argument: value}]"}
     name, args = data
-    if name not in EDITOR_OPERATIONS:
+    op = registry().get(name)
+    if op is None or not op.page:
         return {"ok": False, "error": f"unknown operation {name[:60]!r}"}
     try:
         login = login_name(request)
     except NotLoggedIn:
         return {"ok": False, "error": "log in first"}
-    return OPERATIONS[name](wb, *args, login=login)
+    if "login" in args:
+        return {"ok": False, "error": f"{name}: login is not an argument of this operation"}
+    return op(wb, login=login, **args)
 
 
 def login_name(request: Any) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ...review.model import ModelConfidence
+from ...provenance import ModelConfidence
 from ...review.views import unit_text
 from ..registry import ExportOptions, Format, Item, register, spreadsheet_cell
 

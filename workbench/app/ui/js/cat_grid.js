@@ -23,7 +23,7 @@
   // ------------------------------------------------------------------ the marks of the article
   async function loadMarks(g) {
     const article = g.article;
-    const r = await ask(g, "cat_view", [article, g.core.author()], 30000);
+    const r = await ask(g, "cat_view", { article_id: article, author: g.core.author() }, 30000);
     if (!r.ok || g.article !== article || !g.data) return;
     st(g).view = r;
     redrawCells(g);
@@ -111,7 +111,7 @@
     if (!o || o.article !== this.article) return this.say("Nothing to propagate: save a segment that has repeated rows first.", "warn");
     let targets = o.targets.filter((t) => !hasDraft(this, t.unit, o.lang)).map((t) => [o.article, t.unit, t.revision_id]);
     if (corpus) {
-      const r = await ask(this, "repetitions", [o.article, o.unit, o.lang, true, this.core.author()], 30000);
+      const r = await ask(this, "repetitions", { article_id: o.article, unit: o.unit, language: o.lang, corpus: true, author: this.core.author() }, 30000);
       if (!r.ok) return this.say(`Not propagated: ${r.error}`, "error");
       if (r.revision_id !== o.revision_id) return this.say(`Row ${o.number} changed since; save it again to propagate.`, "warn");
       targets = r.candidates.filter((c) => c.article_id !== o.article || !hasDraft(this, c.unit, o.lang)).map((c) => [c.article_id, c.unit, c.revision_id]);
@@ -121,7 +121,8 @@
     }
     if (!targets.length) return this.say("Nothing to propagate.", "ok");
     this.say(`Giving row ${o.number}'s text to ${targets.length} rows…`, "busy");
-    const r = await ask(this, "propagate", [o.article, o.unit, o.lang, o.revision_id, targets, this.core.author()], 60000);
+    const r = await ask(this, "propagate", { article_id: o.article, unit: o.unit, language: o.lang, revision_id: o.revision_id, targets,
+      author: this.core.author() }, 60000);
     if (!r.ok) return this.say(`Not propagated: ${r.error}`, "error");
     s.offer = null;
     const here = r.given.filter((x) => x.article_id === o.article).map((x) => `#${x.number}`), away = r.given.length - here.length;
@@ -138,7 +139,8 @@
     if (!g.article || !g.data) return;
     const open = g.session && g.session.article === g.article ? g.session : null, article = g.article;
     s.sent = `${article}|${open ? open.unit : ""}|${langOf(g)}`; s.at = Date.now();
-    ask(g, "presence", [article, TAB, open ? open.unit : "", open ? open.lang : langOf(g), g.core.author()], 8000).then((r) => {
+    ask(g, "presence", { article_id: article, client: TAB, editing: open ? open.unit : "", language: open ? open.lang : langOf(g),
+      author: g.core.author() }, 8000).then((r) => {
       if (r.ok && g.article === article) {
         const before = new Set(s.others.filter((o) => o.editing).map((o) => `${o.unit}|${o.lang}`));
         s.others = r.others;
@@ -176,7 +178,7 @@
   async function addComment(g) {
     const s = g.session, box = g.host.querySelector("#wb-comment-text");
     if (!s || !box || !box.value.trim()) return;
-    const r = await ask(g, "add_comment", [g.article, s.unit, s.lang, box.value, g.core.author()]);
+    const r = await ask(g, "add_comment", { article_id: g.article, unit: s.unit, language: s.lang, text: box.value, author: g.core.author() });
     if (!r.ok) return g.rowSay(`Comment not added: ${r.error}`, "error");
     setComments(g, s.unit, s.lang, r.comments);
     redrawDetails(g);
@@ -188,7 +190,8 @@
     s.view.comments = s.view.comments.filter((c) => !(c.unit === unit && c.lang === lang)).concat(comments);
   }
   async function resolveComment(g, button) {
-    const r = await ask(g, "resolve_comment", [g.article, +button.dataset.id, button.dataset.resolved === "1", g.core.author()]);
+    const r = await ask(g, "resolve_comment", { article_id: g.article, comment_id: +button.dataset.id,
+      resolved: button.dataset.resolved === "1", author: g.core.author() });
     if (!r.ok) return g.say(`Not changed: ${r.error}`, "error");
     setComments(g, r.comment.unit, r.comment.lang, r.comments);
     redrawDetails(g);
@@ -205,7 +208,8 @@
     const s = g.session, flag = button.dataset.flag;
     if (!s) return;
     const input = button.closest("li") && button.closest("li").querySelector(".wb-dismiss-reason");
-    const args = dismiss ? [g.article, s.unit, s.lang, flag, input ? input.value : "", g.core.author()] : [g.article, s.unit, s.lang, flag, g.core.author()];
+    const args = { article_id: g.article, unit: s.unit, language: s.lang, flag, author: g.core.author() };
+    if (dismiss) args.reason = input ? input.value : "";
     const r = await ask(g, dismiss ? "dismiss_flag" : "restore_flag", args);
     if (!r.ok) return g.rowSay(`${dismiss ? "Not dismissed" : "Not restored"}: ${r.error}`, "error");
     g.updateRow({ unit: s.unit, lang: s.lang }, r);
@@ -224,7 +228,7 @@
     const input = this.host.querySelector("#wb-conc-q");
     if (input && query !== undefined) input.value = q;
     if (q.length < 2) { if (input) input.focus(); return; }
-    const r = await ask(this, "concordance", [q, this.langs]);
+    const r = await ask(this, "concordance", { query: q, languages: this.langs });
     s.conc = { ...r, query: q };
     const out = this.host.querySelector("#wb-conc-out");
     if (out) out.innerHTML = C.concordanceHtml(s.conc);
@@ -263,7 +267,8 @@
     const p = g.el.querySelector("#wb-cat-panel"), lang = langOf(g);
     const spec = { lang, find: p.querySelector("#wb-find").value, replacement: p.querySelector("#wb-replace-with").value,
                    match_case: p.querySelector("#wb-match-case").checked, whole_word: p.querySelector("#wb-whole-word").checked };
-    const r = await ask(g, "replace_preview", [g.article, lang, spec.find, spec.replacement, spec.match_case, spec.whole_word], 30000);
+    const r = await ask(g, "replace_preview", { article_id: g.article, language: lang, find: spec.find, replacement: spec.replacement,
+      match_case: spec.match_case, whole_word: spec.whole_word }, 30000);
     st(g).replace = { ...spec, result: r };
     const blocked = (unit) => (hasDraft(g, unit, lang) ? "you have unsaved text here: save or discard it first" : "");
     p.querySelector("#wb-replace-out").innerHTML = C.replacePreviewHtml(r, blocked);
@@ -272,7 +277,8 @@
     const p = g.el.querySelector("#wb-cat-panel"), spec = st(g).replace;
     if (!spec || !spec.result.ok || !spec.result.more) return;
     const shown = spec.result.changes, unchecked = new Set([...p.querySelectorAll(".wb-pick-change:not(:checked)")].map((x) => x.dataset.i));
-    const r = await ask(g, "replace_preview", [g.article, spec.lang, spec.find, spec.replacement, spec.match_case, spec.whole_word, shown.length, null], 30000);
+    const r = await ask(g, "replace_preview", { article_id: g.article, language: spec.lang, find: spec.find, replacement: spec.replacement,
+      match_case: spec.match_case, whole_word: spec.whole_word, offset: shown.length }, 30000);
     if (!r.ok) return g.say(r.error, "error");
     spec.result = { ...r, changes: shown.concat(r.changes), offset: 0 };
     const blocked = (unit) => (hasDraft(g, unit, spec.lang) ? "you have unsaved text here: save or discard it first" : "");
@@ -284,7 +290,8 @@
     if (!spec || !spec.result.ok) return;
     const picks = [...p.querySelectorAll(".wb-pick-change:checked")].map((x) => spec.result.changes[+x.dataset.i]).map((c) => [c.unit, c.revision_id]);
     if (!picks.length) return g.say("Check the units to change.", "warn");
-    const r = await ask(g, "replace_apply", [g.article, spec.lang, spec.find, spec.replacement, spec.match_case, spec.whole_word, picks, g.core.author()], 60000);
+    const r = await ask(g, "replace_apply", { article_id: g.article, language: spec.lang, find: spec.find, replacement: spec.replacement,
+      match_case: spec.match_case, whole_word: spec.whole_word, picks, author: g.core.author() }, 60000);
     const out = p.querySelector("#wb-replace-out");
     if (!r.ok) { out.innerHTML = `<p class='wb-error'>${esc(r.error)}</p>`; return; }
     const name = (u) => (u.unit === "summary" ? "the summary" : `#${u.number || g.numberOf(u.unit)}`);
@@ -296,7 +303,7 @@
     g.say(text, r.skipped.length ? "warn" : "ok");
   }
   async function openMentions(g) {
-    const r = await ask(g, "mentions", [g.core.author(), false]);
+    const r = await ask(g, "mentions", { author: g.core.author(), include_resolved: false });
     panel(g, `Comments that mention you (${g.core.author()})`, r.ok ? `<p class='wb-meta'>Mentioned as ${r.handles.map((h) => `@${esc(h)}`).join(" or ")}.</p>${C.placedComments(r.comments, g.article)}` : `<p class='wb-error'>${esc(r.error)}</p>`);
   }
   function openSearch(g) {
@@ -305,7 +312,7 @@
   }
   async function searchComments(g) {
     const p = g.el.querySelector("#wb-cat-panel"), q = p.querySelector("#wb-comment-q").value;
-    const r = await ask(g, "search_comments", [q]);
+    const r = await ask(g, "search_comments", { query: q });
     p.querySelector("#wb-comment-out").innerHTML = r.ok ? C.placedComments(r.comments, g.article) : `<p class='wb-error'>${esc(r.error)}</p>`;
   }
 

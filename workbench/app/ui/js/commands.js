@@ -110,7 +110,7 @@
     this.rowSay("Working…", "busy");
     await this.core.queue.settled(s.article, s.unit, s.lang);
     let r;
-    try { r = await this.transport.ask("retranslate_unit", [s.article, s.unit, s.lang, human], 300000); }
+    try { r = await this.transport.ask("retranslate_unit", { article_id: s.article, unit: s.unit, language: s.lang, replace_edited: human }, 300000); }
     catch (e) { return this.rowSay(`Not re-translated: ${e.message}. Your text is kept.`, "error"); }
     if (!r.ok) return this.rowSay(`Not re-translated: ${r.error}`, "error");
     if (unsaved) this.core.drafts.trash(s.article, s.unit, s.lang, s.text, s.base, "re-translated", Date.now());
@@ -142,7 +142,7 @@
     const picked = [...this.host.querySelectorAll(".wb-pick:checked")].map((x) => +x.value).sort((a, b) => a - b);
     if (!d || picked.length !== 2) return this.say("Check two revisions to compare.", "warn");
     const text = (id) => d.history.find((h) => h.id === id).text;
-    const r = await this.transport.ask("compare", [text(picked[0]), text(picked[1])]).catch((e) => ({ ok: false, error: e.message }));
+    const r = await this.transport.ask("compare", { old_text: text(picked[0]), new_text: text(picked[1]) }).catch((e) => ({ ok: false, error: e.message }));
     const out = this.host.querySelector("#wb-compare-out");
     if (out) out.innerHTML = r.ok ? `<p>#${picked[0]} → #${picked[1]}</p><div class='diff'>${r.diff_html}</div>` : `<p class='wb-error'>${WB.esc(r.error)}</p>`;
   };
@@ -150,14 +150,15 @@
   P.compareDraft = async function () {
     const s = this.session, t = s && WB.targetOf(this.data, s.unit, s.lang);
     if (!s || !t) return;
-    const r = await this.transport.ask("compare", [t.text, s.text]).catch(() => null);
+    const r = await this.transport.ask("compare", { old_text: t.text, new_text: s.text }).catch(() => null);
     if (r && r.ok) this.rowSay("", "warn", `Saved text → your draft: <span class='diff'>${r.diff_html}</span> <button id='wb-discard'>Discard draft</button>`);
   };
 
   P.approve = async function (lang, override = "") {
     let r;
     const [source, revision] = WB.seenForApproval(this.data, lang);  // an approval is of what this page shows
-    try { r = await this.transport.ask("approve", [this.article, lang, this.core.author(), override, source, revision], 30000); }
+    try { r = await this.transport.ask("approve", { article_id: this.article, language: lang, author: this.core.author(), override,
+      seen_source: source, seen_revision: revision }, 30000); }
     catch (e) { return this.say(`Not approved: ${e.message}`, "error"); }
     if (!r.ok && r.stale) return this.say(r.error, "error");  // no override: reload and read the change first
     if (r.ok) {

@@ -29,7 +29,7 @@
     const elsewhere = !(!active || active === document.body || (cell && cell.contains(active)));
     g.refreshCell(job.unit, job.lang);
     if (!c.diff) {
-      g.transport.ask("compare", [c.theirs, c.mine]).then((r) => {
+      g.transport.ask("compare", { old_text: c.theirs, new_text: c.mine }).then((r) => {
         if (r && r.ok) { c.diff = r.diff_html; const box = g.cellEl(job.unit, job.lang); const out = box && box.querySelector(".wb-conflict-diff"); if (out) out.innerHTML = r.diff_html; }
       }, () => {});
     }

@@ -47,7 +47,7 @@
       if (!article) { this.host.innerHTML = ""; return; }
       if (!this.data) this.host.innerHTML = "<p class='wb-meta'>Loading the article…</p>";
       let r;
-      try { r = await this.transport.ask("review_view", [article, this.core.author()], 30000); }
+      try { r = await this.transport.ask("review_view", { article_id: article, author: this.core.author() }, 30000); }
       catch (e) { this.host.innerHTML = `<p class='wb-error'>Could not load the article: ${esc(e.message)}. It loads again when you pick it.</p>`; return; }
       if (token !== this.loads) return;
       if (!r.ok) { this.host.innerHTML = `<p class='wb-error'>${esc(r.error)}</p>`; return; }
@@ -237,7 +237,7 @@
     // ---------------------------------------------------------------- details (flags, memory, glossary, history)
     fetchDetails(s) {
       const key = s.key;
-      this.transport.ask("unit_details", [s.article, s.unit, s.lang]).then((d) => {
+      this.transport.ask("unit_details", { article_id: s.article, unit: s.unit, language: s.lang }).then((d) => {
         if (!d || !d.ok) { if (this.session === s) this.fillDetails(s, null, d ? d.error : "no answer"); return; }
         this.details.set(key, d);
         if (this.session === s) { this.fillDetails(s, d); this.checkDetails(s, d); }
@@ -246,7 +246,7 @@
     prefetch(unit, lang) {
       if (!unit || this.details.has(WB.keyOf(this.article, unit, lang))) return;
       const key = WB.keyOf(this.article, unit, lang);
-      this.transport.ask("unit_details", [this.article, unit, lang]).then((d) => { if (d && d.ok) this.details.set(key, d); }, () => {});
+      this.transport.ask("unit_details", { article_id: this.article, unit, language: lang }).then((d) => { if (d && d.ok) this.details.set(key, d); }, () => {});
     }
     fillDetails(s, d, error) {
       const tr = this.host.querySelector("tr.wb-details");
@@ -269,7 +269,7 @@
     invalidate(unit) { for (const l of this.langs) this.details.delete(WB.keyOf(this.article, unit, l)); }
     // Fresh text and state of one unit (after a re-translation, or taking their text).
     refreshUnit(unit, lang) {
-      return this.transport.ask("unit_details", [this.article, unit, lang]).then((d) => {
+      return this.transport.ask("unit_details", { article_id: this.article, unit, language: lang }).then((d) => {
         if (!d || !d.ok) return;
         this.details.set(WB.keyOf(this.article, unit, lang), d);
         this.patchTarget(unit, lang, { text: d.text, revision_id: d.revision_id, state: d.state, flags: d.flags, qa: d.qa, confidence: d.confidence });

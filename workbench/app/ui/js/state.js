@@ -143,12 +143,13 @@
     }
     request(job) {
       const { article, unit, lang, text, base, author, reviewed, seconds } = job;
+      const where = { article_id: article, unit, language: lang, author };
       switch (job.kind) {
-        case "save": return ["save_unit", [article, unit, lang, text, base, author, reviewed, seconds]];
-        case "confirm": return ["confirm_unit", [article, unit, lang, base, author, seconds]];
-        case "restore": return ["restore_unit", [article, unit, lang, job.revision, base, author]];
-        case "draft": return ["save_draft", [article, unit, lang, text, base, author]];
-        default: return ["discard_draft", [article, unit, lang, author]];
+        case "save": return ["save_unit", { ...where, text, base_revision_id: base, reviewed, seconds_open: seconds }];
+        case "confirm": return ["confirm_unit", { ...where, base_revision_id: base, seconds_open: seconds }];
+        case "restore": return ["restore_unit", { ...where, revision_id: job.revision, base_revision_id: base }];
+        case "draft": return ["save_draft", { ...where, text, base_revision_id: base }];
+        default: return ["discard_draft", where];
       }
     }
     cancel(job) {

@@ -1,8 +1,9 @@
 // How the editor talks to the server: the grid's gr.HTML has one Gradio server function, `operation(name,
-// args)`, which runs the named operation of app/operations.py (the same declaration, argument checks and
-// results as the /save_unit, /unit_details, ... endpoints that gradio_client scripts call). One HTTP request
-// per call; no event stream to parse. Failures to get an answer become a TransportError (the save queue in
-// state.js retries those); an answer that refuses is a result with ok: false.
+// args)`, which runs the named operation of the service (app/service.py: the same declaration, argument checks
+// and results as the /save_unit, /unit_details, ... endpoints that gradio_client scripts call). `args` names
+// every argument as the declaration does ({ article_id, unit, language, ... }). One HTTP request per call; no
+// event stream to parse. Failures to get an answer become a TransportError (the save queue in state.js retries
+// those); an answer that refuses is a result with ok: false.
 (function (root) {
   "use strict";
   const S = typeof module !== "undefined" && module.exports ? require("./state.js") : root.WB;
@@ -15,6 +16,9 @@
       call(name, args) {
         if (!server || typeof server.operation !== "function") {
           return Promise.reject(new S.TransportError("network", "the page is not connected to the server"));
+        }
+        if (!args || typeof args !== "object" || Array.isArray(args)) {
+          return Promise.reject(new TypeError(`${name}: arguments go by name ({ name: value }), not ${JSON.stringify(args)}`));
         }
         // Gradio's client logs a failed fetch and answers undefined: no answer, like a thrown network error.
         return Promise.resolve().then(() => server.operation(name, args)).then(
