@@ -160,3 +160,50 @@ def test_ledger_import_and_confirm_through_the_cli(wb, tmp_path):
     bad.write_bytes(b"ar,en,ru\n" + b"\xff\xfe\n")
     refused = runner.invoke(cli, [*home, "ledger", "--import", str(bad)])
     assert refused.exit_code == 1 and "UTF-8" in refused.output and "Traceback" not in refused.output
+
+
+def test_qa_facts_adds_the_fact_flags_with_their_reasons(wb, tmp_path):
+    article = tmp_path / "visit.txt"
+    article.write_text(VISIT + "\n", encoding="utf-8")
+    article_id = wb.import_paths([str(article)]).article_ids[0]
+    seg = wb.store.segments(article_id)[0]
+    wb.store.add_machine_outputs([MachineOutputRecord(article_id, seg["id"], "segment", "en", VISIT,
+                                                      "President Tokaev will visit Russia on November 21.", [],
+                                                      {"model": "test"})])
+    plain = json.loads(CliRunner().invoke(cli, ["--home", str(wb.home), "qa", article_id, "--to", "en", "--json"]).output)
+    assert not plain or "number" not in plain[0]["flags"]
+    result = CliRunner().invoke(cli, ["--home", str(wb.home), "qa", article_id, "--to", "en", "--facts", "--json"])
+    row = json.loads(result.output)[0]
+    assert {"number", "name"} <= set(row["flags"]) and any("Tokayev" in d for d in row["details"])
+
+
+def test_a_quotation_over_several_segments_is_checked_over_its_paragraph(wb, tmp_path):
+    paragraph = ("وأضاف لافروف: \"نحن نتطلع بتفاؤل إلى مستقبل علاقاتنا مع أصدقائنا الكازاخستانيين. "
+                 "لا أحد يستطيع أن يدق إسفيناً بيننا\".")
+    article = tmp_path / "quote.txt"
+    article.write_text(paragraph + "\n", encoding="utf-8")
+    article_id = wb.import_paths([str(article)]).article_ids[0]
+    segs = [s for s in wb.store.segments(article_id) if s["kind"] != "meta"]
+    assert len(segs) == 2 and segs[0]["paragraph"] == segs[1]["paragraph"]  # the quotation is split
+    texts = ["Zakharova added: \"We look with optimism to the future of our relations with our Kazakh friends.",
+             "No one can drive a wedge between us.\""]
+    wb.store.add_machine_outputs([MachineOutputRecord(article_id, seg["id"], "segment", "en", seg["source_text"], text,
+                                                      [], {"model": "test"}) for seg, text in zip(segs, texts, strict=True)])
+    queue = json.loads(CliRunner().invoke(cli, ["--home", str(wb.home), "queue", "--to", "en", "--json"]).output)
+    first = next(r for r in queue["rows"] if r["segment_id"] == segs[0]["id"])
+    assert any("quote: in this paragraph: the Arabic quotes Lavrov" in reason for reason in first["reasons"])
+
+
+def test_length_ratios_are_learned_from_reviewed_text_and_stored(wb, tmp_path):
+    from workbench.store.entities import length_models
+
+    article = tmp_path / "visit.txt"
+    article.write_text(VISIT + "\n", encoding="utf-8")
+    article_id = wb.import_paths([str(article)]).article_ids[0]
+    seg = wb.store.segments(article_id)[0]
+    wb.save(article_id, seg["id"], "en", "President Tokayev is to pay a state visit to Russia on November 12 of this "
+            "year, according to the schedule announced by his office.", author="mona", base_revision_id=None, reviewed=True)
+    queue = json.loads(CliRunner().invoke(cli, ["--home", str(wb.home), "queue", "--json"]).output)
+    assert queue["thresholds"]["lengths"]["ar-en"]["pairs"] == 10  # the prior's 9 and the reviewed one
+    stored = length_models(wb.store)
+    assert stored["ar-en"][2] == 10 and stored["ar-en"][0] == queue["thresholds"]["lengths"]["ar-en"]["mean_log_ratio"]

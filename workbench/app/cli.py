@@ -368,10 +368,13 @@ def import_xliff_cmd(ctx: click.Context, file: str, as_json: bool) -> None:
 @click.argument("article_ids", nargs=-1)
 @click.option("--all", "all_articles", is_flag=True, help="Every article in the store.")
 @click.option("--to", "to", default=DEFAULT_TARGETS, show_default=True, help=LANG_HELP)
+@click.option("--facts", is_flag=True, help="Add the fact checks (numbers, names, quotations, omissions, language, "
+              "English/Russian agreement; see docs/checks.md) to every translation's flags.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: a list of {article_id, segment_id, lang, flags, details, source, text}.")
 @click.pass_context
 @handle_errors
-def qa_cmd(ctx: click.Context, article_ids: tuple[str, ...], all_articles: bool, to: str, as_json: bool) -> None:
+def qa_cmd(ctx: click.Context, article_ids: tuple[str, ...], all_articles: bool, to: str, facts: bool,
+           as_json: bool) -> None:
     """List flagged segments (glossary, numbers, untranslated Arabic, empty, copied, repetition, length) with details."""
     from ..review.qa import qa_report
 
@@ -380,6 +383,11 @@ def qa_cmd(ctx: click.Context, article_ids: tuple[str, ...], all_articles: bool,
     langs = _targets(to)
     with _workbench(ctx) as wb:
         ids = wb.store.article_ids() if all_articles else list(article_ids)
+        if facts:
+            from ..runs.queue import qa_with_facts
+
+            emit(qa_with_facts(wb.store, [wb.article(article_id) for article_id in ids], langs), as_json)
+            return
         emit(qa_report((wb.article(article_id) for article_id in ids), langs), as_json)
 
 

@@ -57,6 +57,9 @@ THRESHOLDS = obj("false_alarm z language_confidence", title="THRESHOLDS",
                  lengths=per("PAIR", obj("mean_log_ratio sd pairs")))
 FLAG = obj("kind reason start end source_start source_end", title="FLAG")
 TRANSLATION_SUMMARY = obj("article_ids targets translated summaries meaningless failures ok")
+FLAG = obj("kind reason start end source_start source_end", title="FLAG")
+THRESHOLDS = obj("false_alarm z language_confidence", title="THRESHOLDS",
+                 lengths=per("PAIR", obj("mean_log_ratio sd pairs")))
 
 SCHEMAS: dict[str, Schema] = {
     "import": obj("ok", imported=each(obj("article_id path outcome segments warnings reopened")),
@@ -132,8 +135,8 @@ NOTES: dict[str, str] = {
     "glossary --history": "newest first.",
     "eval": "`SCORES` has `bleu`, `chrf++` and `ter`; `paired_bootstrap` has `bleu` and `chrf++`, and every value in "
             "it is a number.",
-    "eval --checks": "`FLAG` offsets are in the translation and in the Arabic (-1 where there is none); see "
-                     "[Fact checks](checks.md).",
+    "eval --checks": "`FLAG` offsets are in the translation (`start`, `end`) and in the Arabic (`source_start`, "
+                     "`source_end`), -1 where there is none; see [Fact checks](checks.md).",
     "queue": "riskiest first; `reasons`: what each signal added, largest first.",
     "effort": "the first key is the `--by` group (`model`, `lang`, `reviewer` or `article`).",
     "watch": "with `--once`, one object; without, one line of JSON per poll; `translation` when something arrived "

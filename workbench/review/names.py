@@ -126,6 +126,7 @@ class NameBook:
 
     entities: list[Entity]
     _by_key: dict[str, Entity] = field(default_factory=dict, init=False)
+    _found: dict[tuple[str, str], list[Mention]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._by_key = {e.key: e for e in self.entities}
@@ -135,6 +136,13 @@ class NameBook:
 
     def in_source(self, text: str) -> list[Mention]:
         """The entities named in Arabic `text` (and a place's nisba adjective), in order."""
+        if (text, "ar") not in self._found:
+            if len(self._found) > 4096:
+                self._found.clear()
+            self._found[(text, "ar")] = self._in_source(text)
+        return list(self._found[(text, "ar")])
+
+    def _in_source(self, text: str) -> list[Mention]:
         words = [(m, _candidates(normalise_arabic(m.group()))) for m in _AR_WORD.finditer(text)]
         found: list[Mention] = []
         for entity in self.entities:
@@ -157,6 +165,13 @@ class NameBook:
 
     def in_target(self, text: str, lang: str) -> list[Mention]:
         """The entities named in English or Russian `text` (any case of a Russian form; a place's adjective)."""
+        if (text, lang) not in self._found:  # the checks ask several times about the same text
+            if len(self._found) > 4096:
+                self._found.clear()
+            self._found[(text, lang)] = self._in_target(text, lang)
+        return list(self._found[(text, lang)])
+
+    def _in_target(self, text: str, lang: str) -> list[Mention]:
         tokens = list(_WORD.finditer(text))
         found: list[Mention] = []
         for entity in self.entities:
@@ -176,7 +191,8 @@ class NameBook:
                 continue
             for entity in self.entities:
                 for form in entity.forms(lang):
-                    if len(form) >= 5 and " " not in form and _near(token.group(), form):
+                    if (len(form) >= 5 and " " not in form and _yo(token.group())[:1] == _yo(form)[:1]
+                            and _near(token.group(), form)):
                         out.append(Mention(entity.key, token.start(), token.end(), token.group()))
         return out
 
@@ -200,7 +216,8 @@ def _target_hits(entity: Entity, parts: Sequence[str], tokens: list[re.Match[str
     hits = []
     for i in range(len(tokens) - len(parts) + 1):
         window = tokens[i:i + len(parts)]
-        if all(_token_match(p, t.group(), lang, entity.stems) for p, t in zip(parts, window, strict=True)):
+        if all(_yo(t.group())[:2] == _yo(p)[:2] and _token_match(p, t.group(), lang, entity.stems)  # a cheap guard first
+               for p, t in zip(parts, window, strict=True)):
             hits.append(Mention(entity.key, window[0].start(), window[-1].end(), text[window[0].start():window[-1].end()]))
     return hits
 

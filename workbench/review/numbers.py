@@ -111,14 +111,20 @@ def _morph():  # type: ignore[no-untyped-def]
     return pymorphy3.MorphAnalyzer()
 
 
+@cache
+def _ru_value(word: str) -> int | None:
+    """The number a Russian word names (any case of a numeral or an ordinal; "тридцатилетие"), else None."""
+    value = next((RU_LEMMAS[p.normal_form] for p in _morph().parse(word) if p.normal_form in RU_LEMMAS), None)
+    if value is None and "лет" in word:
+        stem = word.split("лет")[0]
+        value = RU_STEMS.get(stem) or RU_STEMS.get(stem.removesuffix("и") + "и")
+    return value
+
+
 def _ru_words(text: str) -> list[Number]:
     out = []
     for match in re.finditer(r"[А-Яа-яЁё]+", text):
-        word = match.group().lower()
-        value = next((RU_LEMMAS[p.normal_form] for p in _morph().parse(word) if p.normal_form in RU_LEMMAS), None)
-        if value is None and "лет" in word:
-            stem = word.split("лет")[0]
-            value = RU_STEMS.get(stem) or RU_STEMS.get(stem.removesuffix("и") + "и")
+        value = _ru_value(match.group().lower())
         if value is not None:
             out.append(Number(str(value), match.start(), match.end(), True))
     return out

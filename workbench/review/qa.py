@@ -45,6 +45,14 @@ FLAG_HELP = {
     "wrong_language": "the summary is not written in its language",
     "cut_off": "the summary stops mid-sentence",
     "low_confidence": "the model was unsure of this output (geometric-mean token probability below 50%)",
+    # the fact checks (review.facts; `qa --facts`, `queue`)
+    "number": "a number, date or amount of the Arabic is missing or changed",
+    "name": "a name of the Arabic is missing, or spelled otherwise than the entity ledger",
+    "quote": "a quotation of the Arabic is missing, merged or given to another speaker",
+    "omission": "shorter than the learned length ratio allows, or fewer sentences: a clause may be missing",
+    "addition": "longer than the learned length ratio allows: something may have been added or explained",
+    "language": "written in another language",
+    "cross_language": "the English and the Russian disagree on a number, a name or a quotation of the Arabic",
     **LLM_FLAGS,  # an LLM translator's answer: echoed_context, extra_sentences (engines.llm)
     "bidi_control": "invisible bidirectional control characters (embeddings, overrides, isolates or direction "
                     "marks) that the source does not have there: they can make the text display in a different order "

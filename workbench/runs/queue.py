@@ -7,16 +7,17 @@ risk of each is `review.risk`'s."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from ..languages import TARGETS
 from ..review import ledger
-from ..review.facts import LengthModel, Thresholds, check, length_scores
+from ..review.facts import Flag, LengthModel, Thresholds, check, length_scores, quote_flags
 from ..review.glossary import load as load_glossary
 from ..review.model import ArticleView
 from ..review.names import NameBook, new_names
+from ..review.qa import FlaggedUnit, QaReport
 from ..review.risk import QueueRow, RiskWeights, SegmentSignals, rank, urgency
 from ..review.views import article_view
 from ..store import Store, reads
@@ -43,7 +44,40 @@ def learned_thresholds(views: Sequence[ArticleView], base: Thresholds | None = N
     return base.with_lengths(learned)
 
 
+def stored_thresholds(store: Store, views: Sequence[ArticleView]) -> Thresholds:
+    """The thresholds learned from the reviewed text of `views`, kept in the store (when it can be written) so the
+    limits in use are on record."""
+    from ..store.entities import save_length_models
+
+    thresholds = learned_thresholds(views)
+    if not store.read_only:
+        save_length_models(store, {f"{a}-{b}": (m.mean, m.sd, m.n) for (a, b), m in thresholds.lengths.items()})
+    return thresholds
+
+
+def paragraph_facts(view: ArticleView, lang: str, book: NameBook) -> dict[str, list[Flag]]:
+    """Quotation checks over whole paragraphs (a quotation often runs over several sentence segments, where a
+    segment alone shows no complete quotation), given to the paragraph's first segment; only paragraphs of more
+    than one segment whose every segment has a translation in `lang`."""
+    paragraphs: dict[int, list[Any]] = {}
+    for seg in view.translatable:
+        paragraphs.setdefault(seg.paragraph, []).append(seg)
+    out: dict[str, list[Flag]] = {}
+    for segs in paragraphs.values():
+        units = [seg.unit(lang) for seg in segs]
+        if len(segs) < 2 or not all(u is not None and u.text.strip() for u in units):
+            continue
+        source = " ".join(seg.source_text for seg in segs)
+        target = " ".join(u.text for u in units if u is not None)
+        found = [replace(f, reason="in this paragraph: " + f.reason, start=-1, end=-1, source_start=-1, source_end=-1)
+                 for f in quote_flags(source, target, lang, book)]
+        if found:
+            out[segs[0].id] = found
+    return out
+
+
 def _signals(view: ArticleView, langs: Sequence[str], book: NameBook, thresholds: Thresholds) -> Iterator[SegmentSignals]:
+    by_paragraph = {lang: paragraph_facts(view, lang, book) for lang in langs}
     for seg in view.translatable:
         for lang in langs:
             unit = seg.unit(lang)
@@ -52,6 +86,7 @@ def _signals(view: ArticleView, langs: Sequence[str], book: NameBook, thresholds
             other_unit = seg.unit(OTHER[lang]) if lang in OTHER else None
             other = other_unit.text if other_unit and other_unit.text.strip() else None
             facts = check(seg.source_text, unit.text, lang, other, book=book, thresholds=thresholds)
+            facts += by_paragraph[lang].get(seg.id, [])
             confidence = unit.confidence.score if unit.confidence is not None and not unit.edited else None
             new = [m.text for m in book.in_source(seg.source_text)
                    if (e := book.get(m.key)) is not None and not e.confirmed]
@@ -89,7 +124,30 @@ def review_queue(store: Store, langs: Sequence[str] = TARGETS, *, now: datetime 
     book = ledger.book(store, glossary)
     articles = reads.arrivals(store)
     views = [article_view(store, article_id, tuple(TARGETS), glossary) for article_id in articles]
-    thresholds = learned_thresholds(views)
+    thresholds = stored_thresholds(store, views)
     signals = [s for view in views for s in _signals(view, langs, book, thresholds)]
     urgencies = {article_id: urgency(imported, now, deadline, weights) for article_id, imported in articles.items()}
     return Queue(tuple(rank(signals, urgencies, weights)), weights or RiskWeights(), thresholds)
+
+
+def qa_with_facts(store: Store, views: Sequence[ArticleView], langs: Sequence[str]) -> QaReport:
+    """`workbench qa --facts`: every translation's QA flags with the fact checks' added (each with its reason)."""
+    book = ledger.book(store, load_glossary(store))
+    thresholds = stored_thresholds(store, views)
+    rows = []
+    for view in views:
+        by_paragraph = {lang: paragraph_facts(view, lang, book) for lang in langs}
+        for seg in view.translatable:
+            for lang in langs:
+                unit = seg.unit(lang)
+                if unit is None or not unit.text.strip():
+                    continue
+                other_unit = seg.unit(OTHER[lang]) if lang in OTHER else None
+                other = other_unit.text if other_unit and other_unit.text.strip() else None
+                facts = check(seg.source_text, unit.text, lang, other, book=book, thresholds=thresholds)
+                facts += by_paragraph[lang].get(seg.id, [])
+                flags = tuple(dict.fromkeys([*unit.flags, *(f.kind for f in facts)]))
+                if flags:
+                    details = (*unit.qa, *(f"{f.kind}: {f.reason}" for f in facts))
+                    rows.append(FlaggedUnit(view.id, seg.id, lang, flags, details, seg.source_text, unit.text))
+    return QaReport(tuple(rows))

@@ -1,5 +1,5 @@
 """The entity ledger's tables (migration 014_entity_ledger): one row per entity, keyed by its normalised Arabic form,
-and an append-only log of every change. What an entity means and how its forms are matched is `review.names`;
+and an append-only log of every change; and the fact checks' learned length models. What an entity means and how its forms are matched is `review.names`;
 import, export and confirmation are `review.ledger`; this module only keeps and returns the rows."""
 
 from __future__ import annotations
@@ -61,3 +61,17 @@ def changes(store: Store, entity_id: int) -> list[dict[str, str]]:
     """The logged changes of one entity, oldest first."""
     return [{"author": r["author"], "at": r["at"], "en": r["en"], "ru": r["ru"], "status": r["status"]}
             for r in store.query("SELECT * FROM entity_changes WHERE entity_id = ? ORDER BY id", (entity_id,))]
+
+
+def save_length_models(store: Store, models: dict[str, tuple[float, float, int]]) -> None:
+    """Keep the learned length models (pair "ar-en" → mean, sd, pairs), replacing the earlier ones."""
+    at = now()
+    with store.transaction() as conn:
+        conn.executemany("INSERT OR REPLACE INTO length_models (pair, mean, sd, pairs, updated) VALUES (?, ?, ?, ?, ?)",
+                         [(pair, mean, sd, n, at) for pair, (mean, sd, n) in models.items()])
+
+
+def length_models(store: Store) -> dict[str, tuple[float, float, int, str]]:
+    """The stored length models: pair → mean, sd, pairs, when learned."""
+    return {r["pair"]: (float(r["mean"]), float(r["sd"]), int(r["pairs"]), r["updated"])
+            for r in store.query("SELECT * FROM length_models ORDER BY pair")}

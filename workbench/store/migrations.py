@@ -339,6 +339,7 @@ BEGIN SELECT RAISE(ABORT, 'glossary versions are append-only'); END;
     # issue 30: the entity ledger (store/entities.py): people, places and organisations with one canonical English
     # and Russian form each, shared across the archive; `ar_key` is the normalised Arabic form that identifies one.
     # A reviewer confirms a new entity's forms; every change is also appended to entity_changes (who, when, what).
+    # length_models: the fact checks' length ratios as last learned from reviewed text (review.facts.LengthModel).
     ("014_entity_ledger", """
 CREATE TABLE entities (
     id INTEGER PRIMARY KEY,
@@ -359,6 +360,13 @@ CREATE TABLE entity_changes (
     en TEXT NOT NULL,
     ru TEXT NOT NULL,
     status TEXT NOT NULL
+);
+CREATE TABLE length_models (
+    pair TEXT PRIMARY KEY,
+    mean REAL NOT NULL,
+    sd REAL NOT NULL,
+    pairs INTEGER NOT NULL,
+    updated TEXT NOT NULL
 );
 """),
 ]
