@@ -225,8 +225,8 @@ def test_served_app_reads_no_file_and_answers_bad_input_cleanly(served, tiny_dir
         for name in ("planted-secret", "hostname"):
             answer = client.predict(name, api_name="/get_article")
             assert answer["ok"] is False and "hunter2" not in str(answer)
-        seg = next(s for s in client.predict(ARTICLE, api_name="/get_article")["article"]["segments"]
-                   if s["kind"] == "body")
+        seg = next(s for s in client.predict(article_id=ARTICLE, api_name="/get_article")["article"]["segments"]
+                   if s["kind"] == "body")  # arguments by name, as the declaration names them
         theirs = next(s for s in client.predict(OTHER, api_name="/get_article")["article"]["segments"]
                       if s["kind"] == "body")
         rev = seg["targets"]["en"]["revision_id"]
