@@ -77,9 +77,11 @@ def text(limit: int | None = None, *, optional: bool = False) -> Check:
 def choice(values: Sequence[str]) -> Check:
     """One of `values` (a string)."""
 
+    listed = ", ".join(values) if len(values) <= 8 else ", ".join(values[:8]) + f" … ({len(values)} in all)"
+
     def check(value: Any) -> str:
         if not isinstance(value, str) or value not in values:
-            raise ValueError(f"must be one of {', '.join(values)} (got {_short(value)})")
+            raise ValueError(f"must be one of {listed} (got {_short(value)})")
         return value
 
     return Check(check, {"type": "string", "enum": list(values)})
