@@ -149,6 +149,8 @@
       s.timer = setTimeout(() => heartbeat(g), ((r.ok && r.heartbeat_s) || 10) * 1000);
     });
   }
+  P.heartbeat = function () { heartbeat(this); };  // now, not at the next beat (the tests and a returning tab)
+
   // Once a second and when the open unit changes: the counts follow it at once, the server hears of it within
   // HEARTBEAT_GAP_MS (moving fast through segments sends one heartbeat per gap, not one per segment).
   function tick(g) {
@@ -180,6 +182,7 @@
     if (!r.ok) return g.rowSay(`Comment not added: ${r.error}`, "error");
     setComments(g, s.unit, s.lang, r.comments);
     redrawDetails(g);
+    g.backToEditor();  // the comment box was redrawn: the next keys go to the editor, not to the page body
     g.rowSay(`Comment added${r.comment.mentions.length ? ` (mentions: ${r.comment.mentions.map((m) => `@${m}`).join(", ")})` : ""}.`, "ok");
   }
   function setComments(g, unit, lang, comments) {
@@ -216,6 +219,7 @@
     if (d) d.flags = flags;
     s.flags = flags; s.blocking = flags.filter((f) => g.data.blocking.includes(f));
     redrawDetails(g);
+    g.backToEditor();
     g.rowSay(dismiss ? `${flag} dismissed (recorded with your reason); it no longer blocks approval.` : `${flag} counts again.`, "ok");
   }
 
@@ -239,6 +243,8 @@
   // ------------------------------------------------------------------ the floating panel
   function panel(g, title, html) {
     let p = g.el.querySelector("#wb-cat-panel");
+    const from = document.activeElement;
+    if (!p || p.hidden) g.panelReturn = from && from !== document.body && !(p && p.contains(from)) ? from : null;
     if (!p) { p = document.createElement("div"); p.id = "wb-cat-panel"; p.setAttribute("role", "dialog"); g.el.appendChild(p); }
     p.setAttribute("aria-label", title);
     p.hidden = false;
@@ -248,7 +254,9 @@
   function closePanel(g) {
     const p = g.el.querySelector("#wb-cat-panel");
     if (p) p.hidden = true;
-    if (g.box) g.box.focus({ preventScroll: true });
+    const back = g.box || (g.panelReturn && document.contains(g.panelReturn) ? g.panelReturn : g.host.querySelector("[data-cat='replace-open']"));
+    g.panelReturn = null;
+    if (back) back.focus({ preventScroll: true });
   }
   P.openReplace = function () {
     const lang = langOf(this), r = st(this).replace, sel = this.box ? this.box.value.slice(this.box.selectionStart, this.box.selectionEnd) : "";
@@ -294,6 +302,8 @@
     st(g).replace = null;
     await g.load(g.article);
     g.say(text, r.skipped.length ? "warn" : "ok");
+    const find = p.querySelector("#wb-find");  // the next keys start a new search (the old one is selected)
+    if (!p.hidden && find && !g.box) { find.focus(); find.select(); } else g.backToEditor();
   }
   async function openMentions(g) {
     const r = await ask(g, "mentions", [g.core.author(), false]);
@@ -324,6 +334,7 @@
     if (id === "wb-comment-text" && e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); return addComment(g); }
     if (e.key !== "Enter" && e.key !== "Escape") return;
     if (e.key === "Escape" && t.closest && t.closest("#wb-cat-panel")) { e.preventDefault(); return closePanel(g); }
+    if (e.key === "Escape" && t.closest && t.closest("tr.wb-details") && g.box) { e.preventDefault(); return g.backToEditor(true); }
     if (e.key !== "Enter") return;
     const run = { "wb-conc-q": () => g.concordance(t.value), "wb-find": () => previewReplace(g), "wb-replace-with": () => previewReplace(g),
                   "wb-comment-q": () => searchComments(g) }[id];

@@ -129,9 +129,22 @@
       }
       const td = this.cellEl(unit, lang);
       if (!td) return;
-      const focused = td.contains(document.activeElement);  // the cell or a button in it: keep the place
+      // the cell or a button in it (a conflict's "Edit a merge" while presence updates arrive): keep the place
+      const active = document.activeElement, focused = td.contains(active);
+      const controls = (el) => [...el.querySelectorAll("button, input, textarea, select, a[href]")];
+      const at = focused && active !== td ? controls(td).indexOf(active) : -1, tag = focused ? active.tagName : "";
       td.outerHTML = WB.cell(this, unit, lang, unit === "summary" ? 0 : this.numberOf(unit));
-      if (focused) this.cellEl(unit, lang).focus({ preventScroll: true });
+      if (!focused) return;
+      const fresh = this.cellEl(unit, lang), same = at >= 0 ? controls(fresh)[at] : null;
+      (same && same.tagName === tag ? same : fresh).focus({ preventScroll: true });
+    }
+    // After an action whose control was redrawn (a comment, a dismissal, Esc in a box of the panel): the focus
+    // goes back to the open editor (always: `force`) or, with none open, stays where it is unless it fell to the
+    // page body; never nowhere.
+    backToEditor(force = false) {
+      const a = document.activeElement, lost = !a || a === document.body || !document.contains(a);
+      if (this.box && (force || lost)) this.box.focus({ preventScroll: true });
+      else if (lost) { const td = this.host.querySelector("td.wb-cell"); if (td) td.focus({ preventScroll: true }); }
     }
     // A save's answer: its row (every language: a pivot's flags may change), the counts, the status.
     updateRow(job, r) {
@@ -176,6 +189,7 @@
     openUnit(unit, lang, opts = {}) {
       if (!this.data || !this.rowEl(unit)) return null;
       this.closeEditor();
+      this.held = null;
       const s = this.core.open(this.snapshot(unit, lang));
       if (opts.merge) Object.assign(s, { text: opts.merge.text, base: opts.merge.base, saved: opts.merge.saved, restored: true, staleDraft: false });
       if (lang !== this.lang) { this.lang = lang; const sel = this.host.querySelector("#wb-lang"); if (sel) sel.value = lang; this.applyFilter(); }
@@ -263,6 +277,7 @@
         this.patchTarget(s.unit, s.lang, { text: d.text, revision_id: d.revision_id, state: d.state, flags: d.flags });
         this.rowSay(`Updated: a newer text was saved meanwhile (revision ${d.revision_id}).`, "warn");
       } else {
+        s.changedUnder = true;  // a save key then stays in this row (commands.js)
         this.rowSay("The saved text changed since this page loaded: saving shows both texts.", "warn");
       }
     }
@@ -294,7 +309,9 @@
       } else this.refreshCell(job.unit, job.lang);
       if (phase === "conflict") WB.showConflict(this, job);
       if (note && phase !== "queued" && !(phase === "conflict" && this.msg && this.msg.kind === "error" && this.msg.text.startsWith(this.where(job)))) {
-        this.say(`${this.where(job)}: ${note.text}`, note.kind);
+        const held = this.held && this.held.key === WB.keyOf(job.article, job.unit, job.lang) && Date.now() < this.held.until && this.msg;
+        if (held && phase === "sending") return;
+        this.say(`${held ? `${held.text.split(" · ")[0]} · ` : ""}${this.where(job)}: ${note.text}`, held && note.kind === "ok" ? held.kind : note.kind);
       }
       if (phase === "done") this.timers.set(() => this.fadeNote(job), 6000);
     }

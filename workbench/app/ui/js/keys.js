@@ -26,6 +26,9 @@
     const td = s && g.cellEl(s.unit, s.lang);
     if (td) td.focus({ preventScroll: true });
   });
+  key("Ctrl+Z / Ctrl+Shift+Z", "undo / redo in this editor only (never in another field of the page)", "editor",
+      (e) => ctrl(e) && !e.altKey && (e.code === "KeyZ" || e.code === "KeyY"), (g, e) => g.undo(e.shiftKey || e.code === "KeyY"));
+  key("Esc (in a box of the panel)", "back to the editor", null, () => false, () => {});
   key("Enter / Space", "on a focused cell: open it", null, () => false, () => {});
   key("?", "this help", null, () => false, () => {});
 
@@ -74,6 +77,38 @@
     if (c.contains("wb-restore")) return g.restore(+button.dataset.rev);
   }
 
+  // The editor's own undo history (the browser's is the page's: Ctrl+Z in a fresh editor brought back a word
+  // typed in the segment search). A step is a run of one kind of typing; an insert is always a step of its own.
+  WB.Grid.prototype.remember = function (kind, force = false) {
+    const s = this.session, box = this.box;
+    if (!s || !box) return;
+    const h = s.history || (s.history = { undo: [], redo: [], kind: "", at: 0 }), now = Date.now();
+    const top = h.undo[h.undo.length - 1];
+    if ((force || kind !== h.kind || now - h.at > 1000 || !top) && !(top && top.value === box.value)) {
+      h.undo.push({ value: box.value, start: box.selectionStart, end: box.selectionEnd });
+      if (h.undo.length > 200) h.undo.shift();
+    }
+    h.kind = force ? "" : kind; h.at = now; h.redo = [];
+  };
+  WB.Grid.prototype.undo = function (redo = false) {
+    const s = this.session, box = this.box, h = s && s.history;
+    const from = h && (redo ? h.redo : h.undo), to = h && (redo ? h.undo : h.redo);
+    if (!box || !from || !from.length) return this.rowSay(redo ? "Nothing to redo in this editor." : "Nothing to undo in this editor.", "ok");
+    const step = from.pop();
+    to.push({ value: box.value, start: box.selectionStart, end: box.selectionEnd });
+    box.value = step.value; box.setSelectionRange(step.start, step.end);
+    h.kind = ""; h.at = 0;
+    this.core.input(box.value, s);
+    this.autosize();
+    const n = this.host.querySelector("#wb-counts-open");
+    if (n) n.textContent = WB.countsLine(box.value);
+  };
+
+  function onBeforeInput(g, e) {
+    if (!g.box || e.target !== g.box || /^history/.test(e.inputType)) return;
+    g.remember(/^delete/.test(e.inputType) ? "delete" : e.inputType === "insertText" ? "type" : e.inputType, e.inputType !== "insertText" && !/^delete/.test(e.inputType));
+  }
+
   function onInput(g, e) {
     const t = e.target;
     if (g.box && t === g.box) {
@@ -103,6 +138,7 @@
   WB.bindEvents = function (g) {
     document.addEventListener("keydown", (e) => onKey(g, e), true);
     g.el.addEventListener("click", (e) => onClick(g, e));
+    g.el.addEventListener("beforeinput", (e) => onBeforeInput(g, e));
     g.el.addEventListener("input", (e) => onInput(g, e));
     g.el.addEventListener("change", (e) => onChange(g, e));
     g.el.addEventListener("focusout", (e) => onFocusOut(g, e));
