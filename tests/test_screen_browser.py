@@ -225,3 +225,33 @@ def test_end_of_article_stays_said_when_its_save_is_answered(page, site):
     assert page.inner_text("#wb-message").startswith("End of article")
     a = active(page)
     assert a and a["unit"] == rows[-1] and a["visible"], a
+
+
+# --------------------------------------------------------------------------- no false conflicts (12), override state (10)
+def test_a_whole_article_retranslation_of_the_same_text_leaves_an_open_draft_without_conflict(page, site, client):
+    rows = goto(page, site, OTHER, name="Bob")
+    seg = rows[9]
+    open_cell(page, seg)
+    base = client.predict(OTHER, seg, "en", api_name="/unit_details")["revision_id"]
+    replace_text(page, "Bob's draft while the article is re-translated.")
+    assert client.predict(OTHER, ["en"], False, api_name="/translate_article")["ok"]
+    assert client.predict(OTHER, seg, "en", api_name="/unit_details")["revision_id"] == base  # the same text: no revision
+    page.keyboard.press("Control+s")
+    editor.wait_note(page, seg, "Saved as revision")
+    assert page.locator(".wb-conflict").count() == 0
+    assert unit(client, OTHER, seg)["text"] == "Bob's draft while the article is re-translated."
+    page.keyboard.press("Escape")
+
+
+def test_a_save_after_an_override_approval_drops_the_override_marker_at_once(page, site, client):
+    assert client.predict(LONG_A, "en", "chief", "tiny models, demo", "", 0, api_name="/approve")["ok"]
+    rows = goto(page, site, LONG_A, name="Bob")
+    counts = "#review-grid .wb-count[data-lang=en]"
+    assert "override" in page.inner_text(counts)
+    page.wait_for_function("() => /✓ \\(override\\)/.test(document.querySelector('#articles').innerText)", timeout=15_000)
+    open_cell(page, rows[2])
+    replace_text(page, "A change after the approval.")
+    page.keyboard.press("Control+s")
+    editor.wait_note(page, rows[2], "Saved as revision")
+    page.wait_for_function("s => !document.querySelector(s).innerText.includes('override')", arg=counts, timeout=5_000)
+    assert "in_review" in page.inner_text(counts)

@@ -38,9 +38,10 @@ STATUS_SHORT = {"new": "new", "machine": "MT", "in_review": "review", "approved"
 
 def article_table(rows: list[ArticleSummary]) -> list[list[str]]:
     """Rows for the article list: title (or first words), date, source, "en / ru" status (with why a language is
-    to be reviewed again: "review (source changed)"), id."""
+    to be reviewed again: "review (source changed)", or that it was approved over its blockers: "✓ (override)"),
+    id."""
     def short(r: ArticleSummary, lang: str) -> str:
-        note = r.status_reopened.get(lang)
+        note = r.status_reopened.get(lang) or ("override" if r.status_override.get(lang) else None)
         return STATUS_SHORT[r.status[lang]] + (f" ({note})" if note else "")
 
     return [[r.label, r.date or "", r.source or "", f"{short(r, 'en')} / {short(r, 'ru')}", r.id] for r in rows]

@@ -153,6 +153,9 @@
       if (r.approval) d.approval = r.approval;
       const statusChanged = r.status && JSON.stringify(r.status) !== JSON.stringify(d.article.status);
       if (r.status) d.article.status = r.status;
+      // an override is of an approval (the API reports none for a language no longer approved): a later save that
+      // returned the language to review drops "(override …)" at once, as a reload would
+      for (const l of Object.keys(d.article.status_override || {})) if (d.article.status[l] !== "approved") d.article.status_override[l] = null;
       if (r.row) {
         if (job.unit === "summary") d.article.summaries[job.lang] = r.row;
         else { const i = d.article.segments.findIndex((x) => x.id === job.unit); if (i >= 0) d.article.segments[i] = r.row; }
