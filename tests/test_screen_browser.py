@@ -254,4 +254,155 @@ def test_a_save_after_an_override_approval_drops_the_override_marker_at_once(pag
     page.keyboard.press("Control+s")
     editor.wait_note(page, rows[2], "Saved as revision")
     page.wait_for_function("s => !document.querySelector(s).innerText.includes('override')", arg=counts, timeout=5_000)
-    assert "in_review" in page.inner_text(counts)
+    assert "review" in page.inner_text(counts) and "approved" not in page.inner_text(counts)
+
+
+# --------------------------------------------------------------------------- work hidden (1-5), screenshots
+SIZES = {"1440": (1440, 900), "1024": (1024, 768), "390": (390, 844)}
+
+
+def _conflict(page, client, article: str, seg: str, author: str) -> None:
+    open_cell(page, seg)
+    base = client.predict(article, seg, "en", api_name="/unit_details")["revision_id"]
+    assert client.predict(article, seg, "en", f"{author} saved first.", base, author, True, None, api_name="/save_unit")["ok"]
+    replace_text(page, "Mine, typed meanwhile.")
+    page.keyboard.press("Control+s")
+    page.wait_for_selector(f"tr[data-seg='{seg}'] .wb-conflict", timeout=15_000)
+
+
+LAYOUT = """() => { const r = (e) => e.getBoundingClientRect(), q = (s) => document.querySelector(s);
+  const bar = q('.wb-toolbar'), host = q('#grid-host'), head = q('.wb-grid thead th');
+  const sticky = (e) => e && getComputedStyle(e).position === 'sticky' && getComputedStyle(e).display !== 'none';
+  const cover = (sticky(bar) ? r(bar).bottom : 0) + (sticky(head) ? r(head).height : 0);
+  const details = q('tr.wb-details'), box = q('#wb-editor'), row = box && box.closest('tr');
+  return {bar: r(bar).height, barRight: Math.max(...[...q('.wb-line').children].map((c) => r(c).right)), hostRight: r(host).right,
+          cover, h: innerHeight, details: details && {top: r(details).top, bottom: r(details).bottom},
+          sections: details ? [...details.querySelectorAll('section')].map((x) => x.dataset.section) : [],
+          row: row && {top: r(row).top, ar: r(row.querySelector('td.wb-ar')).top, arBottom: r(row.querySelector('td.wb-ar')).bottom,
+                       num: r(row.querySelector('td.wb-num')).top, editorBottom: r(box).bottom}}; }"""
+SMALL_TEXT = """() => { const out = [];
+  const walk = document.createTreeWalker(document.querySelector('#grid-host'), NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) { const e = n.parentElement;
+    if (!n.textContent.trim() || !e.getClientRects().length) continue;
+    const px = parseFloat(getComputedStyle(e).fontSize); if (px < 12) out.push(`${e.className || e.tagName} ${px}px`); }
+  return out; }"""
+ORDER = ["memory", "glossary", "suggestions", "concordance", "flags", "comments", "changes", "history"]
+
+
+def check_editor_layout(pg, size: str) -> None:
+    box = pg.evaluate(LAYOUT)
+    if size != "390":
+        assert box["bar"] <= 52, box  # one line
+        assert box["barRight"] <= box["hostRight"] + 1, box  # nothing of it cut off
+        assert box["cover"] - 2 <= box["details"]["top"] and box["details"]["bottom"] <= box["h"], box  # the panel in view
+    assert box["row"]["num"] >= box["cover"] - 1 and box["row"]["ar"] >= box["cover"] - 1, box  # the number, the Arabic
+    assert box["row"]["arBottom"] <= box["h"] and box["row"]["editorBottom"] <= box["h"], box
+    shown = [x for x in box["sections"] if x in ORDER]
+    assert shown == sorted(shown, key=ORDER.index) and shown[:2] == ["memory", "glossary"], box["sections"]
+    assert "dismiss" not in box["sections"]  # flags and their dismissal are one list
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_screenshots_of_the_main_view_editor_conflict_find_and_phone(browser, site, client, shots, size):
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    pg = context.new_page()
+    try:
+        rows = goto(pg, site, WHOLE, name="Rana")
+        pg.wait_for_timeout(800)
+        pg.screenshot(path=str(shots / f"main-{size}.png"))
+        # 5: labelled filters, the open article marked in the list, Arabic marked as Arabic, no text under 12 px
+        assert pg.evaluate("[...document.querySelectorAll('.wb-toolbar select')].every((s) => s.labels.length && s.labels[0].textContent.trim())")
+        pg.wait_for_selector("#articles .wb-open-article", timeout=5_000)
+        assert pg.evaluate("[...document.querySelectorAll('#articles [role=gridcell][data-col=\"0\"]')].filter((c) => /[\\u0600-\\u06FF]/.test(c.textContent)).every((c) => c.lang === 'ar' && c.dir === 'rtl')")
+        assert pg.get_attribute("#article-header h2", "lang") == "ar"
+        assert pg.evaluate(SMALL_TEXT) == []
+        open_cell(pg, rows[5])
+        pg.wait_for_selector("tr.wb-details section[data-section=memory]", timeout=15_000)
+        check_editor_layout(pg, size)
+        pg.screenshot(path=str(shots / f"editor-{size}.png"))
+        assert pg.evaluate(SMALL_TEXT) == []
+        pg.keyboard.press("Alt+r")
+        pg.fill("#wb-find", "the")
+        pg.click("[data-cat=replace-preview]")
+        pg.wait_for_selector("#wb-replace-out p", timeout=15_000)
+        styles = pg.evaluate("""() => { const cs = (s) => getComputedStyle(document.querySelector(s));
+            return {box: cs('#wb-match-case').appearance, input: cs('#wb-find').borderTopWidth, button: cs('[data-cat=replace-preview]').borderTopWidth}; }""")
+        assert styles["box"] != "none" and styles["input"] != "0px" and styles["button"] != "0px", styles  # 9: visible controls
+        pg.screenshot(path=str(shots / f"find-{size}.png"))
+        pg.keyboard.press("Escape")
+        pg.keyboard.press("Escape")
+        _conflict(pg, client, WHOLE, rows[6 + list(SIZES).index(size)], "Sam")
+        pg.screenshot(path=str(shots / f"conflict-{size}.png"))
+    finally:
+        context.close()
+
+
+def test_eight_ctrl_enters_never_leave_the_open_row_under_the_sticky_header(page, site):
+    rows = goto(page, site, LONG_A)
+    open_cell(page, rows[0])
+    for i in range(1, 9):
+        page.keyboard.type(" ok")  # a change: saved without the blocking-flag warning
+        page.keyboard.press("Control+Enter")
+        if i < len(rows):
+            wait_editor(page, rows[i])
+        page.wait_for_timeout(450)  # read it (a save key sooner than 300 ms is ignored by design)
+        box = page.evaluate(LAYOUT)
+        assert box["row"]["num"] >= box["cover"] - 1 and box["row"]["ar"] >= box["cover"] - 1, (i, box)
+    page.wait_for_timeout(1500)  # every save answered: the rows above redrawn
+    box = page.evaluate(LAYOUT)
+    assert box["row"]["num"] >= box["cover"] - 1 and box["row"]["ar"] >= box["cover"] - 1, box
+
+
+# --------------------------------------------------------------------------- closing a tab (11)
+def test_closing_a_tab_with_unsaved_text_asks_and_leaves_that_text_as_a_draft_in_the_store(browser, site, client):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    pg = context.new_page()
+    rows = goto(pg, site, WHOLE, name="Nadia")
+    seg = rows[12]
+    open_cell(pg, seg)
+    pg.evaluate("workbenchGrid.core.storeDraft = () => {}")  # the store hears of it only as the tab closes
+    replace_text(pg, "The newest words, typed just before closing.")
+    asked: list[str] = []
+    pg.on("dialog", lambda d: (asked.append(d.type), d.accept()))
+    with pg.expect_event("close", timeout=10_000):  # (Playwright's events run while it waits)
+        pg.close(run_before_unload=True)
+    assert asked == ["beforeunload"]
+    wanted = "The newest words, typed just before closing."
+    assert wait_until(lambda: store_drafts(client, WHOLE, "Nadia").get((seg, "en")) == wanted, 10), store_drafts(client, WHOLE, "Nadia")
+    context.close()
+
+
+# --------------------------------------------------------------------------- axe-core: WCAG 2.2 AA, no serious violation
+AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+SERIOUS = """async () => { const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',
+    'wcag21aa', 'wcag22aa', 'best-practice']}, resultTypes: ['violations']});
+  return r.violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => `${v.impact} ${v.id}: ` +
+    v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(' | ')); }"""
+
+
+def axe_serious(pg) -> list[str]:
+    if not pg.evaluate("typeof window.axe === 'object'"):
+        pg.add_script_tag(path=str(AXE))
+    return pg.evaluate(SERIOUS)
+
+
+def test_axe_finds_no_serious_violation_in_the_main_view_editor_conflict_and_find(page, site, client):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: npm install --prefix tests/js (.ci/run does)")
+    rows = goto(page, site, MID, name="Rana")
+    page.wait_for_timeout(800)
+    found = {"main view": axe_serious(page)}
+    open_cell(page, rows[10])
+    page.wait_for_selector("tr.wb-details section[data-section=memory]", timeout=15_000)
+    found["editor and its panel"] = axe_serious(page)
+    page.keyboard.press("Alt+r")
+    page.fill("#wb-find", "the")
+    page.click("[data-cat=replace-preview]")
+    page.wait_for_selector("#wb-replace-out p", timeout=15_000)
+    found["find and replace"] = axe_serious(page)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    _conflict(page, client, MID, rows[11], "Sam")
+    found["conflict view"] = axe_serious(page)
+    assert not any(found.values()), found

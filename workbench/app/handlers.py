@@ -113,7 +113,7 @@ def header_markdown(view: ArticleView, read_only: bool = False) -> str:
     """Title and metadata (meta lines shown apart from the text), escaped so article text shows as text."""
     esc = html.escape
     meta = view.meta
-    lines = [f"<h2 dir='rtl' class='ar'>{esc(meta.title or meta.label)}</h2>"]
+    lines = [f"<h2 dir='rtl' lang='ar' class='ar'>{esc(meta.title or meta.label)}</h2>"]
     facts = [("id", meta.id), ("date", meta.date or meta.date_raw or "—"), ("source", meta.source or "—"),
              ("photo", meta.photo_credit or "—"), ("publisher", meta.publisher or "—")]
     lines.append("<div class='meta'>" + " · ".join(f"<b>{k}</b>: <bdi>{esc(str(v))}</bdi>" for k, v in facts) + "</div>")

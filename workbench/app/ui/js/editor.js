@@ -31,7 +31,7 @@
     say(text, kind = "ok") {
       this.msg = { text, kind };
       const box = this.host.querySelector("#wb-message");
-      if (box) { box.className = `wb-note wb-${kind}`; box.textContent = text; }
+      if (box) { box.className = `wb-note wb-${kind}`; box.textContent = text; box.title = text; }
     }
     rowSay(text, kind = "ok", html = null) {
       const box = this.host.querySelector("#wb-row-message");
@@ -94,6 +94,29 @@
       if (bar) this.host.style.setProperty("--wb-bar-h", `${bar.offsetHeight}px`);
     }
 
+    // The open editor's unsaved text, sent to the store as a draft by a keepalive request (the page is going away:
+    // the save queue would not live to send it). The same server function as every call of the page
+    // (`/gradio_api/component_server`, a same-origin JSON POST, which the server's cross-site guard lets through).
+    // True when there was unsaved text.
+    draftOnLeave() {
+      const s = this.session, box = this.box;
+      if (!s || !box) return false;
+      if (box.value !== s.text) this.core.input(box.value, s);
+      if (!s.dirty) return false;
+      const sig = `${s.key}|${s.text}`;
+      if (this.leftWith === sig) return true;  // beforeunload and pagehide: one request
+      this.leftWith = sig;
+      const cfg = root.gradio_config || {}, host = (cfg.components || []).find((c) => c.props && c.props.elem_id === "grid-host");
+      const base = String(cfg.root || location.origin).replace(/\/$/, "");
+      const body = { data: ["save_draft", [s.article, s.unit, s.lang, s.text, s.base ?? null, this.core.author()]],
+                     component_id: host ? host.id : null, session_hash: `leave-${s.id}-${Date.now()}`, fn_name: "operation" };
+      try {
+        fetch(`${base}/gradio_api/component_server`, { method: "POST", keepalive: true, credentials: "same-origin",
+                                                       headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }).catch(() => {});
+      } catch (_) { /* a page already gone: the text is in this browser's drafts */ }
+      return true;
+    }
+
     // ---------------------------------------------------------------- rows
     visibleUnits() {
       const current = this.session && this.session.unit;
@@ -134,6 +157,7 @@
       const controls = (el) => [...el.querySelectorAll("button, input, textarea, select, a[href]")];
       const at = focused && active !== td ? controls(td).indexOf(active) : -1, tag = focused ? active.tagName : "";
       td.outerHTML = WB.cell(this, unit, lang, unit === "summary" ? 0 : this.numberOf(unit));
+      if (this.box) this.keepOpenRowInView();  // a row above grew or shrank: the open one stays out from under the header
       if (!focused) return;
       const fresh = this.cellEl(unit, lang), same = at >= 0 ? controls(fresh)[at] : null;
       (same && same.tagName === tag ? same : fresh).focus({ preventScroll: true });
@@ -226,6 +250,7 @@
       this.autosize();
       if (focus) { this.box.focus({ preventScroll: true }); this.box.setSelectionRange(this.box.value.length, this.box.value.length); }
       if (scroll) this.scrollTo(tr);
+      else this.showDetails(tr);
       if (!this.details.has(s.key)) this.fetchDetails(s);
       else this.checkDetails(s, this.details.get(s.key));
     }
@@ -241,15 +266,37 @@
       return was;
     }
 
-    // The open editor goes to the upper part of the window, under the toolbar, with its details below it.
-    scrollTo(tr) {
-      const bar = this.host.querySelector(".wb-toolbar"), head = this.host.querySelector(".wb-grid thead");
-      const cover = (bar ? bar.offsetHeight : 0) + (head && getComputedStyle(head).display !== "none" ? head.offsetHeight : 0);
-      const top = tr.getBoundingClientRect().top;
-      if (top < cover + 4 || top > cover + innerHeight * 0.25) window.scrollBy(0, top - cover - 8);
+    // What covers the top of the window: the sticky toolbar and the sticky column header (none on a phone).
+    cover() {
+      const sticky = (el) => el && getComputedStyle(el).position === "sticky" && getComputedStyle(el).display !== "none";
+      const bar = this.host.querySelector(".wb-toolbar"), head = this.host.querySelector(".wb-grid thead th");
+      return (sticky(bar) ? bar.getBoundingClientRect().height : 0) + (sticky(head) ? head.getBoundingClientRect().height : 0);
+    }
+    // The open editor goes to the upper part of the window, just under the toolbar and the column header (its
+    // number, its whole Arabic and the editor in view), with its details below it.
+    scrollTo(tr, always = false) {
+      const cover = this.cover(), top = tr.getBoundingClientRect().top;
+      if (always || top < cover + 4 || top > cover + innerHeight * 0.25) window.scrollBy(0, top - cover - 8);
+    }
+    // An editor opened by a click where it stands: it moves up only if its details would be below the window.
+    showDetails(tr) {
+      const details = tr.nextElementSibling;  // its height once loaded: at most the panel's cap (38vh) and padding
+      const bottom = details ? details.getBoundingClientRect().top + Math.min(380, innerHeight * 0.38) + 16 : 0;
+      if (bottom > innerHeight) this.scrollTo(tr, true);
+    }
+    // The toolbar changed height (a message, a presence line): the open row stays out from under it.
+    keepOpenRowInView() {
+      const tr = this.box && this.box.closest("tr");
+      if (tr && tr.getBoundingClientRect().top < this.cover() + 4) this.scrollTo(tr);
     }
 
-    autosize() { const b = this.box; if (!b) return; b.style.height = "auto"; b.style.height = `${Math.max(b.scrollHeight + 2, 60)}px`; }
+    // The editor grows with its text up to a third of the window (then it scrolls), so its details stay in view.
+    autosize() {
+      const b = this.box;
+      if (!b) return;
+      b.style.height = "auto";
+      b.style.height = `${Math.min(Math.max(b.scrollHeight + 2, 60), Math.max(120, innerHeight * 0.28))}px`;
+    }
 
     // ---------------------------------------------------------------- details (flags, memory, glossary, history)
     fetchDetails(s) {

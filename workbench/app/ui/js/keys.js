@@ -40,6 +40,8 @@
       else if (e.key === "Tab") { e.preventDefault(); help.querySelector("#wb-help-close").focus(); }
       return;
     }
+    const menu = e.key === "Escape" && t.closest && t.closest("details.wb-menu[open]");
+    if (menu) { e.preventDefault(); menu.open = false; return menu.querySelector("summary").focus(); }
     const typing = t.matches && t.matches("input, textarea, select, [contenteditable]");
     if (e.key === "?" && !typing && !ctrl(e) && !e.altKey) { e.preventDefault(); return g.toggleHelp(true); }
     const inEditor = !!g.box && t === g.box;
@@ -57,12 +59,15 @@
   function onClick(g, e) {
     const t = e.target;
     if (!t.closest) return;
+    for (const m of g.host.querySelectorAll("details.wb-menu[open]")) if (!m.contains(t)) m.open = false;  // one menu at a time
     const button = t.closest("button"), cell = t.closest("td.wb-cell");
     if (!button) {
       if (cell && !cell.classList.contains("wb-open") && !cell.classList.contains("wb-has-conflict")) g.openUnit(cell.dataset.unit, cell.dataset.lang, { scroll: false });
       return;
     }
     const id = button.id, c = button.classList;
+    const menu = button.closest("details.wb-menu");
+    if (menu && !button.matches("summary")) menu.open = false;  // a menu's action closes the menu
     if (c.contains("wb-merge") || c.contains("wb-keep-mine") || c.contains("wb-take-theirs")) return WB.resolveConflict(g, cell.dataset.unit, cell.dataset.lang, button.dataset.choice);
     const actions = {
       "wb-save": () => g.saveKey(true, true), "wb-save-edit": () => g.saveKey(false, false), "wb-retranslate": () => g.retranslate(),
@@ -127,6 +132,8 @@
     if (!name) return;
     g.filter[name] = t.value;
     if (name === "order") g.rebuildRows(); else g.applyFilter();
+    const sum = g.host.querySelector("#wb-filters summary"), on = WB.filtersActive(g);
+    if (sum) sum.textContent = `Filters${on ? ` (${on})` : ""}`;
   }
 
   // Leaving the editor without a key (a click on the search, a filter, another article): the store gets the
@@ -143,8 +150,12 @@
     g.el.addEventListener("change", (e) => onChange(g, e));
     g.el.addEventListener("focusout", (e) => onFocusOut(g, e));
     window.addEventListener("resize", () => g.toolbarHeight());
+    // Closing the tab (or leaving the page): unsaved text goes to the store at once (a keepalive request outlives
+    // the page), and the browser asks first where it allows (saves on their way, or text not saved as a revision).
     window.addEventListener("beforeunload", (e) => {
-      if (g.core.queue.unsent().length) { e.preventDefault(); e.returnValue = ""; }  // saves on their way: ask
+      const unsaved = g.draftOnLeave();
+      if (unsaved || g.core.queue.unsent().length) { e.preventDefault(); e.returnValue = ""; }
     });
+    window.addEventListener("pagehide", () => g.draftOnLeave());
   };
 })(typeof globalThis !== "undefined" ? globalThis : this);
