@@ -80,7 +80,7 @@ CSS = """
 /* the grid: the open row is never under the toolbar or the column header */
 .wb-grid { width: 100%; border-collapse: collapse; table-layout: fixed; }
 .wb-grid th { text-align: left; position: sticky; top: var(--wb-bar-h); z-index: 4; background: #f3f4f6; color: #1f2937; }
-.wb-grid th:first-child, .wb-grid td.wb-num { width: 2.6em; text-align: right; color: #4b5563; }
+.wb-grid th:first-child, .wb-grid td.wb-num { width: 3.8em; text-align: right; color: #4b5563; }
 .wb-grid td { vertical-align: top; padding: 6px; border-top: 1px solid var(--border-color-primary); overflow-wrap: anywhere; }
 .wb-grid tr { scroll-margin-top: calc(var(--wb-bar-h) + 48px); }
 .wb-grid td.wb-cell { cursor: text; } .wb-grid td.wb-cell:hover { background: var(--background-fill-secondary); }
