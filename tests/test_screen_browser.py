@@ -406,3 +406,27 @@ def test_axe_finds_no_serious_violation_in_the_main_view_editor_conflict_and_fin
     _conflict(page, client, MID, rows[11], "Sam")
     found["conflict view"] = axe_serious(page)
     assert not any(found.values()), found
+
+
+# --------------------------------------------------------------------------- team signals (10): presence within 2 s
+def test_presence_reaches_the_other_page_within_2_s_and_a_closed_tab_drops_out(browser, site):
+    import time
+
+    alice_ctx, bob_ctx = (browser.new_context(viewport={"width": 1440, "height": 900}) for _ in range(2))
+    try:
+        alice, bob = alice_ctx.new_page(), bob_ctx.new_page()
+        rows = goto(alice, site, SHORT, name="Alice")
+        goto(bob, site, SHORT, name="Bob")
+        bob.wait_for_timeout(2_000)  # both pages beating
+        started = time.time()
+        open_cell(alice, rows[9])
+        bob.wait_for_function("() => /Alice is editing segment 10/.test(document.querySelector('.wb-presence')?.textContent || '')",
+                              timeout=2_500)
+        assert time.time() - started < 2.9  # open_cell reads for 350 ms on Alice's side first
+        alice_ctx.close()
+        closed = time.time()
+        bob.wait_for_function("() => !/Alice/.test(document.querySelector('.wb-presence')?.textContent || '')", timeout=8_000)
+        assert time.time() - closed < 7.5
+    finally:
+        for ctx in (alice_ctx, bob_ctx):
+            ctx.close()

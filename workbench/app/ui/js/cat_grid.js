@@ -10,7 +10,7 @@
   const C = WB.cat, esc = (t) => WB.esc(t), P = WB.Grid.prototype;
   const SAVES = new Set(["save", "confirm", "restore"]);
   const TAB = C.clientId(root.sessionStorage);
-  const HEARTBEAT_GAP_MS = 2000;
+  const HEARTBEAT_GAP_MS = 500;
 
   const st = (g) => g.catState || (g.catState = { view: null, others: [], offer: null, conc: null, replace: null, sent: "", timer: null, openSig: "" });
   const marksOf = (g, lang) => ((st(g).view || {}).units || {})[lang] || {};
@@ -65,13 +65,14 @@
     const here = C.presenceLine(s.others, (u) => g.numberOf(u), (l) => g.name(l));
     const offer = s.offer ? `<button data-cat='offer' title='Alt+P (Alt+Shift+P: in every article)'>Give row ${esc(s.offer.number)}'s text to ${s.offer.targets.map((t) => `#${esc(t.number)}`).join(", ")} (Alt+P)</button>` : "";
     const mentions = s.view ? s.view.mentions : 0;
-    live.innerHTML = `<span class='wb-presence' role='status' aria-live='polite' title='${esc(here)}'>${here ? `👥 ${esc(here)}` : ""}</span>${offer}` +
-      (mentions ? ` <button data-cat='mentions-open' class='wb-mentions-new' title='comments that mention you'>@ ${esc(mentions)}</button>` : "");
-    bar.innerHTML = `<button data-cat='replace-open' title='Alt+R'>Find &amp; replace (Alt+R)</button>` +
+    const put = (el, html) => { if (el.wbHtml !== html) { el.innerHTML = html; el.wbHtml = html; } };  // unchanged: untouched (focus, live region)
+    put(live, `<span class='wb-presence' role='status' aria-live='polite' title='${esc(here)}'>${here ? `👥 ${esc(here)}` : ""}</span>${offer}` +
+      (mentions ? ` <button data-cat='mentions-open' class='wb-mentions-new' title='comments that mention you'>@ ${esc(mentions)}</button>` : ""));
+    put(bar, `<button data-cat='replace-open' title='Alt+R'>Find &amp; replace (Alt+R)</button>` +
       `<button data-cat='mentions-open' title='comments that mention you'>@ Mentions${mentions ? ` (${esc(mentions)})` : ""}</button>` +
       "<button data-cat='search-open'>Search comments</button>" +
       `<p class='wb-art-counts'>Article: Arabic ${esc(C.fmt(counts.source))} · ${esc(g.name(lang))} ${esc(C.fmt(counts.target))}</p>` +
-      (row ? `<p class='wb-open-counts'>Open segment: Arabic ${esc(C.fmt(C.tally([row.source_text])))}</p>` : "");
+      (row ? `<p class='wb-open-counts'>Open segment: Arabic ${esc(C.fmt(C.tally([row.source_text])))}</p>` : ""));
     g.toolbarHeight();
     if (g.host.querySelector(".wb-toolbar").offsetHeight !== before) g.keepOpenRowInView();
   }
@@ -137,7 +138,7 @@
     if (away) this.trigger("saved");
   };
 
-  // ------------------------------------------------------------------ presence (a heartbeat every ~10 s)
+  // ------------------------------------------------------------------ presence (a heartbeat every 1.5 s)
   function heartbeat(g) {
     const s = st(g);
     clearTimeout(s.timer);
@@ -146,10 +147,13 @@
     s.sent = `${article}|${open ? open.unit : ""}|${langOf(g)}`; s.at = Date.now();
     ask(g, "presence", [article, TAB, open ? open.unit : "", open ? open.lang : langOf(g), g.core.author()], 8000).then((r) => {
       if (r.ok && g.article === article) {
-        const before = new Set(s.others.filter((o) => o.editing).map((o) => `${o.unit}|${o.lang}`));
+        // only the cells whose editors changed are drawn again (a beat comes every 1.5 s)
+        const editors = (list) => list.filter((o) => o.editing).reduce((m, o) => m.set(`${o.unit}|${o.lang}`, `${m.get(`${o.unit}|${o.lang}`) || ""}${o.author},`), new Map());
+        const before = editors(s.others), after = editors(r.others);
         s.others = r.others;
-        for (const o of r.others) if (o.editing) before.add(`${o.unit}|${o.lang}`);
-        for (const k of before) { const [u, l] = k.split("|"); g.refreshCell(u, l); }
+        for (const k of new Set([...before.keys(), ...after.keys()])) {
+          if (before.get(k) !== after.get(k)) { const [u, l] = k.split("|"); g.refreshCell(u, l); }
+        }
         drawBar(g);
       }
       s.timer = setTimeout(() => heartbeat(g), ((r.ok && r.heartbeat_s) || 10) * 1000);
