@@ -63,13 +63,13 @@ def test_comments_with_mentions_are_shown_as_text_and_listed_for_the_reviewer(pa
     page.wait_for_selector("section[data-section=comments] .wb-comment")
     assert "<img src=x onerror=window.pwned=1>" in page.inner_text("section[data-section=comments]")
     assert page.locator("section[data-section=comments] img").count() == 0 and not page.evaluate("window.pwned")
-    page.keyboard.press("Escape")  # the comment box is not the editor: Esc there does not close it
-    page.locator("#wb-editor").focus()
+    assert page.evaluate("document.activeElement.id") == "wb-editor"  # the keys go back to the editor (issue 29)
     page.keyboard.press("Escape")
     assert "💬1" in cell_text(page, rows[1])
     # bob's mentions list has it, with a way to open the segment
     page.locator("#reviewer textarea, #reviewer input").first.fill("bob")
-    page.click("[data-cat=mentions-open]")
+    page.click("#wb-more summary")  # the panels are in the toolbar's More menu (issue 29)
+    page.click("#wb-more [data-cat=mentions-open]")
     page.wait_for_selector("#wb-cat-panel .wb-comments li")
     assert "@bob" in page.inner_text("#wb-cat-panel") and "segment 2" in page.inner_text("#wb-cat-panel")
     page.click("#wb-cat-panel [data-cat=goto]")
@@ -155,15 +155,15 @@ def test_a_false_positive_flag_is_dismissed_with_a_reason_and_can_come_back(page
     flags = unit(client, SHORT, seg, "ru")["flags"]
     flag = next(f for f in flags if f not in ("meaningless_model", "stale_pivot", "low_confidence"))
     open_cell(page, seg, "ru")
-    page.wait_for_selector(f"section[data-section=dismiss] [data-flag='{flag}'] [data-cat=dismiss-ask]")
-    page.click(f"section[data-section=dismiss] [data-flag='{flag}'] [data-cat=dismiss-ask]")
+    page.wait_for_selector(f"section[data-section=flags] [data-flag='{flag}'] [data-cat=dismiss-ask]")
+    page.click(f"section[data-section=flags] [data-flag='{flag}'] [data-cat=dismiss-ask]")
     page.keyboard.type("a proper name, not a repetition")
     page.keyboard.press("Enter")
-    page.wait_for_selector("section[data-section=dismiss] .wb-dismissed-item")
-    assert "a proper name, not a repetition" in page.inner_text("section[data-section=dismiss]")
+    page.wait_for_selector("section[data-section=flags] .wb-dismissed-item")
+    assert "a proper name, not a repetition" in page.inner_text("section[data-section=flags]")
     assert flag not in unit(client, SHORT, seg, "ru")["flags"]
-    page.click("section[data-section=dismiss] [data-cat=restore-flag]")
-    page.wait_for_function("!document.querySelector('section[data-section=dismiss] .wb-dismissed-item')")
+    page.click("section[data-section=flags] [data-cat=restore-flag]")
+    page.wait_for_function("!document.querySelector('section[data-section=flags] .wb-dismissed-item')")
     assert flag in unit(client, SHORT, seg, "ru")["flags"]
 
 
@@ -173,9 +173,11 @@ def test_counts_and_who_else_is_editing(browser, cat_site):
         alice, bob = alice_ctx.new_page(), bob_ctx.new_page()
         rows = goto(alice, cat_site, SHORT, name="Alice")
         goto(bob, cat_site, SHORT, name="Bob")
+        bob.click("#wb-more summary")  # the counts are in the toolbar's More menu (issue 29)
         assert "Article: Arabic" in bob.inner_text(".wb-cat-bar") and "words" in bob.inner_text(".wb-cat-bar")
         open_cell(alice, rows[3])
-        assert "open segment: Arabic" in alice.inner_text(".wb-cat-bar")
+        alice.click("#wb-more summary")
+        assert "Open segment: Arabic" in alice.inner_text(".wb-cat-bar")
         bob.wait_for_function("document.querySelector('.wb-presence')?.innerText.includes('Alice is editing segment 4 (English)')",
                               timeout=25_000)
         bob.wait_for_function(f"document.querySelector(\"tr[data-seg='{rows[3]}'] td[data-lang=en]\")?.innerText.includes('✎ Alice')")

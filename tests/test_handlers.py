@@ -26,8 +26,8 @@ def test_list_search_and_status_filter(translated):
     review_and_approve(wb, ARTICLE, "en")
     assert [r.id for r in h.list_articles(wb, status="approved")] == [ARTICLE]
     table = h.article_table(h.list_articles(wb))
-    assert table[4] == ["وزيرا الخارجية الروسي والكازاخستاني يبحثان التعاون الثنائي", "2025-10-22", "TASS", "✓ / MT",
-                        ARTICLE]
+    assert table[4] == ["وزيرا الخارجية الروسي والكازاخستاني يبحثان التعاون الثنائي", "2025-10-22", "TASS",
+                        "✓ (override) / MT", ARTICLE]  # approved over its blockers: not the same ✓ as a clean one
 
 
 def test_open_article_gives_aligned_rows_and_meta_apart(translated):
@@ -124,7 +124,7 @@ def test_retranslate_segment_article_russian_and_summary(translated):
     seg = first_body(wb)
     before = wb.store.counts()["machine_outputs"]
     assert r.retranslate_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en")["replaced"]
-    assert wb.store.counts()["machine_outputs"] == before + 1
+    assert wb.store.counts()["machine_outputs"] == before  # the same text again (tiny models): nothing written
     ed = r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")
     ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="Lavrov hosts his Kazakh counterpart in Moscow.", base_revision_id=ed["revision_id"], author="a", reviewed=False)
     assert "stale_pivot" in r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="ru")["flags"]

@@ -111,6 +111,10 @@ def unit(wb: Any, seg_id: str, lang: str, article: str = ARTICLE) -> dict[str, A
 
 
 def _retranslate(wb: Any, lang: str) -> None:
+    """A re-translation that stores new machine text (over a person's text: the same text again writes nothing)."""
+    before = wb.article(ARTICLE).status[lang]
+    _save(wb, lang)
+    wb.store.set_status(ARTICLE, lang, before, "test")
     assert wb.retranslate(ARTICLE, lang, [body(wb)[0]["id"]], replace_edited=True) == 1
 
 
@@ -213,6 +217,23 @@ def test_a_redo_that_stores_nothing_leaves_an_approval_alone(translated):
     assert report.translated == 0 and wb.article(ARTICLE).status["en"] == "approved"
     wb.translate(article_ids=[ARTICLE], targets=["en"], redo=True, replace_edited=True)
     assert wb.article(ARTICLE).status["en"] == "in_review"
+
+
+def test_a_retranslation_that_yields_the_same_text_writes_no_revision(translated):
+    """Issue 29, item 12: a whole-article re-translate wrote a new machine revision of identical text, which
+    turned a draft typed on the old one into a conflict against the same words."""
+    wb = translated
+    before = {s["id"]: s["targets"]["en"]["revision_id"] for s in body(wb)}
+    seg = body(wb)[0]
+    wb.save_draft(ARTICLE, seg["id"], "en", "A draft on the machine text.", author="mona",
+                  base_revision_id=before[seg["id"]])
+    wb.retranslate(ARTICLE, "en")  # the tiny models give the same text again
+    assert {s["id"]: s["targets"]["en"]["revision_id"] for s in body(wb)} == before
+    assert len(wb.history(ARTICLE, seg["id"], "en")) == 1
+    saved = ops.save_unit(wb, ARTICLE, seg["id"], "en", "A draft on the machine text.", before[seg["id"]], "mona", False)
+    assert saved["ok"], saved  # no conflict: the draft's base is still the current revision
+    wb.retranslate(ARTICLE, "en", [seg["id"]], replace_edited=True)  # another text than the current one: written
+    assert body(wb)[0]["targets"]["en"]["revision_id"] > saved["revision_id"]
 
 
 # --------------------------------------------------------------------------- stale_pivot

@@ -39,9 +39,10 @@ STATUS_SHORT = {"new": "new", "machine": "MT", "in_review": "review", "approved"
 
 def article_table(rows: list[ArticleSummary]) -> list[list[str]]:
     """Rows for the article list: title (or first words), date, source, "en / ru" status (with why a language is
-    to be reviewed again: "review (source changed)"), id."""
+    to be reviewed again: "review (source changed)", or that it was approved over its blockers: "✓ (override)"),
+    id."""
     def short(r: ArticleSummary, lang: str) -> str:
-        note = r.status_reopened.get(lang)
+        note = r.status_reopened.get(lang) or ("override" if r.status_override.get(lang) else None)
         return STATUS_SHORT[r.status[lang]] + (f" ({note})" if note else "")
 
     return [[r.label, r.date or "", r.source or "", f"{short(r, 'en')} / {short(r, 'ru')}", r.id] for r in rows]
@@ -113,7 +114,7 @@ def header_markdown(view: ArticleView, read_only: bool = False) -> str:
     """Title and metadata (meta lines shown apart from the text), escaped so article text shows as text."""
     esc = html.escape
     meta = view.meta
-    lines = [f"<h2 dir='rtl' class='ar'>{esc(meta.title or meta.label)}</h2>"]
+    lines = [f"<h2 dir='rtl' lang='ar' class='ar'>{esc(meta.title or meta.label)}</h2>"]
     facts = [("id", meta.id), ("date", meta.date or meta.date_raw or "—"), ("source", meta.source or "—"),
              ("photo", meta.photo_credit or "—"), ("publisher", meta.publisher or "—")]
     lines.append("<div class='meta'>" + " · ".join(f"<b>{k}</b>: <bdi>{esc(str(v))}</bdi>" for k, v in facts) + "</div>")

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-HEARTBEAT_S = 10.0
-TTL_S = 30.0
+HEARTBEAT_S = 1.5  # every page learns who else is here within 2 s (issue 29); a beat is one dict update
+TTL_S = 5.0  # a closed tab (no more beats) drops out within 5 s
 MAX_CLIENTS = 2000
 
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..errors import ConflictError, WorkbenchError
 from ..languages import STATUSES, check_target
-from ..store import MachineOutputRecord, Store, outbox, reads, suggestions
+from ..store import UNSEEN, MachineOutputRecord, Store, outbox, reads, suggestions
 from ..store.suggestions import SuggestionRecord
 from ..units import UnitRef
 from .glossary import Glossary
@@ -145,13 +145,30 @@ def mark(store: Store, article_id: str, lang: str, status: str, author: str | No
 def record_machine_outputs(store: Store, records: Sequence[MachineOutputRecord]) -> list[int | None]:
     """Store machine outputs (each only while its unit is what its run saw, see `MachineOutputRecord`) and move
     the status of every article language that got one, in one transaction. Each record's machine output id, or
-    None where its unit was kept."""
+    None where its unit was kept; a record whose text is already its unit's current machine text writes nothing
+    and answers that output's id."""
     with store.transaction():
-        ids = store.add_machine_outputs(list(records))
-        stored = dict.fromkeys((r.article_id, r.lang) for r, i in zip(records, ids, strict=True) if i is not None)
+        same = [_same_as_current(store, r) for r in records]
+        fresh = [r for r, s in zip(records, same, strict=True) if s is None]
+        made = iter(store.add_machine_outputs(fresh) if fresh else [])
+        ids = [next(made) if s is None else s for s in same]
+        stored = dict.fromkeys((r.article_id, r.lang) for r, s, i in zip(records, same, ids, strict=True)
+                               if s is None and i is not None)
         for article_id, lang in stored:
             move(store, article_id, lang, "machine_text", WORKBENCH)
     return ids
+
+
+def _same_as_current(store: Store, rec: MachineOutputRecord) -> int | None:
+    """The machine output id of `rec`'s unit's current revision when that is a machine's (or the memory's) with
+    `rec`'s very text, and the one the run saw: a re-translation that changed nothing writes no revision, so a
+    draft typed on it meets no conflict against the same words (issue 29). None otherwise."""
+    current = store.latest_revision(rec.article_id, rec.target, rec.segment_id, rec.lang)
+    if current is None or current["machine_output_id"] is None or current["origin"] in PERSON_KINDS:
+        return None
+    if rec.seen_revision_id not in (UNSEEN, current["id"]) or current["text"] != rec.text:
+        return None
+    return int(current["machine_output_id"])
 
 
 def record_suggestions(store: Store, records: Sequence[SuggestionRecord]) -> list[int | None]:

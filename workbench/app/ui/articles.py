@@ -47,8 +47,9 @@ def build(auth_enabled: bool) -> ArticleList:
     reviewer = gr.Textbox(label="Your name (recorded with every save; remembered in this browser)", value="reviewer",
                           visible=not auth_enabled, elem_id="reviewer")
     table = gr.Dataframe(headers=HEADERS, datatype="str", interactive=False, wrap=True, elem_id="articles",
-                         max_height=700, column_widths=["44%", "18%", "20%", "18%"])
-    gr.Markdown("status: new · MT (machine) · review · ✓ approved", elem_classes=["meta"])
+                         max_height=700, column_widths=["40%", "16%", "18%", "26%"])
+    gr.Markdown("status: new · MT (machine) · review · ✓ approved · ✓ (override): approved over its blockers",
+                elem_classes=["meta"], elem_id="articles-legend")
     refresh = gr.Button("Refresh list", elem_id="refresh-articles", size="sm", elem_classes=["wb-hidden"])
     with gr.Row(elem_id="import-url"):
         url = gr.Textbox(label="Import an article by URL", placeholder="https://…", scale=4, elem_id="import-url-text")

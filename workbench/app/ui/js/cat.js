@@ -149,10 +149,15 @@
   function dismissHtml(flags, dismissed, helpOf) {
     const open = (flags || []).filter((f) => !NOT_DISMISSABLE.includes(f)).map((f) =>
       `<li data-flag='${esc(f)}'><b>${esc(f)}</b>: ${esc(helpOf(f))} <button data-cat='dismiss-ask' data-flag='${esc(f)}'>Dismiss…</button></li>`).join("");
-    const gone = (dismissed || []).map((d) => `<li class='wb-dismissed-item'><s>${esc(d.flag)}</s> dismissed by <b>${esc(d.author)}</b>: ` +
-      `<span dir='auto'>${esc(d.reason)}</span> <button data-cat='restore-flag' data-flag='${esc(d.flag)}'>Restore</button></li>`).join("");
+    const gone = dismissedHtml(dismissed);
     if (!open && !gone) return "";
     return `<ul>${open}${gone}</ul><p class='wb-meta'>A dismissed flag no longer blocks approval; it comes back when the text changes.</p>`;
+  }
+
+  // The dismissed flags as items of the flags list (each with Restore).
+  function dismissedHtml(dismissed) {
+    return (dismissed || []).map((d) => `<li class='wb-dismissed-item'><s>${esc(d.flag)}</s> dismissed by <b>${esc(d.author)}</b>: ` +
+      `<span dir='auto'>${esc(d.reason)}</span> <button data-cat='restore-flag' data-flag='${esc(d.flag)}'>Restore</button></li>`).join("");
   }
 
   // ------------------------------------------------------------------ concordance and replace previews
@@ -185,7 +190,7 @@
 
   const api = { words, chars, tally, articleCounts, fmt, shortModel, matchBadge, commentBadge, repeatBadge, dismissedBadge,
                 presenceBadge, presenceLine, people, clientId, sourceKey, repeatCandidates, marked, commentsHtml, placedComments,
-                dismissHtml, concordanceHtml, replacePreviewHtml, NOT_DISMISSABLE };
+                dismissHtml, dismissedHtml, concordanceHtml, replacePreviewHtml, NOT_DISMISSABLE };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else (root.WB = root.WB || {}).cat = api;
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -10,7 +10,7 @@
   const C = WB.cat, esc = (t) => WB.esc(t), P = WB.Grid.prototype;
   const SAVES = new Set(["save", "confirm", "restore"]);
   const TAB = C.clientId(root.sessionStorage);
-  const HEARTBEAT_GAP_MS = 2000;
+  const HEARTBEAT_GAP_MS = 500;
 
   const st = (g) => g.catState || (g.catState = { view: null, others: [], offer: null, conc: null, replace: null, sent: "", timer: null, openSig: "" });
   const marksOf = (g, lang) => ((st(g).view || {}).units || {})[lang] || {};
@@ -52,22 +52,29 @@
 
   // ------------------------------------------------------------------ the line in the toolbar
   function drawBar(g) {
-    const bar0 = g.host.querySelector(".wb-toolbar");
-    if (!bar0 || !g.data) return;
-    let bar = bar0.querySelector(".wb-cat-bar");
-    if (!bar) { bar = document.createElement("div"); bar.className = "wb-cat-bar"; bar0.appendChild(bar); }
+    // In the toolbar's one line: who else is here and the propagation offer; in its More menu: the counts and
+    // the panels (Find & replace, mentions, comment search), which also have keys.
+    const line = g.host.querySelector(".wb-toolbar .wb-line"), menu = g.host.querySelector("#wb-more .wb-menu-body");
+    if (!line || !menu || !g.data) return;
+    const before = g.host.querySelector(".wb-toolbar").offsetHeight;
+    let bar = menu.querySelector(".wb-cat-bar"), live = line.querySelector(".wb-cat-line");
+    if (!bar) { bar = document.createElement("div"); bar.className = "wb-cat-bar"; menu.appendChild(bar); }
+    if (!live) { live = document.createElement("span"); live.className = "wb-cat-line"; line.insertBefore(live, line.querySelector("#wb-message")); }
     const s = st(g), lang = langOf(g), counts = C.articleCounts(g.data, lang), open = g.session;
     const row = open && open.unit !== "summary" ? g.data.article.segments.find((x) => x.id === open.unit) : null;
     const here = C.presenceLine(s.others, (u) => g.numberOf(u), (l) => g.name(l));
     const offer = s.offer ? `<button data-cat='offer' title='Alt+P (Alt+Shift+P: in every article)'>Give row ${esc(s.offer.number)}'s text to ${s.offer.targets.map((t) => `#${esc(t.number)}`).join(", ")} (Alt+P)</button>` : "";
     const mentions = s.view ? s.view.mentions : 0;
-    bar.innerHTML = `<span class='wb-art-counts'>Article: Arabic ${esc(C.fmt(counts.source))} · ${esc(g.name(lang))} ${esc(C.fmt(counts.target))}</span>` +
-      (row ? ` <span class='wb-open-counts'>· open segment: Arabic ${esc(C.fmt(C.tally([row.source_text])))}</span>` : "") +
-      ` <span class='wb-presence' role='status' aria-live='polite'>${here ? `👥 ${esc(here)}` : ""}</span> ${offer}` +
-      ` <button data-cat='replace-open' title='Alt+R'>Find &amp; replace</button>` +
-      ` <button data-cat='mentions-open' title='comments that mention you'>@ Mentions${mentions ? ` (${esc(mentions)})` : ""}</button>` +
-      " <button data-cat='search-open'>Search comments</button>";
+    const put = (el, html) => { if (el.wbHtml !== html) { el.innerHTML = html; el.wbHtml = html; } };  // unchanged: untouched (focus, live region)
+    put(live, `<span class='wb-presence' role='status' aria-live='polite' title='${esc(here)}'>${here ? `👥 ${esc(here)}` : ""}</span>${offer}` +
+      (mentions ? ` <button data-cat='mentions-open' class='wb-mentions-new' title='comments that mention you'>@ ${esc(mentions)}</button>` : ""));
+    put(bar, `<button data-cat='replace-open' title='Alt+R'>Find &amp; replace (Alt+R)</button>` +
+      `<button data-cat='mentions-open' title='comments that mention you'>@ Mentions${mentions ? ` (${esc(mentions)})` : ""}</button>` +
+      "<button data-cat='search-open'>Search comments</button>" +
+      `<p class='wb-art-counts'>Article: Arabic ${esc(C.fmt(counts.source))} · ${esc(g.name(lang))} ${esc(C.fmt(counts.target))}</p>` +
+      (row ? `<p class='wb-open-counts'>Open segment: Arabic ${esc(C.fmt(C.tally([row.source_text])))}</p>` : ""));
     g.toolbarHeight();
+    if (g.host.querySelector(".wb-toolbar").offsetHeight !== before) g.keepOpenRowInView();
   }
 
   // ------------------------------------------------------------------ following the grid
@@ -132,7 +139,7 @@
     if (away) this.trigger("saved");
   };
 
-  // ------------------------------------------------------------------ presence (a heartbeat every ~10 s)
+  // ------------------------------------------------------------------ presence (a heartbeat every 1.5 s)
   function heartbeat(g) {
     const s = st(g);
     clearTimeout(s.timer);
@@ -142,15 +149,20 @@
     ask(g, "presence", { article_id: article, client: TAB, editing: open ? open.unit : "", language: open ? open.lang : langOf(g),
       author: g.core.author() }, 8000).then((r) => {
       if (r.ok && g.article === article) {
-        const before = new Set(s.others.filter((o) => o.editing).map((o) => `${o.unit}|${o.lang}`));
+        // only the cells whose editors changed are drawn again (a beat comes every 1.5 s)
+        const editors = (list) => list.filter((o) => o.editing).reduce((m, o) => m.set(`${o.unit}|${o.lang}`, `${m.get(`${o.unit}|${o.lang}`) || ""}${o.author},`), new Map());
+        const before = editors(s.others), after = editors(r.others);
         s.others = r.others;
-        for (const o of r.others) if (o.editing) before.add(`${o.unit}|${o.lang}`);
-        for (const k of before) { const [u, l] = k.split("|"); g.refreshCell(u, l); }
+        for (const k of new Set([...before.keys(), ...after.keys()])) {
+          if (before.get(k) !== after.get(k)) { const [u, l] = k.split("|"); g.refreshCell(u, l); }
+        }
         drawBar(g);
       }
       s.timer = setTimeout(() => heartbeat(g), ((r.ok && r.heartbeat_s) || 10) * 1000);
     });
   }
+  P.heartbeat = function () { heartbeat(this); };  // now, not at the next beat (the tests and a returning tab)
+
   // Once a second and when the open unit changes: the counts follow it at once, the server hears of it within
   // HEARTBEAT_GAP_MS (moving fast through segments sends one heartbeat per gap, not one per segment).
   function tick(g) {
@@ -161,12 +173,11 @@
   }
 
   // ------------------------------------------------------------------ details sections
-  WB.registerSection({ id: "dismiss", title: "Dismiss a false positive", order: 12, render(d, g) {
-    const mark = marksOf(g, d.lang)[d.unit];
-    return C.dismissHtml(d.flags, mark && mark.dismissed, (f) => g.data.flag_help[f] || f);
-  } });
-  WB.registerSection({ id: "comments", title: "Comments", order: 14, render(d, g) { return C.commentsHtml(commentsOf(g, d.unit, d.lang)); } });
-  WB.registerSection({ id: "concordance", title: "Concordance (translation memory)", order: 27, render(d, g) {
+  // Flags and their dismissal are one list (render.js's flags section asks for these).
+  WB.flagAction = (flag) => (C.NOT_DISMISSABLE.includes(flag) ? "" : ` <button data-cat='dismiss-ask' data-flag='${esc(flag)}' aria-label='${esc(`Dismiss ${flag} as a false positive`)}'>Dismiss…</button>`);
+  WB.flagsAfter = (d, g) => C.dismissedHtml((marksOf(g, d.lang)[d.unit] || {}).dismissed);
+  WB.registerSection({ id: "comments", title: "Comments", order: 50, render(d, g) { return C.commentsHtml(commentsOf(g, d.unit, d.lang)); } });
+  WB.registerSection({ id: "concordance", title: "Concordance (translation memory)", order: 34, render(d, g) {
     const s = st(g);
     return `<input id='wb-conc-q' type='search' maxlength='200' placeholder='A word or phrase in Arabic, English or Russian' aria-label='Search the translation memory' value='${esc(s.conc ? s.conc.query : "")}'>` +
       ` <button data-cat='conc' title='Alt+C searches the words selected in the editor'>Search</button><div id='wb-conc-out'>${C.concordanceHtml(s.conc)}</div>`;
@@ -182,6 +193,7 @@
     if (!r.ok) return g.rowSay(`Comment not added: ${r.error}`, "error");
     setComments(g, s.unit, s.lang, r.comments);
     redrawDetails(g);
+    g.backToEditor();  // the comment box was redrawn: the next keys go to the editor, not to the page body
     g.rowSay(`Comment added${r.comment.mentions.length ? ` (mentions: ${r.comment.mentions.map((m) => `@${m}`).join(", ")})` : ""}.`, "ok");
   }
   function setComments(g, unit, lang, comments) {
@@ -220,6 +232,7 @@
     if (d) d.flags = flags;
     s.flags = flags; s.blocking = flags.filter((f) => g.data.blocking.includes(f));
     redrawDetails(g);
+    g.backToEditor();
     g.rowSay(dismiss ? `${flag} dismissed (recorded with your reason); it no longer blocks approval.` : `${flag} counts again.`, "ok");
   }
 
@@ -243,6 +256,8 @@
   // ------------------------------------------------------------------ the floating panel
   function panel(g, title, html) {
     let p = g.el.querySelector("#wb-cat-panel");
+    const from = document.activeElement;
+    if (!p || p.hidden) g.panelReturn = from && from !== document.body && !(p && p.contains(from)) ? from : null;
     if (!p) { p = document.createElement("div"); p.id = "wb-cat-panel"; p.setAttribute("role", "dialog"); g.el.appendChild(p); }
     p.setAttribute("aria-label", title);
     p.hidden = false;
@@ -252,7 +267,10 @@
   function closePanel(g) {
     const p = g.el.querySelector("#wb-cat-panel");
     if (p) p.hidden = true;
-    if (g.box) g.box.focus({ preventScroll: true });
+    let back = g.box || (g.panelReturn && document.contains(g.panelReturn) ? g.panelReturn : g.host.querySelector("#wb-more summary"));
+    if (back && !g.box && back.closest("details.wb-menu:not([open])")) back = back.closest("details.wb-menu").querySelector("summary");
+    g.panelReturn = null;
+    if (back) back.focus({ preventScroll: true });
   }
   P.openReplace = function () {
     const lang = langOf(this), r = st(this).replace, sel = this.box ? this.box.value.slice(this.box.selectionStart, this.box.selectionEnd) : "";
@@ -301,6 +319,8 @@
     st(g).replace = null;
     await g.load(g.article);
     g.say(text, r.skipped.length ? "warn" : "ok");
+    const find = p.querySelector("#wb-find");  // the next keys start a new search (the old one is selected)
+    if (!p.hidden && find && !g.box) { find.focus(); find.select(); } else g.backToEditor();
   }
   async function openMentions(g) {
     const r = await ask(g, "mentions", { author: g.core.author(), include_resolved: false });
@@ -331,6 +351,7 @@
     if (id === "wb-comment-text" && e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); return addComment(g); }
     if (e.key !== "Enter" && e.key !== "Escape") return;
     if (e.key === "Escape" && t.closest && t.closest("#wb-cat-panel")) { e.preventDefault(); return closePanel(g); }
+    if (e.key === "Escape" && t.closest && t.closest("tr.wb-details") && g.box) { e.preventDefault(); return g.backToEditor(true); }
     if (e.key !== "Enter") return;
     const run = { "wb-conc-q": () => g.concordance(t.value), "wb-find": () => previewReplace(g), "wb-replace-with": () => previewReplace(g),
                   "wb-comment-q": () => searchComments(g) }[id];
@@ -367,20 +388,18 @@
     const el = document.createElement("style");
     el.id = "wb-cat-style";
     el.textContent = `
-.wb-cat-bar { display: flex; flex-wrap: wrap; gap: 4px 10px; align-items: center; font-size: .85em; margin-top: 2px; }
-.wb-cat-bar button { font-size: .95em; }
 .wb-presence { color: #7c2d12; font-weight: 600; }
-.wb-match, .wb-cmt, .wb-rep, .wb-dismissed, .wb-here { font-size: .78em; border-radius: 4px; padding: 0 4px; margin-left: 2px; white-space: nowrap; }
+.wb-match, .wb-cmt, .wb-rep, .wb-dismissed, .wb-here { font-size: 12px; border-radius: 4px; padding: 0 4px; margin-left: 2px; white-space: nowrap; }
 .wb-m-machine { background: #e5e7eb; color: #1f2937; } .wb-m-memory { background: #dbeafe; color: #1e3a8a; }
 .wb-m-fuzzy { background: #ede9fe; color: #4c1d95; } .wb-m-human { background: #dcfce7; color: #14532d; }
 .wb-m-propagated { background: #fef3c7; color: #78350f; } .wb-cmt { background: #f3f4f6; color: #374151; }
 .wb-cmt-open { background: #fee2e2; color: #7f1d1d; } .wb-rep { background: #f1f5f9; color: #334155; }
 .wb-dismissed { color: #374151; } .wb-here { background: #ffedd5; color: #7c2d12; font-weight: 600; }
 .wb-comments { list-style: none; padding: 0; margin: 0 0 4px; } .wb-comment { margin: 2px 0; }
-.wb-resolved { opacity: .7; } .wb-comment-text { unicode-bidi: isolate; white-space: pre-wrap; }
+.wb-resolved { color: #4b5563; } .wb-comment-text { unicode-bidi: isolate; white-space: pre-wrap; }
 #wb-comment-text, #wb-conc-q { width: 100%; box-sizing: border-box; }
 .wb-conc mark, .wb-replace mark { background: #fde68a; color: inherit; }
-#wb-cat-panel { position: fixed; top: 70px; right: 12px; width: min(720px, 94vw); max-height: 78vh; overflow: auto; z-index: 20;
+#wb-cat-panel { position: fixed; bottom: 12px; right: 12px; width: min(720px, 94vw); max-height: min(60vh, 560px); overflow: auto; z-index: 20;
   background: var(--background-fill-primary, #fff); border: 1px solid #6b7280; border-radius: 8px; box-shadow: 0 6px 24px rgba(0,0,0,.2); padding: 8px 12px; }
 .wb-panel-head { display: flex; justify-content: space-between; align-items: center; } .wb-panel-head h3 { margin: 0; }
 .wb-replace-form { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; }

@@ -12,6 +12,7 @@
     const s = this.session;
     if (!s || !this.box) return;
     if (this.box.value !== s.text) this.core.input(this.box.value, s);
+    const stale = !!(s.staleDraft || s.changedUnder);
     const d = this.core.commit({ reviewed, repeat: !!(event && event.repeat) });
     if (d.action === "ignored") {
       return this.rowSay(`Not saved: this segment opened ${Math.max(0, Math.round(d.ms))} ms ago. Read it, then press again.`, "warn");
@@ -21,6 +22,9 @@
     }
     if (d.action === "none") return;
     if (d.action === "queued") this.dropStoreDraft(s.unit, s.lang);
+    // A save known to meet a newer text (a stale draft) stays in its row: the conflict view opens here with the
+    // focus on "Edit a merge", so a reflexive key never lands in the next row's editor.
+    if (d.action === "queued" && stale) return this.rowSay("Saving… someone saved this segment since you typed: both texts will be shown here.", "busy");
     if (!next) return this.rowSay(d.action === "unchanged" ? "Nothing changed." : "Saving…", d.action === "unchanged" ? "ok" : "busy");
     const after = this.neighbour(1, s.unit);
     if (after) this.openUnit(after, s.lang);
@@ -30,6 +34,7 @@
   P.endOfArticle = function (s) {
     this.closeEditor();
     const left = WB.units(this.data).filter((r) => !(r.targets[s.lang] || {}).reviewed && !this.core.queue.pendingSave(this.article, r.id, s.lang)).length;
+    this.held = { key: s.key, until: Date.now() + 10000 };  // the save's answer is added to this message
     this.say(`End of article: that was the last segment. ${left ? `${left} ${this.name(s.lang)} segments still need review (Alt+N).` : `Every ${this.name(s.lang)} segment is reviewed or being saved.`}`, "ok");
     const td = this.cellEl(s.unit, s.lang);
     if (td) td.focus();
@@ -63,6 +68,7 @@
   P.insert = function (text, { all = false } = {}) {
     const box = this.box;
     if (!box || !text) return;
+    this.remember("insert", true);  // Ctrl+Z brings back the text before it (the editor's own history)
     box.focus();
     if (all) box.select();
     const done = document.queryCommandSupported && document.queryCommandSupported("insertText") && document.execCommand("insertText", false, text);
@@ -164,12 +170,19 @@
     if (r.ok) {
       this.say(`${this.name(lang)} approved${override ? " with an override (the reason is recorded)" : ""}.`, "ok");
       this.trigger("saved");
-      return this.load(this.article);
+      await this.load(this.article);
+      return this.focusApprove(lang);
     }
     if (override) return this.say(r.error, "error");
     const reason = window.prompt(`${r.error}\n\nApprove anyway? Give a reason (recorded):`, "");
     if (reason && reason.trim()) { this.say("Approving with an override…", "busy"); return this.approve(lang, reason.trim()); }
     this.say(r.error, "error");
+    this.focusApprove(lang);
+  };
+  // After an approval (the page is drawn again): the editor if one is open, else that language's Approve button.
+  P.focusApprove = function (lang) {
+    const b = this.host.querySelector(`.wb-approve[data-lang='${CSS.escape(lang)}']`);
+    if (this.box) this.box.focus({ preventScroll: true }); else if (b) b.focus({ preventScroll: true });
   };
 
   P.toggleHelp = function (show) {

@@ -44,7 +44,7 @@
     if (choice === "mine") {
       g.core.enqueue({ kind: "save", article: g.article, unit, lang, text: c.mine, base: c.revision, reviewed: c.reviewed,
                        label: "mine", number: c.job.number, seconds: c.job.seconds });
-      g.refreshCell(unit, lang);
+      g.refreshCell(unit, lang);  // the focus was on the button: it stays on this cell
       return;
     }
     // Both other choices start from their text, which the row does not have yet.

@@ -31,7 +31,7 @@
     say(text, kind = "ok") {
       this.msg = { text, kind };
       const box = this.host.querySelector("#wb-message");
-      if (box) { box.className = `wb-note wb-${kind}`; box.textContent = text; }
+      if (box) { box.className = `wb-note wb-${kind}`; box.textContent = text; box.title = text; }
     }
     rowSay(text, kind = "ok", html = null) {
       const box = this.host.querySelector("#wb-row-message");
@@ -94,6 +94,31 @@
       if (bar) this.host.style.setProperty("--wb-bar-h", `${bar.offsetHeight}px`);
     }
 
+    // The open editor's unsaved text, sent to the store as a draft by a keepalive request (the page is going away:
+    // the save queue would not live to send it). The same server function as every call of the page
+    // (`/gradio_api/component_server`, a same-origin JSON POST, which the server's cross-site guard lets through).
+    // True when there was unsaved text.
+    draftOnLeave() {
+      const s = this.session, box = this.box;
+      if (!s || !box) return false;
+      if (box.value !== s.text) this.core.input(box.value, s);
+      if (!s.dirty) return false;
+      const sig = `${s.key}|${s.text}`;
+      if (this.leftWith === sig) return true;  // beforeunload and pagehide: one request
+      this.leftWith = sig;
+      const cfg = root.gradio_config || {}, host = (cfg.components || []).find((c) => c.props && c.props.elem_id === "grid-host");
+      const base = String(cfg.root || location.origin).replace(/\/$/, "");
+      const args = { article_id: s.article, unit: s.unit, language: s.lang, text: s.text, base_revision_id: s.base ?? null,
+                     author: this.core.author() };
+      const body = { data: ["save_draft", args],
+                     component_id: host ? host.id : null, session_hash: `leave-${s.id}-${Date.now()}`, fn_name: "operation" };
+      try {
+        fetch(`${base}/gradio_api/component_server`, { method: "POST", keepalive: true, credentials: "same-origin",
+                                                       headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }).catch(() => {});
+      } catch (_) { /* a page already gone: the text is in this browser's drafts */ }
+      return true;
+    }
+
     // ---------------------------------------------------------------- rows
     visibleUnits() {
       const current = this.session && this.session.unit;
@@ -129,9 +154,23 @@
       }
       const td = this.cellEl(unit, lang);
       if (!td) return;
-      const focused = td.contains(document.activeElement);  // the cell or a button in it: keep the place
+      // the cell or a button in it (a conflict's "Edit a merge" while presence updates arrive): keep the place
+      const active = document.activeElement, focused = td.contains(active);
+      const controls = (el) => [...el.querySelectorAll("button, input, textarea, select, a[href]")];
+      const at = focused && active !== td ? controls(td).indexOf(active) : -1, tag = focused ? active.tagName : "";
       td.outerHTML = WB.cell(this, unit, lang, unit === "summary" ? 0 : this.numberOf(unit));
-      if (focused) this.cellEl(unit, lang).focus({ preventScroll: true });
+      if (this.box) this.keepOpenRowInView();  // a row above grew or shrank: the open one stays out from under the header
+      if (!focused) return;
+      const fresh = this.cellEl(unit, lang), same = at >= 0 ? controls(fresh)[at] : null;
+      (same && same.tagName === tag ? same : fresh).focus({ preventScroll: true });
+    }
+    // After an action whose control was redrawn (a comment, a dismissal, Esc in a box of the panel): the focus
+    // goes back to the open editor (always: `force`) or, with none open, stays where it is unless it fell to the
+    // page body; never nowhere.
+    backToEditor(force = false) {
+      const a = document.activeElement, lost = !a || a === document.body || !document.contains(a);
+      if (this.box && (force || lost)) this.box.focus({ preventScroll: true });
+      else if (lost) { const td = this.host.querySelector("td.wb-cell"); if (td) td.focus({ preventScroll: true }); }
     }
     // A save's answer: its row (every language: a pivot's flags may change), the counts, the status.
     updateRow(job, r) {
@@ -140,6 +179,9 @@
       if (r.approval) d.approval = r.approval;
       const statusChanged = r.status && JSON.stringify(r.status) !== JSON.stringify(d.article.status);
       if (r.status) d.article.status = r.status;
+      // an override is of an approval (the API reports none for a language no longer approved): a later save that
+      // returned the language to review drops "(override …)" at once, as a reload would
+      for (const l of Object.keys(d.article.status_override || {})) if (d.article.status[l] !== "approved") d.article.status_override[l] = null;
       if (r.row) {
         if (job.unit === "summary") d.article.summaries[job.lang] = r.row;
         else { const i = d.article.segments.findIndex((x) => x.id === job.unit); if (i >= 0) d.article.segments[i] = r.row; }
@@ -176,6 +218,7 @@
     openUnit(unit, lang, opts = {}) {
       if (!this.data || !this.rowEl(unit)) return null;
       this.closeEditor();
+      this.held = null;
       const s = this.core.open(this.snapshot(unit, lang));
       if (opts.merge) Object.assign(s, { text: opts.merge.text, base: opts.merge.base, saved: opts.merge.saved, restored: true, staleDraft: false });
       if (lang !== this.lang) { this.lang = lang; const sel = this.host.querySelector("#wb-lang"); if (sel) sel.value = lang; this.applyFilter(); }
@@ -209,6 +252,7 @@
       this.autosize();
       if (focus) { this.box.focus({ preventScroll: true }); this.box.setSelectionRange(this.box.value.length, this.box.value.length); }
       if (scroll) this.scrollTo(tr);
+      else this.showDetails(tr);
       if (!this.details.has(s.key)) this.fetchDetails(s);
       else this.checkDetails(s, this.details.get(s.key));
     }
@@ -224,15 +268,37 @@
       return was;
     }
 
-    // The open editor goes to the upper part of the window, under the toolbar, with its details below it.
-    scrollTo(tr) {
-      const bar = this.host.querySelector(".wb-toolbar"), head = this.host.querySelector(".wb-grid thead");
-      const cover = (bar ? bar.offsetHeight : 0) + (head && getComputedStyle(head).display !== "none" ? head.offsetHeight : 0);
-      const top = tr.getBoundingClientRect().top;
-      if (top < cover + 4 || top > cover + innerHeight * 0.25) window.scrollBy(0, top - cover - 8);
+    // What covers the top of the window: the sticky toolbar and the sticky column header (none on a phone).
+    cover() {
+      const sticky = (el) => el && getComputedStyle(el).position === "sticky" && getComputedStyle(el).display !== "none";
+      const bar = this.host.querySelector(".wb-toolbar"), head = this.host.querySelector(".wb-grid thead th");
+      return (sticky(bar) ? bar.getBoundingClientRect().height : 0) + (sticky(head) ? head.getBoundingClientRect().height : 0);
+    }
+    // The open editor goes to the upper part of the window, just under the toolbar and the column header (its
+    // number, its whole Arabic and the editor in view), with its details below it.
+    scrollTo(tr, always = false) {
+      const cover = this.cover(), top = tr.getBoundingClientRect().top;
+      if (always || top < cover + 4 || top > cover + innerHeight * 0.25) window.scrollBy(0, top - cover - 8);
+    }
+    // An editor opened by a click where it stands: it moves up only if its details would be below the window.
+    showDetails(tr) {
+      const details = tr.nextElementSibling;  // its height once loaded: at most the panel's cap (38vh) and padding
+      const bottom = details ? details.getBoundingClientRect().top + Math.min(380, innerHeight * 0.38) + 16 : 0;
+      if (bottom > innerHeight) this.scrollTo(tr, true);
+    }
+    // The toolbar changed height (a message, a presence line): the open row stays out from under it.
+    keepOpenRowInView() {
+      const tr = this.box && this.box.closest("tr");
+      if (tr && tr.getBoundingClientRect().top < this.cover() + 4) this.scrollTo(tr);
     }
 
-    autosize() { const b = this.box; if (!b) return; b.style.height = "auto"; b.style.height = `${Math.max(b.scrollHeight + 2, 60)}px`; }
+    // The editor grows with its text up to a third of the window (then it scrolls), so its details stay in view.
+    autosize() {
+      const b = this.box;
+      if (!b) return;
+      b.style.height = "auto";
+      b.style.height = `${Math.min(Math.max(b.scrollHeight + 2, 60), Math.max(120, innerHeight * 0.28))}px`;
+    }
 
     // ---------------------------------------------------------------- details (flags, memory, glossary, history)
     fetchDetails(s) {
@@ -263,6 +329,7 @@
         this.patchTarget(s.unit, s.lang, { text: d.text, revision_id: d.revision_id, state: d.state, flags: d.flags });
         this.rowSay(`Updated: a newer text was saved meanwhile (revision ${d.revision_id}).`, "warn");
       } else {
+        s.changedUnder = true;  // a save key then stays in this row (commands.js)
         this.rowSay("The saved text changed since this page loaded: saving shows both texts.", "warn");
       }
     }
@@ -294,7 +361,9 @@
       } else this.refreshCell(job.unit, job.lang);
       if (phase === "conflict") WB.showConflict(this, job);
       if (note && phase !== "queued" && !(phase === "conflict" && this.msg && this.msg.kind === "error" && this.msg.text.startsWith(this.where(job)))) {
-        this.say(`${this.where(job)}: ${note.text}`, note.kind);
+        const held = this.held && this.held.key === WB.keyOf(job.article, job.unit, job.lang) && Date.now() < this.held.until && this.msg;
+        if (held && phase === "sending") return;
+        this.say(`${held ? `${held.text.split(" · ")[0]} · ` : ""}${this.where(job)}: ${note.text}`, held && note.kind === "ok" ? held.kind : note.kind);
       }
       if (phase === "done") this.timers.set(() => this.fadeNote(job), 6000);
     }

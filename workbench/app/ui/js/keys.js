@@ -26,6 +26,9 @@
     const td = s && g.cellEl(s.unit, s.lang);
     if (td) td.focus({ preventScroll: true });
   });
+  key("Ctrl+Z / Ctrl+Shift+Z", "undo / redo in this editor only (never in another field of the page)", "editor",
+      (e) => ctrl(e) && !e.altKey && (e.code === "KeyZ" || e.code === "KeyY"), (g, e) => g.undo(e.shiftKey || e.code === "KeyY"));
+  key("Esc (in a box of the panel)", "back to the editor", null, () => false, () => {});
   key("Enter / Space", "on a focused cell: open it", null, () => false, () => {});
   key("?", "this help", null, () => false, () => {});
 
@@ -37,6 +40,8 @@
       else if (e.key === "Tab") { e.preventDefault(); help.querySelector("#wb-help-close").focus(); }
       return;
     }
+    const menu = e.key === "Escape" && t.closest && t.closest("details.wb-menu[open]");
+    if (menu) { e.preventDefault(); menu.open = false; return menu.querySelector("summary").focus(); }
     const typing = t.matches && t.matches("input, textarea, select, [contenteditable]");
     if (e.key === "?" && !typing && !ctrl(e) && !e.altKey) { e.preventDefault(); return g.toggleHelp(true); }
     const inEditor = !!g.box && t === g.box;
@@ -54,12 +59,15 @@
   function onClick(g, e) {
     const t = e.target;
     if (!t.closest) return;
+    for (const m of g.host.querySelectorAll("details.wb-menu[open]")) if (!m.contains(t)) m.open = false;  // one menu at a time
     const button = t.closest("button"), cell = t.closest("td.wb-cell");
     if (!button) {
       if (cell && !cell.classList.contains("wb-open") && !cell.classList.contains("wb-has-conflict")) g.openUnit(cell.dataset.unit, cell.dataset.lang, { scroll: false });
       return;
     }
     const id = button.id, c = button.classList;
+    const menu = button.closest("details.wb-menu");
+    if (menu && !button.matches("summary")) menu.open = false;  // a menu's action closes the menu
     if (c.contains("wb-merge") || c.contains("wb-keep-mine") || c.contains("wb-take-theirs")) return WB.resolveConflict(g, cell.dataset.unit, cell.dataset.lang, button.dataset.choice);
     const actions = {
       "wb-save": () => g.saveKey(true, true), "wb-save-edit": () => g.saveKey(false, false), "wb-retranslate": () => g.retranslate(),
@@ -72,6 +80,38 @@
     if (c.contains("wb-use")) return g.useMatch(+button.dataset.i);
     if (c.contains("wb-term")) return g.insert(button.dataset.form);
     if (c.contains("wb-restore")) return g.restore(+button.dataset.rev);
+  }
+
+  // The editor's own undo history (the browser's is the page's: Ctrl+Z in a fresh editor brought back a word
+  // typed in the segment search). A step is a run of one kind of typing; an insert is always a step of its own.
+  WB.Grid.prototype.remember = function (kind, force = false) {
+    const s = this.session, box = this.box;
+    if (!s || !box) return;
+    const h = s.history || (s.history = { undo: [], redo: [], kind: "", at: 0 }), now = Date.now();
+    const top = h.undo[h.undo.length - 1];
+    if ((force || kind !== h.kind || now - h.at > 1000 || !top) && !(top && top.value === box.value)) {
+      h.undo.push({ value: box.value, start: box.selectionStart, end: box.selectionEnd });
+      if (h.undo.length > 200) h.undo.shift();
+    }
+    h.kind = force ? "" : kind; h.at = now; h.redo = [];
+  };
+  WB.Grid.prototype.undo = function (redo = false) {
+    const s = this.session, box = this.box, h = s && s.history;
+    const from = h && (redo ? h.redo : h.undo), to = h && (redo ? h.undo : h.redo);
+    if (!box || !from || !from.length) return this.rowSay(redo ? "Nothing to redo in this editor." : "Nothing to undo in this editor.", "ok");
+    const step = from.pop();
+    to.push({ value: box.value, start: box.selectionStart, end: box.selectionEnd });
+    box.value = step.value; box.setSelectionRange(step.start, step.end);
+    h.kind = ""; h.at = 0;
+    this.core.input(box.value, s);
+    this.autosize();
+    const n = this.host.querySelector("#wb-counts-open");
+    if (n) n.textContent = WB.countsLine(box.value);
+  };
+
+  function onBeforeInput(g, e) {
+    if (!g.box || e.target !== g.box || /^history/.test(e.inputType)) return;
+    g.remember(/^delete/.test(e.inputType) ? "delete" : e.inputType === "insertText" ? "type" : e.inputType, e.inputType !== "insertText" && !/^delete/.test(e.inputType));
   }
 
   function onInput(g, e) {
@@ -92,6 +132,8 @@
     if (!name) return;
     g.filter[name] = t.value;
     if (name === "order") g.rebuildRows(); else g.applyFilter();
+    const sum = g.host.querySelector("#wb-filters summary"), on = WB.filtersActive(g);
+    if (sum) sum.textContent = `Filters${on ? ` (${on})` : ""}`;
   }
 
   // Leaving the editor without a key (a click on the search, a filter, another article): the store gets the
@@ -103,12 +145,17 @@
   WB.bindEvents = function (g) {
     document.addEventListener("keydown", (e) => onKey(g, e), true);
     g.el.addEventListener("click", (e) => onClick(g, e));
+    g.el.addEventListener("beforeinput", (e) => onBeforeInput(g, e));
     g.el.addEventListener("input", (e) => onInput(g, e));
     g.el.addEventListener("change", (e) => onChange(g, e));
     g.el.addEventListener("focusout", (e) => onFocusOut(g, e));
     window.addEventListener("resize", () => g.toolbarHeight());
+    // Closing the tab (or leaving the page): unsaved text goes to the store at once (a keepalive request outlives
+    // the page), and the browser asks first where it allows (saves on their way, or text not saved as a revision).
     window.addEventListener("beforeunload", (e) => {
-      if (g.core.queue.unsent().length) { e.preventDefault(); e.returnValue = ""; }  // saves on their way: ask
+      const unsaved = g.draftOnLeave();
+      if (unsaved || g.core.queue.unsent().length) { e.preventDefault(); e.returnValue = ""; }
     });
+    window.addEventListener("pagehide", () => g.draftOnLeave());
   };
 })(typeof globalThis !== "undefined" ? globalThis : this);

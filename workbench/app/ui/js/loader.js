@@ -22,6 +22,22 @@
     restore();
   }
 
+  // The article list (a Gradio Dataframe, redrawn as it scrolls or refreshes): Arabic titles are marked Arabic,
+  // and the open article's row is highlighted (aria-current), found by its label.
+  const ARABIC = /[\u0600-\u06FF]/;
+  WB.markList = function (g) {
+    const label = g.data && g.data.article ? String(g.data.article.label || g.data.article.title || "").trim() : "";
+    for (const cell of document.querySelectorAll('#articles [role=gridcell][data-col="0"]')) {
+      const text = cell.textContent.trim();
+      if (ARABIC.test(text) && cell.getAttribute("lang") !== "ar") { cell.setAttribute("lang", "ar"); cell.setAttribute("dir", "rtl"); }
+      const row = cell.closest("[role=row]") || cell.parentElement, open = !!label && text === label;
+      if (row && row.classList.contains("wb-open-article") !== open) {
+        row.classList.toggle("wb-open-article", open);
+        if (open) row.setAttribute("aria-current", "true"); else row.removeAttribute("aria-current");
+      }
+    }
+  };
+
   WB.mount = function ({ element, trigger, props, server, watch }) {
     if (element.wbGrid) return element.wbGrid;
     const grid = new WB.Grid({ element, transport: WB.makeTransport(server), trigger });
@@ -41,6 +57,7 @@
     if (watch) watch("value", apply);
     apply();
     rememberReviewer();
+    setInterval(() => WB.markList(grid), 700);
     return grid;
   };
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -67,9 +67,9 @@
   function badge(g, unit) {
     if (!unit) return "<span class='wb-state wb-untranslated'>—</span>";
     const low = unit.confidence && unit.confidence.score < g.data.low_confidence;
-    const conf = unit.confidence ? ` <span class='wb-conf${low ? " wb-low" : ""}' title='model confidence'>${Math.round(unit.confidence.score * 100)}%</span>` : "";
+    const conf = unit.confidence ? ` <span class='wb-conf${low ? " wb-low" : ""}' title='model confidence'>conf. ${Math.round(unit.confidence.score * 100)}%</span>` : "";
     const block = blockingOf(g.data, unit).length;
-    const flags = unit.flags.length ? ` <span class='wb-flags${block ? " wb-blocking" : ""}' title='${esc(unit.flags.join(", "))}'>⚑${unit.flags.length}</span>` : "";
+    const flags = unit.flags.length ? ` <span class='wb-flags${block ? " wb-blocking" : ""}' title='${esc(unit.flags.join(", "))}'>⚑ ${unit.flags.length} ${unit.flags.length > 1 ? "flags" : "flag"}</span>` : "";
     return `<span class='wb-state wb-${esc(unit.state)}'>${esc(unit.state)}</span>${flags}${conf}`;
   }
 
@@ -108,44 +108,55 @@
 
   function tableHtml(g) {
     const rows = ordered(units(g.data), g.filter.order, g.lang);
-    return `<table class='wb-grid'><thead><tr><th scope='col'>#</th><th scope='col'>Arabic</th>` +
+    return `<table class='wb-grid' id='wb-grid-table' tabindex='-1' aria-label='Segments'><thead><tr><th scope='col'>#</th><th scope='col'>Arabic</th>` +
       langsOf(g.data).map((l) => `<th scope='col'>${esc(langName(g.data, l))}</th>`).join("") + `</tr></thead>` +
       `<tbody>${summaryRow(g)}${rows.map((r) => rowHtml(g, r, !visible(r, g.filter, g.lang, g.data))).join("")}</tbody></table>`;
   }
 
   // ------------------------------------------------------------------ the toolbar (sticky: always on screen)
+  // One line per the issue 29 outcome: per language its status, reviewed/total, a bar and Approve; an override or a
+  // reopening is a short marker whose reason opens on demand.
+  const SHORT = { new: "new", machine: "MT", in_review: "review", approved: "✓ approved" };  // as in the article list
+  function marker(kind, label, reason) {
+    return ` <details class='wb-marker wb-${kind}'><summary>${esc(label)}</summary><span class='wb-marker-body'>${esc(reason)}</span></details>`;
+  }
   function counts(g) {
     return langsOf(g.data).map((l) => {
       const c = g.data.counts[l], blockers = g.data.approval[l], status = g.data.article.status[l], over = override(g.data, l);
-      const again = reopened(g.data, l), pct = c.total ? Math.round((100 * c.done) / c.total) : 0;
-      return `<span class='wb-count' data-lang='${esc(l)}'><b>${esc(l)}</b> <span class='wb-status${over ? " wb-override" : ""}${again ? " wb-reopened" : ""}'>${esc(status)}${over ? ` (override: ${esc(over)})` : ""}${again ? ` (reopened: ${esc(again)})` : ""}</span>` +
-        ` · reviewed ${c.done}/${c.total}${c.edited ? ` · edited ${c.edited}` : ""}` +
-        ` <span class='wb-bar' role='progressbar' aria-label='${esc(langName(g.data, l))} reviewed' aria-valuemin='0' aria-valuemax='${c.total}' aria-valuenow='${c.done}'><span style='width:${pct}%'></span></span>` +
-        ` <button class='wb-approve' data-lang='${esc(l)}' title='${esc(blockers.join("; ") || "ready to approve")}'>Approve ${esc(l)}</button></span>`;
+      const again = reopened(g.data, l), pct = c.total ? Math.round((100 * c.done) / c.total) : 0, name = langName(g.data, l);
+      return `<span class='wb-count' data-lang='${esc(l)}'><b title='${esc(name)}'>${esc(l)}</b> <span class='wb-status' title='${esc(`status: ${status}`)}'>${esc(SHORT[status] || status)}</span>` +
+        `${over ? marker("override", "override", `approved with an override: ${over}`) : ""}${again ? marker("reopened", "reopened", again) : ""}` +
+        ` <span class='wb-frac' title='${esc(`reviewed ${c.done} of ${c.total}${c.edited ? `, edited ${c.edited}` : ""}`)}'>${c.done}/${c.total}</span>` +
+        ` <span class='wb-bar' role='progressbar' aria-label='${esc(name)} reviewed' aria-valuemin='0' aria-valuemax='${c.total}' aria-valuenow='${c.done}'><span style='width:${pct}%'></span></span>` +
+        ` <button class='wb-approve' data-lang='${esc(l)}' aria-label='${esc(`Approve ${name}`)}' title='${esc(blockers.join("; ") || "ready to approve")}'>Approve</button></span>`;
     }).join("");
   }
+
+  function filtersActive(g) { return ["state", "flag"].filter((k) => g.filter[k] !== "all").length + (g.filter.order !== "document" ? 1 : 0); }
 
   function toolbar(g) {
     const flags = ["all", "flagged", "blocking", ...Object.keys(g.data.flag_help)];
     const opt = (values, cur, label = (v) => v) => values.map((v) => `<option value='${esc(v)}'${v === cur ? " selected" : ""}>${esc(label(v))}</option>`).join("");
-    const msg = g.msg || { text: "", kind: "ok" };
-    return `<div class='wb-toolbar' role='toolbar' aria-label='Segments'>
-      <div class='wb-tools'>
-      <input id='wb-search' type='search' placeholder='Search Arabic and translations' value='${esc(g.filter.q)}' aria-label='Search segments'>
-      <select id='wb-lang' aria-label='Language reviewed (filters apply to it)'>${opt(langsOf(g.data), g.lang, (l) => langName(g.data, l))}</select>
-      <select id='wb-state' aria-label='State'>${opt(["all", ...statesOf(g.data)], g.filter.state)}</select>
-      <select id='wb-flag' aria-label='Flag'>${opt(flags, g.filter.flag)}</select>
-      <select id='wb-order' aria-label='Order'>${opt(["document", "review_first"], g.filter.order)}</select>
-      <button id='wb-next-review' title='Alt+N'>Next needing review</button>
-      <button id='wb-help-button' title='?' aria-haspopup='dialog'>Keys (?)</button></div>
-      <div id='wb-message' class='wb-note wb-${esc(msg.kind)}' role='status' aria-live='polite'>${esc(msg.text)}</div>
+    const msg = g.msg || { text: "", kind: "ok" }, on = filtersActive(g);
+    const field = (id, label, html) => `<label class='wb-field' for='${id}'><span>${esc(label)}</span><select id='${id}'>${html}</select></label>`;
+    return `<div class='wb-toolbar'><div class='wb-line'>
+      <input id='wb-search' type='search' placeholder='Search segments' value='${esc(g.filter.q)}' aria-label='Search the Arabic and the translations'>
+      <details class='wb-menu' id='wb-filters'><summary>Filters${on ? ` (${on})` : ""}</summary><div class='wb-menu-body'>
+      ${field("wb-lang", "Language reviewed", opt(langsOf(g.data), g.lang, (l) => langName(g.data, l)))}
+      ${field("wb-state", "State", opt(["all", ...statesOf(g.data)], g.filter.state))}
+      ${field("wb-flag", "Flag", opt(flags, g.filter.flag))}
+      ${field("wb-order", "Order", opt(["document", "review_first"], g.filter.order, (v) => (v === "document" ? "as in the article" : "needing review first")))}</div></details>
       <div class='wb-counts'>${counts(g)}</div>
-    </div>`;
+      <div id='wb-message' class='wb-note wb-${esc(msg.kind)}' role='status' aria-live='polite' title='${esc(msg.text)}' tabindex='-1'>${esc(msg.text)}</div>
+      <details class='wb-menu wb-menu-end' id='wb-more'><summary aria-label='More actions'>More</summary><div class='wb-menu-body'>
+      <button id='wb-next-review' title='Alt+N'>Next needing review (Alt+N)</button>
+      <button id='wb-help-button' title='?' aria-haspopup='dialog'>Keys (?)</button></div></details>
+    </div></div>`;
   }
 
   function page(g) {
     const ro = g.data.read_only ? "<div class='wb-error'>Read-only: nothing can be saved here.</div>" : "";
-    return `${ro}${toolbar(g)}${tableHtml(g)}<div id='wb-help' hidden>${help(g)}</div>`;
+    return `<a class='wb-skip' href='#wb-grid-table'>Skip to the segments</a>${ro}${toolbar(g)}${tableHtml(g)}<div id='wb-help' hidden>${help(g)}</div>`;
   }
 
   // ------------------------------------------------------------------ the open editor and its details
@@ -166,13 +177,17 @@
       const html = sec.render(d, g);
       return html ? `<section data-section='${esc(sec.id)}'><h4>${esc(sec.title)}</h4>${html}</section>` : "";
     }).join("") : "<p class='wb-meta'>Loading flags, memory, glossary and history…</p>";
-    return `<td colspan='${2 + langsOf(g.data).length}'><div class='wb-detail-grid'>${inner}</div></td>`;
+    return `<td colspan='${2 + langsOf(g.data).length}'><div class='wb-detail-grid' role='region' aria-label='Segment details' tabindex='0'>${inner}</div></td>`;
   }
 
   // Built-in sections of the details panel.
-  registerSection({ id: "flags", title: "Flags", order: 10, render(d, g) {
-    const items = d.flags.map((f) => `<li><b>${esc(f)}</b>: ${esc(g.data.flag_help[f] || f)}${g.data.blocking.includes(f) ? " <i>(blocks approval)</i>" : ""}</li>`).join("") +
-      d.qa.map((q) => `<li>${esc(q)}</li>`).join("");
+  // The details panel, in the order of use (issue 29): set-aside text, memory, glossary, machine suggestions,
+  // concordance, then flags (each with its dismissal: WB.flagAction / WB.flagsAfter, from cat_grid.js), comments,
+  // machine → current, history.
+  registerSection({ id: "flags", title: "Flags", order: 40, render(d, g) {
+    const act = root.WB && root.WB.flagAction, after = root.WB && root.WB.flagsAfter;
+    const items = d.flags.map((f) => `<li data-flag='${esc(f)}'><b>${esc(f)}</b>: ${esc(g.data.flag_help[f] || f)}${g.data.blocking.includes(f) ? " <i>(blocks approval)</i>" : ""}${act ? act(f, d, g) : ""}</li>`).join("") +
+      (after ? after(d, g) : "") + d.qa.map((q) => `<li>${esc(q)}</li>`).join("");
     const conf = d.confidence ? `<p class='wb-conf-line'>Model confidence <b>${(d.confidence.score * 100).toFixed(1)}%</b> over ${d.confidence.tokens} tokens; least sure: ${d.confidence.low_tokens.map((t) => `<code>${esc(t.token)}</code>`).join(" ")}. <span title='${esc(g.data.confidence_help)}'>ⓘ</span></p>` : "";
     const src = d.source ? "<button id='wb-copy-source' title='Alt+S'>Copy source</button>" : "";
     return `${items ? `<ul>${items}</ul>` : "<p>None.</p>"}${conf}${src}`;
@@ -185,12 +200,12 @@
     const items = d.terms.map((t, i) => `<li><span dir='rtl' lang='ar'>${esc(t.ar)}</span> → ${t.forms.map((f) => `<button class='wb-term' data-form='${esc(f)}' title='Alt+Shift+${i + 1}'>${esc(f)}</button>`).join(" ")}${t.note ? ` <small>${esc(t.note)}</small>` : ""}</li>`).join("");
     return items ? `<ol>${items}</ol>` : "<p>No glossary term in this segment.</p>";
   } });
-  registerSection({ id: "set-aside", title: "Set aside", order: 35, render(d, g) {
+  registerSection({ id: "set-aside", title: "Set aside", order: 5, render(d, g) {
     const t = g.core.drafts.trashed(g.article, d.unit, d.lang);
     return t ? `<p>Your text, set aside (${esc(t.why)}):</p><div class='wb-hist-text'>${esc(t.text)}</div><button id='wb-untrash'>Put it back in the editor</button>` : "";
   } });
-  registerSection({ id: "changes", title: "Machine → current", order: 40, render(d) { return `<div class='diff'>${d.machine_diff_html}</div>`; } });
-  registerSection({ id: "history", title: "History", order: 50, render(d) {
+  registerSection({ id: "changes", title: "Machine → current", order: 55, render(d) { return `<div class='diff'>${d.machine_diff_html}</div>`; } });
+  registerSection({ id: "history", title: "History", order: 60, render(d) {
     const items = d.history.map((h) => `<li><label><input type='checkbox' class='wb-pick' value='${esc(h.id)}'> #${esc(h.id)}</label> ${esc(h.created)} · ${esc(h.author)} · ${esc(h.origin)}${h.reviewed ? " · reviewed" : ""} ` +
       `<button class='wb-restore' data-rev='${esc(h.id)}'>Restore</button><div class='wb-hist-text'>${esc(h.text)}</div></li>`).join("");
     return `<button id='wb-compare'>Compare two checked</button><div id='wb-compare-out'></div><ul class='wb-history'>${items}</ul>`;
@@ -206,7 +221,7 @@
   }
 
   const api = { esc, registerSection, registerBadge, registerKey, sections, badges, keys, langsOf, langName, statesOf,
-                units, targetOf, seenForApproval, blockingOf, visible, ordered, cell, rowHtml, summaryRow, tableHtml, toolbar, counts,
+                units, targetOf, seenForApproval, blockingOf, visible, ordered, filtersActive, cell, rowHtml, summaryRow, tableHtml, toolbar, counts,
                 page, editorHtml, detailsHtml, countsLine, help };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else Object.assign(root.WB = root.WB || {}, api);

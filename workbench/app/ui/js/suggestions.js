@@ -24,7 +24,7 @@
       `<div class='diff' title='what using it changes in the current text'>${s.diff_html || ""}</div>${notes}</li>`;
   }
 
-  WB.registerSection({ id: "suggestions", title: "Machine suggestions", order: 25, render(d) {
+  WB.registerSection({ id: "suggestions", title: "Machine suggestions", order: 32, render(d) {
     const list = d.suggestions || [];
     return list.length ? `<ol class='wb-suggestions'>${list.map(item).join("")}</ol>` : "";
   } });
