@@ -93,5 +93,5 @@ def _value(value: Any, schema: dict[str, Any]) -> Any:
         return value
     try:
         return json.loads(value)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, an integer of over 4,300 digits, nesting too deep
         return value.split(",") if "array" in _types(schema) else value

@@ -112,7 +112,7 @@ def _languages(value: Any) -> tuple[str, ...]:
 
 
 def _whole(value: Any, least: int, most: int, what: str) -> int:
-    if isinstance(value, str) and value.isdigit() and len(value) < 19:
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:  # not "²" or "٣"
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
         raise ValueError(f"must be {what} (got {_short(value)})")
@@ -135,6 +135,8 @@ def _seconds(value: Any) -> float | None:
             value = float(value)
         except ValueError:
             raise ValueError(f"must be a number of seconds (got {_short(value)})") from None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = min(max(value, 0), 86400)  # clamped before it is a float: float(10**400) raises OverflowError
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ValueError(f"must be a number of seconds (got {_short(value)})")
     return min(max(0.0, float(value)), 86400.0)

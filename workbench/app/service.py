@@ -131,6 +131,8 @@ def _first_problem(exc: ValidationError) -> str:
     else:
         why = first["msg"][:1].lower() + first["msg"][1:] + f" (got {_short(first.get('input'))})"
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    if len(where) > 60 or not where.isprintable():  # an unknown argument's name is the caller's: shown escaped
+        where = _short(where)
     return f"{where or 'arguments'}: {why}{more}"
 
 
