@@ -8,8 +8,11 @@ from typing import Any
 
 import pytest
 
+from workbench.engines import compute
 from workbench.engines.base import Prompt, SummaryOptions, summary_groups
 from workbench.engines.tiny import arabic_corpus
+from workbench.runs import summaries
+from workbench.runs.summaries import Pace, after_alone, after_batch
 
 from .conftest import SEEDS
 
@@ -69,8 +72,12 @@ def test_a_batch_run_summarizes_across_article_languages(home, monkeypatch):
         monkeypatch.setattr(inner, "summarize_many", lambda prompts: sizes.append(len(prompts)) or real(prompts))
         report = wb.translate([str(p) for p in sorted(SEEDS.glob("*.txt"))[:3]], ["en", "ru"], summarize=True)
         assert report.ok, report.failures
-        assert report.summaries == 6 and sum(sizes) == 6 and max(sizes) == 6  # one call for three articles' two languages
+        # the first call loads the model, the second (alone) is what a batch must beat; then one call for the rest
+        # of three articles' two languages, whatever the batch measured (it decides the next batches' size)
+        assert report.summaries == 6 and sizes == [1, 1, 4]
         assert len(wb.store.query("SELECT id FROM machine_outputs WHERE target = 'summary'")) == 6
+        [pace] = compute.choices(home)["summary_pace"].values()
+        assert pace["alone_s"] > 0 and pace["batched_size"] == 4 and pace["batch_size"] in (16, 2)
 
 
 def test_one_failing_summary_fails_only_its_article_language(home, monkeypatch):
@@ -97,3 +104,53 @@ def test_one_failing_summary_fails_only_its_article_language(home, monkeypatch):
     assert [(f.lang, f.reason) for f in report.failures] == [("ru", "RuntimeError: a bad prompt")]
     assert report.summaries == 5 and report.translated > 0
     assert recorded == [(report.failures[0].article_id, "ru")]
+
+
+def test_the_pace_keeps_a_batch_that_pays_and_halves_one_that_does_not():
+    """The decision on given measurements: seconds per summary in a batch against one made alone."""
+    pace = after_alone(Pace(16), 4.0)
+    assert after_batch(pace, 16, 16 * 1.5) == Pace(16, 4.0, 1.5, 16)  # 1.5 s a summary against 4 s alone: kept
+    slower = after_batch(pace, 16, 16 * 4.4)
+    assert slower.batch_size == 8 and slower.batched == pytest.approx(4.4)  # slower than alone: halved
+    assert after_batch(Pace(2, 4.0), 2, 2 * 5.0).batch_size == 1  # down to one at a time
+    assert after_batch(Pace(16), 4, 40.0).batch_size == 16  # nothing alone to compare with yet: kept
+    assert Pace.of({"batch_size": 32, "alone_s": 1.0}, 16) == Pace(16, 1.0)  # never above the summarizer's own
+
+
+def _slowed_batches(monkeypatch: Any, inner: Any, alone_s: float, batched_s: float) -> list[int]:
+    """Every summary made by the real tiny model, its time as measured given by a clock: `alone_s` for one made
+    alone, `batched_s` for each one in a batch (a deliberately slow batch path, without wall-clock timing)."""
+    clock = [0.0]
+    sizes: list[int] = []
+    real = inner.summarize_many
+
+    def timed(prompts: list[Prompt]) -> Any:
+        sizes.append(len(prompts))
+        clock[0] += alone_s if len(prompts) == 1 else batched_s * len(prompts)
+        return real(prompts)
+
+    monkeypatch.setattr(summaries, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(inner, "summarize_many", timed)
+    return sizes
+
+
+@pytest.mark.parametrize(("alone_s", "batched_s", "expected"), [
+    (1.0, 3.0, [1, 1, 2, 1, 1, 1, 1, 1, 1]),  # a batch costs 3 s a summary against 1 s alone: one at a time
+    (3.0, 1.0, [1, 1, 2, 2, 2, 2]),  # a batch pays: batches from then on
+])
+def test_the_runner_falls_back_to_one_at_a_time_when_a_measured_batch_is_slower(home, monkeypatch, alone_s, batched_s,
+                                                                                 expected):
+    from dataclasses import replace
+
+    from workbench import Workbench
+
+    with Workbench(home, profile="tiny") as wb:
+        summarizer = wb.models.summarizer()
+        summarizer.options = replace(summarizer.options, batch_size=2)
+        sizes = _slowed_batches(monkeypatch, summarizer.inner, alone_s, batched_s)
+        report = wb.translate([str(p) for p in sorted(SEEDS.glob("*.txt"))], ["en", "ru"], summarize=True)
+        assert report.ok and report.summaries == 10
+        assert sizes == expected  # the first call loads the model (not a measurement), the second is made alone
+        pace = compute.choices(home)["summary_pace"][summaries.pace_key(summarizer)]
+        assert pace["batch_size"] == expected[-1] and pace["alone_s"] == alone_s
+        assert summaries.Pacer(summarizer, home).pace.batch_size == expected[-1]  # the next run starts there
