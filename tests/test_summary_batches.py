@@ -10,9 +10,9 @@ import pytest
 
 from workbench.engines import compute
 from workbench.engines.base import Prompt, SummaryOptions, summary_groups
+from workbench.engines.pace import Pace, after_alone, after_batch, pace_key
 from workbench.engines.tiny import arabic_corpus
 from workbench.runs import summaries
-from workbench.runs.summaries import Pace, after_alone, after_batch
 
 from .conftest import SEEDS
 
@@ -151,6 +151,6 @@ def test_the_runner_falls_back_to_one_at_a_time_when_a_measured_batch_is_slower(
         report = wb.translate([str(p) for p in sorted(SEEDS.glob("*.txt"))], ["en", "ru"], summarize=True)
         assert report.ok and report.summaries == 10
         assert sizes == expected  # the first call loads the model (not a measurement), the second is made alone
-        pace = compute.choices(home)["summary_pace"][summaries.pace_key(summarizer)]
+        pace = compute.choices(home)["summary_pace"][pace_key(summarizer)]
         assert pace["batch_size"] == expected[-1] and pace["alone_s"] == alone_s
         assert summaries.Pacer(summarizer, home).pace.batch_size == expected[-1]  # the next run starts there

@@ -17,6 +17,7 @@ from typing import Any
 
 from .base import Prompt, SummaryOptions, TranslationOptions
 from .compute import STAGES, Candidate, candidates, save_measured
+from .pace import Pace, after_alone, after_batch
 
 PREFILL_TOKENS = 512  # the compute measurement's prompt (prefill) and decode batch: short, still the real shapes
 DECODE_BATCH, DECODE_PROMPT, DECODE_STEPS = 8, 128, 16
@@ -102,10 +103,15 @@ def summarizer_batch(s: Any, folder: Path, device: str, chosen: Candidate) -> di
     fast = make_summarizer(chosen, folder, options, device, s.home)
     single = summaries_rate(fast, prompts[:1], s.batch_new_tokens, batched=False)
     batch = summaries_rate(fast, prompts, s.batch_new_tokens, batched=True)
+    groups = [len(g) for g in fast.batch_groups(prompts)] if hasattr(fast, "batch_groups") else None
     del fast
     gc.collect()
+    # what the runner would do with these measurements (engines.pace): keep batches of this size, or fall back
+    pace = after_batch(after_alone(Pace(s.summary_batch), single["seconds"] / single["summaries"]),
+                       len(prompts), batch["seconds"])
     return {"engine": chosen.engine, "compute_type": chosen.compute, "prompt_tokens": s.prompt_tokens,
-            "new_tokens": s.batch_new_tokens, "batch": batch, "single": single,
+            "new_tokens": s.batch_new_tokens, "batch": batch, "single": single, "model_calls": groups,
+            "runner_batch_size": pace.batch_size,
             "transformers_float32_one_at_a_time": one,
             "ratio_batch_vs_one_at_a_time": round(batch["summaries_per_minute"] / one["summaries_per_minute"], 2),
             "ratio_single_vs_one_at_a_time": round(single["summaries_per_minute"] / one["summaries_per_minute"], 2)}
