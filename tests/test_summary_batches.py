@@ -154,3 +154,20 @@ def test_the_runner_falls_back_to_one_at_a_time_when_a_measured_batch_is_slower(
         pace = compute.choices(home)["summary_pace"][pace_key(summarizer)]
         assert pace["batch_size"] == expected[-1] and pace["alone_s"] == alone_s
         assert summaries.Pacer(summarizer, home).pace.batch_size == expected[-1]  # the next run starts there
+
+
+def test_ct2_summary_batches_on_a_cpu_hold_a_token_budget(home, monkeypatch):
+    """CTranslate2 reads a batch's prompts together (no gain per prompt, memory for each one's attention), so a
+    CPU batch is cut at CPU_SUMMARY_TOKENS padded prompt + new tokens, however many prompts the option allows."""
+    from workbench.engines import ct2
+
+    summarizer = ct2.make_summarizer("tiny:qwen2", options=SummaryOptions(max_new_tokens=30), home=str(home))
+    prompts = [_prompts()[3]] * 7  # one length: a single model call without a budget
+    assert [len(g) for g in summarizer.batch_groups(prompts)] == [7]
+    length = len(summarizer._prompt_tokens(prompts[:1])[0])
+    monkeypatch.setattr(ct2, "CPU_SUMMARY_TOKENS", 3 * (length + 30))
+    assert [len(g) for g in summarizer.batch_groups(prompts)] == [3, 3, 1]
+    calls: list[int] = []
+    real = summarizer._batch
+    monkeypatch.setattr(summarizer, "_batch", lambda batch, new: calls.append(len(batch)) or real(batch, new))
+    assert len(summarizer.summarize_many(prompts)) == 7 and calls == [3, 3, 1]
