@@ -163,7 +163,10 @@ class Pacer:
             if self.pace.batch_size < before.batch_size:
                 log.warning("summaries: a batch of %d took %.2f s a summary, one alone %.2f s; batches of %d from now",
                             len(prompts), seconds / len(prompts), before.alone or 0.0, self.pace.batch_size)
-            save_pace(self.key, self.pace.to_dict(), self.home)
+            try:
+                save_pace(self.key, self.pace.to_dict(), self.home)
+            except OSError as exc:  # a cache: a read-only data home still summarizes
+                log.warning("the summary pace could not be cached: %s", exc)
         return made
 
 
