@@ -4,7 +4,10 @@ candidates of each stage (engines.compute) measured on this CPU.
 Every summary has a fixed length (min = max new tokens), so a random-weight Qwen2.5-0.5B-shaped model does the
 trained model's work. The batch is `summary_batch` article-languages of `prompt_tokens` each (distinct texts of
 the same length) writing `batch_new_tokens` each, made by the summary stage's chosen candidate; it is compared
-with transformers float32 one at a time at the same lengths (the workbench's CPU summaries before issue 22).
+with transformers float32 one at a time at the same lengths (the workbench's CPU summaries before issue 22). The
+report gives the model calls the batch took (CTranslate2 holds a CPU batch to CPU_SUMMARY_TOKENS) and the batch
+size the runner's pace (`engines.pace`) would keep after these measurements; every rate has the process's CPU
+seconds beside the wall clock.
 """
 
 from __future__ import annotations
