@@ -60,6 +60,9 @@ def test_summary_groups_follow_length_and_memory_bounds():
     # shortest first; two prompts at most; 2 × (2000 + 100) padded tokens would pass the 2,500 bound
     assert summary_groups(lengths, 100, options, "cpu") == [[0, 4], [2, 3], [1], [5]]
     assert summary_groups([10, 11, 30, 30], 5, SummaryOptions(), "cpu", spread=0) == [[0], [1], [2, 3]]
+    # sixteen of one length, five to a budget: evened out rather than 5, 5, 5, 1 (a batch of one gains nothing)
+    assert [len(g) for g in summary_groups([100] * 16, 20, SummaryOptions(batch_tokens=600), "cpu", spread=0)] == [5, 4, 4, 3]
+    assert summary_groups([10, 10, 10, 40], 5, SummaryOptions(batch_size=3), "cpu", spread=8) == [[0, 1, 2], [3]]
 
 
 def test_a_batch_run_summarizes_across_article_languages(home, monkeypatch):
@@ -166,8 +169,8 @@ def test_ct2_summary_batches_on_a_cpu_hold_a_token_budget(home, monkeypatch):
     assert [len(g) for g in summarizer.batch_groups(prompts)] == [7]
     length = len(summarizer._prompt_tokens(prompts[:1])[0])
     monkeypatch.setattr(ct2, "CPU_SUMMARY_TOKENS", 3 * (length + 30))
-    assert [len(g) for g in summarizer.batch_groups(prompts)] == [3, 3, 1]
+    assert [len(g) for g in summarizer.batch_groups(prompts)] == [3, 2, 2]  # evened out: no batch of one
     calls: list[int] = []
     real = summarizer._batch
     monkeypatch.setattr(summarizer, "_batch", lambda batch, new: calls.append(len(batch)) or real(batch, new))
-    assert len(summarizer.summarize_many(prompts)) == 7 and calls == [3, 3, 1]
+    assert len(summarizer.summarize_many(prompts)) == 7 and calls == [3, 2, 2]
