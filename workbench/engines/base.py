@@ -13,6 +13,7 @@ import dataclasses
 import json
 import math
 import time
+from itertools import pairwise
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -418,7 +419,7 @@ def summary_groups(lengths: list[int], new_tokens: int, options: SummaryOptions,
     moved = True
     while moved:  # even the sizes out (5, 5, 5, 1 → 5, 4, 4, 3): a batch of one decodes as slowly as one alone
         moved = False
-        for a, b in zip(groups, groups[1:], strict=False):
+        for a, b in pairwise(groups):
             if len(a) - len(b) >= 2 and fits([a[-1], *b]):
                 b.insert(0, a.pop())
                 moved = True
