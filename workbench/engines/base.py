@@ -13,10 +13,10 @@ import dataclasses
 import json
 import math
 import time
-from itertools import pairwise
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, TypeVar
 
 from ..errors import WorkbenchError
