@@ -558,8 +558,8 @@ def _ints(value: str) -> list[int]:
               help="Score each output as translate does (one teacher-forced pass); --no-confidence measures without it.")
 @click.option("--compute/--no-compute", default=True, show_default=True,
               help="Measure each compute type per stage on this CPU (and cache the fastest as `auto`'s choice).")
-@click.option("--llm/--no-llm", default=True, show_default=True,
-              help="Also measure an LLM translator (Qwen3-1.7B shape on CPU) on each engine.")
+@click.option("--llm/--no-llm", default=False, show_default=True,
+              help="Also measure an LLM translator (Qwen3-1.7B shape on CPU) on each engine (long: 20+ minutes on 2 cores).")
 @click.option("--summary-batch", type=click.IntRange(min=1), default=16, show_default=True,
               help="Article-languages in the batched-summaries measurement.")
 @click.option("--batch-new-tokens", type=click.IntRange(min=2), default=120, show_default=True,

@@ -104,21 +104,28 @@ def run_mode(s: PipelineSettings, paths: list[Path], folder: Path, shapes: dict[
         import_seconds = time.perf_counter() - started
         wb.models.plan(["en", "ru"], summarize=True)
         inner = _fix_lengths(wb, s, today)
-        loaded = time.perf_counter()
+        loaded, cpu = time.perf_counter(), time.process_time()
         report = wb.translate(imported.article_ids, ["en", "ru"], summarize=True)
         seconds = time.perf_counter() - loaded + import_seconds
+        cpu_seconds = time.process_time() - cpu  # steadier than the wall clock on a shared machine
         engines = wb.models.engines_used()
+    from ..engines.compute import choices
+
+    pace = choices(home)["summary_pace"]  # the runner's measured pace (engines.pace), when it measured one
     stages = {"import": import_seconds, "translate_en": inner["en"].counters.seconds,
               "translate_ru": inner["ru"].counters.seconds, "summarize": inner["summarizer"].counters.seconds}
     stages["other"] = max(0.0, seconds - sum(stages.values()))
     return {"articles": len(imported.article_ids), "segments": report.translated, "summaries": report.summaries,
             "failures": len(report.failures), "seconds": round(seconds, 2),
             "articles_per_minute": round(60 * len(imported.article_ids) / seconds, 2),
+            "cpu_seconds": round(cpu_seconds, 2),
+            # the translations are stored before any summary is made: a reviewer's pace
+            "translated_articles_per_minute": round(60 * len(imported.article_ids) / max(1e-9, seconds - stages["summarize"]), 2),
             "stage_seconds": {k: round(v, 2) for k, v in stages.items()},
             "stage_share": {k: round(v / seconds, 3) for k, v in stages.items()},
             "summarizer": {"engine": engines.get("summarizer", {}).get("used"),
                            "compute_type": getattr(inner["summarizer"], "compute_type", None),
-                           "batch_size": inner["summarizer"].options.batch_size},
+                           "batch_size": inner["summarizer"].options.batch_size, "pace": pace},
             "translator_compute_type": getattr(inner["en"], "compute_type", None),
             "peak_rss_mb": round(rss.peak / 2**20)}
 
@@ -160,7 +167,8 @@ class PipelineText:
             if mode in p:
                 r = p[mode]
                 shares = ", ".join(f"{k} {v:.0%}" for k, v in r["stage_share"].items())
-                yield (f"{mode:5} {r['articles_per_minute']:>7.2f} articles/min ({r['articles']} articles in "
+                yield (f"{mode:5} {r['articles_per_minute']:>7.2f} articles/min, translations stored at "
+                       f"{r.get('translated_articles_per_minute', '-')} articles/min ({r['articles']} articles in "
                        f"{r['seconds']} s; summaries on {r['summarizer']['engine']} {r['summarizer']['compute_type']}, "
                        f"batches of {r['summarizer']['batch_size']}); {shares}; peak RSS {r['peak_rss_mb']} MB")
         if "ratio_vs_today" in p:

@@ -353,3 +353,11 @@ def _bench_summarizer(summary: Mapping[str, Any] | None) -> Iterator[str]:
                    f"decode {e['decode_tok_per_s']:>6.1f} tok/s, {e['seconds_per_summary']} s per summary")
     if "ratio_ct2_vs_transformers" in summary:
         yield f"  ct2 vs transformers: {summary['ratio_ct2_vs_transformers']}× faster per summary"
+    batch = summary.get("batch")
+    if batch:
+        yield (f"  {batch['batch']['summaries']} summaries on {batch['engine']} {batch['compute_type']}: batched "
+               f"{batch['batch']['summaries_per_minute']}/min in calls of {batch.get('model_calls')}, one summary "
+               f"{batch['single']['summaries_per_minute']}/min, transformers float32 one at a time "
+               f"{batch['transformers_float32_one_at_a_time']['summaries_per_minute']}/min: batch "
+               f"{batch['ratio_batch_vs_one_at_a_time']}×, single {batch['ratio_single_vs_one_at_a_time']}×; "
+               f"the runner would keep batches of {batch.get('runner_batch_size')}")

@@ -16,6 +16,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any, TypeVar
 
 from ..errors import WorkbenchError
@@ -465,7 +466,19 @@ def summary_groups(lengths: list[int], new_tokens: int, options: SummaryOptions,
         return (len(current) >= max(1, options.batch_size) or (len(current) + 1) * (longest + new_tokens) > budget
                 or (spread is not None and lengths[i] - lengths[current[0]] > spread))
 
-    return _fill(sorted(range(len(lengths)), key=lambda j: lengths[j]), full)
+    def fits(group: list[int]) -> bool:  # sorted by length: the first is the shortest, the last the longest
+        return (len(group) <= max(1, options.batch_size) and len(group) * (lengths[group[-1]] + new_tokens) <= budget
+                and (spread is None or lengths[group[-1]] - lengths[group[0]] <= spread))
+
+    groups = _fill(sorted(range(len(lengths)), key=lambda j: lengths[j]), full)
+    moved = True
+    while moved:  # even the sizes out (5, 5, 5, 1 → 5, 4, 4, 3): a batch of one decodes as slowly as one alone
+        moved = False
+        for a, b in pairwise(groups):
+            if len(a) - len(b) >= 2 and fits([a[-1], *b]):
+                b.insert(0, a.pop())
+                moved = True
+    return groups
 
 
 def _fill(order: list[int], full: Callable[[list[int], int], bool]) -> list[list[int]]:

@@ -57,7 +57,7 @@ class Settings:
     home: str | None = None
     confidence: bool = True  # the workbench's default: score every output (from the decoding)
     compute: bool = True  # measure each compute candidate per stage (engines.compute) and cache the choice
-    llm: bool = True  # measure the LLM translator (issue 20) on each engine
+    llm: bool = False  # measure the LLM translator (issue 20) on each engine: long, behind --llm
     summary_batch: int = 16  # article-languages in the batched summary measurement
     batch_new_tokens: int = 120  # new tokens per summary there (about a real summary's)
     baseline_summaries: int = 2  # transformers float32 summaries made one at a time for the comparison
@@ -350,8 +350,11 @@ def machine() -> dict[str, Any]:
 
 def run(s: Settings, progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
     """Build the models (once; cached beside the tiny models), measure every engine, return the report."""
+    import time
+
     from transformers.utils import logging as hf_logging
 
+    started = time.perf_counter()
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     root = tiny_dir(s.home)
@@ -384,4 +387,6 @@ def run(s: Settings, progress: Callable[[str], None] = lambda _: None) -> dict[s
         from .bench_llm import run as llm_translator  # issue 20: the LLM translator on each engine
 
         report["llm_translator"] = llm_translator(s, progress)
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    report["load_average"] = [round(x, 2) for x in os.getloadavg()]  # a shared machine's other work, at the end
     return report

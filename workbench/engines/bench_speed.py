@@ -4,7 +4,10 @@ candidates of each stage (engines.compute) measured on this CPU.
 Every summary has a fixed length (min = max new tokens), so a random-weight Qwen2.5-0.5B-shaped model does the
 trained model's work. The batch is `summary_batch` article-languages of `prompt_tokens` each (distinct texts of
 the same length) writing `batch_new_tokens` each, made by the summary stage's chosen candidate; it is compared
-with transformers float32 one at a time at the same lengths (the workbench's CPU summaries before issue 22).
+with transformers float32 one at a time at the same lengths (the workbench's CPU summaries before issue 22). The
+report gives the model calls the batch took (CTranslate2 holds a CPU batch to CPU_SUMMARY_TOKENS) and the batch
+size the runner's pace (`engines.pace`) would keep after these measurements; every rate has the process's CPU
+seconds beside the wall clock.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 from .base import Prompt, SummaryOptions, TranslationOptions
 from .compute import STAGES, Candidate, candidates, save_measured
+from .pace import Pace, after_alone, after_batch
 
 PREFILL_TOKENS = 512  # the compute measurement's prompt (prefill) and decode batch: short, still the real shapes
 DECODE_BATCH, DECODE_PROMPT, DECODE_STEPS = 8, 128, 16
@@ -81,12 +85,13 @@ def summaries_rate(summarizer: Any, prompts: list[Prompt], new_tokens: int, batc
     summarizer.fixed_length = 2
     summarizer.summarize_many(prompts[:2]) if batched else summarizer.summarize(prompts[0])  # warm-up
     summarizer.fixed_length = new_tokens
+    cpu = time.process_time()  # this process's CPU seconds: steadier than the wall clock on a shared machine
     with PeakRSS() as rss:
         if batched:
             seconds = _timed(lambda: summarizer.summarize_many(prompts))
         else:
             seconds = _timed(lambda: [summarizer.summarize(p) for p in prompts])
-    return {"summaries": len(prompts), "seconds": round(seconds, 2),
+    return {"summaries": len(prompts), "seconds": round(seconds, 2), "cpu_seconds": round(time.process_time() - cpu, 2),
             "summaries_per_minute": round(60 * len(prompts) / seconds, 2), "peak_rss_mb": round(rss.peak / 2**20)}
 
 
@@ -102,10 +107,15 @@ def summarizer_batch(s: Any, folder: Path, device: str, chosen: Candidate) -> di
     fast = make_summarizer(chosen, folder, options, device, s.home)
     single = summaries_rate(fast, prompts[:1], s.batch_new_tokens, batched=False)
     batch = summaries_rate(fast, prompts, s.batch_new_tokens, batched=True)
+    groups = [len(g) for g in fast.batch_groups(prompts)] if hasattr(fast, "batch_groups") else None
     del fast
     gc.collect()
+    # what the runner would do with these measurements (engines.pace): keep batches of this size, or fall back
+    pace = after_batch(after_alone(Pace(s.summary_batch), single["seconds"] / single["summaries"]),
+                       len(prompts), batch["seconds"])
     return {"engine": chosen.engine, "compute_type": chosen.compute, "prompt_tokens": s.prompt_tokens,
-            "new_tokens": s.batch_new_tokens, "batch": batch, "single": single,
+            "new_tokens": s.batch_new_tokens, "batch": batch, "single": single, "model_calls": groups,
+            "runner_batch_size": pace.batch_size,
             "transformers_float32_one_at_a_time": one,
             "ratio_batch_vs_one_at_a_time": round(batch["summaries_per_minute"] / one["summaries_per_minute"], 2),
             "ratio_single_vs_one_at_a_time": round(single["summaries_per_minute"] / one["summaries_per_minute"], 2)}

@@ -122,30 +122,72 @@ def _path(home: str | os.PathLike[str] | None) -> Path:
     return cache_dir(home) / FILE
 
 
-def load_measured(home: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
-    """This machine's cached measurement (see `save_measured`), or None."""
+def _read(home: str | os.PathLike[str] | None) -> dict[str, Any]:
     try:
         data = json.loads(_path(home).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    entry = data.get(machine_key()) if isinstance(data, dict) else None
-    return entry if isinstance(entry, dict) and isinstance(entry.get("rates"), dict) else None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _entry(data: dict[str, Any]) -> dict[str, Any] | None:
+    entry = data.get(machine_key())
+    return entry if isinstance(entry, dict) else None
+
+
+def load_measured(home: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
+    """This machine's cached measurement of the compute candidates (see `save_measured`), or None."""
+    entry = _entry(_read(home))
+    return entry if entry is not None and isinstance(entry.get("rates"), dict) and entry["rates"] else None
+
+
+def _save(home: str | os.PathLike[str] | None, change: Any) -> dict[str, Any]:
+    """This machine's entry changed by `change(entry)` and written back (other machines' entries kept)."""
+    data = _read(home)
+    entry = _entry(data) or {}
+    entry.update(cpu=cpu_model(), threads=current_threads())
+    entry.setdefault("rates", {})
+    entry.setdefault("choice", {})
+    change(entry)
+    data[machine_key()] = entry
+    atomic_write(_path(home), json.dumps(data, indent=1).encode("utf-8"))  # the one helper: synced, never half a file
+    return entry
 
 
 def save_measured(rates: dict[str, dict[str, float]], home: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Cache `rates` (stage → candidate name → tokens per second) for this machine; returns the entry."""
-    path = _path(home)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        data = data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        data = {}
     chosen = {stage: best(stage, rates) for stage in (*STAGES, "summaries")}
-    entry = {"cpu": cpu_model(), "threads": current_threads(), "rates": rates,
-             "choice": {stage: c.name for stage, c in chosen.items() if c is not None}}
-    data[machine_key()] = entry
-    atomic_write(path, json.dumps(data, indent=1).encode("utf-8"))  # the one helper: synced, never half a file
-    return entry
+
+    def change(entry: dict[str, Any]) -> None:
+        entry["rates"] = rates
+        entry["choice"] = {stage: c.name for stage, c in chosen.items() if c is not None}
+
+    return _save(home, change)
+
+
+def load_pace(key: str, home: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
+    """The summary pace measured on this machine for one summarizer (`runs.summaries.Pace.to_dict`), or None."""
+    entry = _entry(_read(home)) or {}
+    found = (entry.get("summary_pace") or {}).get(key)
+    return found if isinstance(found, dict) else None
+
+
+def save_pace(key: str, pace: dict[str, Any], home: str | os.PathLike[str] | None = None) -> None:
+    """Cache a summarizer's measured pace on this machine (per CPU model, flags, threads and library versions)."""
+    _save(home, lambda entry: entry.setdefault("summary_pace", {}).__setitem__(key, pace))
+
+
+def choices(home: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+    """What `auto` runs here, for `models list` and `status`: per stage the candidate and whether it was measured,
+    and each summarizer's measured pace (batch size, seconds per summary alone and in a batch)."""
+    entry = _entry(_read(home)) or {}
+    measured = load_measured(home)
+    stages = {}
+    for stage in ("translation", "summaries"):
+        chosen = choose(stage, home)
+        stages[stage] = {"candidate": chosen.name, "source": "measured" if measured and stage in measured["choice"] else "rules"}
+    return {"cpu": cpu_model(), "threads": current_threads(), "machine_key": machine_key(), "stages": stages,
+            "summary_pace": entry.get("summary_pace") or {}}
 
 
 MARGIN = 0.9  # a measured candidate replaces the rules' choice only when that one is slower than this × its speed

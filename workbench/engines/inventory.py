@@ -48,6 +48,7 @@ class ModelInventory:
     """Every profile's models, then the catalogued alternatives; `lines()` is the text `models list` prints."""
 
     entries: tuple[ModelEntry, ...]
+    compute: dict[str, Any] | None = None  # what `auto` runs on this CPU (engines.compute.choices)
 
     def to_dict(self) -> list[dict[str, Any]]:
         return [entry.to_dict() for entry in self.entries]
@@ -59,6 +60,20 @@ class ModelInventory:
             yield f"{e.profile:8} {e.role:11} {e.model:42} {e.route:22} {here:9}  {e.licence}{mark}"
         yield ("not here: `workbench models pull --profile NAME` or `--model ID` on a connected machine "
                "(tiny models are built locally when first used)")
+        yield from compute_lines(self.compute)
+
+
+def compute_lines(compute: dict[str, Any] | None) -> Iterator[str]:
+    """What `auto` runs on this CPU per stage (measured or by the rules) and each summarizer's measured pace."""
+    if not compute:
+        return
+    stages = ", ".join(f"{stage} {c['candidate']} ({c['source']})" for stage, c in compute["stages"].items())
+    yield f"on this CPU ({compute['cpu']}, {compute['threads']} threads), auto runs: {stages}"
+    for key, pace in compute["summary_pace"].items():
+        alone, batched = pace.get("alone_s"), pace.get("batched_s")
+        yield (f"  summaries by {key}: batches of {pace['batch_size']} (measured: "
+               f"{'-' if alone is None else f'{alone:.2f} s'} a summary alone, "
+               f"{'-' if batched is None else f'{batched:.2f} s'} in a batch of {pace.get('batched_size') or '-'})")
 
 
 def inventory(home: str | os.PathLike[str] | None = None) -> ModelInventory:
@@ -74,4 +89,6 @@ def inventory(home: str | os.PathLike[str] | None = None) -> ModelInventory:
         entries.append(_entry(home, p.name, "summary", p.summarizer, "summary", None, "summary"))
     used = {e.model for e in entries}
     entries += [_entry(home, "-", "alternative", c.id, c.task, None, c.task) for c in CATALOG.values() if c.id not in used]
-    return ModelInventory(tuple(entries))
+    from .compute import choices
+
+    return ModelInventory(tuple(entries), choices(home))

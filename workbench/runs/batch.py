@@ -18,14 +18,13 @@ log = get_logger("runs")
 
 
 class _Summaries:
-    """Summaries waiting to be made: the article languages translated so far, made in one batched model call once
-    as many wait as the summarizer takes in a batch (and at the end), so that both languages of an article and
-    several articles share a call. An article language's run is finished (failures recorded) once its summary
-    is made; an article is reported done once all its summaries are."""
+    """Summaries waiting to be made: the article languages translated so far, made once every translation of the
+    run is stored (summaries never hold a translation back: the translation is what a reviewer reads first), in
+    batches across article languages (`summarize_jobs`). An article language's run is finished (failures
+    recorded) once its summary is made; an article is reported done once all its summaries are."""
 
     def __init__(self, store: Store, plan: RunPlan, report: TranslateReport, progress: Progress):
         self.store, self.plan, self.report, self.progress = store, plan, report, progress
-        self.size = max(1, int(getattr(plan.summary_model().options, "batch_size", 1))) if plan.summarizer else 1
         self.jobs: list[SummaryJob] = []
         self.waiting: list[str] = []  # articles whose summaries are not made yet, in order
 
@@ -34,7 +33,7 @@ class _Summaries:
 
     def article_done(self, article_id: str) -> None:
         self.waiting.append(article_id)
-        if len(self.jobs) >= self.size or not self.jobs:
+        if not self.jobs:  # nothing of the run waits for a summary yet: the article is done
             self.flush()
 
     def flush(self) -> None:
@@ -60,7 +59,8 @@ def translate_articles(store: Store, plan: RunPlan, article_ids: list[str], *, s
     articles are translated together when the translators ask for it (`articles_per_batch`): their chunks share
     model calls (`runs.translation.run_jobs`). With `redo`, text a person edited is kept unless `replace_edited`. A
     unit that a person saved (or another run on the same data home stored) while this run worked is kept as it is
-    and counted as skipped. Summaries are made in batches across article languages (`_Summaries`)."""
+    and counted as skipped. Summaries are made after every translation of the run is stored, in batches across
+    article languages (`_Summaries`)."""
     progress = progress or NoProgress()
     started = time.perf_counter()
     report = TranslateReport(article_ids=list(article_ids), targets=plan.targets, models=dict(plan.selection),

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from time import perf_counter  # the pacer's clock (a test gives it measured times)
+from typing import Any
 
 from ..engines.base import Prompt, Scored, Summarizer
+from ..engines.compute import load_pace, save_pace
+from ..engines.pace import Pace, after_alone, after_batch, pace_key
 from ..engines.plan import RunPlan
 from ..engines.prompts import default_template_name, load_template
 from ..errors import WorkbenchError
@@ -88,23 +92,82 @@ def record_summary(store: Store, plan: RunPlan, job: SummaryJob, scored: Scored,
 
 
 def summarize_jobs(store: Store, plan: RunPlan, jobs: list[SummaryJob]) -> list[bool | Exception]:
-    """Make and store many summaries with batched model calls (`Summarizer.summarize_many`: prompts of similar
-    length together, each summary as made alone); per job whether it was stored, or the error that stopped it.
-    After a batch fails, each summary is made alone, so one bad prompt never costs the others theirs."""
+    """Make and store many summaries; per job whether it was stored, or the error that stopped it. Cached ones
+    come from the cache; the others are made in batches of prompts of similar length, as large as this machine's
+    measured `Pace` says pays (one at a time where a batch was measured slower). After a batch fails, each of
+    its summaries is made alone, so one bad prompt never costs the others theirs."""
     summarizer = plan.summary_model()
     cached = [summarizer.cached(job.prompt) for job in jobs]
-    try:
-        made: list[Scored | Exception] = ([summarizer.summarize_scored(jobs[0].prompt)] if len(jobs) == 1
-                                          else list(summarizer.summarize_many([job.prompt for job in jobs])))
-    except FATAL:
-        raise
-    except Exception:
-        if len(jobs) == 1:
+    made: list[Scored | Exception | None] = [None] * len(jobs)
+    hits = [i for i, hit in enumerate(cached) if hit]
+    if hits:  # from the cache: no model call, nothing to measure
+        for i, hit in zip(hits, summarizer.summarize_many([jobs[i].prompt for i in hits]), strict=True):
+            made[i] = hit
+    todo = sorted((i for i, hit in enumerate(cached) if not hit), key=lambda i: len(jobs[i].prompt.user))
+    pacer = Pacer(summarizer, plan.home)
+    while todo:
+        size = pacer.next_size(len(todo))
+        if size == 1 and not pacer.measured_alone:  # what a batch must beat: a prompt of the middle length
+            chunk = [todo.pop(len(todo) // 2)]
+        else:
+            chunk, todo = todo[:size], todo[size:]
+        for i, out in zip(chunk, pacer.make([jobs[i].prompt for i in chunk]), strict=True):
+            made[i] = out
+    return [_stored(store, plan, job, out, was_cached) for job, out, was_cached in zip(jobs, made, cached, strict=True)]
+
+
+def _stored(store: Store, plan: RunPlan, job: SummaryJob, out: Scored | Exception | None, was_cached: bool) -> bool | Exception:
+    if out is None:  # every job is made above; a None would be a bug here, reported as that job's failure
+        return WorkbenchError(f"no summary was made for article {job.article_id} ({job.lang})")
+    return out if isinstance(out, Exception) else record_summary(store, plan, job, out, was_cached)
+
+
+class Pacer:
+    """Makes a run's summaries at the measured pace: the first warm summary alone (what a batch must beat, measured
+    again in every run: the load of a shared machine changes), then batches of the pace's size, each timed; a
+    batch slower per summary than one alone halves the size. The pace is cached per machine (CPU model, threads,
+    library versions) and summarizer (`engines.compute`), so the next run starts at the size that paid."""
+
+    def __init__(self, summarizer: Summarizer, home: Any):
+        self.summarizer, self.home = summarizer, home
+        self.key = pace_key(summarizer)
+        self.pace = Pace.of(load_pace(self.key, home), max(1, int(getattr(summarizer.options, "batch_size", 1))))
+        self.measured_alone = False
+
+    def next_size(self, waiting: int) -> int:
+        """How many of the `waiting` summaries the next call makes."""
+        if self.pace.batch_size <= 1 or waiting <= 1 or not self.measured_alone:
+            return 1
+        return min(self.pace.batch_size, waiting)
+
+    def make(self, prompts: list[Prompt]) -> list[Scored | Exception]:
+        """The summaries of `prompts` in one call (alone when one), timed into the pace; after a failed batch each
+        is made alone."""
+        warm = self.summarizer.tokens_generated > 0  # a first call also loads the model: not a measurement
+        started = perf_counter()
+        try:
+            made: list[Scored | Exception] = list(self.summarizer.summarize_many(prompts))
+        except FATAL:
             raise
-        log.exception("a batch of %d summaries failed; making them one by one", len(jobs))
-        made = [_alone(summarizer, job.prompt) for job in jobs]
-    return [out if isinstance(out, Exception) else record_summary(store, plan, job, out, was_cached)
-            for job, out, was_cached in zip(jobs, made, cached, strict=True)]
+        except Exception as exc:
+            if len(prompts) == 1:
+                log.exception("summary failed")
+                return [exc]
+            log.exception("a batch of %d summaries failed; making them one by one", len(prompts))
+            return [_alone(self.summarizer, p) for p in prompts]
+        seconds = perf_counter() - started
+        if warm:
+            before = self.pace
+            self.measured_alone = self.measured_alone or len(prompts) == 1
+            self.pace = after_alone(before, seconds) if len(prompts) == 1 else after_batch(before, len(prompts), seconds)
+            if self.pace.batch_size < before.batch_size:
+                log.warning("summaries: a batch of %d took %.2f s a summary, one alone %.2f s; batches of %d from now",
+                            len(prompts), seconds / len(prompts), before.alone or 0.0, self.pace.batch_size)
+            try:
+                save_pace(self.key, self.pace.to_dict(), self.home)
+            except OSError as exc:  # a cache: a read-only data home still summarizes
+                log.warning("the summary pace could not be cached: %s", exc)
+        return made
 
 
 def _alone(summarizer: Summarizer, prompt: Prompt) -> Scored | Exception:
