@@ -44,7 +44,7 @@ def main() -> None:
         print(f"{'article':24} {'segments':>8} {'median ms':>10} {'p95 ms':>8} {'baseline ms':>12} {'ratio':>6}")
         for article_id in wb.store.article_ids():
             def open_article(article_id: str = article_id) -> None:
-                r.review_view(wb, article_id, "reviewer")  # what the review editor loads
+                r.review_view(wb, article_id=article_id, author="reviewer")  # what the review editor loads
                 h.header_markdown(wb.article(article_id))  # and the header above it (an ArticleView)
 
             def baseline(article_id: str = article_id) -> None:

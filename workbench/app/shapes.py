@@ -106,7 +106,7 @@ SCHEMAS: dict[str, Schema] = {
                  failures=each(obj("feed url reason state")), translation=maybe(TRANSLATION_SUMMARY)),
     "publish": obj("out format langs pages written unchanged changed_pages problems ok"),
     "bench": obj("default_engine engines ratio_vs_baseline ratio_vs_hf_batched ratio_vs_raw_ct2 by_beam settings "
-                 "machine max_rss_mb summarizer?",
+                 "machine max_rss_mb seconds load_average summarizer?",
                  compute=maybe(obj("candidates cached_for", tok_per_s=per("STAGE", per("CANDIDATE")),
                                    choice=per("STAGE"))),
                  llm_translator=maybe(obj("shape device article_segments", engines=per("ENGINE", obj(
