@@ -443,3 +443,29 @@ def test_unknown_names_are_refused_without_a_traceback(live, alice):
             status = answer.status_code
         assert 400 <= status < 500, (path, status)
         assert "Traceback" not in _server_output(home)[before:], path
+
+
+def test_a_body_too_large_or_of_unsaid_length_is_refused_before_it_is_read(live):
+    """Gradio sets no body limit: a caller could make the server parse hundreds of MB. The guard answers from the
+    headers alone, before a byte of the body is read (the body here is never sent)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    from workbench.app.guard import max_body_bytes
+
+    url, home = live
+    before = _rows(home)
+    where = urlsplit(url)
+    for headers, status in (({"Content-Length": str(max_body_bytes() + 1)}, {413}),
+                            ({"Content-Length": "9" * 18}, {413}), ({"Content-Length": "1e9"}, {400, 413}),
+                            ({"Transfer-Encoding": "chunked"}, {411})):
+        conn = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+        conn.putrequest("POST", "/gradio_api/call/save_unit")
+        for name, value in {"Content-Type": "application/json", **headers}.items():
+            conn.putheader(name, value)
+        conn.endheaders()  # no body follows: the answer must not wait for it
+        answer = conn.getresponse()
+        assert answer.status in status, (headers, answer.status)  # 400: the HTTP server's own parser refused it
+        assert len(answer.read().decode().splitlines()) == 1
+        conn.close()
+    assert _rows(home) == before

@@ -39,6 +39,7 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import WorkbenchError
+from ..settings import max_text_chars
 
 CLIENT_ADDRESS: ContextVar[str] = ContextVar("workbench_client_address", default="unknown")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
@@ -74,6 +75,26 @@ def _is_connection_ip(scope: Scope) -> bool:
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SAME_SITE_FETCH = frozenset({"same-origin", "none"})  # `none`: typed in the address bar, a bookmark
 REFUSED_PATHS = ("/gradio_api/upload",)  # no upload field: nothing may be put in Gradio's temp folder
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def max_body_bytes() -> int:
+    """The largest request body read: room for a few texts at the text limit, each character escaped in JSON
+    (up to 12 bytes), plus 4 MiB for everything else (a glossary table, a page's state). Read at each request."""
+    return 4 * 2**20 + 3 * 12 * max_text_chars()
+
+
+def body_problem(scope: Scope) -> tuple[int, str] | None:
+    """A request body this server will not read into memory: its size not said (411), or too large (413)."""
+    if scope["type"] != "http" or scope.get("method", "GET") not in BODY_METHODS:
+        return None
+    length = Headers(scope=scope).get("content-length")
+    if length is None:
+        chunked = "chunked" in Headers(scope=scope).get("transfer-encoding", "").lower()
+        return (411, "a request body must say its length (Content-Length)") if chunked else None
+    if not length.isascii() or not length.isdigit() or int(length) > max_body_bytes():
+        return 413, f"the request body is larger than this server reads ({max_body_bytes():,} bytes)"
+    return None
 
 
 class CrossSiteCheck:
@@ -87,6 +108,10 @@ class CrossSiteCheck:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
+            return
+        too_big = body_problem(scope)
+        if too_big is not None:  # before anything reads the body into memory (Gradio sets no limit)
+            await PlainTextResponse(too_big[1], status_code=too_big[0])(scope, receive, guarded_headers(send))
             return
         problem = self.problem(scope)
         if problem is None:
