@@ -430,8 +430,6 @@ def test_workbench_op_refuses_hostile_arguments_in_one_line(translated, argv):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="Gradio's routes raise on an unknown api_name, fn_index or component id: a 500 "
-                                       "and a traceback on the server's output (not yet handled; see the report)")
 def test_unknown_names_are_refused_without_a_traceback(live, alice):
     home = live[1]
     for path, body in (("/gradio_api/call/nope", {"data": []}), ("/gradio_api/run/nope", {"data": []}),

@@ -55,5 +55,19 @@ def launch(wb: Workbench, *, host: str = "127.0.0.1", port: int = 7860, auth: li
     with guard.forwarded():
         app.launch(server_name=host, server_port=port, auth=login, css=CSS,
                    prevent_thread_lock=not block, show_error=True, footer_links=["api"],
-                   ssr_mode=False, app_kwargs={"middleware": guard.middleware()})
+                   ssr_mode=False, app_kwargs={"middleware": guard.middleware(), "exception_handlers": unknown_names()})
     return app
+
+
+def unknown_names() -> dict[type[Exception], object]:
+    """Gradio's routes look up the endpoint, event or component a request names and raise when there is none
+    (`/gradio_api/call/nope`, a `fn_index` or `component_id` that is not there): a 500 and a traceback on the
+    server's output for anyone who asks. Answered 404 in one line instead; an operation never raises (its errors
+    are answers), so a KeyError that reaches a route is such a lookup."""
+    from gradio.route_utils import FnIndexInferError
+    from starlette.responses import JSONResponse
+
+    def not_found(request: object, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": "no such endpoint, event or component"}, status_code=404)
+
+    return {FnIndexInferError: not_found, KeyError: not_found}
