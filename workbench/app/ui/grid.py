@@ -23,6 +23,7 @@ import gradio as gr
 from ..api import Workbench
 from ..operations import OPERATIONS
 from ..operations_cat import PAGE_OPERATIONS
+from . import live
 from .articles import ArticleList, refresher
 
 JS = Path(__file__).with_name("js")
@@ -57,8 +58,15 @@ def build(wb: Workbench) -> Grid:
         """Run one of the editor's operations: `data` is [operation name, [arguments in declared order]]."""
         return run(wb, data, request)
 
+    def changes(data: Any, request: gr.Request) -> dict[str, Any]:
+        """What changed in an article: [article id, reader] (ui/live.py; the page polls it every 2 s)."""
+        try:
+            return live.changes(wb, data, login_name(request))
+        except NotLoggedIn:
+            return {"ok": False, "error": "log in first"}
+
     html = gr.HTML(value(""), html_template="<div id='review-grid'></div>", js_on_load=MOUNT, head=script(),
-                   server_functions=[operation], elem_id="grid-host", apply_default_css=False)
+                   server_functions=[operation, changes], elem_id="grid-host", apply_default_css=False)
     return Grid(html)
 
 
