@@ -52,7 +52,14 @@ def test_confidence_from_the_cache_is_the_same_number(home):
     with Workbench(home, profile="tiny") as wb:
         wb.translate([article], ["en"], summarize=True)
         first = _machine_outputs(wb)
-        wb.translate([article], ["en"], summarize=True, redo=True)
+        view = wb.article(wb.store.article_ids()[0]).to_dict()
+        for seg in [s for s in view["segments"] if s["targets"].get("en")]:  # a person's text on every unit: the
+            wb.save(view["id"], seg["id"], "en", "A person's text.", author="mona",  # same text again writes nothing
+                    base_revision_id=seg["targets"]["en"]["revision_id"])
+        summary = view["summaries"]["en"]
+        wb.save(view["id"], None, "en", "A person's summary.", author="mona", base_revision_id=summary["revision_id"],
+                target="summary")
+        wb.translate([article], ["en"], summarize=True, redo=True, replace_edited=True)
         again = _machine_outputs(wb)[len(first):]
     assert len(again) == len(first) == 11 and not any(o["cached"] for o in first) and all(o["cached"] for o in again)
     assert [o["confidence"] for o in again] == [o["confidence"] for o in first]

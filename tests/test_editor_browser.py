@@ -255,9 +255,9 @@ def test_the_conflict_view_focuses_edit_a_merge_and_enter_overwrites_nobody(page
     rows = goto(page, site, MID, name="Bob")
     seg = rows[4]
     open_cell(page, seg)
+    replace_text(page, "Bob's version.")  # typed first: the page may learn of Sam's save (a poll every 2 s) but keeps it
     base = client.predict(MID, seg, "en", api_name="/unit_details")["revision_id"]
     assert client.predict(MID, seg, "en", "Sam got there first.", base, "Sam", True, None, api_name="/save_unit")["ok"]
-    replace_text(page, "Bob's version.")
     page.keyboard.press("Control+s")  # stays in the row: the conflict view replaces the editor
     page.wait_for_selector(f"tr[data-seg='{seg}'] .wb-conflict", timeout=15_000)
     page.wait_for_function("() => document.activeElement?.classList.contains('wb-merge')")

@@ -150,9 +150,9 @@ def test_a_conflict_keeps_its_focus_while_presence_updates_arrive(browser, page,
     rows = goto(page, site, MID, name="Bob")
     seg = rows[6]
     open_cell(page, seg)
+    replace_text(page, "Bob's text.")
     base = client.predict(MID, seg, "en", api_name="/unit_details")["revision_id"]
     assert client.predict(MID, seg, "en", "Sam's text.", base, "Sam", True, None, api_name="/save_unit")["ok"]
-    replace_text(page, "Bob's text.")
     page.keyboard.press("Control+s")
     page.wait_for_selector(f"tr[data-seg='{seg}'] .wb-conflict", timeout=15_000)
     page.wait_for_function("() => document.activeElement?.classList.contains('wb-merge')")
@@ -181,9 +181,9 @@ def test_keep_mine_leaves_the_focus_on_its_cell(page, site, client):
     rows = goto(page, site, MID, name="Bob")
     seg = rows[7]
     open_cell(page, seg)
+    replace_text(page, "Bob insists.")
     base = client.predict(MID, seg, "en", api_name="/unit_details")["revision_id"]
     assert client.predict(MID, seg, "en", "Sam again.", base, "Sam", True, None, api_name="/save_unit")["ok"]
-    replace_text(page, "Bob insists.")
     page.keyboard.press("Control+s")
     page.wait_for_selector(f"tr[data-seg='{seg}'] .wb-keep-mine", timeout=15_000)
     page.click(f"tr[data-seg='{seg}'] .wb-keep-mine")
@@ -263,9 +263,9 @@ SIZES = {"1440": (1440, 900), "1024": (1024, 768), "390": (390, 844)}
 
 def _conflict(page, client, article: str, seg: str, author: str) -> None:
     open_cell(page, seg)
+    replace_text(page, "Mine, typed meanwhile.")  # typed first: the live poll may bring theirs, the text stays mine
     base = client.predict(article, seg, "en", api_name="/unit_details")["revision_id"]
     assert client.predict(article, seg, "en", f"{author} saved first.", base, author, True, None, api_name="/save_unit")["ok"]
-    replace_text(page, "Mine, typed meanwhile.")
     page.keyboard.press("Control+s")
     page.wait_for_selector(f"tr[data-seg='{seg}'] .wb-conflict", timeout=15_000)
 
@@ -430,3 +430,39 @@ def test_presence_reaches_the_other_page_within_2_s_and_a_closed_tab_drops_out(b
     finally:
         for ctx in (alice_ctx, bob_ctx):
             ctx.close()
+
+
+def test_a_comment_with_a_mention_and_a_save_reach_the_other_page_without_a_reload(browser, site, client):
+    import time
+
+    alice_ctx, bob_ctx = (browser.new_context(viewport={"width": 1440, "height": 900}) for _ in range(2))
+    try:
+        alice, bob = alice_ctx.new_page(), bob_ctx.new_page()
+        rows = goto(alice, site, MID, name="Alice")
+        goto(bob, site, MID, name="bob")
+        bob.wait_for_function("() => workbenchGrid.catState && workbenchGrid.catState.view", timeout=15_000)
+        bob.evaluate("window.notReloaded = true")
+        mentioned = len(client.predict("bob", False, api_name="/mentions")["comments"])  # other tests may mention bob
+        open_cell(alice, rows[14])
+        alice.keyboard.press("Alt+m")
+        alice.keyboard.type("@bob please check the name")
+        alice.keyboard.press("Control+Enter")
+        alice.wait_for_selector("section[data-section=comments] .wb-comment")
+        started = time.time()
+        bob.wait_for_function("s => document.querySelector(`tr[data-seg='${s}'] td[data-lang=en] .wb-cmt`)", arg=rows[14], timeout=5_000)
+        bob.wait_for_function("n => (document.querySelector('.wb-cat-line')?.textContent || '').includes(`@ ${n}`)",
+                              arg=mentioned + 1, timeout=5_000)
+        commented = time.time() - started
+        alice.locator("#wb-editor").focus()
+        replace_text(alice, "Alice's text, seen by Bob without a reload.")
+        alice.keyboard.press("Control+s")
+        editor.wait_note(alice, rows[14], "Saved as revision")
+        started = time.time()
+        bob.wait_for_function("s => (document.querySelector(`tr[data-seg='${s}'] td[data-lang=en]`)?.innerText || '').includes('seen by Bob')",
+                              arg=rows[14], timeout=5_000)
+        saved = time.time() - started
+        assert bob.evaluate("window.notReloaded") is True  # the page was not reloaded
+        assert commented < 3.0 and saved < 3.0, (commented, saved)  # a poll every 2 s, under the machine's load
+    finally:
+        alice_ctx.close()
+        bob_ctx.close()

@@ -373,8 +373,34 @@ def presence(wb: Workbench, *, article_id: ArticleId, client: ClientToken, editi
              language: Language = "en", author: Author = "") -> Presence:
     """Heartbeat of one open page (`client`: the tab's own token): it has the article open, editing the unit
     `editing` in `language` (or only looking). Returns who else has the article open (kept in the server's
-    memory for 30 s after their last heartbeat; nothing is stored)."""
+    memory for TTL_S (5 s) after their last heartbeat; nothing is stored)."""
     wb.check_ids([article_id])
     if editing:
         wb.unit(article_id, editing, language)
     return Presence(REGISTRY.heartbeat(client, article_id, author, editing, language), HEARTBEAT_S)
+
+
+# --------------------------------------------------------------------------- live: what changed in an article
+MAX_LIVE_COMMENTS = 1000  # as many as the page's CAT view holds
+
+
+@dataclass(frozen=True)
+class Changes(Answer):
+    article_id: str
+    revision: int  # the newest revision id among the article's units
+    comments: list[dict[str, Any]]
+    mentions: int  # unresolved comments that mention the reader
+    status: dict[str, str]
+
+
+@operation(page=True)
+def changes(wb: Workbench, *, article_id: ArticleId, author: Author = "") -> Changes:
+    """What an article holds now, for the open page's poll every 2 s (a team that sees itself live): the newest
+    revision id, its comments, how many unresolved comments mention the reader (`author`; the login with
+    --auth), its statuses. Read-only: three small queries. A poll through the page's own server function rather
+    than a `gr.Timer` (which would redraw Gradio components for nothing) or a stream held per tab."""
+    wb.check_ids([article_id])
+    revisions = wb.store.current_revisions(article_id)
+    return Changes(article_id, max((int(r["id"]) for r in revisions.values()), default=0),
+                   [c.to_dict() for c in cat.article_comments(wb.store, article_id)[-MAX_LIVE_COMMENTS:]],
+                   len(cat.mentions_for(wb.store, author)), wb.store.statuses(article_id))

@@ -100,7 +100,7 @@ CSS = """
 /* the details of the open row: in use order, a panel of bounded height (scrolls inside), in view with the row */
 .wb-details td { background: var(--background-fill-secondary); }
 .wb-detail-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 10px 14px; font-size: 14px;
-  max-height: min(38vh, 380px); overflow: auto; }
+  max-height: min(34vh, 360px); overflow: auto; }
 .wb-detail-grid section { min-width: 0; } .wb-detail-grid h4 { margin: 2px 0 4px; font-size: 14px; }
 .wb-hist-text { white-space: pre-wrap; margin: 2px 0 8px 18px; }
 .wb-history, .wb-detail-grid ol, .wb-detail-grid ul { padding-left: 18px; margin: 0; }

@@ -124,13 +124,17 @@
 
   // ------------------------------------------------------------------ comments
   function commentsHtml(comments) {
+    return `${commentListHtml(comments)}` +
+      "<textarea id='wb-comment-text' rows='2' maxlength='4000' placeholder='A comment for this segment (@name mentions a reviewer) · Ctrl+Enter adds it' aria-label='New comment'></textarea>" +
+      "<button data-cat='comment' title='Ctrl+Enter in the box'>Add comment</button>";
+  }
+  // The comments of a unit as a list (drawn again alone when a colleague's comment arrives: the box keeps its text).
+  function commentListHtml(comments) {
     const items = (comments || []).map((c) => `<li class='wb-comment${c.resolved ? " wb-resolved" : ""}' data-id='${esc(c.id)}'>` +
       `<b>${esc(c.author)}</b> <small>${esc(String(c.created || "").slice(0, 16).replace("T", " "))}${c.resolved ? ` · resolved by ${esc(c.resolved_by || "?")}` : ""}</small>` +
       ` <button data-cat='resolve' data-id='${esc(c.id)}' data-resolved='${c.resolved ? "0" : "1"}'>${c.resolved ? "Reopen" : "Resolve"}</button>` +
       `<div class='wb-comment-text' dir='auto'>${esc(c.text)}</div></li>`).join("");
-    return `${items ? `<ul class='wb-comments'>${items}</ul>` : "<p class='wb-meta'>No comment yet.</p>"}` +
-      "<textarea id='wb-comment-text' rows='2' maxlength='4000' placeholder='A comment for this segment (@name mentions a reviewer) · Ctrl+Enter adds it' aria-label='New comment'></textarea>" +
-      "<button data-cat='comment' title='Ctrl+Enter in the box'>Add comment</button>";
+    return `<div class='wb-comment-list'>${items ? `<ul class='wb-comments'>${items}</ul>` : "<p class='wb-meta'>No comment yet.</p>"}</div>`;
   }
 
   function placedComments(found, current) {
@@ -189,7 +193,7 @@
   }
 
   const api = { words, chars, tally, articleCounts, fmt, shortModel, matchBadge, commentBadge, repeatBadge, dismissedBadge,
-                presenceBadge, presenceLine, people, clientId, sourceKey, repeatCandidates, marked, commentsHtml, placedComments,
+                presenceBadge, presenceLine, people, clientId, sourceKey, repeatCandidates, marked, commentsHtml, commentListHtml, placedComments,
                 dismissHtml, dismissedHtml, concordanceHtml, replacePreviewHtml, NOT_DISMISSABLE };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else (root.WB = root.WB || {}).cat = api;

@@ -99,6 +99,7 @@
   // dismissal), and the rows with the same Arabic are offered its text.
   function saved(g, job) {
     const r = job.result, mark = marksOf(g, job.lang)[job.unit];
+    (st(g).own = st(g).own || new Set()).add(r.revision_id);
     if (mark && !r.unchanged) { mark.propagated = false; mark.fuzzy = null; if (job.kind !== "confirm") mark.dismissed = []; }
     if (job.unit === "summary") return;
     const text = (WB.targetOf(g.data, job.unit, job.lang) || {}).text;
@@ -161,7 +162,42 @@
       s.timer = setTimeout(() => heartbeat(g), ((r.ok && r.heartbeat_s) || 10) * 1000);
     });
   }
-  P.heartbeat = function () { heartbeat(this); };  // now, not at the next beat (the tests and a returning tab)
+  P.heartbeat = function () { heartbeat(this); };
+
+  // ------------------------------------------------------------------ live: colleagues' comments, mentions, saves
+  // Every LIVE_MS the page asks the `changes` operation (operations_cat.py) what the article holds now.
+  const LIVE_MS = 2000;
+  const newestShown = (d) => Math.max(0, ...d.article.segments.flatMap((x) => Object.values(x.targets || {}).map((t) => (t && t.revision_id) || 0)),
+    ...Object.values(d.article.summaries || {}).map((t) => (t && t.revision_id) || 0));
+  async function live(g) {
+    const s = st(g), article = g.article, server = g.server;
+    if (!g.data || !article || !s.view || !server) return;
+    let r;
+    try { r = await ask(g, "changes", { article_id: article, author: g.core.author() }, 8000); } catch (_) { return; }
+    if (!r || !r.ok || g.article !== article || !g.data || !s.view) return;
+    liveComments(g, r);
+    const statusMoved = Object.keys(r.status).some((l) => g.data.article.status[l] !== undefined && g.data.article.status[l] !== r.status[l]);
+    const saved = r.revision > (s.liveRevision || 0) && r.revision > newestShown(g.data) && !(s.own || new Set()).has(r.revision);
+    s.liveRevision = Math.max(s.liveRevision || 0, r.revision);
+    const a = document.activeElement, calm = !a || a === document.body || a === g.box || !g.el.contains(a) || a.matches("td.wb-cell");
+    if ((saved || statusMoved) && calm && !g.core.queue.unsent().length) { await g.load(article); g.trigger("saved"); }
+  }
+  function liveComments(g, r) {
+    const s = st(g), sig = (list) => JSON.stringify(list.map((c) => [c.id, c.resolved]));
+    if (r.mentions !== s.view.mentions) { s.view.mentions = r.mentions; drawBar(g); }
+    if (sig(r.comments) === sig(s.view.comments)) return;
+    const key = (c) => `${c.unit}|${c.lang}`, before = new Map(), after = new Map();
+    for (const c of s.view.comments) before.set(key(c), `${before.get(key(c)) || ""}${c.id}:${c.resolved},`);
+    for (const c of r.comments) after.set(key(c), `${after.get(key(c)) || ""}${c.id}:${c.resolved},`);
+    s.view.comments = r.comments;
+    for (const k of new Set([...before.keys(), ...after.keys()])) {
+      if (before.get(k) === after.get(k)) continue;
+      const [u, l] = k.split("|");
+      g.refreshCell(u, l);
+      const open = g.session, list = open && open.unit === u && open.lang === l && g.host.querySelector("section[data-section=comments] .wb-comment-list");
+      if (list) list.outerHTML = C.commentListHtml(commentsOf(g, u, l));
+    }
+  }  // now, not at the next beat (the tests and a returning tab)
 
   // Once a second and when the open unit changes: the counts follow it at once, the server hears of it within
   // HEARTBEAT_GAP_MS (moving fast through segments sends one heartbeat per gap, not one per segment).
@@ -368,6 +404,7 @@
     });
     g.el.addEventListener("keydown", (e) => onKey(g, e));
     setInterval(() => tick(g), 1000);
+    setInterval(() => live(g), LIVE_MS);
     style();
   };
 

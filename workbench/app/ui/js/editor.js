@@ -282,8 +282,8 @@
     }
     // An editor opened by a click where it stands: it moves up only if its details would be below the window.
     showDetails(tr) {
-      const details = tr.nextElementSibling;  // its height once loaded: at most the panel's cap (38vh) and padding
-      const bottom = details ? details.getBoundingClientRect().top + Math.min(380, innerHeight * 0.38) + 16 : 0;
+      const details = tr.nextElementSibling;  // its height once loaded: at most the panel's cap (34vh) and padding
+      const bottom = details ? details.getBoundingClientRect().top + Math.min(360, innerHeight * 0.34) + 16 : 0;
       if (bottom > innerHeight) this.scrollTo(tr, true);
     }
     // The toolbar changed height (a message, a presence line): the open row stays out from under it.
@@ -292,12 +292,12 @@
       if (tr && tr.getBoundingClientRect().top < this.cover() + 4) this.scrollTo(tr);
     }
 
-    // The editor grows with its text up to a third of the window (then it scrolls), so its details stay in view.
+    // The editor grows with its text up to a quarter of the window (then it scrolls), so its details stay in view.
     autosize() {
       const b = this.box;
       if (!b) return;
       b.style.height = "auto";
-      b.style.height = `${Math.min(Math.max(b.scrollHeight + 2, 60), Math.max(120, innerHeight * 0.28))}px`;
+      b.style.height = `${Math.min(Math.max(b.scrollHeight + 2, 60), Math.max(120, innerHeight * 0.26))}px`;
     }
 
     // ---------------------------------------------------------------- details (flags, memory, glossary, history)

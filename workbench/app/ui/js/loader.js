@@ -42,6 +42,7 @@
     if (element.wbGrid) return element.wbGrid;
     const grid = new WB.Grid({ element, transport: WB.makeTransport(server), trigger });
     element.wbGrid = grid;
+    grid.server = server;  // its `changes` function: the live poll (cat_grid.js)
     root.workbenchGrid = grid;  // for the browser tests and the console
     let seen = null;
     const apply = () => {
