@@ -100,7 +100,7 @@ def test_a_save_during_a_single_retranslation_and_a_summary_is_kept(translated, 
         wb.save(ARTICLE, None, "en", "A person's summary.", author="mona", base_revision_id=summary["id"],
                 target="summary")
 
-    hook_calls(monkeypatch, wb.models.summarizer(), "summarize_scored", {1: save_summary})
+    hook_calls(monkeypatch, wb.models.summarizer(), "summarize_many", {1: save_summary})  # how a run asks
     assert wb.summarize(ARTICLE, "en", replace_edited=True) is False
     assert wb.store.current_revisions(ARTICLE)[("summary", None, "en")]["text"] == "A person's summary."
 

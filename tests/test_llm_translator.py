@@ -574,7 +574,8 @@ def test_suggestions_of_many_articles_share_calls_and_match_one_at_a_time(tmp_pa
 def test_bench_json_has_an_llm_translator_entry_per_engine(home, monkeypatch):
     from workbench.engines import bench
 
-    settings = bench.Settings(sentences=2, output_tokens=3, baseline_sentences=1, summarizer=False, home=str(home))
+    settings = bench.Settings(sentences=2, output_tokens=3, baseline_sentences=1, summarizer=False, home=str(home),
+                              llm=True)  # behind --llm (long on a real shape)
     settings.llm_shape = "tiny"  # type: ignore[attr-defined]  # the tests' tiny Qwen3; CPU default is Qwen3-1.7B
     report = bench.run(settings)
     entry = report["llm_translator"]

@@ -230,7 +230,8 @@ def test_a_retranslation_that_yields_the_same_text_writes_no_revision(translated
     wb.retranslate(ARTICLE, "en")  # the tiny models give the same text again
     assert {s["id"]: s["targets"]["en"]["revision_id"] for s in body(wb)} == before
     assert len(wb.history(ARTICLE, seg["id"], "en")) == 1
-    saved = ops.save_unit(wb, ARTICLE, seg["id"], "en", "A draft on the machine text.", before[seg["id"]], "mona", False)
+    saved = ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="A draft on the machine text.",
+                          base_revision_id=before[seg["id"]], author="mona", reviewed=False)
     assert saved["ok"], saved  # no conflict: the draft's base is still the current revision
     wb.retranslate(ARTICLE, "en", [seg["id"]], replace_edited=True)  # another text than the current one: written
     assert body(wb)[0]["targets"]["en"]["revision_id"] > saved["revision_id"]

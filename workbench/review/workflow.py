@@ -168,6 +168,9 @@ def _same_as_current(store: Store, rec: MachineOutputRecord) -> int | None:
         return None
     if rec.seen_revision_id not in (UNSEEN, current["id"]) or current["text"] != rec.text:
         return None
+    made = store.latest_machine_output(rec.article_id, rec.target, rec.segment_id, rec.lang)
+    if made is None or made["id"] != current["machine_output_id"] or made["input_text"] != rec.input_text:
+        return None  # the same words from another input (a corrected pivot) are a new output: its input is recorded
     return int(current["machine_output_id"])
 
 
