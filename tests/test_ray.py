@@ -76,6 +76,7 @@ def test_ray_runner_matches_the_local_runner_resumes_and_ingests(tmp_path, tiny_
     # a second run over the same --out does no model work
     trace = tmp_path / "trace.jsonl"
     again = workbench(homes["ray"], tiny_dir, *ray_args, WORKBENCH_TRACE=str(trace))
+    assert again.stdout, again.stderr[-3000:]
     report = json.loads(again.stdout)
     assert report["written"] == 0 and report["skipped"] == 505 and not trace.exists()
     assert shard_records(out) == got
