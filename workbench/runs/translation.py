@@ -320,6 +320,8 @@ def translate_language(store: Store, plan: RunPlan, steps: list[Step], progress:
     saw when it decided: a person's save (or another run's output) that lands meanwhile is kept, and the unit is
     added to the step's `kept`.
     """
+    if not steps:
+        return
     lang = plan.languages[steps[0].lang]
     chosen: dict[int, tuple[list[dict], Seen]] = {}
     for i, step in enumerate(steps):
