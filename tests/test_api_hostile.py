@@ -82,6 +82,7 @@ def _valid_cat(wb, unit: dict[str, Any], rev: int) -> dict[str, dict[str, Any]]:
         "presence": {"article_id": ARTICLE, "client": "tab-0001-mona", "editing": unit["unit"], "language": "en",
                      "author": "mona"},
         "changes": {"article_id": ARTICLE, "author": "mona"},
+        "leave_page": {"client": "tab-0001-mona"},
     }
 
 

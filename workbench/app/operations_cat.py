@@ -380,6 +380,19 @@ def presence(wb: Workbench, *, article_id: ArticleId, client: ClientToken, editi
     return Presence(REGISTRY.heartbeat(client, article_id, author, editing, language), HEARTBEAT_S)
 
 
+@dataclass(frozen=True)
+class Left(Answer):
+    client: str
+
+
+@operation(page=True)
+def leave_page(wb: Workbench, *, client: ClientToken) -> Left:
+    """A page going away (its tab closed, another page opened in it): it is no longer anyone's colleague at once,
+    not after the heartbeats stop for TTL_S. The token is the tab's own and never shown to another page."""
+    REGISTRY.leave(client)
+    return Left(client)
+
+
 # --------------------------------------------------------------------------- live: what changed in an article
 MAX_LIVE_COMMENTS = 1000  # as many as the page's CAT view holds
 

@@ -163,6 +163,8 @@
     });
   }
   P.heartbeat = function () { heartbeat(this); };
+  // The page is going away: the others stop seeing it at once (not after the beats stop for the server's TTL).
+  P.leavePresence = function () { clearTimeout(st(this).timer); this.keepalive("leave_page", { client: TAB }); };
 
   // ------------------------------------------------------------------ live: colleagues' comments, mentions, saves
   // Every LIVE_MS the page asks the `changes` operation (operations_cat.py) what the article holds now.

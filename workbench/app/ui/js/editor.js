@@ -106,17 +106,21 @@
       const sig = `${s.key}|${s.text}`;
       if (this.leftWith === sig) return true;  // beforeunload and pagehide: one request
       this.leftWith = sig;
+      this.keepalive("save_draft", { article_id: s.article, unit: s.unit, language: s.lang, text: s.text,
+                                     base_revision_id: s.base ?? null, author: this.core.author() });
+      return true;
+    }
+
+    // One operation sent as the page goes away: a keepalive request outlives the page (the save queue would not).
+    keepalive(name, args) {
       const cfg = root.gradio_config || {}, host = (cfg.components || []).find((c) => c.props && c.props.elem_id === "grid-host");
       const base = String(cfg.root || location.origin).replace(/\/$/, "");
-      const args = { article_id: s.article, unit: s.unit, language: s.lang, text: s.text, base_revision_id: s.base ?? null,
-                     author: this.core.author() };
-      const body = { data: ["save_draft", args],
-                     component_id: host ? host.id : null, session_hash: `leave-${s.id}-${Date.now()}`, fn_name: "operation" };
+      const body = { data: [name, args], component_id: host ? host.id : null, session_hash: `leave-${Date.now()}`,
+                     fn_name: "operation" };
       try {
         fetch(`${base}/gradio_api/component_server`, { method: "POST", keepalive: true, credentials: "same-origin",
                                                        headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }).catch(() => {});
-      } catch (_) { /* a page already gone: the text is in this browser's drafts */ }
-      return true;
+      } catch (_) { /* a page already gone: a draft stays in this browser, presence ends by itself */ }
     }
 
     // ---------------------------------------------------------------- rows

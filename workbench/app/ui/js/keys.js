@@ -156,6 +156,7 @@
       const unsaved = g.draftOnLeave();
       if (unsaved || g.core.queue.unsent().length) { e.preventDefault(); e.returnValue = ""; }
     });
-    window.addEventListener("pagehide", () => g.draftOnLeave());
+    window.addEventListener("pagehide", () => { g.draftOnLeave(); if (g.leavePresence) g.leavePresence(); });
+    window.addEventListener("pageshow", (e) => { if (e.persisted && g.heartbeat) g.heartbeat(); });  // back from the cache
   };
 })(typeof globalThis !== "undefined" ? globalThis : this);
