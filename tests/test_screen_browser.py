@@ -156,13 +156,16 @@ def test_a_conflict_keeps_its_focus_while_presence_updates_arrive(browser, page,
     page.keyboard.press("Control+s")
     page.wait_for_selector(f"tr[data-seg='{seg}'] .wb-conflict", timeout=15_000)
     page.wait_for_function("() => document.activeElement?.classList.contains('wb-merge')")
+    cell = f"tr[data-seg='{seg}'] td.wb-cell[data-lang=en]"
+    # marked before the colleague arrives, so the redraw his arrival brings is the one seen (marking after could
+    # miss a redraw that already happened on an early beat)
+    page.evaluate("s => { document.querySelector(s).wbOld = true; }", cell)
     sam = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()  # a colleague in the same row
     try:
         goto(sam, site, MID, name="Sam")
         open_cell(sam, seg)
         sam.evaluate("workbenchGrid.heartbeat()")
-        cell = f"tr[data-seg='{seg}'] td.wb-cell[data-lang=en]"
-        page.evaluate("s => { document.querySelector(s).wbOld = true; workbenchGrid.heartbeat(); }", cell)
+        page.evaluate("workbenchGrid.heartbeat()")
         page.wait_for_function("s => workbenchGrid.catState.others.some(o => o.author === 'Sam' && o.editing) && !document.querySelector(s).wbOld",
                                arg=cell, timeout=10_000)  # the presence refresh redrew the conflict's cell
         focused_on(page, "wb-merge")
