@@ -186,6 +186,9 @@ def test_without_a_login_nothing_is_called(live):
     with httpx.Client(base_url=url, timeout=60) as http:
         config = http.get("/config")
         assert config.status_code in (401, 403) or "components" not in config.json()
+        for path in ("/openapi.json", "/gradio_api/openapi.json", "/gradio_api/info", "/docs", "/redoc"):
+            described = http.get(path)  # what the server can do is for those who log in
+            assert described.status_code in (401, 403, 404), (path, described.status_code)
         for path, body in (("/gradio_api/call/save_draft", {"data": [ARTICLE, "x", "en", "t", None, "eve"]}),
                            ("/gradio_api/component_server", {"data": ["save_draft", {}], "component_id": 1,
                                                              "session_hash": "x", "fn_name": "operation"}),

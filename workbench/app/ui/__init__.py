@@ -55,7 +55,8 @@ def launch(wb: Workbench, *, host: str = "127.0.0.1", port: int = 7860, auth: li
     with guard.forwarded():
         app.launch(server_name=host, server_port=port, auth=login, css=CSS,
                    prevent_thread_lock=not block, show_error=True, footer_links=["api"],
-                   ssr_mode=False, app_kwargs={"middleware": guard.middleware(), "exception_handlers": unknown_names()})
+                   ssr_mode=False, app_kwargs={"middleware": guard.middleware(), "exception_handlers": unknown_names(),
+                               "openapi_url": None})  # FastAPI's own schema: readable without a login
     return app
 
 
