@@ -458,6 +458,19 @@ def test_presence_lists_the_others_and_forgets_silent_pages():
     assert len(reg) == 3
 
 
+def test_one_author_flooding_presence_with_tab_ids_pushes_out_only_her_own_tabs():
+    clock = [100.0]
+    reg = Presence(clock=lambda: clock[0], ttl=30, limit=50, tabs=4)
+    reg.heartbeat("tab-alice-1", "a1", "Alice", "a1.s1", "en")
+    for n in range(200):
+        clock[0] += 0.01
+        reg.heartbeat(f"tab-eve-{n}", "a1", "Eve", "", "en")
+    others = reg.heartbeat("tab-bob-001", "a1", "Bob", "", "ru")
+    assert [o["author"] for o in others].count("Eve") == 4
+    assert "Alice" in [o["author"] for o in others]
+    assert len(reg) == 6
+
+
 def test_the_presence_operation_checks_the_article_and_unit(translated):
     wb = translated
     seg = body(wb)[0]

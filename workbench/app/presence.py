@@ -3,7 +3,8 @@
 Each open page sends a heartbeat about every `HEARTBEAT_S` seconds (and when its open unit changes) naming the
 article, the unit being edited (or none) and the language. An entry not renewed within `TTL_S` is gone, so a
 closed tab or a dead browser drops out by itself. Nothing is written to the store; a restart forgets everyone
-(the pages' next heartbeat brings them back). The registry is bounded (`MAX_CLIENTS`: the stalest go first).
+(the pages' next heartbeat brings them back). The registry is bounded: `MAX_TABS` pages per author (a page that
+floods it with made-up tab ids only pushes out its own author's stalest tabs), `MAX_CLIENTS` in all (the stalest go).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 HEARTBEAT_S = 1.5  # every page learns who else is here within 2 s (issue 29); a beat is one dict update
 TTL_S = 5.0  # a closed tab (no more beats) drops out within 5 s
 MAX_CLIENTS = 2000
+MAX_TABS = 20  # per author: more tabs than a person keeps open
 
 
 @dataclass
@@ -38,8 +40,9 @@ class Seen:
 class Presence:
     """The registry: heartbeat(…) records one page and answers who else is in the same article."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic, ttl: float = TTL_S, limit: int = MAX_CLIENTS):
-        self.clock, self.ttl, self.limit = clock, ttl, limit
+    def __init__(self, clock: Callable[[], float] = time.monotonic, ttl: float = TTL_S, limit: int = MAX_CLIENTS,
+                 tabs: int = MAX_TABS):
+        self.clock, self.ttl, self.limit, self.tabs = clock, ttl, limit, tabs
         self._seen: dict[str, Seen] = {}
         self._lock = threading.Lock()
 
@@ -50,6 +53,9 @@ class Presence:
         with self._lock:
             self._expire(now)
             self._seen.pop(client, None)
+            own = [s for s in self._seen.values() if s.author == author]
+            while len(own) >= self.tabs:
+                self._seen.pop(own.pop(own.index(min(own, key=lambda s: s.at))).client)
             while len(self._seen) >= self.limit:
                 self._seen.pop(min(self._seen.values(), key=lambda s: s.at).client)
             self._seen[client] = Seen(client, article_id, author, unit, lang, now)
