@@ -17,6 +17,7 @@ from ..review.effort import GROUPS
 from ..review.effort import effort as effort_rows
 from ..review.glossary import GlossaryConflict, save_rows
 from ..review.glossary import version as glossary_version
+from ..review.model import ArticleSummary, ArticleView
 from ..review.qa import FLAG_HELP
 from ..review.states import BLOCKING, approval_problems, review_counts
 from ..review.suggestions import unit_suggestions
@@ -83,12 +84,12 @@ BaseVersion = Annotated[str, Check(lambda v: v.strip() if isinstance(v, str) and
 # --------------------------------------------------------------------------- the typed results
 @dataclass(frozen=True)
 class ArticleList(Answer):
-    articles: list[dict[str, Any]]  # each an `ArticleSummary.to_dict()`
+    articles: list[ArticleSummary]
 
 
 @dataclass(frozen=True)
 class OneArticle(Answer):
-    article: dict[str, Any]  # the `show --json` structure (`ArticleView.to_dict()`)
+    article: ArticleView  # `to_dict()`: the `show --json` structure
 
 
 @dataclass(frozen=True)
@@ -194,14 +195,14 @@ class GlossaryTableAnswer(Answer):
 def list_articles(wb: Workbench, *, query: Query = "", status: Annotated[str, choice(STATUS_FILTERS)] = "all") -> ArticleList:
     """Articles whose title, Arabic text, id or English/Russian text contains `query` (case-insensitive), with a
     language in `status`: id, title, label, date, source, photo credit, segment counts, status per language."""
-    return ArticleList([row.to_dict() for row in wb.find_articles(query, status)])
+    return ArticleList(wb.find_articles(query, status))
 
 
 @operation()
 def get_article(wb: Workbench, *, article_id: ArticleId) -> OneArticle:
     """Metadata, segments (source, machine output, current text and revision id per language), summaries, flags
     (the `show --json` structure)."""
-    return OneArticle(wb.article(article_id).to_dict())
+    return OneArticle(wb.article(article_id))
 
 
 @operation()
