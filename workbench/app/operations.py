@@ -143,16 +143,24 @@ class UnitDetails(Answer):
 
 
 @dataclass(frozen=True)
-class UnitSaved(Answer):
-    """What a save answers (see `saved`)."""
+class UnitChanged(Answer):
+    """What a change of one unit answers, so the page updates one row and the counts instead of reloading the
+    article: the unit's row as the article view has it (a segment row, or the summary unit), the article's status,
+    counts and approval blockers per language (see `unit_fields`)."""
 
-    revision_id: int | None
     unit: str
     lang: str
     row: dict[str, Any] | None
     status: dict[str, str]
     counts: dict[str, dict[str, int]]
     approval: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class UnitSaved(UnitChanged):
+    """What a save answers (see `saved`)."""
+
+    revision_id: int | None
     unchanged: bool
     blocking: list[str]
     pivot_confirmed: bool
@@ -266,22 +274,24 @@ def unit_details(wb: Workbench, *, article_id: ArticleId, unit: UnitName, langua
 
 
 def saved(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> UnitSaved:
-    """What a save answers, so the page updates one row and the counts instead of reloading the article: the
-    unit's current revision (`unchanged`: the save added none, the text was already current), the flags of the
-    unit that block approval (`blocking`: the page warns when a confirmed text has one), whether a pivot check was
-    recorded, the unit's row as the article view has it (`row`: a segment row, or the summary unit), the article's
-    status, counts and approval blockers per language."""
+    """What a save answers (a `UnitChanged`): also the unit's current revision (`unchanged`: the save added none,
+    the text was already current), the flags of the unit that block approval (`blocking`: the page warns when a
+    confirmed text has one) and whether a pivot check was recorded."""
     return UnitSaved(**_saved_fields(wb, ref, recorded))
 
 
-def _saved_fields(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> dict[str, Any]:
-    view = wb.article(ref.article_id)
-    unit = view.unit(ref)
+def unit_fields(view: ArticleView, ref: UnitRef) -> dict[str, Any]:
+    """The fields of a `UnitChanged` for the unit `ref` of the article `view`."""
     summary = view.summaries.get(ref.lang)
     row = (summary.to_dict() if summary else None) if ref.segment_id is None else view.row(ref.segment_id).to_dict()
-    return dict(revision_id=recorded.revision_id, unit=ref.unit, lang=ref.lang, row=row, status=dict(view.status),
+    return dict(unit=ref.unit, lang=ref.lang, row=row, status=dict(view.status),
                 counts={lang: review_counts(view, lang) for lang in TARGETS},
-                approval={lang: approval_problems(view, lang) for lang in TARGETS}, unchanged=recorded.unchanged,
+                approval={lang: approval_problems(view, lang) for lang in TARGETS})
+
+
+def _saved_fields(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> dict[str, Any]:
+    unit = (view := wb.article(ref.article_id)).unit(ref)
+    return dict(unit_fields(view, ref), revision_id=recorded.revision_id, unchanged=recorded.unchanged,
                 blocking=list(unit.blocking) if unit else [], pivot_confirmed=recorded.pivot_confirmed)
 
 
