@@ -18,7 +18,6 @@ run's), or, for a glossary save (whose refusal carries the current version), a d
 from __future__ import annotations
 
 import dataclasses
-import functools
 import inspect
 import typing
 from collections.abc import Callable
@@ -195,16 +194,6 @@ def guarded(name: str, run: Callable[[], T]) -> T | Result:
         log.exception("operation %s failed", name)
         return {"ok": False, "error": f"internal error ({type(exc).__name__}); details are in the data home's "
                                       "logs/workbench.log"}
-
-
-def expected_errors(fn: Callable[..., Result]) -> Callable[..., Result]:
-    """The same error handling for a page handler that is not an API operation."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Result:
-        return guarded(fn.__name__, lambda: fn(*args, **kwargs))
-
-    return wrapper
 
 
 def conflict(exc: ConflictError) -> Result:

@@ -17,7 +17,7 @@ from ...languages import TARGETS
 from ...runs.translation import edited_segments
 from ..api import Workbench
 from ..catalog import registry
-from ..service import Result, expected_errors
+from ..service import Result, guarded
 from . import grid
 from .articles import ArticleList, refresher
 from .common import GradioProgress, Shared, choice, choices
@@ -73,9 +73,9 @@ def translate_article(wb: Workbench, article_id: Any, languages: Any, *, summari
             raise WorkbenchError("summarize: must be true or false")
     except WorkbenchError as exc:
         return {"ok": False, "error": str(exc), "failures": [], "translated": 0, "cached": 0}
-    return expected_errors(lambda: wb.translate(
+    return guarded("translate_article", lambda: wb.translate(
         article_ids=[args["article_id"]], targets=args["languages"], summarize=summarize, redo=True,
-        replace_edited=args["replace_edited"], progress=progress).to_dict())()
+        replace_edited=args["replace_edited"], progress=progress).to_dict())
 
 
 def export_article(wb: Workbench, article_id: str, fmt: str, langs: list[str] | None = None,
