@@ -132,7 +132,6 @@ def test_what_each_op_command_prints_is_valid_against_its_result_type(imported):
             "review-order": ["--article-id", article, "--language", "en"], "mentions": ["--author", "alice"],
             "unit-details": ["--article-id", article, "--unit", segment, "--language", "ru"],
             "concordance": ["--query", "Moscow"]}
-    assert set(runs) <= {name.replace("_", "-") for name, op in registry().items() if op.cli}
     for name, argv in runs.items():
         ran = CliRunner().invoke(cli, ["--home", str(wb.home), "op", name, *argv], obj={})
         assert ran.exit_code == 0, ran.output
