@@ -21,8 +21,12 @@ def run(wb: Any, name: str, **arguments: Any) -> Any:
     """The typed result of the service's operation `name` (`app/service.py`), for a command that renders it: the
     same checks and code the page and `gradio_client` get; a refusal raises its one-line WorkbenchError."""
     from .catalog import registry
+    from .params import BadArgument
 
-    return registry()[name].run(wb, **arguments)
+    try:
+        return registry()[name].run(wb, **arguments)
+    except BadArgument as exc:  # the operation's name means nothing on the command line
+        raise BadArgument(str(exc).removeprefix(f"{name}: ")) from None
 
 
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
