@@ -20,8 +20,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's workbench, whichever Python runs it
 from workbench import Workbench
-from workbench.app import handlers as h
 from workbench.app import operations as r
+from workbench.app.ui.header import header_markdown
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -45,7 +45,7 @@ def main() -> None:
         for article_id in wb.store.article_ids():
             def open_article(article_id: str = article_id) -> None:
                 r.review_view(wb, article_id=article_id, author="reviewer")  # what the review editor loads
-                h.header_markdown(wb.article(article_id))  # and the header above it (an ArticleView)
+                header_markdown(wb.article(article_id))  # and the header above it (an ArticleView)
 
             def baseline(article_id: str = article_id) -> None:
                 for table in ("segments", "machine_outputs", "revisions"):

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from workbench.app import handlers as h
 from workbench.app import operations as ops
 from workbench.app import operations_cat  # noqa: F401  (the CAT editor's operations are fuzzed too)
 from workbench.app.catalog import registry
+from workbench.app.ui import actions
 
 ARTICLE = "003_70140ed69b948bf5"
 OTHER = "000_b2b0b7ef8c4c7ace"
@@ -175,7 +175,7 @@ def test_no_operation_reads_a_path(translated, tmp_path):
     for item in (str(secret), "", ".", "/etc/hostname", str(tmp_path), "secret"):
         answer = ops.translate_article(wb, article_id=item, languages=["en"], replace_edited=False)
         assert answer["ok"] is False, item
-        assert h.translate_article(wb, item, ["en"])["ok"] is False
+        assert actions.translate_article(wb, item, ["en"])["ok"] is False
     assert ops.get_article(wb, article_id="secret")["ok"] is False and ops.get_article(wb, article_id="hostname")["ok"] is False
     assert _rows(wb.home) == before
 
@@ -187,9 +187,9 @@ def test_downloads_stay_in_their_folder(translated, tmp_path):
     folder.mkdir(parents=True)
     for bad in ("../../outside/evil", "/tmp/evil", "..", "", "no-such-article"):
         with pytest.raises(WorkbenchError):
-            h.export_article(translated, bad, "xliff", folder=folder)
+            actions.export_article(translated, bad, "xliff", folder=folder)
     assert not list(tmp_path.rglob("evil*"))
-    path = h.export_article(translated, ARTICLE, "xliff", folder=folder)
+    path = actions.export_article(translated, ARTICLE, "xliff", folder=folder)
     assert path.parent == folder and path.name == f"{ARTICLE}.xlf"
 
 

@@ -120,14 +120,14 @@ def test_the_1_2_3_case_a_changed_source_reopens_review_and_is_not_published(
     again = run(home, "import", str(source))
     assert "back to review" not in again.output  # unchanged now: nothing more is reopened
     with Workbench(home, profile="tiny") as wb:
-        from workbench.app import handlers as h
+        from workbench.app.ui import articles
 
         view = wb.article(article_id)
         assert view.status["en"] == "in_review" and view.status_reopened == {"en": "source changed", "ru": None}
         assert view.to_dict()["status_reopened"]["en"] == "source changed"  # what the page's header shows
         row = next(r for r in wb.articles() if r.id == article_id)
         assert row.status_reopened["en"] == "source changed"
-        assert h.article_table([row])[0][3] == "review (source changed) / new"  # the page's article list
+        assert articles.article_table([row])[0][3] == "review (source changed) / new"  # the page's article list
         log = wb.store.status_log(article_id)[-1]
         assert (log["status"], log["author"], log["reason"]) == ("in_review", workflow.WORKBENCH, "source changed")
     listed = run(home, "list")

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from workbench.app import handlers as h
 from workbench.app.cli import cli
+from workbench.app.ui import actions
 from workbench.runs.translation import CHUNK, translatable_segments
 
 from .conftest import SEEDS, subprocess_env
@@ -73,7 +73,7 @@ def test_a_save_between_chunks_of_a_redo_is_kept(translated, monkeypatch, replac
         saved[in_chunk_3] = person_saves(wb, in_chunk_3, "en", "Saved before chunk 3 was translated.")
 
     calls = hook_calls(monkeypatch, wb.models.translator("en"), "translate", {2: save_now})
-    report = h.translate_article(wb, ARTICLE, ["en"], replace_edited=replace_edited)
+    report = actions.translate_article(wb, ARTICLE, ["en"], replace_edited=replace_edited)
     assert report["ok"], report
     assert len(calls) == 3 and set(saved) == {in_chunk_2, in_chunk_3}
     current = wb.store.current_revisions(ARTICLE)

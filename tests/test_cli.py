@@ -264,6 +264,18 @@ def test_a_known_non_commercial_model_is_refused_before_anything_is_loaded(tmp_p
     assert run("--home", home, "list").output.startswith("no articles yet")  # nothing imported either
 
 
+def test_show_list_and_effort_answer_as_their_operations(tmp_path: Path) -> None:
+    """`show`, `list` and `effort` run the service's operations: the same checks, one line without its name."""
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    home = str(tmp_path / "h")
+    assert run("--home", home, "import", str(tmp_path / "a.txt")).exit_code == 0
+    assert json.loads(run("--home", home, "show", "a", "--json").output)["id"] == "a"
+    assert [row["id"] for row in json.loads(run("--home", home, "list", "--json").output)] == ["a"]
+    refused = run("--home", home, "show", "../a")
+    assert refused.exit_code == 1 and refused.stderr.startswith("Error: article_id: not a valid article id: '../a' (")
+    assert run("--home", home, "effort", "--by", "article", "--json").output == "[]\n"
+
+
 def test_the_offline_hint_pulls_the_model_that_is_missing(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     outside = run("--home", str(tmp_path / "h"), "translate", "--profile", "fast", "--to", "en",

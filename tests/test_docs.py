@@ -207,6 +207,19 @@ def test_a_shape_that_differs_fails(printed: dict[str, Any]):
         valid("show", {**printed["show"], "segments": [{**segment, "targets": {"ru": ru}}]})
 
 
+def test_a_typed_results_shape_is_generated_from_its_type():
+    """`ingest`'s shape is its report's fields (with their JSON types) and the `ok` that `to_dict()` adds."""
+    from dataclasses import fields
+
+    from workbench.app.shapes import SCHEMAS
+    from workbench.scale.ingest import IngestReport
+
+    assert list(SCHEMAS["ingest"]["properties"]) == [f.name for f in fields(IngestReport)] + ["ok"]
+    assert SCHEMAS["ingest"]["properties"]["articles"] == {"type": ["integer", "null"]}
+    with pytest.raises(AssertionError, match="ingest: articles: 'many' is not of type 'integer', 'null'"):
+        valid("ingest", {**dict.fromkeys(SCHEMAS["ingest"]["required"]), "articles": "many"})
+
+
 def test_the_runs_reach_what_the_readme_describes(printed: dict[str, Any]):
     """The outputs checked above are not empty where the README describes insides (so their keys were checked)."""
     assert printed["import"]["imported"] and printed["import"]["problems"]

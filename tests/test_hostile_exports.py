@@ -10,10 +10,11 @@ import socket
 
 import pytest
 
-from workbench.app import handlers as h
+from workbench.app.ui import glossary as glossary_panel
 from workbench.exchange.registry import spreadsheet_cell
 from workbench.exchange.results import article_record, render_results
 from workbench.review import glossary as g
+from workbench.review.glossary import version as glossary_version
 from workbench.review.qa import FLAG_HELP, bidi_controls, review
 
 ARTICLE = "003_70140ed69b948bf5"
@@ -96,14 +97,14 @@ def test_translate_results_csv_carries_no_formula(translated):
 # --------------------------------------------------------------------------- item 6: the glossary
 @pytest.mark.parametrize("column", [1, 2, 3])
 def test_a_glossary_row_with_a_formula_is_refused_and_nothing_is_saved(wb, column):
-    rows = h.glossary_rows(wb)
-    base = h.glossary_version(wb)
+    rows = wb.glossary().to_rows()
+    base = glossary_version(wb.store)
     bad = ["موسكو", "Moscow", "Москва", "capital"]
     bad[column] = HYPERLINK
-    result = h.save_glossary(wb, [*rows, bad], base, "mallory")
+    result = glossary_panel.save_table(wb, [*rows, bad], base, "mallory")
     assert result["ok"] is False and "would run as a formula in a spreadsheet" in result["error"]
     assert g.COLUMNS[column] in result["error"] and f":{len(rows) + 2}:" in result["error"]  # the line
-    assert h.glossary_version(wb) == base and g.history(wb.store) == []  # nothing written
+    assert glossary_version(wb.store) == base and g.history(wb.store) == []  # nothing written
 
 
 def test_an_old_hand_edited_glossary_with_a_formula_is_not_imported_and_says_so(tmp_path):
@@ -153,8 +154,8 @@ def test_trojan_source_reordering_in_a_saved_translation_is_flagged_in_the_artic
 def test_glossary_save_on_a_full_disk_is_one_line_and_writes_nothing(wb):
     from workbench.app.ui.glossary import save_table
 
-    base = h.glossary_version(wb)
-    rows = h.glossary_rows(wb)
+    base = glossary_version(wb.store)
+    rows = wb.glossary().to_rows()
     pages = wb.store.conn.execute("PRAGMA page_count").fetchone()[0]
     wb.store.conn.execute(f"PRAGMA max_page_count = {pages}")  # SQLite now answers SQLITE_FULL
     try:
@@ -163,7 +164,7 @@ def test_glossary_save_on_a_full_disk_is_one_line_and_writes_nothing(wb):
     finally:
         wb.store.conn.execute("PRAGMA max_page_count = 1073741823")
     assert result["ok"] is False and "disk is full" in result["error"] and "nothing of this change was saved" in result["error"]
-    assert h.glossary_version(wb) == base and g.history(wb.store) == [] and h.glossary_rows(wb) == rows
+    assert glossary_version(wb.store) == base and g.history(wb.store) == [] and wb.glossary().to_rows() == rows
 
 
 def test_glossary_save_on_a_read_only_home_is_one_line_and_writes_nothing(wb, monkeypatch):
@@ -171,30 +172,30 @@ def test_glossary_save_on_a_read_only_home_is_one_line_and_writes_nothing(wb, mo
     from workbench.app.ui.glossary import save_table
     from workbench.store import database
 
-    base = h.glossary_version(wb)
+    base = glossary_version(wb.store)
     wb.close()
     monkeypatch.setattr(database, "writable", lambda path: False)  # as a read-only mount (root ignores file modes)
     with Workbench(wb.home) as other:
-        result = save_table(other, [*h.glossary_rows(other), ["طشقند", "Tashkent", "Ташкент", ""]], base, "bob")
+        result = save_table(other, [*other.glossary().to_rows(), ["طشقند", "Tashkent", "Ташкент", ""]], base, "bob")
         assert result["ok"] is False and "read-only" in result["error"] and "nothing can be saved" in result["error"]
-        assert h.glossary_version(other) == base and g.history(other.store) == []
+        assert glossary_version(other.store) == base and g.history(other.store) == []
 
 
 def test_a_glossary_save_without_a_base_version_is_a_conflict(wb):
     from workbench.app.ui.glossary import save_table
 
-    rows = h.glossary_rows(wb)
+    rows = wb.glossary().to_rows()
     for base in ("", None, "   ", 5):
         result = save_table(wb, rows[:2], base, "api")
-        assert result["ok"] is False and result["conflict"] and result["current_version"] == h.glossary_version(wb)
-    assert len(h.glossary_rows(wb)) == len(rows)
+        assert result["ok"] is False and result["conflict"] and result["current_version"] == glossary_version(wb.store)
+    assert len(wb.glossary().to_rows()) == len(rows)
     for table, why in (("rows", "list of rows"), ([["a", True, "b"]], "must be text"), ([["موسكو", 5, "Москва"]], "must be text"),
                        ([["x" * 3000, "y", "z"]], "longer"), ([["a", "b", "c"]] * 20_001, "more than")):
-        result = save_table(wb, table, h.glossary_version(wb), "api")
+        result = save_table(wb, table, glossary_version(wb.store), "api")
         assert result["ok"] is False and why in result["error"]
     payload = {"headers": list(g.COLUMNS), "data": [["موسكو", "Moscow", "Москва", None]]}
-    assert save_table(wb, payload, h.glossary_version(wb), "api") == {
-        "ok": True, "terms": 1, "version": h.glossary_version(wb)}
+    assert save_table(wb, payload, glossary_version(wb.store), "api") == {
+        "ok": True, "terms": 1, "version": glossary_version(wb.store)}
 
 
 def _free_port() -> int:

@@ -648,8 +648,8 @@ def test_watch_once_pre_translates_what_arrived_with_the_tiny_profile(site: Site
 @pytest.mark.slow
 def test_import_by_url_from_the_cli_and_the_ui(site: Site, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from workbench import Workbench
-    from workbench.app import handlers as h
     from workbench.app.catalog import registry
+    from workbench.app.ui import articles
 
     pages = serve_seeds(site)
     path, seed = next(iter(pages.items()))
@@ -666,32 +666,31 @@ def test_import_by_url_from_the_cli_and_the_ui(site: Site, home: Path, monkeypat
     with Workbench(home, profile="tiny") as wb:
         assert counted(wb.store.segments(web["article_id"])) == counted(build_article(seed.read_text(), "x")[1])
         other_path = list(pages)[4]
-        for operation in (registry()["import_url"], h.import_by_url):  # a reviewer's: never private, whatever
-            reviewer = operation(wb, url=f"{site.base}{other_path}")         # allow_private_feeds says
-            assert reviewer["ok"] is False and "private, loopback" in reviewer["error"], reviewer
+        reviewer = registry()["import_url"](wb, url=f"{site.base}{other_path}")  # the page's field: never private,
+        assert reviewer["ok"] is False and "private, loopback" in reviewer["error"], reviewer  # whatever the config says
         assert site.hits(other_path) == 0
         pretend_loopback_is_public(monkeypatch)
         answer = registry()["import_url"](wb, url=f"{site.base}{other_path}")
         assert answer["ok"] and answer["outcome"] == "new", answer
-        again = h.import_by_url(wb, f"{site.base}{other_path}")
+        again = registry()["import_url"](wb, url=f"{site.base}{other_path}")
         assert again["ok"] and again["outcome"] == "unchanged" and again["article_id"] == answer["article_id"]
         for bad in ("file:///etc/passwd", "/etc/hostname", "", 123, None, "x" * 5000, "ftp://127.0.0.1/"):
-            refused_op = h.import_by_url(wb, bad)
+            refused_op = registry()["import_url"](wb, url=bad)
             assert refused_op["ok"] is False and "\n" not in refused_op["error"]
-        by_url = h.article_rows(wb, source=h.NOT_FROM_A_FEED)
+        by_url = articles.article_rows(wb, source=articles.NOT_FROM_A_FEED)
         assert {row[-1] for row in by_url} == set(wb.store.article_ids())
         assert all(" · " not in row[2] for row in by_url)
-        assert h.article_rows(wb, source="no-such-feed") == []
-        assert h.article_rows(wb, new_only=True, since="2999-01-01T00:00:00Z") == []
-        assert len(h.article_rows(wb, new_only=True, since="2000-01-01T00:00:00Z")) == 3
-        assert len(h.article_rows(wb, new_only=True, since="not a time")) == 3
-        assert h.article_rows(wb, new_only="yes", since="2999-01-01T00:00:00Z")  # only a real true filters
+        assert articles.article_rows(wb, source="no-such-feed") == []
+        assert articles.article_rows(wb, new_only=True, since="2999-01-01T00:00:00Z") == []
+        assert len(articles.article_rows(wb, new_only=True, since="2000-01-01T00:00:00Z")) == 3
+        assert len(articles.article_rows(wb, new_only=True, since="not a time")) == 3
+        assert articles.article_rows(wb, new_only="yes", since="2999-01-01T00:00:00Z")  # only a real true filters
 
 
 @pytest.mark.slow
 def test_the_article_list_filters_by_feed(site: Site, home: Path) -> None:
     from workbench import Workbench
-    from workbench.app import handlers as h
+    from workbench.app.ui import articles
 
     serve_seeds(site)
     write_config(home)
@@ -699,13 +698,13 @@ def test_the_article_list_filters_by_feed(site: Site, home: Path) -> None:
         fs.add_feed(wb.store, "tass-rss", f"{site.base}/rss.xml")
         fs.add_feed(wb.store, "tass-atom", f"{site.base}/atom.xml")
         nf.poll(context(wb.store, home))
-        assert h.source_choices(wb) == [h.ALL_SOURCES, "tass-atom", "tass-rss", h.NOT_FROM_A_FEED]
-        rss_rows = h.article_rows(wb, source="tass-rss")
+        assert articles.source_choices(wb) == [articles.ALL_SOURCES, "tass-atom", "tass-rss", articles.NOT_FROM_A_FEED]
+        rss_rows = articles.article_rows(wb, source="tass-rss")
         assert len(rss_rows) == 3 and all(row[2] == "TASS · tass-rss" for row in rss_rows)
-        assert len(h.article_rows(wb, source=h.ALL_SOURCES)) == 5
-        assert h.article_rows(wb, source=h.NOT_FROM_A_FEED) == []
+        assert len(articles.article_rows(wb, source=articles.ALL_SOURCES)) == 5
+        assert articles.article_rows(wb, source=articles.NOT_FROM_A_FEED) == []
         stamp = max(fs.origins(wb.store)[row[-1]].imported_at for row in rss_rows)
-        assert len(h.article_rows(wb, new_only=True, since=stamp)) < 5
+        assert len(articles.article_rows(wb, new_only=True, since=stamp)) < 5
 
 
 def _outbox_rows(home: Path) -> list[dict[str, Any]]:

@@ -248,7 +248,7 @@ def test_private_addresses_are_allowed_per_feed_by_the_operator(site: Site, home
     """Without `allow_private_feeds`: a loopback feed added with --allow-private is polled, one without is
     refused; the reviewer's import_url never reaches it."""
     from workbench import Workbench
-    from workbench.app import handlers as h
+    from workbench.app.catalog import registry
 
     listed = _pages(site, 2)
     site.routes["/rss.xml"] = Route(rss(site.base, listed), headers={"Content-Type": "application/rss+xml"})
@@ -268,7 +268,7 @@ def test_private_addresses_are_allowed_per_feed_by_the_operator(site: Site, home
     assert [(f["feed"], f["state"]) for f in report["failures"]] == [("plain", "feed")]
     assert "private, loopback" in report["failures"][0]["reason"] and site.hits("/other.xml") == 0
     with Workbench(home, profile="tiny") as wb:
-        answer = h.import_by_url(wb, f"{site.base}/news/0.html")
+        answer = registry()["import_url"](wb, url=f"{site.base}/news/0.html")
         assert answer["ok"] is False and "private, loopback" in answer["error"]
 
 
@@ -363,15 +363,15 @@ def test_dripping_urls_hold_the_import_url_operation_no_longer_than_the_deadline
     from concurrent.futures import ThreadPoolExecutor
 
     from workbench import Workbench
-    from workbench.app import handlers as h
+    from workbench.app.catalog import registry
 
     pretend_loopback_is_public(monkeypatch)
     write_config(home, allow_private_feeds=False, timeout_seconds=TIMEOUT)
     (good,) = _pages(site, 1, "/good/")
     with Workbench(home, profile="tiny") as wb, ThreadPoolExecutor(5) as pool:
         started = time.monotonic()
-        slow = [pool.submit(h.import_by_url, wb, f"{dripper.base}/page/{i}.html") for i in range(4)]
-        answer = pool.submit(h.import_by_url, wb, site.base + good[1]).result(timeout=60)
+        slow = [pool.submit(registry()["import_url"], wb, url=f"{dripper.base}/page/{i}.html") for i in range(4)]
+        answer = pool.submit(registry()["import_url"], wb, url=site.base + good[1]).result(timeout=60)
         held = [future.result(timeout=60) for future in slow]
         took = time.monotonic() - started
     assert answer["ok"] and answer["outcome"] == "new", answer

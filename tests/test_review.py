@@ -3,8 +3,9 @@ history and restore, re-translation that keeps human text, and what feeds the tr
 
 from __future__ import annotations
 
-from workbench.app import handlers as h
 from workbench.app import operations as r
+from workbench.app.ui import glossary as glossary_panel
+from workbench.review.glossary import version as glossary_version
 
 ARTICLE = "003_70140ed69b948bf5"
 OTHER = "000_b2b0b7ef8c4c7ace"
@@ -189,5 +190,5 @@ def test_cached_views_follow_writes_from_other_connections_and_glossary_edits(tr
     assert body(wb)[0]["targets"]["en"]["text"] == "Written elsewhere."
     rows = [row for row in wb.glossary().to_rows() if row[1] != "Lavrov"]
     before = wb.article(ARTICLE)
-    assert h.save_glossary(wb, rows)["ok"]
+    assert glossary_panel.save_table(wb, rows, glossary_version(wb.store), "a")["ok"]
     assert wb.article(ARTICLE) is not before  # a glossary edit makes a new view

@@ -123,7 +123,7 @@ def test_a_full_disk_during_a_save_loses_nothing(translated):
 
 def test_a_read_only_home_serves_reads_and_refuses_writes(translated, monkeypatch):
     from workbench import Workbench
-    from workbench.app import handlers as h
+    from workbench.app.ui import header
     from workbench.store import database
 
     translated.close()
@@ -134,7 +134,7 @@ def test_a_read_only_home_serves_reads_and_refuses_writes(translated, monkeypatc
         seg = next(s for s in wb.article(ARTICLE).to_dict()["segments"] if s["kind"] == "body")
         result = ops.save_unit(wb, article_id=ARTICLE, unit=seg["id"], language="en", text="x", base_revision_id=seg["targets"]["en"]["revision_id"], author="me", reviewed=False)
         assert result["ok"] is False and "read-only" in result["error"]
-        assert "Read-only" in h.header_markdown(wb.article(ARTICLE), wb.store.read_only)
+        assert "Read-only" in header.header_markdown(wb.article(ARTICLE), wb.store.read_only)
 
 
 # --------------------------------------------------------------------------- bad input files
@@ -208,17 +208,18 @@ def test_bad_config_is_one_line_naming_file_and_key(home, config, expected):
 
 
 def test_glossary_saves_conflict_instead_of_losing_an_update(wb):
-    from workbench.app import handlers as h
+    from workbench.app.ui import glossary as glossary_panel
+    from workbench.review.glossary import version as glossary_version
 
-    rows = h.glossary_rows(wb)
-    base = h.glossary_version(wb)
-    first = h.save_glossary(wb, [*rows, ["طشقند", "Tashkent", "Ташкент", "first reviewer"]], base, "alice")
-    second = h.save_glossary(wb, [*rows, ["دوشنبه", "Dushanbe", "Душанбе", "second reviewer"]], base, "bob")
+    rows = wb.glossary().to_rows()
+    base = glossary_version(wb.store)
+    first = glossary_panel.save_table(wb, [*rows, ["طشقند", "Tashkent", "Ташкент", "first reviewer"]], base, "alice")
+    second = glossary_panel.save_table(wb, [*rows, ["دوشنبه", "Dushanbe", "Душанбе", "second reviewer"]], base, "bob")
     assert first["ok"] and second["ok"] is False and second["conflict"]
-    assert any(r[3] == "first reviewer" for r in h.glossary_rows(wb))  # the first save survived
-    empty = h.save_glossary(wb, [], first["version"], "carol")
+    assert any(r[3] == "first reviewer" for r in wb.glossary().to_rows())  # the first save survived
+    empty = glossary_panel.save_table(wb, [], first["version"], "carol")
     assert empty["ok"] is False and "empty glossary" in empty["error"]
-    assert len(h.glossary_rows(wb)) == len(rows) + 1
+    assert len(wb.glossary().to_rows()) == len(rows) + 1
 
 
 def test_glossary_history_and_restore(wb):
@@ -278,12 +279,12 @@ def test_login_attempts_are_rate_limited():
 
 
 def test_api_values_of_the_wrong_kind_are_answers(translated):
-    from workbench.app import handlers as h
+    from workbench.app.ui import actions
 
     seg = next(s for s in translated.article(ARTICLE).to_dict()["segments"] if s["kind"] == "body")
     result = ops.save_unit(translated, article_id=ARTICLE, unit=seg["id"], language="en", text="x", base_revision_id="not-a-number", author="me", reviewed=False)
     assert result["ok"] is False and "base_revision_id: must be a revision number" in result["error"]
-    assert h.translate_article(translated, ARTICLE, ["de"])["ok"] is False
+    assert actions.translate_article(translated, ARTICLE, ["de"])["ok"] is False
 
 
 @pytest.mark.parametrize("command", ["import", "translate"])
@@ -315,14 +316,15 @@ def test_a_full_disk_during_import_or_translate_is_one_line(home, monkeypatch, c
 def test_concurrent_glossary_saves_never_lose_one(wb):
     import threading
 
-    from workbench.app import handlers as h
+    from workbench.app.ui import glossary as glossary_panel
+    from workbench.review.glossary import version as glossary_version
 
-    rows = h.glossary_rows(wb)
-    base = h.glossary_version(wb)
+    rows = wb.glossary().to_rows()
+    base = glossary_version(wb.store)
     results = []
 
     def save(n: int) -> None:
-        results.append(h.save_glossary(wb, [*rows, [f"مصطلح{n}", f"term{n}", f"термин{n}", ""]], base, f"r{n}"))
+        results.append(glossary_panel.save_table(wb, [*rows, [f"مصطلح{n}", f"term{n}", f"термин{n}", ""]], base, f"r{n}"))
 
     threads = [threading.Thread(target=save, args=(n,)) for n in range(6)]
     for t in threads:
@@ -331,4 +333,4 @@ def test_concurrent_glossary_saves_never_lose_one(wb):
         t.join()
     assert sum(r["ok"] for r in results) == 1 and sum(bool(r.get("conflict")) for r in results) == 5
     winner = next(r for r in results if r["ok"])
-    assert h.glossary_version(wb) == winner["version"]
+    assert glossary_version(wb.store) == winner["version"]

@@ -119,6 +119,29 @@ def test_the_cli_finds_it_when_marked(declared, imported):
     assert runner.invoke(cli, ["op", "hidden-note", "--note", "x"], obj={}).exit_code == 2  # no such command
 
 
+def test_what_each_op_command_prints_is_valid_against_its_result_type(imported):
+    """`workbench op NAME` prints what the JSON Schema generated from the operation's result type describes: every
+    key the type has, no other, each of its type (jsonschema)."""
+    import jsonschema
+
+    from workbench.app.cli import cli
+
+    wb, article = imported
+    segment = wb.article(article).segments[1].id
+    runs = {"compare": ["--old-text", "a b", "--new-text", "a c"], "search-comments": ["--query", "vote"],
+            "review-order": ["--article-id", article, "--language", "en"], "mentions": ["--author", "alice"],
+            "unit-details": ["--article-id", article, "--unit", segment, "--language", "ru"],
+            "concordance": ["--query", "Moscow"]}
+    for name, argv in runs.items():
+        ran = CliRunner().invoke(cli, ["--home", str(wb.home), "op", name, *argv], obj={})
+        assert ran.exit_code == 0, ran.output
+        printed, schema = json.loads(ran.output), registry()[name.replace("-", "_")].result_schema()
+        jsonschema.Draft202012Validator(schema).validate(printed)
+        assert set(printed) == set(schema["properties"]) == set(schema["required"]), name
+    with pytest.raises(jsonschema.ValidationError):  # and a result that differs is caught
+        jsonschema.Draft202012Validator(registry()["compare"].result_schema()).validate({"ok": True, "diff_html": 1})
+
+
 def test_every_operation_is_typed_and_keyword_only():
     untyped = {name for name, op in registry().items() if op.result is None}
     assert untyped == {"save_glossary"}, untyped  # its refusal carries the current version

@@ -1,1 +1,1 @@
-"""The app: the Python API (`Workbench`), the command line, and the Gradio review UI with its handlers."""
+"""The app: the Python API (`Workbench`), the command line, and the service's operations and the Gradio review UI."""

@@ -25,6 +25,7 @@ from .cli_base import (
     handle_errors,
     model_options,
     ray_options,
+    run,
 )
 from .render import MEANINGLESS_MARK, MEANINGLESS_NOTE, echo_lines, emit
 
@@ -68,7 +69,7 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
     from .render import ArticleList
 
     with _workbench(ctx) as wb:
-        emit(ArticleList(wb.articles(), meaningless_articles(wb.store)), as_json)
+        emit(ArticleList(run(wb, "list_articles").articles, meaningless_articles(wb.store)), as_json)
 
 
 @cli.command("show")
@@ -81,7 +82,7 @@ def show_cmd(ctx: click.Context, article_id: str, as_json: bool) -> None:
     from .render import ArticleText
 
     with _workbench(ctx) as wb:
-        emit(ArticleText(wb.article(article_id)), as_json)
+        emit(ArticleText(run(wb, "get_article", article_id=article_id).article), as_json)
 
 
 @cli.command("translate")
@@ -483,11 +484,10 @@ def eval_cmd(ctx: click.Context, refs: str | None, src: str | None, ref_files: t
 def effort_cmd(ctx: click.Context, by: str, as_json: bool) -> None:
     """Post-editing effort: segments reviewed, share edited, HTER (TER from machine output to the final text) and
     editing time per segment and per word, per model, language, reviewer or article."""
-    from ..review.effort import effort
     from .render import EffortTable
 
     with _workbench(ctx) as wb:
-        emit(EffortTable(effort(wb.store, by), by), as_json)
+        emit(EffortTable(run(wb, "effort", by=by).rows, by), as_json)
 
 
 @cli.command("check")

@@ -17,6 +17,18 @@ from ..languages import TARGETS, parse_targets
 INTERRUPTED = "Interrupted; everything saved so far is kept (run the same command again to go on)."
 
 
+def run(wb: Any, name: str, **arguments: Any) -> Any:
+    """The typed result of the service's operation `name` (`app/service.py`), for a command that renders it: the
+    same checks and code the page and `gradio_client` get; a refusal raises its one-line WorkbenchError."""
+    from .catalog import registry
+    from .params import BadArgument
+
+    try:
+        return registry()[name].run(wb, **arguments)
+    except BadArgument as exc:  # the operation's name means nothing on the command line
+        raise BadArgument(str(exc).removeprefix(f"{name}: ")) from None
+
+
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Expected failures become one-line messages with exit code 1, never a traceback; Ctrl-C exits 130 with one
     line; a closed pipe (`workbench list | head -1`) is left to click, which exits quietly."""

@@ -17,6 +17,7 @@ from ..review.effort import GROUPS
 from ..review.effort import effort as effort_rows
 from ..review.glossary import GlossaryConflict, save_rows
 from ..review.glossary import version as glossary_version
+from ..review.model import ArticleSummary, ArticleView
 from ..review.qa import FLAG_HELP
 from ..review.states import BLOCKING, approval_problems, review_counts
 from ..review.suggestions import unit_suggestions
@@ -83,12 +84,12 @@ BaseVersion = Annotated[str, Check(lambda v: v.strip() if isinstance(v, str) and
 # --------------------------------------------------------------------------- the typed results
 @dataclass(frozen=True)
 class ArticleList(Answer):
-    articles: list[dict[str, Any]]  # each an `ArticleSummary.to_dict()`
+    articles: list[ArticleSummary]
 
 
 @dataclass(frozen=True)
 class OneArticle(Answer):
-    article: dict[str, Any]  # the `show --json` structure (`ArticleView.to_dict()`)
+    article: ArticleView  # `to_dict()`: the `show --json` structure
 
 
 @dataclass(frozen=True)
@@ -142,16 +143,24 @@ class UnitDetails(Answer):
 
 
 @dataclass(frozen=True)
-class UnitSaved(Answer):
-    """What a save answers (see `saved`)."""
+class UnitChanged(Answer):
+    """What a change of one unit answers, so the page updates one row and the counts instead of reloading the
+    article: the unit's row as the article view has it (a segment row, or the summary unit), the article's status,
+    counts and approval blockers per language (see `unit_fields`)."""
 
-    revision_id: int | None
     unit: str
     lang: str
     row: dict[str, Any] | None
     status: dict[str, str]
     counts: dict[str, dict[str, int]]
     approval: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class UnitSaved(UnitChanged):
+    """What a save answers (see `saved`)."""
+
+    revision_id: int | None
     unchanged: bool
     blocking: list[str]
     pivot_confirmed: bool
@@ -194,14 +203,14 @@ class GlossaryTableAnswer(Answer):
 def list_articles(wb: Workbench, *, query: Query = "", status: Annotated[str, choice(STATUS_FILTERS)] = "all") -> ArticleList:
     """Articles whose title, Arabic text, id or English/Russian text contains `query` (case-insensitive), with a
     language in `status`: id, title, label, date, source, photo credit, segment counts, status per language."""
-    return ArticleList([row.to_dict() for row in wb.find_articles(query, status)])
+    return ArticleList(wb.find_articles(query, status))
 
 
 @operation()
 def get_article(wb: Workbench, *, article_id: ArticleId) -> OneArticle:
     """Metadata, segments (source, machine output, current text and revision id per language), summaries, flags
     (the `show --json` structure)."""
-    return OneArticle(wb.article(article_id).to_dict())
+    return OneArticle(wb.article(article_id))
 
 
 @operation()
@@ -265,22 +274,24 @@ def unit_details(wb: Workbench, *, article_id: ArticleId, unit: UnitName, langua
 
 
 def saved(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> UnitSaved:
-    """What a save answers, so the page updates one row and the counts instead of reloading the article: the
-    unit's current revision (`unchanged`: the save added none, the text was already current), the flags of the
-    unit that block approval (`blocking`: the page warns when a confirmed text has one), whether a pivot check was
-    recorded, the unit's row as the article view has it (`row`: a segment row, or the summary unit), the article's
-    status, counts and approval blockers per language."""
+    """What a save answers (a `UnitChanged`): also the unit's current revision (`unchanged`: the save added none,
+    the text was already current), the flags of the unit that block approval (`blocking`: the page warns when a
+    confirmed text has one) and whether a pivot check was recorded."""
     return UnitSaved(**_saved_fields(wb, ref, recorded))
 
 
-def _saved_fields(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> dict[str, Any]:
-    view = wb.article(ref.article_id)
-    unit = view.unit(ref)
+def unit_fields(view: ArticleView, ref: UnitRef) -> dict[str, Any]:
+    """The fields of a `UnitChanged` for the unit `ref` of the article `view`."""
     summary = view.summaries.get(ref.lang)
     row = (summary.to_dict() if summary else None) if ref.segment_id is None else view.row(ref.segment_id).to_dict()
-    return dict(revision_id=recorded.revision_id, unit=ref.unit, lang=ref.lang, row=row, status=dict(view.status),
+    return dict(unit=ref.unit, lang=ref.lang, row=row, status=dict(view.status),
                 counts={lang: review_counts(view, lang) for lang in TARGETS},
-                approval={lang: approval_problems(view, lang) for lang in TARGETS}, unchanged=recorded.unchanged,
+                approval={lang: approval_problems(view, lang) for lang in TARGETS})
+
+
+def _saved_fields(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> dict[str, Any]:
+    unit = (view := wb.article(ref.article_id)).unit(ref)
+    return dict(unit_fields(view, ref), revision_id=recorded.revision_id, unchanged=recorded.unchanged,
                 blocking=list(unit.blocking) if unit else [], pivot_confirmed=recorded.pivot_confirmed)
 
 

@@ -20,9 +20,9 @@ from ..review import propagation, replace
 from ..review.memory import FUZZY_CUTOFF, TranslationMemory, normalise
 from ..review.model import ArticleView, Unit
 from ..review.qa import FLAG_HELP
-from ..review.states import approval_problems, review_counts
 from ..units import UnitRef
 from .api import Workbench
+from .operations import UnitChanged, unit_fields
 from .params import (
     ArticleId,
     Author,
@@ -72,13 +72,7 @@ class Mentions(Comments):
 
 
 @dataclass(frozen=True)
-class FlagsChanged(Answer):
-    unit: str
-    lang: str
-    row: dict[str, Any] | None
-    status: dict[str, str]
-    counts: dict[str, dict[str, int]]
-    approval: dict[str, list[str]]
+class FlagsChanged(UnitChanged):
     dismissed: list[dict[str, Any]]
 
 
@@ -247,13 +241,8 @@ def search_comments(wb: Workbench, *, query: Search = "") -> Comments:
 # --------------------------------------------------------------------------- flags
 def _unit_answer(wb: Workbench, ref: UnitRef) -> FlagsChanged:
     """What a change of a unit's flags answers: its row, the status, counts and approval blockers (as a save)."""
-    view = wb.article(ref.article_id)
-    unit = view.unit(ref)
-    summary = view.summaries.get(ref.lang)
-    row = (summary.to_dict() if summary else None) if ref.segment_id is None else view.row(ref.segment_id).to_dict()
-    return FlagsChanged(ref.unit, ref.lang, row, dict(view.status), {lang: review_counts(view, lang) for lang in TARGETS},
-                        {lang: approval_problems(view, lang) for lang in TARGETS},
-                        [d.to_dict() for d in unit.dismissed] if unit else [])
+    unit = (view := wb.article(ref.article_id)).unit(ref)
+    return FlagsChanged(**unit_fields(view, ref), dismissed=[d.to_dict() for d in unit.dismissed] if unit else [])
 
 
 @operation(page=True)

@@ -83,8 +83,9 @@ def config_table() -> str:
 
 def json_shapes() -> str:
     """Markdown: one line per command that takes `--json`, its shape in short form, the shapes named in it, and
-    what its values mean."""
-    from .shapes import NOTES, SCHEMAS, brief
+    what its values mean; then each `workbench op` command's, generated from its result type."""
+    from .catalog import registry
+    from .shapes import NOTES, SCHEMAS, brief, generated
 
     lines = []
     for label, shape in SCHEMAS.items():
@@ -96,4 +97,6 @@ def json_shapes() -> str:
             line += f"; `{name}` is `{brief(inside, named)}`"
             done += 1
         lines.append(line + (f"; {NOTES[label]}" if label in NOTES else ""))
+    lines += [f"- `op {name.replace('_', '-')}`: `{brief(generated(op.result_schema()))}`"
+              for name, op in sorted(registry().items()) if op.cli and op.result is not None]
     return "\n".join(lines)

@@ -18,7 +18,6 @@ run's), or, for a glossary save (whose refusal carries the current version), a d
 from __future__ import annotations
 
 import dataclasses
-import functools
 import inspect
 import typing
 from collections.abc import Callable
@@ -84,7 +83,16 @@ class Operation:
     def __call__(self, wb: Any, /, *, login: str | None = None, **arguments: Any) -> Result:
         """Check the named arguments, then run; never raises. With `login` (the server's logins) that name is
         the author, whatever the caller sent."""
-        return guarded(self.name, lambda: _answer(self.fn(wb, **self.check(arguments, login))))
+        return guarded(self.name, lambda: _answer(self.run(wb, login=login, **arguments)))
+
+    def run(self, wb: Any, /, *, login: str | None = None, **arguments: Any) -> Any:
+        """Check the named arguments and run: the typed result itself, for a caller that renders it (the CLI's
+        commands); raises BadArgument or the operation's own WorkbenchError where the call answers a failure."""
+        return self.fn(wb, **self.check(arguments, login))
+
+    def attempt(self, wb: Any, /, **arguments: Any) -> Any:
+        """The typed result (as `run`), or the one-line failure `Result` (as a call): for a page panel that draws it."""
+        return guarded(self.name, lambda: self.run(wb, **arguments))
 
     def check(self, arguments: dict[str, Any], login: str | None = None) -> dict[str, Any]:
         """The arguments as the operation receives them (BadArgument, one line, for any that is wrong)."""
@@ -186,16 +194,6 @@ def guarded(name: str, run: Callable[[], T]) -> T | Result:
         log.exception("operation %s failed", name)
         return {"ok": False, "error": f"internal error ({type(exc).__name__}); details are in the data home's "
                                       "logs/workbench.log"}
-
-
-def expected_errors(fn: Callable[..., Result]) -> Callable[..., Result]:
-    """The same error handling for a page handler that is not an API operation."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Result:
-        return guarded(fn.__name__, lambda: fn(*args, **kwargs))
-
-    return wrapper
 
 
 def conflict(exc: ConflictError) -> Result:

@@ -2,15 +2,24 @@
 
 tests/test_docs.py validates what every command prints against these schemas (jsonschema), and docs/usage.md's
 "`--json` output" section is generated from them by cog (`cog -r docs/*.md`), so a changed shape fails a test
-until this module says so, and a changed module fails `cog --check` until the docs are regenerated. The results
-are still dicts (`to_dict()`), so the shapes are declared here rather than derived from types: an object lists
-its keys (all required unless optional, no others), `per(...)` is a map with one key per language, model, …,
-`each(...)` a list; any value may be null, and a key without a shape is not looked into.
+until this module says so, and a changed module fails `cog --check` until the docs are regenerated. Where a
+command prints a typed result (a dataclass whose `to_dict()` is its fields), its shape is generated from the type
+(`typed`: pydantic's JSON Schema of each field); the others are still dicts, so their shapes are declared here: an
+object lists its keys (all required unless optional, no others), `per(...)` is a map with one key per language,
+model, …, `each(...)` a list; any value may be null, and a key without a shape is not looked into.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from typing import Any
+
+from pydantic import TypeAdapter
+
+from ..review.model import ArticleSummary
+from ..scale.ingest import IngestReport
+from ..store.importer import ImportReport
 
 Schema = dict[str, Any]
 ANY: Schema = {}
@@ -27,8 +36,7 @@ def obj(names: str = "", *, title: str = "", **nested: Schema) -> Schema:
             optional.add(key)
             shape = {k: v for k, v in shape.items() if k != _OPTIONAL}
         props[key] = shape
-    schema: Schema = {"type": ["object", "null"], "properties": props,
-                      "required": [k for k in props if k not in optional], "additionalProperties": False}
+    schema = {**_closed(props), "required": [k for k in props if k not in optional]}
     return {"title": title, **schema} if title else schema
 
 
@@ -46,6 +54,44 @@ def maybe(shape: Schema) -> Schema:
     return {**shape, _OPTIONAL: True}
 
 
+def typed(result: type, **keys: Schema) -> Schema:
+    """The shape of `result.to_dict()`, generated from the dataclass's fields (each one's JSON Schema from pydantic,
+    in this module's form); `keys`: the shapes of keys `to_dict()` adds (`ok`) or that the type cannot name (a
+    map's keys: `per("LANG")`; a field whose type has no JSON Schema), by name."""
+    hints = typing.get_type_hints(result)
+    fields = {f.name: keys.pop(f.name) if f.name in keys else
+              generated(TypeAdapter(hints[f.name]).json_schema(mode="serialization")) for f in dataclasses.fields(result)}
+    return _closed({**fields, **keys})
+
+
+def _closed(props: dict[str, Schema]) -> Schema:
+    """An object with exactly these keys (as `obj`, for keys named by a type: "title" is a key like any other)."""
+    return {"type": ["object", "null"], "properties": props, "required": list(props), "additionalProperties": False}
+
+
+def generated(schema: Schema) -> Schema:
+    """A JSON Schema generated from a type (pydantic's) in this module's form."""
+    return _form(schema, schema.get("$defs", {}))
+
+
+def _form(node: Schema, defs: dict[str, Schema]) -> Schema:
+    """pydantic's schema of a field in this module's form: objects closed and nullable, maps `per("KEY")`."""
+    if "$ref" in node:
+        return _form(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
+    if "anyOf" in node:  # `X | None`: X (any value may be null)
+        options = [o for o in node["anyOf"] if o.get("type") != "null"]
+        return _form(options[0], defs) if len(options) == 1 else ANY
+    kind = node.get("type")
+    if kind == "array":
+        return each(_form(node.get("items", {}), defs))
+    if kind == "object" and "properties" in node:
+        return _closed({key: _form(sub, defs) for key, sub in node["properties"].items()})
+    if kind == "object":
+        inside = node.get("additionalProperties")
+        return per("KEY", _form(inside, defs) if isinstance(inside, dict) else ANY)
+    return {"type": [kind, "null"]} if isinstance(kind, str) else ANY
+
+
 CONFIDENCE = obj("score mean_logprob tokens", title="CONFIDENCE", low_tokens=each(obj("token logprob")))
 MACHINE = obj("id text flags provenance created", title="MACHINE")
 UNIT = obj("text revision_id author origin updated edited reviewed flags qa", title="UNIT", machine=MACHINE,
@@ -57,15 +103,10 @@ THRESHOLDS = obj("false_alarm z language_confidence", title="THRESHOLDS",
                  lengths=per("PAIR", obj("mean_log_ratio sd pairs")))
 FLAG = obj("kind reason start end source_start source_end", title="FLAG")
 TRANSLATION_SUMMARY = obj("article_ids targets translated summaries meaningless failures ok")
-FLAG = obj("kind reason start end source_start source_end", title="FLAG")
-THRESHOLDS = obj("false_alarm z language_confidence", title="THRESHOLDS",
-                 lengths=per("PAIR", obj("mean_log_ratio sd pairs")))
-
 SCHEMAS: dict[str, Schema] = {
-    "import": obj("ok", imported=each(obj("article_id path outcome segments warnings reopened")),
-                  problems=each(obj("path reason"))),
-    "list": each(obj("id title label date source photo_credit segments body_segments translatable_segments "
-                     "meaningless", status=per("LANG"), status_override=per("LANG"), status_reopened=per("LANG"))),
+    "import": typed(ImportReport, ok=ANY, problems=each(obj("path reason"))),
+    "list": each(typed(ArticleSummary, meaningless=ANY, status=per("LANG"), status_override=per("LANG"),
+                       status_reopened=per("LANG"))),
     "show": obj("id title label date date_raw source source_raw photo_credit publisher url source_file encoding "
                 "warnings content_hash meaningless", status=per("LANG"),
                 progress=per("LANG", obj("done total reviewed")), summaries=per("LANG", UNIT),
@@ -80,7 +121,7 @@ SCHEMAS: dict[str, Schema] = {
                      engines=per("ROLE", obj("requested used note"))),
     "translate --runner ray": obj("ok runner out articles skipped written shards damaged_shards import_problems "
                                   "seconds ray", failures=each(FAILURE)),
-    "ingest": obj("ok articles outputs unchanged kept_human shards problems"),
+    "ingest": typed(IngestReport, ok=ANY),
     "import-xliff": obj("unchanged ok", applied=each(obj("article_id segment_id lang revision_id")),
                         conflicts=each(obj("article_id segment_id lang reason workbench_text? xliff_text?")),
                         unknown=each(obj("article_id segment_id lang reason"))),
@@ -165,9 +206,14 @@ def brief(shape: Schema, named: dict[str, Schema] | None = None, top: bool = Tru
         return f"[{brief(shape['items'], named, False)}]"
     if "propertyNames" in shape:
         inside = shape["additionalProperties"]
-        return "{" + str(shape["propertyNames"]["title"]) + (f": {brief(inside, named, False)}" if inside else "") + "}"
+        return "{" + str(shape["propertyNames"]["title"]) + (f": {brief(inside, named, False)}" if _inner(inside) else "") + "}"
     if "properties" in shape:
-        keys = [key + ("" if key in shape["required"] else "?") + (f": {brief(sub, named, False)}" if sub else "")
+        keys = [key + ("" if key in shape["required"] else "?") + (f": {brief(sub, named, False)}" if _inner(sub) else "")
                 for key, sub in shape["properties"].items()]
         return "{" + ", ".join(keys) + "}"
     return "…"
+
+
+def _inner(shape: Schema) -> bool:
+    """Whether the short form shows what is inside (a list, map, object or named shape; not a plain value's type)."""
+    return any(key in shape for key in ("items", "propertyNames", "properties", "title"))

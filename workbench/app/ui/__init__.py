@@ -1,7 +1,8 @@
 """The Gradio review app, built by a factory from panels.
 
 Each panel is one module with `build(...)` (lays out its components, returns them as a dataclass) and
-`wire(...)` (connects their events to handlers in `app/handlers.py`). The segments panel is the in-place editor
+`wire(...)` (connects their events to the service's operations, `app/service.py`, and to the panel's own plain
+functions, tested without a browser). The segments panel is the in-place editor
 (`grid.py` + `js/*.js`), which works through the named API endpoints in `endpoints.py`. `build_app` only
 composes them; nothing is built at import time.
 """

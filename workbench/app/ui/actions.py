@@ -6,6 +6,7 @@ Replacing segments a person edited is never one click: the page first says how m
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -14,8 +15,9 @@ from ...errors import WorkbenchError
 from ...exchange.registry import format_names
 from ...languages import TARGETS
 from ...runs.translation import edited_segments
-from .. import handlers as h
 from ..api import Workbench
+from ..catalog import registry
+from ..service import Result, guarded
 from . import grid
 from .articles import ArticleList, refresher
 from .common import GradioProgress, Shared, choice, choices
@@ -60,6 +62,38 @@ def build() -> Actions:
                    message, export_format, export, export_file)
 
 
+def translate_article(wb: Workbench, article_id: Any, languages: Any, *, summarize: Any = False,
+                      replace_edited: Any = False, progress: Any = None) -> Result:
+    """The page's whole-article re-translation: the `translate_article` operation's checks, with progress and
+    optional summaries; the batch report as a dict (`ok` false and an `error` when refused)."""
+    try:
+        args = registry()["translate_article"].check({"article_id": article_id, "languages": languages,
+                                                      "replace_edited": replace_edited})
+        if not isinstance(summarize, bool):
+            raise WorkbenchError("summarize: must be true or false")
+    except WorkbenchError as exc:
+        return {"ok": False, "error": str(exc), "failures": [], "translated": 0, "cached": 0}
+    return guarded("translate_article", lambda: wb.translate(
+        article_ids=[args["article_id"]], targets=args["languages"], summarize=summarize, redo=True,
+        replace_edited=args["replace_edited"], progress=progress).to_dict())
+
+
+def export_article(wb: Workbench, article_id: str, fmt: str, langs: list[str] | None = None,
+                   folder: Path | None = None) -> Path:
+    """Write the article's translations to a file in `fmt` in a new temporary folder (or `folder`) and return its
+    path (for a download). The id must be a known article's, and the file name stays inside the folder."""
+    import tempfile
+
+    from ...exchange.registry import get_format
+    from ...ids import file_in
+
+    article_id = wb.check_ids([article_id])[0]
+    extension = get_format(fmt).extension
+    folder = folder or Path(tempfile.mkdtemp(prefix="workbench-export-"))
+    path = file_in(folder, f"{article_id}.{extension}")
+    return wb.export([article_id], langs or list(TARGETS), fmt, path)
+
+
 def people_edited(wb: Workbench, article_id: str, langs: list[str]) -> dict[str, int]:
     """How many segments of each language hold a person's text (what "replace segments a person edited" replaces)."""
     if not article_id or not isinstance(langs, list):
@@ -79,7 +113,7 @@ def wire(wb: Workbench, shared: Shared, act: Actions, article_list: ArticleList,
         if not article_id:
             return "Pick an article first.", grid.value("")
         replaced = people_edited(wb, article_id, langs) if replace is True else {}
-        report = h.translate_article(wb, article_id, langs, replace_edited=replace, summarize=summarize,
+        report = translate_article(wb, article_id, langs, replace_edited=replace, summarize=summarize,
                                      progress=GradioProgress(progress))
         if report.get("error"):
             return f"Not translated: {report['error']}", grid.value(article_id)
@@ -110,7 +144,7 @@ def wire(wb: Workbench, shared: Shared, act: Actions, article_list: ArticleList,
         if not article_id:
             return None, "Pick an article first."
         try:
-            return str(h.export_article(wb, article_id, fmt)), ""
+            return str(export_article(wb, article_id, fmt)), ""
         except WorkbenchError as exc:
             return None, f"Not exported: {exc}"
 

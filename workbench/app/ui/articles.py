@@ -1,5 +1,7 @@
 """The article list panel: search, status and source filters, "new since I last looked", the reviewer's name,
-the list itself (title, date, source, status), and a field to import one article by URL."""
+the list itself (title, date, source, status), and a field to import one article by URL. Its rows come from the
+`list_articles` operation (its checks: the filters are reachable over HTTP like any endpoint); `article_rows` is the
+list as plain rows, tested without a browser."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ from typing import Any
 import gradio as gr
 
 from ...languages import TARGETS
-from .. import handlers as h
+from ...review.model import ArticleSummary
 from ..api import Workbench
+from ..catalog import registry
+from ..operations import STATUS_FILTERS
 from .common import Shared, choice
 
 HEADERS = ["title", "date", "source", " / ".join(TARGETS)]
@@ -38,11 +42,74 @@ class ArticleList:
         return [self.search, self.status, self.source, self.new_only, self.since]
 
 
+STATUS_SHORT = {"new": "new", "machine": "MT", "in_review": "review", "approved": "✓"}
+ALL_SOURCES = "all sources"
+NOT_FROM_A_FEED = "not from a feed"
+
+
+def article_table(rows: list[ArticleSummary]) -> list[list[str]]:
+    """Rows for the article list: title (or first words), date, source, "en / ru" status (with why a language is
+    to be reviewed again: "review (source changed)", or that it was approved over its blockers: "✓ (override)"),
+    id."""
+    def short(r: ArticleSummary, lang: str) -> str:
+        note = r.status_reopened.get(lang) or ("override" if r.status_override.get(lang) else None)
+        return STATUS_SHORT[r.status[lang]] + (f" ({note})" if note else "")
+
+    return [[r.label, r.date or "", r.source or "", f"{short(r, 'en')} / {short(r, 'ru')}", r.id] for r in rows]
+
+
+def source_choices(wb: Workbench) -> list[str]:
+    """The article list's source filter: every source, each feed articles came from or that is followed, and
+    articles not from a feed (files, URLs imported by hand)."""
+    from ...store.feeds import feed_names
+
+    return [ALL_SOURCES, *feed_names(wb.store), NOT_FROM_A_FEED]
+
+
+def since_stamp(value: Any) -> str:
+    """A browser's "last looked" timestamp as the store writes them (UTC ISO), or "" for anything else."""
+    import datetime as dt
+
+    if not isinstance(value, str) or not 10 <= len(value) <= 40:
+        return ""
+    try:
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def article_rows(wb: Workbench, query: Any = "", status: Any = "all", source: Any = ALL_SOURCES, new_only: Any = False,
+                 since: Any = "") -> list[list[str]]:
+    """The article list (title, date, source, "en / ru" status, id) for a query and a status filter (the
+    `list_articles` operation's; none for filters it refuses), one source (a feed, `NOT_FROM_A_FEED` or
+    `ALL_SOURCES`) and, with `new_only`, only articles imported after `since` (the browser's last visit; none given:
+    every article is new)."""
+    from ...store.feeds import origins
+
+    found = registry()["list_articles"].attempt(wb, query=query, status=status)
+    rows = [] if isinstance(found, dict) else found.articles
+    source = source if isinstance(source, str) and len(source) <= 200 else ALL_SOURCES
+    stamp = since_stamp(since) if new_only is True else ""
+    came = origins(wb.store)
+    table = []
+    for row, line in zip(rows, article_table(rows), strict=True):
+        origin = came.get(row.id)
+        feed = origin.feed if origin else None
+        if (source == NOT_FROM_A_FEED and feed) or (source not in (ALL_SOURCES, NOT_FROM_A_FEED) and feed != source):
+            continue
+        if stamp and (origin is None or origin.imported_at <= stamp):
+            continue
+        line[2] = " · ".join(dict.fromkeys(part for part in (row.source, feed) if part)) or "—"
+        table.append(line)
+    return table
+
+
 def build(auth_enabled: bool) -> ArticleList:
     gr.Markdown("### Articles")
     search = gr.Textbox(label="Search titles and text", elem_id="search")
-    status = choice(list(h.STATUS_FILTERS), value="all", label="Status")
-    source = choice([h.ALL_SOURCES], value=h.ALL_SOURCES, label="Source (feed)", elem_id="source-filter")
+    status = choice(list(STATUS_FILTERS), value="all", label="Status")
+    source = choice([ALL_SOURCES], value=ALL_SOURCES, label="Source (feed)", elem_id="source-filter")
     new_only = gr.Checkbox(label="Only new since I last looked", value=False, elem_id="new-only")
     reviewer = gr.Textbox(label="Your name (recorded with every save; remembered in this browser)", value="reviewer",
                           visible=not auth_enabled, elem_id="reviewer")
@@ -59,10 +126,10 @@ def build(auth_enabled: bool) -> ArticleList:
                        gr.BrowserState("", storage_key=LAST_LOOKED), url, fetch, fetched)
 
 
-def _rows(wb: Workbench, query: str, status: str, source: str = h.ALL_SOURCES, new_only: bool = False,
+def _rows(wb: Workbench, query: str, status: str, source: str = ALL_SOURCES, new_only: bool = False,
           since: str = "") -> tuple[list[list[Any]], list[str]]:
     """Table rows (title, date, source, status per language) and the article id of each."""
-    table = h.article_rows(wb, query, status, source, new_only, since)
+    table = article_rows(wb, query, status, source, new_only, since)
     return [row[:-1] for row in table], [row[-1] for row in table]
 
 
@@ -71,17 +138,17 @@ def _visit(wb: Workbench, previous: Any) -> tuple[str, str, Any, Any]:
     the source filter gets the feeds of this data home."""
     from ...clock import now
 
-    since = h.since_stamp(previous)
+    since = since_stamp(previous)
     label = f"Only new since I last looked ({since[:16].replace('T', ' ')} UTC)" if since else \
         "Only new since I last looked (first visit: everything is new)"
-    return since, now(), gr.update(label=label), gr.update(choices=h.source_choices(wb))
+    return since, now(), gr.update(label=label), gr.update(choices=source_choices(wb))
 
 
 def _import(wb: Workbench, url: str) -> tuple[str, str, str]:
     """The URL field: import the page's article and open it; or say in one line why not."""
     import html
 
-    answer = h.import_by_url(wb, url)
+    answer = registry()["import_url"](wb, url=url)
     if not answer.get("ok"):
         return f"<span class='warning'>{html.escape(str(answer.get('error')))}</span>", url, ""
     title = html.escape(str(answer.get("title") or answer["article_id"]))

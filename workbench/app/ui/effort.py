@@ -8,8 +8,8 @@ from typing import Any
 import gradio as gr
 
 from ...review.effort import GROUPS
-from .. import handlers as h
 from ..api import Workbench
+from ..catalog import registry
 from .common import choice
 
 COLUMNS = ["group", "segments", "edited %", "HTER", "s / segment", "s / word"]
@@ -35,10 +35,10 @@ def build() -> EffortPanel:
 
 def wire(wb: Workbench, panel: EffortPanel) -> None:
     def rows(by: str) -> list[list[Any]]:
-        by = by if isinstance(by, str) and by in GROUPS else "model"
+        by = by if isinstance(by, str) and by in GROUPS else "model"  # the operation checks it too
         return [[r[by], r["segments"], f"{r['edited_share']:.0%}", r["hter"],
                  r["seconds_per_segment"] if r["seconds_per_segment"] is not None else "—",
-                 r["seconds_per_word"] if r["seconds_per_word"] is not None else "—"] for r in h.effort_rows(wb, by)]
+                 r["seconds_per_word"] if r["seconds_per_word"] is not None else "—"] for r in registry()["effort"].run(wb, by=by).rows]
 
     panel.refresh.click(rows, panel.by, panel.table)
     panel.by.change(rows, panel.by, panel.table)

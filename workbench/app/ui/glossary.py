@@ -14,7 +14,6 @@ from typing import Any
 import gradio as gr
 
 from ...review.glossary import COLUMNS
-from .. import handlers as h
 from ..api import Workbench
 from ..catalog import registry
 from .common import author
@@ -47,7 +46,8 @@ def save_table(wb: Workbench, table: Any, base_version: Any, who: str) -> dict[s
 
 def wire(wb: Workbench, app: gr.Blocks, panel: GlossaryPanel, reviewer: gr.Textbox, reload_article: dict[str, Any]) -> None:
     def load() -> tuple[list[list[str]], str]:
-        return h.glossary_rows(wb), h.glossary_version(wb)
+        table = registry()["get_glossary"].run(wb)
+        return table.rows, table.version
 
     def save(rows: Any, base: str, name: str, request: gr.Request) -> tuple[str, str]:
         result = save_table(wb, rows, base, author(name, request))

@@ -1,11 +1,16 @@
-"""UI handlers as plain functions (tiny models): list, open, save, conflict, revert, diff, approve, re-translate."""
+"""The page's panels as plain functions, over the service's operations (tiny models): list, open, save, conflict,
+revert, diff, approve, re-translate, download, glossary."""
 
 from __future__ import annotations
 
-from workbench.app import handlers as h
 from workbench.app import operations as ops
 from workbench.app import operations as r
+from workbench.app.catalog import registry
+from workbench.app.ui import actions, articles
+from workbench.app.ui import glossary as glossary_panel
+from workbench.app.ui.header import header_markdown
 from workbench.review.diff import diff_html
+from workbench.review.glossary import version as glossary_version
 
 from .conftest import SEEDS, review_and_approve
 
@@ -16,16 +21,20 @@ def first_body(wb, article=ARTICLE):
     return next(s for s in wb.article(article).to_dict()["segments"] if s["kind"] == "body")
 
 
+def listed(wb, query="", status="all"):
+    return registry()["list_articles"].run(wb, query=query, status=status).articles
+
+
 def test_list_search_and_status_filter(translated):
     wb = translated
-    assert len(h.list_articles(wb)) == 5
-    hits = h.list_articles(wb, "بايكونور")  # only in the body text of 000
+    assert len(listed(wb)) == 5
+    hits = listed(wb, "بايكونور")  # only in the body text of 000
     assert [r.id for r in hits] == ["000_b2b0b7ef8c4c7ace"]
-    assert [r.id for r in h.list_articles(wb, "يبحثان التعاون")] == [ARTICLE]  # a title
-    assert h.list_articles(wb, status="approved") == []
+    assert [r.id for r in listed(wb, "يبحثان التعاون")] == [ARTICLE]  # a title
+    assert listed(wb, status="approved") == []
     review_and_approve(wb, ARTICLE, "en")
-    assert [r.id for r in h.list_articles(wb, status="approved")] == [ARTICLE]
-    table = h.article_table(h.list_articles(wb))
+    assert [r.id for r in listed(wb, status="approved")] == [ARTICLE]
+    table = articles.article_table(listed(wb))
     assert table[4] == ["وزيرا الخارجية الروسي والكازاخستاني يبحثان التعاون الثنائي", "2025-10-22", "TASS",
                         "✓ (override) / MT", ARTICLE]  # approved over its blockers: not the same ✓ as a clean one
 
@@ -36,7 +45,7 @@ def test_open_article_gives_aligned_rows_and_meta_apart(translated):
     assert len(rows) == 21  # title + 2 headings + 18 body; meta shown apart (in the header)
     assert rows[0]["kind"] == "title" and rows[0]["source_text"] == view["title"]
     assert all(s["targets"]["en"]["text"] and s["targets"]["ru"]["text"] for s in rows)  # English and Russian present
-    header = h.header_markdown(translated.article(ARTICLE))
+    header = header_markdown(translated.article(ARTICLE))
     assert "مجلس الاتحاد الروسي" in header and "TASS" in header and "2025-10-22" in header
     assert "meaningless" in header
 
@@ -45,11 +54,11 @@ def test_html_in_article_text_is_escaped(wb, tmp_path):
     path = tmp_path / "xss.txt"
     path.write_text('<script>alert("x")</script> عنوان\nقال الوزير <b>شيئاً</b> & مضى.\nالمصدر: تاس\n', encoding="utf-8")
     wb.import_paths([path])
-    view = h.get_article(wb, "xss")
-    header = h.header_markdown(view)
+    view = registry()["get_article"].attempt(wb, article_id="xss").article
+    header = header_markdown(view)
     assert "<script>" not in header and "&lt;script&gt;" in header
     assert view.segments[1].source_text == "قال الوزير <b>شيئاً</b> & مضى."  # the page escapes it when drawing
-    refused = h.get_article(wb, "../xss")  # a path is never an id: one line, no view
+    refused = registry()["get_article"].attempt(wb, article_id="../xss")  # a path is never an id: one line, no view
     assert isinstance(refused, dict) and refused["ok"] is False and "\n" not in refused["error"]
     assert "<b>" not in diff_html("a <b>", "a <b> c") and "&lt;b&gt;" in diff_html("a <b>", "a <b> c")
 
@@ -131,25 +140,25 @@ def test_retranslate_segment_article_russian_and_summary(translated):
     assert r.retranslate_unit(wb, article_id=ARTICLE, unit=seg["id"], language="ru")["replaced"]  # Russian from the corrected English
     machine = wb.store.latest_machine_outputs(ARTICLE)[("segment", seg["id"], "ru")]
     assert machine["input_text"] == "Lavrov hosts his Kazakh counterpart in Moscow."
-    report = h.translate_article(wb, ARTICLE, ["en"])  # the edited segment is kept: 20 of 21 again, all from cache
+    report = actions.translate_article(wb, ARTICLE, ["en"])  # the edited segment is kept: 20 of 21 again, all from cache
     assert report["ok"] and report["translated"] == 20 and report["cached"] == 20
     assert r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")["text"] == "Lavrov hosts his Kazakh counterpart in Moscow."
-    report = h.translate_article(wb, ARTICLE, ["en"], replace_edited=True)  # only when asked
+    report = actions.translate_article(wb, ARTICLE, ["en"], replace_edited=True)  # only when asked
     assert report["translated"] == 21 and r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")["text"] != "Lavrov hosts his Kazakh counterpart in Moscow."
     assert r.retranslate_unit(wb, article_id=ARTICLE, unit="summary", language="ru")["replaced"]
 
 
 def test_export_article_for_download(translated, tmp_path):
-    path = h.export_article(translated, ARTICLE, "txt", folder=tmp_path)
+    path = actions.export_article(translated, ARTICLE, "txt", folder=tmp_path)
     text = path.read_text(encoding="utf-8")
     assert "[en]" in text and "[ru]" in text and "meaningless" in text
-    path = h.export_article(translated, ARTICLE, "jsonl", folder=tmp_path)
+    path = actions.export_article(translated, ARTICLE, "jsonl", folder=tmp_path)
     assert path.suffix == ".jsonl" and ARTICLE in path.read_text(encoding="utf-8")
 
 
 def test_glossary_edit_applies_to_qa_at_once(translated):
     wb = translated
-    rows = h.glossary_rows(wb)
+    rows = wb.glossary().to_rows()
     assert any(r[1] == "Tokayev" for r in rows)
     seg = next(s for s in wb.article(ARTICLE).to_dict()["segments"] if "توكاييف" in s["source_text"] and s["kind"] == "body")
     ed = r.unit_details(wb, article_id=ARTICLE, unit=seg["id"], language="en")
@@ -157,11 +166,11 @@ def test_glossary_edit_applies_to_qa_at_once(translated):
     unit = next(s for s in wb.article(ARTICLE).to_dict()["segments"] if s["id"] == seg["id"])["targets"]["en"]
     assert "glossary" in unit["flags"] and "glossary: توكاييف should be Tokayev" in unit["qa"]
     edited = [[r[0], "Tokayev|Tokaev" if r[1] == "Tokayev" else r[1], r[2], r[3]] for r in rows]
-    saved = h.save_glossary(wb, edited)
-    assert saved["ok"] and saved["terms"] == len(rows) and saved["version"] == h.glossary_version(wb)
+    saved = glossary_panel.save_table(wb, edited, glossary_version(wb.store), "a")
+    assert saved["ok"] and saved["terms"] == len(rows) and saved["version"] == glossary_version(wb.store)
     unit = next(s for s in wb.article(ARTICLE).to_dict()["segments"] if s["id"] == seg["id"])["targets"]["en"]
     assert not any("توكاييف" in line for line in unit["qa"])
-    assert h.save_glossary(wb, [["", "Lavrov", "Лавров", ""]])["ok"] is False  # a row without Arabic is refused
+    assert glossary_panel.save_table(wb, [["", "Lavrov", "Лавров", ""]], glossary_version(wb.store), "a")["ok"] is False  # a row without Arabic is refused
 
 
 def test_translate_article_reports_a_missing_model_instead_of_raising(home):
@@ -169,7 +178,7 @@ def test_translate_article_reports_a_missing_model_instead_of_raising(home):
 
     with Workbench(home, profile="fast") as wb:
         wb.import_paths([str(next(SEEDS.glob("003_*.txt")))])
-        result = h.translate_article(wb, "003_70140ed69b948bf5", ["en"])
+        result = actions.translate_article(wb, "003_70140ed69b948bf5", ["en"])
         assert result["ok"] is False and "Helsinki-NLP/opus-mt-ar-en" in result["error"]
 
 
