@@ -12,9 +12,11 @@ from .conftest import ROOT
 
 PACKAGE = ROOT / "workbench"
 # Lower numbers are lower stages; a module may import its own stage and any lower one.
-# No two packages share a stage. Review records events in the store's outbox; the newsroom, above it, sends them.
-LAYERS = {"text": 1, "store": 2, "engines": 3, "review": 4, "newsroom": 5, "runs": 6, "exchange": 7, "scale": 8,
-          "app": 9}
+# No two packages share a stage. Models receive what choice resolved (a folder, a compute type);
+# choice finds, licenses, measures and builds them through the models' registry; the benchmarks are the
+# top stage. Review records events in the store's outbox; the newsroom, above it, sends them.
+LAYERS = {"text": 1, "store": 2, "models": 3, "testing": 4, "choice": 5, "review": 6, "newsroom": 7, "runs": 8,
+          "exchange": 9, "scale": 10, "app": 11, "bench": 12}
 
 
 def _stage(module: str) -> int:

@@ -10,9 +10,9 @@ import math
 import pytest
 
 from workbench.app import operations as ops
-from workbench.engines.base import DECODING_TOLERANCE, Confidence, TranslationOptions
-from workbench.engines.tiny import arabic_corpus
+from workbench.models.base import DECODING_TOLERANCE, Confidence, TranslationOptions
 from workbench.review.confidence import LOW_CONFIDENCE
+from workbench.testing.tiny import arabic_corpus
 
 from .conftest import SEEDS
 
@@ -70,8 +70,8 @@ def test_confidence_is_the_models_probability_of_its_output(home):
     CTranslate2 engine (float32) gives the same number within rounding."""
     import torch
 
-    from workbench.engines.ct2 import Ct2Translator
-    from workbench.engines.hf import Seq2SeqTranslator
+    from workbench.models.ct2 import Ct2Translator
+    from workbench.models.hf import Seq2SeqTranslator
 
     texts = [line for line in arabic_corpus() if len(line) > 10][:6]
     options = TranslationOptions(num_beams=1, compute_type="float32")

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workbench.engines.llm import (
+from workbench.errors import LicenceRefused, TemplateError
+from workbench.models.llm import (
     LLM_FLAGS,
     LLMOptions,
     Request,
@@ -19,9 +20,8 @@ from workbench.engines.llm import (
     render,
     sentence_count,
 )
-from workbench.engines.prompts import load_translation_template, parse_template
-from workbench.engines.tiny import arabic_corpus
-from workbench.errors import LicenceRefused, TemplateError
+from workbench.models.prompts import load_translation_template, parse_template
+from workbench.testing.tiny import arabic_corpus
 
 from .conftest import SEEDS
 
@@ -40,8 +40,8 @@ def requests(count: int) -> list[Request]:
 # --------------------------------------------------------------------------- both engines, every architecture
 @pytest.mark.parametrize("arch", ARCHS)
 def test_ctranslate2_float32_gives_the_transformers_output_and_batches_give_one_at_a_time(arch, home):
-    from workbench.engines.ct2_llm import Ct2LLMTranslator
-    from workbench.engines.hf_llm import CausalTranslator
+    from workbench.models.ct2_llm import Ct2LLMTranslator
+    from workbench.models.hf_llm import CausalTranslator
 
     reqs = requests(12)
     hf = CausalTranslator(f"tiny:{arch}", "ar", "en", OPTIONS, home=str(home))
@@ -60,7 +60,7 @@ def test_ctranslate2_float32_gives_the_transformers_output_and_batches_give_one_
 
 
 def test_the_chat_template_stop_tokens_thinking_switch_and_length_cap(home):
-    from workbench.engines.hf_llm import CausalTranslator
+    from workbench.models.hf_llm import CausalTranslator
 
     qwen3 = CausalTranslator("tiny:qwen3", "ar", "en", OPTIONS, home=str(home))
     _, ids = qwen3.prompt_ids(Request("قال لافروف"))
@@ -88,8 +88,8 @@ def test_translategemma_gets_its_structured_content_and_the_segment_alone(engine
     own instruction: the model gets its own template (found from the chat template), the segment alone, and
     provenance and the cache key say that no context or glossary term was sent."""
     from workbench import Workbench
-    from workbench.engines.plan import ModelSet
-    from workbench.engines.profiles import select
+    from workbench.choice.plan import ModelSet
+    from workbench.choice.profiles import select
 
     selection = select("tiny-llm", models={"en": "tiny:translategemma", "ru": "tiny:translategemma"}, engine=engine,
                        home=home)
@@ -230,7 +230,7 @@ def test_llm_flags_show_with_their_reasons_while_the_text_is_the_machines(transl
 
 # --------------------------------------------------------------------------- cache keys
 def _keys(wb, plan, lang_code: str) -> dict[str, str]:
-    from workbench.engines.wrappers import CachedTranslator
+    from workbench.models.wrappers import CachedTranslator
     from workbench.runs.context import Snapshot, glossary_for, requests_for
 
     lang = plan.languages[lang_code]
@@ -291,9 +291,9 @@ def test_a_model_ctranslate2_cannot_convert_falls_back_to_transformers(home, tin
     import torch
     from transformers import AutoTokenizer, Gemma4ForCausalLM, Gemma4TextConfig
 
-    from workbench.engines.plan import ModelSet
-    from workbench.engines.profiles import select
-    from workbench.engines.tiny import build_tiny
+    from workbench.choice.plan import ModelSet
+    from workbench.choice.profiles import select
+    from workbench.testing.tiny import build_tiny
 
     folder = home.parent / "gemma4"
     tokenizer = AutoTokenizer.from_pretrained(build_tiny("gemma3", tiny_dir))
@@ -322,8 +322,8 @@ def test_a_model_ctranslate2_cannot_convert_falls_back_to_transformers(home, tin
 def test_both_engines_translate_the_seeds_end_to_end_with_russian_direct(arch, engine, home):
     """Every tiny LLM on both engines over the five seeds: one pair in the fast tier (10-25 s each on 2 cores)."""
     from workbench import Workbench
-    from workbench.engines.plan import ModelSet
-    from workbench.engines.profiles import select
+    from workbench.choice.plan import ModelSet
+    from workbench.choice.profiles import select
 
     spec = f"tiny:{arch}"
     selection = select("tiny-llm", models={"en": spec, "ru": spec}, engine=engine, home=home)
@@ -342,8 +342,8 @@ def test_both_engines_translate_the_seeds_end_to_end_with_russian_direct(arch, e
 
 def test_russian_from_the_reviewed_english(home):
     from workbench import Workbench
-    from workbench.engines.plan import ModelSet
-    from workbench.engines.profiles import select
+    from workbench.choice.plan import ModelSet
+    from workbench.choice.profiles import select
 
     models = ModelSet(select("tiny-llm", via={"ru": "en"}, engine="transformers", home=home), home=home)
     with Workbench(home, model_set=models) as wb:
@@ -431,7 +431,7 @@ def test_articles_translated_together_give_one_at_a_time_outputs_in_wider_batche
 
 @pytest.mark.slow  # four (two) runs over the five seeds in both languages: about 60 s (35 s) on 2 cores
 def test_a_failing_call_of_many_articles_is_retried_article_by_article(tmp_path):
-    from workbench.engines.hf_llm import CausalTranslator
+    from workbench.models.hf_llm import CausalTranslator
 
     real = CausalTranslator.generate_ids
 
@@ -454,8 +454,8 @@ def test_a_failing_call_of_many_articles_is_retried_article_by_article(tmp_path)
 # --------------------------------------------------------------------------- licences, catalog, profiles
 def test_licence_permissive_refuses_a_gemma_terms_model_before_loading(home, monkeypatch):
     from workbench.app.cli import cli
-    from workbench.engines import locate
-    from workbench.engines.profiles import select
+    from workbench.choice import locate
+    from workbench.choice.profiles import select
 
     def never(*args, **kwargs):
         raise AssertionError("nothing may be located or loaded")
@@ -472,9 +472,9 @@ def test_licence_permissive_refuses_a_gemma_terms_model_before_loading(home, mon
 
 
 def test_the_catalog_lists_the_translation_llms_with_licences_and_the_llm_profile_uses_one(home):
-    from workbench.engines.catalog import CATALOG, PERMISSIVE
-    from workbench.engines.locate import is_llm
-    from workbench.engines.profiles import PROFILES
+    from workbench.choice.catalog import CATALOG, PERMISSIVE
+    from workbench.choice.locate import is_llm
+    from workbench.choice.profiles import PROFILES
 
     llms = {e.id: e for e in CATALOG.values() if e.kind == "llm"}
     assert {"utter-project/EuroLLM-9B-Instruct", "ByteDance-Seed/Seed-X-PPO-7B", "Qwen/Qwen3-4B-Instruct-2507",
@@ -487,8 +487,8 @@ def test_the_catalog_lists_the_translation_llms_with_licences_and_the_llm_profil
 
 
 def test_llm_options_in_config_are_checked_and_reach_the_translator(home):
-    from workbench.engines.plan import ModelSet
-    from workbench.engines.profiles import select
+    from workbench.choice.plan import ModelSet
+    from workbench.choice.profiles import select
     from workbench.errors import WorkbenchError
 
     home.mkdir(parents=True)
@@ -572,7 +572,7 @@ def test_suggestions_of_many_articles_share_calls_and_match_one_at_a_time(tmp_pa
 # --------------------------------------------------------------------------- the bench
 @pytest.mark.slow
 def test_bench_json_has_an_llm_translator_entry_per_engine(home, monkeypatch):
-    from workbench.engines import bench
+    from workbench.bench import models as bench
 
     settings = bench.Settings(sentences=2, output_tokens=3, baseline_sentences=1, summarizer=False, home=str(home),
                               llm=True)  # behind --llm (long on a real shape)

@@ -35,12 +35,12 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..engines.plan import ModelSet
-from ..engines.profiles import Selection
-from ..engines.threads import apply_threads
+from ..choice.plan import ModelSet
+from ..choice.profiles import Selection
 from ..errors import ImportProblem, WorkbenchError
 from ..exchange.results import article_record
 from ..languages import TARGETS
+from ..models.threads import apply_threads
 from ..review import workflow
 from ..review.glossary import Glossary
 from ..review.glossary import seed as use_glossary

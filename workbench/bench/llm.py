@@ -20,8 +20,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from ..models.llm import LLMOptions
 from ..settings import tiny_dir
-from .llm import LLMOptions
 
 PROMPT_TOKENS = 400
 ARTICLE_SEGMENTS = 20  # the sample articles have 10 to 40 translatable segments
@@ -46,7 +46,7 @@ def shape_for(s: Any, device: str) -> str:
 
 def build_shape(name: str, root: Path) -> Path:
     """A random-weight model of the shape with the tiny chat tokenizer of its family (built once, cached)."""
-    from .tiny import build_tiny
+    from ..testing.tiny import build_tiny
 
     spec = SHAPES[name]
     tiny = build_tiny(spec["family"], tiny_dir())
@@ -83,14 +83,14 @@ def build_shape(name: str, root: Path) -> Path:
 
 def _prompts(translator: Any, count: int) -> list[list[int]]:
     """`count` prompts of exactly PROMPT_TOKENS ids: a real rendered prompt's ids, repeated to length."""
-    from .llm import Request
+    from ..models.llm import Request
 
     _, ids = translator.prompt_ids(Request("قال وزير الخارجية الروسي سيرغي لافروف إن مستوى الثقة المتبادلة مرتفع."))
     return [(ids * math.ceil(PROMPT_TOKENS / len(ids)))[:PROMPT_TOKENS] for _ in range(count)]
 
 
 def _measure(translator: Any, device: str, segments: int, output_tokens: int) -> dict[str, Any]:
-    from .bench_common import _sync, _time
+    from .common import _sync, _time
 
     prompts = _prompts(translator, segments)
 
@@ -124,10 +124,10 @@ def _measure(translator: Any, device: str, segments: int, output_tokens: int) ->
 
 def run(s: Any, progress: Any = lambda _: None) -> dict[str, Any]:
     """The `llm_translator` entry: the shape, then per engine its speed (or why it was skipped)."""
-    from .ct2 import unavailable
-    from .ct2_llm import Ct2LLMTranslator
-    from .hf import resolve_device
-    from .hf_llm import CausalTranslator
+    from ..models.ct2 import unavailable
+    from ..models.ct2_llm import Ct2LLMTranslator
+    from ..models.hf import resolve_device
+    from ..models.hf_llm import CausalTranslator
 
     device = resolve_device(s.device)
     name = shape_for(s, device)

@@ -4,7 +4,7 @@ template, or seq2seq).
 torch and transformers are imported when a model is first used, never at import time. On a GPU the model runs
 in bfloat16 (float16 where bf16 is missing) with PyTorch's cuDNN attention switched off (it is slow whenever
 shapes are new, which is every decoding step of every new batch), and batches are sized by a token budget. On
-a CPU it runs in float32, or in bfloat16 where `engines.compute` finds that fastest for the stage (AMX CPUs).
+a CPU it runs in float32, or in bfloat16 where `choice.compute` finds that fastest for the stage (AMX CPUs).
 
 Confidence comes from the decoding itself (`processors.StepLogprobs` keeps the log-probability of each chosen
 token, in greedy and beam search); only outputs cut at the length cap are scored again teacher-forced.
@@ -19,6 +19,7 @@ import re
 import threading
 from typing import Any
 
+from ..choice.locate import Located, locate
 from ..errors import ModelNotAvailable, WorkbenchError
 from ..settings import cudnn_attention, hub_offline
 from .base import (
@@ -41,7 +42,6 @@ from .base import (
     summary_groups,
     token_budget,
 )
-from .locate import Located, locate
 from .processors import StepLogprobs, no_repeat_ngram, prompt_repetition_penalty
 from .registry import Engine
 from .threads import model_work, set_torch_threads
@@ -83,12 +83,12 @@ def dtype_for(device: str, name: str = "float32") -> Any:
 
 def cpu_compute(spec: str, requested: str, stage: str, home: str | None) -> str:
     """The number format on a CPU: the option when it names a torch type, float32 for the tiny test models (the
-    same output on every machine), else the fastest for the stage here (`engines.compute`)."""
+    same output on every machine), else the fastest for the stage here (`choice.compute`)."""
     if requested in TORCH_TYPES:
         return requested
     if spec.startswith(TINY_PREFIX):
         return "float32"
-    from .compute import choose
+    from ..choice.compute import choose
 
     return choose(stage, home, engine="transformers").compute
 
@@ -127,7 +127,7 @@ class _HFModel:
     """Shared lazy loading for the transformers-backed models."""
 
     kind = "seq2seq"
-    stage = "translation"  # which stage's compute choice applies (engines.compute)
+    stage = "translation"  # which stage's compute choice applies (choice.compute)
     options: Any
 
     def __init__(self, spec: str, task: str, *, device: str = "auto", home: str | None = None,

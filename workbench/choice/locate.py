@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelNotAvailable, UnknownModelError, WorkbenchError
+from ..models.base import TINY_PREFIX
 from ..settings import hub_cache, hub_endpoint, hub_offline, models_dirs, tiny_dir
-from .base import TINY_PREFIX
 from .catalog import licence_of
 
 BUNDLE_FILE = "workbench-model.json"
@@ -69,7 +69,7 @@ def locate(spec: str, task: str, *, home: str | os.PathLike[str] | None = None, 
     """Resolve a model spec (tiny name, folder, or hub id) to files; typed errors when it cannot be."""
     profile = profile_hint(spec, profile)
     if spec.startswith(TINY_PREFIX):
-        from .tiny import build_tiny
+        from ..testing.tiny import build_tiny
 
         folder = build_tiny(spec[len(TINY_PREFIX):], tiny_dir(home))
         return Located(spec, str(folder), folder_revision(folder), licence_of(spec), True)

@@ -1,7 +1,7 @@
 """The engine registry: engine names → the module that implements them, loaded on first use.
 
 Adding an engine is one module that defines `ENGINE = Engine(...)` plus one line in `ENGINE_MODULES`; its LLM
-translator (an instruction LLM translating a segment with its context, `engines.llm`) is one module with
+translator (an instruction LLM translating a segment with its context, `models.llm`) is one module with
 `make_translator` and one line in `LLM_MODULES`. `make_translator` decides which of the two a model gets.
 Nothing here imports an engine's heavy libraries.
 """
@@ -18,13 +18,13 @@ from ..errors import EngineUnavailable, UnknownModelError
 from .base import Summarizer, TranslationOptions, Translator
 
 ENGINE_MODULES: dict[str, str] = {
-    "transformers": "workbench.engines.hf",
-    "ct2": "workbench.engines.ct2",
+    "transformers": "workbench.models.hf",
+    "ct2": "workbench.models.ct2",
 }
 ENGINE_CHOICES: tuple[str, ...] = ("auto", *ENGINE_MODULES)
 LLM_MODULES: dict[str, str] = {
-    "transformers": "workbench.engines.hf_llm",
-    "ct2": "workbench.engines.ct2_llm",
+    "transformers": "workbench.models.hf_llm",
+    "ct2": "workbench.models.ct2_llm",
 }
 DEFAULT_ENGINE = "transformers"  # what "auto" falls back to
 
@@ -61,8 +61,8 @@ def make_translator(engine: Engine, spec: str, source: str, target: str, options
                     home: str | os.PathLike[str] | None = None, **kw: Any) -> Translator:
     """`engine`'s translator for `spec`: its LLM translator when the model is an instruction LLM (`locate.is_llm`),
     else its sentence translator; `options` are the selection's [translation] values (each kind takes its own)."""
+    from ..choice.locate import is_llm
     from .llm import LLM_ONLY, LLMOptions
-    from .locate import is_llm
 
     if is_llm(spec, home):
         if engine.name not in LLM_MODULES:

@@ -2,7 +2,7 @@
 
 The same prompts (the model's chat template, applied by its tokenizer), stop tokens, greedy decoding, length caps
 and answer parsing as the transformers LLM translator (`hf_llm`); the confidence comes from the decoding steps'
-log-probabilities. Conversion is that of the CTranslate2 engine (`engines.ct2`: once, cached in the data home).
+log-probabilities. Conversion is that of the CTranslate2 engine (`models.ct2`: once, cached in the data home).
 With transformers 5.24, CTranslate2 4.8.5 converts Llama, Mistral, Qwen3 and Gemma 3 (checked on tiny models);
 Gemma 4 has a loader but its conversion fails (transformers makes `head_dim` a per-layer attribute) and HunYuan
 has none: those are an `EngineUnavailable`, and "auto" then uses transformers.

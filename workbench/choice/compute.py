@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from ..files import atomic_write
+from ..models.threads import current_threads
 from ..settings import cache_dir
-from .threads import current_threads
 
 STAGES = ("translation", "llm_prefill", "llm_decode")
 NATIVE_BF16 = ("amx_bf16", "avx512_bf16")

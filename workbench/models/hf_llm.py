@@ -3,17 +3,17 @@
 Prompts of a batch are left-padded (the answers then start in the same column), decoding is greedy with the
 model's stop tokens, each answer is cut at its own length cap (so a batch gives what one prompt at a time gives),
 and the confidence is the mean log-probability of the answer's tokens from the decoding scores (no extra pass).
-Loading, devices and dtypes are those of the transformers engine (`engines.hf`).
+Loading, devices and dtypes are those of the transformers engine (`models.hf`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..choice.locate import Located
 from .base import ModelInfo, Translator, token_budget
 from .hf import _HFModel
 from .llm import LLMOptions, LLMTranslator
-from .locate import Located
 from .threads import model_work
 
 

@@ -7,7 +7,7 @@ folder and renamed into place, so an interrupted one never leaves a broken cache
 tokens, length caps, `no_repeat_ngram_size`, cache keys and provenance are those of the transformers engine.
 Where CTranslate2 cannot run (not installed, no CUDA 12 libraries for the GPU, a model it cannot convert),
 `EngineUnavailable` says why and "auto" uses transformers. On a CPU, "auto" takes the CTranslate2 type
-`engines.compute` finds fastest for the stage here (int8 unless measured otherwise).
+`choice.compute` finds fastest for the stage here (int8 unless measured otherwise).
 
 Confidence comes from the decoding: the hypothesis score (`return_scores`: the mean token log-probability, end of
 sentence included) and, in greedy search, each token's log-probability. The teacher-forced pass (`score_batch`)
@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ..choice.locate import Located, locate
 from ..errors import EngineUnavailable
 from ..settings import ct2_dir
 from .base import (
@@ -52,7 +53,6 @@ from .base import (
     summary_groups,
     token_budget,
 )
-from .locate import Located, locate
 from .registry import Engine
 from .threads import current_threads, model_work
 
@@ -123,11 +123,11 @@ SPREAD = 8  # prompt tokens a summary batch's longest prompt may have beyond its
 def compute_type(requested: str, device: str, stage: str = "translation", home: str | None = None,
                  tiny: bool = False) -> str:
     """The CTranslate2 type: the option, else on a CPU the fastest CTranslate2 type for the stage here
-    (`engines.compute`; int8 for the tiny test models), else the device's default."""
+    (`choice.compute`; int8 for the tiny test models), else the device's default."""
     if requested not in ("", "auto"):
         return requested
     if device == "cpu" and not tiny:
-        from .compute import choose
+        from ..choice.compute import choose
 
         return choose(stage, home, engine="ct2").compute
     return DEFAULT_COMPUTE[device]

@@ -15,14 +15,14 @@ from typing import Any
 
 from ..errors import EngineUnavailable, WorkbenchError
 from ..languages import SOURCE_LANG
+from ..models.base import Summarizer, SummaryOptions, Translator
+from ..models.registry import DEFAULT_ENGINE, ENGINE_MODULES, Engine, get_engine, make_translator
+from ..models.threads import apply_threads
+from ..models.wrappers import CachedSummarizer, CachedTranslator, TranslationCache
 from ..settings import cache_dir
-from .base import Summarizer, SummaryOptions, Translator
 from .catalog import check_licence
 from .compute import preferred_engine
 from .profiles import Selection
-from .registry import DEFAULT_ENGINE, ENGINE_MODULES, Engine, get_engine, make_translator
-from .threads import apply_threads
-from .wrappers import CachedSummarizer, CachedTranslator, TranslationCache
 
 
 @dataclass
@@ -102,7 +102,7 @@ class ModelSet:
             spec = self.selection.summarizer if role == "summarizer" else self.selection.routes[role].model \
                 if role in self.selection.routes else ""
             first = preferred_engine(spec, "summaries" if role == "summarizer" else "translation",
-                                     self.selection.device, self.home)  # the fastest here (engines.compute)
+                                     self.selection.device, self.home)  # the fastest here (choice.compute)
             return sorted(order, key=lambda name: name != first)
         get_engine(requested)  # a typed error for an unknown name
         return [requested]
@@ -146,7 +146,7 @@ class ModelSet:
         if key not in self._direct:
             options = dict(self.selection.translation_options)
 
-            def make(engine: Engine) -> Translator:  # an LLM translator for an instruction LLM (engines.llm)
+            def make(engine: Engine) -> Translator:  # an LLM translator for an instruction LLM (models.llm)
                 return make_translator(engine, spec, source, target, options, device=self.selection.device,
                                        home=self.home, profile=self.selection.profile)
 

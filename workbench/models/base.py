@@ -67,11 +67,11 @@ class TranslationOptions(Options):
     max_length_extra: int = 10
     max_new_tokens: int = 512
     batch_size: int = 16  # sentences per batch on CPU; on a GPU batches are sized by `batch_tokens`
-    batch_tokens: int = 0  # 0: chosen for the device (see engines.hf.token_budget)
+    batch_tokens: int = 0  # 0: chosen for the device (see models.hf.token_budget)
     sort_by_length: bool = True  # batches of similar length waste less padding
     articles_per_batch: int = 1  # a batch run's articles translated together: their chunks share model calls
     renormalize_logits: bool = True
-    compute_type: str = "auto"  # auto (engines.compute: the fastest measured or known here), float32, int8, bfloat16 …
+    compute_type: str = "auto"  # auto (choice.compute: the fastest measured or known here), float32, int8, bfloat16 …
     confidence: bool = True  # score each output, from the decoding itself (see Confidence)
     confidence_detail: str = "low"  # least sure words in the run: low (outputs below LOW_CONFIDENCE), all, none
 
@@ -230,7 +230,7 @@ class Request:
 @dataclass(frozen=True)
 class Output:
     """One request's translation: the text, the model's confidence in it, and whether it came from the cache. An
-    LLM translator's output also says what its answer parser found (`engines.llm.LLMOutput`)."""
+    LLM translator's output also says what its answer parser found (`models.llm.LLMOutput`)."""
 
     text: str
     confidence: Confidence | None
