@@ -22,11 +22,10 @@ TEXTS = [line for line in arabic_corpus() if len(line) > 10][:40]
 
 
 def _translator(engine: str, beams: int, detail: str, home: Path, spec: str = "tiny:marian-ar-en", **kw: Any) -> Any:
-    from workbench.models.ct2 import Ct2Translator
-    from workbench.models.hf import Seq2SeqTranslator
+    from workbench.choice.plan import build_translator
 
-    cls = Ct2Translator if engine == "ct2" else Seq2SeqTranslator
-    return cls(spec, "ar", "en", TranslationOptions(num_beams=beams, confidence_detail=detail, **kw), home=str(home))
+    return build_translator(engine, spec, "ar", "en", TranslationOptions(num_beams=beams, confidence_detail=detail, **kw),
+                            home=str(home))
 
 
 # --------------------------------------------------------------------------- confidence from the decoding

@@ -108,28 +108,27 @@ def _inputs(kind: str) -> list[str]:
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n == "m2m100" else n for n in PARITY])
 def test_ctranslate2_in_float32_gives_the_transformers_output(name, home):
-    from workbench.models.ct2 import Ct2Translator
-    from workbench.models.hf import Seq2SeqTranslator
+    from workbench.choice.plan import build_translator
 
     spec, source, target, kind = PARITY[name]
     texts = _inputs(kind)
     options = TranslationOptions(num_beams=1, compute_type="float32")
-    reference = Seq2SeqTranslator(spec, source, target, options, home=str(home)).translate_texts(texts)
-    fast = Ct2Translator(spec, source, target, options, home=str(home))
+    reference = build_translator("transformers", spec, source, target, options, home=str(home)).translate_texts(texts)
+    fast = build_translator("ct2", spec, source, target, options, home=str(home))
     same = sum(a == b for a, b in zip(reference, fast.translate_texts(texts), strict=True))
     assert same >= 0.95 * len(texts), f"{same}/{len(texts)} identical"
     assert fast.info.dtype == "float32" and fast.info.engine == "ct2"
 
 
 def test_ctranslate2_summarizer_in_float32_gives_the_transformers_output(home):
-    from workbench.models import ct2, hf
+    from workbench.choice.plan import build_summarizer
 
     # repetition_penalty 1.0: transformers also penalises the prompt's tokens, CTranslate2 only generated ones
     options = SummaryOptions(compute_type="float32", max_new_tokens=40, repetition_penalty=1.0)
     lines = _inputs("arabic")
     prompts = [Prompt("t", "h", "en", "Summarize.", " ".join(lines[i:i + 3]), "", "source") for i in range(20)]
-    reference = hf.make_summarizer("tiny:qwen2", options=options, home=str(home))
-    fast = ct2.make_summarizer("tiny:qwen2", options=options, home=str(home))
+    reference = build_summarizer("transformers", "tiny:qwen2", options=options, home=str(home))
+    fast = build_summarizer("ct2", "tiny:qwen2", options=options, home=str(home))
     same = sum(reference.summarize(p) == fast.summarize(p) for p in prompts)
     assert same >= 19, f"{same}/20 identical"
 

@@ -40,12 +40,11 @@ def requests(count: int) -> list[Request]:
 # --------------------------------------------------------------------------- both engines, every architecture
 @pytest.mark.parametrize("arch", ARCHS)
 def test_ctranslate2_float32_gives_the_transformers_output_and_batches_give_one_at_a_time(arch, home):
-    from workbench.models.ct2_llm import Ct2LLMTranslator
-    from workbench.models.hf_llm import CausalTranslator
+    from workbench.choice.plan import build_translator
 
     reqs = requests(12)
-    hf = CausalTranslator(f"tiny:{arch}", "ar", "en", OPTIONS, home=str(home))
-    ct2 = Ct2LLMTranslator(f"tiny:{arch}", "ar", "en", OPTIONS, home=str(home))
+    hf = build_translator("transformers", f"tiny:{arch}", "ar", "en", OPTIONS, home=str(home))
+    ct2 = build_translator("ct2", f"tiny:{arch}", "ar", "en", OPTIONS, home=str(home))
     ref, fast = hf.translate(reqs), ct2.translate(reqs)
     same = sum(a.raw == b.raw for a, b in zip(ref, fast, strict=True))
     assert same >= 0.95 * len(reqs), f"{arch}: {same}/{len(reqs)} identical"
@@ -60,25 +59,25 @@ def test_ctranslate2_float32_gives_the_transformers_output_and_batches_give_one_
 
 
 def test_the_chat_template_stop_tokens_thinking_switch_and_length_cap(home):
-    from workbench.models.hf_llm import CausalTranslator
+    from workbench.choice.plan import build_translator
 
-    qwen3 = CausalTranslator("tiny:qwen3", "ar", "en", OPTIONS, home=str(home))
+    qwen3 = build_translator("transformers", "tiny:qwen3", "ar", "en", OPTIONS, home=str(home))
     _, ids = qwen3.prompt_ids(Request("قال لافروف"))
     prompt = qwen3.tokenizer.decode(ids)
     assert prompt.startswith("<|im_start|>system\n") and prompt.endswith("<|im_start|>assistant\n<think>\n\n</think>\n\n")
     assert qwen3.chat_kwargs() == {"enable_thinking": False}  # the template's switch, off
     tok = qwen3.tokenizer.convert_tokens_to_ids
     assert tok("<|im_end|>") in qwen3.stops and tok("<|endoftext|>") in qwen3.stops
-    llama = CausalTranslator("tiny:llama", "ar", "ru", OPTIONS, home=str(home))
+    llama = build_translator("transformers", "tiny:llama", "ar", "ru", OPTIONS, home=str(home))
     assert llama.chat_kwargs() == {}
     assert {llama.tokenizer.convert_tokens_to_ids(t) for t in ("<|eot_id|>", "<|end_of_text|>")} <= set(llama.stops)
-    gemma = CausalTranslator("tiny:gemma3", "en", "ru", OPTIONS, home=str(home))
+    gemma = build_translator("transformers", "tiny:gemma3", "en", "ru", OPTIONS, home=str(home))
     text = gemma.tokenizer.decode(gemma.prompt_ids(Request("Lavrov said."))[1])
     assert text.startswith("<bos><start_of_turn>user\nYou are a professional news translator") and "system" not in text
     assert gemma.tokenizer.convert_tokens_to_ids("<end_of_turn>") in gemma.stops
     pieces = len(qwen3.tokenizer("قال لافروف", add_special_tokens=False)["input_ids"])
     long = LLMOptions(max_new_tokens=500, max_length_ratio=2.0, max_length_extra=5)
-    assert CausalTranslator("tiny:qwen3", "ar", "en", long, home=str(home)).cap(Request("قال لافروف")) == 2 * pieces + 5
+    assert build_translator("transformers", "tiny:qwen3", "ar", "en", long, home=str(home)).cap(Request("قال لافروف")) == 2 * pieces + 5
     assert qwen3.cap(Request("قال لافروف")) == 12  # within max_new_tokens
 
 

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.app.cli import cli
+from workbench.choice.plan import build_translator
 from workbench.errors import (
     LicenceRefused,
     MissingVariables,
@@ -19,7 +20,6 @@ from workbench.errors import (
     WorkbenchError,
 )
 from workbench.models.base import TranslationOptions
-from workbench.models.hf import Seq2SeqTranslator
 from workbench.models.prompts import load_template, parse_template
 from workbench.review.qa import check_output
 
@@ -152,9 +152,9 @@ def test_missing_model_gives_one_clear_line_and_leaves_data_untouched(home):
 
 def test_unknown_model_name_and_bad_options_are_typed_errors(wb):
     with pytest.raises(UnknownModelError):
-        Seq2SeqTranslator("not a model name!", "ar", "en")
+        build_translator("transformers", "not a model name!", "ar", "en")
     with pytest.raises(ModelNotAvailable):
-        Seq2SeqTranslator("Helsinki-NLP/opus-mt-ar-ru", "ar", "ru")
+        build_translator("transformers", "Helsinki-NLP/opus-mt-ar-ru", "ar", "ru")
     with pytest.raises(WorkbenchError, match="unknown TranslationOptions option"):
         TranslationOptions.from_dict({"beams": 5})
 
@@ -234,7 +234,7 @@ def test_offline_bundle_folder_is_found_through_workbench_models(home, tmp_path,
     monkeypatch.setenv("WORKBENCH_MODELS", str(bundle))
     found = locate("Helsinki-NLP/opus-mt-ar-en", "ar→en translation")
     assert found.path == str(target) and found.revision == "abc123" and found.licence == "apache-2.0"
-    translator = Seq2SeqTranslator("Helsinki-NLP/opus-mt-ar-en", "ar", "en", TranslationOptions(num_beams=1))
+    translator = build_translator("transformers", "Helsinki-NLP/opus-mt-ar-en", "ar", "en", TranslationOptions(num_beams=1))
     assert len(translator.translate_texts(["قال الوزير."])) == 1
 
 
@@ -300,7 +300,7 @@ def test_real_marian_translates_a_known_sentence():
         locate("Helsinki-NLP/opus-mt-tc-big-ar-en", "ar→en translation")
     except ModelNotAvailable:
         pytest.skip("Helsinki-NLP/opus-mt-tc-big-ar-en is not on this machine (workbench models pull)")
-    translator = Seq2SeqTranslator("Helsinki-NLP/opus-mt-tc-big-ar-en", "ar", "en")
+    translator = build_translator("transformers", "Helsinki-NLP/opus-mt-tc-big-ar-en", "ar", "en")
     out = translator.translate_texts(["قال وزير الخارجية الروسي سيرغي لافروف إن روسيا وكازاخستان حليفتان."])[0]
     assert "Lavrov" in out and "Kazakhstan" in out
 

@@ -75,8 +75,8 @@ def test_hf_hub_offline_means_the_same_to_the_locator_and_the_transformers_loade
 
     monkeypatch.setattr(transformers.AutoTokenizer, "from_pretrained", from_pretrained)
     with pytest.raises(WorkbenchError, match="not available on this machine"):
-        hf._load(Located("org/model", "org/model", None, "unknown", local=False), "ar→en translation", None,
-                 "seq2seq", "cpu")
+        hf._load(Located("org/model", "org/model", None, "unknown", local=False), "ar→en translation", "seq2seq",
+                 "cpu")
     assert asked["local_files_only"] is True
 
 

@@ -124,10 +124,9 @@ def _measure(translator: Any, device: str, segments: int, output_tokens: int) ->
 
 def run(s: Any, progress: Any = lambda _: None) -> dict[str, Any]:
     """The `llm_translator` entry: the shape, then per engine its speed (or why it was skipped)."""
+    from ..choice.plan import build_translator
     from ..models.ct2 import unavailable
-    from ..models.ct2_llm import Ct2LLMTranslator
     from ..models.hf import resolve_device
-    from ..models.hf_llm import CausalTranslator
 
     device = resolve_device(s.device)
     name = shape_for(s, device)
@@ -136,7 +135,7 @@ def run(s: Any, progress: Any = lambda _: None) -> dict[str, Any]:
     segments = max(2, min(s.sentences, 64 if device.startswith("cuda") else 4))
     options = LLMOptions(batch_size=segments, batch_tokens=s.batch_tokens, confidence=True)
     out: dict[str, Any] = {"shape": name, "device": device, "article_segments": ARTICLE_SEGMENTS, "engines": {}}
-    hf = CausalTranslator(str(folder), "ar", "en", options, device=device, home=s.home)
+    hf: Any = build_translator("transformers", str(folder), "ar", "en", options, device=device, home=s.home)
     out["engines"]["transformers"] = _measure(hf, device, segments, s.output_tokens)
     del hf
     gc.collect()
@@ -144,7 +143,7 @@ def run(s: Any, progress: Any = lambda _: None) -> dict[str, Any]:
     if reason:
         out["engines"]["ct2"] = {"skipped": reason}
     else:
-        ct2 = Ct2LLMTranslator(str(folder), "ar", "en", options, device=device, home=s.home)
+        ct2: Any = build_translator("ct2", str(folder), "ar", "en", options, device=device, home=s.home)
         out["engines"]["ct2"] = _measure(ct2, device, segments, s.output_tokens)
         out["engines"]["ct2"]["compute_type"] = ct2.compute_type
     return out

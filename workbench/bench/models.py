@@ -189,9 +189,9 @@ def _baseline(s: Settings, folder: Path, options: TranslationOptions, device: st
 
 def _workbench_transformers(s: Settings, folder: Path, options: TranslationOptions, device: str,
                             texts: list[str]) -> dict[str, Any]:
-    from ..models.hf import Seq2SeqTranslator
+    from ..choice.plan import build_translator
 
-    translator = Seq2SeqTranslator(str(folder), "ar", "en", options, device=device, home=s.home)
+    translator: Any = build_translator("transformers", str(folder), "ar", "en", options, device=device, home=s.home)
     translator.fixed_length = s.output_tokens
     translator.translate_texts(texts[:2])
     return _measure(device, lambda: translator.translate_texts(texts), len(texts), s.output_tokens)
@@ -205,10 +205,10 @@ def _workbench_ct2(s: Settings, folder: Path, options: TranslationOptions, devic
     ratio of a few per cent."""
     from dataclasses import replace
 
-    from ..models.ct2 import Ct2Translator
+    from ..choice.plan import build_translator
 
     fast = replace(options, confidence_detail="none")
-    translator = Ct2Translator(str(folder), "ar", "en", fast, device=device, home=s.home)
+    translator: Any = build_translator("ct2", str(folder), "ar", "en", fast, device=device, home=s.home)
     translator.fixed_length = s.output_tokens
     translator.translate_texts(texts[:2])
     tokens = translator.tokenize(texts)
@@ -277,9 +277,11 @@ def _ratios(engines: dict[str, dict[str, Any]], default: str) -> dict[str, float
     return out
 
 
-def _one_summarizer(s: Settings, folder: Path, make: Callable[..., Any], device: str, compute: str = "auto") -> dict[str, Any]:
+def _one_summarizer(s: Settings, folder: Path, engine: str, device: str, compute: str = "auto") -> dict[str, Any]:
+    from ..choice.plan import build_summarizer
+
     options = SummaryOptions(max_new_tokens=s.decode_tokens, max_input_tokens=s.prompt_tokens + 64, compute_type=compute)
-    summarizer = make(str(folder), options=options, device=device, home=s.home)
+    summarizer: Any = build_summarizer(engine, str(folder), options, device=device, home=s.home)
     tokenizer = summarizer.load()[0] if hasattr(summarizer, "load") else summarizer.tokenizer
     ids = tokenizer(" ".join(seed_sentences(400)))["input_ids"][: s.prompt_tokens - 40]
     prompt = Prompt("bench", "", "en", "Summarize the article.", tokenizer.decode(ids), "", "source")
@@ -303,21 +305,19 @@ def _summarizer(s: Settings, folder: Path) -> dict[str, Any]:
     import gc
 
     from ..choice.compute import Candidate, choose, native_bf16
-    from ..models.ct2 import make_summarizer as ct2_summarizer
     from ..models.ct2 import unavailable
-    from ..models.hf import make_summarizer as hf_summarizer
     from ..models.hf import resolve_device
     from .speed import summarizer_batch
 
     device = resolve_device(s.device)
     cpu = device == "cpu"
-    out: dict[str, Any] = {"transformers": _one_summarizer(s, folder, hf_summarizer, device, "float32" if cpu else "auto")}
+    out: dict[str, Any] = {"transformers": _one_summarizer(s, folder, "transformers", device, "float32" if cpu else "auto")}
     gc.collect()
     if cpu and native_bf16():
-        out["transformers_bfloat16"] = _one_summarizer(s, folder, hf_summarizer, device, "bfloat16")
+        out["transformers_bfloat16"] = _one_summarizer(s, folder, "transformers", device, "bfloat16")
         gc.collect()
     if unavailable(device) is None:
-        out["ct2"] = _one_summarizer(s, folder, ct2_summarizer, device)
+        out["ct2"] = _one_summarizer(s, folder, "ct2", device)
         out["ratio_ct2_vs_transformers"] = round(out["transformers"]["seconds_per_summary"] / out["ct2"]["seconds_per_summary"], 2)
         gc.collect()
     chosen = choose("summaries", s.home) if cpu else Candidate("ct2" if unavailable(device) is None else "transformers", "auto")
@@ -384,7 +384,7 @@ def run(s: Settings, progress: Callable[[str], None] = lambda _: None) -> dict[s
         progress("summarizer")
         report["summarizer"] = _summarizer(s, qwen)
     if s.llm:
-        from ..models.llm import run as llm_translator  # issue 20: the LLM translator on each engine
+        from .llm import run as llm_translator  # issue 20: the LLM translator on each engine
 
         report["llm_translator"] = llm_translator(s, progress)
     report["seconds"] = round(time.perf_counter() - started, 1)

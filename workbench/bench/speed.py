@@ -32,14 +32,10 @@ def make_summarizer(candidate: Candidate, folder: Path, options: SummaryOptions,
     """The workbench's summarizer of `folder` on one candidate (engine and compute type)."""
     from dataclasses import replace
 
-    opts = replace(options, compute_type=candidate.compute)
-    if candidate.engine == "ct2":
-        from ..models.ct2 import make_summarizer as ct2_summarizer
+    from ..choice.plan import build_summarizer
 
-        return ct2_summarizer(str(folder), options=opts, device=device, home=home)
-    from ..models.hf import make_summarizer as hf_summarizer
-
-    return hf_summarizer(str(folder), options=opts, device=device, home=home)
+    return build_summarizer(candidate.engine, str(folder), replace(options, compute_type=candidate.compute),
+                            device=device, home=home)
 
 
 def _tokenizer(summarizer: Any) -> Any:
@@ -125,14 +121,9 @@ def summarizer_batch(s: Any, folder: Path, device: str, chosen: Candidate) -> di
 def _translator(candidate: Candidate, folder: Path, beams: int, length: int, home: str | None) -> Any:
     """The workbench's translator on one candidate (confidence off: the compute alone), every output `length`."""
     options = TranslationOptions(num_beams=beams, compute_type=candidate.compute, confidence=False)
-    if candidate.engine == "ct2":
-        from ..models.ct2 import Ct2Translator
+    from ..choice.plan import build_translator
 
-        translator: Any = Ct2Translator(str(folder), "ar", "en", options, device="cpu", home=home)
-    else:
-        from ..models.hf import Seq2SeqTranslator
-
-        translator = Seq2SeqTranslator(str(folder), "ar", "en", options, device="cpu", home=home)
+    translator: Any = build_translator(candidate.engine, str(folder), "ar", "en", options, device="cpu", home=home)
     translator.fixed_length = length
     return translator
 

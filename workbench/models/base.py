@@ -26,6 +26,24 @@ OptionsT = TypeVar("OptionsT", bound="Options")
 
 
 @dataclass(frozen=True)
+class Located:
+    """A model as `choice.locate` resolved it before any engine is built: its files and what provenance records.
+    `profile` is the one a pull hint names if the files then fail to load."""
+
+    model_id: str
+    path: str  # a local folder, or the hub id when transformers should fetch it
+    revision: str | None
+    licence: str
+    local: bool
+    profile: str | None = None
+
+    @property
+    def tiny(self) -> bool:
+        """A tiny random-weight test model: its outputs are meaningless."""
+        return self.model_id.startswith(TINY_PREFIX)
+
+
+@dataclass(frozen=True)
 class Options:
     """Base for typed option objects: unknown keys and values of the wrong type are errors, not ignored."""
 

@@ -30,7 +30,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..choice.locate import Located, locate
 from ..errors import EngineUnavailable
 from ..settings import ct2_dir
 from .base import (
@@ -40,6 +39,7 @@ from .base import (
     EngineSummarizer,
     EngineTranslator,
     Generated,
+    Located,
     ModelInfo,
     Prompt,
     Scored,
@@ -120,17 +120,13 @@ CPU_SUMMARY_TOKENS = 8192
 SPREAD = 8  # prompt tokens a summary batch's longest prompt may have beyond its shortest (no repetition penalty)
 
 
-def compute_type(requested: str, device: str, stage: str = "translation", home: str | None = None,
-                 tiny: bool = False) -> str:
-    """The CTranslate2 type: the option, else on a CPU the fastest CTranslate2 type for the stage here
-    (`choice.compute`; int8 for the tiny test models), else the device's default."""
+def fixed_compute(device: str, requested: str, tiny: bool) -> str | None:
+    """The CTranslate2 type without measuring: the option, else the device's default on a GPU and for the tiny
+    test models; else None: the fastest CTranslate2 type measured here decides (`choice.compute`)."""
     if requested not in ("", "auto"):
         return requested
-    if device == "cpu" and not tiny:
-        from ..choice.compute import choose
-
-        return choose(stage, home, engine="ct2").compute
-    return DEFAULT_COMPUTE[device]
+    kind = ct2_device(device)[0]
+    return DEFAULT_COMPUTE[kind] if kind != "cpu" or tiny else None
 
 
 def _safe(text: str) -> str:
@@ -204,18 +200,17 @@ class _Ct2Model:
     task = "translation"
     stage = "translation"
 
-    def __init__(self, spec: str, options: Any, *, device: str = "auto", home: str | None = None,
-                 profile: str | None = None, located: Located | None = None):
+    def __init__(self, located: Located, options: Any, *, compute_type: str, device: str = "auto",
+                 home: str | None = None):
         from transformers import AutoTokenizer
 
         self.options = options
-        self.located = located or locate(spec, self.task, home=home, profile=profile)
+        self.located = located
         self.device, self.device_index = ct2_device(device)
-        self.compute_type = compute_type(getattr(options, "compute_type", "auto"), self.device, self.stage,
-                                         home, tiny=spec.startswith("tiny:"))
-        config = json.loads((Path(self.located.path) / "config.json").read_text(encoding="utf-8"))
-        self.info = ModelInfo(id=self.located.model_id, path=self.located.path, revision=self.located.revision,
-                              licence=self.located.licence, meaningless=spec.startswith("tiny:"), engine="ct2",
+        self.compute_type = compute_type  # as choice resolved it
+        config = json.loads((Path(located.path) / "config.json").read_text(encoding="utf-8"))
+        self.info = ModelInfo(id=located.model_id, path=located.path, revision=located.revision,
+                              licence=located.licence, meaningless=located.tiny, engine="ct2",
                               family=config.get("model_type"), device=self.device if not self.device_index
                               else f"{self.device}:{self.device_index}", dtype=self.compute_type)
         self.counters = Counters()
@@ -240,12 +235,13 @@ class _Ct2Model:
 class Ct2Translator(_Ct2Model, EngineTranslator):
     """Sentence translation with a converted seq2seq model, batched like the transformers engine."""
 
-    def __init__(self, spec: str, source: str, target: str, options: TranslationOptions | None = None, **kw: Any):
+    def __init__(self, located: Located, source: str, target: str, options: TranslationOptions | None = None,
+                 **kw: Any):
         from .hf import target_language
 
         self.source, self.target = source, target
         self.task = f"{source}→{target} translation"
-        super().__init__(spec, options or TranslationOptions(), **kw)
+        super().__init__(located, options or TranslationOptions(), **kw)
         if self.info.family not in ("marian", "m2m_100", "nllb_moe", "bart", "mbart", "t5", "mt5"):
             raise EngineUnavailable(f"CTranslate2 has no translator for model type {self.info.family!r}")
         self.prefix, self.lang_token = target_language(self.tokenizer, self.info.family or "", self.info.id, source, target)
@@ -386,8 +382,8 @@ class Ct2Summarizer(_Ct2Model, EngineSummarizer):
     task = "summaries"
     stage = "summaries"
 
-    def __init__(self, spec: str, options: SummaryOptions | None = None, **kw: Any):
-        super().__init__(spec, options or SummaryOptions(), **kw)
+    def __init__(self, located: Located, options: SummaryOptions | None = None, **kw: Any):
+        super().__init__(located, options or SummaryOptions(), **kw)
         self.end_ids = self._end_ids()
 
     @property
@@ -471,17 +467,17 @@ def _record(steps: list[tuple[str, float]], step: Any) -> bool:
     return False
 
 
-def make_summarizer(spec: str, **kw: Any) -> Summarizer:
+def make_summarizer(located: Located, **kw: Any) -> Summarizer:
     """A causal-LM summarizer; encoder-decoder summarizers (mT5 XL-Sum) stay with transformers."""
     from .hf import is_encoder_decoder
 
-    located = locate(spec, "summaries", home=kw.get("home"), profile=kw.get("profile"))
     if is_encoder_decoder(located):
         raise EngineUnavailable("the CTranslate2 engine summarizes with causal LMs only; this model is an encoder-decoder")
-    return Ct2Summarizer(spec, located=located, **kw)
+    return Ct2Summarizer(located, **kw)
 
 
 ENGINE = Engine("ct2", "CTranslate2: int8 on CPU, int8_float16 on CUDA, converted on first use",
-                make_translator=Ct2Translator, make_summarizer=make_summarizer, unavailable=unavailable)
+                make_translator=Ct2Translator, make_summarizer=make_summarizer, unavailable=unavailable,
+                fixed_compute=fixed_compute)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import EngineUnavailable
-from .base import Translator, token_budget
+from .base import Located, Translator, token_budget
 from .ct2 import _Ct2Model
 from .llm import LLMOptions, LLMTranslator
 from .threads import model_work
@@ -25,11 +25,11 @@ CAUSAL_FAMILIES = ("llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "gem
 class Ct2LLMTranslator(_Ct2Model, LLMTranslator):
     """Segment translation by a converted instruction LLM, batched like the transformers LLM translator."""
 
-    def __init__(self, spec: str, source: str, target: str, options: LLMOptions | None = None,
+    def __init__(self, located: Located, source: str, target: str, options: LLMOptions | None = None,
                  template: str | None = None, **kw: Any):
         self.source, self.target = source, target
         self.task = f"{source}→{target} translation"
-        super().__init__(spec, options or LLMOptions(), **kw)  # a model it cannot convert: EngineUnavailable
+        super().__init__(located, options or LLMOptions(), **kw)  # a model it cannot convert: EngineUnavailable
         if self.info.family not in CAUSAL_FAMILIES:
             raise EngineUnavailable(f"CTranslate2 has no LLM translator for model type {self.info.family!r}")
         self.model_dir = self.located.path
@@ -85,5 +85,6 @@ def _recorder(steps: list[list[tuple[int, float]]], caps: list[int], fixed: bool
     return record
 
 
-def make_translator(spec: str, source: str, target: str, options: LLMOptions | None = None, **kw: Any) -> Translator:
-    return Ct2LLMTranslator(spec, source, target, options, **kw)
+def make_translator(located: Located, source: str, target: str, options: LLMOptions | None = None,
+                    **kw: Any) -> Translator:
+    return Ct2LLMTranslator(located, source, target, options, **kw)

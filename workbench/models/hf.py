@@ -19,16 +19,15 @@ import re
 import threading
 from typing import Any
 
-from ..choice.locate import Located, locate
 from ..errors import ModelNotAvailable, WorkbenchError
 from ..settings import cudnn_attention, hub_offline
 from .base import (
-    TINY_PREFIX,
     Confidence,
     Counters,
     EngineSummarizer,
     EngineTranslator,
     Generated,
+    Located,
     ModelInfo,
     Prompt,
     Scored,
@@ -81,16 +80,16 @@ def dtype_for(device: str, name: str = "float32") -> Any:
     return getattr(torch, name)
 
 
-def cpu_compute(spec: str, requested: str, stage: str, home: str | None) -> str:
-    """The number format on a CPU: the option when it names a torch type, float32 for the tiny test models (the
-    same output on every machine), else the fastest for the stage here (`choice.compute`)."""
+def fixed_compute(device: str, requested: str, tiny: bool) -> str | None:
+    """The number format without measuring: on a GPU bfloat16 (float16 where it is missing); on a CPU the option
+    when it names a torch type, float32 for the tiny test models (the same output on every machine); else None:
+    the fastest measured here decides (`choice.compute`)."""
+    device = resolve_device(device)
+    if device.startswith("cuda"):
+        return str(dtype_for(device)).replace("torch.", "")
     if requested in TORCH_TYPES:
         return requested
-    if spec.startswith(TINY_PREFIX):
-        return "float32"
-    from ..choice.compute import choose
-
-    return choose(stage, home, engine="transformers").compute
+    return "float32" if tiny else None
 
 
 def prepare_device(device: str) -> None:
@@ -102,7 +101,7 @@ def prepare_device(device: str) -> None:
         torch.backends.cuda.enable_cudnn_sdp(False)
 
 
-def _load(located: Located, task: str, profile: str | None, kind: str, device: str,
+def _load(located: Located, task: str, kind: str, device: str,
           dtype: Any = None) -> tuple[Any, Any, Any]:
     from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
@@ -117,7 +116,7 @@ def _load(located: Located, task: str, profile: str | None, kind: str, device: s
             model = loader.from_pretrained(located.path, local_files_only=local_only, dtype=dtype or dtype_for(device))
     except (OSError, ValueError) as exc:
         detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-        raise ModelNotAvailable(located.model_id, task, profile, detail) from exc
+        raise ModelNotAvailable(located.model_id, task, located.profile, detail) from exc
     model = model.to(device)  # type: ignore[arg-type]  # transformers types .to() for tensors only
     model.eval()
     return tokenizer, model, model.generation_config
@@ -130,30 +129,16 @@ class _HFModel:
     stage = "translation"  # which stage's compute choice applies (choice.compute)
     options: Any
 
-    def __init__(self, spec: str, task: str, *, device: str = "auto", home: str | None = None,
-                 profile: str | None = None, located: Located | None = None):
-        self.spec = spec
+    def __init__(self, located: Located, task: str, *, compute_type: str, device: str = "auto",
+                 home: str | os.PathLike[str] | None = None):  # home: where CTranslate2 keeps conversions; unused here
         self.task = task
-        self.profile = profile
-        self.home = home
         self._device_request = device
-        self.located = located or locate(spec, task, home=home, profile=profile)
-        self.info = ModelInfo(id=self.located.model_id, path=self.located.path, revision=self.located.revision,
-                              licence=self.located.licence, meaningless=spec.startswith("tiny:"), engine="transformers")
+        self.located = located
+        self.compute_type = compute_type  # the number format choice resolved (part of the cache key)
+        self.info = ModelInfo(id=located.model_id, path=located.path, revision=located.revision,
+                              licence=located.licence, meaningless=located.tiny, engine="transformers")
         self.counters = Counters()
         self._loaded: tuple[Any, Any, Any] | None = None
-        self._compute: str | None = None
-
-    @property
-    def compute_type(self) -> str:
-        """The number format the model runs in (known before it is loaded: it is part of the cache key)."""
-        if self._compute is None:
-            device = resolve_device(self._device_request)
-            if device.startswith("cuda"):
-                self._compute = str(dtype_for(device)).replace("torch.", "")
-            else:
-                self._compute = cpu_compute(self.spec, getattr(self.options, "compute_type", "auto"), self.stage, self.home)
-        return self._compute
 
     def compute_settings(self, out: dict[str, Any]) -> dict[str, Any]:
         """Outputs in another number format than float32 differ slightly: they get their own cache entries."""
@@ -164,7 +149,7 @@ class _HFModel:
     def load(self) -> tuple[Any, Any, Any]:
         if self._loaded is None:
             device = resolve_device(self._device_request)
-            self._loaded = _load(self.located, self.task, self.profile, self.kind, device, dtype_for(device, self.compute_type))
+            self._loaded = _load(self.located, self.task, self.kind, device, dtype_for(device, self.compute_type))
             model = self._loaded[1]
             self.info.family = model.config.model_type
             self.info.device = device
@@ -235,10 +220,10 @@ def confidence(tokenizer: Any, scored: list[tuple[int, float]]) -> Confidence | 
 class Seq2SeqTranslator(_HFModel, EngineTranslator):
     """Sentence translation with any seq2seq checkpoint: Marian (incl. multi-target), M2M100, NLLB, mT5."""
 
-    def __init__(self, spec: str, source: str, target: str, options: TranslationOptions | None = None, **kw: Any):
+    def __init__(self, located: Located, source: str, target: str, options: TranslationOptions | None = None, **kw: Any):
         self.source, self.target = source, target
         self.options = options or TranslationOptions()
-        super().__init__(spec, f"{source}→{target} translation", **kw)
+        super().__init__(located, f"{source}→{target} translation", **kw)
         self.prefix = ""
         self.forced_bos: int | None = None
         self.fixed_length: int | None = None  # benchmarks: every output exactly this many tokens
@@ -359,9 +344,9 @@ class CausalSummarizer(_HFModel, EngineSummarizer):
     def settings(self) -> dict[str, Any]:
         return self.compute_settings(output_settings(self.options))
 
-    def __init__(self, spec: str, options: SummaryOptions | None = None, **kw: Any):
+    def __init__(self, located: Located, options: SummaryOptions | None = None, **kw: Any):
         self.options = options or SummaryOptions()
-        super().__init__(spec, "summaries", **kw)
+        super().__init__(located, "summaries", **kw)
         self.fixed_length: int | None = None  # benchmarks: exactly this many new tokens
 
     def generate_summary(self, prompt: Prompt) -> Generated:
@@ -443,10 +428,10 @@ class Seq2SeqSummarizer(_HFModel, EngineSummarizer):
     def settings(self) -> dict[str, Any]:
         return self.compute_settings(Summarizer.settings(self))
 
-    def __init__(self, spec: str, options: SummaryOptions | None = None, **kw: Any):
+    def __init__(self, located: Located, options: SummaryOptions | None = None, **kw: Any):
         self.options = options or SummaryOptions(max_new_tokens=84, num_beams=4, no_repeat_ngram_size=2,
                                                  repetition_penalty=1.0, max_input_tokens=512)
-        super().__init__(spec, "summaries", **kw)
+        super().__init__(located, "summaries", **kw)
 
     def generate_summary(self, prompt: Prompt) -> Generated:
         tokenizer, model, _ = self.load()
@@ -471,12 +456,11 @@ def is_encoder_decoder(located: Located) -> bool:
         return bool(json.load(fh).get("is_encoder_decoder"))
 
 
-def make_summarizer(spec: str, **kw: Any) -> Summarizer:
+def make_summarizer(located: Located, **kw: Any) -> Summarizer:
     """A causal-LM summarizer unless the model's config says it is an encoder-decoder."""
-    located = locate(spec, "summaries", home=kw.get("home"), profile=kw.get("profile"))
     cls = Seq2SeqSummarizer if is_encoder_decoder(located) else CausalSummarizer
-    return cls(spec, located=located, **kw)
+    return cls(located, **kw)
 
 
 ENGINE = Engine("transformers", "Hugging Face transformers, model classes with generate()",
-                make_translator=Seq2SeqTranslator, make_summarizer=make_summarizer)
+                make_translator=Seq2SeqTranslator, make_summarizer=make_summarizer, fixed_compute=fixed_compute)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..choice.locate import Located
-from .base import ModelInfo, Translator, token_budget
+from .base import Located, ModelInfo, Translator, token_budget
 from .hf import _HFModel
 from .llm import LLMOptions, LLMTranslator
 from .threads import model_work
@@ -36,11 +35,11 @@ class CausalTranslator(_HFModel, LLMTranslator):
         """The LLM settings, plus the number format when it is not float32 (bfloat16 on AMX CPUs): its outputs
         differ slightly and get their own cache entries."""
         return self.compute_settings(LLMTranslator.settings(self))
-    def __init__(self, spec: str, source: str, target: str, options: LLMOptions | None = None,
+    def __init__(self, located: Located, source: str, target: str, options: LLMOptions | None = None,
                  template: str | None = None, **kw: Any):
         self.source, self.target = source, target
         self.options = options or LLMOptions()
-        super().__init__(spec, f"{source}→{target} translation", **kw)
+        super().__init__(located, f"{source}→{target} translation", **kw)
         self.info: ModelInfo = self.info
         self.model_dir = self.located.path
         self.tokenizer = load_tokenizer(self.located)
@@ -80,5 +79,6 @@ class CausalTranslator(_HFModel, LLMTranslator):
         return results
 
 
-def make_translator(spec: str, source: str, target: str, options: LLMOptions | None = None, **kw: Any) -> Translator:
-    return CausalTranslator(spec, source, target, options, **kw)
+def make_translator(located: Located, source: str, target: str, options: LLMOptions | None = None,
+                    **kw: Any) -> Translator:
+    return CausalTranslator(located, source, target, options, **kw)
