@@ -76,12 +76,12 @@ def test_hf_hub_offline_means_the_same_to_the_locator_and_the_transformers_loade
     monkeypatch.setattr(transformers.AutoTokenizer, "from_pretrained", from_pretrained)
     with pytest.raises(WorkbenchError, match="not available on this machine"):
         hf._load(Located("org/model", "org/model", None, "unknown", local=False), "ar→en translation", "seq2seq",
-                 "cpu")
+                 "cpu", 1)
     assert asked["local_files_only"] is True
 
 
 def test_threads_from_the_environment(monkeypatch: pytest.MonkeyPatch):
-    from workbench.models.threads import resolve_threads
+    from workbench.choice.threads import resolve_threads
 
     monkeypatch.setenv("WORKBENCH_THREADS", "3")
     assert settings.threads() == 3 and resolve_threads() == 3 and resolve_threads(2) == 2

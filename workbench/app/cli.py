@@ -580,7 +580,7 @@ def bench_cmd(ctx: click.Context, device: str, engine: str, beams: str, sentence
     Qwen2.5-0.5B-shaped summarizer, in one process: tokens per second, peak memory and ratios; with --pipeline,
     articles per minute through the whole pipeline."""
     from ..bench.models import Settings, run
-    from ..models.threads import apply_threads
+    from ..choice.threads import apply_threads
     from ..settings import ensure_home
     from .render import BenchText
 

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..choice.threads import current_threads
 from ..models.base import Prompt, SummaryOptions, TranslationOptions
-from ..models.threads import current_threads
 from ..settings import tiny_dir
 from .common import _sync, _time, seed_sentences
 
@@ -172,7 +172,7 @@ def _baseline(s: Settings, folder: Path, options: TranslationOptions, device: st
 
     from ..models.hf import dtype_for, prepare_device
 
-    prepare_device(device)
+    prepare_device(device, current_threads())
     tokenizer = AutoTokenizer.from_pretrained(folder)
     model = AutoModelForSeq2SeqLM.from_pretrained(folder, dtype=dtype_for(device)).to(device).eval()
 

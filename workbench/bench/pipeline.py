@@ -22,7 +22,7 @@ from typing import Any
 
 from ..bench.common import PeakRSS
 from ..bench.models import machine, marian_ar_en, marian_en_ru, qwen_05b
-from ..models.threads import current_threads
+from ..choice.threads import current_threads
 from ..resources import seeds_dir
 from ..settings import cache_dir, ct2_dir, library_variable, tiny_dir
 

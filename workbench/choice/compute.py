@@ -27,8 +27,8 @@ from typing import Any
 from ..files import atomic_write
 from ..models.base import Located
 from ..models.registry import Engine
-from ..models.threads import current_threads
 from ..settings import cache_dir
+from .threads import current_threads
 
 STAGES = ("translation", "llm_prefill", "llm_decode")
 NATIVE_BF16 = ("amx_bf16", "avx512_bf16")

@@ -17,13 +17,13 @@ from ..errors import EngineUnavailable, WorkbenchError
 from ..languages import SOURCE_LANG
 from ..models.base import Options, Summarizer, SummaryOptions, Translator
 from ..models.registry import DEFAULT_ENGINE, ENGINE_MODULES, Engine, get_engine, make_translator
-from ..models.threads import apply_threads
 from ..models.wrappers import CachedSummarizer, CachedTranslator, TranslationCache
 from ..settings import cache_dir
 from .catalog import check_licence
 from .compute import compute_for, preferred_engine
 from .locate import is_llm, locate
 from .profiles import Selection
+from .threads import apply_threads, current_threads
 
 
 def build_translator(engine: Engine | str, spec: str, source: str, target: str,
@@ -36,7 +36,7 @@ def build_translator(engine: Engine | str, spec: str, source: str, target: str,
     located = locate(spec, f"{source}→{target} translation", home=home, profile=profile)
     compute = compute_for(engine, located, str(values.get("compute_type", "auto")), "translation", device, home)
     return make_translator(engine, located, source, target, values, llm=is_llm(spec, home), compute_type=compute,
-                           device=device, home=home)
+                           threads=current_threads(), device=device, home=home)
 
 
 def build_summarizer(engine: Engine | str, spec: str, options: SummaryOptions | None = None, *, device: str = "auto",
@@ -45,7 +45,8 @@ def build_summarizer(engine: Engine | str, spec: str, options: SummaryOptions | 
     engine = get_engine(engine) if isinstance(engine, str) else engine
     located = locate(spec, "summaries", home=home, profile=profile)
     compute = compute_for(engine, located, options.compute_type if options else "auto", "summaries", device, home)
-    made: Summarizer = engine.make_summarizer(located, options=options, compute_type=compute, device=device, home=home)
+    made: Summarizer = engine.make_summarizer(located, options=options, compute_type=compute,
+                                             threads=current_threads(), device=device, home=home)
     return made
 
 

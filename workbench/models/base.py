@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -23,6 +24,9 @@ from ..errors import WorkbenchError
 
 TINY_PREFIX = "tiny:"
 OptionsT = TypeVar("OptionsT", bound="Options")
+# One model call at a time per process: a server's concurrent requests queue here instead of each spinning up
+# every core (saves and reads never wait on it).
+model_work = threading.RLock()
 
 
 @dataclass(frozen=True)

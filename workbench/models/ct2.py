@@ -48,13 +48,13 @@ from .base import (
     TranslationOptions,
     batches,
     length_cap,
+    model_work,
     output_settings,
     piece_text,
     summary_groups,
     token_budget,
 )
 from .registry import Engine
-from .threads import current_threads, model_work
 
 MARKER = "workbench-ct2.json"
 DEFAULT_COMPUTE = {"cpu": "int8", "cuda": "int8_float16"}
@@ -200,7 +200,7 @@ class _Ct2Model:
     task = "translation"
     stage = "translation"
 
-    def __init__(self, located: Located, options: Any, *, compute_type: str, device: str = "auto",
+    def __init__(self, located: Located, options: Any, *, compute_type: str, threads: int, device: str = "auto",
                  home: str | None = None):
         from transformers import AutoTokenizer
 
@@ -216,7 +216,7 @@ class _Ct2Model:
         self.counters = Counters()
         self.tokenizer = AutoTokenizer.from_pretrained(self.located.path, local_files_only=True)
         self.folder = converted(self.located, self.compute_type, home)
-        self.threads = current_threads()
+        self.threads = threads
         self.fixed_length: int | None = None  # benchmarks: every output exactly this many tokens
         self._model: Any = None  # loaded on first use, like the transformers engine
 

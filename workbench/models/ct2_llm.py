@@ -13,10 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import EngineUnavailable
-from .base import Located, Translator, token_budget
+from .base import Located, Translator, model_work, token_budget
 from .ct2 import _Ct2Model
 from .llm import LLMOptions, LLMTranslator
-from .threads import model_work
 
 CAUSAL_FAMILIES = ("llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "gemma3", "gemma3_text", "gemma4",
                    "gemma4_text", "phi3", "falcon", "gpt2", "gpt_neox", "gpt_bigcode", "mpt", "bloom", "opt")

@@ -36,6 +36,7 @@ from .base import (
     TranslationOptions,
     batches,
     length_cap,
+    model_work,
     output_settings,
     piece_text,
     summary_groups,
@@ -43,7 +44,6 @@ from .base import (
 )
 from .processors import StepLogprobs, no_repeat_ngram, prompt_repetition_penalty
 from .registry import Engine
-from .threads import model_work, set_torch_threads
 
 # Language codes each model family uses for our languages.
 MARIAN_CODES = {"ru": ["rus", "ru"], "en": ["eng", "en"], "uk": ["ukr"], "be": ["bel"]}
@@ -92,22 +92,23 @@ def fixed_compute(device: str, requested: str, tiny: bool) -> str | None:
     return "float32" if tiny else None
 
 
-def prepare_device(device: str) -> None:
+def prepare_device(device: str, threads: int) -> None:
     """Per-device settings: torch's thread count on the CPU; on CUDA, no cuDNN attention (slow on new shapes)."""
     import torch
 
-    set_torch_threads()
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
     if device.startswith("cuda") and not cudnn_attention():  # WORKBENCH_CUDNN_ATTENTION=1: measure it on
         torch.backends.cuda.enable_cudnn_sdp(False)
 
 
-def _load(located: Located, task: str, kind: str, device: str,
+def _load(located: Located, task: str, kind: str, device: str, threads: int,
           dtype: Any = None) -> tuple[Any, Any, Any]:
     from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-    prepare_device(device)
+    prepare_device(device, threads)
     local_only = located.local or hub_offline()
     loader = AutoModelForCausalLM if kind == "causal" else AutoModelForSeq2SeqLM
     try:
@@ -129,9 +130,10 @@ class _HFModel:
     stage = "translation"  # which stage's compute choice applies (choice.compute)
     options: Any
 
-    def __init__(self, located: Located, task: str, *, compute_type: str, device: str = "auto",
+    def __init__(self, located: Located, task: str, *, compute_type: str, threads: int, device: str = "auto",
                  home: str | os.PathLike[str] | None = None):  # home: where CTranslate2 keeps conversions; unused here
         self.task = task
+        self.threads = threads
         self._device_request = device
         self.located = located
         self.compute_type = compute_type  # the number format choice resolved (part of the cache key)
@@ -149,7 +151,7 @@ class _HFModel:
     def load(self) -> tuple[Any, Any, Any]:
         if self._loaded is None:
             device = resolve_device(self._device_request)
-            self._loaded = _load(self.located, self.task, self.kind, device, dtype_for(device, self.compute_type))
+            self._loaded = _load(self.located, self.task, self.kind, device, self.threads, dtype_for(device, self.compute_type))
             model = self._loaded[1]
             self.info.family = model.config.model_type
             self.info.device = device

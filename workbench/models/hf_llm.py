@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import Located, ModelInfo, Translator, token_budget
+from .base import Located, ModelInfo, Translator, model_work, token_budget
 from .hf import _HFModel
 from .llm import LLMOptions, LLMTranslator
-from .threads import model_work
 
 
 def load_tokenizer(located: Located) -> Any:

@@ -37,10 +37,10 @@ from typing import Any
 
 from ..choice.plan import ModelSet
 from ..choice.profiles import Selection
+from ..choice.threads import apply_threads
 from ..errors import ImportProblem, WorkbenchError
 from ..exchange.results import article_record
 from ..languages import TARGETS
-from ..models.threads import apply_threads
 from ..review import workflow
 from ..review.glossary import Glossary
 from ..review.glossary import seed as use_glossary
