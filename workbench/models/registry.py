@@ -43,7 +43,7 @@ class Engine:
     `unavailable(device)` says why the engine cannot run on `device` ("cpu", "cuda", "cuda:1"), or None when
     it can; "auto" uses it to choose. `fixed_compute(device, requested, tiny)` is the compute type the engine
     takes without measuring (the option, its GPU default), or None where `choice.compute` measures this machine.
-    The makers take a `Located` model and the resolved `compute_type`: an engine never looks either up.
+    The makers take a `Located` model, the resolved `compute_type` and `threads`: an engine looks none of them up.
     """
 
     name: str
