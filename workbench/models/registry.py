@@ -32,10 +32,6 @@ def _always(device: str) -> str | None:
     return None
 
 
-def _measured(device: str, requested: str, tiny: bool) -> str | None:
-    return None
-
-
 @dataclass(frozen=True)
 class Engine:
     """How one engine makes translators and summarizers.
@@ -50,8 +46,8 @@ class Engine:
     description: str
     make_translator: Callable[..., Translator]
     make_summarizer: Callable[..., Summarizer]
+    fixed_compute: Callable[[str, str, bool], str | None]
     unavailable: Callable[[str], str | None] = _always
-    fixed_compute: Callable[[str, str, bool], str | None] = _measured
 
 
 def get_engine(name: str) -> Engine:
