@@ -25,7 +25,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's workbench, whichever Python runs it
 from workbench import Workbench
 from workbench.app import operations as review_api
-from workbench.engines.bench import marian_ar_en
+from workbench.bench.models import marian_ar_en
 from workbench.settings import tiny_dir
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's workbench, whichever Python runs it
-from workbench.engines.bench_common import seed_sentences
+from workbench.bench.common import seed_sentences
 
 
 def folder_size(path: Path) -> int:

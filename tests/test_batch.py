@@ -76,7 +76,7 @@ def test_killed_run_resumes_without_redoing_or_duplicating(home, tmp_path, tiny_
     trace2 = tmp_path / "run2.jsonl"
     cmd = [sys.executable, "-m", "workbench", "translate", str(SEEDS), "--to", "en,ru", "--profile", "tiny", "--quiet"]
     # build the tiny models first, so the kill lands in the middle of translation
-    subprocess.run([sys.executable, "-c", "from workbench.engines.locate import locate\n"
+    subprocess.run([sys.executable, "-c", "from workbench.choice.locate import locate\n"
                     "for m in ('tiny:marian-ar-en', 'tiny:marian-en-zle'): locate(m, 'x')"],
                    env=subprocess_env(home, tiny_dir), check=True)
     # The run logs each model call to a FIFO: every write blocks until this test reads it, so after the fifth
@@ -129,8 +129,8 @@ def _poison(monkeypatch, engine_class) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("engine", ["transformers", "ct2"])
 def test_one_failing_article_is_reported_and_the_rest_complete(home, monkeypatch, engine):
-    from workbench.engines.ct2 import Ct2Translator
-    from workbench.engines.hf import Seq2SeqTranslator
+    from workbench.models.ct2 import Ct2Translator
+    from workbench.models.hf import Seq2SeqTranslator
 
     _poison(monkeypatch, Seq2SeqTranslator if engine == "transformers" else Ct2Translator)
     result = CliRunner().invoke(cli, ["--home", str(home), "translate", str(SEEDS), "--to", "en", "--profile", "tiny",
@@ -217,7 +217,7 @@ def test_a_pivot_failure_is_reported_once_and_a_run_failing_partway_counts_what_
     again when the Russian run asks for it; the report names it once. An article language whose run then breaks
     (a store error in its second chunk) still counts the chunk it stored."""
     from workbench import Workbench
-    from workbench.engines.hf import Seq2SeqTranslator
+    from workbench.models.hf import Seq2SeqTranslator
     from workbench.runs import translation
 
     real_store = translation.store_records

@@ -202,7 +202,7 @@ def test_many_processes_upgrading_an_old_cache_at_once(tmp_path, monkeypatch):
     """Two openers of a cache made before confidence was recorded both look for the column while a third process
     holds the file's write lock; when it lets go, both go on. Before the fix both ran `ALTER` and one died with
     `duplicate column name: confidence`."""
-    from workbench.engines import wrappers
+    from workbench.models import wrappers
     from workbench.store import cache as cache_table
 
     path = tmp_path / "translations.sqlite"
@@ -313,8 +313,8 @@ def test_translate_on_a_full_disk_never_calls_the_cache_damaged(home, monkeypatc
 
 def test_a_disk_io_error_while_opening_is_a_full_disk_not_damage(tmp_path, monkeypatch):
     """On a full disk SQLite cannot make the -wal/-shm files beside a new cache and answers "disk I/O error"."""
-    from workbench.engines.wrappers import TranslationCache
     from workbench.errors import WorkbenchError
+    from workbench.models.wrappers import TranslationCache
     from workbench.store import sqlite as wsqlite
 
     class Failing(sqlite3.Connection):

@@ -1,4 +1,4 @@
-"""The compute choice (`engines/compute.py`): candidates, rules, a cached measurement, clean fallbacks where a type
+"""The compute choice (`choice/compute.py`): candidates, rules, a cached measurement, clean fallbacks where a type
 is missing, and outputs of other compute types kept apart in the cache (issue 22; no timings here)."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from workbench.engines import compute
-from workbench.engines.base import TranslationOptions
-from workbench.engines.tiny import arabic_corpus
+from workbench.choice import compute
+from workbench.models.base import TranslationOptions
+from workbench.testing.tiny import arabic_corpus
 
 TEXTS = [line for line in arabic_corpus() if len(line) > 10][:40]
 AMX = {"avx2", "avx512f", "avx512_vnni", "amx_bf16", "amx_int8", "amx_tile", "avx512_bf16"}
@@ -16,11 +16,10 @@ AVX2 = {"avx", "avx2", "fma"}
 
 
 def _translator(engine: str, beams: int, detail: str, home: Path, spec: str = "tiny:marian-ar-en", **kw: Any) -> Any:
-    from workbench.engines.ct2 import Ct2Translator
-    from workbench.engines.hf import Seq2SeqTranslator
+    from workbench.choice.plan import build_translator
 
-    cls = Ct2Translator if engine == "ct2" else Seq2SeqTranslator
-    return cls(spec, "ar", "en", TranslationOptions(num_beams=beams, confidence_detail=detail, **kw), home=str(home))
+    return build_translator(engine, spec, "ar", "en", TranslationOptions(num_beams=beams, confidence_detail=detail, **kw),
+                            home=str(home))
 
 
 def test_candidates_follow_the_cpu_and_the_installed_engines(monkeypatch):
@@ -94,14 +93,19 @@ def test_auto_prefers_the_stage_choice_but_not_for_the_tiny_models(home):
 
 
 def test_outputs_of_other_compute_types_stay_apart_in_the_cache(home, monkeypatch):
-    from workbench.engines.base import Request
-    from workbench.engines.hf import cpu_compute
-    from workbench.engines.wrappers import CachedTranslator, TranslationCache
+    from workbench.models.base import Located, Request
+    from workbench.models.registry import get_engine
+    from workbench.models.wrappers import CachedTranslator, TranslationCache
 
     monkeypatch.setattr(compute, "cpu_flags", lambda: AMX)
-    assert cpu_compute("tiny:marian-ar-en", "auto", "translation", str(home)) == "float32"  # the same on every machine
-    assert cpu_compute("org/model", "auto", "summaries", str(home)) == "bfloat16"
-    assert cpu_compute("org/model", "float32", "summaries", str(home)) == "float32"
+    hf = get_engine("transformers")
+
+    def chosen(spec: str, requested: str, stage: str) -> str:
+        return compute.compute_for(hf, Located(spec, spec, None, "mit", True), requested, stage, "cpu", str(home))
+
+    assert chosen("tiny:marian-ar-en", "auto", "translation") == "float32"  # the same on every machine
+    assert chosen("org/model", "auto", "summaries") == "bfloat16"
+    assert chosen("org/model", "float32", "summaries") == "float32"
     cache = TranslationCache()
     fp32 = _translator("transformers", 1, "low", home)
     bf16 = _translator("transformers", 1, "low", home, compute_type="bfloat16")

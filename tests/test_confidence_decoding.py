@@ -15,18 +15,17 @@ from typing import Any
 
 import pytest
 
-from workbench.engines.base import DECODING_TOLERANCE, TranslationOptions
-from workbench.engines.tiny import arabic_corpus
+from workbench.models.base import DECODING_TOLERANCE, TranslationOptions
+from workbench.testing.tiny import arabic_corpus
 
 TEXTS = [line for line in arabic_corpus() if len(line) > 10][:40]
 
 
 def _translator(engine: str, beams: int, detail: str, home: Path, spec: str = "tiny:marian-ar-en", **kw: Any) -> Any:
-    from workbench.engines.ct2 import Ct2Translator
-    from workbench.engines.hf import Seq2SeqTranslator
+    from workbench.choice.plan import build_translator
 
-    cls = Ct2Translator if engine == "ct2" else Seq2SeqTranslator
-    return cls(spec, "ar", "en", TranslationOptions(num_beams=beams, confidence_detail=detail, **kw), home=str(home))
+    return build_translator(engine, spec, "ar", "en", TranslationOptions(num_beams=beams, confidence_detail=detail, **kw),
+                            home=str(home))
 
 
 # --------------------------------------------------------------------------- confidence from the decoding
@@ -60,8 +59,8 @@ def test_the_step_recorder_finds_every_beam_hypothesis(home):
     import torch
     from transformers import LogitsProcessorList
 
-    from workbench.engines.hf import seq2seq_logprobs
-    from workbench.engines.processors import StepLogprobs, no_repeat_ngram
+    from workbench.models.hf import seq2seq_logprobs
+    from workbench.models.processors import StepLogprobs, no_repeat_ngram
 
     tokenizer, model, _ = _translator("transformers", 4, "none", home).load()
     enc = tokenizer(TEXTS[:12], return_tensors="pt", padding=True)
@@ -78,7 +77,7 @@ def test_the_step_recorder_finds_every_beam_hypothesis(home):
 
 def test_cached_outputs_keep_their_confidence(home):
     """An output cached with the teacher-forced number (before issue 22) comes back with that number."""
-    from workbench.engines.wrappers import CachedTranslator, TranslationCache
+    from workbench.models.wrappers import CachedTranslator, TranslationCache
 
     cache = TranslationCache()
     before = CachedTranslator(_translator("ct2", 4, "all", home), cache).translate_scored(TEXTS[:5])
@@ -95,7 +94,7 @@ def test_the_detail_option_is_checked():
 
 
 def _output_settings(options: TranslationOptions) -> dict[str, Any]:
-    from workbench.engines.base import output_settings
+    from workbench.models.base import output_settings
 
     return output_settings(options)  # speed-only options are not part of the cache key
 

@@ -467,7 +467,7 @@ def test_the_readme_python_api_block_runs(tmp_path: Path, monkeypatch: pytest.Mo
 def test_every_toml_block_in_the_readme_is_a_config_the_workbench_takes(tmp_path: Path) -> None:
     import tomllib
 
-    from workbench.engines.profiles import select
+    from workbench.choice.profiles import select
     from workbench.settings import newsroom_settings, webhook_settings
 
     blocks = [b for b in readme_blocks() if b.lang == "toml"]

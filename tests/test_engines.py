@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.app.cli import cli
-from workbench.engines.base import Prompt, SummaryOptions, TranslationOptions
-from workbench.engines.tiny import ENGLISH, arabic_corpus
 from workbench.errors import EngineUnavailable
+from workbench.models.base import Prompt, SummaryOptions, TranslationOptions
+from workbench.testing.tiny import ENGLISH, arabic_corpus
 
 from .conftest import SEEDS
 
@@ -65,8 +65,8 @@ def test_a_model_ctranslate2_cannot_convert_falls_back(home, monkeypatch):
 def test_conversion_is_cached_and_an_interrupted_one_leaves_nothing(home, monkeypatch):
     from ctranslate2.converters import TransformersConverter
 
-    from workbench.engines import ct2
-    from workbench.engines.locate import locate
+    from workbench.choice.locate import locate
+    from workbench.models import ct2
 
     root = home / "ct2"
     monkeypatch.setenv("WORKBENCH_CT2_DIR", str(root))
@@ -108,28 +108,27 @@ def _inputs(kind: str) -> list[str]:
 
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n == "m2m100" else n for n in PARITY])
 def test_ctranslate2_in_float32_gives_the_transformers_output(name, home):
-    from workbench.engines.ct2 import Ct2Translator
-    from workbench.engines.hf import Seq2SeqTranslator
+    from workbench.choice.plan import build_translator
 
     spec, source, target, kind = PARITY[name]
     texts = _inputs(kind)
     options = TranslationOptions(num_beams=1, compute_type="float32")
-    reference = Seq2SeqTranslator(spec, source, target, options, home=str(home)).translate_texts(texts)
-    fast = Ct2Translator(spec, source, target, options, home=str(home))
+    reference = build_translator("transformers", spec, source, target, options, home=str(home)).translate_texts(texts)
+    fast = build_translator("ct2", spec, source, target, options, home=str(home))
     same = sum(a == b for a, b in zip(reference, fast.translate_texts(texts), strict=True))
     assert same >= 0.95 * len(texts), f"{same}/{len(texts)} identical"
     assert fast.info.dtype == "float32" and fast.info.engine == "ct2"
 
 
 def test_ctranslate2_summarizer_in_float32_gives_the_transformers_output(home):
-    from workbench.engines import ct2, hf
+    from workbench.choice.plan import build_summarizer
 
     # repetition_penalty 1.0: transformers also penalises the prompt's tokens, CTranslate2 only generated ones
     options = SummaryOptions(compute_type="float32", max_new_tokens=40, repetition_penalty=1.0)
     lines = _inputs("arabic")
     prompts = [Prompt("t", "h", "en", "Summarize.", " ".join(lines[i:i + 3]), "", "source") for i in range(20)]
-    reference = hf.make_summarizer("tiny:qwen2", options=options, home=str(home))
-    fast = ct2.make_summarizer("tiny:qwen2", options=options, home=str(home))
+    reference = build_summarizer("transformers", "tiny:qwen2", options=options, home=str(home))
+    fast = build_summarizer("ct2", "tiny:qwen2", options=options, home=str(home))
     same = sum(reference.summarize(p) == fast.summarize(p) for p in prompts)
     assert same >= 19, f"{same}/20 identical"
 
@@ -179,7 +178,7 @@ def test_explicit_engine_that_cannot_run_is_one_line(home, monkeypatch):
     import dataclasses
 
     from workbench import Workbench
-    from workbench.engines import ct2
+    from workbench.models import ct2
 
     monkeypatch.setattr(ct2, "ENGINE", dataclasses.replace(ct2.ENGINE, unavailable=lambda device: "no CUDA device (test)"))
     with Workbench(home, profile="tiny", engine="ct2") as wb, pytest.raises(EngineUnavailable, match="no CUDA device"):
@@ -193,7 +192,7 @@ def test_the_device_side_no_repeat_ngram_rule_bans_what_transformers_bans():
     import torch
     from transformers import NoRepeatNGramLogitsProcessor
 
-    from workbench.engines.processors import no_repeat_ngram
+    from workbench.models.processors import no_repeat_ngram
 
     generator = torch.Generator().manual_seed(0)
     for _ in range(300):

@@ -29,7 +29,7 @@ TARGETS = ["en", "ru"]
 def records(tmp_path_factory: pytest.TempPathFactory, tiny_dir: Path, ct2_dir: Path) -> list[dict[str, Any]]:
     """The shard records of the five seeds (en, ru, summaries), made stage by stage as on Ray."""
     from workbench import Workbench
-    from workbench.engines.plan import ModelSet
+    from workbench.choice.plan import ModelSet
     from workbench.scale.distributed import ArticleStage, TranslateStage, article_rows
 
     home = str(tmp_path_factory.mktemp("stages") / "data")

@@ -40,8 +40,8 @@ def test_the_ledger_starts_with_the_starter_list_and_a_confirmation_is_logged(wb
 
 
 def test_a_confirmed_ledger_form_is_in_the_llm_prompt_of_a_segment_with_the_name(wb):
-    from workbench.engines.llm import Request, render
-    from workbench.engines.prompts import load_translation_template
+    from workbench.models.llm import Request, render
+    from workbench.models.prompts import load_translation_template
     from workbench.runs.context import glossary_of, term_pairs
 
     ledger.confirm(wb.store, "شوكت ميرزيوييف", "Shavkat Mirziyoyev", "Шавкат Мирзиёев", "person", author="mona")

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from workbench.engines.llm import (
+from workbench.errors import LicenceRefused, TemplateError
+from workbench.models.llm import (
     LLM_FLAGS,
     LLMOptions,
     Request,
@@ -19,9 +20,8 @@ from workbench.engines.llm import (
     render,
     sentence_count,
 )
-from workbench.engines.prompts import load_translation_template, parse_template
-from workbench.engines.tiny import arabic_corpus
-from workbench.errors import LicenceRefused, TemplateError
+from workbench.models.prompts import load_translation_template, parse_template
+from workbench.testing.tiny import arabic_corpus
 
 from .conftest import SEEDS
 
@@ -40,12 +40,11 @@ def requests(count: int) -> list[Request]:
 # --------------------------------------------------------------------------- both engines, every architecture
 @pytest.mark.parametrize("arch", ARCHS)
 def test_ctranslate2_float32_gives_the_transformers_output_and_batches_give_one_at_a_time(arch, home):
-    from workbench.engines.ct2_llm import Ct2LLMTranslator
-    from workbench.engines.hf_llm import CausalTranslator
+    from workbench.choice.plan import build_translator
 
     reqs = requests(12)
-    hf = CausalTranslator(f"tiny:{arch}", "ar", "en", OPTIONS, home=str(home))
-    ct2 = Ct2LLMTranslator(f"tiny:{arch}", "ar", "en", OPTIONS, home=str(home))
+    hf = build_translator("transformers", f"tiny:{arch}", "ar", "en", OPTIONS, home=str(home))
+    ct2 = build_translator("ct2", f"tiny:{arch}", "ar", "en", OPTIONS, home=str(home))
     ref, fast = hf.translate(reqs), ct2.translate(reqs)
     same = sum(a.raw == b.raw for a, b in zip(ref, fast, strict=True))
     assert same >= 0.95 * len(reqs), f"{arch}: {same}/{len(reqs)} identical"
@@ -60,25 +59,25 @@ def test_ctranslate2_float32_gives_the_transformers_output_and_batches_give_one_
 
 
 def test_the_chat_template_stop_tokens_thinking_switch_and_length_cap(home):
-    from workbench.engines.hf_llm import CausalTranslator
+    from workbench.choice.plan import build_translator
 
-    qwen3 = CausalTranslator("tiny:qwen3", "ar", "en", OPTIONS, home=str(home))
+    qwen3 = build_translator("transformers", "tiny:qwen3", "ar", "en", OPTIONS, home=str(home))
     _, ids = qwen3.prompt_ids(Request("قال لافروف"))
     prompt = qwen3.tokenizer.decode(ids)
     assert prompt.startswith("<|im_start|>system\n") and prompt.endswith("<|im_start|>assistant\n<think>\n\n</think>\n\n")
     assert qwen3.chat_kwargs() == {"enable_thinking": False}  # the template's switch, off
     tok = qwen3.tokenizer.convert_tokens_to_ids
     assert tok("<|im_end|>") in qwen3.stops and tok("<|endoftext|>") in qwen3.stops
-    llama = CausalTranslator("tiny:llama", "ar", "ru", OPTIONS, home=str(home))
+    llama = build_translator("transformers", "tiny:llama", "ar", "ru", OPTIONS, home=str(home))
     assert llama.chat_kwargs() == {}
     assert {llama.tokenizer.convert_tokens_to_ids(t) for t in ("<|eot_id|>", "<|end_of_text|>")} <= set(llama.stops)
-    gemma = CausalTranslator("tiny:gemma3", "en", "ru", OPTIONS, home=str(home))
+    gemma = build_translator("transformers", "tiny:gemma3", "en", "ru", OPTIONS, home=str(home))
     text = gemma.tokenizer.decode(gemma.prompt_ids(Request("Lavrov said."))[1])
     assert text.startswith("<bos><start_of_turn>user\nYou are a professional news translator") and "system" not in text
     assert gemma.tokenizer.convert_tokens_to_ids("<end_of_turn>") in gemma.stops
     pieces = len(qwen3.tokenizer("قال لافروف", add_special_tokens=False)["input_ids"])
     long = LLMOptions(max_new_tokens=500, max_length_ratio=2.0, max_length_extra=5)
-    assert CausalTranslator("tiny:qwen3", "ar", "en", long, home=str(home)).cap(Request("قال لافروف")) == 2 * pieces + 5
+    assert build_translator("transformers", "tiny:qwen3", "ar", "en", long, home=str(home)).cap(Request("قال لافروف")) == 2 * pieces + 5
     assert qwen3.cap(Request("قال لافروف")) == 12  # within max_new_tokens
 
 
@@ -88,8 +87,8 @@ def test_translategemma_gets_its_structured_content_and_the_segment_alone(engine
     own instruction: the model gets its own template (found from the chat template), the segment alone, and
     provenance and the cache key say that no context or glossary term was sent."""
     from workbench import Workbench
-    from workbench.engines.plan import ModelSet
-    from workbench.engines.profiles import select
+    from workbench.choice.plan import ModelSet
+    from workbench.choice.profiles import select
 
     selection = select("tiny-llm", models={"en": "tiny:translategemma", "ru": "tiny:translategemma"}, engine=engine,
                        home=home)
@@ -230,7 +229,7 @@ def test_llm_flags_show_with_their_reasons_while_the_text_is_the_machines(transl
 
 # --------------------------------------------------------------------------- cache keys
 def _keys(wb, plan, lang_code: str) -> dict[str, str]:
-    from workbench.engines.wrappers import CachedTranslator
+    from workbench.models.wrappers import CachedTranslator
     from workbench.runs.context import Snapshot, glossary_for, requests_for
 
     lang = plan.languages[lang_code]
@@ -291,9 +290,9 @@ def test_a_model_ctranslate2_cannot_convert_falls_back_to_transformers(home, tin
     import torch
     from transformers import AutoTokenizer, Gemma4ForCausalLM, Gemma4TextConfig
 
-    from workbench.engines.plan import ModelSet
-    from workbench.engines.profiles import select
-    from workbench.engines.tiny import build_tiny
+    from workbench.choice.plan import ModelSet
+    from workbench.choice.profiles import select
+    from workbench.testing.tiny import build_tiny
 
     folder = home.parent / "gemma4"
     tokenizer = AutoTokenizer.from_pretrained(build_tiny("gemma3", tiny_dir))
@@ -322,8 +321,8 @@ def test_a_model_ctranslate2_cannot_convert_falls_back_to_transformers(home, tin
 def test_both_engines_translate_the_seeds_end_to_end_with_russian_direct(arch, engine, home):
     """Every tiny LLM on both engines over the five seeds: one pair in the fast tier (10-25 s each on 2 cores)."""
     from workbench import Workbench
-    from workbench.engines.plan import ModelSet
-    from workbench.engines.profiles import select
+    from workbench.choice.plan import ModelSet
+    from workbench.choice.profiles import select
 
     spec = f"tiny:{arch}"
     selection = select("tiny-llm", models={"en": spec, "ru": spec}, engine=engine, home=home)
@@ -342,8 +341,8 @@ def test_both_engines_translate_the_seeds_end_to_end_with_russian_direct(arch, e
 
 def test_russian_from_the_reviewed_english(home):
     from workbench import Workbench
-    from workbench.engines.plan import ModelSet
-    from workbench.engines.profiles import select
+    from workbench.choice.plan import ModelSet
+    from workbench.choice.profiles import select
 
     models = ModelSet(select("tiny-llm", via={"ru": "en"}, engine="transformers", home=home), home=home)
     with Workbench(home, model_set=models) as wb:
@@ -431,7 +430,7 @@ def test_articles_translated_together_give_one_at_a_time_outputs_in_wider_batche
 
 @pytest.mark.slow  # four (two) runs over the five seeds in both languages: about 60 s (35 s) on 2 cores
 def test_a_failing_call_of_many_articles_is_retried_article_by_article(tmp_path):
-    from workbench.engines.hf_llm import CausalTranslator
+    from workbench.models.hf_llm import CausalTranslator
 
     real = CausalTranslator.generate_ids
 
@@ -454,8 +453,8 @@ def test_a_failing_call_of_many_articles_is_retried_article_by_article(tmp_path)
 # --------------------------------------------------------------------------- licences, catalog, profiles
 def test_licence_permissive_refuses_a_gemma_terms_model_before_loading(home, monkeypatch):
     from workbench.app.cli import cli
-    from workbench.engines import locate
-    from workbench.engines.profiles import select
+    from workbench.choice import locate
+    from workbench.choice.profiles import select
 
     def never(*args, **kwargs):
         raise AssertionError("nothing may be located or loaded")
@@ -472,9 +471,9 @@ def test_licence_permissive_refuses_a_gemma_terms_model_before_loading(home, mon
 
 
 def test_the_catalog_lists_the_translation_llms_with_licences_and_the_llm_profile_uses_one(home):
-    from workbench.engines.catalog import CATALOG, PERMISSIVE
-    from workbench.engines.locate import is_llm
-    from workbench.engines.profiles import PROFILES
+    from workbench.choice.catalog import CATALOG, PERMISSIVE
+    from workbench.choice.locate import is_llm
+    from workbench.choice.profiles import PROFILES
 
     llms = {e.id: e for e in CATALOG.values() if e.kind == "llm"}
     assert {"utter-project/EuroLLM-9B-Instruct", "ByteDance-Seed/Seed-X-PPO-7B", "Qwen/Qwen3-4B-Instruct-2507",
@@ -487,8 +486,8 @@ def test_the_catalog_lists_the_translation_llms_with_licences_and_the_llm_profil
 
 
 def test_llm_options_in_config_are_checked_and_reach_the_translator(home):
-    from workbench.engines.plan import ModelSet
-    from workbench.engines.profiles import select
+    from workbench.choice.plan import ModelSet
+    from workbench.choice.profiles import select
     from workbench.errors import WorkbenchError
 
     home.mkdir(parents=True)
@@ -572,7 +571,7 @@ def test_suggestions_of_many_articles_share_calls_and_match_one_at_a_time(tmp_pa
 # --------------------------------------------------------------------------- the bench
 @pytest.mark.slow
 def test_bench_json_has_an_llm_translator_entry_per_engine(home, monkeypatch):
-    from workbench.engines import bench
+    from workbench.bench import models as bench
 
     settings = bench.Settings(sentences=2, output_tokens=3, baseline_sentences=1, summarizer=False, home=str(home),
                               llm=True)  # behind --llm (long on a real shape)

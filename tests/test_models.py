@@ -10,9 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.app.cli import cli
-from workbench.engines.base import TranslationOptions
-from workbench.engines.hf import Seq2SeqTranslator
-from workbench.engines.prompts import load_template, parse_template
+from workbench.choice.plan import build_translator
 from workbench.errors import (
     LicenceRefused,
     MissingVariables,
@@ -21,6 +19,8 @@ from workbench.errors import (
     UnknownModelError,
     WorkbenchError,
 )
+from workbench.models.base import TranslationOptions
+from workbench.models.prompts import load_template, parse_template
 from workbench.review.qa import check_output
 
 from .conftest import SEEDS, subprocess_env
@@ -152,15 +152,15 @@ def test_missing_model_gives_one_clear_line_and_leaves_data_untouched(home):
 
 def test_unknown_model_name_and_bad_options_are_typed_errors(wb):
     with pytest.raises(UnknownModelError):
-        Seq2SeqTranslator("not a model name!", "ar", "en")
+        build_translator("transformers", "not a model name!", "ar", "en")
     with pytest.raises(ModelNotAvailable):
-        Seq2SeqTranslator("Helsinki-NLP/opus-mt-ar-ru", "ar", "ru")
+        build_translator("transformers", "Helsinki-NLP/opus-mt-ar-ru", "ar", "ru")
     with pytest.raises(WorkbenchError, match="unknown TranslationOptions option"):
         TranslationOptions.from_dict({"beams": 5})
 
 
 def test_model_override_from_cli_and_config(home, tiny_dir):
-    from workbench.engines.profiles import select
+    from workbench.choice.profiles import select
 
     sel = select("tiny", models={"ru": "tiny:marian-ar-ru"}, home=home)
     assert sel.routes["ru"].via is None  # a direct ar→ru model
@@ -193,7 +193,7 @@ def test_multilingual_m2m100_uses_language_codes_and_forced_bos(home, engine):
 
 
 def test_licence_switch_refuses_non_permissive_models(home, tmp_path):
-    from workbench.engines.catalog import check_licence
+    from workbench.choice.catalog import check_licence
 
     with pytest.raises(LicenceRefused, match=r"cc-by-nc-4\.0"):
         check_licence("facebook/nllb-200-distilled-600M", "cc-by-nc-4.0", "permissive")
@@ -201,7 +201,7 @@ def test_licence_switch_refuses_non_permissive_models(home, tmp_path):
     # a local folder whose model card declares a non-commercial licence
     import shutil
 
-    from workbench.engines.tiny import build_tiny
+    from workbench.testing.tiny import build_tiny
 
     folder = tmp_path / "nc-model"
     shutil.copytree(build_tiny("marian-ar-en", tmp_path / "t"), folder)
@@ -224,8 +224,8 @@ def test_offline_bundle_folder_is_found_through_workbench_models(home, tmp_path,
     """`models pull` lays models out as DIR/org--name; the workbench loads them from there offline."""
     import shutil
 
-    from workbench.engines.locate import BUNDLE_FILE, locate
-    from workbench.engines.tiny import build_tiny
+    from workbench.choice.locate import BUNDLE_FILE, locate
+    from workbench.testing.tiny import build_tiny
 
     bundle = tmp_path / "bundle"
     target = bundle / "Helsinki-NLP--opus-mt-ar-en"
@@ -234,7 +234,7 @@ def test_offline_bundle_folder_is_found_through_workbench_models(home, tmp_path,
     monkeypatch.setenv("WORKBENCH_MODELS", str(bundle))
     found = locate("Helsinki-NLP/opus-mt-ar-en", "ar→en translation")
     assert found.path == str(target) and found.revision == "abc123" and found.licence == "apache-2.0"
-    translator = Seq2SeqTranslator("Helsinki-NLP/opus-mt-ar-en", "ar", "en", TranslationOptions(num_beams=1))
+    translator = build_translator("transformers", "Helsinki-NLP/opus-mt-ar-en", "ar", "en", TranslationOptions(num_beams=1))
     assert len(translator.translate_texts(["قال الوزير."])) == 1
 
 
@@ -294,13 +294,13 @@ def test_heavy_imports_are_lazy(home, tiny_dir):
 @pytest.mark.real_models
 def test_real_marian_translates_a_known_sentence():
     """Smoke test for real weights (e.g. the tc-big tied-weights bug); skipped unless the model is local."""
-    from workbench.engines.locate import locate
+    from workbench.choice.locate import locate
 
     try:
         locate("Helsinki-NLP/opus-mt-tc-big-ar-en", "ar→en translation")
     except ModelNotAvailable:
         pytest.skip("Helsinki-NLP/opus-mt-tc-big-ar-en is not on this machine (workbench models pull)")
-    translator = Seq2SeqTranslator("Helsinki-NLP/opus-mt-tc-big-ar-en", "ar", "en")
+    translator = build_translator("transformers", "Helsinki-NLP/opus-mt-tc-big-ar-en", "ar", "en")
     out = translator.translate_texts(["قال وزير الخارجية الروسي سيرغي لافروف إن روسيا وكازاخستان حليفتان."])[0]
     assert "Lavrov" in out and "Kazakhstan" in out
 
@@ -308,7 +308,7 @@ def test_real_marian_translates_a_known_sentence():
 def test_encoder_decoder_summarizer_goes_through_the_seq2seq_path(home):
     """An encoder-decoder summarizer (mT5 XL-Sum style) is detected from its config and given the article text."""
     from workbench import Workbench
-    from workbench.engines.hf import Seq2SeqSummarizer
+    from workbench.models.hf import Seq2SeqSummarizer
 
     with Workbench(home, profile="tiny", summarizer="tiny:m2m100") as wb:
         report = wb.translate([str(next(SEEDS.glob("003_*.txt")))], ["en"], summarize=True)

@@ -1,11 +1,11 @@
-"""`workbench bench --pipeline` (`app/pipeline_bench.py`): its generated articles and its switches (the speed
+"""`workbench bench --pipeline` (`bench/pipeline.py`): its generated articles and its switches (the speed
 itself is measured by the benchmark, not here)."""
 
 from __future__ import annotations
 
 
 def test_the_pipeline_articles_repeat_no_sentence(tmp_path):
-    from workbench.app.pipeline_bench import generate_articles
+    from workbench.bench.pipeline import generate_articles
     from workbench.text.articles import build_article
 
     paths = generate_articles(7, tmp_path)  # five sample articles: the first two come twice

@@ -58,12 +58,12 @@ def test_a_boolean_that_is_neither_is_one_clear_error(value: str):
 @pytest.mark.parametrize("value", ["1", "true", "yes", "ON"])
 def test_hf_hub_offline_means_the_same_to_the_locator_and_the_transformers_loader(
         monkeypatch: pytest.MonkeyPatch, value: str):
-    """Found: settings.hub_offline() took `true`/`yes`/`on`, engines/hf.py only "1", so HF_HUB_OFFLINE=true
+    """Found: settings.hub_offline() took `true`/`yes`/`on`, models/hf.py only "1", so HF_HUB_OFFLINE=true
     refused hub downloads in one place and let transformers try the network in the other."""
     import transformers
 
-    from workbench.engines import hf
-    from workbench.engines.locate import Located
+    from workbench.choice.locate import Located
+    from workbench.models import hf
 
     monkeypatch.setenv("HF_HUB_OFFLINE", value)
     assert settings.hub_offline()
@@ -75,13 +75,13 @@ def test_hf_hub_offline_means_the_same_to_the_locator_and_the_transformers_loade
 
     monkeypatch.setattr(transformers.AutoTokenizer, "from_pretrained", from_pretrained)
     with pytest.raises(WorkbenchError, match="not available on this machine"):
-        hf._load(Located("org/model", "org/model", None, "unknown", local=False), "ar→en translation", None,
-                 "seq2seq", "cpu")
+        hf._load(Located("org/model", "org/model", None, "unknown", local=False), "ar→en translation", "seq2seq",
+                 "cpu", 1)
     assert asked["local_files_only"] is True
 
 
 def test_threads_from_the_environment(monkeypatch: pytest.MonkeyPatch):
-    from workbench.engines.threads import resolve_threads
+    from workbench.choice.threads import resolve_threads
 
     monkeypatch.setenv("WORKBENCH_THREADS", "3")
     assert settings.threads() == 3 and resolve_threads() == 3 and resolve_threads(2) == 2

@@ -22,8 +22,8 @@ SUGGESTER = "tiny:qwen3"
 
 def _suggest(home: Path) -> None:
     """Run the suggestion stage over one article's English with a tiny LLM, as `translate --suggest` does."""
-    from workbench.engines.plan import ModelSet
-    from workbench.engines.profiles import select
+    from workbench.choice.plan import ModelSet
+    from workbench.choice.profiles import select
     from workbench.runs.suggestions import suggest_articles
     from workbench.settings import database_path
     from workbench.store import Store

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from workbench.engines import compute
-from workbench.engines.base import Prompt, SummaryOptions, summary_groups
-from workbench.engines.pace import Pace, after_alone, after_batch, pace_key
-from workbench.engines.tiny import arabic_corpus
+from workbench.choice import compute
+from workbench.choice.pace import Pace, after_alone, after_batch, pace_key
+from workbench.choice.plan import build_summarizer
+from workbench.models.base import Prompt, SummaryOptions, summary_groups
 from workbench.runs import summaries
+from workbench.testing.tiny import arabic_corpus
 
 from .conftest import SEEDS
 
@@ -24,9 +25,7 @@ def _prompts(count: int = 14) -> list[Prompt]:
 
 @pytest.mark.parametrize("penalty", [1.1, 1.0])
 def test_transformers_batched_summaries_equal_one_at_a_time(penalty, home):
-    from workbench.engines import hf
-
-    summarizer = hf.make_summarizer("tiny:qwen2", options=SummaryOptions(max_new_tokens=30, repetition_penalty=penalty),
+    summarizer = build_summarizer("transformers", "tiny:qwen2", options=SummaryOptions(max_new_tokens=30, repetition_penalty=penalty),
                                     home=str(home))
     prompts = _prompts()
     alone = [summarizer.summarize_scored(p) for p in prompts]
@@ -40,9 +39,7 @@ def test_transformers_batched_summaries_equal_one_at_a_time(penalty, home):
 def test_ct2_batched_summaries_equal_one_at_a_time(penalty, home, monkeypatch):
     """Without a repetition penalty prompts within SPREAD tokens share a call; with one, only prompts of the same
     length do (CTranslate2 would count the longer prompts' tails as generated)."""
-    from workbench.engines import ct2
-
-    summarizer = ct2.make_summarizer("tiny:qwen2", options=SummaryOptions(max_new_tokens=30, repetition_penalty=penalty),
+    summarizer = build_summarizer("ct2", "tiny:qwen2", options=SummaryOptions(max_new_tokens=30, repetition_penalty=penalty),
                                      home=str(home))
     prompts = _prompts() + _prompts()[:4]  # the same prompts twice: equal lengths
     alone = [summarizer.summarize_scored(p) for p in prompts]
@@ -162,9 +159,9 @@ def test_the_runner_falls_back_to_one_at_a_time_when_a_measured_batch_is_slower(
 def test_ct2_summary_batches_on_a_cpu_hold_a_token_budget(home, monkeypatch):
     """CTranslate2 reads a batch's prompts together (no gain per prompt, memory for each one's attention), so a
     CPU batch is cut at CPU_SUMMARY_TOKENS padded prompt + new tokens, however many prompts the option allows."""
-    from workbench.engines import ct2
+    from workbench.models import ct2
 
-    summarizer = ct2.make_summarizer("tiny:qwen2", options=SummaryOptions(max_new_tokens=30), home=str(home))
+    summarizer = build_summarizer("ct2", "tiny:qwen2", options=SummaryOptions(max_new_tokens=30), home=str(home))
     prompts = [_prompts()[3]] * 7  # one length: a single model call without a budget
     assert [len(g) for g in summarizer.batch_groups(prompts)] == [7]
     length = len(summarizer._prompt_tokens(prompts[:1])[0])

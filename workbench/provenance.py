@@ -46,7 +46,7 @@ def versions() -> dict[str, str]:
 
 
 class ModelInfo(Protocol):
-    """What a loaded model says of itself (`engines.base.ModelInfo`)."""
+    """What a loaded model says of itself (`models.base.ModelInfo`)."""
 
     @property
     def id(self) -> str: ...
@@ -79,7 +79,7 @@ class LowToken:
 
 @dataclass(frozen=True, slots=True)
 class ModelConfidence:
-    """The model's own confidence in a machine output, as `engines.base.Confidence.to_dict` recorded it."""
+    """The model's own confidence in a machine output, as `models.base.Confidence.to_dict` recorded it."""
 
     score: float  # the geometric-mean token probability, 0..1
     mean_logprob: float

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import logs
-from ..engines.plan import ModelSet
-from ..engines.profiles import Selection, select
+from ..choice.plan import ModelSet
+from ..choice.profiles import Selection, select
 from ..errors import ArticleNotFound, SegmentNotFound, WorkbenchError
 from ..exchange.export import render, select_items, write
 from ..exchange.results import article_record, write_results
@@ -176,7 +176,7 @@ class Workbench:
         article, after loading)."""
         device = self.selection().device
         if device.startswith("cuda"):
-            from ..engines.hf import resolve_device
+            from ..models.hf import resolve_device
 
             resolve_device(device)
 

@@ -111,7 +111,7 @@ def translate_cmd(ctx: click.Context, items: tuple[str, ...], to: str, summarize
     finished articles; `workbench ingest OUT` merges them into the store).
     Exit code 0 when everything succeeded, 1 when something failed (listed in the report), 2 for usage errors.
     """
-    from ..engines.profiles import parse_suggest
+    from ..choice.profiles import parse_suggest
     from ..runs.progress import TerminalProgress
     from ..runs.suggestions import WithSuggestions, suggest_articles
     from .render import TranslateText
@@ -257,7 +257,7 @@ def models_group() -> None:
 def models_list(ctx: click.Context, as_json: bool) -> None:
     """Every profile's models with their route (ru via en: Russian is translated from the English text), licence
     and whether it is available on this machine (an offline bundle, the Hugging Face cache, or built locally)."""
-    from ..engines.inventory import inventory
+    from ..choice.inventory import inventory
 
     emit(inventory(ctx.obj["home"]), as_json)
 
@@ -273,8 +273,8 @@ def models_pull(ctx: click.Context, profile: str | None, model_ids: tuple[str, .
     """Download models on a connected machine into a folder an offline machine can load from."""
     from pathlib import Path
 
-    from ..engines.base import TINY_PREFIX
-    from ..engines.locate import pull, pull_failure
+    from ..choice.locate import pull, pull_failure
+    from ..models.base import TINY_PREFIX
     from ..settings import home_dir
 
     ids = _pull_ids(profile, model_ids)
@@ -311,7 +311,7 @@ def models_pull(ctx: click.Context, profile: str | None, model_ids: tuple[str, .
 
 def _pull_ids(profile: str | None, model_ids: tuple[str, ...]) -> list[str]:
     """The models `models pull` fetches: --model ids, plus a profile's (--profile, or quality when none is named)."""
-    from ..engines.profiles import PROFILES
+    from ..choice.profiles import PROFILES
 
     ids = list(model_ids)
     if profile or not ids:
@@ -450,8 +450,8 @@ def eval_cmd(ctx: click.Context, refs: str | None, src: str | None, ref_files: t
     """Score the models on reference translations (TSV/JSONL with ar,en,ru columns, or --src/--ref files) with
     sacrebleu: BLEU, chrF++ and TER with their signatures, through the same engines, cache and settings as translate;
     or, with --checks, measure the fact checks on labelled cases."""
-    from ..engines.plan import ModelSet
-    from ..engines.profiles import select
+    from ..choice.plan import ModelSet
+    from ..choice.profiles import select
     from ..runs.evaluation import evaluate, evaluate_approved, evaluate_languages, read_references
 
     if checks_file:
@@ -579,8 +579,8 @@ def bench_cmd(ctx: click.Context, device: str, engine: str, beams: str, sentence
     """Measure the engines on the real opus-mt-ar-en architecture (random weights, fixed output lengths) and a
     Qwen2.5-0.5B-shaped summarizer, in one process: tokens per second, peak memory and ratios; with --pipeline,
     articles per minute through the whole pipeline."""
-    from ..engines.bench import Settings, run
-    from ..engines.threads import apply_threads
+    from ..bench.models import Settings, run
+    from ..choice.threads import apply_threads
     from ..settings import ensure_home
     from .render import BenchText
 
@@ -588,8 +588,8 @@ def bench_cmd(ctx: click.Context, device: str, engine: str, beams: str, sentence
     home = str(ensure_home(ctx.obj["home"]))
     progress = (lambda what: None) if as_json else (lambda what: click.echo(f"measuring {what} …", err=True))
     if pipeline:
-        from .pipeline_bench import PipelineSettings, PipelineText
-        from .pipeline_bench import run as run_pipeline
+        from ..bench.pipeline import PipelineSettings, PipelineText
+        from ..bench.pipeline import run as run_pipeline
 
         emit(PipelineText(run_pipeline(PipelineSettings(articles=articles, segment_tokens=output_tokens,
                                                         summary_tokens=batch_new_tokens, today=today, home=home),
@@ -659,8 +659,8 @@ def serve_cmd(ctx: click.Context, host: str, port: int, auth: str | None, auth_f
 
 def _serve_banner(wb: Any, url: str, origin: str) -> None:
     """Where, with which profile, engine and device; a warning per model that is not on this machine."""
-    from ..engines.hf import resolve_device
-    from ..engines.locate import local_copy, profile_hint
+    from ..choice.locate import local_copy, profile_hint
+    from ..models.hf import resolve_device
 
     selection = wb.selection()
     device = resolve_device(selection.device)  # what "auto" means here (and no GPU for --device cuda: one error)

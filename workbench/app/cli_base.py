@@ -105,7 +105,7 @@ def ray_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def model_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--profile, --model, --summarizer, --device, --engine, --threads, --licence: shared by commands that run models."""
-    from ..engines.registry import ENGINE_CHOICES
+    from ..models.registry import ENGINE_CHOICES
 
     fn = click.option("--threads", type=click.IntRange(min=1), default=None,
                       help="CPU threads for model work (default: the cores this process may use, or $WORKBENCH_THREADS).")(fn)
@@ -125,7 +125,7 @@ def model_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def _device(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--device checked before anything is imported or loaded (`gpu`, `banana` once ran on the CPU)."""
-    from ..engines.profiles import DEVICE_FORMS, check_device
+    from ..choice.profiles import DEVICE_FORMS, check_device
 
     if value is not None:
         try:
@@ -137,7 +137,7 @@ def _device(ctx: click.Context, param: click.Parameter, value: str | None) -> st
 
 def _model_args(profile: str | None, model_overrides: tuple[str, ...], summarizer: str | None, device: str | None,
                 licence: str | None, engine: str | None = None, threads: int | None = None) -> dict[str, Any]:
-    from ..engines.profiles import parse_model_overrides
+    from ..choice.profiles import parse_model_overrides
 
     return dict(profile=profile, models=parse_model_overrides(model_overrides), summarizer=summarizer,
                 device=device, licence=None if licence == "any" else licence, engine=engine, threads=threads)

@@ -3,7 +3,7 @@
 A result is anything with `to_dict()` (its JSON: the shapes docs/usage.md's "`--json` output" section documents,
 checked by tests/test_docs.py) and `lines()` (its text, one line each; a `Line(..., err=True)` goes to stderr),
 and optionally `ok` (False: the command exits with 1). The library's own results render themselves
-(`review.qa.QaReport`, `runs.evaluation.EvalReport`, `engines.inventory.ModelInventory`); for the reports that
+(`review.qa.QaReport`, `runs.evaluation.EvalReport`, `choice.inventory.ModelInventory`); for the reports that
 carry no text form of their own, the classes here add one around them.
 """
 

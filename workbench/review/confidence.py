@@ -1,6 +1,6 @@
 """Which segments to review first: the model's own confidence in each machine output, with the QA flags.
 
-Confidence is recorded by the engines (see `engines.base.Confidence`): the geometric mean of the probabilities
+Confidence is recorded by the engines (see `models.base.Confidence`): the geometric mean of the probabilities
 the model gave the tokens of its own output, taken from the decoding itself. Its least sure words are recorded
 in the run for outputs below LOW_CONFIDENCE (and whenever the decoding gives them for free); for the others they
 are computed when a reviewer opens the segment (`least_sure_on_demand`). Reviewed text has no machine confidence
@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..engines.base import LOW_CONFIDENCE, Translator
 from ..logs import get as get_logger
+from ..models.base import LOW_CONFIDENCE, Translator
 from ..provenance import LowToken, ModelConfidence
 from .model import ArticleView, MachineOutput, Unit
 

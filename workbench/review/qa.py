@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..engines.llm import LLM_FLAGS
+from ..models.llm import LLM_FLAGS
 from ..store import reads
 from ..text.cleaning import has_arabic
 from ..text.metadata import ARABIC_DIGITS
@@ -53,7 +53,7 @@ FLAG_HELP = {
     "addition": "longer than the learned length ratio allows: something may have been added or explained",
     "language": "written in another language",
     "cross_language": "the English and the Russian disagree on a number, a name or a quotation of the Arabic",
-    **LLM_FLAGS,  # an LLM translator's answer: echoed_context, extra_sentences (engines.llm)
+    **LLM_FLAGS,  # an LLM translator's answer: echoed_context, extra_sentences (models.llm)
     "bidi_control": "invisible bidirectional control characters (embeddings, overrides, isolates or direction "
                     "marks) that the source does not have there: they can make the text display in a different order "
                     "than it is stored and published (a Trojan Source style reordering); delete them",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from ..engines.plan import RunPlan
+from ..choice.plan import RunPlan
 from ..logs import get as get_logger
 from ..review import workflow
 from ..store import Store

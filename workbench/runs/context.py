@@ -18,10 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..engines.base import Request
-from ..engines.plan import LanguagePlan
+from ..choice.plan import LanguagePlan
 from ..errors import ArticleNotFound
 from ..languages import SOURCE_LANG
+from ..models.base import Request
 from ..review.glossary import Glossary, Term
 from ..review.glossary import load as load_glossary
 from ..store import MachineOutputRecord, Store

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..engines.plan import ModelSet
+from ..choice.plan import ModelSet
 from ..errors import WorkbenchError
 from ..languages import SOURCE_LANG, TARGETS
 from ..store import Store, reads

@@ -15,9 +15,9 @@ from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any
 
-from ..engines.base import Output
-from ..engines.plan import LanguagePlan, RunPlan
+from ..choice.plan import LanguagePlan, RunPlan
 from ..languages import SOURCE_LANG
+from ..models.base import Output
 from ..provenance import Provenance
 from ..review import workflow
 from ..review.glossary import Glossary

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from time import perf_counter  # the pacer's clock (a test gives it measured times)
 from typing import Any
 
-from ..engines.base import Prompt, Scored, Summarizer
-from ..engines.compute import load_pace, save_pace
-from ..engines.pace import Pace, after_alone, after_batch, pace_key
-from ..engines.plan import RunPlan
-from ..engines.prompts import default_template_name, load_template
+from ..choice.compute import load_pace, save_pace
+from ..choice.pace import Pace, after_alone, after_batch, pace_key
+from ..choice.plan import RunPlan
 from ..errors import WorkbenchError
 from ..languages import LANGUAGE_NAMES, SOURCE_LANG
 from ..logs import get as get_logger
+from ..models.base import Prompt, Scored, Summarizer
+from ..models.prompts import default_template_name, load_template
 from ..provenance import Provenance
 from ..review import workflow
 from ..store import MachineOutputRecord, Store
@@ -126,7 +126,7 @@ class Pacer:
     """Makes a run's summaries at the measured pace: the first warm summary alone (what a batch must beat, measured
     again in every run: the load of a shared machine changes), then batches of the pace's size, each timed; a
     batch slower per summary than one alone halves the size. The pace is cached per machine (CPU model, threads,
-    library versions) and summarizer (`engines.compute`), so the next run starts at the size that paid."""
+    library versions) and summarizer (`choice.compute`), so the next run starts at the size that paid."""
 
     def __init__(self, summarizer: Summarizer, home: Any):
         self.summarizer, self.home = summarizer, home

@@ -9,7 +9,7 @@ per call, and every chunk is stored before the next wave's requests are made, so
 its chunk as context, whatever the number of articles per call. Outputs are stored through the one write path
 (`review.workflow`). QA flags are not computed here: the read model checks the current text whenever an article is
 read; an output records only what its provenance says of the model (`meaningless_model`) and, from an LLM
-translator, what its answer parser found (`engines.llm.LLM_FLAGS`).
+translator, what its answer parser found (`models.llm.LLM_FLAGS`).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 
-from ..engines.base import Output, Request, Translator
-from ..engines.plan import LanguagePlan, RunPlan
+from ..choice.plan import LanguagePlan, RunPlan
 from ..errors import EngineUnavailable, LicenceRefused, ModelNotAvailable, UnknownModelError
 from ..languages import SOURCE_LANG
 from ..logs import get as get_logger
+from ..models.base import Output, Request, Translator
 from ..provenance import Provenance
 from ..review import workflow
 from ..review.glossary import Glossary

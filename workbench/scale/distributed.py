@@ -35,9 +35,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..engines.plan import ModelSet
-from ..engines.profiles import Selection
-from ..engines.threads import apply_threads
+from ..choice.plan import ModelSet
+from ..choice.profiles import Selection
+from ..choice.threads import apply_threads
 from ..errors import ImportProblem, WorkbenchError
 from ..exchange.results import article_record
 from ..languages import TARGETS

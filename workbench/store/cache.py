@@ -1,6 +1,6 @@
 """The translation cache's table (`DATA_HOME/cache/translations.sqlite`, a file of its own, never in backups): a key
 → (text, confidence JSON) table shared by every run that uses the same data home. What the key and the confidence
-mean is the engines' (`engines/wrappers.py`); this module holds the SQL."""
+mean is the engines' (`models/wrappers.py`); this module holds the SQL."""
 
 from __future__ import annotations
 

@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..choice.threads import current_threads
+from ..models.base import Prompt, SummaryOptions, TranslationOptions
 from ..settings import tiny_dir
-from .base import Prompt, SummaryOptions, TranslationOptions
-from .bench_common import _sync, _time, seed_sentences
-from .threads import current_threads
+from .common import _sync, _time, seed_sentences
 
 MARIAN_VOCAB = 62834  # opus-mt-ar-en (MODELS.md)
 QWEN_05B: dict[str, Any] = dict(hidden_size=896, intermediate_size=4864, num_hidden_layers=24, num_attention_heads=14,
@@ -56,7 +56,7 @@ class Settings:
     decode_tokens: int = 32
     home: str | None = None
     confidence: bool = True  # the workbench's default: score every output (from the decoding)
-    compute: bool = True  # measure each compute candidate per stage (engines.compute) and cache the choice
+    compute: bool = True  # measure each compute candidate per stage (choice.compute) and cache the choice
     llm: bool = False  # measure the LLM translator (issue 20) on each engine: long, behind --llm
     summary_batch: int = 16  # article-languages in the batched summary measurement
     batch_new_tokens: int = 120  # new tokens per summary there (about a real summary's)
@@ -86,7 +86,7 @@ def marian_shape(folder: Path, tiny_kind: str, size: int, source: str, target: s
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
-    from .tiny import build_tiny
+    from ..testing.tiny import build_tiny
 
     tiny = build_tiny(tiny_kind, tiny_dir())
     staging = folder.with_name(folder.name + ".building")
@@ -124,7 +124,7 @@ def qwen_05b(folder: Path) -> Path:
     import torch
     from transformers import AutoTokenizer, GenerationConfig, Qwen2Config, Qwen2ForCausalLM
 
-    from .tiny import build_tiny
+    from ..testing.tiny import build_tiny
 
     tiny = build_tiny("qwen2", tiny_dir())
     staging = folder.with_name(folder.name + ".building")
@@ -150,7 +150,7 @@ def default_engine(requested: str, device: str) -> str:
     """What "auto" (or an explicit choice) runs on `device`."""
     if requested != "auto":
         return requested
-    from .ct2 import unavailable
+    from ..models.ct2 import unavailable
 
     return "ct2" if unavailable(device) is None else "transformers"
 
@@ -170,9 +170,9 @@ def _baseline(s: Settings, folder: Path, options: TranslationOptions, device: st
     import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-    from .hf import dtype_for, prepare_device
+    from ..models.hf import dtype_for, prepare_device
 
-    prepare_device(device)
+    prepare_device(device, current_threads())
     tokenizer = AutoTokenizer.from_pretrained(folder)
     model = AutoModelForSeq2SeqLM.from_pretrained(folder, dtype=dtype_for(device)).to(device).eval()
 
@@ -189,9 +189,9 @@ def _baseline(s: Settings, folder: Path, options: TranslationOptions, device: st
 
 def _workbench_transformers(s: Settings, folder: Path, options: TranslationOptions, device: str,
                             texts: list[str]) -> dict[str, Any]:
-    from .hf import Seq2SeqTranslator
+    from ..choice.plan import build_translator
 
-    translator = Seq2SeqTranslator(str(folder), "ar", "en", options, device=device, home=s.home)
+    translator: Any = build_translator("transformers", str(folder), "ar", "en", options, device=device, home=s.home)
     translator.fixed_length = s.output_tokens
     translator.translate_texts(texts[:2])
     return _measure(device, lambda: translator.translate_texts(texts), len(texts), s.output_tokens)
@@ -205,10 +205,10 @@ def _workbench_ct2(s: Settings, folder: Path, options: TranslationOptions, devic
     ratio of a few per cent."""
     from dataclasses import replace
 
-    from .ct2 import Ct2Translator
+    from ..choice.plan import build_translator
 
     fast = replace(options, confidence_detail="none")
-    translator = Ct2Translator(str(folder), "ar", "en", fast, device=device, home=s.home)
+    translator: Any = build_translator("ct2", str(folder), "ar", "en", fast, device=device, home=s.home)
     translator.fixed_length = s.output_tokens
     translator.translate_texts(texts[:2])
     tokens = translator.tokenize(texts)
@@ -245,8 +245,8 @@ def _workbench_ct2(s: Settings, folder: Path, options: TranslationOptions, devic
 def _translation_engines(s: Settings, folder: Path, beams: int, texts: list[str]) -> dict[str, dict[str, Any]]:
     import gc
 
-    from .ct2 import unavailable
-    from .hf import resolve_device
+    from ..models.ct2 import unavailable
+    from ..models.hf import resolve_device
 
     device = resolve_device(s.device)
     options = TranslationOptions(num_beams=beams, batch_size=s.batch_size, batch_tokens=s.batch_tokens,
@@ -277,9 +277,11 @@ def _ratios(engines: dict[str, dict[str, Any]], default: str) -> dict[str, float
     return out
 
 
-def _one_summarizer(s: Settings, folder: Path, make: Callable[..., Any], device: str, compute: str = "auto") -> dict[str, Any]:
+def _one_summarizer(s: Settings, folder: Path, engine: str, device: str, compute: str = "auto") -> dict[str, Any]:
+    from ..choice.plan import build_summarizer
+
     options = SummaryOptions(max_new_tokens=s.decode_tokens, max_input_tokens=s.prompt_tokens + 64, compute_type=compute)
-    summarizer = make(str(folder), options=options, device=device, home=s.home)
+    summarizer: Any = build_summarizer(engine, str(folder), options, device=device, home=s.home)
     tokenizer = summarizer.load()[0] if hasattr(summarizer, "load") else summarizer.tokenizer
     ids = tokenizer(" ".join(seed_sentences(400)))["input_ids"][: s.prompt_tokens - 40]
     prompt = Prompt("bench", "", "en", "Summarize the article.", tokenizer.decode(ids), "", "source")
@@ -302,22 +304,20 @@ def _one_summarizer(s: Settings, folder: Path, make: Callable[..., Any], device:
 def _summarizer(s: Settings, folder: Path) -> dict[str, Any]:
     import gc
 
-    from .bench_speed import summarizer_batch
-    from .compute import Candidate, choose, native_bf16
-    from .ct2 import make_summarizer as ct2_summarizer
-    from .ct2 import unavailable
-    from .hf import make_summarizer as hf_summarizer
-    from .hf import resolve_device
+    from ..choice.compute import Candidate, choose, native_bf16
+    from ..models.ct2 import unavailable
+    from ..models.hf import resolve_device
+    from .speed import summarizer_batch
 
     device = resolve_device(s.device)
     cpu = device == "cpu"
-    out: dict[str, Any] = {"transformers": _one_summarizer(s, folder, hf_summarizer, device, "float32" if cpu else "auto")}
+    out: dict[str, Any] = {"transformers": _one_summarizer(s, folder, "transformers", device, "float32" if cpu else "auto")}
     gc.collect()
     if cpu and native_bf16():
-        out["transformers_bfloat16"] = _one_summarizer(s, folder, hf_summarizer, device, "bfloat16")
+        out["transformers_bfloat16"] = _one_summarizer(s, folder, "transformers", device, "bfloat16")
         gc.collect()
     if unavailable(device) is None:
-        out["ct2"] = _one_summarizer(s, folder, ct2_summarizer, device)
+        out["ct2"] = _one_summarizer(s, folder, "ct2", device)
         out["ratio_ct2_vs_transformers"] = round(out["transformers"]["seconds_per_summary"] / out["ct2"]["seconds_per_summary"], 2)
         gc.collect()
     chosen = choose("summaries", s.home) if cpu else Candidate("ct2" if unavailable(device) is None else "transformers", "auto")
@@ -328,7 +328,7 @@ def _summarizer(s: Settings, folder: Path) -> dict[str, Any]:
 def machine() -> dict[str, Any]:
     from importlib import metadata
 
-    from .compute import cpu_model, native_bf16
+    from ..choice.compute import cpu_model, native_bf16
 
     info: dict[str, Any] = {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
                             "cpu": cpu_model(), "native_bfloat16": native_bf16(), "cpus": os.cpu_count(),
@@ -374,17 +374,17 @@ def run(s: Settings, progress: Callable[[str], None] = lambda _: None) -> dict[s
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
     qwen = qwen_05b(root / "bench-qwen2.5-0.5b-v1") if s.summarizer else None
-    from .hf import resolve_device
+    from ..models.hf import resolve_device
 
     if s.compute and resolve_device(s.device) == "cpu":  # the candidates are CPU number formats
-        from .bench_speed import compute_candidates
+        from .speed import compute_candidates
 
         report["compute"] = compute_candidates(s, folder, qwen, texts, progress)
     if qwen is not None:
         progress("summarizer")
         report["summarizer"] = _summarizer(s, qwen)
     if s.llm:
-        from .bench_llm import run as llm_translator  # issue 20: the LLM translator on each engine
+        from .llm import run as llm_translator  # issue 20: the LLM translator on each engine
 
         report["llm_translator"] = llm_translator(s, progress)
     report["seconds"] = round(time.perf_counter() - started, 1)

@@ -20,8 +20,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from ..models.llm import LLMOptions
 from ..settings import tiny_dir
-from .llm import LLMOptions
 
 PROMPT_TOKENS = 400
 ARTICLE_SEGMENTS = 20  # the sample articles have 10 to 40 translatable segments
@@ -46,7 +46,7 @@ def shape_for(s: Any, device: str) -> str:
 
 def build_shape(name: str, root: Path) -> Path:
     """A random-weight model of the shape with the tiny chat tokenizer of its family (built once, cached)."""
-    from .tiny import build_tiny
+    from ..testing.tiny import build_tiny
 
     spec = SHAPES[name]
     tiny = build_tiny(spec["family"], tiny_dir())
@@ -83,14 +83,14 @@ def build_shape(name: str, root: Path) -> Path:
 
 def _prompts(translator: Any, count: int) -> list[list[int]]:
     """`count` prompts of exactly PROMPT_TOKENS ids: a real rendered prompt's ids, repeated to length."""
-    from .llm import Request
+    from ..models.llm import Request
 
     _, ids = translator.prompt_ids(Request("قال وزير الخارجية الروسي سيرغي لافروف إن مستوى الثقة المتبادلة مرتفع."))
     return [(ids * math.ceil(PROMPT_TOKENS / len(ids)))[:PROMPT_TOKENS] for _ in range(count)]
 
 
 def _measure(translator: Any, device: str, segments: int, output_tokens: int) -> dict[str, Any]:
-    from .bench_common import _sync, _time
+    from .common import _sync, _time
 
     prompts = _prompts(translator, segments)
 
@@ -124,10 +124,9 @@ def _measure(translator: Any, device: str, segments: int, output_tokens: int) ->
 
 def run(s: Any, progress: Any = lambda _: None) -> dict[str, Any]:
     """The `llm_translator` entry: the shape, then per engine its speed (or why it was skipped)."""
-    from .ct2 import unavailable
-    from .ct2_llm import Ct2LLMTranslator
-    from .hf import resolve_device
-    from .hf_llm import CausalTranslator
+    from ..choice.plan import build_translator
+    from ..models.ct2 import unavailable
+    from ..models.hf import resolve_device
 
     device = resolve_device(s.device)
     name = shape_for(s, device)
@@ -136,7 +135,7 @@ def run(s: Any, progress: Any = lambda _: None) -> dict[str, Any]:
     segments = max(2, min(s.sentences, 64 if device.startswith("cuda") else 4))
     options = LLMOptions(batch_size=segments, batch_tokens=s.batch_tokens, confidence=True)
     out: dict[str, Any] = {"shape": name, "device": device, "article_segments": ARTICLE_SEGMENTS, "engines": {}}
-    hf = CausalTranslator(str(folder), "ar", "en", options, device=device, home=s.home)
+    hf: Any = build_translator("transformers", str(folder), "ar", "en", options, device=device, home=s.home)
     out["engines"]["transformers"] = _measure(hf, device, segments, s.output_tokens)
     del hf
     gc.collect()
@@ -144,7 +143,7 @@ def run(s: Any, progress: Any = lambda _: None) -> dict[str, Any]:
     if reason:
         out["engines"]["ct2"] = {"skipped": reason}
     else:
-        ct2 = Ct2LLMTranslator(str(folder), "ar", "en", options, device=device, home=s.home)
+        ct2: Any = build_translator("ct2", str(folder), "ar", "en", options, device=device, home=s.home)
         out["engines"]["ct2"] = _measure(ct2, device, segments, s.output_tokens)
         out["engines"]["ct2"]["compute_type"] = ct2.compute_type
     return out

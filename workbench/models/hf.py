@@ -4,7 +4,7 @@ template, or seq2seq).
 torch and transformers are imported when a model is first used, never at import time. On a GPU the model runs
 in bfloat16 (float16 where bf16 is missing) with PyTorch's cuDNN attention switched off (it is slow whenever
 shapes are new, which is every decoding step of every new batch), and batches are sized by a token budget. On
-a CPU it runs in float32, or in bfloat16 where `engines.compute` finds that fastest for the stage (AMX CPUs).
+a CPU it runs in float32, or in bfloat16 where `choice.compute` finds that fastest for the stage (AMX CPUs).
 
 Confidence comes from the decoding itself (`processors.StepLogprobs` keeps the log-probability of each chosen
 token, in greedy and beam search); only outputs cut at the length cap are scored again teacher-forced.
@@ -22,12 +22,12 @@ from typing import Any
 from ..errors import ModelNotAvailable, WorkbenchError
 from ..settings import cudnn_attention, hub_offline
 from .base import (
-    TINY_PREFIX,
     Confidence,
     Counters,
     EngineSummarizer,
     EngineTranslator,
     Generated,
+    Located,
     ModelInfo,
     Prompt,
     Scored,
@@ -36,15 +36,14 @@ from .base import (
     TranslationOptions,
     batches,
     length_cap,
+    model_work,
     output_settings,
     piece_text,
     summary_groups,
     token_budget,
 )
-from .locate import Located, locate
 from .processors import StepLogprobs, no_repeat_ngram, prompt_repetition_penalty
 from .registry import Engine
-from .threads import model_work, set_torch_threads
 
 # Language codes each model family uses for our languages.
 MARIAN_CODES = {"ru": ["rus", "ru"], "en": ["eng", "en"], "uk": ["ukr"], "be": ["bel"]}
@@ -81,34 +80,35 @@ def dtype_for(device: str, name: str = "float32") -> Any:
     return getattr(torch, name)
 
 
-def cpu_compute(spec: str, requested: str, stage: str, home: str | None) -> str:
-    """The number format on a CPU: the option when it names a torch type, float32 for the tiny test models (the
-    same output on every machine), else the fastest for the stage here (`engines.compute`)."""
+def fixed_compute(device: str, requested: str, tiny: bool) -> str | None:
+    """The number format without measuring: on a GPU bfloat16 (float16 where it is missing); on a CPU the option
+    when it names a torch type, float32 for the tiny test models (the same output on every machine); else None:
+    the fastest measured here decides (`choice.compute`)."""
+    device = resolve_device(device)
+    if device.startswith("cuda"):
+        return str(dtype_for(device)).replace("torch.", "")
     if requested in TORCH_TYPES:
         return requested
-    if spec.startswith(TINY_PREFIX):
-        return "float32"
-    from .compute import choose
-
-    return choose(stage, home, engine="transformers").compute
+    return "float32" if tiny else None
 
 
-def prepare_device(device: str) -> None:
+def prepare_device(device: str, threads: int) -> None:
     """Per-device settings: torch's thread count on the CPU; on CUDA, no cuDNN attention (slow on new shapes)."""
     import torch
 
-    set_torch_threads()
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
     if device.startswith("cuda") and not cudnn_attention():  # WORKBENCH_CUDNN_ATTENTION=1: measure it on
         torch.backends.cuda.enable_cudnn_sdp(False)
 
 
-def _load(located: Located, task: str, profile: str | None, kind: str, device: str,
+def _load(located: Located, task: str, kind: str, device: str, threads: int,
           dtype: Any = None) -> tuple[Any, Any, Any]:
     from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-    prepare_device(device)
+    prepare_device(device, threads)
     local_only = located.local or hub_offline()
     loader = AutoModelForCausalLM if kind == "causal" else AutoModelForSeq2SeqLM
     try:
@@ -117,7 +117,7 @@ def _load(located: Located, task: str, profile: str | None, kind: str, device: s
             model = loader.from_pretrained(located.path, local_files_only=local_only, dtype=dtype or dtype_for(device))
     except (OSError, ValueError) as exc:
         detail = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-        raise ModelNotAvailable(located.model_id, task, profile, detail) from exc
+        raise ModelNotAvailable(located.model_id, task, located.profile, detail) from exc
     model = model.to(device)  # type: ignore[arg-type]  # transformers types .to() for tensors only
     model.eval()
     return tokenizer, model, model.generation_config
@@ -127,33 +127,20 @@ class _HFModel:
     """Shared lazy loading for the transformers-backed models."""
 
     kind = "seq2seq"
-    stage = "translation"  # which stage's compute choice applies (engines.compute)
+    stage = "translation"  # which stage's compute choice applies (choice.compute)
     options: Any
 
-    def __init__(self, spec: str, task: str, *, device: str = "auto", home: str | None = None,
-                 profile: str | None = None, located: Located | None = None):
-        self.spec = spec
+    def __init__(self, located: Located, task: str, *, compute_type: str, threads: int, device: str = "auto",
+                 home: str | os.PathLike[str] | None = None):  # home: where CTranslate2 keeps conversions; unused here
         self.task = task
-        self.profile = profile
-        self.home = home
+        self.threads = threads
         self._device_request = device
-        self.located = located or locate(spec, task, home=home, profile=profile)
-        self.info = ModelInfo(id=self.located.model_id, path=self.located.path, revision=self.located.revision,
-                              licence=self.located.licence, meaningless=spec.startswith("tiny:"), engine="transformers")
+        self.located = located
+        self.compute_type = compute_type  # the number format choice resolved (part of the cache key)
+        self.info = ModelInfo(id=located.model_id, path=located.path, revision=located.revision,
+                              licence=located.licence, meaningless=located.tiny, engine="transformers")
         self.counters = Counters()
         self._loaded: tuple[Any, Any, Any] | None = None
-        self._compute: str | None = None
-
-    @property
-    def compute_type(self) -> str:
-        """The number format the model runs in (known before it is loaded: it is part of the cache key)."""
-        if self._compute is None:
-            device = resolve_device(self._device_request)
-            if device.startswith("cuda"):
-                self._compute = str(dtype_for(device)).replace("torch.", "")
-            else:
-                self._compute = cpu_compute(self.spec, getattr(self.options, "compute_type", "auto"), self.stage, self.home)
-        return self._compute
 
     def compute_settings(self, out: dict[str, Any]) -> dict[str, Any]:
         """Outputs in another number format than float32 differ slightly: they get their own cache entries."""
@@ -164,7 +151,7 @@ class _HFModel:
     def load(self) -> tuple[Any, Any, Any]:
         if self._loaded is None:
             device = resolve_device(self._device_request)
-            self._loaded = _load(self.located, self.task, self.profile, self.kind, device, dtype_for(device, self.compute_type))
+            self._loaded = _load(self.located, self.task, self.kind, device, self.threads, dtype_for(device, self.compute_type))
             model = self._loaded[1]
             self.info.family = model.config.model_type
             self.info.device = device
@@ -235,10 +222,10 @@ def confidence(tokenizer: Any, scored: list[tuple[int, float]]) -> Confidence | 
 class Seq2SeqTranslator(_HFModel, EngineTranslator):
     """Sentence translation with any seq2seq checkpoint: Marian (incl. multi-target), M2M100, NLLB, mT5."""
 
-    def __init__(self, spec: str, source: str, target: str, options: TranslationOptions | None = None, **kw: Any):
+    def __init__(self, located: Located, source: str, target: str, options: TranslationOptions | None = None, **kw: Any):
         self.source, self.target = source, target
         self.options = options or TranslationOptions()
-        super().__init__(spec, f"{source}→{target} translation", **kw)
+        super().__init__(located, f"{source}→{target} translation", **kw)
         self.prefix = ""
         self.forced_bos: int | None = None
         self.fixed_length: int | None = None  # benchmarks: every output exactly this many tokens
@@ -359,9 +346,9 @@ class CausalSummarizer(_HFModel, EngineSummarizer):
     def settings(self) -> dict[str, Any]:
         return self.compute_settings(output_settings(self.options))
 
-    def __init__(self, spec: str, options: SummaryOptions | None = None, **kw: Any):
+    def __init__(self, located: Located, options: SummaryOptions | None = None, **kw: Any):
         self.options = options or SummaryOptions()
-        super().__init__(spec, "summaries", **kw)
+        super().__init__(located, "summaries", **kw)
         self.fixed_length: int | None = None  # benchmarks: exactly this many new tokens
 
     def generate_summary(self, prompt: Prompt) -> Generated:
@@ -443,10 +430,10 @@ class Seq2SeqSummarizer(_HFModel, EngineSummarizer):
     def settings(self) -> dict[str, Any]:
         return self.compute_settings(Summarizer.settings(self))
 
-    def __init__(self, spec: str, options: SummaryOptions | None = None, **kw: Any):
+    def __init__(self, located: Located, options: SummaryOptions | None = None, **kw: Any):
         self.options = options or SummaryOptions(max_new_tokens=84, num_beams=4, no_repeat_ngram_size=2,
                                                  repetition_penalty=1.0, max_input_tokens=512)
-        super().__init__(spec, "summaries", **kw)
+        super().__init__(located, "summaries", **kw)
 
     def generate_summary(self, prompt: Prompt) -> Generated:
         tokenizer, model, _ = self.load()
@@ -471,12 +458,11 @@ def is_encoder_decoder(located: Located) -> bool:
         return bool(json.load(fh).get("is_encoder_decoder"))
 
 
-def make_summarizer(spec: str, **kw: Any) -> Summarizer:
+def make_summarizer(located: Located, **kw: Any) -> Summarizer:
     """A causal-LM summarizer unless the model's config says it is an encoder-decoder."""
-    located = locate(spec, "summaries", home=kw.get("home"), profile=kw.get("profile"))
     cls = Seq2SeqSummarizer if is_encoder_decoder(located) else CausalSummarizer
-    return cls(spec, located=located, **kw)
+    return cls(located, **kw)
 
 
 ENGINE = Engine("transformers", "Hugging Face transformers, model classes with generate()",
-                make_translator=Seq2SeqTranslator, make_summarizer=make_summarizer)
+                make_translator=Seq2SeqTranslator, make_summarizer=make_summarizer, fixed_compute=fixed_compute)

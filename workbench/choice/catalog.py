@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import LicenceRefused, WorkbenchError
-from .base import TINY_PREFIX
+from ..models.base import TINY_PREFIX
 
 PERMISSIVE = {"apache-2.0", "mit", "bsd-2-clause", "bsd-3-clause", "cc-by-4.0", "cc0-1.0", "openmdw-1.0"}
 

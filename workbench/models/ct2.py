@@ -7,7 +7,7 @@ folder and renamed into place, so an interrupted one never leaves a broken cache
 tokens, length caps, `no_repeat_ngram_size`, cache keys and provenance are those of the transformers engine.
 Where CTranslate2 cannot run (not installed, no CUDA 12 libraries for the GPU, a model it cannot convert),
 `EngineUnavailable` says why and "auto" uses transformers. On a CPU, "auto" takes the CTranslate2 type
-`engines.compute` finds fastest for the stage here (int8 unless measured otherwise).
+`choice.compute` finds fastest for the stage here (int8 unless measured otherwise).
 
 Confidence comes from the decoding: the hypothesis score (`return_scores`: the mean token log-probability, end of
 sentence included) and, in greedy search, each token's log-probability. The teacher-forced pass (`score_batch`)
@@ -39,6 +39,7 @@ from .base import (
     EngineSummarizer,
     EngineTranslator,
     Generated,
+    Located,
     ModelInfo,
     Prompt,
     Scored,
@@ -47,14 +48,13 @@ from .base import (
     TranslationOptions,
     batches,
     length_cap,
+    model_work,
     output_settings,
     piece_text,
     summary_groups,
     token_budget,
 )
-from .locate import Located, locate
 from .registry import Engine
-from .threads import current_threads, model_work
 
 MARKER = "workbench-ct2.json"
 DEFAULT_COMPUTE = {"cpu": "int8", "cuda": "int8_float16"}
@@ -120,17 +120,13 @@ CPU_SUMMARY_TOKENS = 8192
 SPREAD = 8  # prompt tokens a summary batch's longest prompt may have beyond its shortest (no repetition penalty)
 
 
-def compute_type(requested: str, device: str, stage: str = "translation", home: str | None = None,
-                 tiny: bool = False) -> str:
-    """The CTranslate2 type: the option, else on a CPU the fastest CTranslate2 type for the stage here
-    (`engines.compute`; int8 for the tiny test models), else the device's default."""
+def fixed_compute(device: str, requested: str, tiny: bool) -> str | None:
+    """The CTranslate2 type without measuring: the option, else the device's default on a GPU and for the tiny
+    test models; else None: the fastest CTranslate2 type measured here decides (`choice.compute`)."""
     if requested not in ("", "auto"):
         return requested
-    if device == "cpu" and not tiny:
-        from .compute import choose
-
-        return choose(stage, home, engine="ct2").compute
-    return DEFAULT_COMPUTE[device]
+    kind = ct2_device(device)[0]
+    return DEFAULT_COMPUTE[kind] if kind != "cpu" or tiny else None
 
 
 def _safe(text: str) -> str:
@@ -204,24 +200,23 @@ class _Ct2Model:
     task = "translation"
     stage = "translation"
 
-    def __init__(self, spec: str, options: Any, *, device: str = "auto", home: str | None = None,
-                 profile: str | None = None, located: Located | None = None):
+    def __init__(self, located: Located, options: Any, *, compute_type: str, threads: int, device: str = "auto",
+                 home: str | None = None):
         from transformers import AutoTokenizer
 
         self.options = options
-        self.located = located or locate(spec, self.task, home=home, profile=profile)
+        self.located = located
         self.device, self.device_index = ct2_device(device)
-        self.compute_type = compute_type(getattr(options, "compute_type", "auto"), self.device, self.stage,
-                                         home, tiny=spec.startswith("tiny:"))
-        config = json.loads((Path(self.located.path) / "config.json").read_text(encoding="utf-8"))
-        self.info = ModelInfo(id=self.located.model_id, path=self.located.path, revision=self.located.revision,
-                              licence=self.located.licence, meaningless=spec.startswith("tiny:"), engine="ct2",
+        self.compute_type = compute_type  # as choice resolved it
+        config = json.loads((Path(located.path) / "config.json").read_text(encoding="utf-8"))
+        self.info = ModelInfo(id=located.model_id, path=located.path, revision=located.revision,
+                              licence=located.licence, meaningless=located.tiny, engine="ct2",
                               family=config.get("model_type"), device=self.device if not self.device_index
                               else f"{self.device}:{self.device_index}", dtype=self.compute_type)
         self.counters = Counters()
         self.tokenizer = AutoTokenizer.from_pretrained(self.located.path, local_files_only=True)
         self.folder = converted(self.located, self.compute_type, home)
-        self.threads = current_threads()
+        self.threads = threads
         self.fixed_length: int | None = None  # benchmarks: every output exactly this many tokens
         self._model: Any = None  # loaded on first use, like the transformers engine
 
@@ -240,12 +235,13 @@ class _Ct2Model:
 class Ct2Translator(_Ct2Model, EngineTranslator):
     """Sentence translation with a converted seq2seq model, batched like the transformers engine."""
 
-    def __init__(self, spec: str, source: str, target: str, options: TranslationOptions | None = None, **kw: Any):
+    def __init__(self, located: Located, source: str, target: str, options: TranslationOptions | None = None,
+                 **kw: Any):
         from .hf import target_language
 
         self.source, self.target = source, target
         self.task = f"{source}→{target} translation"
-        super().__init__(spec, options or TranslationOptions(), **kw)
+        super().__init__(located, options or TranslationOptions(), **kw)
         if self.info.family not in ("marian", "m2m_100", "nllb_moe", "bart", "mbart", "t5", "mt5"):
             raise EngineUnavailable(f"CTranslate2 has no translator for model type {self.info.family!r}")
         self.prefix, self.lang_token = target_language(self.tokenizer, self.info.family or "", self.info.id, source, target)
@@ -386,8 +382,8 @@ class Ct2Summarizer(_Ct2Model, EngineSummarizer):
     task = "summaries"
     stage = "summaries"
 
-    def __init__(self, spec: str, options: SummaryOptions | None = None, **kw: Any):
-        super().__init__(spec, options or SummaryOptions(), **kw)
+    def __init__(self, located: Located, options: SummaryOptions | None = None, **kw: Any):
+        super().__init__(located, options or SummaryOptions(), **kw)
         self.end_ids = self._end_ids()
 
     @property
@@ -471,17 +467,17 @@ def _record(steps: list[tuple[str, float]], step: Any) -> bool:
     return False
 
 
-def make_summarizer(spec: str, **kw: Any) -> Summarizer:
+def make_summarizer(located: Located, **kw: Any) -> Summarizer:
     """A causal-LM summarizer; encoder-decoder summarizers (mT5 XL-Sum) stay with transformers."""
     from .hf import is_encoder_decoder
 
-    located = locate(spec, "summaries", home=kw.get("home"), profile=kw.get("profile"))
     if is_encoder_decoder(located):
         raise EngineUnavailable("the CTranslate2 engine summarizes with causal LMs only; this model is an encoder-decoder")
-    return Ct2Summarizer(spec, located=located, **kw)
+    return Ct2Summarizer(located, **kw)
 
 
 ENGINE = Engine("ct2", "CTranslate2: int8 on CPU, int8_float16 on CUDA, converted on first use",
-                make_translator=Ct2Translator, make_summarizer=make_summarizer, unavailable=unavailable)
+                make_translator=Ct2Translator, make_summarizer=make_summarizer, unavailable=unavailable,
+                fixed_compute=fixed_compute)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -23,6 +24,27 @@ from ..errors import WorkbenchError
 
 TINY_PREFIX = "tiny:"
 OptionsT = TypeVar("OptionsT", bound="Options")
+# One model call at a time per process: a server's concurrent requests queue here instead of each spinning up
+# every core (saves and reads never wait on it).
+model_work = threading.RLock()
+
+
+@dataclass(frozen=True)
+class Located:
+    """A model as `choice.locate` resolved it before any engine is built: its files and what provenance records.
+    `profile` is the one a pull hint names if the files then fail to load."""
+
+    model_id: str
+    path: str  # a local folder, or the hub id when transformers should fetch it
+    revision: str | None
+    licence: str
+    local: bool
+    profile: str | None = None
+
+    @property
+    def tiny(self) -> bool:
+        """A tiny random-weight test model: its outputs are meaningless."""
+        return self.model_id.startswith(TINY_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -67,11 +89,11 @@ class TranslationOptions(Options):
     max_length_extra: int = 10
     max_new_tokens: int = 512
     batch_size: int = 16  # sentences per batch on CPU; on a GPU batches are sized by `batch_tokens`
-    batch_tokens: int = 0  # 0: chosen for the device (see engines.hf.token_budget)
+    batch_tokens: int = 0  # 0: chosen for the device (see models.hf.token_budget)
     sort_by_length: bool = True  # batches of similar length waste less padding
     articles_per_batch: int = 1  # a batch run's articles translated together: their chunks share model calls
     renormalize_logits: bool = True
-    compute_type: str = "auto"  # auto (engines.compute: the fastest measured or known here), float32, int8, bfloat16 …
+    compute_type: str = "auto"  # auto (choice.compute: the fastest measured or known here), float32, int8, bfloat16 …
     confidence: bool = True  # score each output, from the decoding itself (see Confidence)
     confidence_detail: str = "low"  # least sure words in the run: low (outputs below LOW_CONFIDENCE), all, none
 
@@ -230,7 +252,7 @@ class Request:
 @dataclass(frozen=True)
 class Output:
     """One request's translation: the text, the model's confidence in it, and whether it came from the cache. An
-    LLM translator's output also says what its answer parser found (`engines.llm.LLMOutput`)."""
+    LLM translator's output also says what its answer parser found (`models.llm.LLMOutput`)."""
 
     text: str
     confidence: Confidence | None

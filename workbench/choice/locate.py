@@ -6,26 +6,16 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import ModelNotAvailable, UnknownModelError, WorkbenchError
+from ..models.base import TINY_PREFIX, Located
 from ..settings import hub_cache, hub_endpoint, hub_offline, models_dirs, tiny_dir
-from .base import TINY_PREFIX
 from .catalog import licence_of
 
 BUNDLE_FILE = "workbench-model.json"
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[\w.\-]+$")
-
-
-@dataclass
-class Located:
-    model_id: str
-    path: str  # a local folder, or the hub id when transformers should fetch it
-    revision: str | None
-    licence: str
-    local: bool
 
 
 def bundle_folder_name(model_id: str) -> str:
@@ -69,31 +59,31 @@ def locate(spec: str, task: str, *, home: str | os.PathLike[str] | None = None, 
     """Resolve a model spec (tiny name, folder, or hub id) to files; typed errors when it cannot be."""
     profile = profile_hint(spec, profile)
     if spec.startswith(TINY_PREFIX):
-        from .tiny import build_tiny
+        from ..testing.tiny import build_tiny
 
         folder = build_tiny(spec[len(TINY_PREFIX):], tiny_dir(home))
-        return Located(spec, str(folder), folder_revision(folder), licence_of(spec), True)
+        return Located(spec, str(folder), folder_revision(folder), licence_of(spec), True, profile)
     path = Path(spec).expanduser()
     if path.exists():
         if not _looks_like_model(path):
             raise ModelNotAvailable(spec, task, profile, f"{path} has no config.json: not a model folder")
         model_id = _bundle_id(path) or spec
-        return Located(model_id, str(path), folder_revision(path), licence_of(model_id, str(path)), True)
+        return Located(model_id, str(path), folder_revision(path), licence_of(model_id, str(path)), True, profile)
     if not _HUB_ID.match(spec):
         raise UnknownModelError(
             f"unknown model {spec!r} for {task}: not a folder, not a tiny model (tiny:NAME) and not a hub id (org/name)")
     for root in models_dirs(home):
         for candidate in (root / bundle_folder_name(spec), root / spec):
             if _looks_like_model(candidate):
-                return Located(spec, str(candidate), folder_revision(candidate), licence_of(spec, str(candidate)), True)
+                return Located(spec, str(candidate), folder_revision(candidate), licence_of(spec, str(candidate)), True, profile)
     snapshot = _hub_cache_snapshot(spec)
     if snapshot is not None:
-        return Located(spec, str(snapshot), snapshot.name, licence_of(spec, str(snapshot)), True)
+        return Located(spec, str(snapshot), snapshot.name, licence_of(spec, str(snapshot)), True, profile)
     if hub_offline():
         raise ModelNotAvailable(spec, task, profile, "HF_HUB_OFFLINE is set and the model is not in any local folder")
     if not hub_reachable():
         raise ModelNotAvailable(spec, task, profile, f"the model hub ({hub_endpoint()}) cannot be reached from here")
-    return Located(spec, spec, None, licence_of(spec), False)
+    return Located(spec, spec, None, licence_of(spec), False, profile)
 
 
 def local_copy(spec: str, home: str | os.PathLike[str] | None = None) -> str | None:

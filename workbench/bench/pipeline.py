@@ -20,9 +20,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..engines.bench import machine, marian_ar_en, marian_en_ru, qwen_05b
-from ..engines.bench_common import PeakRSS
-from ..engines.threads import current_threads
+from ..bench.common import PeakRSS
+from ..bench.models import machine, marian_ar_en, marian_en_ru, qwen_05b
+from ..choice.threads import current_threads
 from ..resources import seeds_dir
 from ..settings import cache_dir, ct2_dir, library_variable, tiny_dir
 
@@ -87,7 +87,7 @@ def _fix_lengths(wb: Any, s: PipelineSettings, today: bool) -> dict[str, Any]:
 
 def run_mode(s: PipelineSettings, paths: list[Path], folder: Path, shapes: dict[str, Path], today: bool) -> dict[str, Any]:
     """One mode in a fresh data home: import, translate en and ru, summarize both; timings per stage."""
-    from .api import Workbench
+    from ..app.api import Workbench
 
     home = folder / ("today" if today else "now")
     (home / "cache").mkdir(parents=True, exist_ok=True)
@@ -109,9 +109,9 @@ def run_mode(s: PipelineSettings, paths: list[Path], folder: Path, shapes: dict[
         seconds = time.perf_counter() - loaded + import_seconds
         cpu_seconds = time.process_time() - cpu  # steadier than the wall clock on a shared machine
         engines = wb.models.engines_used()
-    from ..engines.compute import choices
+    from ..choice.compute import choices
 
-    pace = choices(home)["summary_pace"]  # the runner's measured pace (engines.pace), when it measured one
+    pace = choices(home)["summary_pace"]  # the runner's measured pace (choice.pace), when it measured one
     stages = {"import": import_seconds, "translate_en": inner["en"].counters.seconds,
               "translate_ru": inner["ru"].counters.seconds, "summarize": inner["summarizer"].counters.seconds}
     stages["other"] = max(0.0, seconds - sum(stages.values()))

@@ -1,12 +1,12 @@
 """`workbench bench`, the speed parts of issue 22: summaries one at a time and in a batch, and the compute
-candidates of each stage (engines.compute) measured on this CPU.
+candidates of each stage (choice.compute) measured on this CPU.
 
 Every summary has a fixed length (min = max new tokens), so a random-weight Qwen2.5-0.5B-shaped model does the
 trained model's work. The batch is `summary_batch` article-languages of `prompt_tokens` each (distinct texts of
 the same length) writing `batch_new_tokens` each, made by the summary stage's chosen candidate; it is compared
 with transformers float32 one at a time at the same lengths (the workbench's CPU summaries before issue 22). The
 report gives the model calls the batch took (CTranslate2 holds a CPU batch to CPU_SUMMARY_TOKENS) and the batch
-size the runner's pace (`engines.pace`) would keep after these measurements; every rate has the process's CPU
+size the runner's pace (`choice.pace`) would keep after these measurements; every rate has the process's CPU
 seconds beside the wall clock.
 """
 
@@ -18,9 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .base import Prompt, SummaryOptions, TranslationOptions
-from .compute import STAGES, Candidate, candidates, save_measured
-from .pace import Pace, after_alone, after_batch
+from ..choice.compute import STAGES, Candidate, candidates, save_measured
+from ..choice.pace import Pace, after_alone, after_batch
+from ..models.base import Prompt, SummaryOptions, TranslationOptions
 
 PREFILL_TOKENS = 512  # the compute measurement's prompt (prefill) and decode batch: short, still the real shapes
 DECODE_BATCH, DECODE_PROMPT, DECODE_STEPS = 8, 128, 16
@@ -32,14 +32,10 @@ def make_summarizer(candidate: Candidate, folder: Path, options: SummaryOptions,
     """The workbench's summarizer of `folder` on one candidate (engine and compute type)."""
     from dataclasses import replace
 
-    opts = replace(options, compute_type=candidate.compute)
-    if candidate.engine == "ct2":
-        from .ct2 import make_summarizer as ct2_summarizer
+    from ..choice.plan import build_summarizer
 
-        return ct2_summarizer(str(folder), options=opts, device=device, home=home)
-    from .hf import make_summarizer as hf_summarizer
-
-    return hf_summarizer(str(folder), options=opts, device=device, home=home)
+    return build_summarizer(candidate.engine, str(folder), replace(options, compute_type=candidate.compute),
+                            device=device, home=home)
 
 
 def _tokenizer(summarizer: Any) -> Any:
@@ -49,7 +45,7 @@ def _tokenizer(summarizer: Any) -> Any:
 def prompts_of(tokenizer: Any, count: int, tokens: int) -> list[Prompt]:
     """`count` prompts of distinct seed text, each exactly `tokens` long once in the chat template (or as close
     as the tokenizer allows)."""
-    from .bench_common import seed_sentences
+    from .common import seed_sentences
 
     ids = tokenizer(" ".join(seed_sentences(600)))["input_ids"]
     out = []
@@ -80,7 +76,7 @@ def _timed(fn: Callable[[], Any]) -> float:
 
 def summaries_rate(summarizer: Any, prompts: list[Prompt], new_tokens: int, batched: bool) -> dict[str, Any]:
     """Summaries per minute for `prompts` (one model call for all, or one each), and the peak memory."""
-    from .bench_common import PeakRSS
+    from .common import PeakRSS
 
     summarizer.fixed_length = 2
     summarizer.summarize_many(prompts[:2]) if batched else summarizer.summarize(prompts[0])  # warm-up
@@ -110,7 +106,7 @@ def summarizer_batch(s: Any, folder: Path, device: str, chosen: Candidate) -> di
     groups = [len(g) for g in fast.batch_groups(prompts)] if hasattr(fast, "batch_groups") else None
     del fast
     gc.collect()
-    # what the runner would do with these measurements (engines.pace): keep batches of this size, or fall back
+    # what the runner would do with these measurements (choice.pace): keep batches of this size, or fall back
     pace = after_batch(after_alone(Pace(s.summary_batch), single["seconds"] / single["summaries"]),
                        len(prompts), batch["seconds"])
     return {"engine": chosen.engine, "compute_type": chosen.compute, "prompt_tokens": s.prompt_tokens,
@@ -125,14 +121,9 @@ def summarizer_batch(s: Any, folder: Path, device: str, chosen: Candidate) -> di
 def _translator(candidate: Candidate, folder: Path, beams: int, length: int, home: str | None) -> Any:
     """The workbench's translator on one candidate (confidence off: the compute alone), every output `length`."""
     options = TranslationOptions(num_beams=beams, compute_type=candidate.compute, confidence=False)
-    if candidate.engine == "ct2":
-        from .ct2 import Ct2Translator
+    from ..choice.plan import build_translator
 
-        translator: Any = Ct2Translator(str(folder), "ar", "en", options, device="cpu", home=home)
-    else:
-        from .hf import Seq2SeqTranslator
-
-        translator = Seq2SeqTranslator(str(folder), "ar", "en", options, device="cpu", home=home)
+    translator: Any = build_translator(candidate.engine, str(folder), "ar", "en", options, device="cpu", home=home)
     translator.fixed_length = length
     return translator
 

@@ -3,18 +3,16 @@
 Prompts of a batch are left-padded (the answers then start in the same column), decoding is greedy with the
 model's stop tokens, each answer is cut at its own length cap (so a batch gives what one prompt at a time gives),
 and the confidence is the mean log-probability of the answer's tokens from the decoding scores (no extra pass).
-Loading, devices and dtypes are those of the transformers engine (`engines.hf`).
+Loading, devices and dtypes are those of the transformers engine (`models.hf`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .base import ModelInfo, Translator, token_budget
+from .base import Located, ModelInfo, Translator, model_work, token_budget
 from .hf import _HFModel
 from .llm import LLMOptions, LLMTranslator
-from .locate import Located
-from .threads import model_work
 
 
 def load_tokenizer(located: Located) -> Any:
@@ -36,11 +34,11 @@ class CausalTranslator(_HFModel, LLMTranslator):
         """The LLM settings, plus the number format when it is not float32 (bfloat16 on AMX CPUs): its outputs
         differ slightly and get their own cache entries."""
         return self.compute_settings(LLMTranslator.settings(self))
-    def __init__(self, spec: str, source: str, target: str, options: LLMOptions | None = None,
+    def __init__(self, located: Located, source: str, target: str, options: LLMOptions | None = None,
                  template: str | None = None, **kw: Any):
         self.source, self.target = source, target
         self.options = options or LLMOptions()
-        super().__init__(spec, f"{source}→{target} translation", **kw)
+        super().__init__(located, f"{source}→{target} translation", **kw)
         self.info: ModelInfo = self.info
         self.model_dir = self.located.path
         self.tokenizer = load_tokenizer(self.located)
@@ -80,5 +78,6 @@ class CausalTranslator(_HFModel, LLMTranslator):
         return results
 
 
-def make_translator(spec: str, source: str, target: str, options: LLMOptions | None = None, **kw: Any) -> Translator:
-    return CausalTranslator(spec, source, target, options, **kw)
+def make_translator(located: Located, source: str, target: str, options: LLMOptions | None = None,
+                    **kw: Any) -> Translator:
+    return CausalTranslator(located, source, target, options, **kw)

@@ -13,9 +13,9 @@ from typing import Any
 
 from ..errors import WorkbenchError
 from ..languages import SOURCE_LANG, TARGETS
+from ..models.base import TINY_PREFIX, SummaryOptions, TranslationOptions
 from ..settings import load_config
 from ..settings import threads as env_threads
-from .base import TINY_PREFIX, SummaryOptions, TranslationOptions
 
 __all__ = ["PROFILES", "SOURCE_LANG", "TARGETS", "Profile", "Route", "Selection", "check_device",
            "check_known_licences", "check_translation_options", "parse_model_overrides", "parse_suggest", "select"]
@@ -127,7 +127,7 @@ class Selection:
     summarizer: str
     device: str = "auto"
     licence: str | None = None
-    engine: str = "auto"  # auto | transformers | ct2 (see engines.registry)
+    engine: str = "auto"  # auto | transformers | ct2 (see models.registry)
     engines: dict[str, str] = field(default_factory=dict)  # per role (en, ru, summarizer), overriding `engine`
     threads: int | None = None  # CPU threads for model work; None: every core this process may use
     templates: dict[str, str] = field(default_factory=dict)
@@ -199,7 +199,7 @@ def select(profile: str | None = None, models: dict[str, str] | None = None, sum
 def check_translation_options(options: dict[str, Any], where: str) -> None:
     """The [translation] values checked for both kinds of translator: sentence models (TranslationOptions, without
     the LLM-only keys) and LLM translators (LLMOptions, without the seq2seq-only rules)."""
-    from .llm import LLM_ONLY, LLMOptions
+    from ..models.llm import LLM_ONLY, LLMOptions
 
     LLMOptions.from_selection(options, where)  # first: it knows every key, so a misspelt one gets its hint
     TranslationOptions.from_dict({k: v for k, v in options.items() if k not in LLM_ONLY}, where)

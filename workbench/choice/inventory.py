@@ -48,7 +48,7 @@ class ModelInventory:
     """Every profile's models, then the catalogued alternatives; `lines()` is the text `models list` prints."""
 
     entries: tuple[ModelEntry, ...]
-    compute: dict[str, Any] | None = None  # what `auto` runs on this CPU (engines.compute.choices)
+    compute: dict[str, Any] | None = None  # what `auto` runs on this CPU (choice.compute.choices)
 
     def to_dict(self) -> list[dict[str, Any]]:
         return [entry.to_dict() for entry in self.entries]

@@ -2,7 +2,7 @@
 
 The same prompts (the model's chat template, applied by its tokenizer), stop tokens, greedy decoding, length caps
 and answer parsing as the transformers LLM translator (`hf_llm`); the confidence comes from the decoding steps'
-log-probabilities. Conversion is that of the CTranslate2 engine (`engines.ct2`: once, cached in the data home).
+log-probabilities. Conversion is that of the CTranslate2 engine (`models.ct2`: once, cached in the data home).
 With transformers 5.24, CTranslate2 4.8.5 converts Llama, Mistral, Qwen3 and Gemma 3 (checked on tiny models);
 Gemma 4 has a loader but its conversion fails (transformers makes `head_dim` a per-layer attribute) and HunYuan
 has none: those are an `EngineUnavailable`, and "auto" then uses transformers.
@@ -13,10 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import EngineUnavailable
-from .base import Translator, token_budget
+from .base import Located, Translator, model_work, token_budget
 from .ct2 import _Ct2Model
 from .llm import LLMOptions, LLMTranslator
-from .threads import model_work
 
 CAUSAL_FAMILIES = ("llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "gemma3", "gemma3_text", "gemma4",
                    "gemma4_text", "phi3", "falcon", "gpt2", "gpt_neox", "gpt_bigcode", "mpt", "bloom", "opt")
@@ -25,11 +24,11 @@ CAUSAL_FAMILIES = ("llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "gem
 class Ct2LLMTranslator(_Ct2Model, LLMTranslator):
     """Segment translation by a converted instruction LLM, batched like the transformers LLM translator."""
 
-    def __init__(self, spec: str, source: str, target: str, options: LLMOptions | None = None,
+    def __init__(self, located: Located, source: str, target: str, options: LLMOptions | None = None,
                  template: str | None = None, **kw: Any):
         self.source, self.target = source, target
         self.task = f"{source}→{target} translation"
-        super().__init__(spec, options or LLMOptions(), **kw)  # a model it cannot convert: EngineUnavailable
+        super().__init__(located, options or LLMOptions(), **kw)  # a model it cannot convert: EngineUnavailable
         if self.info.family not in CAUSAL_FAMILIES:
             raise EngineUnavailable(f"CTranslate2 has no LLM translator for model type {self.info.family!r}")
         self.model_dir = self.located.path
@@ -85,5 +84,6 @@ def _recorder(steps: list[list[tuple[int, float]]], caps: list[int], fixed: bool
     return record
 
 
-def make_translator(spec: str, source: str, target: str, options: LLMOptions | None = None, **kw: Any) -> Translator:
-    return Ct2LLMTranslator(spec, source, target, options, **kw)
+def make_translator(located: Located, source: str, target: str, options: LLMOptions | None = None,
+                    **kw: Any) -> Translator:
+    return Ct2LLMTranslator(located, source, target, options, **kw)

@@ -15,14 +15,39 @@ from typing import Any
 
 from ..errors import EngineUnavailable, WorkbenchError
 from ..languages import SOURCE_LANG
+from ..models.base import Options, Summarizer, SummaryOptions, Translator
+from ..models.registry import DEFAULT_ENGINE, ENGINE_MODULES, Engine, get_engine, make_translator
+from ..models.wrappers import CachedSummarizer, CachedTranslator, TranslationCache
 from ..settings import cache_dir
-from .base import Summarizer, SummaryOptions, Translator
 from .catalog import check_licence
-from .compute import preferred_engine
+from .compute import compute_for, preferred_engine
+from .locate import is_llm, locate
 from .profiles import Selection
-from .registry import DEFAULT_ENGINE, ENGINE_MODULES, Engine, get_engine, make_translator
-from .threads import apply_threads
-from .wrappers import CachedSummarizer, CachedTranslator, TranslationCache
+from .threads import apply_threads, current_threads
+
+
+def build_translator(engine: Engine | str, spec: str, source: str, target: str,
+                     options: dict[str, Any] | Options | None = None, *, device: str = "auto",
+                     home: str | os.PathLike[str] | None = None, profile: str | None = None) -> Translator:
+    """`engine`'s translator for `spec`, its files located (a failure names `profile` in its pull hint) and its
+    compute type resolved first; an instruction LLM gets the engine's LLM translator."""
+    engine = get_engine(engine) if isinstance(engine, str) else engine
+    values = options.to_dict() if isinstance(options, Options) else dict(options or {})
+    located = locate(spec, f"{source}→{target} translation", home=home, profile=profile)
+    compute = compute_for(engine, located, str(values.get("compute_type", "auto")), "translation", device, home)
+    return make_translator(engine, located, source, target, values, llm=is_llm(spec, home), compute_type=compute,
+                           threads=current_threads(), device=device, home=home)
+
+
+def build_summarizer(engine: Engine | str, spec: str, options: SummaryOptions | None = None, *, device: str = "auto",
+                     home: str | os.PathLike[str] | None = None, profile: str | None = None) -> Summarizer:
+    """`engine`'s summarizer for `spec`, located and its compute type resolved first."""
+    engine = get_engine(engine) if isinstance(engine, str) else engine
+    located = locate(spec, "summaries", home=home, profile=profile)
+    compute = compute_for(engine, located, options.compute_type if options else "auto", "summaries", device, home)
+    made: Summarizer = engine.make_summarizer(located, options=options, compute_type=compute,
+                                             threads=current_threads(), device=device, home=home)
+    return made
 
 
 @dataclass
@@ -102,7 +127,7 @@ class ModelSet:
             spec = self.selection.summarizer if role == "summarizer" else self.selection.routes[role].model \
                 if role in self.selection.routes else ""
             first = preferred_engine(spec, "summaries" if role == "summarizer" else "translation",
-                                     self.selection.device, self.home)  # the fastest here (engines.compute)
+                                     self.selection.device, self.home)  # the fastest here (choice.compute)
             return sorted(order, key=lambda name: name != first)
         get_engine(requested)  # a typed error for an unknown name
         return [requested]
@@ -146,9 +171,9 @@ class ModelSet:
         if key not in self._direct:
             options = dict(self.selection.translation_options)
 
-            def make(engine: Engine) -> Translator:  # an LLM translator for an instruction LLM (engines.llm)
-                return make_translator(engine, spec, source, target, options, device=self.selection.device,
-                                       home=self.home, profile=self.selection.profile)
+            def make(engine: Engine) -> Translator:  # an LLM translator for an instruction LLM (models.llm)
+                return build_translator(engine, spec, source, target, options, device=self.selection.device,
+                                        home=self.home, profile=self.selection.profile)
 
             inner: Translator = self._build(role, make)
             check_licence(inner.info.id, inner.info.licence, self.selection.licence)
@@ -218,8 +243,8 @@ class ModelSet:
                 if self.selection.summary_options else None
 
             def make(engine: Engine) -> Summarizer:
-                return engine.make_summarizer(self.selection.summarizer, options=options, device=self.selection.device,
-                                              home=self.home, profile=self.selection.profile)
+                return build_summarizer(engine, self.selection.summarizer, options, device=self.selection.device,
+                                        home=self.home, profile=self.selection.profile)
 
             inner: Summarizer = self._build("summarizer", make)
             check_licence(inner.info.id, inner.info.licence, self.selection.licence)

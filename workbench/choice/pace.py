@@ -1,14 +1,14 @@
 """A summarizer's pace on this machine: seconds per summary made alone and in a batch, and the batch size that
 pays. The runner (`runs.summaries.Pacer`) measures it on real work and `workbench bench` on its batch; the
 decision is here, on given measurements, so that it is tested without a clock. Cached per machine in
-DATA_HOME/cache/compute.json (`engines.compute.save_pace`)."""
+DATA_HOME/cache/compute.json (`choice.compute.save_pace`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from .base import Summarizer
+from ..models.base import Summarizer
 
 BATCH_MARGIN = 1.0  # a batch is kept while its seconds per summary are at most this × one summary's alone
 

@@ -8,7 +8,6 @@ $WORKBENCH_THREADS) when given, else the cores this process may run on.
 from __future__ import annotations
 
 import os
-import threading
 
 from .. import settings
 
@@ -48,14 +47,8 @@ def current_threads() -> int:
     return _applied if _applied is not None else resolve_threads(None)
 
 
-def set_torch_threads(count: int | None = None) -> None:
+def set_torch_threads(count: int) -> None:
     import torch
 
-    count = count or current_threads()
     if torch.get_num_threads() != count:
         torch.set_num_threads(count)
-
-
-# One model call at a time per process: a server's concurrent requests queue here instead of each spinning up
-# every core (saves and reads never wait on it).
-model_work = threading.RLock()

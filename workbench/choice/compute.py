@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from ..files import atomic_write
+from ..models.base import Located
+from ..models.registry import Engine
 from ..settings import cache_dir
 from .threads import current_threads
 
@@ -222,6 +224,14 @@ def choose(stage: str, home: str | os.PathLike[str] | None = None, engine: str |
     if found is not None:
         return found
     return rule_for(stage, engine, flags)
+
+
+def compute_for(engine: Engine, located: Located, requested: str, stage: str, device: str,
+                home: str | os.PathLike[str] | None = None) -> str:
+    """The compute type `engine` runs `located` in, decided before it is built: what the engine takes without
+    measuring (the option, its GPU default, the tiny models' fixed type), else the fastest measured here."""
+    fixed = engine.fixed_compute(device, requested or "auto", located.tiny)
+    return fixed if fixed is not None else choose(stage, home, engine=engine.name).compute
 
 
 def rule_for(stage: str, engine: str | None = None, flags: set[str] | None = None) -> Candidate:

@@ -1,1 +1,0 @@
-"""Engines: the model interface, the catalog, the engine registry and its engines (transformers, CTranslate2), the cache and pivot wrappers, model lookup, tiny models, prompt templates, profiles and run plans."""

@@ -1,0 +1,1 @@
+"""Models: the model interface (`base`), the engine registry and its engines (transformers `hf`, CTranslate2 `ct2`, their LLM translators), the LLM role and its prompts, the cache wrappers. An engine receives a resolved local folder, a compute type and a thread count; it never chooses them."""
