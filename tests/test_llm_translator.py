@@ -531,6 +531,7 @@ def test_suggestions_are_stored_beside_the_text_and_never_replace_it(home):
     assert again.exit_code == 0 and "0 suggestions stored" in again.output  # a rerun resumes
 
 
+@pytest.mark.slow  # ~21 s of CPU; test_suggestions_are_stored_beside_the_text_and_never_replace_it stays fast
 def test_suggestions_of_many_articles_share_calls_and_match_one_at_a_time(tmp_path):
     """Two suggesters for English (each its own calls, never mixed) over three seeds, 1 and 3 articles per call.
     Cheap enough for the fast tier: the three shortest seeds, translated by Marian once and the home copied (over

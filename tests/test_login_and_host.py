@@ -133,6 +133,7 @@ def test_addresses_a_user_logged_in_from_are_kept_in_the_store_across_restarts(h
     assert not again("bob", "hunter22", address=OFFICE)  # bob never logged in there: the address waits for him
 
 
+@pytest.mark.slow  # 240,000 logins (two hours of 100 addresses): ~45 s of CPU; the other login tests stay fast
 def test_a_botnet_with_an_address_per_guess_is_capped_per_user(login, monkeypatch, caplog):
     """The found step: a fresh address for every guess was never limited per user (116 guesses a minute)."""
     from workbench.app import auth

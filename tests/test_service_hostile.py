@@ -396,7 +396,7 @@ def test_a_refused_call_writes_nothing_and_logs_no_traceback(translated, caplog)
 
 
 # --------------------------------------------------------------------------- `workbench op`
-@pytest.mark.parametrize("argv", [
+HOSTILE_ARGV = [
     ["replace-preview", "--article-id", ARTICLE, "--language", "en", "--find", "x", "--limit", "9" * 5000],
     ["replace-preview", "--article-id", ARTICLE, "--language", "en", "--find", "x", "--limit", "[" * 5000 + "]" * 5000],
     ["replace-preview", "--article-id", ARTICLE, "--language", "en", "--find", "x", "--offset", "²"],
@@ -413,7 +413,13 @@ def test_a_refused_call_writes_nothing_and_logs_no_traceback(translated, caplog)
     ["save-unit", "--article-id", ARTICLE],
     ["search-comments", "--query", "x" * 300],
     ["review-order", "--article-id", ARTICLE, "--language", "en", "--order", "'; DROP TABLE revisions; --"],
-])
+]
+
+
+# each is a `workbench op` process (~2 s of CPU): three in the fast tier (a number, a path, a non-CLI operation);
+# test_no_check_raises_anything_but_one_line checks every argument in process
+@pytest.mark.parametrize("argv", [a if i in (0, 4, 12) else pytest.param(a, marks=pytest.mark.slow)
+                                  for i, a in enumerate(HOSTILE_ARGV)])
 def test_workbench_op_refuses_hostile_arguments_in_one_line(translated, argv):
     import os
     import subprocess
@@ -449,6 +455,27 @@ def test_unknown_names_are_refused_without_a_traceback(live, alice):
         assert "Traceback" not in _server_output(home)[before:], path
 
 
+def test_a_body_over_the_limit_or_of_unsaid_length_is_found_from_the_headers():
+    """The guard's rule alone (the live server test below is in the slow tier): a body method with a length over
+    the limit, not a number, or chunked is refused; a GET, or a length within the limit, passes."""
+    from workbench.app.guard import body_problem, max_body_bytes
+
+    def scope(method: str, **headers: str) -> dict[str, Any]:
+        return {"type": "http", "method": method,
+                "headers": [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()]}
+
+    for headers, status in (({"content_length": str(max_body_bytes() + 1)}, 413), ({"content_length": "9" * 18}, 413),
+                            ({"content_length": "1e9"}, 413), ({"content_length": "²"}, 413),
+                            ({"transfer_encoding": "chunked"}, 411)):
+        problem = body_problem(scope("POST", **headers))
+        assert problem is not None and problem[0] == status and "\n" not in problem[1], (headers, problem)
+    assert body_problem(scope("POST", content_length=str(max_body_bytes()))) is None
+    assert body_problem(scope("POST")) is None  # no body
+    assert body_problem(scope("GET", content_length=str(max_body_bytes() + 1))) is None
+    assert body_problem({"type": "websocket", "headers": []}) is None
+
+
+@pytest.mark.slow  # a server start: ~25 s on 2 cores
 def test_a_body_too_large_or_of_unsaid_length_is_refused_before_it_is_read(live):
     """Gradio sets no body limit: a caller could make the server parse hundreds of MB. The guard answers from the
     headers alone, before a byte of the body is read (the body here is never sent)."""
