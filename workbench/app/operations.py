@@ -286,7 +286,7 @@ def _saved_fields(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> d
 
 def _matches(wb: Workbench, source: str, ref: UnitRef) -> list[dict[str, Any]]:
     """Fuzzy memory matches with the Arabic words that differ from this segment's marked."""
-    return [{"score": score, "text": entry.text, "article_id": entry.article_id,
+    return [{"score": score, "text": entry.text, "article_id": entry.article_id, "source": entry.source,
              "source_diff_html": diff_html(entry.source, source)}
             for entry, score in wb.memory(ref.lang).fuzzy(source, exclude_segment=ref.segment_id)]
 
