@@ -332,7 +332,7 @@ def restore_unit(wb: Workbench, *, article_id: ArticleId, unit: UnitName, langua
     return UnitRestored(**_saved_fields(wb, ref, recorded), text=wb.store.revision(recorded.revision_id)["text"])
 
 
-@operation(page=True, cli=True)
+@operation(cli=True)
 def compare(wb: Workbench, *, old_text: OptionalText, new_text: OptionalText) -> Compared:
     """A word diff of two texts as HTML (each at most the text limit, 100,000 characters unless configured); long,
     very different texts are compared by sentence or as a whole, which the HTML says (bounded work either way)."""
