@@ -1,11 +1,10 @@
 // The CAT editor's marks and panels (workbench/app/ui/js/cat.js) without a browser: counts, match badges, who
 // else is here, which repeated rows a saved text may go to (never a person's), marked text from offsets, and
 // every text from a person or the server escaped.
-"use strict";
-const test = require("node:test");
-const assert = require("node:assert/strict");
-const C = require("../../workbench/app/ui/js/cat.js");
-const { FakeStorage } = require("./helpers.js");
+import test from "node:test";
+import assert from "node:assert/strict";
+import * as C from "../../workbench/app/ui/js/cat.js";
+import { FakeStorage } from "./helpers.js";
 
 const HOSTILE = "<img src=x onerror=alert(1)>'\"&";
 const unit = (text, fields = {}) => ({ text, state: "machine", flags: [], reviewed: false, origin: "machine", match: "machine", revision_id: 7, ...fields });

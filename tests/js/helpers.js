@@ -1,6 +1,5 @@
 // Fakes for the editor's state tests: a clock and timers under the test's control, a localStorage, and a
 // server that answers when the test says so (or never, or with a conflict).
-"use strict";
 
 class FakeTimers {
   constructor() { this.t = 0; this.queue = []; this.ids = 0; }
@@ -76,4 +75,4 @@ class FakeServer {
   async release() { const h = this.held; this.held = []; for (const f of h) f(); await settle(); }
 }
 
-module.exports = { FakeTimers, FakeStorage, FakeServer, settle };
+export { FakeTimers, FakeStorage, FakeServer, settle };

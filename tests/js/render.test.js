@@ -1,11 +1,10 @@
 // The grid's HTML and filters, without a browser: languages and states come from the server's view, the state
 // filter applies to the language being reviewed, text is always escaped.
-"use strict";
-const test = require("node:test");
-const assert = require("node:assert/strict");
-const S = require("../../workbench/app/ui/js/state.js");
-const R = require("../../workbench/app/ui/js/render.js");
-const { FakeStorage, FakeTimers } = require("./helpers.js");
+import test from "node:test";
+import assert from "node:assert/strict";
+import * as S from "../../workbench/app/ui/js/state.js";
+import * as R from "../../workbench/app/ui/js/render.js";
+import { FakeStorage, FakeTimers } from "./helpers.js";
 
 const unit = (text, state, flags = []) => ({ text, state, flags, qa: [], confidence: null, reviewed: state === "reviewed", revision_id: 1 });
 function view() {

@@ -1,10 +1,9 @@
 // The editor's state machine and save queue, without a browser: double presses, typing during a save, a
 // save that fails or gets no answer, a stale draft, switching units mid-save.
-"use strict";
-const test = require("node:test");
-const assert = require("node:assert/strict");
-const S = require("../../workbench/app/ui/js/state.js");
-const { FakeTimers, FakeStorage, FakeServer } = require("./helpers.js");
+import test from "node:test";
+import assert from "node:assert/strict";
+import * as S from "../../workbench/app/ui/js/state.js";
+import { FakeTimers, FakeStorage, FakeServer } from "./helpers.js";
 
 const A = "art";
 

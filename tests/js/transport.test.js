@@ -1,10 +1,10 @@
 // The transport (ui/js/transport.js): one server-function call per operation, arguments by name; no answer or a
 // failed fetch is a TransportError the save queue retries; a slow read times out.
-const test = require("node:test");
-const assert = require("node:assert/strict");
-const S = require("../../workbench/app/ui/js/state.js");
-const { makeTransport } = require("../../workbench/app/ui/js/transport.js");
-const { FakeTimers } = require("./helpers.js");
+import test from "node:test";
+import assert from "node:assert/strict";
+import * as S from "../../workbench/app/ui/js/state.js";
+import { makeTransport } from "../../workbench/app/ui/js/transport.js";
+import { FakeTimers } from "./helpers.js";
 
 function server(answer) {
   const calls = [];

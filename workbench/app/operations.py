@@ -297,7 +297,7 @@ def _saved_fields(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> d
 
 def _matches(wb: Workbench, source: str, ref: UnitRef) -> list[dict[str, Any]]:
     """Fuzzy memory matches with the Arabic words that differ from this segment's marked."""
-    return [{"score": score, "text": entry.text, "article_id": entry.article_id,
+    return [{"score": score, "text": entry.text, "article_id": entry.article_id, "source": entry.source,
              "source_diff_html": diff_html(entry.source, source)}
             for entry, score in wb.memory(ref.lang).fuzzy(source, exclude_segment=ref.segment_id)]
 
@@ -343,7 +343,7 @@ def restore_unit(wb: Workbench, *, article_id: ArticleId, unit: UnitName, langua
     return UnitRestored(**_saved_fields(wb, ref, recorded), text=wb.store.revision(recorded.revision_id)["text"])
 
 
-@operation(page=True, cli=True)
+@operation(cli=True)
 def compare(wb: Workbench, *, old_text: OptionalText, new_text: OptionalText) -> Compared:
     """A word diff of two texts as HTML (each at most the text limit, 100,000 characters unless configured); long,
     very different texts are compared by sentence or as a whole, which the HTML says (bounded work either way)."""

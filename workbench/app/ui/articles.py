@@ -19,6 +19,12 @@ from .common import Shared, choice
 
 HEADERS = ["title", "date", "source", " / ".join(TARGETS)]
 LAST_LOOKED = "workbench-last-looked"  # the browser's localStorage key of its last visit's time
+# The reviewer's name (without --auth) is remembered in this browser: kept as it is typed, put back as the page loads
+# (by Gradio's own events, so Gradio never fills the field with its default afterwards). The grid reads the field.
+REMEMBER_NAME = "(name) => { localStorage.setItem('workbench.reviewer', String(name || '').trim()); return []; }"
+RECALL_NAME = "(name) => localStorage.getItem('workbench.reviewer') || name"
+# The list redrawn (a refresh, a filter): the grid marks Arabic titles and the open article's row again.
+LIST_DRAWN = "() => { if (window.workbenchGrid) window.workbenchGrid.emit('list'); return []; }"
 
 
 @dataclass
@@ -175,6 +181,9 @@ def wire(wb: Workbench, app: gr.Blocks, shared: Shared, panel: ArticleList, relo
     def opened(found: str, current: str) -> str:
         return found or current
 
+    app.load(None, panel.reviewer, panel.reviewer, js=RECALL_NAME, queue=False)
+    panel.reviewer.change(None, panel.reviewer, None, js=REMEMBER_NAME, queue=False)
+    panel.table.change(None, None, None, js=LIST_DRAWN, queue=False)
     app.load(visit, panel.last_looked, [panel.since, panel.last_looked, panel.new_only, panel.source]).then(
         **refresh).then(from_url, None, shared.article).then(**reload_article)
     panel.search.input(**refresh, trigger_mode="always_last", show_progress="hidden")

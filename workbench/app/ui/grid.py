@@ -1,8 +1,8 @@
 """The segments panel: the in-place review editor, a `gr.HTML` component with Gradio's own means for scripts.
 
-The component's `head` loads the editor's scripts (`ui/js/*.js`, plain files in the order of `SCRIPTS`, no
-build step), its `js_on_load` starts the grid (`WB.mount`), `watch("value")` tells it which article Python
-opened, `trigger("saved")` asks Python to refresh the article list, and its one server function, `operation`,
+The editor is ES modules (`ui/js/*.js`, no build step) that Gradio serves as static files; the component's
+`js_on_load` imports `loader.js` (which imports the rest) and starts the grid (`mount`), `watch("value")` tells it
+which article Python opened, `trigger("saved")` asks Python to refresh the article list, and its one server function, `operation`,
 runs the service's operations marked `page` (`app/service.py`: the same declarations, argument checks and results
 as the named endpoints that gradio_client scripts call; one HTTP request per call, arguments by name).
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,11 +25,7 @@ from ..api import Workbench
 from ..catalog import registry
 from .articles import ArticleList, refresher
 
-JS = Path(__file__).with_name("js")
-# Load order: each file adds to window.WB what the later ones use.
-SCRIPTS = ("state.js", "transport.js", "render.js", "conflict.js", "editor.js", "commands.js", "keys.js", "suggestions.js",
-           "cat.js", "cat_grid.js", "loader.js")
-MOUNT = "WB.mount({ element, trigger, props, server, watch, events: ['saved'] });"
+JS = Path(__file__).with_name("js").resolve()
 
 
 @dataclass
@@ -41,10 +38,12 @@ def value(article_id: str) -> str:
     return json.dumps({"article": article_id or "", "stamp": time.monotonic_ns()})
 
 
-def script() -> str:
-    """The editor's scripts as one `<script>` element (the component's `head`)."""
-    code = "\n".join(f"// ---- {name}\n{(JS / name).read_text(encoding='utf-8')}" for name in SCRIPTS)
-    return "<script>\n" + code.replace("</script", "<\\/script") + "\n</script>"
+def mount_script() -> str:
+    """The component's `js_on_load`: import the editor's entry module from Gradio's static files (under the app's
+    root, as the page sees it; the modules it imports resolve next to it) and mount the grid on the component."""
+    loader = json.dumps("/gradio_api/file=" + urllib.parse.quote(str(JS / "loader.js")))
+    return ("const base = String((window.gradio_config || {}).root || location.origin).replace(/\\/$/, '');\n"
+            f"import(base + {loader}).then((m) => m.mount({{ element, trigger, props, server, watch, events: ['saved'] }}));")
 
 
 def build(wb: Workbench) -> Grid:
@@ -52,7 +51,9 @@ def build(wb: Workbench) -> Grid:
         """Run one of the editor's operations: `data` is [operation name, {argument: value}]."""
         return run(wb, data, request)
 
-    html = gr.HTML(value(""), html_template="<div id='review-grid'></div>", js_on_load=MOUNT, head=script(),
+    if not gr.utils.is_static_file(JS / "loader.js"):
+        gr.set_static_paths([JS])  # the editor's modules, served as they are (read-only, never copied)
+    html = gr.HTML(value(""), html_template="<div id='review-grid'></div>", js_on_load=mount_script(),
                    server_functions=[operation], elem_id="grid-host", apply_default_css=False)
     return Grid(html)
 
