@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from workbench.engines import compute
 from workbench.engines.base import TranslationOptions
 from workbench.engines.tiny import arabic_corpus
@@ -109,3 +111,48 @@ def test_outputs_of_other_compute_types_stay_apart_in_the_cache(home, monkeypatc
     keys = [CachedTranslator(t, cache).keys([Request(TEXTS[0])])[0] for t in (fp32, bf16)]
     assert keys[0] != keys[1]
     assert _translator("ct2", 1, "low", home).settings()["compute_type"] == "int8"
+
+
+def test_the_first_choice_needed_here_is_probed_once_and_cached(home, monkeypatch):
+    """Without a measurement the first choice runs the probe (seconds; never for another CPU's flags), and what it
+    measured decides from then on, shown as "probe" until `workbench bench` measures the full models."""
+    from workbench.engines import bench_speed
+
+    monkeypatch.setattr(compute, "cpu_flags", lambda: AVX2)
+    monkeypatch.delenv("WORKBENCH_NO_PROBE")
+    calls: list[str | None] = []
+
+    def probe(at):
+        calls.append(at)
+        compute.save_measured({"translation": {"ct2:int8": 10.0, "transformers:float32": 100.0}}, at, "probe")
+
+    monkeypatch.setattr(bench_speed, "probe", probe)
+    assert compute.choose("translation", home, flags=AMX).name == "ct2:int8" and calls == []  # another CPU's rules
+    assert compute.choose("translation", home).name == "transformers:float32" and len(calls) == 1
+    assert compute.choose("summaries", home).name == "ct2:int8" and len(calls) == 1  # cached: not probed again
+    assert compute.source(home) == "probe" and compute.choices(home)["stages"]["translation"]["source"] == "probe"
+    compute.save_measured({"translation": {"ct2:int8": 10.0, "transformers:float32": 5.0}}, home)  # the bench's
+    assert compute.choose("translation", home).name == "ct2:int8" and compute.source(home) == "measured"
+
+
+def test_a_probe_that_fails_leaves_the_rules(home, monkeypatch):
+    from workbench.engines import bench_speed
+
+    monkeypatch.setattr(compute, "cpu_flags", lambda: AVX2)
+    monkeypatch.delenv("WORKBENCH_NO_PROBE")
+    monkeypatch.setattr(bench_speed, "probe", lambda at: (_ for _ in ()).throw(RuntimeError("no memory")))
+    assert compute.choose("translation", home).name == "ct2:int8" and compute.source(home) == "rules"
+
+
+@pytest.mark.slow
+def test_the_probe_measures_every_candidate_in_seconds(home, monkeypatch):
+    """The real probe: two-layer models of the benchmark's widths, every candidate of every stage."""
+    import time
+
+    from workbench.engines import bench_speed
+
+    started = time.perf_counter()
+    report = bench_speed.probe(str(home))
+    assert set(report["tok_per_s"]) == {"translation", "llm_prefill", "llm_decode"}
+    assert set(report["tok_per_s"]["translation"]) == set(report["candidates"])
+    assert compute.source(home) == "probe" and time.perf_counter() - started < 300

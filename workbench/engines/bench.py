@@ -67,10 +67,10 @@ class Settings:
 MARIAN_EN_RU_VOCAB = 62518  # opus-mt-en-ru
 
 
-def marian_ar_en(folder: Path) -> Path:
+def marian_ar_en(folder: Path, layers: int = 6) -> Path:
     """opus-mt-ar-en's architecture with random weights: the tiny SentencePiece models, and a vocabulary padded to
     the real 62,834 entries (pad last, as in the real model) so every id the model can emit decodes."""
-    return marian_shape(folder, "marian-ar-en", MARIAN_VOCAB, "ar", "en")
+    return marian_shape(folder, "marian-ar-en", MARIAN_VOCAB, "ar", "en", layers)
 
 
 def marian_en_ru(folder: Path) -> Path:
@@ -78,9 +78,9 @@ def marian_en_ru(folder: Path) -> Path:
     return marian_shape(folder, "marian-en-ru", MARIAN_EN_RU_VOCAB, "en", "ru")
 
 
-def marian_shape(folder: Path, tiny_kind: str, size: int, source: str, target: str) -> Path:
-    """A transformer-base Marian model (d512, 6+6 layers, 8 heads, FFN 2048) with a `size`-entry vocabulary and
-    random weights, on the tiny model's SentencePiece files (built once in `folder`)."""
+def marian_shape(folder: Path, tiny_kind: str, size: int, source: str, target: str, layers: int = 6) -> Path:
+    """A transformer-base Marian model (d512, 6+6 layers or `layers` each, 8 heads, FFN 2048) with a `size`-entry
+    vocabulary and random weights, on the tiny model's SentencePiece files (built once in `folder`)."""
     if (folder / "config.json").exists():
         return folder
     import torch
@@ -101,7 +101,7 @@ def marian_shape(folder: Path, tiny_kind: str, size: int, source: str, target: s
                     source_lang=source, target_lang=target).save_pretrained(staging)
     pad = size - 1
     config = MarianConfig(
-        d_model=512, encoder_layers=6, decoder_layers=6, encoder_attention_heads=8, decoder_attention_heads=8,
+        d_model=512, encoder_layers=layers, decoder_layers=layers, encoder_attention_heads=8, decoder_attention_heads=8,
         encoder_ffn_dim=2048, decoder_ffn_dim=2048, vocab_size=size, max_position_embeddings=512,
         decoder_start_token_id=pad, pad_token_id=pad, eos_token_id=0, forced_eos_token_id=0,
         activation_function="swish", scale_embedding=True, share_encoder_decoder_embeddings=True)
@@ -117,8 +117,8 @@ def marian_shape(folder: Path, tiny_kind: str, size: int, source: str, target: s
     return folder
 
 
-def qwen_05b(folder: Path) -> Path:
-    """A Qwen2.5-0.5B-shaped causal LM with random weights and the tiny chat tokenizer."""
+def qwen_05b(folder: Path, layers: int = 24) -> Path:
+    """A Qwen2.5-0.5B-shaped causal LM (or `layers` of its 24 layers) with random weights and the tiny chat tokenizer."""
     if (folder / "config.json").exists():
         return folder
     import torch
@@ -132,7 +132,7 @@ def qwen_05b(folder: Path) -> Path:
     tokenizer = AutoTokenizer.from_pretrained(tiny)
     tokenizer.save_pretrained(staging)
     eos = tokenizer.convert_tokens_to_ids("<|im_end|>")
-    config = Qwen2Config(**QWEN_05B, eos_token_id=eos, pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.pad_token_id)
+    config = Qwen2Config(**{**QWEN_05B, "num_hidden_layers": layers}, eos_token_id=eos, pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.pad_token_id)
     torch.manual_seed(0)
     with torch.device("meta"):
         model = Qwen2ForCausalLM(config)
