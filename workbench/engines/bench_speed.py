@@ -179,11 +179,12 @@ def compute_candidates(s: Any, marian: Path, qwen: Path | None, texts: list[str]
     """Each candidate's speed per stage on this CPU (the best of ROUNDS rounds, candidates taken in turn, so that
     a busy moment of a shared machine does not decide), the choice, and where it is cached (DATA_HOME/cache)."""
     rates: dict[str, dict[str, float]] = {stage: {} for stage in STAGES}
+    rounds = getattr(s, "compute_rounds", ROUNDS)
     here = candidates()
     sample = texts[: min(16, len(texts))]
     progress("compute candidates: translation")
     translators = {c.name: _translator(c, marian, s.beams[-1], s.output_tokens, s.home) for c in here}
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         for name, translator in translators.items():
             _keep_best(rates["translation"], name, translation_rate(translator, sample, s.output_tokens))
     translators.clear()
@@ -192,7 +193,7 @@ def compute_candidates(s: Any, marian: Path, qwen: Path | None, texts: list[str]
         progress("compute candidates: LLM prefill and decode")
         llms = {c.name: _llm(c, qwen, s.home) for c in here if c.engine != "ct2" or c.compute in LLM_CT2_TYPES}
         times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in llms}
-        for _ in range(ROUNDS):
+        for _ in range(rounds):
             for name, (summarizer, long_prompt, batch) in llms.items():
                 times[name].append(llm_times(summarizer, long_prompt, batch))
         for name, measured in times.items():
@@ -220,12 +221,13 @@ def probe(home: str | None) -> dict[str, Any]:
     from .bench_common import seed_sentences
 
     @dataclass
-    class Short:  # the Settings fields compute_candidates reads
+    class Short:  # the Settings fields compute_candidates reads: one round, short outputs
         home: str | None
         beams: list[int] = field(default_factory=lambda: [1])
-        output_tokens: int = 16
+        output_tokens: int = 8
+        compute_rounds: int = 1
 
     root = tiny_dir(home)
     marian = marian_ar_en(root / f"probe-marian-{PROBE_LAYERS}l-v1", layers=PROBE_LAYERS)
     qwen = qwen_05b(root / f"probe-qwen2.5-0.5b-{PROBE_LAYERS}l-v1", layers=PROBE_LAYERS)
-    return compute_candidates(Short(home), marian, qwen, seed_sentences(16), lambda _: None, source="probe")
+    return compute_candidates(Short(home), marian, qwen, seed_sentences(8), lambda _: None, source="probe")
