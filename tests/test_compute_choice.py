@@ -116,8 +116,6 @@ def test_outputs_of_other_compute_types_stay_apart_in_the_cache(home, monkeypatc
 def test_the_first_choice_needed_here_is_probed_once_and_cached(home, monkeypatch):
     """Without a measurement the first choice runs the probe (seconds; never for another CPU's flags), and what it
     measured decides from then on, shown as "probe" until `workbench bench` measures the full models."""
-    from workbench.engines import bench_speed
-
     monkeypatch.setattr(compute, "cpu_flags", lambda: AVX2)
     monkeypatch.delenv("WORKBENCH_NO_PROBE")
     calls: list[str | None] = []
@@ -126,7 +124,7 @@ def test_the_first_choice_needed_here_is_probed_once_and_cached(home, monkeypatc
         calls.append(at)
         compute.save_measured({"translation": {"ct2:int8": 10.0, "transformers:float32": 100.0}}, at, "probe")
 
-    monkeypatch.setattr(bench_speed, "probe", probe)
+    monkeypatch.setattr(compute, "run_probe", probe)
     assert compute.choose("translation", home, flags=AMX).name == "ct2:int8" and calls == []  # another CPU's rules
     assert compute.choose("translation", home).name == "transformers:float32" and len(calls) == 1
     assert compute.choose("summaries", home).name == "ct2:int8" and len(calls) == 1  # cached: not probed again
@@ -136,23 +134,21 @@ def test_the_first_choice_needed_here_is_probed_once_and_cached(home, monkeypatc
 
 
 def test_a_probe_that_fails_leaves_the_rules(home, monkeypatch):
-    from workbench.engines import bench_speed
-
     monkeypatch.setattr(compute, "cpu_flags", lambda: AVX2)
     monkeypatch.delenv("WORKBENCH_NO_PROBE")
-    monkeypatch.setattr(bench_speed, "probe", lambda at: (_ for _ in ()).throw(RuntimeError("no memory")))
+    monkeypatch.setattr(compute, "run_probe", lambda at: (_ for _ in ()).throw(OSError("no memory")))
     assert compute.choose("translation", home).name == "ct2:int8" and compute.source(home) == "rules"
 
 
 @pytest.mark.slow
 def test_the_probe_measures_every_candidate_in_seconds(home, monkeypatch):
-    """The real probe: two-layer models of the benchmark's widths, every candidate of every stage."""
+    """The real probe in its own process: two-layer models of the benchmark's widths, every candidate of every
+    stage, cached for this machine."""
     import time
 
-    from workbench.engines import bench_speed
-
+    monkeypatch.delenv("WORKBENCH_NO_PROBE")
     started = time.perf_counter()
-    report = bench_speed.probe(str(home))
-    assert set(report["tok_per_s"]) == {"translation", "llm_prefill", "llm_decode"}
-    assert set(report["tok_per_s"]["translation"]) == set(report["candidates"])
-    assert compute.source(home) == "probe" and time.perf_counter() - started < 300
+    found = compute.measured(str(home))
+    assert found is not None and set(found["rates"]) == {"translation", "llm_prefill", "llm_decode"}
+    assert set(found["rates"]["translation"]) == {c.name for c in compute.candidates()}
+    assert compute.source(home) == "probe" and time.perf_counter() - started < compute.PROBE_TIMEOUT

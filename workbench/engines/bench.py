@@ -390,3 +390,38 @@ def run(s: Settings, progress: Callable[[str], None] = lambda _: None) -> dict[s
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["load_average"] = [round(x, 2) for x in os.getloadavg()]  # a shared machine's other work, at the end
     return report
+
+
+# ------------------------------------------------------------------------------------------------------ the probe
+PROBE_LAYERS = 2  # the probe's models: the real widths (transformer-base Marian, Qwen2.5-0.5B), two layers each
+
+
+def probe(home: str | None) -> dict[str, Any]:
+    """The compute candidates of every stage measured in seconds, not minutes: `bench_speed.compute_candidates` on two-layer
+    models of the benchmark's widths (built once beside the tiny models) and short outputs. Its rates rank the
+    candidates on this CPU (every layer costs alike), they are no model's speed; cached as auto's choice with
+    source "probe" until `workbench bench` measures the full models (`engines.compute.measured`)."""
+    from dataclasses import dataclass, field
+
+    from .bench_speed import compute_candidates
+
+    @dataclass
+    class Short:  # the Settings fields compute_candidates reads: one round, short outputs
+        home: str | None
+        beams: list[int] = field(default_factory=lambda: [1])
+        output_tokens: int = 8
+        compute_rounds: int = 1
+
+    root = tiny_dir(home)
+    marian = marian_ar_en(root / f"probe-marian-{PROBE_LAYERS}l-v1", layers=PROBE_LAYERS)
+    qwen = qwen_05b(root / f"probe-qwen2.5-0.5b-{PROBE_LAYERS}l-v1", layers=PROBE_LAYERS)
+    return compute_candidates(Short(home), marian, qwen, seed_sentences(8), lambda _: None, source="probe")
+
+
+if __name__ == "__main__":  # `engines.compute.run_probe`: python -m workbench.engines.bench [HOME]
+    import sys
+
+    from .threads import apply_threads
+
+    apply_threads()  # $WORKBENCH_THREADS, as the process that started it
+    probe(sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] else None)

@@ -204,30 +204,3 @@ def compute_candidates(s: Any, marian: Path, qwen: Path | None, texts: list[str]
     entry = save_measured(rates, s.home, source)
     return {"candidates": [c.name for c in here], "tok_per_s": rates, "choice": entry["choice"], "cached_for": entry["cpu"]}
 
-
-# ------------------------------------------------------------------------------------------------------ the probe
-PROBE_LAYERS = 2  # the probe's models: the real widths (transformer-base Marian, Qwen2.5-0.5B), two layers each
-
-
-def probe(home: str | None) -> dict[str, Any]:
-    """The compute candidates of every stage measured in seconds, not minutes: `compute_candidates` on two-layer
-    models of the benchmark's widths (built once beside the tiny models) and short outputs. Its rates rank the
-    candidates on this CPU (every layer costs alike), they are no model's speed; cached as auto's choice with
-    source "probe" until `workbench bench` measures the full models (`engines.compute.measured`)."""
-    from dataclasses import dataclass, field
-
-    from ..settings import tiny_dir
-    from .bench import marian_ar_en, qwen_05b
-    from .bench_common import seed_sentences
-
-    @dataclass
-    class Short:  # the Settings fields compute_candidates reads: one round, short outputs
-        home: str | None
-        beams: list[int] = field(default_factory=lambda: [1])
-        output_tokens: int = 8
-        compute_rounds: int = 1
-
-    root = tiny_dir(home)
-    marian = marian_ar_en(root / f"probe-marian-{PROBE_LAYERS}l-v1", layers=PROBE_LAYERS)
-    qwen = qwen_05b(root / f"probe-qwen2.5-0.5b-{PROBE_LAYERS}l-v1", layers=PROBE_LAYERS)
-    return compute_candidates(Short(home), marian, qwen, seed_sentences(8), lambda _: None, source="probe")

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import platform
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ NATIVE_BF16 = ("amx_bf16", "avx512_bf16")
 CT2_CPU_TYPES = ("int8", "int8_float32", "float32")
 TYPICAL_SUMMARY = (1500, 120)  # prompt tokens, new tokens: a news article and its summary
 FILE = "compute.json"
+PROBE_TIMEOUT = 600  # seconds: a probe takes well under a minute on two idle cores
 
 
 @dataclass(frozen=True)
@@ -252,19 +254,29 @@ def _source(entry: dict[str, Any]) -> str:
 
 def measured(home: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
     """This machine's cached measurement; the first time one is needed and none is cached, the probe's (seconds:
-    `bench_speed.probe`), unless $WORKBENCH_NO_PROBE; None when there is neither (the rules decide)."""
+    `bench.probe`), unless $WORKBENCH_NO_PROBE; None when there is neither (the rules decide)."""
     found = load_measured(home)
     if found is not None or not probe_allowed():
         return found
-    from .bench_speed import probe
-
     log.info("measuring the compute types on this CPU (once; cached in the data home)")
     try:
-        probe(str(home) if home is not None else None)
-    except (OSError, RuntimeError, ValueError, ImportError) as exc:  # a probe that cannot run: the rules decide
+        run_probe(home)
+    except (OSError, subprocess.SubprocessError) as exc:  # a probe that cannot run: the rules decide
         log.warning("the compute probe failed, the rules decide: %s", exc)
         return None
     return load_measured(home)
+
+
+def run_probe(home: str | os.PathLike[str] | None) -> None:
+    """`bench.probe` in a process of its own (its models' memory goes with it), with this process's threads
+    (part of the cache key)."""
+    import sys
+
+    env = {**os.environ, "WORKBENCH_THREADS": str(current_threads())}
+    done = subprocess.run([sys.executable, "-m", "workbench.engines.bench", str(home or "")], env=env,
+                          capture_output=True, text=True, timeout=PROBE_TIMEOUT, check=False)
+    if done.returncode != 0:
+        raise OSError((done.stderr.strip().splitlines() or ["no message"])[-1][:200])
 
 
 def preferred_engine(spec: str, stage: str, device: str, home: str | os.PathLike[str] | None = None) -> str | None:
