@@ -152,3 +152,15 @@ def test_the_probe_measures_every_candidate_in_seconds(home, monkeypatch):
     assert found is not None and set(found["rates"]) == {"translation", "llm_prefill", "llm_decode"}
     assert set(found["rates"]["translation"]) == {c.name for c in compute.candidates()}
     assert compute.source(home) == "probe" and time.perf_counter() - started < compute.PROBE_TIMEOUT
+
+
+def test_a_decode_without_measurable_time_decides_nothing(home, monkeypatch):
+    """One noisy round can time the decoding steps at or under the first token: a rate of 0, never 1e11."""
+    from workbench.engines.bench_speed import DECODE_BATCH, DECODE_STEPS, PREFILL_TOKENS, llm_rates
+
+    assert llm_rates([(2.0, 0.5, 0.45)]) == (PREFILL_TOKENS / 2.0, 0.0)
+    assert llm_rates([(2.0, 0.5, 1.5), (2.0, 0.6, 1.4)]) == (PREFILL_TOKENS / 2.0, round(DECODE_BATCH * DECODE_STEPS / 0.9, 1))
+    monkeypatch.setattr(compute, "cpu_flags", lambda: AVX2)
+    rates = {"llm_prefill": {"ct2:int8": 500.0, "transformers:float32": 450.0},
+             "llm_decode": {"ct2:int8": 20.0, "transformers:float32": 0.0}}
+    assert compute.best("llm_decode", rates).name == "ct2:int8" and compute.best("summaries", rates).name == "ct2:int8"

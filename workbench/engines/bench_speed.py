@@ -165,9 +165,12 @@ def llm_times(summarizer: Any, long_prompt: list[Prompt], batch: list[Prompt]) -
 
 def llm_rates(times: list[tuple[float, float, float]]) -> tuple[float, float]:
     """(prefill, decode) tokens per second from the fastest of each timing over the rounds (a rate taken from a
-    difference of two timings is noisy: the fastest of each is steadier than the best of the differences)."""
+    difference of two timings is noisy: the fastest of each is steadier than the best of the differences); a decode
+    rate of 0 where the steps took no measurable time beyond the first token (a busy moment: no candidate wins by it;
+    the probe's one round gave a torch decode of 1.3e11 tokens per second so)."""
     prefill, start, full = (min(t[i] for t in times) for i in range(3))
-    return round(PREFILL_TOKENS / prefill, 1), round(DECODE_BATCH * DECODE_STEPS / max(1e-9, full - start), 1)
+    decode = full - start
+    return round(PREFILL_TOKENS / prefill, 1), round(DECODE_BATCH * DECODE_STEPS / decode, 1) if decode > 0 else 0.0
 
 
 def _keep_best(rates: dict[str, float], name: str, rate: float) -> None:
