@@ -85,6 +85,14 @@ def flag(name: str) -> bool:
     return parse_flag(env(name), name)
 
 
+def child_environment(**overrides: str) -> dict[str, str]:
+    """The environment for a process the workbench starts: this one's, with `overrides` (our variables by name)."""
+    unknown = set(overrides) - set(VARIABLES)
+    if unknown:
+        raise KeyError(f"{sorted(unknown)} are not documented workbench settings (add them to settings.VARIABLES)")
+    return {**os.environ, **overrides}
+
+
 def probe_allowed() -> bool:
     """False with $WORKBENCH_NO_PROBE: the compute choice follows the rules until `workbench bench` measures."""
     return not flag("WORKBENCH_NO_PROBE")

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..files import atomic_write
 from ..logs import get as get_logger
-from ..settings import cache_dir, probe_allowed
+from ..settings import cache_dir, child_environment, probe_allowed
 from .threads import current_threads
 
 log = get_logger("engines")
@@ -272,7 +272,7 @@ def run_probe(home: str | os.PathLike[str] | None) -> None:
     (part of the cache key)."""
     import sys
 
-    env = {**os.environ, "WORKBENCH_THREADS": str(current_threads())}
+    env = child_environment(WORKBENCH_THREADS=str(current_threads()))
     done = subprocess.run([sys.executable, "-m", "workbench.engines.bench", str(home or "")], env=env,
                           capture_output=True, text=True, timeout=PROBE_TIMEOUT, check=False)
     if done.returncode != 0:
