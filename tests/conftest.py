@@ -38,6 +38,7 @@ def offline_env(monkeypatch: pytest.MonkeyPatch, tiny_dir: Path, hf_home: Path, 
     monkeypatch.setenv("HF_HOME", str(hf_home))
     monkeypatch.setenv("HF_HUB_CACHE", str(hf_home / "hub"))
     monkeypatch.setenv("WORKBENCH_THREADS", "1")
+    monkeypatch.setenv("WORKBENCH_NO_PROBE", "1")  # the rules, the same on every machine (test_compute_choice probes)
     monkeypatch.setenv("WORKBENCH_TINY_DIR", str(tiny_dir))
     monkeypatch.delenv("WORKBENCH_HOME", raising=False)
     monkeypatch.delenv("WORKBENCH_MODELS", raising=False)
@@ -75,6 +76,7 @@ def translated_template(tmp_path_factory: pytest.TempPathFactory, tiny_dir: Path
         mp.setenv("HF_HUB_OFFLINE", "1")
         mp.setenv("HF_HOME", str(tiny_dir.parent / "hf-home-template"))
         mp.setenv("WORKBENCH_THREADS", "1")
+        mp.setenv("WORKBENCH_NO_PROBE", "1")
         mp.setenv("WORKBENCH_CT2_DIR", str(ct2_dir))
         mp.setenv("WORKBENCH_TINY_DIR", str(tiny_dir))
         with Workbench(home, profile="tiny") as bench:
@@ -97,7 +99,7 @@ def translated(translated_template: Path, home: Path):
 def subprocess_env(home: Path, tiny: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update({"HF_HUB_OFFLINE": "1", "WORKBENCH_TINY_DIR": str(tiny), "WORKBENCH_HOME": str(home),
-                "HF_HOME": os.environ.get("HF_HOME", str(tiny.parent / "hf-home")), "WORKBENCH_THREADS": "1",
+                "HF_HOME": os.environ.get("HF_HOME", str(tiny.parent / "hf-home")), "WORKBENCH_THREADS": "1", "WORKBENCH_NO_PROBE": "1",
                 "WORKBENCH_CT2_DIR": os.environ.get("WORKBENCH_CT2_DIR", str(tiny.parent / "ct2")),
                 "OMP_NUM_THREADS": "1"})
     env.update(extra)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from workbench.choice import compute
 from workbench.models.base import TranslationOptions
 from workbench.testing.tiny import arabic_corpus
@@ -113,3 +115,56 @@ def test_outputs_of_other_compute_types_stay_apart_in_the_cache(home, monkeypatc
     keys = [CachedTranslator(t, cache).keys([Request(TEXTS[0])])[0] for t in (fp32, bf16)]
     assert keys[0] != keys[1]
     assert _translator("ct2", 1, "low", home).settings()["compute_type"] == "int8"
+
+
+def test_the_first_choice_needed_here_is_probed_once_and_cached(home, monkeypatch):
+    """Without a measurement the first choice runs the probe (seconds; never for another CPU's flags), and what it
+    measured decides from then on, shown as "probe" until `workbench bench` measures the full models."""
+    monkeypatch.setattr(compute, "cpu_flags", lambda: AVX2)
+    monkeypatch.delenv("WORKBENCH_NO_PROBE")
+    calls: list[str | None] = []
+
+    def probe(at):
+        calls.append(at)
+        compute.save_measured({"translation": {"ct2:int8": 10.0, "transformers:float32": 100.0}}, at, "probe")
+
+    monkeypatch.setattr(compute, "run_probe", probe)
+    assert compute.choose("translation", home, flags=AMX).name == "ct2:int8" and calls == []  # another CPU's rules
+    assert compute.choose("translation", home).name == "transformers:float32" and len(calls) == 1
+    assert compute.choose("summaries", home).name == "ct2:int8" and len(calls) == 1  # cached: not probed again
+    assert compute.source(home) == "probe" and compute.choices(home)["stages"]["translation"]["source"] == "probe"
+    compute.save_measured({"translation": {"ct2:int8": 10.0, "transformers:float32": 5.0}}, home)  # the bench's
+    assert compute.choose("translation", home).name == "ct2:int8" and compute.source(home) == "measured"
+
+
+def test_a_probe_that_fails_leaves_the_rules(home, monkeypatch):
+    monkeypatch.setattr(compute, "cpu_flags", lambda: AVX2)
+    monkeypatch.delenv("WORKBENCH_NO_PROBE")
+    monkeypatch.setattr(compute, "run_probe", lambda at: (_ for _ in ()).throw(OSError("no memory")))
+    assert compute.choose("translation", home).name == "ct2:int8" and compute.source(home) == "rules"
+
+
+@pytest.mark.slow
+def test_the_probe_measures_every_candidate_in_seconds(home, monkeypatch):
+    """The real probe in its own process: two-layer models of the benchmark's widths, every candidate of every
+    stage, cached for this machine."""
+    import time
+
+    monkeypatch.delenv("WORKBENCH_NO_PROBE")
+    started = time.perf_counter()
+    found = compute.measured(str(home))
+    assert found is not None and set(found["rates"]) == {"translation", "llm_prefill", "llm_decode"}
+    assert set(found["rates"]["translation"]) == {c.name for c in compute.candidates()}
+    assert compute.source(home) == "probe" and time.perf_counter() - started < compute.PROBE_TIMEOUT
+
+
+def test_a_decode_without_measurable_time_decides_nothing(home, monkeypatch):
+    """One noisy round can time the decoding steps at or under the first token: a rate of 0, never 1e11."""
+    from workbench.bench.speed import DECODE_BATCH, DECODE_STEPS, PREFILL_TOKENS, llm_rates
+
+    assert llm_rates([(2.0, 0.5, 0.45)]) == (PREFILL_TOKENS / 2.0, 0.0)
+    assert llm_rates([(2.0, 0.5, 1.5), (2.0, 0.6, 1.4)]) == (PREFILL_TOKENS / 2.0, round(DECODE_BATCH * DECODE_STEPS / 0.9, 1))
+    monkeypatch.setattr(compute, "cpu_flags", lambda: AVX2)
+    rates = {"llm_prefill": {"ct2:int8": 500.0, "transformers:float32": 450.0},
+             "llm_decode": {"ct2:int8": 20.0, "transformers:float32": 0.0}}
+    assert compute.best("llm_decode", rates).name == "ct2:int8" and compute.best("summaries", rates).name == "ct2:int8"

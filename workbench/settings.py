@@ -49,6 +49,8 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              "comma-separated; also config `allowed_hosts`.", "none"),
     Variable("WORKBENCH_TRUSTED_PROXIES", "Proxy addresses or networks whose X-Forwarded-For names the client, "
              "comma-separated; also config `trusted_proxies`.", "none"),
+    Variable("WORKBENCH_NO_PROBE", "Boolean: no compute probe on a CPU without a measurement (the first model "
+             "load measures each number format for seconds and caches the choice); the rules decide instead.", "off"),
     Variable("WORKBENCH_CUDNN_ATTENTION", "Boolean: keep PyTorch's cuDNN attention on CUDA (it is slow on new "
              "shapes, so it is switched off).", "off"),
     Variable("HF_HUB_OFFLINE", "Boolean: load models only from this machine, never from the hub (huggingface_hub "
@@ -81,6 +83,19 @@ def parse_flag(value: str, name: str) -> bool:
 def flag(name: str) -> bool:
     """A boolean environment variable, parsed by `parse_flag`."""
     return parse_flag(env(name), name)
+
+
+def child_environment(**overrides: str) -> dict[str, str]:
+    """The environment for a process the workbench starts: this one's, with `overrides` (our variables by name)."""
+    unknown = set(overrides) - set(VARIABLES)
+    if unknown:
+        raise KeyError(f"{sorted(unknown)} are not documented workbench settings (add them to settings.VARIABLES)")
+    return {**os.environ, **overrides}
+
+
+def probe_allowed() -> bool:
+    """False with $WORKBENCH_NO_PROBE: the compute choice follows the rules until `workbench bench` measures."""
+    return not flag("WORKBENCH_NO_PROBE")
 
 
 def set_library_default(name: str, value: str) -> None:

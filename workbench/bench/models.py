@@ -67,10 +67,10 @@ class Settings:
 MARIAN_EN_RU_VOCAB = 62518  # opus-mt-en-ru
 
 
-def marian_ar_en(folder: Path) -> Path:
+def marian_ar_en(folder: Path, layers: int = 6) -> Path:
     """opus-mt-ar-en's architecture with random weights: the tiny SentencePiece models, and a vocabulary padded to
     the real 62,834 entries (pad last, as in the real model) so every id the model can emit decodes."""
-    return marian_shape(folder, "marian-ar-en", MARIAN_VOCAB, "ar", "en")
+    return marian_shape(folder, "marian-ar-en", MARIAN_VOCAB, "ar", "en", layers)
 
 
 def marian_en_ru(folder: Path) -> Path:
@@ -78,9 +78,9 @@ def marian_en_ru(folder: Path) -> Path:
     return marian_shape(folder, "marian-en-ru", MARIAN_EN_RU_VOCAB, "en", "ru")
 
 
-def marian_shape(folder: Path, tiny_kind: str, size: int, source: str, target: str) -> Path:
-    """A transformer-base Marian model (d512, 6+6 layers, 8 heads, FFN 2048) with a `size`-entry vocabulary and
-    random weights, on the tiny model's SentencePiece files (built once in `folder`)."""
+def marian_shape(folder: Path, tiny_kind: str, size: int, source: str, target: str, layers: int = 6) -> Path:
+    """A transformer-base Marian model (d512, 6+6 layers or `layers` each, 8 heads, FFN 2048) with a `size`-entry
+    vocabulary and random weights, on the tiny model's SentencePiece files (built once in `folder`)."""
     if (folder / "config.json").exists():
         return folder
     import torch
@@ -101,7 +101,7 @@ def marian_shape(folder: Path, tiny_kind: str, size: int, source: str, target: s
                     source_lang=source, target_lang=target).save_pretrained(staging)
     pad = size - 1
     config = MarianConfig(
-        d_model=512, encoder_layers=6, decoder_layers=6, encoder_attention_heads=8, decoder_attention_heads=8,
+        d_model=512, encoder_layers=layers, decoder_layers=layers, encoder_attention_heads=8, decoder_attention_heads=8,
         encoder_ffn_dim=2048, decoder_ffn_dim=2048, vocab_size=size, max_position_embeddings=512,
         decoder_start_token_id=pad, pad_token_id=pad, eos_token_id=0, forced_eos_token_id=0,
         activation_function="swish", scale_embedding=True, share_encoder_decoder_embeddings=True)
@@ -117,8 +117,8 @@ def marian_shape(folder: Path, tiny_kind: str, size: int, source: str, target: s
     return folder
 
 
-def qwen_05b(folder: Path) -> Path:
-    """A Qwen2.5-0.5B-shaped causal LM with random weights and the tiny chat tokenizer."""
+def qwen_05b(folder: Path, layers: int = 24) -> Path:
+    """A Qwen2.5-0.5B-shaped causal LM (or `layers` of its 24 layers) with random weights and the tiny chat tokenizer."""
     if (folder / "config.json").exists():
         return folder
     import torch
@@ -132,7 +132,7 @@ def qwen_05b(folder: Path) -> Path:
     tokenizer = AutoTokenizer.from_pretrained(tiny)
     tokenizer.save_pretrained(staging)
     eos = tokenizer.convert_tokens_to_ids("<|im_end|>")
-    config = Qwen2Config(**QWEN_05B, eos_token_id=eos, pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.pad_token_id)
+    config = Qwen2Config(**{**QWEN_05B, "num_hidden_layers": layers}, eos_token_id=eos, pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.pad_token_id)
     torch.manual_seed(0)
     with torch.device("meta"):
         model = Qwen2ForCausalLM(config)
@@ -390,3 +390,38 @@ def run(s: Settings, progress: Callable[[str], None] = lambda _: None) -> dict[s
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["load_average"] = [round(x, 2) for x in os.getloadavg()]  # a shared machine's other work, at the end
     return report
+
+
+# ------------------------------------------------------------------------------------------------------ the probe
+PROBE_LAYERS = 2  # the probe's models: the real widths (transformer-base Marian, Qwen2.5-0.5B), two layers each
+
+
+def probe(home: str | None) -> dict[str, Any]:
+    """The compute candidates of every stage measured in seconds, not minutes: `bench_speed.compute_candidates` on two-layer
+    models of the benchmark's widths (built once beside the tiny models) and short outputs. Its rates rank the
+    candidates on this CPU (every layer costs alike), they are no model's speed; cached as auto's choice with
+    source "probe" until `workbench bench` measures the full models (`choice.compute.measured`)."""
+    from dataclasses import dataclass, field
+
+    from .bench_speed import compute_candidates
+
+    @dataclass
+    class Short:  # the Settings fields compute_candidates reads: one round, short outputs
+        home: str | None
+        beams: list[int] = field(default_factory=lambda: [1])
+        output_tokens: int = 8
+        compute_rounds: int = 1
+
+    root = tiny_dir(home)
+    marian = marian_ar_en(root / f"probe-marian-{PROBE_LAYERS}l-v1", layers=PROBE_LAYERS)
+    qwen = qwen_05b(root / f"probe-qwen2.5-0.5b-{PROBE_LAYERS}l-v1", layers=PROBE_LAYERS)
+    return compute_candidates(Short(home), marian, qwen, seed_sentences(8), lambda _: None, source="probe")
+
+
+if __name__ == "__main__":  # `choice.compute.run_probe`: python -m workbench.bench.models [HOME]
+    import sys
+
+    from .threads import apply_threads
+
+    apply_threads()  # $WORKBENCH_THREADS, as the process that started it
+    probe(sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] else None)

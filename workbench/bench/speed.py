@@ -156,9 +156,12 @@ def llm_times(summarizer: Any, long_prompt: list[Prompt], batch: list[Prompt]) -
 
 def llm_rates(times: list[tuple[float, float, float]]) -> tuple[float, float]:
     """(prefill, decode) tokens per second from the fastest of each timing over the rounds (a rate taken from a
-    difference of two timings is noisy: the fastest of each is steadier than the best of the differences)."""
+    difference of two timings is noisy: the fastest of each is steadier than the best of the differences); a decode
+    rate of 0 where the steps took no measurable time beyond the first token (a busy moment: no candidate wins by it;
+    the probe's one round gave a torch decode of 1.3e11 tokens per second so)."""
     prefill, start, full = (min(t[i] for t in times) for i in range(3))
-    return round(PREFILL_TOKENS / prefill, 1), round(DECODE_BATCH * DECODE_STEPS / max(1e-9, full - start), 1)
+    decode = full - start
+    return round(PREFILL_TOKENS / prefill, 1), round(DECODE_BATCH * DECODE_STEPS / decode, 1) if decode > 0 else 0.0
 
 
 def _keep_best(rates: dict[str, float], name: str, rate: float) -> None:
@@ -166,15 +169,16 @@ def _keep_best(rates: dict[str, float], name: str, rate: float) -> None:
 
 
 def compute_candidates(s: Any, marian: Path, qwen: Path | None, texts: list[str],
-                       progress: Callable[[str], None]) -> dict[str, Any]:
+                       progress: Callable[[str], None], source: str = "bench") -> dict[str, Any]:
     """Each candidate's speed per stage on this CPU (the best of ROUNDS rounds, candidates taken in turn, so that
     a busy moment of a shared machine does not decide), the choice, and where it is cached (DATA_HOME/cache)."""
     rates: dict[str, dict[str, float]] = {stage: {} for stage in STAGES}
+    rounds = getattr(s, "compute_rounds", ROUNDS)
     here = candidates()
     sample = texts[: min(16, len(texts))]
     progress("compute candidates: translation")
     translators = {c.name: _translator(c, marian, s.beams[-1], s.output_tokens, s.home) for c in here}
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         for name, translator in translators.items():
             _keep_best(rates["translation"], name, translation_rate(translator, sample, s.output_tokens))
     translators.clear()
@@ -183,7 +187,7 @@ def compute_candidates(s: Any, marian: Path, qwen: Path | None, texts: list[str]
         progress("compute candidates: LLM prefill and decode")
         llms = {c.name: _llm(c, qwen, s.home) for c in here if c.engine != "ct2" or c.compute in LLM_CT2_TYPES}
         times: dict[str, list[tuple[float, float, float]]] = {name: [] for name in llms}
-        for _ in range(ROUNDS):
+        for _ in range(rounds):
             for name, (summarizer, long_prompt, batch) in llms.items():
                 times[name].append(llm_times(summarizer, long_prompt, batch))
         for name, measured in times.items():
@@ -191,5 +195,6 @@ def compute_candidates(s: Any, marian: Path, qwen: Path | None, texts: list[str]
         llms.clear()
         gc.collect()
     rates = {stage: r for stage, r in rates.items() if r}
-    entry = save_measured(rates, s.home)
+    entry = save_measured(rates, s.home, source)
     return {"candidates": [c.name for c in here], "tok_per_s": rates, "choice": entry["choice"], "cached_for": entry["cpu"]}
+

@@ -20,21 +20,25 @@ import hashlib
 import json
 import os
 import platform
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..files import atomic_write
+from ..logs import get as get_logger
 from ..models.base import Located
 from ..models.registry import Engine
-from ..settings import cache_dir
+from ..settings import cache_dir, child_environment, probe_allowed
 from .threads import current_threads
 
+log = get_logger("engines")
 STAGES = ("translation", "llm_prefill", "llm_decode")
 NATIVE_BF16 = ("amx_bf16", "avx512_bf16")
 CT2_CPU_TYPES = ("int8", "int8_float32", "float32")
 TYPICAL_SUMMARY = (1500, 120)  # prompt tokens, new tokens: a news article and its summary
 FILE = "compute.json"
+PROBE_TIMEOUT = 600  # seconds: a probe takes well under a minute on two idle cores
 
 
 @dataclass(frozen=True)
@@ -156,12 +160,15 @@ def _save(home: str | os.PathLike[str] | None, change: Any) -> dict[str, Any]:
     return entry
 
 
-def save_measured(rates: dict[str, dict[str, float]], home: str | os.PathLike[str] | None = None) -> dict[str, Any]:
-    """Cache `rates` (stage → candidate name → tokens per second) for this machine; returns the entry."""
+def save_measured(rates: dict[str, dict[str, float]], home: str | os.PathLike[str] | None = None,
+                  source: str = "bench") -> dict[str, Any]:
+    """Cache `rates` (stage → candidate name → tokens per second) for this machine, measured by `source` ("bench":
+    the full models, "probe": seconds on two-layer models); returns the entry."""
     chosen = {stage: best(stage, rates) for stage in (*STAGES, "summaries")}
 
     def change(entry: dict[str, Any]) -> None:
         entry["rates"] = rates
+        entry["source"] = source
         entry["choice"] = {stage: c.name for stage, c in chosen.items() if c is not None}
 
     return _save(home, change)
@@ -187,7 +194,7 @@ def choices(home: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     stages = {}
     for stage in ("translation", "summaries"):
         chosen = choose(stage, home)
-        stages[stage] = {"candidate": chosen.name, "source": "measured" if measured and stage in measured["choice"] else "rules"}
+        stages[stage] = {"candidate": chosen.name, "source": _source(measured) if measured and stage in measured["choice"] else "rules"}
     return {"cpu": cpu_model(), "threads": current_threads(), "machine_key": machine_key(), "stages": stages,
             "summary_pace": entry.get("summary_pace") or {}}
 
@@ -218,9 +225,10 @@ def best(stage: str, rates: dict[str, dict[str, float]], engine: str | None = No
 def choose(stage: str, home: str | os.PathLike[str] | None = None, engine: str | None = None,
            flags: set[str] | None = None) -> Candidate:
     """The candidate for `stage` (translation, summaries, llm_prefill, llm_decode) on this CPU: measured when
-    `workbench bench` measured this machine, else the rules; with `engine`, the best of that engine's types."""
-    measured = load_measured(home)
-    found = best(stage, measured["rates"], engine) if measured else None
+    `workbench bench` or the probe (`measured`: run here the first time a choice is needed) measured this machine,
+    else the rules; with `engine`, the best of that engine's types. With `flags` (another CPU's) nothing is probed."""
+    found_rates = (measured(home) if flags is None else load_measured(home)) or {}
+    found = best(stage, found_rates["rates"], engine) if found_rates else None
     if found is not None:
         return found
     return rule_for(stage, engine, flags)
@@ -245,8 +253,40 @@ def rule_for(stage: str, engine: str | None = None, flags: set[str] | None = Non
 
 
 def source(home: str | os.PathLike[str] | None = None) -> str:
-    """Where the choices come from: "measured" (this machine's cached bench) or "rules"."""
-    return "measured" if load_measured(home) else "rules"
+    """Where the choices come from: "measured" (this machine's cached bench), "probe" (its cached probe) or "rules"."""
+    measured = load_measured(home)
+    return _source(measured) if measured else "rules"
+
+
+def _source(entry: dict[str, Any]) -> str:
+    return "probe" if entry.get("source") == "probe" else "measured"
+
+
+def measured(home: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
+    """This machine's cached measurement; the first time one is needed and none is cached, the probe's (seconds:
+    `bench.probe`), unless $WORKBENCH_NO_PROBE; None when there is neither (the rules decide)."""
+    found = load_measured(home)
+    if found is not None or not probe_allowed():
+        return found
+    log.info("measuring the compute types on this CPU (once; cached in the data home)")
+    try:
+        run_probe(home)
+    except (OSError, subprocess.SubprocessError) as exc:  # a probe that cannot run: the rules decide
+        log.warning("the compute probe failed, the rules decide: %s", exc)
+        return None
+    return load_measured(home)
+
+
+def run_probe(home: str | os.PathLike[str] | None) -> None:
+    """`bench.probe` in a process of its own (its models' memory goes with it), with this process's threads
+    (part of the cache key)."""
+    import sys
+
+    env = child_environment(WORKBENCH_THREADS=str(current_threads()))
+    done = subprocess.run([sys.executable, "-m", "workbench.bench.models", str(home or "")], env=env,
+                          capture_output=True, text=True, timeout=PROBE_TIMEOUT, check=False)
+    if done.returncode != 0:
+        raise OSError((done.stderr.strip().splitlines() or ["no message"])[-1][:200])
 
 
 def preferred_engine(spec: str, stage: str, device: str, home: str | os.PathLike[str] | None = None) -> str | None:
