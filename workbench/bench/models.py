@@ -397,13 +397,13 @@ PROBE_LAYERS = 2  # the probe's models: the real widths (transformer-base Marian
 
 
 def probe(home: str | None) -> dict[str, Any]:
-    """The compute candidates of every stage measured in seconds, not minutes: `bench_speed.compute_candidates` on two-layer
+    """The compute candidates of every stage measured in seconds, not minutes: `speed.compute_candidates` on two-layer
     models of the benchmark's widths (built once beside the tiny models) and short outputs. Its rates rank the
     candidates on this CPU (every layer costs alike), they are no model's speed; cached as auto's choice with
     source "probe" until `workbench bench` measures the full models (`choice.compute.measured`)."""
     from dataclasses import dataclass, field
 
-    from .bench_speed import compute_candidates
+    from .speed import compute_candidates
 
     @dataclass
     class Short:  # the Settings fields compute_candidates reads: one round, short outputs
@@ -421,7 +421,7 @@ def probe(home: str | None) -> dict[str, Any]:
 if __name__ == "__main__":  # `choice.compute.run_probe`: python -m workbench.bench.models [HOME]
     import sys
 
-    from .threads import apply_threads
+    from ..choice.threads import apply_threads
 
     apply_threads()  # $WORKBENCH_THREADS, as the process that started it
     probe(sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] else None)
