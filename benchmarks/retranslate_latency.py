@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout
 from workbench import Workbench
 from workbench.app import operations as review_api
 from workbench.bench.models import marian_ar_en
-from workbench.settings import tiny_dir
+from workbench.settings import Home
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument("--output-tokens", type=int, default=0, help="fix every output at this length (0: the cap)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        folder = marian_ar_en(tiny_dir() / "bench-opus-mt-ar-en-v2")
+        folder = marian_ar_en(Home.resolve().tiny / "bench-opus-mt-ar-en-v2")
         with Workbench(Path(tmp) / "data", profile="fast", models={"en": str(folder)}, engine=args.engine) as wb:
             ids = wb.import_paths([ROOT / "seeds"]).article_ids
             segments = [(a, s["id"], len(s["source_text"])) for a in ids for s in wb.article(a)["segments"]

@@ -9,8 +9,9 @@ folder) is noted by its handler instead of printing "--- Logging error ---".
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
+
+from .settings import Home
 
 LOGGER = "workbench"
 _handlers: dict[str, QuietFileHandler] = {}
@@ -39,11 +40,11 @@ class QuietFileHandler(logging.FileHandler):
         self.failed = True
 
 
-def log_path(home: str | os.PathLike[str]) -> Path:
-    return Path(home) / "logs" / "workbench.log"
+def log_path(home: Home) -> Path:
+    return home.path / "logs" / "workbench.log"
 
 
-def attach(home: str | os.PathLike[str]) -> Path | None:
+def attach(home: Home) -> Path | None:
     """Send the workbench logger to the data home's log file (once per file); None when it cannot be written."""
     path = log_path(home)
     key = str(path.resolve())
@@ -62,7 +63,7 @@ def attach(home: str | os.PathLike[str]) -> Path | None:
     return path
 
 
-def log_exception(home: str | os.PathLike[str], name: str, message: str, *args: object) -> Path | None:
+def log_exception(home: Home, name: str, message: str, *args: object) -> Path | None:
     """Write the current exception's traceback to the data home's log; the log file when that worked, else None
     (and nothing is printed anywhere)."""
     path = attach(home)

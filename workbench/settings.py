@@ -117,36 +117,55 @@ def library_variable(name: str, value: str) -> Iterator[None]:
             os.environ[name] = before
 
 
-def home_dir(home: str | os.PathLike[str] | None = None) -> Path:
-    """The data home: the argument, else $WORKBENCH_HOME, else ./workbench-data."""
-    chosen = home or env("WORKBENCH_HOME") or DEFAULT_HOME
-    return Path(chosen).expanduser()
+@dataclass(frozen=True)
+class Home:
+    """The data home (database, caches, models, `config.toml`, logs), resolved once per entry (a CLI command,
+    `serve`, a Python `Workbench`) by `resolve` and handed down: nothing below re-reads $WORKBENCH_HOME. The
+    variables that move one of its folders ($WORKBENCH_TINY_DIR, $WORKBENCH_CT2_DIR) and config.toml are still
+    read when asked."""
 
+    path: Path
 
-def ensure_home(home: str | os.PathLike[str] | None = None) -> Path:
-    path = home_dir(home)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    @classmethod
+    def resolve(cls, given: str | os.PathLike[str] | Home | None = None) -> Home:
+        """The argument, else $WORKBENCH_HOME, else ./workbench-data."""
+        if isinstance(given, Home):
+            return given
+        return cls(Path(given or env("WORKBENCH_HOME") or DEFAULT_HOME).expanduser())
 
+    def ensure(self) -> Home:
+        self.path.mkdir(parents=True, exist_ok=True)
+        return self
 
-def database_path(home: str | os.PathLike[str] | None = None) -> Path:
-    return home_dir(home) / "workbench.sqlite"
+    def __fspath__(self) -> str:
+        return str(self.path)
 
+    def __str__(self) -> str:
+        return str(self.path)
 
-def cache_dir(home: str | os.PathLike[str] | None = None) -> Path:
-    return home_dir(home) / "cache"
+    @property
+    def database(self) -> Path:
+        return self.path / "workbench.sqlite"
 
+    @property
+    def cache(self) -> Path:
+        return self.path / "cache"
 
-def tiny_dir(home: str | os.PathLike[str] | None = None) -> Path:
-    """Where tiny models are built: $WORKBENCH_TINY_DIR, else the data home's cache."""
-    chosen = env("WORKBENCH_TINY_DIR")
-    return Path(chosen).expanduser() if chosen else cache_dir(home) / "tiny"
+    @property
+    def config_file(self) -> Path:
+        return self.path / CONFIG_NAME
 
+    @property
+    def tiny(self) -> Path:
+        """Where tiny models are built: $WORKBENCH_TINY_DIR, else the cache."""
+        chosen = env("WORKBENCH_TINY_DIR")
+        return Path(chosen).expanduser() if chosen else self.cache / "tiny"
 
-def ct2_dir(home: str | os.PathLike[str] | None = None) -> Path:
-    """Where CTranslate2 conversions are cached: $WORKBENCH_CT2_DIR, else the data home's cache."""
-    chosen = env("WORKBENCH_CT2_DIR")
-    return Path(chosen).expanduser() if chosen else cache_dir(home) / "ct2"
+    @property
+    def ct2(self) -> Path:
+        """Where CTranslate2 conversions are cached: $WORKBENCH_CT2_DIR, else the cache."""
+        chosen = env("WORKBENCH_CT2_DIR")
+        return Path(chosen).expanduser() if chosen else self.cache / "ct2"
 
 
 # The keys config.toml may hold, with their types; tables list their own keys (None: any key, checked where used).
@@ -160,12 +179,12 @@ CONFIG_KEYS: dict[str, Any] = {
 }
 
 
-def load_config(home: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+def load_config(home: Home) -> dict[str, Any]:
     """Read and check `config.toml` in the data home; an absent file is an empty config. A file that is not
     TOML, an unknown key or a value of the wrong type is a WorkbenchError naming the file and the key."""
     from .errors import WorkbenchError
 
-    path = home_dir(home) / CONFIG_NAME
+    path = home.config_file
     if not path.exists():
         return {}
     try:
@@ -204,7 +223,7 @@ def _check_keys(values: dict[str, Any], schema: dict[str, Any], where: str, pref
             raise WorkbenchError(f"{where}: {name} must be at least 1, got {value}")
 
 
-def models_dirs(home: str | os.PathLike[str] | None = None) -> list[Path]:
+def models_dirs(home: Home) -> list[Path]:
     """Folders searched for offline model bundles: $WORKBENCH_MODELS, config `models_dir`, home/models."""
     dirs: list[Path] = []
     listed = env("WORKBENCH_MODELS")
@@ -213,7 +232,7 @@ def models_dirs(home: str | os.PathLike[str] | None = None) -> list[Path]:
     configured = load_config(home).get("models_dir")
     if configured:
         dirs.append(Path(configured).expanduser())
-    dirs.append(home_dir(home) / "models")
+    dirs.append(home.path / "models")
     return dirs
 
 
@@ -280,19 +299,19 @@ def max_text_chars() -> int:
 CONFIG_KEYS.update({"allowed_hosts": str, "trusted_proxies": str})
 
 
-def allowed_hosts(home: str | os.PathLike[str] | None = None) -> list[str]:
+def allowed_hosts(home: Home) -> list[str]:
     """Host names `serve` answers besides loopback and its bound address (e.g. a reverse proxy's public name):
     $WORKBENCH_ALLOWED_HOSTS and config `allowed_hosts`, each comma-separated."""
     return _listed("WORKBENCH_ALLOWED_HOSTS", "allowed_hosts", home)
 
 
-def trusted_proxies(home: str | os.PathLike[str] | None = None) -> list[str]:
+def trusted_proxies(home: Home) -> list[str]:
     """Proxy addresses (IPs or networks) whose X-Forwarded-For names the client: $WORKBENCH_TRUSTED_PROXIES and
     config `trusted_proxies`, each comma-separated; none by default."""
     return _listed("WORKBENCH_TRUSTED_PROXIES", "trusted_proxies", home)
 
 
-def _listed(name: str, key: str, home: str | os.PathLike[str] | None) -> list[str]:
+def _listed(name: str, key: str, home: Home) -> list[str]:
     values = env(name).split(",") + str(load_config(home).get(key, "")).split(",")
     return [value.strip() for value in values if value.strip()]
 
@@ -321,14 +340,14 @@ class NewsroomSettings:
     templates: Path | None  # a folder of publishing templates that override the built-in ones
 
 
-def newsroom_settings(home: str | os.PathLike[str] | None = None) -> NewsroomSettings:
+def newsroom_settings(home: Home) -> NewsroomSettings:
     """config.toml's [newsroom] table with its defaults: the project's user agent, 2 s between requests to one
     host, 5 MB per feed or page, 20 s per request, private addresses refused, relative links, the data home's
     `templates/` folder when it exists."""
     from . import __version__
 
     table = load_config(home).get("newsroom", {})
-    templates = Path(table["templates"]).expanduser() if table.get("templates") else home_dir(home) / "templates"
+    templates = Path(table["templates"]).expanduser() if table.get("templates") else home.path / "templates"
     return NewsroomSettings(
         user_agent=str(table.get("user_agent") or DEFAULT_USER_AGENT.format(version=__version__)),
         host_interval=int(table.get("host_interval_ms", 2000)) / 1000,
@@ -351,7 +370,7 @@ class WebhookSettings:
     timeout: float  # seconds for one delivery
 
 
-def webhook_settings(home: str | os.PathLike[str] | None = None) -> WebhookSettings | None:
+def webhook_settings(home: Home) -> WebhookSettings | None:
     """config.toml's [webhook] table (None when it names no url). A url needs a secret to sign the body with;
     one without is a WorkbenchError naming the file."""
     table = load_config(home).get("webhook", {})
@@ -360,7 +379,7 @@ def webhook_settings(home: str | os.PathLike[str] | None = None) -> WebhookSetti
     if not table.get("secret"):
         from .errors import WorkbenchError
 
-        raise WorkbenchError(f"{home_dir(home) / CONFIG_NAME}: webhook.url needs webhook.secret (a shared secret "
+        raise WorkbenchError(f"{home.config_file}: webhook.url needs webhook.secret (a shared secret "
                              "the body is signed with)")
     return WebhookSettings(url=str(table["url"]), secret=str(table["secret"]), attempts=int(table.get("attempts", 6)),
                            backoff=int(table.get("backoff_ms", 2000)) / 1000,

@@ -32,7 +32,7 @@ from ..runs.progress import Progress
 from ..runs.report import TranslateReport
 from ..runs.summaries import summarize_article
 from ..runs.translation import translate_segments
-from ..settings import database_path, ensure_home
+from ..settings import Home
 from ..store import Store
 from ..store.importer import ImportReport, import_paths
 from ..text.reading import SUFFIXES
@@ -42,13 +42,13 @@ from ..units import UnitRef
 class Workbench:
     """One data home: its store, and the models chosen for it (loaded lazily, once)."""
 
-    def __init__(self, home: str | os.PathLike[str] | None = None, *, profile: str | None = None,
+    def __init__(self, home: str | os.PathLike[str] | Home | None = None, *, profile: str | None = None,
                  models: dict[str, str] | None = None, summarizer: str | None = None, device: str | None = None,
                  licence: str | None = None, engine: str | None = None, threads: int | None = None,
                  model_set: ModelSet | None = None):
-        self.home = ensure_home(home)
+        self.home = Home.resolve(home).ensure()  # resolved here, once; everything below is handed this Home
         logs.attach(self.home)
-        self.store = Store(database_path(self.home))
+        self.store = Store(self.home.database)
         self._selection_args: dict[str, Any] = dict(profile=profile, models=models, summarizer=summarizer, device=device,
                                                     licence=licence, engine=engine, threads=threads)
         self._models = model_set
@@ -207,7 +207,7 @@ class Workbench:
         from ..scale import distributed
 
         selection = self.selection()
-        return distributed.translate(selection, str(self.home), paths, [check_target(lang) for lang in targets], out,
+        return distributed.translate(selection, self.home, paths, [check_target(lang) for lang in targets], out,
                                      summarize=summarize, threads=selection.threads, glossary=self.glossary(),
                                      options=options)
 

@@ -275,7 +275,6 @@ def models_pull(ctx: click.Context, profile: str | None, model_ids: tuple[str, .
 
     from ..choice.locate import pull, pull_failure
     from ..models.base import TINY_PREFIX
-    from ..settings import home_dir
 
     ids = _pull_ids(profile, model_ids)
     hub_ids = [m for m in ids if not m.startswith(TINY_PREFIX)]
@@ -286,7 +285,7 @@ def models_pull(ctx: click.Context, profile: str | None, model_ids: tuple[str, .
         click.echo("nothing to pull: tiny models are built on this machine when first used (no download, "
                    "no WORKBENCH_MODELS needed)")
         return
-    target = Path(dest) if dest else home_dir(ctx.obj["home"]) / "models"
+    target = Path(dest) if dest else ctx.obj["home"].path / "models"
     failed, logged = [], None
     for model_id in hub_ids:
         try:
@@ -495,10 +494,9 @@ def effort_cmd(ctx: click.Context, by: str, as_json: bool) -> None:
 @handle_errors
 def check_cmd(ctx: click.Context) -> None:
     """Check the store's integrity (SQLite's quick check) and say whether it can be written."""
-    from ..settings import database_path
     from ..store import Store
 
-    path = database_path(ctx.obj["home"])
+    path = ctx.obj["home"].database
     if not path.exists():
         raise WorkbenchError(f"no store at {path} yet (import something first)")
     with Store(path) as store:
@@ -514,10 +512,9 @@ def check_cmd(ctx: click.Context) -> None:
 def backup_cmd(ctx: click.Context, dest: str) -> None:
     """Copy the store to DEST consistently, even while the server or a batch writes (SQLite's online backup).
     Restore by stopping the workbench and copying DEST over DATA_HOME/workbench.sqlite (docs/safety.md, Data safety)."""
-    from ..settings import database_path
     from ..store import Store
 
-    path = database_path(ctx.obj["home"])
+    path = ctx.obj["home"].database
     if not path.exists():
         raise WorkbenchError(f"no store at {path} to back up")
     with Store(path) as store:
@@ -581,11 +578,10 @@ def bench_cmd(ctx: click.Context, device: str, engine: str, beams: str, sentence
     articles per minute through the whole pipeline."""
     from ..bench.models import Settings, run
     from ..choice.threads import apply_threads
-    from ..settings import ensure_home
     from .render import BenchText
 
     apply_threads(threads)
-    home = str(ensure_home(ctx.obj["home"]))
+    home = ctx.obj["home"].ensure()
     progress = (lambda what: None) if as_json else (lambda what: click.echo(f"measuring {what} …", err=True))
     if pipeline:
         from ..bench.pipeline import PipelineSettings, PipelineText
@@ -667,7 +663,7 @@ def _serve_banner(wb: Any, url: str, origin: str) -> None:
     engines = wb.models.planned_engines(device)
     engine = next(iter(set(engines.values()))) if len(set(engines.values())) == 1 else \
         ", ".join(f"{role} {name}" for role, name in engines.items())
-    click.echo(f"serving {wb.home.resolve()} on {url} (Ctrl-C stops)")
+    click.echo(f"serving {wb.home.path.resolve()} on {url} (Ctrl-C stops)")
     click.echo(f"profile {selection.profile} ({origin}; --profile to choose), engine {engine}, device {device}")
     if selection.meaningless:
         click.echo(MEANINGLESS_NOTE)

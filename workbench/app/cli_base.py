@@ -13,6 +13,7 @@ import click
 from .. import __version__
 from ..errors import WorkbenchError
 from ..languages import TARGETS, parse_targets
+from ..settings import Home
 
 INTERRUPTED = "Interrupted; everything saved so far is kept (run the same command again to go on)."
 
@@ -65,18 +66,17 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _home() -> Any:
-    """The data home of the running command (--home before or after its name, or $WORKBENCH_HOME)."""
-    from ..settings import home_dir
-
+def _home() -> Home:
+    """The data home of the running command, as the group resolved it (--home before or after its name, or
+    $WORKBENCH_HOME)."""
     ctx = click.get_current_context(silent=True)
-    return home_dir((ctx.obj or {}).get("home") if ctx else None)
+    return ((ctx.obj or {}).get("home") if ctx else None) or Home.resolve()
 
 
 def _set_home(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     """`--home DIR` after a command's name: it overrides the one before it."""
     if value is not None:
-        ctx.ensure_object(dict)["home"] = value
+        ctx.ensure_object(dict)["home"] = Home.resolve(value)
 
 
 def _workbench(ctx: click.Context, **model_args: Any) -> Any:
@@ -164,18 +164,18 @@ def cli(ctx: click.Context, home: str | None) -> None:
     """Arabic news translation workbench: import articles, translate them to English and Russian with
     open models, summarize, review in a web UI and export."""
     ctx.ensure_object(dict)
-    ctx.obj["home"] = home
+    ctx.obj["home"] = Home.resolve(home)  # the one resolution of the command's data home (`_set_home` may replace it)
 
 
 def _home_profile(ctx: click.Context) -> tuple[str | None, str]:
     """The profile `serve` uses without --profile: config.toml's, else the one the home's latest machine output
     was made with (so re-translating in the UI uses the models that made the text), else the default."""
-    from ..settings import database_path, load_config
+    from ..settings import load_config
     from ..store import Store, reads
 
     if load_config(ctx.obj["home"]).get("profile"):
         return None, "config.toml"
-    path = database_path(ctx.obj["home"])
+    path = ctx.obj["home"].database
     if path.exists():
         with Store(path) as store:
             profile = reads.latest_profile(store)

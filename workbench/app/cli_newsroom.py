@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from ..errors import ImportProblem
+from ..settings import Home
 from .cli_base import (
     DEFAULT_TARGETS,
     LANG_HELP,
@@ -59,7 +60,7 @@ def flush_webhook(wb: Any, quiet: bool = False) -> None:
                    "the next command, serve or watch (see the data home's log)", err=True)
 
 
-def warn_webhook(home: Any) -> None:
+def warn_webhook(home: Home) -> None:
     """Say once, at the start, when config.toml names a webhook that cannot be sent to (a url without a secret)."""
     from ..newsroom import webhook
 

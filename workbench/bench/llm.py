@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from ..models.llm import LLMOptions
-from ..settings import tiny_dir
 
 PROMPT_TOKENS = 400
 ARTICLE_SEGMENTS = 20  # the sample articles have 10 to 40 translatable segments
@@ -49,7 +48,7 @@ def build_shape(name: str, root: Path) -> Path:
     from ..testing.tiny import build_tiny
 
     spec = SHAPES[name]
-    tiny = build_tiny(spec["family"], tiny_dir())
+    tiny = build_tiny(spec["family"], root)
     if not spec["config"]:
         return tiny
     folder = root / f"bench-llm-{name}-v2"
@@ -131,7 +130,7 @@ def run(s: Any, progress: Any = lambda _: None) -> dict[str, Any]:
     device = resolve_device(s.device)
     name = shape_for(s, device)
     progress(f"LLM translator ({name})")
-    folder = build_shape(name, tiny_dir(s.home))
+    folder = build_shape(name, s.home.tiny)
     segments = max(2, min(s.sentences, 64 if device.startswith("cuda") else 4))
     options = LLMOptions(batch_size=segments, batch_tokens=s.batch_tokens, confidence=True)
     out: dict[str, Any] = {"shape": name, "device": device, "article_segments": ARTICLE_SEGMENTS, "engines": {}}

@@ -33,7 +33,7 @@ from typing import Any
 
 from ..choice.threads import current_threads
 from ..models.base import Prompt, SummaryOptions, TranslationOptions
-from ..settings import tiny_dir
+from ..settings import Home
 from .common import _sync, _time, seed_sentences
 
 MARIAN_VOCAB = 62834  # opus-mt-ar-en (MODELS.md)
@@ -54,7 +54,7 @@ class Settings:
     summarizer: bool = True
     prompt_tokens: int = 1500
     decode_tokens: int = 32
-    home: str | None = None
+    home: Home = field(default_factory=Home.resolve)
     confidence: bool = True  # the workbench's default: score every output (from the decoding)
     compute: bool = True  # measure each compute candidate per stage (choice.compute) and cache the choice
     llm: bool = False  # measure the LLM translator (issue 20) on each engine: long, behind --llm
@@ -88,7 +88,7 @@ def marian_shape(folder: Path, tiny_kind: str, size: int, source: str, target: s
 
     from ..testing.tiny import build_tiny
 
-    tiny = build_tiny(tiny_kind, tiny_dir())
+    tiny = build_tiny(tiny_kind, folder.parent)  # beside the shape: the tiny models' folder
     staging = folder.with_name(folder.name + ".building")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -126,7 +126,7 @@ def qwen_05b(folder: Path, layers: int = 24) -> Path:
 
     from ..testing.tiny import build_tiny
 
-    tiny = build_tiny("qwen2", tiny_dir())
+    tiny = build_tiny("qwen2", folder.parent)
     staging = folder.with_name(folder.name + ".building")
     shutil.rmtree(staging, ignore_errors=True)
     tokenizer = AutoTokenizer.from_pretrained(tiny)
@@ -357,7 +357,7 @@ def run(s: Settings, progress: Callable[[str], None] = lambda _: None) -> dict[s
     started = time.perf_counter()
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    root = tiny_dir(s.home)
+    root = s.home.tiny
     folder = marian_ar_en(root / "bench-opus-mt-ar-en-v2")
     texts = seed_sentences(s.sentences)
     default = default_engine(s.engine, s.device if s.device != "auto" else "auto")
@@ -396,7 +396,7 @@ def run(s: Settings, progress: Callable[[str], None] = lambda _: None) -> dict[s
 PROBE_LAYERS = 2  # the probe's models: the real widths (transformer-base Marian, Qwen2.5-0.5B), two layers each
 
 
-def probe(home: str | None) -> dict[str, Any]:
+def probe(home: Home) -> dict[str, Any]:
     """The compute candidates of every stage measured in seconds, not minutes: `speed.compute_candidates` on two-layer
     models of the benchmark's widths (built once beside the tiny models) and short outputs. Its rates rank the
     candidates on this CPU (every layer costs alike), they are no model's speed; cached as auto's choice with
@@ -407,12 +407,12 @@ def probe(home: str | None) -> dict[str, Any]:
 
     @dataclass
     class Short:  # the Settings fields compute_candidates reads: one round, short outputs
-        home: str | None
+        home: Home
         beams: list[int] = field(default_factory=lambda: [1])
         output_tokens: int = 8
         compute_rounds: int = 1
 
-    root = tiny_dir(home)
+    root = home.tiny
     marian = marian_ar_en(root / f"probe-marian-{PROBE_LAYERS}l-v1", layers=PROBE_LAYERS)
     qwen = qwen_05b(root / f"probe-qwen2.5-0.5b-{PROBE_LAYERS}l-v1", layers=PROBE_LAYERS)
     return compute_candidates(Short(home), marian, qwen, seed_sentences(8), lambda _: None, source="probe")
@@ -424,4 +424,4 @@ if __name__ == "__main__":  # `choice.compute.run_probe`: python -m workbench.be
     from ..choice.threads import apply_threads
 
     apply_threads()  # $WORKBENCH_THREADS, as the process that started it
-    probe(sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] else None)
+    probe(Home.resolve(sys.argv[1]))  # the home the parent process resolved

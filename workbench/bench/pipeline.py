@@ -24,7 +24,7 @@ from ..bench.common import PeakRSS
 from ..bench.models import machine, marian_ar_en, marian_en_ru, qwen_05b
 from ..choice.threads import current_threads
 from ..resources import seeds_dir
-from ..settings import cache_dir, ct2_dir, library_variable, tiny_dir
+from ..settings import Home, library_variable
 
 ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 ARABIC = re.compile("[\u0600-\u06ff]")
@@ -37,7 +37,7 @@ class PipelineSettings:
     segment_tokens: int = 48  # every segment translation this long (a news sentence's)
     summary_tokens: int = 120  # every summary this long (about a real one's)
     today: bool = True  # also run today's behaviour (before issue 22) for the ratio
-    home: str | None = None
+    home: Home = field(default_factory=Home.resolve)
     modes: list[str] = field(default_factory=list)  # filled in: the modes run
 
 
@@ -63,8 +63,8 @@ def _marked(line: str, mark: str) -> str:
     return out if SENTENCE_END.search(line.rstrip()[-1:] + " ") else f"{out} {mark}"
 
 
-def models(home: str | None) -> dict[str, Path]:
-    root = tiny_dir(home)
+def models(home: Home) -> dict[str, Path]:
+    root = home.tiny
     return {"en": marian_ar_en(root / "bench-opus-mt-ar-en-v2"), "ru": marian_en_ru(root / "bench-opus-mt-en-ru-v1"),
             "summarizer": qwen_05b(root / "bench-qwen2.5-0.5b-v1")}
 
@@ -89,13 +89,13 @@ def run_mode(s: PipelineSettings, paths: list[Path], folder: Path, shapes: dict[
     """One mode in a fresh data home: import, translate en and ru, summarize both; timings per stage."""
     from ..app.api import Workbench
 
-    home = folder / ("today" if today else "now")
-    (home / "cache").mkdir(parents=True, exist_ok=True)
-    measured = cache_dir(s.home) / "compute.json"  # this machine's compute choice, as bench measured it
+    home = Home(folder / ("today" if today else "now"))
+    home.cache.mkdir(parents=True, exist_ok=True)
+    measured = s.home.cache / "compute.json"  # this machine's compute choice, as bench measured it
     if measured.exists():
-        shutil.copy(measured, home / "cache" / "compute.json")
+        shutil.copy(measured, home.cache / "compute.json")
     if today:  # what "auto" chose before issue 22 on a CPU: CTranslate2 int8 for every model
-        (home / "config.toml").write_text('[engines]\nsummarizer = "ct2"\n\n[summary]\ncompute_type = "int8"\n',
+        home.config_file.write_text('[engines]\nsummarizer = "ct2"\n\n[summary]\ncompute_type = "int8"\n',
                                           encoding="utf-8")
     with PeakRSS() as rss, Workbench(home, profile="fast", models={"en": str(shapes["en"]), "ru": str(shapes["ru"])},
                                      summarizer=str(shapes["summarizer"]), device="cpu", threads=current_threads()) as wb:
@@ -133,9 +133,9 @@ def run_mode(s: PipelineSettings, paths: list[Path], folder: Path, shapes: dict[
 def run(s: PipelineSettings, progress: Any = lambda _: None) -> dict[str, Any]:
     """Build the models (once), generate the articles, run the modes; the report."""
     shapes = models(s.home)
-    folder = Path(tempfile.mkdtemp(prefix="bench-pipeline-", dir=cache_dir(s.home)))
+    folder = Path(tempfile.mkdtemp(prefix="bench-pipeline-", dir=s.home.cache))
     try:
-        with library_variable("WORKBENCH_CT2_DIR", str(ct2_dir(s.home))):  # conversions once, for every mode's home
+        with library_variable("WORKBENCH_CT2_DIR", str(s.home.ct2)):  # conversions once, for every mode's home
             paths = generate_articles(s.articles, folder / "articles")
             out: dict[str, Any] = {}
             progress("pipeline, as the workbench runs it now")

@@ -21,6 +21,7 @@ from typing import Any
 from ..choice.compute import STAGES, Candidate, candidates, save_measured
 from ..choice.pace import Pace, after_alone, after_batch
 from ..models.base import Prompt, SummaryOptions, TranslationOptions
+from ..settings import Home
 
 PREFILL_TOKENS = 512  # the compute measurement's prompt (prefill) and decode batch: short, still the real shapes
 DECODE_BATCH, DECODE_PROMPT, DECODE_STEPS = 8, 128, 16
@@ -28,7 +29,7 @@ ROUNDS = 2
 LLM_CT2_TYPES = ("int8", "int8_float32")  # CTranslate2 float32 of a 0.5B LLM is slower than both, and 2 GB more
 
 
-def make_summarizer(candidate: Candidate, folder: Path, options: SummaryOptions, device: str, home: str | None) -> Any:
+def make_summarizer(candidate: Candidate, folder: Path, options: SummaryOptions, device: str, home: Home) -> Any:
     """The workbench's summarizer of `folder` on one candidate (engine and compute type)."""
     from dataclasses import replace
 
@@ -118,7 +119,7 @@ def summarizer_batch(s: Any, folder: Path, device: str, chosen: Candidate) -> di
 
 
 # ------------------------------------------------------------------------------------------- compute candidates
-def _translator(candidate: Candidate, folder: Path, beams: int, length: int, home: str | None) -> Any:
+def _translator(candidate: Candidate, folder: Path, beams: int, length: int, home: Home) -> Any:
     """The workbench's translator on one candidate (confidence off: the compute alone), every output `length`."""
     options = TranslationOptions(num_beams=beams, compute_type=candidate.compute, confidence=False)
     from ..choice.plan import build_translator
@@ -134,7 +135,7 @@ def translation_rate(translator: Any, texts: list[str], length: int) -> float:
     return round(len(texts) * length / _timed(lambda: translator.translate_texts(texts)), 1)
 
 
-def _llm(candidate: Candidate, folder: Path, home: str | None) -> tuple[Any, list[Prompt], list[Prompt]]:
+def _llm(candidate: Candidate, folder: Path, home: Home) -> tuple[Any, list[Prompt], list[Prompt]]:
     options = SummaryOptions(max_new_tokens=DECODE_STEPS + 1, max_input_tokens=PREFILL_TOKENS + 64,
                              batch_size=DECODE_BATCH, repetition_penalty=1.0)
     summarizer = make_summarizer(candidate, folder, options, "cpu", home)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 import subprocess
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from ..files import atomic_write
 from ..logs import get as get_logger
 from ..models.base import Located
 from ..models.registry import Engine
-from ..settings import cache_dir, child_environment, probe_allowed
+from ..settings import Home, child_environment, probe_allowed
 from .threads import current_threads
 
 log = get_logger("engines")
@@ -124,11 +123,11 @@ def machine_key(threads: int | None = None) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def _path(home: str | os.PathLike[str] | None) -> Path:
-    return cache_dir(home) / FILE
+def _path(home: Home) -> Path:
+    return home.cache / FILE
 
 
-def _read(home: str | os.PathLike[str] | None) -> dict[str, Any]:
+def _read(home: Home) -> dict[str, Any]:
     try:
         data = json.loads(_path(home).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -141,13 +140,13 @@ def _entry(data: dict[str, Any]) -> dict[str, Any] | None:
     return entry if isinstance(entry, dict) else None
 
 
-def load_measured(home: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
+def load_measured(home: Home) -> dict[str, Any] | None:
     """This machine's cached measurement of the compute candidates (see `save_measured`), or None."""
     entry = _entry(_read(home))
     return entry if entry is not None and isinstance(entry.get("rates"), dict) and entry["rates"] else None
 
 
-def _save(home: str | os.PathLike[str] | None, change: Any) -> dict[str, Any]:
+def _save(home: Home, change: Any) -> dict[str, Any]:
     """This machine's entry changed by `change(entry)` and written back (other machines' entries kept)."""
     data = _read(home)
     entry = _entry(data) or {}
@@ -160,7 +159,7 @@ def _save(home: str | os.PathLike[str] | None, change: Any) -> dict[str, Any]:
     return entry
 
 
-def save_measured(rates: dict[str, dict[str, float]], home: str | os.PathLike[str] | None = None,
+def save_measured(rates: dict[str, dict[str, float]], home: Home,
                   source: str = "bench") -> dict[str, Any]:
     """Cache `rates` (stage → candidate name → tokens per second) for this machine, measured by `source` ("bench":
     the full models, "probe": seconds on two-layer models); returns the entry."""
@@ -174,19 +173,19 @@ def save_measured(rates: dict[str, dict[str, float]], home: str | os.PathLike[st
     return _save(home, change)
 
 
-def load_pace(key: str, home: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
+def load_pace(key: str, home: Home) -> dict[str, Any] | None:
     """The summary pace measured on this machine for one summarizer (`runs.summaries.Pace.to_dict`), or None."""
     entry = _entry(_read(home)) or {}
     found = (entry.get("summary_pace") or {}).get(key)
     return found if isinstance(found, dict) else None
 
 
-def save_pace(key: str, pace: dict[str, Any], home: str | os.PathLike[str] | None = None) -> None:
+def save_pace(key: str, pace: dict[str, Any], home: Home) -> None:
     """Cache a summarizer's measured pace on this machine (per CPU model, flags, threads and library versions)."""
     _save(home, lambda entry: entry.setdefault("summary_pace", {}).__setitem__(key, pace))
 
 
-def choices(home: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+def choices(home: Home) -> dict[str, Any]:
     """What `auto` runs here, for `models list` and `status`: per stage the candidate and whether it was measured,
     and each summarizer's measured pace (batch size, seconds per summary alone and in a batch)."""
     entry = _entry(_read(home)) or {}
@@ -222,7 +221,7 @@ def best(stage: str, rates: dict[str, dict[str, float]], engine: str | None = No
     return Candidate.parse(fastest)
 
 
-def choose(stage: str, home: str | os.PathLike[str] | None = None, engine: str | None = None,
+def choose(stage: str, home: Home, engine: str | None = None,
            flags: set[str] | None = None) -> Candidate:
     """The candidate for `stage` (translation, summaries, llm_prefill, llm_decode) on this CPU: measured when
     `workbench bench` or the probe (`measured`: run here the first time a choice is needed) measured this machine,
@@ -235,7 +234,7 @@ def choose(stage: str, home: str | os.PathLike[str] | None = None, engine: str |
 
 
 def compute_for(engine: Engine, located: Located, requested: str, stage: str, device: str,
-                home: str | os.PathLike[str] | None = None) -> str:
+                home: Home) -> str:
     """The compute type `engine` runs `located` in, decided before it is built: what the engine takes without
     measuring (the option, its GPU default, the tiny models' fixed type), else the fastest measured here."""
     fixed = engine.fixed_compute(device, requested or "auto", located.tiny)
@@ -252,7 +251,7 @@ def rule_for(stage: str, engine: str | None = None, flags: set[str] | None = Non
     return Candidate(engine, "int8")
 
 
-def source(home: str | os.PathLike[str] | None = None) -> str:
+def source(home: Home) -> str:
     """Where the choices come from: "measured" (this machine's cached bench), "probe" (its cached probe) or "rules"."""
     measured = load_measured(home)
     return _source(measured) if measured else "rules"
@@ -262,7 +261,7 @@ def _source(entry: dict[str, Any]) -> str:
     return "probe" if entry.get("source") == "probe" else "measured"
 
 
-def measured(home: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
+def measured(home: Home) -> dict[str, Any] | None:
     """This machine's cached measurement; the first time one is needed and none is cached, the probe's (seconds:
     `bench.probe`), unless $WORKBENCH_NO_PROBE; None when there is neither (the rules decide)."""
     found = load_measured(home)
@@ -277,19 +276,19 @@ def measured(home: str | os.PathLike[str] | None = None) -> dict[str, Any] | Non
     return load_measured(home)
 
 
-def run_probe(home: str | os.PathLike[str] | None) -> None:
+def run_probe(home: Home) -> None:
     """`bench.probe` in a process of its own (its models' memory goes with it), with this process's threads
     (part of the cache key)."""
     import sys
 
     env = child_environment(WORKBENCH_THREADS=str(current_threads()))
-    done = subprocess.run([sys.executable, "-m", "workbench.bench.models", str(home or "")], env=env,
+    done = subprocess.run([sys.executable, "-m", "workbench.bench.models", str(home)], env=env,
                           capture_output=True, text=True, timeout=PROBE_TIMEOUT, check=False)
     if done.returncode != 0:
         raise OSError((done.stderr.strip().splitlines() or ["no message"])[-1][:200])
 
 
-def preferred_engine(spec: str, stage: str, device: str, home: str | os.PathLike[str] | None = None) -> str | None:
+def preferred_engine(spec: str, stage: str, device: str, home: Home) -> str | None:
     """The engine "auto" tries first for a model on this machine: the stage's choice on a CPU; None (the
     registry's order) on a GPU and for the tiny test models, whose output must not depend on the machine."""
     if spec.startswith("tiny:") or device.startswith("cuda"):

@@ -3,11 +3,11 @@ machine has them (`workbench models list`)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..settings import Home
 from .catalog import CATALOG, PERMISSIVE, licence_of
 from .locate import local_copy
 from .profiles import PROFILES
@@ -37,7 +37,7 @@ class ModelEntry:
                 "available": self.where is not None, "where": self.where, "note": self.note}
 
 
-def _entry(home: str | os.PathLike[str] | None, profile: str, role: str, spec: str, route: str, via: str | None,
+def _entry(home: Home, profile: str, role: str, spec: str, route: str, via: str | None,
            task: str) -> ModelEntry:
     return ModelEntry(profile, role, spec, route, via, task, licence_of(spec), local_copy(spec, home),
                       CATALOG[spec].note if spec in CATALOG else "")
@@ -76,7 +76,7 @@ def compute_lines(compute: dict[str, Any] | None) -> Iterator[str]:
                f"{'-' if batched is None else f'{batched:.2f} s'} in a batch of {pace.get('batched_size') or '-'})")
 
 
-def inventory(home: str | os.PathLike[str] | None = None) -> ModelInventory:
+def inventory(home: Home) -> ModelInventory:
     """Every profile's translation routes (ru via en: Russian is translated from the English text) and summarizer,
     then each catalogued model no profile uses."""
     entries = []

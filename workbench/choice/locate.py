@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 from ..errors import ModelNotAvailable, UnknownModelError, WorkbenchError
 from ..models.base import TINY_PREFIX, Located
-from ..settings import hub_cache, hub_endpoint, hub_offline, models_dirs, tiny_dir
+from ..settings import Home, hub_cache, hub_endpoint, hub_offline, models_dirs
 from .catalog import licence_of
 
 BUNDLE_FILE = "workbench-model.json"
@@ -55,13 +54,13 @@ def profile_hint(spec: str, profile: str | None) -> str | None:
     return profile if spec in {r.model for r in chosen.routes.values()} | {chosen.summarizer} else None
 
 
-def locate(spec: str, task: str, *, home: str | os.PathLike[str] | None = None, profile: str | None = None) -> Located:
+def locate(spec: str, task: str, *, home: Home, profile: str | None = None) -> Located:
     """Resolve a model spec (tiny name, folder, or hub id) to files; typed errors when it cannot be."""
     profile = profile_hint(spec, profile)
     if spec.startswith(TINY_PREFIX):
         from ..testing.tiny import build_tiny
 
-        folder = build_tiny(spec[len(TINY_PREFIX):], tiny_dir(home))
+        folder = build_tiny(spec[len(TINY_PREFIX):], home.tiny)
         return Located(spec, str(folder), folder_revision(folder), licence_of(spec), True, profile)
     path = Path(spec).expanduser()
     if path.exists():
@@ -86,7 +85,7 @@ def locate(spec: str, task: str, *, home: str | os.PathLike[str] | None = None, 
     return Located(spec, spec, None, licence_of(spec), False, profile)
 
 
-def local_copy(spec: str, home: str | os.PathLike[str] | None = None) -> str | None:
+def local_copy(spec: str, home: Home) -> str | None:
     """Where this machine has the model, without building, converting or downloading anything: "built locally"
     for tiny models, else the folder (a local path, an offline bundle, the Hugging Face cache); None if nowhere."""
     if spec.startswith(TINY_PREFIX):
@@ -181,7 +180,7 @@ def pull_failure(exc: BaseException) -> str:
 SEQ2SEQ_TINY = ("marian-", "m2m100")
 
 
-def is_llm(spec: str, home: str | os.PathLike[str] | None = None) -> bool:
+def is_llm(spec: str, home: Home) -> bool:
     """Whether `spec` is an instruction LLM (a decoder-only model) rather than a sentence translator: the catalog
     says so, or the model's config on this machine is not an encoder-decoder. Nothing is built or downloaded."""
     from .catalog import CATALOG

@@ -9,7 +9,6 @@ tokens its models generate.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +17,7 @@ from ..languages import SOURCE_LANG
 from ..models.base import Options, Summarizer, SummaryOptions, Translator
 from ..models.registry import DEFAULT_ENGINE, ENGINE_MODULES, Engine, get_engine, make_translator
 from ..models.wrappers import CachedSummarizer, CachedTranslator, TranslationCache
-from ..settings import cache_dir
+from ..settings import Home
 from .catalog import check_licence
 from .compute import compute_for, preferred_engine
 from .locate import is_llm, locate
@@ -28,7 +27,7 @@ from .threads import apply_threads, current_threads
 
 def build_translator(engine: Engine | str, spec: str, source: str, target: str,
                      options: dict[str, Any] | Options | None = None, *, device: str = "auto",
-                     home: str | os.PathLike[str] | None = None, profile: str | None = None) -> Translator:
+                     home: Home, profile: str | None = None) -> Translator:
     """`engine`'s translator for `spec`, its files located (a failure names `profile` in its pull hint) and its
     compute type resolved first; an instruction LLM gets the engine's LLM translator."""
     engine = get_engine(engine) if isinstance(engine, str) else engine
@@ -36,18 +35,23 @@ def build_translator(engine: Engine | str, spec: str, source: str, target: str,
     located = locate(spec, f"{source}→{target} translation", home=home, profile=profile)
     compute = compute_for(engine, located, str(values.get("compute_type", "auto")), "translation", device, home)
     return make_translator(engine, located, source, target, values, llm=is_llm(spec, home), compute_type=compute,
-                           threads=current_threads(), device=device, home=home)
+                           threads=current_threads(), device=device, **_folders(engine, home))
 
 
 def build_summarizer(engine: Engine | str, spec: str, options: SummaryOptions | None = None, *, device: str = "auto",
-                     home: str | os.PathLike[str] | None = None, profile: str | None = None) -> Summarizer:
+                     home: Home, profile: str | None = None) -> Summarizer:
     """`engine`'s summarizer for `spec`, located and its compute type resolved first."""
     engine = get_engine(engine) if isinstance(engine, str) else engine
     located = locate(spec, "summaries", home=home, profile=profile)
     compute = compute_for(engine, located, options.compute_type if options else "auto", "summaries", device, home)
     made: Summarizer = engine.make_summarizer(located, options=options, compute_type=compute,
-                                             threads=current_threads(), device=device, home=home)
+                                             threads=current_threads(), device=device, **_folders(engine, home))
     return made
+
+
+def _folders(engine: Engine, home: Home) -> dict[str, Any]:
+    """The folders an engine is handed: where one that converts models caches them ($WORKBENCH_CT2_DIR or home's)."""
+    return {"conversions": home.ct2} if engine.converts else {}
 
 
 @dataclass
@@ -76,9 +80,9 @@ class RunPlan:
     targets: list[str]
     languages: dict[str, LanguagePlan]
     profile: str
+    home: Home  # the data home (its measured summary pace; its glossary goes into LLM translators' prompts)
     summarizer: Summarizer | None = None
     templates: dict[str, str] = field(default_factory=dict)  # lang → prompt template name (config.toml)
-    home: str | os.PathLike[str] | None = None  # the data home (its glossary goes into LLM translators' prompts)
     selection: dict[str, Any] = field(default_factory=dict)  # what was chosen (profile, models, routes): for reports
     meaningless: bool = False  # tiny random-weight models: their outputs are marked meaningless
     engines: dict[str, dict[str, Any]] = field(default_factory=dict)  # per role: engine asked for, used, and why
@@ -109,10 +113,10 @@ class EngineChoice:
 class ModelSet:
     """The models of one selection, created on first use and kept for the life of the process."""
 
-    def __init__(self, selection: Selection, home: str | os.PathLike[str] | None = None):
+    def __init__(self, selection: Selection, home: Home):
         self.selection = selection
         self.home = home
-        self.cache = TranslationCache(cache_dir(home) / "translations.sqlite")
+        self.cache = TranslationCache(home.cache / "translations.sqlite")
         self.choices: dict[str, EngineChoice] = {}
         self._direct: dict[tuple[str, str, str], Translator] = {}
         self._languages: dict[str, LanguagePlan] = {}
@@ -221,7 +225,7 @@ class ModelSet:
             if lang_plan.via:
                 languages.setdefault(lang_plan.via, self.language(lang_plan.via))
         summarizer = self.summarizer() if summarize else None
-        return RunPlan(ordered, languages, self.selection.profile, summarizer, dict(self.selection.templates), self.home,
+        return RunPlan(ordered, languages, self.selection.profile, self.home, summarizer, dict(self.selection.templates),
                        selection=self.selection.to_dict(), meaningless=self.selection.meaningless,
                        engines=self.engines_used())
 

@@ -6,7 +6,6 @@ summarizes, on which device and engine; `plan.ModelSet` turns that selection int
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 from ..errors import WorkbenchError
 from ..languages import SOURCE_LANG, TARGETS
 from ..models.base import TINY_PREFIX, SummaryOptions, TranslationOptions
-from ..settings import load_config
+from ..settings import Home, load_config
 from ..settings import threads as env_threads
 
 __all__ = ["PROFILES", "SOURCE_LANG", "TARGETS", "Profile", "Route", "Selection", "check_device",
@@ -94,7 +93,7 @@ def parse_model_overrides(values: list[str] | tuple[str, ...]) -> dict[str, str]
 
 
 def parse_suggest(values: list[str] | tuple[str, ...], targets: list[str],
-                  home: str | os.PathLike[str] | None = None) -> list[tuple[str, str]]:
+                  home: Home) -> list[tuple[str, str]]:
     """The further translators of a run, as (language, model): `--suggest ID` (every target language) or
     `--suggest LANG=ID` (repeatable), else config.toml's [suggest] table (`en = "ID"`)."""
     if not values:
@@ -146,7 +145,7 @@ class Selection:
 
 
 def select(profile: str | None = None, models: dict[str, str] | None = None, summarizer: str | None = None,
-           device: str | None = None, licence: str | None = None, home: str | os.PathLike[str] | None = None,
+           device: str | None = None, licence: str | None = None, *, home: Home,
            via: dict[str, str | None] | None = None, engine: str | None = None,
            threads: int | None = None) -> Selection:
     """The models to use: the profile's, then the data home's config.toml, then explicit arguments."""

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import shutil
 import tempfile
@@ -31,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EngineUnavailable
-from ..settings import ct2_dir
 from .base import (
     LOW_CONFIDENCE,
     Confidence,
@@ -161,9 +159,8 @@ def _fix_m2m100_vocabulary() -> None:
     conv._MODEL_LOADERS["M2M100Config"] = M2M100ById()
 
 
-def converted(located: Located, quantization: str, home: str | os.PathLike[str] | None) -> Path:
-    """The CTranslate2 conversion of a model, made once and cached (atomically) in the data home."""
-    root = ct2_dir(home)
+def converted(located: Located, quantization: str, root: Path) -> Path:
+    """The CTranslate2 conversion of a model, made once and cached (atomically) in `root` (the data home's)."""
     folder = root / f"{_safe(located.model_id)}--{_safe(located.revision or 'unknown')[:40]}--{quantization}"
     if (folder / MARKER).exists():
         return folder
@@ -206,7 +203,7 @@ class _Ct2Model:
     stage = "translation"
 
     def __init__(self, located: Located, options: Any, *, compute_type: str, threads: int, device: str = "auto",
-                 home: str | None = None):
+                 conversions: Path):
         from transformers import AutoTokenizer
 
         self.options = options
@@ -220,7 +217,7 @@ class _Ct2Model:
                               else f"{self.device}:{self.device_index}", dtype=self.compute_type)
         self.counters = Counters()
         self.tokenizer = AutoTokenizer.from_pretrained(self.located.path, local_files_only=True)
-        self.folder = converted(self.located, self.compute_type, home)
+        self.folder = converted(self.located, self.compute_type, conversions)
         self.threads = threads
         self.fixed_length: int | None = None  # benchmarks: every output exactly this many tokens
         self._model: Any = None  # loaded on first use, like the transformers engine
@@ -483,6 +480,6 @@ def make_summarizer(located: Located, **kw: Any) -> Summarizer:
 
 ENGINE = Engine("ct2", "CTranslate2: int8 on CPU, int8_float16 on CUDA, converted on first use",
                 make_translator=Ct2Translator, make_summarizer=make_summarizer, unavailable=unavailable,
-                fixed_compute=fixed_compute)
+                fixed_compute=fixed_compute, converts=True)
 
 

@@ -130,8 +130,7 @@ class _HFModel:
     stage = "translation"  # which stage's compute choice applies (choice.compute)
     options: Any
 
-    def __init__(self, located: Located, task: str, *, compute_type: str, threads: int, device: str = "auto",
-                 home: str | os.PathLike[str] | None = None):  # home: where CTranslate2 keeps conversions; unused here
+    def __init__(self, located: Located, task: str, *, compute_type: str, threads: int, device: str = "auto"):
         self.task = task
         self.threads = threads
         self._device_request = device

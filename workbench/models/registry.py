@@ -39,7 +39,8 @@ class Engine:
     `unavailable(device)` says why the engine cannot run on `device` ("cpu", "cuda", "cuda:1"), or None when
     it can; "auto" uses it to choose. `fixed_compute(device, requested, tiny)` is the compute type the engine
     takes without measuring (the option, its GPU default), or None where `choice.compute` measures this machine.
-    The makers take a `Located` model, the resolved `compute_type` and `threads`: an engine looks none of them up.
+    The makers take a `Located` model, the resolved `compute_type` and `threads`, and, when the engine `converts`
+    models, `conversions`, the folder its conversions are cached in: an engine looks none of them up.
     """
 
     name: str
@@ -48,6 +49,7 @@ class Engine:
     make_summarizer: Callable[..., Summarizer]
     fixed_compute: Callable[[str, str, bool], str | None]
     unavailable: Callable[[str], str | None] = _always
+    converts: bool = False
 
 
 def get_engine(name: str) -> Engine:

@@ -33,7 +33,7 @@ from .. import logs
 from ..errors import WorkbenchError
 from ..ids import make_article_id
 from ..review import workflow
-from ..settings import newsroom_settings
+from ..settings import Home, newsroom_settings
 from ..store import Store
 from ..store import feeds as feed_store
 from ..store.feeds import Feed, FeedItem
@@ -112,19 +112,19 @@ class Context:
     """What one poll or import works with: the store, its data home, the fetch policy and the per-host clock."""
 
     store: Store
-    home: Path
+    home: Home
     policy: Policy
     limiter: HostLimiter
     on_arrival: Callable[[Arrival], None] | None = None
 
     @classmethod
-    def of(cls, store: Store, home: str | Path, policy: Policy | None = None, *, reviewer: bool = False) -> Context:
+    def of(cls, store: Store, home: Home, policy: Policy | None = None, *, reviewer: bool = False) -> Context:
         """The operator's context (the CLI: `allow_private_feeds` holds), or with `reviewer` the server's, which
         never fetches from a private address whatever the settings say."""
         policy = policy or Policy.from_settings(newsroom_settings(home))
         if reviewer:
             policy = replace(policy, allow_private=False)
-        return cls(store, Path(home), policy, HostLimiter(policy.host_interval))
+        return cls(store, home, policy, HostLimiter(policy.host_interval))
 
     def for_feed(self, feed: Feed) -> Context:
         """This context for polling `feed`: private addresses allowed when the operator added it so."""

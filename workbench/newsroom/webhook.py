@@ -22,19 +22,10 @@ import os
 import threading
 import time
 import uuid
-from pathlib import Path
 
 from .. import logs
 from ..errors import WorkbenchError
-from ..settings import (
-    CONFIG_NAME,
-    WebhookSettings,
-    database_path,
-    home_dir,
-    load_config,
-    newsroom_settings,
-    webhook_settings,
-)
+from ..settings import Home, WebhookSettings, load_config, newsroom_settings, webhook_settings
 from ..store import Store, outbox
 from ..store.outbox import EVENTS, body_of
 
@@ -59,7 +50,7 @@ def verify(secret: str, body: bytes, signature: str) -> bool:
     return hmac.compare_digest(sign(secret, body), signature or "")
 
 
-def config_problem(home: str | os.PathLike[str] | None) -> str | None:
+def config_problem(home: Home) -> str | None:
     """A one-line warning when config.toml's [webhook] table cannot send anything (a url without a secret); None
     when it is fine or names no webhook."""
     try:
@@ -67,12 +58,12 @@ def config_problem(home: str | os.PathLike[str] | None) -> str | None:
     except WorkbenchError:
         return None  # the command reports a damaged config.toml itself
     if table.get("url") and not table.get("secret"):
-        return (f"warning: {home_dir(home) / CONFIG_NAME}: [webhook] url has no secret, so no notification is sent "
+        return (f"warning: {home.config_file}: [webhook] url has no secret, so no notification is sent "
                 "(set webhook.secret, the shared secret bodies are signed with)")
     return None
 
 
-def _settings(home: Path) -> WebhookSettings | None:
+def _settings(home: Home) -> WebhookSettings | None:
     try:
         return webhook_settings(home)
     except WorkbenchError as exc:
@@ -174,8 +165,8 @@ class Loop:
     """The background loop of `serve` and `watch`: sends the outbox's deliveries as they fall due, through its
     own connection to the store, until `stop`."""
 
-    def __init__(self, home: str | os.PathLike[str]):
-        self.home = Path(home)
+    def __init__(self, home: Home):
+        self.home = home
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="workbench-webhook", daemon=True)
 
@@ -189,7 +180,7 @@ class Loop:
 
     def _run(self) -> None:
         try:
-            with Store(database_path(self.home), verify=False) as store:
+            with Store(self.home.database, verify=False) as store:
                 if not store.read_only:
                     outbox.prune(store)
                 while not self._stop.is_set():
@@ -206,8 +197,8 @@ class Loop:
             log.exception("webhook: the delivery loop stopped")
 
 
-def start(home: str | os.PathLike[str]) -> Loop | None:
+def start(home: Home) -> Loop | None:
     """Start the background delivery loop for the data home (None when it names no webhook)."""
-    if _settings(Path(home)) is None:
+    if _settings(home) is None:
         return None
     return Loop(home).start()

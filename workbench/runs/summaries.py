@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from time import perf_counter  # the pacer's clock (a test gives it measured times)
-from typing import Any
 
 from ..choice.compute import load_pace, save_pace
 from ..choice.pace import Pace, after_alone, after_batch, pace_key
@@ -16,6 +15,7 @@ from ..models.base import Prompt, Scored, Summarizer
 from ..models.prompts import default_template_name, load_template
 from ..provenance import Provenance
 from ..review import workflow
+from ..settings import Home
 from ..store import MachineOutputRecord, Store
 from ..text.articles import rebuild
 from .translation import FATAL, translatable_segments
@@ -128,7 +128,7 @@ class Pacer:
     batch slower per summary than one alone halves the size. The pace is cached per machine (CPU model, threads,
     library versions) and summarizer (`choice.compute`), so the next run starts at the size that paid."""
 
-    def __init__(self, summarizer: Summarizer, home: Any):
+    def __init__(self, summarizer: Summarizer, home: Home):
         self.summarizer, self.home = summarizer, home
         self.key = pace_key(summarizer)
         self.pace = Pace.of(load_pace(self.key, home), max(1, int(getattr(summarizer.options, "batch_size", 1))))

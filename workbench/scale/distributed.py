@@ -50,6 +50,7 @@ from ..runs.progress import NoProgress
 from ..runs.report import Failure
 from ..runs.summaries import summarize_article
 from ..runs.translation import Choice, Step, attempt, translate_language, width_of
+from ..settings import Home
 from ..store import MachineOutputRecord, Store, reads
 from ..store.importer import import_raw
 from ..text.reading import RawArticle, iter_articles, iter_paths
@@ -118,7 +119,7 @@ def _row(article_id: str, *, raw: str = EMPTY, problem: str = EMPTY) -> dict[str
 class _Worker:
     """What every actor holds: the run's models, made once per actor, with its thread count."""
 
-    def __init__(self, selection: Selection, home: str, threads: int | None):
+    def __init__(self, selection: Selection, home: Home, threads: int | None):
         if threads:
             selection = replace(selection, threads=threads)
         apply_threads(threads)
@@ -131,7 +132,7 @@ class TranslateStage(_Worker):
     pivot language's outputs when the language is made from one, so an LLM translator gets the same context (the
     segments before, their translations so far, the glossary terms) as on one machine."""
 
-    def __init__(self, selection: Selection, home: str, threads: int | None, lang: str, targets: list[str],
+    def __init__(self, selection: Selection, home: Home, threads: int | None, lang: str, targets: list[str],
                  glossary: Glossary | None = None):
         super().__init__(selection, home, threads)
         self.plan = self.models.plan(targets)
@@ -192,7 +193,7 @@ class ArticleStage(_Worker):
     """Assembles each article of a batch in an in-memory store, writes its summaries and makes its
     `translate --out` record (with what `workbench ingest` needs)."""
 
-    def __init__(self, selection: Selection, home: str, threads: int | None, targets: list[str], summarize: bool,
+    def __init__(self, selection: Selection, home: Home, threads: int | None, targets: list[str], summarize: bool,
                  glossary: Glossary | None):
         super().__init__(selection, home, threads)
         self.plan = self.models.plan(targets, summarize)
@@ -311,7 +312,7 @@ def _resume(writer: ShardWriter, report: DistributedReport) -> set[str]:
     return found.done
 
 
-def translate(selection: Selection, home: str, paths: list[str], targets: list[str], out: str | Path, *,
+def translate(selection: Selection, home: Home, paths: list[str], targets: list[str], out: str | Path, *,
               summarize: bool = False, threads: int | None = None, glossary: Glossary | None = None,
               options: RayOptions | None = None) -> DistributedReport:
     """Translate (and summarize) every article under `paths` on Ray into shards in `out`; see the module doc."""

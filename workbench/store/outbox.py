@@ -28,6 +28,7 @@ from typing import Any
 from .. import logs
 from ..clock import now
 from ..errors import WorkbenchError
+from ..settings import Home, load_config
 from . import migrations
 from .database import Store
 
@@ -56,16 +57,14 @@ def body_of(event: str, payload: dict[str, Any], delivery: str) -> bytes:
     return json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
-def home_of(store: Store) -> Path | None:
+def home_of(store: Store) -> Home | None:
     """The data home of a store file (None: an in-memory store)."""
-    return None if store.path == ":memory:" else Path(store.path).parent
+    return None if store.path == ":memory:" else Home(Path(store.path).parent)
 
 
 def _wanted(store: Store) -> bool:
     """Whether events are kept: the data home names a webhook with a secret (a config that cannot be read keeps
     them, so a later fix still sends them)."""
-    from ..settings import load_config
-
     home = home_of(store)
     if home is None:
         return False
@@ -174,7 +173,7 @@ def move_old_outbox(store: Store) -> int:
     home = home_of(store)
     if home is None:
         return 0
-    folder = home / "outbox"
+    folder = home.path / "outbox"
     try:
         if not stat.S_ISDIR(folder.lstat().st_mode):
             return 0
