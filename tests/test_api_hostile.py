@@ -119,7 +119,7 @@ def _accepted(name: str, value: Any) -> bool:
 
 def test_bad_arguments_get_one_clear_error_and_write_nothing(translated, caplog):
     wb = translated
-    before = _rows(wb.home)
+    before = _rows(wb.home.path)
     valid = _valid(wb)
     checked = 0
     for name, args in valid.items():
@@ -135,13 +135,13 @@ def test_bad_arguments_get_one_clear_error_and_write_nothing(translated, caplog)
                 assert isinstance(error, str) and 0 < len(error) < 400 and "\n" not in error, (name, arg, error)
                 assert "internal error" not in error, (name, arg, error)
     assert checked > 300
-    assert _rows(wb.home) == before
+    assert _rows(wb.home.path) == before
     assert not [r for r in caplog.records if r.exc_info], "an operation raised an unexpected error"
 
 
 def test_foreign_units_and_unknown_ids_write_nothing(translated):
     wb = translated
-    before = _rows(wb.home)
+    before = _rows(wb.home.path)
     mine = next(s for s in wb.article(ARTICLE).to_dict()["segments"] if s["kind"] == "body")
     theirs = next(s for s in wb.article(OTHER).to_dict()["segments"] if s["kind"] == "body")
     rev = mine["targets"]["en"]["revision_id"]
@@ -155,7 +155,7 @@ def test_foreign_units_and_unknown_ids_write_nothing(translated):
         assert ops.save_unit(wb, article_id=ARTICLE, unit=mine["id"], language="en", text=value, base_revision_id=rev, author="eve")["ok"] is False
     for reviewed in ("yes", 1, "false", None):  # only a JSON boolean says reviewed
         assert ops.save_unit(wb, article_id=ARTICLE, unit=mine["id"], language="en", text="t", base_revision_id=rev, author="eve", reviewed=reviewed)["ok"] is False
-    assert _rows(wb.home) == before
+    assert _rows(wb.home.path) == before
 
 
 def test_the_text_limit_is_configurable(translated, monkeypatch):
@@ -171,13 +171,13 @@ def test_no_operation_reads_a_path(translated, tmp_path):
     wb = translated
     secret = tmp_path / "secret.txt"
     secret.write_text("نص سري: the password is hunter2", encoding="utf-8")
-    before = _rows(wb.home)
+    before = _rows(wb.home.path)
     for item in (str(secret), "", ".", "/etc/hostname", str(tmp_path), "secret"):
         answer = ops.translate_article(wb, article_id=item, languages=["en"], replace_edited=False)
         assert answer["ok"] is False, item
         assert actions.translate_article(wb, item, ["en"])["ok"] is False
     assert ops.get_article(wb, article_id="secret")["ok"] is False and ops.get_article(wb, article_id="hostname")["ok"] is False
-    assert _rows(wb.home) == before
+    assert _rows(wb.home.path) == before
 
 
 def test_downloads_stay_in_their_folder(translated, tmp_path):

@@ -76,8 +76,8 @@ def test_killed_run_resumes_without_redoing_or_duplicating(home, tmp_path, tiny_
     trace2 = tmp_path / "run2.jsonl"
     cmd = [sys.executable, "-m", "workbench", "translate", str(SEEDS), "--to", "en,ru", "--profile", "tiny", "--quiet"]
     # build the tiny models first, so the kill lands in the middle of translation
-    subprocess.run([sys.executable, "-c", "from workbench.choice.locate import locate\n"
-                    "for m in ('tiny:marian-ar-en', 'tiny:marian-en-zle'): locate(m, 'x')"],
+    subprocess.run([sys.executable, "-c", "from workbench.choice.locate import locate\nfrom workbench.settings import Home\n"
+                    "for m in ('tiny:marian-ar-en', 'tiny:marian-en-zle'): locate(m, 'x', home=Home.resolve())"],
                    env=subprocess_env(home, tiny_dir), check=True)
     # The run logs each model call to a FIFO: every write blocks until this test reads it, so after the fifth
     # call the run is held mid-way, deterministically, and killed there (no timing, no polling).

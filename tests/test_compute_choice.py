@@ -10,6 +10,7 @@ import pytest
 
 from workbench.choice import compute
 from workbench.models.base import TranslationOptions
+from workbench.settings import Home
 from workbench.testing.tiny import arabic_corpus
 
 TEXTS = [line for line in arabic_corpus() if len(line) > 10][:40]
@@ -17,11 +18,17 @@ AMX = {"avx2", "avx512f", "avx512_vnni", "amx_bf16", "amx_int8", "amx_tile", "av
 AVX2 = {"avx", "avx2", "fma"}
 
 
-def _translator(engine: str, beams: int, detail: str, home: Path, spec: str = "tiny:marian-ar-en", **kw: Any) -> Any:
+@pytest.fixture
+def home(tmp_path: Path) -> Home:
+    """The data home as an entry resolves it: what the compute choice is handed."""
+    return Home(tmp_path / "data")
+
+
+def _translator(engine: str, beams: int, detail: str, home: Home, spec: str = "tiny:marian-ar-en", **kw: Any) -> Any:
     from workbench.choice.plan import build_translator
 
     return build_translator(engine, spec, "ar", "en", TranslationOptions(num_beams=beams, confidence_detail=detail, **kw),
-                            home=str(home))
+                            home=home)
 
 
 def test_candidates_follow_the_cpu_and_the_installed_engines(monkeypatch):
@@ -83,7 +90,7 @@ def test_another_machine_or_a_damaged_file_falls_back_to_the_rules(home, monkeyp
     assert compute.choose("translation", home).name == "transformers:float32"
     monkeypatch.setattr(compute, "cpu_flags", lambda: AMX)  # another CPU: the measurement is not for it
     assert compute.choose("translation", home).name == "ct2:int8"
-    path = Path(home) / "cache" / "compute.json"
+    path = home.cache / "compute.json"
     path.write_text("{not json", encoding="utf-8")
     assert compute.choose("summaries", home).name == "transformers:bfloat16" and compute.source(home) == "rules"
 
@@ -103,7 +110,7 @@ def test_outputs_of_other_compute_types_stay_apart_in_the_cache(home, monkeypatc
     hf = get_engine("transformers")
 
     def chosen(spec: str, requested: str, stage: str) -> str:
-        return compute.compute_for(hf, Located(spec, spec, None, "mit", True), requested, stage, "cpu", str(home))
+        return compute.compute_for(hf, Located(spec, spec, None, "mit", True), requested, stage, "cpu", home)
 
     assert chosen("tiny:marian-ar-en", "auto", "translation") == "float32"  # the same on every machine
     assert chosen("org/model", "auto", "summaries") == "bfloat16"
@@ -152,7 +159,7 @@ def test_the_probe_measures_every_candidate_in_seconds(home, monkeypatch):
 
     monkeypatch.delenv("WORKBENCH_NO_PROBE")
     started = time.perf_counter()
-    found = compute.measured(str(home))
+    found = compute.measured(home)
     assert found is not None and set(found["rates"]) == {"translation", "llm_prefill", "llm_decode"}
     assert set(found["rates"]["translation"]) == {c.name for c in compute.candidates()}
     assert compute.source(home) == "probe" and time.perf_counter() - started < compute.PROBE_TIMEOUT

@@ -12,6 +12,7 @@ import pytest
 from workbench.app import operations as ops
 from workbench.models.base import DECODING_TOLERANCE, Confidence, TranslationOptions
 from workbench.review.confidence import LOW_CONFIDENCE
+from workbench.settings import Home
 from workbench.testing.tiny import arabic_corpus
 
 from .conftest import SEEDS
@@ -74,7 +75,7 @@ def test_confidence_is_the_models_probability_of_its_output(home):
 
     texts = [line for line in arabic_corpus() if len(line) > 10][:6]
     options = TranslationOptions(num_beams=1, compute_type="float32")
-    hf = build_translator("transformers", "tiny:marian-ar-en", "ar", "en", options, home=str(home))
+    hf = build_translator("transformers", "tiny:marian-ar-en", "ar", "en", options, home=Home(home))
     tokenizer, model, _ = hf.load()
     generated = []
     generate = model.generate
@@ -86,7 +87,7 @@ def test_confidence_is_the_models_probability_of_its_output(home):
         assert conf is not None and conf.tokens == out.shape[1] - 1
         # taken from the decoding: within the documented tolerance of the teacher-forced value (base.py)
         assert conf.mean_logprob == pytest.approx(-float(loss), abs=DECODING_TOLERANCE)
-    fast = build_translator("ct2", "tiny:marian-ar-en", "ar", "en", options, home=str(home)).translate_scored(texts)
+    fast = build_translator("ct2", "tiny:marian-ar-en", "ar", "en", options, home=Home(home)).translate_scored(texts)
     for (a, ca), (b, cb) in zip(scored, fast, strict=True):
         assert a == b and ca and cb and ca.tokens == cb.tokens
         assert cb.mean_logprob == pytest.approx(ca.mean_logprob, abs=0.01)

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from workbench.models.base import DECODING_TOLERANCE, TranslationOptions
+from workbench.settings import Home
 from workbench.testing.tiny import arabic_corpus
 
 TEXTS = [line for line in arabic_corpus() if len(line) > 10][:40]
@@ -25,7 +26,7 @@ def _translator(engine: str, beams: int, detail: str, home: Path, spec: str = "t
     from workbench.choice.plan import build_translator
 
     return build_translator(engine, spec, "ar", "en", TranslationOptions(num_beams=beams, confidence_detail=detail, **kw),
-                            home=str(home))
+                            home=Home(home))
 
 
 # --------------------------------------------------------------------------- confidence from the decoding

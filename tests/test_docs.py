@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from workbench.app.cli import cli
 from workbench.app.reference import commands as _commands
+from workbench.settings import Home
 
 from .conftest import ROOT, SEEDS
 
@@ -477,9 +478,9 @@ def test_every_toml_block_in_the_readme_is_a_config_the_workbench_takes(tmp_path
         home = tmp_path / f"home{i}"
         home.mkdir()
         (home / "config.toml").write_text(block.body, encoding="utf-8")
-        select(home=home)
-        newsroom_settings(home)
-        webhook_settings(home)
+        select(home=Home(home))
+        newsroom_settings(Home(home))
+        webhook_settings(Home(home))
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from workbench.app.cli import cli
 from workbench.errors import EngineUnavailable
 from workbench.models.base import Prompt, SummaryOptions, TranslationOptions
+from workbench.settings import Home
 from workbench.testing.tiny import ENGLISH, arabic_corpus
 
 from .conftest import SEEDS
@@ -70,7 +71,7 @@ def test_conversion_is_cached_and_an_interrupted_one_leaves_nothing(home, monkey
 
     root = home / "ct2"
     monkeypatch.setenv("WORKBENCH_CT2_DIR", str(root))
-    located = locate("tiny:marian-ar-en", "test")
+    located = locate("tiny:marian-ar-en", "test", home=Home(home))
     real = TransformersConverter.convert
     calls = []
 
@@ -80,7 +81,7 @@ def test_conversion_is_cached_and_an_interrupted_one_leaves_nothing(home, monkey
 
     monkeypatch.setattr(TransformersConverter, "convert", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        ct2.converted(located, "int8", home)
+        ct2.converted(located, "int8", root)
     assert not root.exists() or list(root.iterdir()) == []
 
     def counting(self, *args, **kwargs):
@@ -88,11 +89,11 @@ def test_conversion_is_cached_and_an_interrupted_one_leaves_nothing(home, monkey
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(TransformersConverter, "convert", counting)
-    first = ct2.converted(located, "int8", home)
-    again = ct2.converted(located, "int8", home)
+    first = ct2.converted(located, "int8", root)
+    again = ct2.converted(located, "int8", root)
     assert first == again and len(calls) == 1
     assert json.loads((first / ct2.MARKER).read_text())["revision"] == located.revision
-    assert ct2.converted(located, "float32", home) != first and len(calls) == 2  # quantization is part of the key
+    assert ct2.converted(located, "float32", root) != first and len(calls) == 2  # quantization is part of the key
 
 
 PARITY = {  # model, source, target, inputs
@@ -113,8 +114,8 @@ def test_ctranslate2_in_float32_gives_the_transformers_output(name, home):
     spec, source, target, kind = PARITY[name]
     texts = _inputs(kind)
     options = TranslationOptions(num_beams=1, compute_type="float32")
-    reference = build_translator("transformers", spec, source, target, options, home=str(home)).translate_texts(texts)
-    fast = build_translator("ct2", spec, source, target, options, home=str(home))
+    reference = build_translator("transformers", spec, source, target, options, home=Home(home)).translate_texts(texts)
+    fast = build_translator("ct2", spec, source, target, options, home=Home(home))
     same = sum(a == b for a, b in zip(reference, fast.translate_texts(texts), strict=True))
     assert same >= 0.95 * len(texts), f"{same}/{len(texts)} identical"
     assert fast.info.dtype == "float32" and fast.info.engine == "ct2"
@@ -127,8 +128,8 @@ def test_ctranslate2_summarizer_in_float32_gives_the_transformers_output(home):
     options = SummaryOptions(compute_type="float32", max_new_tokens=40, repetition_penalty=1.0)
     lines = _inputs("arabic")
     prompts = [Prompt("t", "h", "en", "Summarize.", " ".join(lines[i:i + 3]), "", "source") for i in range(20)]
-    reference = build_summarizer("transformers", "tiny:qwen2", options=options, home=str(home))
-    fast = build_summarizer("ct2", "tiny:qwen2", options=options, home=str(home))
+    reference = build_summarizer("transformers", "tiny:qwen2", options=options, home=Home(home))
+    fast = build_summarizer("ct2", "tiny:qwen2", options=options, home=Home(home))
     same = sum(reference.summarize(p) == fast.summarize(p) for p in prompts)
     assert same >= 19, f"{same}/20 identical"
 

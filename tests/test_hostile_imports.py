@@ -72,9 +72,9 @@ def test_the_same_id_twice_in_one_import_is_reported_naming_both(home, tmp_path)
     assert result.exit_code == 1 and "updated" not in result.output
     assert f"{second}: duplicate id 'x' in this import: already read from {first}" in result.stderr
     assert f"{feed}:1: duplicate id 'x'" in result.stderr
-    from workbench.settings import database_path
+    from workbench.settings import Home
 
-    store = Store(database_path(home))
+    store = Store(Home(home).database)
     assert store.article("x")["original_text"] == SHORT and store.article("x")["path"] == str(first)
     store.close()
     assert isinstance(list(iter_articles([first, second]))[1], DuplicateArticleId)

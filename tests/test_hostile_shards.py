@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from workbench.settings import Home
+
 from .conftest import ROOT, SEEDS, subprocess_env
 
 TARGETS = ["en", "ru"]
@@ -41,9 +43,9 @@ def records(tmp_path_factory: pytest.TempPathFactory, tiny_dir: Path, ct2_dir: P
             selection = wb.selection()
         rows = list(article_rows(str(SEEDS), set()))
         batch = {key: [row[key] for row in rows] for key in rows[0]}
-        for lang in ModelSet(selection, home).plan(TARGETS, True).targets:
-            batch = TranslateStage(selection, home, 1, lang, TARGETS)(batch)
-        batch = ArticleStage(selection, home, 1, TARGETS, True, None)(batch)
+        for lang in ModelSet(selection, Home(home)).plan(TARGETS, True).targets:
+            batch = TranslateStage(selection, Home(home), 1, lang, TARGETS)(batch)
+        batch = ArticleStage(selection, Home(home), 1, TARGETS, True, None)(batch)
     assert all(f == "[]" for f in batch["failed"])
     return [json.loads(record) for record in batch["record"]]
 

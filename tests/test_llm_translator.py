@@ -21,6 +21,7 @@ from workbench.models.llm import (
     sentence_count,
 )
 from workbench.models.prompts import load_translation_template, parse_template
+from workbench.settings import Home
 from workbench.testing.tiny import arabic_corpus
 
 from .conftest import SEEDS
@@ -43,8 +44,8 @@ def test_ctranslate2_float32_gives_the_transformers_output_and_batches_give_one_
     from workbench.choice.plan import build_translator
 
     reqs = requests(12)
-    hf = build_translator("transformers", f"tiny:{arch}", "ar", "en", OPTIONS, home=str(home))
-    ct2 = build_translator("ct2", f"tiny:{arch}", "ar", "en", OPTIONS, home=str(home))
+    hf = build_translator("transformers", f"tiny:{arch}", "ar", "en", OPTIONS, home=Home(home))
+    ct2 = build_translator("ct2", f"tiny:{arch}", "ar", "en", OPTIONS, home=Home(home))
     ref, fast = hf.translate(reqs), ct2.translate(reqs)
     same = sum(a.raw == b.raw for a, b in zip(ref, fast, strict=True))
     assert same >= 0.95 * len(reqs), f"{arch}: {same}/{len(reqs)} identical"
@@ -61,23 +62,23 @@ def test_ctranslate2_float32_gives_the_transformers_output_and_batches_give_one_
 def test_the_chat_template_stop_tokens_thinking_switch_and_length_cap(home):
     from workbench.choice.plan import build_translator
 
-    qwen3 = build_translator("transformers", "tiny:qwen3", "ar", "en", OPTIONS, home=str(home))
+    qwen3 = build_translator("transformers", "tiny:qwen3", "ar", "en", OPTIONS, home=Home(home))
     _, ids = qwen3.prompt_ids(Request("قال لافروف"))
     prompt = qwen3.tokenizer.decode(ids)
     assert prompt.startswith("<|im_start|>system\n") and prompt.endswith("<|im_start|>assistant\n<think>\n\n</think>\n\n")
     assert qwen3.chat_kwargs() == {"enable_thinking": False}  # the template's switch, off
     tok = qwen3.tokenizer.convert_tokens_to_ids
     assert tok("<|im_end|>") in qwen3.stops and tok("<|endoftext|>") in qwen3.stops
-    llama = build_translator("transformers", "tiny:llama", "ar", "ru", OPTIONS, home=str(home))
+    llama = build_translator("transformers", "tiny:llama", "ar", "ru", OPTIONS, home=Home(home))
     assert llama.chat_kwargs() == {}
     assert {llama.tokenizer.convert_tokens_to_ids(t) for t in ("<|eot_id|>", "<|end_of_text|>")} <= set(llama.stops)
-    gemma = build_translator("transformers", "tiny:gemma3", "en", "ru", OPTIONS, home=str(home))
+    gemma = build_translator("transformers", "tiny:gemma3", "en", "ru", OPTIONS, home=Home(home))
     text = gemma.tokenizer.decode(gemma.prompt_ids(Request("Lavrov said."))[1])
     assert text.startswith("<bos><start_of_turn>user\nYou are a professional news translator") and "system" not in text
     assert gemma.tokenizer.convert_tokens_to_ids("<end_of_turn>") in gemma.stops
     pieces = len(qwen3.tokenizer("قال لافروف", add_special_tokens=False)["input_ids"])
     long = LLMOptions(max_new_tokens=500, max_length_ratio=2.0, max_length_extra=5)
-    assert build_translator("transformers", "tiny:qwen3", "ar", "en", long, home=str(home)).cap(Request("قال لافروف")) == 2 * pieces + 5
+    assert build_translator("transformers", "tiny:qwen3", "ar", "en", long, home=Home(home)).cap(Request("قال لافروف")) == 2 * pieces + 5
     assert qwen3.cap(Request("قال لافروف")) == 12  # within max_new_tokens
 
 
@@ -91,8 +92,8 @@ def test_translategemma_gets_its_structured_content_and_the_segment_alone(engine
     from workbench.choice.profiles import select
 
     selection = select("tiny-llm", models={"en": "tiny:translategemma", "ru": "tiny:translategemma"}, engine=engine,
-                       home=home)
-    with Workbench(home, model_set=ModelSet(selection, home=home)) as wb:
+                       home=Home(home))
+    with Workbench(home, model_set=ModelSet(selection, home=Home(home))) as wb:
         translator = wb.models.translator("ru").inner
         assert translator.template.name == "translategemma-ar-ru" and translator.template.content == "translategemma"
         rendered, ids = translator.prompt_ids(Request("قال لافروف", "العنوان", (("سابق", "earlier"),), (("لافروف", "Лавров"),)))
@@ -302,16 +303,16 @@ def test_a_model_ctranslate2_cannot_convert_falls_back_to_transformers(home, tin
                               eos_token_id=tokenizer.eos_token_id, bos_token_id=tokenizer.bos_token_id)
     Gemma4ForCausalLM(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)
-    models = ModelSet(select("tiny-llm", models={"en": str(folder)}, home=home), home=home)
+    models = ModelSet(select("tiny-llm", models={"en": str(folder)}, home=Home(home)), home=Home(home))
     translator = models.translator("en")
     assert translator.info.engine == "transformers" and "CTranslate2 cannot convert" in models.choices["en"].note
     assert translator.translate([Request("قال لافروف")])[0].confidence is not None
     from workbench.errors import EngineUnavailable
 
-    assert ModelSet(select("tiny-llm", summarizer=str(folder), home=home), home=home).summarizer().info.engine == \
+    assert ModelSet(select("tiny-llm", summarizer=str(folder), home=Home(home)), home=Home(home)).summarizer().info.engine == \
         "transformers"  # as a summarizer too; asked for CTranslate2 only, a typed error rather than its RuntimeError
     with pytest.raises(EngineUnavailable, match="CTranslate2 cannot convert"):
-        ModelSet(select("tiny-llm", summarizer=str(folder), engine="ct2", home=home), home=home).summarizer()
+        ModelSet(select("tiny-llm", summarizer=str(folder), engine="ct2", home=Home(home)), home=Home(home)).summarizer()
 
 
 # --------------------------------------------------------------------------- routes, end to end
@@ -325,8 +326,8 @@ def test_both_engines_translate_the_seeds_end_to_end_with_russian_direct(arch, e
     from workbench.choice.profiles import select
 
     spec = f"tiny:{arch}"
-    selection = select("tiny-llm", models={"en": spec, "ru": spec}, engine=engine, home=home)
-    with Workbench(home, model_set=ModelSet(selection, home=home)) as wb:
+    selection = select("tiny-llm", models={"en": spec, "ru": spec}, engine=engine, home=Home(home))
+    with Workbench(home, model_set=ModelSet(selection, home=Home(home))) as wb:
         report = wb.translate([str(SEEDS)], ["en", "ru"])
         assert report.ok and report.translated == 2 * sum(
             len([s for s in wb.store.segments(a) if s["kind"] != "meta"]) for a in wb.store.article_ids())
@@ -344,7 +345,7 @@ def test_russian_from_the_reviewed_english(home):
     from workbench.choice.plan import ModelSet
     from workbench.choice.profiles import select
 
-    models = ModelSet(select("tiny-llm", via={"ru": "en"}, engine="transformers", home=home), home=home)
+    models = ModelSet(select("tiny-llm", via={"ru": "en"}, engine="transformers", home=Home(home)), home=Home(home))
     with Workbench(home, model_set=models) as wb:
         assert wb.translate([str(SEEDS / f"{ARTICLE}.txt")], ["ru"]).ok  # English first, then Russian from it
         seg = [s for s in wb.article(ARTICLE).to_dict()["segments"] if s["kind"] == "body"][1]
@@ -461,13 +462,13 @@ def test_licence_permissive_refuses_a_gemma_terms_model_before_loading(home, mon
 
     monkeypatch.setattr(locate, "locate", never)
     with pytest.raises(LicenceRefused, match="Gemma Terms of Use"):
-        select("llm", models={"en": "google/translategemma-4b-it"}, licence="permissive", home=home)
+        select("llm", models={"en": "google/translategemma-4b-it"}, licence="permissive", home=Home(home))
     result = CliRunner().invoke(cli, ["--home", str(home), "translate", str(SEEDS / f"{ARTICLE}.txt"), "--licence",
                                       "permissive", "--model", "ru=tencent/Hunyuan-MT-7B"])
     assert result.exit_code == 1 and "not valid in the EU" in result.output and "not permissive" in result.output
     with sqlite3.connect(home / "workbench.sqlite") as conn:  # nothing imported
         assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 0
-    assert select("llm", licence="permissive", home=home).routes["ru"].via is None  # the llm profile: Apache-2.0
+    assert select("llm", licence="permissive", home=Home(home)).routes["ru"].via is None  # the llm profile: Apache-2.0
 
 
 def test_the_catalog_lists_the_translation_llms_with_licences_and_the_llm_profile_uses_one(home):
@@ -481,8 +482,8 @@ def test_the_catalog_lists_the_translation_llms_with_licences_and_the_llm_profil
     assert llms["google/translategemma-4b-it"].licence not in PERMISSIVE and llms["tencent/Hunyuan-MT-7B"].licence_note
     llm = PROFILES["llm"]
     assert all(CATALOG[r.model].licence in PERMISSIVE and r.via is None for r in llm.routes.values())
-    assert is_llm(llm.routes["en"].model) and is_llm("tiny:gemma3") and not is_llm("tiny:marian-ar-en")
-    assert not is_llm("Helsinki-NLP/opus-mt-ar-en", home)
+    assert is_llm(llm.routes["en"].model, Home(home)) and is_llm("tiny:gemma3", Home(home))
+    assert not is_llm("tiny:marian-ar-en", Home(home)) and not is_llm("Helsinki-NLP/opus-mt-ar-en", Home(home))
 
 
 def test_llm_options_in_config_are_checked_and_reach_the_translator(home):
@@ -492,12 +493,12 @@ def test_llm_options_in_config_are_checked_and_reach_the_translator(home):
 
     home.mkdir(parents=True)
     (home / "config.toml").write_text("[translation]\ncontext_segments = 1\nnum_beams = 4\n")
-    selection = select("tiny-llm", engine="transformers", home=home)
-    translator = ModelSet(selection, home=home).translator("en")
+    selection = select("tiny-llm", engine="transformers", home=Home(home))
+    translator = ModelSet(selection, home=Home(home)).translator("en")
     assert translator.options.context_segments == 1 and translator.options.num_beams == 1  # beams are Marian's
     (home / "config.toml").write_text("[translation]\ncontext_segment = 1\n")
     with pytest.raises(WorkbenchError, match="did you mean context_segments"):
-        select("tiny-llm", home=home)
+        select("tiny-llm", home=Home(home))
 
 
 # --------------------------------------------------------------------------- suggestions
@@ -574,7 +575,7 @@ def test_suggestions_of_many_articles_share_calls_and_match_one_at_a_time(tmp_pa
 def test_bench_json_has_an_llm_translator_entry_per_engine(home, monkeypatch):
     from workbench.bench import models as bench
 
-    settings = bench.Settings(sentences=2, output_tokens=3, baseline_sentences=1, summarizer=False, home=str(home),
+    settings = bench.Settings(sentences=2, output_tokens=3, baseline_sentences=1, summarizer=False, home=Home(home),
                               llm=True)  # behind --llm (long on a real shape)
     settings.llm_shape = "tiny"  # type: ignore[attr-defined]  # the tests' tiny Qwen3; CPU default is Qwen3-1.7B
     report = bench.run(settings)

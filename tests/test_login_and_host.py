@@ -16,6 +16,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from workbench.settings import Home
+
 from .conftest import subprocess_env
 
 STRANGER, ALICE_PC, OFFICE = "203.0.113.9", "198.51.100.7", "192.0.2.44"
@@ -262,16 +264,16 @@ def test_allowed_hosts_and_proxies_come_from_the_environment_and_config(home, mo
     from workbench.errors import WorkbenchError
     from workbench.settings import allowed_hosts, trusted_proxies
 
-    assert allowed_hosts(home) == [] and trusted_proxies(home) == []
+    assert allowed_hosts(Home(home)) == [] and trusted_proxies(Home(home)) == []
     home.mkdir()
     (home / "config.toml").write_text('allowed_hosts = "wb.example.org, wb"\ntrusted_proxies = "10.0.0.1"\n')
     monkeypatch.setenv("WORKBENCH_ALLOWED_HOSTS", "review.example.net")
     monkeypatch.setenv("WORKBENCH_TRUSTED_PROXIES", "127.0.0.1")
-    assert allowed_hosts(home) == ["review.example.net", "wb.example.org", "wb"]
-    assert trusted_proxies(home) == ["127.0.0.1", "10.0.0.1"]
+    assert allowed_hosts(Home(home)) == ["review.example.net", "wb.example.org", "wb"]
+    assert trusted_proxies(Home(home)) == ["127.0.0.1", "10.0.0.1"]
     (home / "config.toml").write_text('allowed_hosts = ["wb.example.org"]\n')
     with pytest.raises(WorkbenchError, match="allowed_hosts must be a string"):
-        allowed_hosts(home)
+        allowed_hosts(Home(home))
 
 
 def test_the_host_check_and_the_client_address_as_asgi_middleware():

@@ -22,6 +22,7 @@ from workbench.errors import (
 from workbench.models.base import TranslationOptions
 from workbench.models.prompts import load_template, parse_template
 from workbench.review.qa import check_output
+from workbench.settings import Home
 
 from .conftest import SEEDS, subprocess_env
 
@@ -152,9 +153,9 @@ def test_missing_model_gives_one_clear_line_and_leaves_data_untouched(home):
 
 def test_unknown_model_name_and_bad_options_are_typed_errors(wb):
     with pytest.raises(UnknownModelError):
-        build_translator("transformers", "not a model name!", "ar", "en")
+        build_translator("transformers", "not a model name!", "ar", "en", home=wb.home)
     with pytest.raises(ModelNotAvailable):
-        build_translator("transformers", "Helsinki-NLP/opus-mt-ar-ru", "ar", "ru")
+        build_translator("transformers", "Helsinki-NLP/opus-mt-ar-ru", "ar", "ru", home=wb.home)
     with pytest.raises(WorkbenchError, match="unknown TranslationOptions option"):
         TranslationOptions.from_dict({"beams": 5})
 
@@ -162,13 +163,13 @@ def test_unknown_model_name_and_bad_options_are_typed_errors(wb):
 def test_model_override_from_cli_and_config(home, tiny_dir):
     from workbench.choice.profiles import select
 
-    sel = select("tiny", models={"ru": "tiny:marian-ar-ru"}, home=home)
+    sel = select("tiny", models={"ru": "tiny:marian-ar-ru"}, home=Home(home))
     assert sel.routes["ru"].via is None  # a direct ar→ru model
-    sel = select("tiny", models={"ru": "Helsinki-NLP/opus-mt-en-ru"}, home=home)
+    sel = select("tiny", models={"ru": "Helsinki-NLP/opus-mt-en-ru"}, home=Home(home))
     assert sel.routes["ru"].via == "en"
     home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text('profile = "tiny"\n[models]\nen = "tiny:m2m100"\nsummarizer = "tiny:qwen2"\n')
-    sel = select(home=home)
+    sel = select(home=Home(home))
     assert sel.profile == "tiny" and sel.routes["en"].model == "tiny:m2m100"
 
 
@@ -232,9 +233,10 @@ def test_offline_bundle_folder_is_found_through_workbench_models(home, tmp_path,
     shutil.copytree(build_tiny("marian-ar-en", tmp_path / "t"), target)
     (target / BUNDLE_FILE).write_text(json.dumps({"id": "Helsinki-NLP/opus-mt-ar-en", "revision": "abc123"}))
     monkeypatch.setenv("WORKBENCH_MODELS", str(bundle))
-    found = locate("Helsinki-NLP/opus-mt-ar-en", "ar→en translation")
+    found = locate("Helsinki-NLP/opus-mt-ar-en", "ar→en translation", home=Home(tmp_path))
     assert found.path == str(target) and found.revision == "abc123" and found.licence == "apache-2.0"
-    translator = build_translator("transformers", "Helsinki-NLP/opus-mt-ar-en", "ar", "en", TranslationOptions(num_beams=1))
+    translator = build_translator("transformers", "Helsinki-NLP/opus-mt-ar-en", "ar", "en", TranslationOptions(num_beams=1),
+                                  home=Home(tmp_path))
     assert len(translator.translate_texts(["قال الوزير."])) == 1
 
 
@@ -297,10 +299,10 @@ def test_real_marian_translates_a_known_sentence():
     from workbench.choice.locate import locate
 
     try:
-        locate("Helsinki-NLP/opus-mt-tc-big-ar-en", "ar→en translation")
+        locate("Helsinki-NLP/opus-mt-tc-big-ar-en", "ar→en translation", home=Home.resolve())
     except ModelNotAvailable:
         pytest.skip("Helsinki-NLP/opus-mt-tc-big-ar-en is not on this machine (workbench models pull)")
-    translator = build_translator("transformers", "Helsinki-NLP/opus-mt-tc-big-ar-en", "ar", "en")
+    translator = build_translator("transformers", "Helsinki-NLP/opus-mt-tc-big-ar-en", "ar", "en", home=Home.resolve())
     out = translator.translate_texts(["قال وزير الخارجية الروسي سيرغي لافروف إن روسيا وكازاخستان حليفتان."])[0]
     assert "Lavrov" in out and "Kazakhstan" in out
 

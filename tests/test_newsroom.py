@@ -36,6 +36,7 @@ from workbench.newsroom import fetch as fetch_module
 from workbench.newsroom import publish as pub
 from workbench.newsroom import webhook
 from workbench.newsroom.fetch import FetchRefused, Policy, check_url, fetch, is_public
+from workbench.settings import Home
 from workbench.store import Store
 from workbench.store import feeds as fs
 from workbench.text.articles import build_article
@@ -220,7 +221,7 @@ def serve_seeds(site: Site) -> dict[str, Path]:
 
 
 def context(store: Store, home: Path) -> nf.Context:
-    return nf.Context.of(store, home)
+    return nf.Context.of(store, Home(home))
 
 
 def counted(segments: list[dict[str, Any]] | list[Any]) -> list[tuple[str, str]]:
@@ -334,12 +335,12 @@ def test_newsroom_settings_are_checked(tmp_path: Path) -> None:
     home.mkdir()
     (home / "config.toml").write_text("[newsroom]\nallow_private_feeds = \"yes\"\n")
     with pytest.raises(WorkbenchError, match="must be true or false"):
-        newsroom_settings(home)
+        newsroom_settings(Home(home))
     (home / "config.toml").write_text("[webhook]\nurl = \"https://hooks.example.org/x\"\n")
     with pytest.raises(WorkbenchError, match=r"needs webhook\.secret"):
-        webhook_settings(home)
+        webhook_settings(Home(home))
     (home / "config.toml").write_text("[newsroom]\nmax_page_bytes = 1000\n")
-    assert newsroom_settings(home).max_page_bytes == 1000 and not newsroom_settings(home).allow_private_feeds
+    assert newsroom_settings(Home(home)).max_page_bytes == 1000 and not newsroom_settings(Home(home)).allow_private_feeds
 
 
 # --------------------------------------------------------------------------- feeds in
@@ -522,7 +523,7 @@ def test_publish_writes_only_approved_text_and_a_second_publish_rewrites_nothing
 
     wb = translated
     receiver = Receiver()
-    write_config(wb.home, f"{receiver.base}/hook", base_url="https://news.example.org/desk")
+    write_config(wb.home.path, f"{receiver.base}/hook", base_url="https://news.example.org/desk")
     approved = [("003_70140ed69b948bf5", "en"), ("003_70140ed69b948bf5", "ru"), ("000_b2b0b7ef8c4c7ace", "en")]
     for article_id, lang in approved:
         review_and_approve(wb, article_id, lang)
@@ -577,7 +578,7 @@ def test_publish_writes_only_approved_text_and_a_second_publish_rewrites_nothing
 @pytest.mark.slow
 def test_republishing_rewrites_only_the_page_whose_text_changed(translated: Any, tmp_path: Path) -> None:
     wb = translated
-    write_config(wb.home)
+    write_config(wb.home.path)
     for article_id in ("003_70140ed69b948bf5", "000_b2b0b7ef8c4c7ace"):
         review_and_approve(wb, article_id, "en")
     out = tmp_path / "site"
@@ -798,7 +799,7 @@ def test_an_approval_and_its_event_are_one_transaction(home: Path, monkeypatch: 
         workflow.approve(store, article_id, "en", "chief", override="tested")
         assert workflow.status_of(store, article_id, "en") == "approved"
         assert [d["state"] for d in outbox.deliveries(store)] == ["pending"] and receiver.deliveries() == []
-    loop = webhook.start(home)
+    loop = webhook.start(Home(home))
     assert loop is not None
     try:
         deadline = time.monotonic() + 30

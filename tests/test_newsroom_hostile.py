@@ -27,6 +27,7 @@ from workbench.app.cli import cli
 from workbench.newsroom import feeds as nf
 from workbench.newsroom import fetch as fetch_module
 from workbench.newsroom.fetch import FetchFailed, FetchRefused, Policy, fetch, is_public
+from workbench.settings import Home
 from workbench.store import Store
 from workbench.store import feeds as fs
 
@@ -238,7 +239,7 @@ def test_items_past_the_limit_of_one_poll_come_on_the_next_polls(site: Site, hom
     write_config(home)
     with Store(home / "workbench.sqlite") as store:
         fs.add_feed(store, "many", f"{site.base}/rss.xml")
-        taken = [len(nf.poll(nf.Context.of(store, home)).arrived) for _ in range(4)]
+        taken = [len(nf.poll(nf.Context.of(store, Home(home))).arrived) for _ in range(4)]
         assert taken == [3, 3, 1, 0] and store.counts()["articles"] == 7
         assert fs.feed(store, "many").etag == '"v1"'  # kept once every item was taken: the last poll was a 304
 

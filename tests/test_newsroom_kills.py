@@ -81,7 +81,7 @@ def test_watch_killed_at_random_points_translates_every_arrival_exactly_once(hom
     site.routes["/rss.xml"] = Route(lambda: rss(site.base, items), headers={"Content-Type": "application/rss+xml"})
     write_config(home)
     env = subprocess_env(home, tiny_dir)
-    subprocess.run([sys.executable, "-c", "from workbench.choice.locate import locate; locate('tiny:marian-ar-en', 'x')"],
+    subprocess.run([sys.executable, "-c", "from workbench.choice.locate import locate; from workbench.settings import Home; locate('tiny:marian-ar-en', 'x', home=Home.resolve())"],
                    env=env, check=True)  # the tiny model is built before any kill
     subprocess.run([sys.executable, "-m", "workbench", "feeds", "add", f"{site.base}/rss.xml", "--name", "desk"],
                    env=env, check=True, stdout=subprocess.DEVNULL)

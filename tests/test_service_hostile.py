@@ -378,7 +378,7 @@ def test_seconds_of_any_size_are_clamped_not_an_internal_error(translated):
 
 
 def test_a_refused_call_writes_nothing_and_logs_no_traceback(translated, caplog):
-    before = _rows(translated.home)
+    before = _rows(translated.home.path)
     seg = next(s for s in translated.article(ARTICLE).to_dict()["segments"] if s["kind"] == "body")
     unit = {"article_id": ARTICLE, "unit": seg["id"], "language": "en"}
     save = {**unit, "text": "planted", "base_revision_id": seg["targets"]["en"]["revision_id"], "author": "eve"}
@@ -389,7 +389,7 @@ def test_a_refused_call_writes_nothing_and_logs_no_traceback(translated, caplog)
         answer = registry()[name](translated, **args)
         assert answer["ok"] is False, (name, args, answer)
         _one_line(answer["error"])
-    assert _rows(translated.home) == before
+    assert _rows(translated.home.path) == before
     saved = registry()["save_unit"](translated, **save, seconds_open=10**400)  # a real save, its time clamped to a day
     assert saved["ok"], saved
     assert not [r for r in caplog.records if r.exc_info], "a check raised an unexpected error"
@@ -425,7 +425,7 @@ def test_workbench_op_refuses_hostile_arguments_in_one_line(translated, argv):
     import subprocess
     import sys
 
-    home = translated.home
+    home = translated.home.path
     translated.close()
     before = _rows(home)
     log = home / "logs" / "workbench.log"

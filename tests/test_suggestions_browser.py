@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from workbench.settings import Home
+
 from . import test_editor_browser as editor
 from .test_editor_browser import ROWS, Server, open_cell, running
 
@@ -25,11 +27,10 @@ def _suggest(home: Path) -> None:
     from workbench.choice.plan import ModelSet
     from workbench.choice.profiles import select
     from workbench.runs.suggestions import suggest_articles
-    from workbench.settings import database_path
     from workbench.store import Store
 
-    models = ModelSet(select("tiny", home=home), home=home)
-    with Store(database_path(home)) as store:
+    models = ModelSet(select("tiny", home=Home(home)), home=Home(home))
+    with Store(Home(home).database) as store:
         report = suggest_articles(store, models.plan(["en"]), models.suggesters([("en", SUGGESTER)]), [ARTICLE])
     assert report.ok and report.suggested > 0, report
 

@@ -13,6 +13,7 @@ from workbench.choice.pace import Pace, after_alone, after_batch, pace_key
 from workbench.choice.plan import build_summarizer
 from workbench.models.base import Prompt, SummaryOptions, summary_groups
 from workbench.runs import summaries
+from workbench.settings import Home
 from workbench.testing.tiny import arabic_corpus
 
 from .conftest import SEEDS
@@ -26,7 +27,7 @@ def _prompts(count: int = 14) -> list[Prompt]:
 @pytest.mark.parametrize("penalty", [1.1, 1.0])
 def test_transformers_batched_summaries_equal_one_at_a_time(penalty, home):
     summarizer = build_summarizer("transformers", "tiny:qwen2", options=SummaryOptions(max_new_tokens=30, repetition_penalty=penalty),
-                                    home=str(home))
+                                    home=Home(home))
     prompts = _prompts()
     alone = [summarizer.summarize_scored(p) for p in prompts]
     together = summarizer.summarize_many(prompts)
@@ -40,7 +41,7 @@ def test_ct2_batched_summaries_equal_one_at_a_time(penalty, home, monkeypatch):
     """Without a repetition penalty prompts within SPREAD tokens share a call; with one, only prompts of the same
     length do (CTranslate2 would count the longer prompts' tails as generated)."""
     summarizer = build_summarizer("ct2", "tiny:qwen2", options=SummaryOptions(max_new_tokens=30, repetition_penalty=penalty),
-                                     home=str(home))
+                                     home=Home(home))
     prompts = _prompts() + _prompts()[:4]  # the same prompts twice: equal lengths
     alone = [summarizer.summarize_scored(p) for p in prompts]
     calls: list[int] = []
@@ -76,7 +77,7 @@ def test_a_batch_run_summarizes_across_article_languages(home, monkeypatch):
         # of three articles' two languages, whatever the batch measured (it decides the next batches' size)
         assert report.summaries == 6 and sizes == [1, 1, 4]
         assert len(wb.store.query("SELECT id FROM machine_outputs WHERE target = 'summary'")) == 6
-        [pace] = compute.choices(home)["summary_pace"].values()
+        [pace] = compute.choices(Home(home))["summary_pace"].values()
         assert pace["alone_s"] > 0 and pace["batched_size"] == 4 and pace["batch_size"] in (16, 2)
 
 
@@ -151,9 +152,9 @@ def test_the_runner_falls_back_to_one_at_a_time_when_a_measured_batch_is_slower(
         report = wb.translate([str(p) for p in sorted(SEEDS.glob("*.txt"))], ["en", "ru"], summarize=True)
         assert report.ok and report.summaries == 10
         assert sizes == expected  # the first call loads the model (not a measurement), the second is made alone
-        pace = compute.choices(home)["summary_pace"][pace_key(summarizer)]
+        pace = compute.choices(Home(home))["summary_pace"][pace_key(summarizer)]
         assert pace["batch_size"] == expected[-1] and pace["alone_s"] == alone_s
-        assert summaries.Pacer(summarizer, home).pace.batch_size == expected[-1]  # the next run starts there
+        assert summaries.Pacer(summarizer, Home(home)).pace.batch_size == expected[-1]  # the next run starts there
 
 
 def test_ct2_summary_batches_on_a_cpu_hold_a_token_budget(home, monkeypatch):
@@ -161,7 +162,7 @@ def test_ct2_summary_batches_on_a_cpu_hold_a_token_budget(home, monkeypatch):
     CPU batch is cut at CPU_SUMMARY_TOKENS padded prompt + new tokens, however many prompts the option allows."""
     from workbench.models import ct2
 
-    summarizer = build_summarizer("ct2", "tiny:qwen2", options=SummaryOptions(max_new_tokens=30), home=str(home))
+    summarizer = build_summarizer("ct2", "tiny:qwen2", options=SummaryOptions(max_new_tokens=30), home=Home(home))
     prompts = [_prompts()[3]] * 7  # one length: a single model call without a budget
     assert [len(g) for g in summarizer.batch_groups(prompts)] == [7]
     length = len(summarizer._prompt_tokens(prompts[:1])[0])

@@ -140,7 +140,7 @@ def _approve(wb: Any, lang: str) -> None:
 def _source_changed(wb: Any, lang: str) -> None:
     """The article imported again with a changed source (a paragraph added)."""
     seed = ROOT / "seeds" / f"{ARTICLE}.txt"
-    changed = wb.home.parent / "changed" / seed.name
+    changed = wb.home.path.parent / "changed" / seed.name
     changed.parent.mkdir(exist_ok=True)
     changed.write_text(seed.read_text(encoding="utf-8") + "\n\nوأضاف المتحدث أن المحادثات ستستمر.\n", encoding="utf-8")
     assert [i.outcome for i in wb.import_paths([changed]).imported] == ["updated"]
