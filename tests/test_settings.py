@@ -126,6 +126,12 @@ def test_the_home_comes_from_the_environment_without_click_reading_it(monkeypatc
     assert (tmp_path / "from-env" / "workbench.sqlite").exists()
 
 
+def test_the_data_home_is_resolved_only_where_a_command_server_or_workbench_starts():
+    """`Home.resolve` (the one reader of $WORKBENCH_HOME) runs at the entries; everything below is handed a Home."""
+    found = {p.relative_to(PACKAGE).as_posix() for p in _sources() if "Home.resolve(" in p.read_text(encoding="utf-8")}
+    assert found == {"app/api.py", "app/cli_base.py", "bench/models.py"}  # bench/models.py: the probe's process
+
+
 def test_a_library_variable_is_set_for_the_while_and_put_back(monkeypatch: pytest.MonkeyPatch):
     import os
 

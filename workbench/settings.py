@@ -120,9 +120,8 @@ def library_variable(name: str, value: str) -> Iterator[None]:
 @dataclass(frozen=True)
 class Home:
     """The data home (database, caches, models, `config.toml`, logs), resolved once per entry (a CLI command,
-    `serve`, a Python `Workbench`) by `resolve` and handed down: nothing below re-reads $WORKBENCH_HOME. The
-    variables that move one of its folders ($WORKBENCH_TINY_DIR, $WORKBENCH_CT2_DIR) and config.toml are still
-    read when asked."""
+    `serve`, a Python `Workbench`) and handed down: nothing below re-reads $WORKBENCH_HOME. The variables that
+    move one of its folders and config.toml are read when asked."""
 
     path: Path
 
@@ -136,9 +135,6 @@ class Home:
     def ensure(self) -> Home:
         self.path.mkdir(parents=True, exist_ok=True)
         return self
-
-    def __fspath__(self) -> str:
-        return str(self.path)
 
     def __str__(self) -> str:
         return str(self.path)

@@ -43,6 +43,7 @@ QWEN_05B: dict[str, Any] = dict(hidden_size=896, intermediate_size=4864, num_hid
 
 @dataclass
 class Settings:
+    home: Home  # as the `bench` command resolved it
     device: str = "cpu"
     engine: str = "auto"
     beams: list[int] = field(default_factory=lambda: [4])
@@ -54,7 +55,6 @@ class Settings:
     summarizer: bool = True
     prompt_tokens: int = 1500
     decode_tokens: int = 32
-    home: Home = field(default_factory=Home.resolve)
     confidence: bool = True  # the workbench's default: score every output (from the decoding)
     compute: bool = True  # measure each compute candidate per stage (choice.compute) and cache the choice
     llm: bool = False  # measure the LLM translator (issue 20) on each engine: long, behind --llm
@@ -370,7 +370,7 @@ def run(s: Settings, progress: Callable[[str], None] = lambda _: None) -> dict[s
     report: dict[str, Any] = {
         "default_engine": default, "engines": primary["engines"],
         **{k: v for k, v in primary.items() if k.startswith("ratio")}, "by_beam": by_beam,
-        "settings": {**s.__dict__, "primary_beam": s.beams[-1]}, "machine": machine(),
+        "settings": {**s.__dict__, "home": str(s.home), "primary_beam": s.beams[-1]}, "machine": machine(),
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
     qwen = qwen_05b(root / "bench-qwen2.5-0.5b-v1") if s.summarizer else None
@@ -424,4 +424,4 @@ if __name__ == "__main__":  # `choice.compute.run_probe`: python -m workbench.be
     from ..choice.threads import apply_threads
 
     apply_threads()  # $WORKBENCH_THREADS, as the process that started it
-    probe(Home.resolve(sys.argv[1]))  # the home the parent process resolved
+    probe(Home.resolve(sys.argv[1] if len(sys.argv) > 1 else None))  # the parent passes the home it resolved

@@ -21,7 +21,6 @@ import json
 import platform
 import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..files import atomic_write
@@ -123,13 +122,9 @@ def machine_key(threads: int | None = None) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
-def _path(home: Home) -> Path:
-    return home.cache / FILE
-
-
 def _read(home: Home) -> dict[str, Any]:
     try:
-        data = json.loads(_path(home).read_text(encoding="utf-8"))
+        data = json.loads((home.cache / FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -155,7 +150,7 @@ def _save(home: Home, change: Any) -> dict[str, Any]:
     entry.setdefault("choice", {})
     change(entry)
     data[machine_key()] = entry
-    atomic_write(_path(home), json.dumps(data, indent=1).encode("utf-8"))  # the one helper: synced, never half a file
+    atomic_write(home.cache / FILE, json.dumps(data, indent=1).encode("utf-8"))  # the one helper: synced, never half a file
     return entry
 
 

@@ -25,7 +25,13 @@ import uuid
 
 from .. import logs
 from ..errors import WorkbenchError
-from ..settings import Home, WebhookSettings, load_config, newsroom_settings, webhook_settings
+from ..settings import (
+    Home,
+    WebhookSettings,
+    load_config,
+    newsroom_settings,
+    webhook_settings,
+)
 from ..store import Store, outbox
 from ..store.outbox import EVENTS, body_of
 
