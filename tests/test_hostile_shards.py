@@ -34,7 +34,7 @@ def records(tmp_path_factory: pytest.TempPathFactory, tiny_dir: Path, ct2_dir: P
     from workbench.choice.plan import ModelSet
     from workbench.scale.distributed import ArticleStage, TranslateStage, article_rows
 
-    home = str(tmp_path_factory.mktemp("stages") / "data")
+    home = Home(tmp_path_factory.mktemp("stages") / "data")
     with pytest.MonkeyPatch.context() as mp:
         for name, value in {"HF_HUB_OFFLINE": "1", "WORKBENCH_THREADS": "1", "WORKBENCH_TINY_DIR": str(tiny_dir),
                             "WORKBENCH_CT2_DIR": str(ct2_dir), "HF_HOME": str(tiny_dir.parent / "hf-home-stages")}.items():
@@ -43,9 +43,9 @@ def records(tmp_path_factory: pytest.TempPathFactory, tiny_dir: Path, ct2_dir: P
             selection = wb.selection()
         rows = list(article_rows(str(SEEDS), set()))
         batch = {key: [row[key] for row in rows] for key in rows[0]}
-        for lang in ModelSet(selection, Home(home)).plan(TARGETS, True).targets:
-            batch = TranslateStage(selection, Home(home), 1, lang, TARGETS)(batch)
-        batch = ArticleStage(selection, Home(home), 1, TARGETS, True, None)(batch)
+        for lang in ModelSet(selection, home).plan(TARGETS, True).targets:
+            batch = TranslateStage(selection, home, 1, lang, TARGETS)(batch)
+        batch = ArticleStage(selection, home, 1, TARGETS, True, None)(batch)
     assert all(f == "[]" for f in batch["failed"])
     return [json.loads(record) for record in batch["record"]]
 
