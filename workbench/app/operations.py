@@ -117,6 +117,9 @@ class ReviewView(Answer):
     low_confidence: float
     read_only: bool
     author: str
+    # per language and segment id: the risk score and why, fact flags with their reasons, the names with the
+    # entity ledger's forms (`runs.risk_view.UnitRisk.to_dict()`): the grid's default order
+    risk: dict[str, dict[str, dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,7 @@ class UnitDetails(Answer):
     terms: list[dict[str, Any]]
     history: list[dict[str, Any]]
     suggestions: list[dict[str, Any]]
+    facts: list[dict[str, Any]]  # the fact checks' flags, each with its kind, plain-words reason and offsets
 
 
 @dataclass(frozen=True)
@@ -236,7 +240,8 @@ def review_view(wb: Workbench, *, article_id: ArticleId, author: Author = "") ->
     view = wb.article(article_id)
     return ReviewView(view.to_dict(), wb.drafts(article_id, author), {lang: review_counts(view, lang) for lang in TARGETS},
                       {lang: approval_problems(view, lang) for lang in TARGETS}, FLAG_HELP, list(BLOCKING), EXPLANATION,
-                      LOW_CONFIDENCE, wb.store.read_only, author)
+                      LOW_CONFIDENCE, wb.store.read_only, author,
+                      {lang: {seg: r.to_dict() for seg, r in units.items()} for lang, units in wb.risk(article_id).items()})
 
 
 @operation(page=True, cli=True)
@@ -261,7 +266,13 @@ def unit_details(wb: Workbench, *, article_id: ArticleId, unit: UnitName, langua
         confidence=least_sure_on_demand(current, lambda: wb.models.translator(language)),
         machine_diff_html=diff_html(machine, current.text if current else ""),
         matches=_matches(wb, source, ref) if source else [], terms=terms, history=history,
-        suggestions=unit_suggestions(wb.store, article_id, ref.segment_id, language, current))
+        suggestions=unit_suggestions(wb.store, article_id, ref.segment_id, language, current),
+        facts=_facts(wb, ref))
+
+
+def _facts(wb: Workbench, ref: UnitRef) -> list[dict[str, Any]]:
+    risk = wb.risk(ref.article_id).get(ref.lang, {}).get(ref.segment_id or "")
+    return [f.to_dict() for f in risk.facts] if risk else []
 
 
 def saved(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> UnitSaved:

@@ -1,0 +1,152 @@
+"""The risk of each translation of one article, for the editor: its score and the reasons (`review.risk`, the same
+signals as `workbench queue`), its fact-check flags with their plain-words reasons, and the names of its Arabic with
+the entity ledger's forms (what is wrong with each, and what one key can do about it: confirm the forms or put the
+ledger's form in place of a misspelling). Also the risk of an article as it arrives, before it is translated.
+
+The page uses the length models last learned and stored by `queue` (or the prior), so opening an article never
+reads the whole archive."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..languages import TARGETS
+from ..review import ledger
+from ..review.facts import Flag, LengthModel, Thresholds
+from ..review.glossary import Glossary
+from ..review.model import ArticleView
+from ..review.names import NameBook, new_names
+from ..review.risk import Risk, RiskWeights, segment_risk
+from ..store import Store
+from .queue import paragraph_facts, unit_signals
+
+TOP_REASONS = 3  # reasons an arrival's webhook carries
+
+
+@dataclass(frozen=True)
+class NameCheck:
+    """A name of a segment's Arabic (or a misspelling of a ledger name in its translation) with the ledger's forms:
+    `problem` is "misspelled", "missing", "not confirmed", "not in the ledger" or "" (rendered as the ledger has
+    it); `action` what one key does: "fix" (put `form` in place of `found`), "confirm" (the forms) or ""."""
+
+    ar: str  # the entity's Arabic forms, | between (the ledger's row)
+    en: str
+    ru: str
+    kind: str
+    confirmed: bool
+    problem: str
+    found: str = ""  # the rendering in the translation, when it is misspelled
+    form: str = ""  # the ledger's form in this language
+    action: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ar": self.ar, "en": self.en, "ru": self.ru, "kind": self.kind, "confirmed": self.confirmed,
+                "problem": self.problem, "found": self.found, "form": self.form, "action": self.action}
+
+
+@dataclass(frozen=True)
+class UnitRisk:
+    """One translation's risk, why, its fact flags and its names."""
+
+    score: float
+    reasons: tuple[str, ...]
+    facts: tuple[Flag, ...] = ()
+    names: tuple[NameCheck, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"score": self.score, "reasons": list(self.reasons), "facts": [f.to_dict() for f in self.facts],
+                "names": [n.to_dict() for n in self.names]}
+
+
+def page_thresholds(store: Store) -> Thresholds:
+    """The thresholds with the length models `queue` last stored (the prior where none is)."""
+    from ..store.entities import length_models
+
+    base = Thresholds()
+    stored = {}
+    for pair, (mean, sd, n, _) in length_models(store).items():
+        a, _, b = pair.partition("-")
+        if (a, b) in base.lengths:
+            stored[(a, b)] = LengthModel(mean, sd, n)
+    return base.with_lengths(stored)
+
+
+def name_checks(source: str, target: str, lang: str, book: NameBook) -> list[NameCheck]:
+    """The names of `source` and the misspelled ledger names of `target`, each once, the flagged ones first."""
+    misspelled = {m.key: m.text for m in book.unknown_forms(target, lang)} if target.strip() else {}
+    named = {m.key for m in book.in_target(target, lang)} if target.strip() else set()
+    checks: dict[str, NameCheck] = {}
+    for key in [*(m.key for m in book.in_source(source)), *misspelled]:
+        entity = book.get(key)
+        if entity is None or key in checks:
+            continue
+        form = entity.forms(lang)[0] if entity.forms(lang) else ""
+        if key in misspelled and form:
+            problem, action = "misspelled", "fix"
+        elif not entity.confirmed:
+            problem, action = "not confirmed", "confirm" if entity.en or entity.ru else ""
+        elif form and target.strip() and key not in named:
+            problem, action = "missing", ""
+        else:
+            problem, action = "", ""
+        checks[key] = NameCheck("|".join(entity.ar), entity.en, entity.ru, entity.kind, entity.confirmed, problem,
+                                misspelled.get(key, ""), form, action)
+    for mention in new_names(source, book):
+        checks.setdefault(mention.key, NameCheck(mention.text, "", "", "person", False, "not in the ledger"))
+    return sorted(checks.values(), key=lambda c: not c.problem)
+
+
+def fixed(target: str, lang: str, book: NameBook, ar: str) -> str:
+    """`target` with every misspelling of the entity whose Arabic is `ar` replaced by the ledger's form (a Russian
+    form in the nominative: the reviewer puts it in its case)."""
+    key = ledger.key_of(ar)
+    out, at = [], 0
+    for mention in book.unknown_forms(target, lang):
+        entity = book.get(mention.key)
+        if entity is None or ledger.key_of("|".join(entity.ar)) != key or not entity.forms(lang):
+            continue
+        out += [target[at:mention.start], entity.forms(lang)[0]]
+        at = mention.end
+    return "".join(out) + target[at:]
+
+
+def article_risk(store: Store, view: ArticleView, glossary: Glossary | None = None,
+                 langs: Sequence[str] = TARGETS, weights: RiskWeights | None = None) -> dict[str, dict[str, UnitRisk]]:
+    """Per language and segment id: the translation's risk and why (0 for a reviewed one, "reviewed"), its fact
+    flags and names. A segment without a translation has none."""
+    book = ledger.book(store, glossary)
+    thresholds = page_thresholds(store)
+    out: dict[str, dict[str, UnitRisk]] = {}
+    for lang in langs:
+        paragraphs = paragraph_facts(view, lang, book)
+        risks = out.setdefault(lang, {})
+        for seg in view.translatable:
+            unit = seg.unit(lang)
+            if unit is None or not unit.text.strip():
+                continue
+            signals = unit_signals(view, seg, lang, book, thresholds, paragraphs.get(seg.id, []))
+            names = tuple(name_checks(seg.source_text, unit.text, lang, book))
+            done = unit.reviewed or view.status.get(lang) == "approved"
+            risk = Risk(0.0, ("reviewed",)) if done else segment_risk(signals, weights)
+            risks[seg.id] = UnitRisk(risk.score, risk.reasons, tuple(signals.facts), names)
+    return out
+
+
+def arrival_risk(store: Store, article_id: str, weights: RiskWeights | None = None) -> Risk:
+    """An article's risk as it arrives, untranslated: its riskiest segment's, from the names of its Arabic the
+    ledger has not confirmed (the one signal known before a translation; `queue` ranks it again once translated)."""
+    w = weights or RiskWeights()
+    book = ledger.book(store)
+    best = Risk(0.0, ())
+    for seg in store.segments(article_id):
+        if seg["kind"] == "meta":
+            continue
+        text = seg["source_text"]
+        names = [m.text for m in book.in_source(text) if (e := book.get(m.key)) is not None and not e.confirmed]
+        names = list(dict.fromkeys(names + [m.text for m in new_names(text, book)]))
+        score = round(w.new_entity * len(names), 2)
+        if score > best.score:
+            best = Risk(score, tuple(f"+{w.new_entity:.2f} name not confirmed in the ledger: {n}" for n in names))
+    return Risk(best.score, best.reasons[:TOP_REASONS])
