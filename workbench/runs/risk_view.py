@@ -1,7 +1,7 @@
 """The risk of each translation of one article, for the editor: its score and the reasons (`review.risk`, the same
 signals as `workbench queue`), its fact-check flags with their plain-words reasons, and the names of its Arabic with
 the entity ledger's forms (what is wrong with each, and what one key can do about it: confirm the forms or put the
-ledger's form in place of a misspelling). Also the risk of an article as it arrives, before it is translated.
+ledger's form in place of a misspelling).
 
 The page uses the length models last learned and stored by `queue` (or the prior), so opening an article never
 reads the whole archive."""
@@ -21,9 +21,6 @@ from ..review.names import NameBook, new_names
 from ..review.risk import Risk, RiskWeights, segment_risk
 from ..store import Store
 from .queue import paragraph_facts, unit_signals
-
-TOP_REASONS = 3  # reasons an arrival's webhook carries
-
 
 @dataclass(frozen=True)
 class NameCheck:
@@ -132,21 +129,3 @@ def article_risk(store: Store, view: ArticleView, glossary: Glossary | None = No
             risk = Risk(0.0, ("reviewed",)) if done else segment_risk(signals, weights)
             risks[seg.id] = UnitRisk(risk.score, risk.reasons, tuple(signals.facts), names)
     return out
-
-
-def arrival_risk(store: Store, article_id: str, weights: RiskWeights | None = None) -> Risk:
-    """An article's risk as it arrives, untranslated: its riskiest segment's, from the names of its Arabic the
-    ledger has not confirmed (the one signal known before a translation; `queue` ranks it again once translated)."""
-    w = weights or RiskWeights()
-    book = ledger.book(store)
-    best = Risk(0.0, ())
-    for seg in store.segments(article_id):
-        if seg["kind"] == "meta":
-            continue
-        text = seg["source_text"]
-        names = [m.text for m in book.in_source(text) if (e := book.get(m.key)) is not None and not e.confirmed]
-        names = list(dict.fromkeys(names + [m.text for m in new_names(text, book)]))
-        score = round(w.new_entity * len(names), 2)
-        if score > best.score:
-            best = Risk(score, tuple(f"+{w.new_entity:.2f} name not confirmed in the ledger: {n}" for n in names))
-    return Risk(best.score, best.reasons[:TOP_REASONS])

@@ -27,7 +27,7 @@ from .articles import ArticleList, refresher
 JS = Path(__file__).with_name("js")
 # Load order: each file adds to window.WB what the later ones use.
 SCRIPTS = ("state.js", "transport.js", "render.js", "conflict.js", "editor.js", "commands.js", "keys.js", "suggestions.js",
-           "cat.js", "cat_grid.js", "loader.js")
+           "cat.js", "cat_grid.js", "ledger.js", "loader.js")
 MOUNT = "WB.mount({ element, trigger, props, server, watch, events: ['saved'] });"
 
 

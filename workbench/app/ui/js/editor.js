@@ -15,7 +15,7 @@
       this.core = new WB.EditorCore({ transport, storage: localStorage, timers: this.timers,
                                       author: () => WB.reviewerName(document, localStorage), onEvent: (e) => this.onCore(e) });
       this.article = ""; this.data = null; this.lang = null; this.session = null; this.box = null; this.msg = null;
-      this.filter = { q: "", state: "all", flag: "all", order: "document" };
+      this.filter = { q: "", state: "all", flag: "all", order: "risk" };  // ledger.js: riskiest first
       this.details = new Map(); this.loads = 0; this.helpReturn = null;
       WB.bindEvents(this);
     }
@@ -126,7 +126,7 @@
     // ---------------------------------------------------------------- rows
     visibleUnits() {
       const current = this.session && this.session.unit;
-      const rows = WB.ordered(WB.units(this.data), this.filter.order, this.lang)
+      const rows = WB.ordered(WB.units(this.data), this.filter.order, this.lang, this)
         .filter((r) => r.id === current || WB.visible(r, this.filter, this.lang, this.data));
       return ["summary", ...rows.map((r) => r.id)];
     }

@@ -57,7 +57,8 @@
     return true;
   }
 
-  function ordered(rows, order, lang) {
+  function ordered(rows, order, lang, g) {
+    if (order === "risk" && g && g.data && root.WB && root.WB.riskOrdered) return root.WB.riskOrdered(rows, lang, g);  // ledger.js
     if (order !== "review_first") return rows;
     const key = (r) => { const u = r.targets[lang]; return [u && u.reviewed ? 1 : 0, u && u.flags.length ? 0 : 1, u && u.confidence ? u.confidence.score : 1, r.number]; };
     return [...rows].sort((a, b) => { const x = key(a), y = key(b); for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] - y[i]; return 0; });
@@ -107,7 +108,7 @@
   }
 
   function tableHtml(g) {
-    const rows = ordered(units(g.data), g.filter.order, g.lang);
+    const rows = ordered(units(g.data), g.filter.order, g.lang, g);
     return `<table class='wb-grid' id='wb-grid-table' tabindex='-1' aria-label='Segments'><thead><tr><th scope='col'>#</th><th scope='col'>Arabic</th>` +
       langsOf(g.data).map((l) => `<th scope='col'>${esc(langName(g.data, l))}</th>`).join("") + `</tr></thead>` +
       `<tbody>${summaryRow(g)}${rows.map((r) => rowHtml(g, r, !visible(r, g.filter, g.lang, g.data))).join("")}</tbody></table>`;
@@ -132,7 +133,7 @@
     }).join("");
   }
 
-  function filtersActive(g) { return ["state", "flag"].filter((k) => g.filter[k] !== "all").length + (g.filter.order !== "document" ? 1 : 0); }
+  function filtersActive(g) { return ["state", "flag"].filter((k) => g.filter[k] !== "all").length + (g.filter.order !== "risk" ? 1 : 0); }
 
   function toolbar(g) {
     const flags = ["all", "flagged", "blocking", ...Object.keys(g.data.flag_help)];
@@ -145,7 +146,7 @@
       ${field("wb-lang", "Language reviewed", opt(langsOf(g.data), g.lang, (l) => langName(g.data, l)))}
       ${field("wb-state", "State", opt(["all", ...statesOf(g.data)], g.filter.state))}
       ${field("wb-flag", "Flag", opt(flags, g.filter.flag))}
-      ${field("wb-order", "Order", opt(["document", "review_first"], g.filter.order, (v) => (v === "document" ? "as in the article" : "needing review first")))}</div></details>
+      ${field("wb-order", "Order", opt(["risk", "document", "review_first"], g.filter.order, (v) => ({ risk: "riskiest first", document: "as in the article" }[v] || "needing review first")))}</div></details>
       <div class='wb-counts'>${counts(g)}</div>
       <div id='wb-message' class='wb-note wb-${esc(msg.kind)}' role='status' aria-live='polite' title='${esc(msg.text)}' tabindex='-1'>${esc(msg.text)}</div>
       <details class='wb-menu wb-menu-end' id='wb-more'><summary aria-label='More actions'>More</summary><div class='wb-menu-body'>
@@ -187,7 +188,7 @@
   registerSection({ id: "flags", title: "Flags", order: 40, render(d, g) {
     const act = root.WB && root.WB.flagAction, after = root.WB && root.WB.flagsAfter;
     const items = d.flags.map((f) => `<li data-flag='${esc(f)}'><b>${esc(f)}</b>: ${esc(g.data.flag_help[f] || f)}${g.data.blocking.includes(f) ? " <i>(blocks approval)</i>" : ""}${act ? act(f, d, g) : ""}</li>`).join("") +
-      (after ? after(d, g) : "") + d.qa.map((q) => `<li>${esc(q)}</li>`).join("");
+      (after ? after(d, g) : "") + (root.WB && root.WB.factItems ? root.WB.factItems(d, g) : "") + d.qa.map((q) => `<li>${esc(q)}</li>`).join("");
     const conf = d.confidence ? `<p class='wb-conf-line'>Model confidence <b>${(d.confidence.score * 100).toFixed(1)}%</b> over ${d.confidence.tokens} tokens; least sure: ${d.confidence.low_tokens.map((t) => `<code>${esc(t.token)}</code>`).join(" ")}. <span title='${esc(g.data.confidence_help)}'>ⓘ</span></p>` : "";
     const src = d.source ? "<button id='wb-copy-source' title='Alt+S'>Copy source</button>" : "";
     return `${items ? `<ul>${items}</ul>` : "<p>None.</p>"}${conf}${src}`;
