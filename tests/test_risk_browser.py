@@ -42,7 +42,8 @@ def site(tiny_dir, tmp_path_factory, chromium) -> Iterator[tuple[Server, str, di
         segs = {s["source_text"]: s["id"] for s in wb.store.segments(article) if s["kind"] != "meta"}
         wb.store.add_machine_outputs([MachineOutputRecord(
             article, segs[src], "segment", "en", src, text, [],
-            {"model": "test", "confidence": {"score": score, "mean_logprob": -0.1, "tokens": 20}})
+            {"model": "test", "confidence": {"score": score, "mean_logprob": -0.1, "tokens": 20,  # its least sure words
+                                             "low_tokens": [{"token": "▁the", "logprob": -1.5}]}})  # (no model asked)
             for src, (text, score) in MADE.items()])
         ledger.import_rows(wb.store, [ledger.row("ألكسندر غروشكو|غروشكو", "Alexander Grushko", "Александр Грушко",
                                                  "person", "new")], "test")
@@ -91,7 +92,7 @@ def test_a_flagged_name_shows_the_ledger_forms_and_one_key_fixes_or_confirms_it(
     page.locator(f"tr[data-seg='{seg['misspelled']}'] td.wb-cell[data-lang=en]").click()
     wait_editor(page, seg["misspelled"])
     names = page.locator("section[data-section=names]")
-    names.wait_for(timeout=15_000)
+    names.wait_for(timeout=30_000)
     assert "Tokayev" in names.inner_text() and "Токаев" in names.inner_text() and "“Tokaev”" in names.inner_text()
     flags = page.locator("section[data-section=flags]").inner_text()
     assert "name: Tokaev is not the ledger's form Tokayev" in flags  # the fact flag, with its plain-words reason
@@ -107,7 +108,7 @@ def test_a_flagged_name_shows_the_ledger_forms_and_one_key_fixes_or_confirms_it(
     # a new name: its forms shown as not confirmed; Alt+K confirms them in the ledger
     page.locator(f"tr[data-seg='{seg['new']}'] td.wb-cell[data-lang=en]").click()
     wait_editor(page, seg["new"])
-    names.wait_for(timeout=15_000)
+    names.wait_for(timeout=30_000)
     assert "Alexander Grushko" in names.inner_text() and "Александр Грушко" in names.inner_text()
     assert ledger_rows(wb_home)["Alexander Grushko"]["status"] == "new"
     page.wait_for_timeout(350)
