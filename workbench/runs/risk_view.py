@@ -22,6 +22,7 @@ from ..review.risk import Risk, RiskWeights, segment_risk
 from ..store import Store
 from .queue import paragraph_facts, unit_signals
 
+
 @dataclass(frozen=True)
 class NameCheck:
     """A name of a segment's Arabic (or a misspelling of a ledger name in its translation) with the ledger's forms:
