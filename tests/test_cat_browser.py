@@ -12,7 +12,8 @@ import pytest
 
 from . import test_editor_browser as editor
 from .conftest import ARTIFACTS
-from .test_editor_browser import Server, goto, open_cell, replace_text, running, unit
+from .test_editor_browser import Server, in_document_order, open_cell, replace_text, running, unit
+from .test_editor_browser import goto as open_article
 
 browser, chromium, page = editor.browser, editor.chromium, editor.page  # the fixtures, shared
 
@@ -47,6 +48,12 @@ def client(cat_site):
     from gradio_client import Client
 
     return Client(cat_site.url, verbose=False)
+
+
+def goto(page, server: Server, article: str, name: str = "") -> list[str]:
+    """The article, its rows in the article's order (these tests count rows by their place: "#3, #5")."""
+    open_article(page, server, article, name)
+    return in_document_order(page)
 
 
 def cell_text(page, seg: str, lang: str = "en") -> str:

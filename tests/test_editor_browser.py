@@ -122,6 +122,15 @@ def goto(page, server: Server, article: str, name: str = "") -> list[str]:
     return page.evaluate(f"[...document.querySelectorAll('{ROWS}')].map(r => r.dataset.seg)")
 
 
+def in_document_order(page) -> list[str]:
+    """Switch the grid to the article's order (the default is riskiest first), as a reviewer does in Filters; the
+    rows' ids in that order."""
+    page.click("#wb-filters summary")
+    page.select_option("#wb-order", "document")
+    page.click("#wb-filters summary")
+    return page.evaluate(f"[...document.querySelectorAll('{ROWS}')].map(r => r.dataset.seg)")
+
+
 def open_cell(page, seg: str, lang: str = "en") -> None:
     page.locator(f"#review-grid tr[data-seg='{seg}'] td.wb-cell[data-lang={lang}]").click()
     wait_editor(page, seg, lang)
