@@ -8,6 +8,8 @@ reads the whole archive."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,11 +18,11 @@ from ..languages import TARGETS
 from ..review import ledger
 from ..review.facts import Flag, LengthModel, Thresholds
 from ..review.glossary import Glossary
-from ..review.model import ArticleView
+from ..review.model import ArticleView, SegmentRow
 from ..review.names import NameBook, new_names
-from ..review.risk import Risk, RiskWeights, segment_risk
+from ..review.risk import Risk, RiskWeights, SegmentSignals, segment_risk
 from ..store import Store
-from .queue import paragraph_facts, unit_signals
+from .queue import OTHER, paragraph_facts, unit_signals
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ def article_risk(store: Store, view: ArticleView, glossary: Glossary | None = No
     flags and names. A segment without a translation has none."""
     book = ledger.book(store, glossary)
     thresholds = page_thresholds(store)
+    keys = (hash(tuple(book.entities)), repr(thresholds.to_dict()))
     out: dict[str, dict[str, UnitRisk]] = {}
     for lang in langs:
         paragraphs = paragraph_facts(view, lang, book)
@@ -124,9 +127,34 @@ def article_risk(store: Store, view: ArticleView, glossary: Glossary | None = No
             unit = seg.unit(lang)
             if unit is None or not unit.text.strip():
                 continue
-            signals = unit_signals(view, seg, lang, book, thresholds, paragraphs.get(seg.id, []))
-            names = tuple(name_checks(seg.source_text, unit.text, lang, book))
+            signals, names = _checked(view, seg, lang, book, thresholds, tuple(paragraphs.get(seg.id, [])), keys)
             done = unit.reviewed or view.status.get(lang) == "approved"
             risk = Risk(0.0, ("reviewed",)) if done else segment_risk(signals, weights)
             risks[seg.id] = UnitRisk(risk.score, risk.reasons, tuple(signals.facts), names)
     return out
+
+
+_CHECKED: OrderedDict[tuple[Any, ...], tuple[SegmentSignals, tuple[NameCheck, ...]]] = OrderedDict()
+_LOCK = threading.Lock()  # the server's requests run in threads
+CHECKED_KEPT = 4096  # unit translations whose checks are kept: a save re-checks its own unit, not the article
+
+
+def _checked(view: ArticleView, seg: SegmentRow, lang: str, book: NameBook, thresholds: Thresholds,
+             paragraph: tuple[Flag, ...], keys: tuple[int, str]) -> tuple[SegmentSignals, tuple[NameCheck, ...]]:
+    """A unit's signals and names, from what they are made of (kept: reopening an article after a save checks only
+    what changed)."""
+    unit, other = seg.unit(lang), seg.unit(OTHER.get(lang, ""))
+    assert unit is not None
+    confidence = unit.confidence.score if unit.confidence is not None else None
+    key = (view.id, seg.id, lang, seg.source_text, unit.text, other.text if other else None, confidence, unit.edited,
+           tuple(unit.flags), paragraph, keys)
+    with _LOCK:
+        found = _CHECKED.get(key)
+    if found is None:
+        found = (unit_signals(view, seg, lang, book, thresholds, paragraph),
+                 tuple(name_checks(seg.source_text, unit.text, lang, book)))
+        with _LOCK:
+            _CHECKED[key] = found
+            while len(_CHECKED) > CHECKED_KEPT:
+                _CHECKED.popitem(last=False)
+    return found
