@@ -142,7 +142,6 @@ class UnitDetails(Answer):
     terms: list[dict[str, Any]]
     history: list[dict[str, Any]]
     suggestions: list[dict[str, Any]]
-    facts: list[dict[str, Any]]  # the fact checks' flags, each with its kind, plain-words reason and offsets
 
 
 @dataclass(frozen=True)
@@ -266,13 +265,7 @@ def unit_details(wb: Workbench, *, article_id: ArticleId, unit: UnitName, langua
         confidence=least_sure_on_demand(current, lambda: wb.models.translator(language)),
         machine_diff_html=diff_html(machine, current.text if current else ""),
         matches=_matches(wb, source, ref) if source else [], terms=terms, history=history,
-        suggestions=unit_suggestions(wb.store, article_id, ref.segment_id, language, current),
-        facts=_facts(wb, ref))
-
-
-def _facts(wb: Workbench, ref: UnitRef) -> list[dict[str, Any]]:
-    risk = wb.risk(ref.article_id).get(ref.lang, {}).get(ref.segment_id or "")
-    return [f.to_dict() for f in risk.facts] if risk else []
+        suggestions=unit_suggestions(wb.store, article_id, ref.segment_id, language, current))
 
 
 def saved(wb: Workbench, ref: UnitRef, recorded: workflow.Recorded) -> UnitSaved:

@@ -44,7 +44,7 @@
 
   // ------------------------------------------------------------------ fact flags in the flag list
   WB.factItems = function (d, g) {
-    const k = riskOf(g, d.unit, d.lang), facts = (d.facts && d.facts.length ? d.facts : (k && k.facts) || []);
+    const k = riskOf(g, d.unit, d.lang), facts = (k && k.facts) || [];
     return facts.map((f) => `<li class='wb-fact' data-fact='${esc(f.kind)}'><b>${esc(f.kind)}</b>: ${esc(f.reason)}</li>`).join("");
   };
 
