@@ -68,6 +68,18 @@ def test_the_view_ranks_each_translation_and_says_why_with_its_names_and_fact_fl
     assert any("name not confirmed in the ledger: ألكسندر غروشكو" in r for r in risk[segs[NEW]]["reasons"])
 
 
+def test_show_lists_each_translations_fact_flags_with_their_reasons(wb, story):
+    from click.testing import CliRunner
+
+    from workbench.app.cli import cli
+
+    article, _ = story
+    result = CliRunner().invoke(cli, ["--home", str(wb.home), "show", article])
+    assert result.exit_code == 0, result.output
+    assert "      en: President Tokaev is to pay" in result.output
+    assert "          name: Tokaev is not the ledger's form Tokayev" in result.output
+
+
 def test_ledger_name_confirms_the_forms_and_fixes_a_misspelling_through_the_save_path(wb, story):
     article, segs = story
     rev = wb.article(article).row(segs[NEW]).unit("en").revision_id
