@@ -56,6 +56,8 @@ def _valid(wb) -> dict[str, dict[str, Any]]:
         "import_url": {"url": "https://example.org/news/1"},  # every bad value is refused before anything is fetched
         "get_glossary": {},
         "save_glossary": {"rows": [["موسكو", "Moscow", "Москва", ""]], "base_version": "a-stale-version", "author": "mona"},
+        # the fact checks' (app/operations_checks.py): a name of the segment, confirmed in the ledger
+        "ledger_name": {**unit, "entity": "لافروف", "action": "confirm", "base_revision_id": rev, "author": "mona"},
         **_valid_cat(wb, unit, rev),
     }
 

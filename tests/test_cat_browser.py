@@ -12,7 +12,8 @@ import pytest
 
 from . import test_editor_browser as editor
 from .conftest import ARTIFACTS
-from .test_editor_browser import Server, goto, open_cell, replace_text, running, unit
+from .test_editor_browser import Server, in_document_order, open_cell, replace_text, running, unit
+from .test_editor_browser import goto as open_article
 
 browser, chromium, page = editor.browser, editor.chromium, editor.page  # the fixtures, shared
 
@@ -49,6 +50,12 @@ def client(cat_site):
     return Client(cat_site.url, verbose=False)
 
 
+def goto(page, server: Server, article: str, name: str = "") -> list[str]:
+    """The article, its rows in the article's order (these tests count rows by their place: "#3, #5")."""
+    open_article(page, server, article, name)
+    return in_document_order(page)
+
+
 def cell_text(page, seg: str, lang: str = "en") -> str:
     return page.inner_text(f"#review-grid tr[data-seg='{seg}'] td.wb-cell[data-lang={lang}]")
 
@@ -71,7 +78,8 @@ def test_comments_with_mentions_are_shown_as_text_and_listed_for_the_reviewer(pa
     page.click("#wb-more summary")  # the panels are in the toolbar's More menu (issue 29)
     page.click("#wb-more [data-cat=mentions-open]")
     page.wait_for_selector("#wb-cat-panel .wb-comments li")
-    assert "@bob" in page.inner_text("#wb-cat-panel") and "segment 2" in page.inner_text("#wb-cat-panel")
+    number = page.locator(f"tr[data-seg='{rows[1]}']").get_attribute("data-n")  # the rows are riskiest first
+    assert "@bob" in page.inner_text("#wb-cat-panel") and f"segment {number}" in page.inner_text("#wb-cat-panel")
     page.click("#wb-cat-panel [data-cat=goto]")
     page.wait_for_function("document.activeElement?.id === 'wb-editor'")
     page.click("section[data-section=comments] [data-cat=resolve]")
@@ -178,8 +186,9 @@ def test_counts_and_who_else_is_editing(browser, cat_site):
         open_cell(alice, rows[3])
         alice.click("#wb-more summary")
         assert "Open segment: Arabic" in alice.inner_text(".wb-cat-bar")
-        bob.wait_for_function("document.querySelector('.wb-presence')?.innerText.includes('Alice is editing segment 4 (English)')",
-                              timeout=25_000)
+        number = alice.locator(f"tr[data-seg='{rows[3]}']").get_attribute("data-n")  # the rows are riskiest first
+        bob.wait_for_function("(n) => document.querySelector('.wb-presence')?.innerText.includes(`Alice is editing segment ${n} (English)`)",
+                              arg=number, timeout=25_000)
         bob.wait_for_function(f"document.querySelector(\"tr[data-seg='{rows[3]}'] td[data-lang=en]\")?.innerText.includes('✎ Alice')")
         bob.screenshot(path=str(ARTIFACTS / "cat-presence.png"))
     finally:

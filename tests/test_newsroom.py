@@ -611,6 +611,7 @@ def test_arrivals_are_announced_and_a_failing_receiver_is_retried(site: Site, ho
     events = receiver.events()
     assert sorted(e["article_id"] for e in events) == sorted(a.article_id for a in report.arrived)
     assert all(e["event"] == "arrived" and e["feed"] == "tass-atom" and e["url"].startswith(site.base) for e in events)
+    assert all(e["risk"]["score"] >= 0 and isinstance(e["risk"]["reasons"], list) for e in events)  # as it arrives
     assert len(receiver.deliveries()) == 4  # two answered 500, then retried
     ids = [h["x-workbench-delivery"] for h, _ in receiver.deliveries()]
     assert len(set(ids)) == 2  # a retry is the same delivery

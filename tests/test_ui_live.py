@@ -114,8 +114,12 @@ def _launch(p, chromium: str):
         "--disable-sync", "--no-first-run"])
 
 
-def _open_editor(page, row: int, lang: str):
-    page.locator(f"#review-grid tbody tr[data-seg]:not(.wb-summary) >> nth={row}").locator(f"td.wb-cell[data-lang={lang}]").click()
+def _open_editor(page, row: int | str, lang: str):
+    """Open a row's cell: the row by its place on the page, or by its segment id (the risk order puts a row just
+    reviewed last when the page loads again)."""
+    found = (page.locator(f"#review-grid tbody tr[data-seg='{row}']") if isinstance(row, str)
+             else page.locator(f"#review-grid tbody tr[data-seg]:not(.wb-summary) >> nth={row}"))
+    found.locator(f"td.wb-cell[data-lang={lang}]").click()
     page.wait_for_function("l => document.activeElement && document.activeElement.id === 'wb-editor'"
                            " && document.activeElement.lang === l", arg=lang, timeout=30_000)
 
@@ -174,7 +178,7 @@ def test_review_editor_in_the_browser(served_home, tiny_dir):
         page.reload()
         page.wait_for_selector("#review-grid tbody tr[data-seg]", timeout=60_000)
         assert "draft" in page.locator(f"#review-grid tr[data-seg='{rows[1]}'] td[data-lang=en]").inner_text()
-        _open_editor(page, 1, "en")
+        _open_editor(page, rows[1], "en")
         assert page.locator("#wb-editor").input_value() == "Half-finished sentence about Kazakhstan"
         assert "Draft restored" in page.locator("#wb-row-message").inner_text()
 

@@ -30,6 +30,7 @@ from ..review.views import article_view, list_view
 from ..runs.batch import translate_articles
 from ..runs.progress import Progress
 from ..runs.report import TranslateReport
+from ..runs.risk_view import UnitRisk, article_risk
 from ..runs.summaries import summarize_article
 from ..runs.translation import translate_segments
 from ..settings import Home
@@ -54,6 +55,7 @@ class Workbench:
         self._models = model_set
         self._views: dict[tuple[str, tuple[int, int], str], ArticleView] = {}
         self._glossary: tuple[str, Glossary] | None = None
+        self._risks: dict[tuple[str, tuple[int, int], str], dict[str, dict[str, UnitRisk]]] = {}
         try:
             glossary_version(self.store)  # on first open, an earlier version's glossary.csv is imported (once)
         except WorkbenchError as exc:  # e.g. a full disk: every command still runs; the glossary is tried on use
@@ -111,6 +113,19 @@ class Workbench:
                 self._views.pop(next(iter(self._views)))
             self._views[key] = view
         return view
+
+    def risk(self, article_id: str) -> dict[str, dict[str, UnitRisk]]:
+        """Per language and segment: the translation's risk and why, its fact flags and its names with the entity
+        ledger's forms (`runs.risk_view`), kept like the views until the store or the glossary changes."""
+        view = self.article(article_id)
+        key = (article_id, self.store.version(), self._glossary[0] if self._glossary else "")
+        risk = self._risks.get(key)
+        if risk is None:
+            risk = article_risk(self.store, view, self.glossary())
+            if len(self._risks) >= 16:
+                self._risks.pop(next(iter(self._risks)))
+            self._risks[(article_id, self.store.version(), self._glossary[0] if self._glossary else "")] = risk
+        return risk
 
     def glossary(self) -> Glossary:
         """The store's glossary (the project's starter glossary until it is edited), read again only when a new

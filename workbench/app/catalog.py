@@ -1,11 +1,11 @@
 """Every operation of the service, loaded: importing this module declares them all (the review surface's in
-`operations.py`, the CAT editor's in `operations_cat.py`, the newsroom's in `operations_newsroom.py`). The
+`operations.py`, the CAT editor's in `operations_cat.py`, the fact checks' in `operations_checks.py`, the newsroom's in `operations_newsroom.py`). The
 adapters (the page's server function, the named endpoints, `workbench op`) read the registry through `registry()`.
 """
 
 from __future__ import annotations
 
-from . import operations, operations_cat, operations_newsroom  # noqa: F401  (each declares its operations)
+from . import operations, operations_cat, operations_checks, operations_newsroom  # noqa: F401  (each declares its operations)
 from .service import OPERATIONS, Operation
 
 

@@ -78,11 +78,15 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 @handle_errors
 def show_cmd(ctx: click.Context, article_id: str, as_json: bool) -> None:
-    """Show an article: segments in order with kind and paragraph, and translations where they exist."""
+    """Show an article: segments in order with kind and paragraph, and translations where they exist, each with
+    its fact-check flags and their reasons."""
     from .render import ArticleText
 
     with _workbench(ctx) as wb:
-        emit(ArticleText(run(wb, "get_article", article_id=article_id).article), as_json)
+        article = run(wb, "get_article", article_id=article_id).article  # the id checked first, as the operation does
+        facts = {} if as_json else {lang: {seg: risk.facts for seg, risk in units.items()}
+                                     for lang, units in wb.risk(article_id).items()}
+        emit(ArticleText(article, facts), as_json)
 
 
 @cli.command("translate")

@@ -118,6 +118,9 @@ class ReviewView(Answer):
     low_confidence: float
     read_only: bool
     author: str
+    # per language and segment id: the risk score and why, fact flags with their reasons, the names with the
+    # entity ledger's forms (`runs.risk_view.UnitRisk.to_dict()`): the grid's default order
+    risk: dict[str, dict[str, dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -245,7 +248,8 @@ def review_view(wb: Workbench, *, article_id: ArticleId, author: Author = "") ->
     view = wb.article(article_id)
     return ReviewView(view.to_dict(), wb.drafts(article_id, author), {lang: review_counts(view, lang) for lang in TARGETS},
                       {lang: approval_problems(view, lang) for lang in TARGETS}, FLAG_HELP, list(BLOCKING), EXPLANATION,
-                      LOW_CONFIDENCE, wb.store.read_only, author)
+                      LOW_CONFIDENCE, wb.store.read_only, author,
+                      {lang: {seg: r.to_dict() for seg, r in units.items()} for lang, units in wb.risk(article_id).items()})
 
 
 @operation(page=True, cli=True)

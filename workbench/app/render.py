@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 import click
@@ -127,9 +127,11 @@ class ArticleList:
 
 @dataclass(frozen=True)
 class ArticleText:
-    """`show`: the article view; its text lists the segments in order with their translations."""
+    """`show`: the article view; its text lists the segments in order with their translations, each with its fact
+    flags and their reasons under it (`facts`: per language and segment id, from `runs.risk_view`)."""
 
     view: ArticleView
+    facts: Mapping[str, Mapping[str, Sequence[Any]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return self.view.to_dict()
@@ -149,6 +151,7 @@ class ArticleText:
                 if unit:
                     marks = (" (edited)" if unit.edited else "") + (f" [{', '.join(unit.flags)}]" if unit.flags else "")
                     yield f"      {lang}: {unit.text}{marks}"
+                    yield from (f"          {f.kind}: {f.reason}" for f in self.facts.get(lang, {}).get(row.id, ()))
 
 
 @dataclass(frozen=True)

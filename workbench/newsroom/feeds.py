@@ -262,12 +262,23 @@ def take_page(ctx: Context, url: str, article_id: str, *, feed: str | None = Non
     date = (item.published if item else None) or found.date
     raw = _raw(known or article_id, found.text, page.url, title, date, feed)
     imported: Imported = feed_store.import_fetched(ctx.store, raw, url=page.url, reopen=workflow.source_changed,
-                                                   feed=feed, author=found.author, item=item)
+                                                   feed=feed, author=found.author, item=item,
+                                                   described=lambda article_id: arrival_payload(ctx.store, article_id))
     arrival = Arrival(imported.article_id, page.url, title, feed, imported.outcome, imported.segments,
                       tuple(imported.reopened))
     if ctx.on_arrival:
         ctx.on_arrival(arrival)
     return arrival
+
+
+def arrival_payload(store: Store, article_id: str) -> dict[str, Any]:
+    """What an `arrived` webhook says of the article besides its id, title and source: its risk score and top
+    reasons as it arrives (`review.risk.arrival_risk`: the names of its Arabic the ledger has not confirmed)."""
+    from ..review import ledger
+    from ..review.risk import arrival_risk
+
+    risk = arrival_risk((s["source_text"] for s in store.segments(article_id) if s["kind"] != "meta"), ledger.book(store))
+    return {"risk": {"score": risk.score, "reasons": list(risk.reasons)}}
 
 
 def import_url(ctx: Context, url: str) -> Arrival:

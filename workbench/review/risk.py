@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .facts import Flag
+from .names import NameBook, new_names
 
 FACT_WEIGHTS = {"number": 3.0, "name": 3.0, "quote": 3.0, "language": 4.0, "omission": 2.5, "addition": 2.0,
                 "cross_language": 2.0}
@@ -135,3 +136,21 @@ def rank(segments: Iterable[SegmentSignals], urgencies: dict[str, Risk] | None =
         rows.append(QueueRow(s.article_id, s.segment_id, s.lang, round(risk.score + extra.score, 2),
                              round(best[s.article_id] + extra.score, 2), risk.reasons + extra.reasons, s.text))
     return sorted(rows, key=lambda r: -r.score)
+
+
+TOP_REASONS = 3  # the reasons an arrival's webhook carries
+
+
+def arrival_risk(texts: Iterable[str], book: NameBook, weights: RiskWeights | None = None) -> Risk:
+    """An article's risk as it arrives, untranslated (its segments' Arabic `texts`): its riskiest segment's, from
+    the names the ledger has not confirmed, the one signal known before a translation (`queue` ranks the article
+    again once it is translated); at most TOP_REASONS reasons."""
+    w = weights or RiskWeights()
+    best = Risk(0.0, ())
+    for text in texts:
+        names = [m.text for m in book.in_source(text) if (e := book.get(m.key)) is not None and not e.confirmed]
+        names = list(dict.fromkeys(names + [m.text for m in new_names(text, book)]))
+        risk = _risk((w.new_entity, f"name not confirmed in the ledger: {name}") for name in names)
+        if risk.score > best.score:
+            best = risk
+    return Risk(best.score, best.reasons[:TOP_REASONS])

@@ -15,7 +15,7 @@ from ..languages import TARGETS
 from ..review import ledger
 from ..review.facts import Flag, LengthModel, Thresholds, check, length_scores, quote_flags
 from ..review.glossary import load as load_glossary
-from ..review.model import ArticleView
+from ..review.model import ArticleView, SegmentRow
 from ..review.names import NameBook, new_names
 from ..review.qa import FlaggedUnit, QaReport
 from ..review.risk import QueueRow, RiskWeights, SegmentSignals, rank, urgency
@@ -83,18 +83,24 @@ def _signals(view: ArticleView, langs: Sequence[str], book: NameBook, thresholds
             unit = seg.unit(lang)
             if unit is None or unit.reviewed or not unit.text.strip() or view.status.get(lang) == "approved":
                 continue
-            other_unit = seg.unit(OTHER[lang]) if lang in OTHER else None
-            other = other_unit.text if other_unit and other_unit.text.strip() else None
-            facts = check(seg.source_text, unit.text, lang, other, book=book, thresholds=thresholds)
-            facts += by_paragraph[lang].get(seg.id, [])
-            confidence = unit.confidence.score if unit.confidence is not None and not unit.edited else None
-            new = [m.text for m in book.in_source(seg.source_text)
-                   if (e := book.get(m.key)) is not None and not e.confirmed]
-            new += [m.text for m in new_names(seg.source_text, book)]
-            scores = length_scores(seg.source_text, unit.text, lang, other, OTHER.get(lang), thresholds)
-            yield SegmentSignals(view.id, seg.id, lang, unit.text, confidence, tuple(facts),
-                                 tuple(f for f in unit.flags if f not in ("low_confidence",)), tuple(dict.fromkeys(new)),
-                                 min(scores.values()) if scores else None)
+            yield unit_signals(view, seg, lang, book, thresholds, by_paragraph[lang].get(seg.id, []))
+
+
+def unit_signals(view: ArticleView, seg: SegmentRow, lang: str, book: NameBook, thresholds: Thresholds,
+                 paragraph: Sequence[Flag] = ()) -> SegmentSignals:
+    """What is known about the translation of `seg` into `lang` (its fact checks, with `paragraph`'s added)."""
+    unit = seg.unit(lang)
+    text = unit.text if unit is not None else ""
+    other_unit = seg.unit(OTHER[lang]) if lang in OTHER else None
+    other = other_unit.text if other_unit and other_unit.text.strip() else None
+    facts = check(seg.source_text, text, lang, other, book=book, thresholds=thresholds) + list(paragraph)
+    confidence = unit.confidence.score if unit is not None and unit.confidence is not None and not unit.edited else None
+    new = [m.text for m in book.in_source(seg.source_text) if (e := book.get(m.key)) is not None and not e.confirmed]
+    new += [m.text for m in new_names(seg.source_text, book)]
+    scores = length_scores(seg.source_text, text, lang, other, OTHER.get(lang), thresholds) if text.strip() else {}
+    return SegmentSignals(view.id, seg.id, lang, text, confidence, tuple(facts),
+                          tuple(f for f in (unit.flags if unit is not None else ()) if f not in ("low_confidence",)),
+                          tuple(dict.fromkeys(new)), min(scores.values()) if scores else None)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ one is written with its article and its source in one transaction, so an article
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -193,9 +194,11 @@ def link_item(store: Store, item: FeedItem, article_id: str) -> None:
 
 # --------------------------------------------------------------------------- articles from the web
 def import_fetched(store: Store, raw: RawArticle, *, url: str, reopen: Reopen, feed: str | None = None,
-                   author: str | None = None, item: FeedItem | None = None) -> Imported:
+                   author: str | None = None, item: FeedItem | None = None,
+                   described: Callable[[str], dict[str, Any]] | None = None) -> Imported:
     """Import an article read from the web, its source (feed, page URL, author) and, for a feed's item, the item
-    as imported: all in one transaction, so nothing is imported half."""
+    as imported: all in one transaction, so nothing is imported half. `described(article_id)`: more for the
+    `arrived` event's payload (the newsroom's: the article's risk), asked in the same transaction."""
     with store.transaction() as conn:
         imported = import_raw(store, raw, reopen=reopen)
         conn.execute("INSERT INTO article_sources (article_id, feed, url, author, fetched) VALUES (?, ?, ?, ?, ?)"
@@ -204,18 +207,20 @@ def import_fetched(store: Store, raw: RawArticle, *, url: str, reopen: Reopen, f
                      (imported.article_id, feed, url, _short(author), now()))
         if item is not None:
             _item_imported(conn, item, imported.article_id)
-        _arrived(store, imported, raw, url, feed, item is not None)
+        _arrived(store, imported, raw, url, feed, item is not None, described)
     return imported
 
 
-def _arrived(store: Store, imported: Imported, raw: RawArticle, url: str, feed: str | None, from_feed: bool) -> None:
+def _arrived(store: Store, imported: Imported, raw: RawArticle, url: str, feed: str | None, from_feed: bool,
+             described: Callable[[str], dict[str, Any]] | None = None) -> None:
     """In the import's transaction: the `arrived` event of a new article, and the mark of a feed's new or changed
     article that `watch` pre-translates (kept until it is, so a kill never loses it)."""
     from . import outbox
 
     if imported.outcome == "new":
-        outbox.record_event(store, "arrived", {"article_id": imported.article_id, "title": raw.fields.get("title"),
-                                               "url": url, "feed": feed})
+        extra = described(imported.article_id) if described is not None and outbox.wanted(store) else {}
+        outbox.record_event(store, "arrived", {**extra, "article_id": imported.article_id,
+                                               "title": raw.fields.get("title"), "url": url, "feed": feed})
     if from_feed and imported.outcome in ("new", "updated"):
         outbox.await_translation(store, imported.article_id)
 

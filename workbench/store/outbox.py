@@ -62,7 +62,7 @@ def home_of(store: Store) -> Home | None:
     return None if store.path == ":memory:" else Home(Path(store.path).parent)
 
 
-def _wanted(store: Store) -> bool:
+def wanted(store: Store) -> bool:
     """Whether events are kept: the data home names a webhook with a secret (a config that cannot be read keeps
     them, so a later fix still sends them)."""
     home = home_of(store)
@@ -80,7 +80,7 @@ def record_event(store: Store, event: str, payload: dict[str, Any]) -> str | Non
     with the change that causes it); its delivery id, or None when no webhook is configured."""
     if event not in EVENTS:
         raise WorkbenchError(f"unknown webhook event {event!r}")
-    if not _wanted(store):
+    if not wanted(store):
         return None
     delivery = uuid.uuid4().hex
     with store.transaction() as conn:

@@ -9,8 +9,11 @@ composes them; nothing is built at import time.
 
 from __future__ import annotations
 
+import threading
+
 import gradio as gr
 
+from ... import logs
 from ..api import Workbench
 from ..guard import Guard, make_guard
 from . import actions, articles, effort, endpoints, glossary, grid, header
@@ -51,6 +54,7 @@ def launch(wb: Workbench, *, host: str = "127.0.0.1", port: int = 7860, auth: li
 
     guard = guard or make_guard(host)
     app = build_app(wb, auth_enabled=bool(auth))
+    threading.Thread(target=warm_checks, name="warm-checks", daemon=True).start()
     app.queue(default_concurrency_limit=4)
     login = RateLimitedLogin.remembering(auth, wb.store) if auth else None
     with guard.forwarded():
@@ -59,6 +63,19 @@ def launch(wb: Workbench, *, host: str = "127.0.0.1", port: int = 7860, auth: li
                    ssr_mode=False, app_kwargs={"middleware": guard.middleware(), "exception_handlers": unknown_names(),
                                "openapi_url": None})  # FastAPI's own schema: readable without a login
     return app
+
+
+def warm_checks() -> None:
+    """Load what the fact checks need once (the language detector's models, the Russian dictionaries: seconds), in
+    the background as the server starts, so the first article opened does not wait for them."""
+    from ...review.facts import Thresholds, language_flags
+    from ...review.names import ru_token_matches
+
+    try:
+        language_flags("The workbench checks the language of every translation.", "en", Thresholds())
+        ru_token_matches("Токаев", "Токаеву")
+    except Exception:  # a check that cannot load fails again, with its error, where it is used
+        logs.get("ui").exception("the fact checks could not be loaded in advance")
 
 
 def unknown_names() -> dict[type[Exception], object]:

@@ -52,7 +52,7 @@ P.move = function (step) {
 };
 
 P.nextNeedingReview = function () {
-  const lang = this.session ? this.session.lang : this.lang, rows = R.units(this.data);
+  const lang = this.session ? this.session.lang : this.lang, rows = R.ordered(R.units(this.data), this.filter.order, lang, this);
   const at = this.session ? rows.findIndex((r) => r.id === this.session.unit) : -1;
   const pending = (r) => { const j = this.core.queue.pendingSave(this.article, r.id, lang); return j && (j.reviewed || j.kind === "confirm"); };
   const pick = [...rows.slice(at + 1), ...rows.slice(0, at + 1)].find((r) => r.targets[lang] && !r.targets[lang].reviewed && !pending(r));

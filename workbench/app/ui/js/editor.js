@@ -19,7 +19,7 @@ export class Grid {
     this.core = new EditorCore({ transport, storage: localStorage, timers: this.timers,
                                     author: () => reviewerName(document, localStorage), onEvent: (e) => this.onCore(e) });
     this.article = ""; this.data = null; this.lang = null; this.session = null; this.box = null; this.msg = null;
-    this.filter = { q: "", state: "all", flag: "all", order: "document" };
+    this.filter = { q: "", state: "all", flag: "all", order: R.defaultOrder() };  // with ledger.js: riskiest first
     this.details = new Map(); this.loads = 0; this.helpReturn = null;
     this.listeners = new Map();
     bindEvents(this);
@@ -147,7 +147,7 @@ export class Grid {
   // ---------------------------------------------------------------- rows
   visibleUnits() {
     const current = this.session && this.session.unit;
-    const rows = R.ordered(R.units(this.data), this.filter.order, this.lang)
+    const rows = R.ordered(R.units(this.data), this.filter.order, this.lang, this)
       .filter((r) => r.id === current || R.visible(r, this.filter, this.lang, this.data));
     return ["summary", ...rows.map((r) => r.id)];
   }

@@ -6,6 +6,7 @@ import { Grid } from "./editor.js";
 import { makeTransport } from "./transport.js";
 import { plugSuggestions } from "./suggestions.js";
 import { plugCat } from "./cat_grid.js";
+import { plugLedger } from "./ledger.js";
 
 // The article list (a Gradio Dataframe, redrawn as it scrolls or refreshes): Arabic titles are marked Arabic,
 // and the open article's row is highlighted (aria-current), found by its label. Drawn again after the grid draws
@@ -31,6 +32,7 @@ export function mount({ element, trigger, props, server, watch }) {
   grid.server = server;  // its `changes` function: the live poll (cat_grid.js)
   plugSuggestions(grid);
   plugCat(grid);
+  plugLedger(grid);
   window.workbenchGrid = grid;  // for the browser tests, the article list's change event and the console
   let frame = 0;
   const mark = () => { cancelAnimationFrame(frame); frame = requestAnimationFrame(() => markList(grid)); };

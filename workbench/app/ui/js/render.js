@@ -6,17 +6,19 @@
 //   registerSection({id, title, order, render(details, g) → html})  a section of the details panel
 //   registerBadge((unit, lang, row, g) → html)                       a mark on every cell
 //   registerKey({keys, help, when: "editor" | "page", match(e), run(g, e)})  a key (keys.js runs them)
-//   extendFlags({action(flag, details, g) → html, after(details, g) → html})  more in the flags section
+//   extendFlags({action(flag, details, g) → html, after(details, g) → html})  more in the flags section (each optional)
+//   registerOrder({id, label, place, rank(rows, lang, g) → rows})   an order of the rows; the lowest place is the default
 import { keyOf, PRESS_GUARD_MS } from "./state.js";
 import { esc } from "./html.js";
 import { conflictHtml } from "./conflict.js";
 import { diffSlot } from "./diff.js";
 
-const sections = [], badges = [], keys = [], flagExtras = [];
+const sections = [], badges = [], keys = [], flagExtras = [], orders = [];
 const registerSection = (spec) => { sections.push(spec); sections.sort((a, b) => a.order - b.order); };
 const registerBadge = (fn) => badges.push(fn);
 const registerKey = (spec) => keys.push(spec);
 const extendFlags = (spec) => flagExtras.push(spec);
+const registerOrder = (spec) => { orders.push(spec); orders.sort((a, b) => a.place - b.place); };
 
 // ------------------------------------------------------------------ what the server says
 const langsOf = (data) => data.languages ? Object.keys(data.languages) : Object.keys(data.counts);
@@ -59,10 +61,17 @@ function visible(row, f, lang, data) {
   return true;
 }
 
-function ordered(rows, order, lang) {
-  if (order !== "review_first") return rows;
+// ------------------------------------------------------------------ orders (the Order menu; the first is the default)
+registerOrder({ id: "document", label: "as in the article", place: 10, rank: (rows) => rows });
+registerOrder({ id: "review_first", label: "needing review first", place: 20, rank(rows, lang) {
   const key = (r) => { const u = r.targets[lang]; return [u && u.reviewed ? 1 : 0, u && u.flags.length ? 0 : 1, u && u.confidence ? u.confidence.score : 1, r.number]; };
   return [...rows].sort((a, b) => { const x = key(a), y = key(b); for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] - y[i]; return 0; });
+} });
+const defaultOrder = () => orders[0].id;
+// The rows in `order` (an order no longer known: as in the article); `g` is the grid, for orders that need it.
+function ordered(rows, order, lang, g) {
+  const o = orders.find((x) => x.id === order);
+  return o ? o.rank(rows, lang, g) : rows;
 }
 
 // ------------------------------------------------------------------ cells and rows
@@ -109,7 +118,7 @@ function summaryRow(g) {
 }
 
 function tableHtml(g) {
-  const rows = ordered(units(g.data), g.filter.order, g.lang);
+  const rows = ordered(units(g.data), g.filter.order, g.lang, g);
   return `<table class='wb-grid' id='wb-grid-table' tabindex='-1' aria-label='Segments'><thead><tr><th scope='col'>#</th><th scope='col'>Arabic</th>` +
     langsOf(g.data).map((l) => `<th scope='col'>${esc(langName(g.data, l))}</th>`).join("") + `</tr></thead>` +
     `<tbody>${summaryRow(g)}${rows.map((r) => rowHtml(g, r, !visible(r, g.filter, g.lang, g.data))).join("")}</tbody></table>`;
@@ -134,7 +143,7 @@ function counts(g) {
   }).join("");
 }
 
-function filtersActive(g) { return ["state", "flag"].filter((k) => g.filter[k] !== "all").length + (g.filter.order !== "document" ? 1 : 0); }
+function filtersActive(g) { return ["state", "flag"].filter((k) => g.filter[k] !== "all").length + (g.filter.order !== defaultOrder() ? 1 : 0); }
 
 function toolbar(g) {
   const flags = ["all", "flagged", "blocking", ...Object.keys(g.data.flag_help)];
@@ -147,7 +156,7 @@ function toolbar(g) {
     ${field("wb-lang", "Language reviewed", opt(langsOf(g.data), g.lang, (l) => langName(g.data, l)))}
     ${field("wb-state", "State", opt(["all", ...statesOf(g.data)], g.filter.state))}
     ${field("wb-flag", "Flag", opt(flags, g.filter.flag))}
-    ${field("wb-order", "Order", opt(["document", "review_first"], g.filter.order, (v) => (v === "document" ? "as in the article" : "needing review first")))}</div></details>
+    ${field("wb-order", "Order", opt(orders.map((o) => o.id), g.filter.order, (v) => orders.find((o) => o.id === v).label))}</div></details>
     <div class='wb-counts'>${counts(g)}</div>
     <div id='wb-message' class='wb-note wb-${esc(msg.kind)}' role='status' aria-live='polite' title='${esc(msg.text)}' tabindex='-1'>${esc(msg.text)}</div>
     <details class='wb-menu wb-menu-end' id='wb-more'><summary aria-label='More actions'>More</summary><div class='wb-menu-body'>
@@ -187,8 +196,8 @@ function detailsHtml(g, d) {
 // concordance, then flags (each with its dismissal: extendFlags, from cat_grid.js), comments,
 // machine → current, history.
 registerSection({ id: "flags", title: "Flags", order: 40, render(d, g) {
-  const items = d.flags.map((f) => `<li data-flag='${esc(f)}'><b>${esc(f)}</b>: ${esc(g.data.flag_help[f] || f)}${g.data.blocking.includes(f) ? " <i>(blocks approval)</i>" : ""}${flagExtras.map((x) => x.action(f, d, g)).join("")}</li>`).join("") +
-    flagExtras.map((x) => x.after(d, g)).join("") + d.qa.map((q) => `<li>${esc(q)}</li>`).join("");
+  const items = d.flags.map((f) => `<li data-flag='${esc(f)}'><b>${esc(f)}</b>: ${esc(g.data.flag_help[f] || f)}${g.data.blocking.includes(f) ? " <i>(blocks approval)</i>" : ""}${flagExtras.map((x) => (x.action ? x.action(f, d, g) : "")).join("")}</li>`).join("") +
+    flagExtras.map((x) => (x.after ? x.after(d, g) : "")).join("") + d.qa.map((q) => `<li>${esc(q)}</li>`).join("");
   const conf = d.confidence ? `<p class='wb-conf-line'>Model confidence <b>${(d.confidence.score * 100).toFixed(1)}%</b> over ${d.confidence.tokens} tokens; least sure: ${d.confidence.low_tokens.map((t) => `<code>${esc(t.token)}</code>`).join(" ")}. <span title='${esc(g.data.confidence_help)}'>ⓘ</span></p>` : "";
   const src = d.source ? "<button id='wb-copy-source' title='Alt+S'>Copy source</button>" : "";
   return `${items ? `<ul>${items}</ul>` : "<p>None.</p>"}${conf}${src}`;
@@ -221,6 +230,6 @@ function help(g) {
     `<p>${esc(g.data.confidence_help || "")}</p><button id='wb-help-close'>Close</button></div>`;
 }
 
-export { esc, registerSection, registerBadge, registerKey, extendFlags, sections, badges, keys, langsOf, langName, statesOf,
+export { esc, registerSection, registerBadge, registerKey, extendFlags, registerOrder, defaultOrder, sections, badges, keys, langsOf, langName, statesOf,
          units, targetOf, seenForApproval, blockingOf, visible, ordered, filtersActive, cell, rowHtml, summaryRow, tableHtml, toolbar, counts,
          page, editorHtml, detailsHtml, countsLine, help };
