@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,18 +32,37 @@ def hf_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("hf-home")
 
 
+def offline_variables(tiny_dir: Path, hf_home: Path, ct2_dir: Path) -> dict[str, str]:
+    """The environment every test runs in: offline hub, the tiny models' folders, one thread, no compute probe."""
+    return {"HF_HUB_OFFLINE": "1", "WORKBENCH_CT2_DIR": str(ct2_dir), "HF_HOME": str(hf_home),
+            "HF_HUB_CACHE": str(hf_home / "hub"), "WORKBENCH_THREADS": "1",
+            "WORKBENCH_NO_PROBE": "1",  # the rules, the same on every machine (test_compute_choice probes)
+            "WORKBENCH_TINY_DIR": str(tiny_dir)}
+
+
+UNSET = ("WORKBENCH_HOME", "WORKBENCH_MODELS", "WORKBENCH_TRACE")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def offline_session(tiny_dir: Path, hf_home: Path, ct2_dir: Path) -> Iterator[None]:
+    """The same environment for the whole session, so module- and session-scoped fixtures (a served site, a
+    template home) and a server's threads between tests run in it too: without it a module fixture that loads a
+    model ran the compute probe (a minute and a half of CPU)."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in offline_variables(tiny_dir, hf_home, ct2_dir).items():
+            mp.setenv(name, value)
+        for name in UNSET:
+            mp.delenv(name, raising=False)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def offline_env(monkeypatch: pytest.MonkeyPatch, tiny_dir: Path, hf_home: Path, ct2_dir: Path) -> None:
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("WORKBENCH_CT2_DIR", str(ct2_dir))
-    monkeypatch.setenv("HF_HOME", str(hf_home))
-    monkeypatch.setenv("HF_HUB_CACHE", str(hf_home / "hub"))
-    monkeypatch.setenv("WORKBENCH_THREADS", "1")
-    monkeypatch.setenv("WORKBENCH_NO_PROBE", "1")  # the rules, the same on every machine (test_compute_choice probes)
-    monkeypatch.setenv("WORKBENCH_TINY_DIR", str(tiny_dir))
-    monkeypatch.delenv("WORKBENCH_HOME", raising=False)
-    monkeypatch.delenv("WORKBENCH_MODELS", raising=False)
-    monkeypatch.delenv("WORKBENCH_TRACE", raising=False)
+    """Each test starts from that environment again, whatever the test before it changed."""
+    for name, value in offline_variables(tiny_dir, hf_home, ct2_dir).items():
+        monkeypatch.setenv(name, value)
+    for name in UNSET:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
