@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,7 +38,7 @@ def offline_variables(tiny_dir: Path, hf_home: Path, ct2_dir: Path) -> dict[str,
     return {"HF_HUB_OFFLINE": "1", "WORKBENCH_CT2_DIR": str(ct2_dir), "HF_HOME": str(hf_home),
             "HF_HUB_CACHE": str(hf_home / "hub"), "WORKBENCH_THREADS": "1",
             "WORKBENCH_NO_PROBE": "1",  # the rules, the same on every machine (test_compute_choice probes)
-            "WORKBENCH_TINY_DIR": str(tiny_dir)}
+            "WORKBENCH_TINY_DIR": str(tiny_dir), "GRADIO_ANALYTICS_ENABLED": "False"}  # a served app calls no one
 
 
 UNSET = ("WORKBENCH_HOME", "WORKBENCH_MODELS", "WORKBENCH_TRACE")
@@ -114,6 +115,52 @@ def translated(translated_template: Path, home: Path):
     bench = Workbench(home, profile="tiny")
     yield bench
     bench.close()
+
+
+# --------------------------------------------------------------------------- one Chromium for the browser tests
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules with browser tests run last, together: the one Chromium of the session is started by the first
+    of them and lives until the end, and while Playwright's sync API is open no other test may run an event loop
+    of its own (`asyncio.run` refuses)."""
+    browser_modules = {item.module for item in items if item.get_closest_marker("browser")}
+    items.sort(key=lambda item: item.module in browser_modules)  # stable: each module keeps its order
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = chromium_path()
+    if not path:
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str) -> Iterator[Any]:
+    """One headless Chromium for the session (a launch costs 2-3 s); each test opens a context of its own."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A page in a fresh context (its own cookies and storage); a script error on it fails the test."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert not errors, errors
 
 
 def subprocess_env(home: Path, tiny: Path, **extra: str) -> dict[str, str]:

@@ -10,11 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from . import test_editor_browser as editor
 from .conftest import ARTIFACTS
-from .test_editor_browser import Server, goto, open_cell, replace_text, running, unit
-
-browser, chromium, page = editor.browser, editor.chromium, editor.page  # the fixtures, shared
+from .test_editor_browser import AppServer, goto, open_cell, replace_text, running, unit
 
 SHORT = "003_70140ed69b948bf5"
 A = "التقى لافروف نظيره في موسكو."
@@ -23,7 +20,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
-def cat_site(translated_template, tiny_dir, tmp_path_factory, chromium) -> Iterator[Server]:
+def cat_site(translated_template, tiny_dir, tmp_path_factory, chromium) -> Iterator[AppServer]:
     """The seeds plus an article with the sentence A three times, translated (tiny); some English reviewed."""
     from workbench import Workbench
 
