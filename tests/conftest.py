@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,18 +33,37 @@ def hf_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("hf-home")
 
 
+def offline_variables(tiny_dir: Path, hf_home: Path, ct2_dir: Path) -> dict[str, str]:
+    """The environment every test runs in: offline hub, the tiny models' folders, one thread, no compute probe."""
+    return {"HF_HUB_OFFLINE": "1", "WORKBENCH_CT2_DIR": str(ct2_dir), "HF_HOME": str(hf_home),
+            "HF_HUB_CACHE": str(hf_home / "hub"), "WORKBENCH_THREADS": "1",
+            "WORKBENCH_NO_PROBE": "1",  # the rules, the same on every machine (test_compute_choice probes)
+            "WORKBENCH_TINY_DIR": str(tiny_dir), "GRADIO_ANALYTICS_ENABLED": "False"}  # a served app calls no one
+
+
+UNSET = ("WORKBENCH_HOME", "WORKBENCH_MODELS", "WORKBENCH_TRACE")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def offline_session(tiny_dir: Path, hf_home: Path, ct2_dir: Path) -> Iterator[None]:
+    """The same environment for the whole session, so module- and session-scoped fixtures (a served site, a
+    template home) and a server's threads between tests run in it too: without it a module fixture that loads a
+    model ran the compute probe (a minute and a half of CPU)."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in offline_variables(tiny_dir, hf_home, ct2_dir).items():
+            mp.setenv(name, value)
+        for name in UNSET:
+            mp.delenv(name, raising=False)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def offline_env(monkeypatch: pytest.MonkeyPatch, tiny_dir: Path, hf_home: Path, ct2_dir: Path) -> None:
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("WORKBENCH_CT2_DIR", str(ct2_dir))
-    monkeypatch.setenv("HF_HOME", str(hf_home))
-    monkeypatch.setenv("HF_HUB_CACHE", str(hf_home / "hub"))
-    monkeypatch.setenv("WORKBENCH_THREADS", "1")
-    monkeypatch.setenv("WORKBENCH_NO_PROBE", "1")  # the rules, the same on every machine (test_compute_choice probes)
-    monkeypatch.setenv("WORKBENCH_TINY_DIR", str(tiny_dir))
-    monkeypatch.delenv("WORKBENCH_HOME", raising=False)
-    monkeypatch.delenv("WORKBENCH_MODELS", raising=False)
-    monkeypatch.delenv("WORKBENCH_TRACE", raising=False)
+    """Each test starts from that environment again, whatever the test before it changed."""
+    for name, value in offline_variables(tiny_dir, hf_home, ct2_dir).items():
+        monkeypatch.setenv(name, value)
+    for name in UNSET:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture
@@ -94,6 +115,52 @@ def translated(translated_template: Path, home: Path):
     bench = Workbench(home, profile="tiny")
     yield bench
     bench.close()
+
+
+# --------------------------------------------------------------------------- one Chromium for the browser tests
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules with browser tests run last, together: the one Chromium of the session is started by the first
+    of them and lives until the end, and while Playwright's sync API is open no other test may run an event loop
+    of its own (`asyncio.run` refuses)."""
+    browser_modules = {item.module for item in items if item.get_closest_marker("browser")}
+    items.sort(key=lambda item: item.module in browser_modules)  # stable: each module keeps its order
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path = chromium_path()
+    if not path:
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str) -> Iterator[Any]:
+    """One headless Chromium for the session (a launch costs 2-3 s); each test opens a context of its own."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A page in a fresh context (its own cookies and storage); a script error on it fails the test."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert not errors, errors
 
 
 def subprocess_env(home: Path, tiny: Path, **extra: str) -> dict[str, str]:

@@ -10,12 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from . import test_editor_browser as editor
 from .conftest import ARTIFACTS
-from .test_editor_browser import Server, in_document_order, open_cell, replace_text, running, unit
+from .test_editor_browser import AppServer, in_document_order, open_cell, replace_text, running, unit
 from .test_editor_browser import goto as open_article
-
-browser, chromium, page = editor.browser, editor.chromium, editor.page  # the fixtures, shared
 
 SHORT = "003_70140ed69b948bf5"
 A = "التقى لافروف نظيره في موسكو."
@@ -24,7 +21,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
-def cat_site(translated_template, tiny_dir, tmp_path_factory, chromium) -> Iterator[Server]:
+def cat_site(translated_template, tiny_dir, tmp_path_factory, chromium) -> Iterator[AppServer]:
     """The seeds plus an article with the sentence A three times, translated (tiny); some English reviewed."""
     from workbench import Workbench
 
@@ -50,7 +47,7 @@ def client(cat_site):
     return Client(cat_site.url, verbose=False)
 
 
-def goto(page, server: Server, article: str, name: str = "") -> list[str]:
+def goto(page, server: AppServer, article: str, name: str = "") -> list[str]:
     """The article, its rows in the article's order (these tests count rows by their place: "#3, #5")."""
     open_article(page, server, article, name)
     return in_document_order(page)

@@ -29,7 +29,7 @@ from starlette.testclient import TestClient
 
 from workbench.app.guard import make_guard
 
-from .test_ui_live import _chromium, _launch, serve
+from .test_ui_live import serve
 
 ARTICLE = "003_70140ed69b948bf5"
 
@@ -304,17 +304,10 @@ def post_as_program(url: str, component: int, args: dict[str, Any], name: str, c
         return e.code, e.read().decode()
 
 
-@pytest.fixture(scope="module")
-def chromium_browser():
-    chromium = _chromium()
-    if not chromium:
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = _launch(p, chromium)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium_browser(browser):
+    """The session's Chromium (tests/conftest.py)."""
+    return browser
 
 
 @pytest.fixture

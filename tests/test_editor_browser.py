@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from .conftest import ARTIFACTS, subprocess_env
-from .test_ui_live import _chromium, _launch, free_port
+from .test_ui_live import free_port
 
 SHORT, LONG_A, MID, OTHER, WHOLE = ("003_70140ed69b948bf5", "002_9dab9691f7e9a554", "001_4df2e2abeb755126",
                                     "000_b2b0b7ef8c4c7ace", "004_4fe84c6801f8dc08")
@@ -45,7 +45,7 @@ class Server:
                 urllib.request.urlopen(self.url, timeout=2)
                 return
             except OSError:
-                time.sleep(0.3)
+                time.sleep(0.05)  # readiness polled tightly: a start is seconds, not tenths
         raise RuntimeError("server did not start in 90 s")
 
     def stop(self) -> None:
@@ -58,9 +58,36 @@ class Server:
                 self.proc.wait()
 
 
+class AppServer:
+    """The same app in this process: `launch`, as `workbench serve --profile tiny` calls it after reading its
+    options, without a new Python importing Gradio and torch again (~8 s of CPU a start). For the sites whose tests
+    never stop the server; the dead-server test and the `serve` command's own tests use `Server`."""
+
+    def __init__(self, home: Path, port: int | None = None):
+        self.home, self.port = home, port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.app: Any = None
+        self.wb: Any = None
+
+    def start(self) -> None:
+        from workbench import Workbench
+        from workbench.app.ui import launch
+
+        self.wb = Workbench(self.home, profile="tiny")
+        self.app = launch(self.wb, port=self.port, block=False)
+        urllib.request.urlopen(self.url, timeout=30).close()  # launch returns once it answers; the page, once
+
+    def stop(self) -> None:
+        if self.app is not None:
+            self.app.close(verbose=False)
+            self.wb.close()
+            self.app = self.wb = None
+
+
 @contextlib.contextmanager
-def running(home: Path, tiny: Path) -> Iterator[Server]:
-    server = Server(home, tiny)
+def running(home: Path, tiny: Path) -> Iterator[AppServer]:
+    """A site for a module's tests, served in this process."""
+    server = AppServer(home)
     server.start()
     try:
         yield server
@@ -69,30 +96,12 @@ def running(home: Path, tiny: Path) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> str:
-    path = _chromium()
-    if not path:
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
-    return path
-
-
-@pytest.fixture(scope="module")
-def site(translated_template, tiny_dir, tmp_path_factory, chromium) -> Iterator[Server]:
+def site(translated_template, tiny_dir, tmp_path_factory, chromium) -> Iterator[AppServer]:
     """One server for the tests that do not stop it; each test works on its own article or rows."""
     home = tmp_path_factory.mktemp("editor-site") / "data"
     shutil.copytree(translated_template, home)
     with running(home, tiny_dir) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = _launch(p, chromium)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -102,19 +111,8 @@ def client(site):
     return Client(site.url, verbose=False)
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    context.close()
-    assert not errors, errors
-
-
 # --------------------------------------------------------------------------- helpers
-def goto(page, server: Server, article: str, name: str = "") -> list[str]:
+def goto(page, server: Server | AppServer, article: str, name: str = "") -> list[str]:
     page.goto(f"{server.url}?article={article}")
     page.wait_for_selector(f"{ROWS} td.wb-cell", timeout=60_000)
     if name:

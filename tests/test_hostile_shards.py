@@ -304,7 +304,8 @@ def test_shards_are_written_on_time_even_while_no_article_arrives(tmp_path, reco
     assert until(lambda: len(asked) >= checks + 3)  # the timer looked three times on a clock that has not moved
     assert not shard_paths(tmp_path / "out") and writer.pending == [records[0]]
     now[0] += 0.25
-    assert until(lambda: bool(shard_paths(tmp_path / "out")))  # by the timer: no further add came
+    # by the timer: no further add came (the thread renames the file into place, then records it: wait for both)
+    assert until(lambda: bool(shard_paths(tmp_path / "out")) and len(writer.written) == 1)
     assert len(writer.written) == 1 and writer.pending == []
     writer.add(records[1])
     now[0] += 0.25

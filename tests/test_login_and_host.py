@@ -415,7 +415,7 @@ def test_serve_with_auth_and_an_allowed_host(home, tiny_dir):
             with contextlib.suppress(OSError):
                 if ask(port, "GET", "/", f"127.0.0.1:{port}")[0] == 200:
                     break
-            time.sleep(0.3)
+            time.sleep(0.05)
         assert ask(port, "GET", "/", "wb.example.org")[0] == 200
         assert ask(port, "GET", "/", "attacker.example") == (400, "Invalid host header")
         assert post_login(port, "alice", "s3cret") == 200

@@ -1,5 +1,5 @@
-"""The Ray runner: a local Ray with 2 CPUs translates the seeds and 500 generated articles exactly as the local
-runner does, a rerun does no model work, and `workbench ingest` is idempotent."""
+"""The Ray runner: a local Ray with 2 CPUs translates the seeds and 145 generated articles (a full shard of 100 and
+a partial one) exactly as the local runner does, a rerun does no model work, and `workbench ingest` is idempotent."""
 
 from __future__ import annotations
 
@@ -16,11 +16,14 @@ from .conftest import SEEDS, subprocess_env
 pytestmark = pytest.mark.slow
 pytest.importorskip("ray", reason="the [ray] extra is not installed")
 
+GENERATED = 145  # with the 5 seeds: a full shard (shard_size 100) and a partial one; 500 took ~8 min under load
+ARTICLES = GENERATED + len(list(SEEDS.glob("*.txt")))
+BAD_LINE = f"archive.jsonl:{GENERATED + 1}"
 WORDS = ("روسيا كازاخستان لافروف موسكو أستانا التعاون العلاقات الثنائية الوزير الخارجية الرئيس الاتحاد الاقتصادي "
          "الأوراسي اجتماع توكاييف بوتين الطاقة النقل الحدود").split()
 
 
-def generate(path: Path, count: int = 500) -> None:
+def generate(path: Path, count: int = GENERATED) -> None:
     """Short Arabic articles (2–3 sentences) from the seeds' vocabulary, with ids and metadata; one bad line."""
     rng = random.Random(7)
     with path.open("w", encoding="utf-8") as fh:
@@ -56,20 +59,20 @@ def test_ray_runner_matches_the_local_runner_resumes_and_ingests(tmp_path, tiny_
     inputs = [str(SEEDS), str(archive)]
     local = workbench(homes["local"], tiny_dir, "translate", *inputs, "--to", "en,ru", "--summarize", "--profile", "tiny",
                       "--out", str(tmp_path / "local.jsonl"), "--json")
-    assert local.returncode == 1 and "archive.jsonl:501" in local.stdout  # the bad line is reported; the rest is done
+    assert local.returncode == 1 and BAD_LINE in local.stdout  # the bad line is reported; the rest is done
     out = tmp_path / "shards"
     ray_args = ["translate", *inputs, "--to", "en,ru", "--summarize", "--profile", "tiny", "--runner", "ray",
                 "--ray-local-cpus", "2", "--out", str(out), "--json"]
     first = workbench(homes["ray"], tiny_dir, *ray_args)
     report = json.loads(first.stdout)
-    assert first.returncode == 1 and report["written"] == 505 and report["failures"] == []
-    assert any("archive.jsonl:501" in p and "non-empty `text`" in p for p in report["import_problems"])
+    assert first.returncode == 1 and report["written"] == ARTICLES and report["failures"] == []
+    assert any(BAD_LINE in p and "non-empty `text`" in p for p in report["import_problems"])
     assert report["ray"]["resources"]["CPU"] == 2
 
     # article by article, the same record as `translate --out` writes locally (plus what `ingest` needs)
     expected = {json.loads(line)["id"]: json.loads(line) for line in (tmp_path / "local.jsonl").read_text().splitlines()}
     got = shard_records(out)
-    assert sorted(got) == sorted(expected) and len(got) == 505
+    assert sorted(got) == sorted(expected) and len(got) == ARTICLES
     different = [k for k in expected if {**got[k], "_ingest": None} != {**expected[k], "_ingest": None}]
     assert different == []
 
@@ -78,12 +81,12 @@ def test_ray_runner_matches_the_local_runner_resumes_and_ingests(tmp_path, tiny_
     again = workbench(homes["ray"], tiny_dir, *ray_args, WORKBENCH_TRACE=str(trace))
     assert again.stdout, again.stderr[-3000:]
     report = json.loads(again.stdout)
-    assert report["written"] == 0 and report["skipped"] == 505 and not trace.exists()
+    assert report["written"] == 0 and report["skipped"] == ARTICLES and not trace.exists()
     assert shard_records(out) == got
 
     # ingesting twice leaves the store as the first time did; the store then holds what the local run made
     first_ingest = json.loads(workbench(homes["ingested"], tiny_dir, "ingest", str(out), "--json").stdout)
-    assert first_ingest["articles"] == 505 and first_ingest["unchanged"] == 0
+    assert first_ingest["articles"] == ARTICLES and first_ingest["unchanged"] == 0
 
     def counts() -> str:
         return workbench(homes["ingested"], tiny_dir, "status", "--json").stdout

@@ -11,10 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from . import test_editor_browser as editor
-from .test_editor_browser import ROWS, Server, running, unit, wait_editor, wait_until
+from .test_editor_browser import ROWS, AppServer, running, unit, wait_editor, wait_until
 
-browser, chromium, page = editor.browser, editor.chromium, editor.page  # the fixtures, shared
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 # In document order: a clean sentence, a new name whose forms are not confirmed, a misspelled ledger name.
@@ -28,7 +26,7 @@ MADE = {CLEAN: ("Both sides stressed the importance of continuing cooperation be
 
 
 @pytest.fixture(scope="module")
-def site(tiny_dir, tmp_path_factory, chromium) -> Iterator[tuple[Server, str, dict[str, str]]]:
+def site(tiny_dir, tmp_path_factory, chromium) -> Iterator[tuple[AppServer, str, dict[str, str]]]:
     from workbench import Workbench
     from workbench.review import ledger
     from workbench.store.database import MachineOutputRecord

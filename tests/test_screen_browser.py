@@ -16,7 +16,7 @@ import pytest
 
 from . import test_editor_browser as editor
 from .test_editor_browser import (
-    Server,
+    AppServer,
     goto,
     open_cell,
     replace_text,
@@ -27,7 +27,6 @@ from .test_editor_browser import (
     wait_until,
 )
 
-browser, chromium, page = editor.browser, editor.chromium, editor.page  # the fixtures, shared
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 SHORT, LONG_A, MID, OTHER, WHOLE = editor.SHORT, editor.LONG_A, editor.MID, editor.OTHER, editor.WHOLE
@@ -38,7 +37,7 @@ ACTIVE = """() => { const a = document.activeElement; if (!a || a === document.b
 
 
 @pytest.fixture(scope="module")
-def site(translated_template, tiny_dir, tmp_path_factory, chromium) -> Iterator[Server]:
+def site(translated_template, tiny_dir, tmp_path_factory, chromium) -> Iterator[AppServer]:
     home = tmp_path_factory.mktemp("screen-site") / "data"
     shutil.copytree(translated_template, home)
     with running(home, tiny_dir) as server:

@@ -13,10 +13,7 @@ import pytest
 
 from workbench.settings import Home
 
-from . import test_editor_browser as editor
-from .test_editor_browser import ROWS, Server, open_cell, running
-
-browser, chromium = editor.browser, editor.chromium  # the fixtures, shared
+from .test_editor_browser import ROWS, AppServer, open_cell, running
 
 ARTICLE = "003_70140ed69b948bf5"
 SUGGESTER = "tiny:qwen3"
@@ -36,7 +33,7 @@ def _suggest(home: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(translated_template, tiny_dir, tmp_path_factory, chromium) -> Iterator[Server]:
+def site(translated_template, tiny_dir, tmp_path_factory, chromium) -> Iterator[AppServer]:
     home = tmp_path_factory.mktemp("suggestions-site") / "data"
     shutil.copytree(translated_template, home)
     with pytest.MonkeyPatch.context() as mp:

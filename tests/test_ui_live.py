@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ARTIFACTS, subprocess_env
+from .conftest import ARTIFACTS, chromium_path, subprocess_env
 
 ARTICLE = "003_70140ed69b948bf5"
 pytestmark = pytest.mark.slow  # each test starts a server
@@ -43,7 +43,7 @@ def serve(home: Path, tiny: Path, *extra: str, log: Path | None = None):
                 urllib.request.urlopen(url, timeout=2)
                 break
             except OSError:
-                time.sleep(0.3)
+                time.sleep(0.05)  # readiness polled tightly: a start is seconds, not tenths
         else:
             raise RuntimeError("server did not start in 90 s")
         yield url
@@ -104,16 +104,6 @@ def test_non_loopback_host_without_auth_is_refused(home):
     assert result.exit_code == 1 and "--auth" in result.stderr and "Traceback" not in result.output
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _launch(p, chromium: str):
-    return p.chromium.launch(executable_path=chromium, headless=True, args=[
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"])
-
-
 def _open_editor(page, row: int | str, lang: str):
     """Open a row's cell: the row by its place on the page, or by its segment id (the risk order puts a row just
     reviewed last when the page loads again)."""
@@ -129,19 +119,15 @@ def _editor_row(page) -> str:
 
 
 @pytest.mark.browser
-def test_review_editor_in_the_browser(served_home, tiny_dir):
+def test_review_editor_in_the_browser(served_home, tiny_dir, browser):
     """Edit in place, save-and-next by keyboard, drafts across a reload, a conflict resolved with both texts
     shown, the reviewer's name remembered, search without Enter, approval rules, and the layout at three widths."""
-    chromium = _chromium()
-    if not chromium:
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
     from gradio_client import Client
-    from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
-    with serve(served_home, tiny_dir) as url, sync_playwright() as p:
-        browser = _launch(p, chromium)
-        page = browser.new_page(viewport={"width": 1024, "height": 768})
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    with serve(served_home, tiny_dir) as url, contextlib.closing(context):
+        page = context.new_page()
         page.goto(url)
         page.locator("#reviewer textarea, #reviewer input").first.fill("Mona")  # remembered in this browser
         page.goto(f"{url}?article={ARTICLE}")
@@ -240,12 +226,12 @@ def test_review_editor_in_the_browser(served_home, tiny_dir):
         arabic_term = page.locator('#glossary [role=gridcell][data-col="0"]').first
         arabic_term.wait_for(timeout=30_000)
         assert arabic_term.evaluate("e => getComputedStyle(e).direction") == "rtl"
-        browser.close()
+        context.close()
         rows_effort = client.predict("reviewer", api_name="/effort")["rows"]
         assert sum(r["timed_segments"] for r in rows_effort) >= 2  # the editor recorded how long segments were open
 
 
-def test_auth_login_name_is_recorded_with_saves(served_home, tiny_dir):
+def test_auth_login_name_is_recorded_with_saves(served_home, tiny_dir, request):
     from gradio_client import Client
 
     with serve(served_home, tiny_dir, "--auth", "alice:s3cret") as url:
@@ -262,13 +248,10 @@ def test_auth_login_name_is_recorded_with_saves(served_home, tiny_dir):
         view = client.predict(ARTICLE, api_name="/get_article")["article"]
         unit = next(s for s in view["segments"] if s["id"] == seg["id"])["targets"]["ru"]
         assert unit["author"] == "alice"  # the login wins over a typed name
-        chromium = _chromium()
-        if chromium:  # the review grid calls the same endpoints from the logged-in page
-            from playwright.sync_api import sync_playwright
-
-            with sync_playwright() as p:
-                browser = _launch(p, chromium)
-                page = browser.new_page(viewport={"width": 1440, "height": 900})
+        if chromium_path():  # the review grid calls the same endpoints from the logged-in page
+            browser = request.getfixturevalue("browser")  # the session's Chromium
+            with contextlib.closing(browser.new_context(viewport={"width": 1440, "height": 900})) as context:
+                page = context.new_page()
                 page.goto(url)
                 page.fill("input[type=text]", "alice")
                 page.fill("input[type=password]", "s3cret")
@@ -281,7 +264,6 @@ def test_auth_login_name_is_recorded_with_saves(served_home, tiny_dir):
                 page.keyboard.type("Saved from the logged-in page.")
                 page.keyboard.press("Control+Enter")
                 page.wait_for_function("() => document.querySelector('#wb-message').innerText.includes('Saved')")
-                browser.close()
             view = client.predict(ARTICLE, api_name="/get_article")["article"]
             first = next(s for s in view["segments"] if s["kind"] != "meta")["targets"]["en"]
             assert (first["text"], first["author"]) == ("Saved from the logged-in page.", "alice")
