@@ -76,7 +76,7 @@ def test_export_to_impossible_places_is_one_line(translated, out):
 # --------------------------------------------------------------------------- a damaged store
 @pytest.mark.parametrize("damage", ["garbage in the middle", "not a database", "truncated"])
 def test_a_damaged_store_is_refused_and_not_written(translated, damage):
-    db = translated.home / "workbench.sqlite"
+    db = translated.home.database
     translated.close()
     con = sqlite3.connect(db)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
