@@ -182,7 +182,16 @@ async function live(g) {
   const saved = r.revision > (s.liveRevision || 0) && r.revision > newestShown(g.data) && !(s.own || new Set()).has(r.revision);
   s.liveRevision = Math.max(s.liveRevision || 0, r.revision);
   const a = document.activeElement, calm = !a || a === document.body || a === g.box || !g.el.contains(a) || a.matches("td.wb-cell");
-  if ((saved || statusMoved) && calm && !g.core.queue.unsent().length) { await g.load(article); g.trigger("saved"); }
+  if ((saved || statusMoved) && calm && !g.core.queue.unsent().length) { await g.load(article); g.trigger("saved"); refocusConflict(g); }
+}
+// A save answered with a conflict while the article reloaded: the redraw took the focus from its "Edit a merge".
+function refocusConflict(g) {
+  const a = document.activeElement;
+  if (a && a !== document.body && document.contains(a)) return;
+  for (const c of g.core.conflicts.values()) {
+    const cell = c.job.article === g.article && g.cellEl(c.job.unit, c.job.lang), merge = cell && cell.querySelector(".wb-merge");
+    if (merge) { merge.focus({ preventScroll: true }); return; }
+  }
 }
 function liveComments(g, r) {
   const s = st(g), sig = (list) => JSON.stringify(list.map((c) => [c.id, c.resolved]));
