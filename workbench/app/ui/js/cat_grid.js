@@ -6,6 +6,7 @@
 // plugCat(grid): it follows the grid's events (loading, loaded, rendered, row, job, opened, closed) and adds its
 // own methods to that grid; it never changes what the grid's methods do. HTML comes from cat.js.
 import * as C from "./cat.js";
+import { focusMerge } from "./conflict.js";
 import { esc, h } from "./html.js";
 import { extendFlags, registerBadge, registerKey, registerSection, targetOf } from "./render.js";
 
@@ -188,10 +189,7 @@ async function live(g) {
 function refocusConflict(g) {
   const a = document.activeElement;
   if (a && a !== document.body && document.contains(a)) return;
-  for (const c of g.core.conflicts.values()) {
-    const cell = c.job.article === g.article && g.cellEl(c.job.unit, c.job.lang), merge = cell && cell.querySelector(".wb-merge");
-    if (merge) { merge.focus({ preventScroll: true }); return; }
-  }
+  for (const c of g.core.conflicts.values()) if (c.job.article === g.article && focusMerge(g, c.job)) return;
 }
 function liveComments(g, r) {
   const s = st(g), sig = (list) => JSON.stringify(list.map((c) => [c.id, c.resolved]));

@@ -33,8 +33,15 @@ export function showConflict(g, job) {
   const active = document.activeElement, cell = g.cellEl(job.unit, job.lang);
   const elsewhere = !(!active || active === document.body || (cell && cell.contains(active)));
   g.refreshCell(job.unit, job.lang);
-  if (!elsewhere) { const b = g.cellEl(job.unit, job.lang); const merge = b && b.querySelector(".wb-merge"); if (merge) merge.focus(); }
+  if (!elsewhere) focusMerge(g, job);
   else g.say(`${g.where(job)}: not saved, ${c.author || "someone"} saved it meanwhile; choose in that row (your text is kept).`, "error");
+}
+
+// "Edit a merge" of `job`'s conflict gets the focus; false when that row shows none.
+export function focusMerge(g, job) {
+  const cell = g.cellEl(job.unit, job.lang), merge = cell && cell.querySelector(".wb-merge");
+  if (merge) merge.focus();
+  return !!merge;
 }
 
 export function resolveConflict(g, unit, lang, choice) {
