@@ -15,7 +15,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from workbench.app.cli import cli
+from workbench.cli import cli
 
 from .conftest import SEEDS, subprocess_env
 

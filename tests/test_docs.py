@@ -16,8 +16,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from workbench.app.cli import cli
-from workbench.app.reference import commands as _commands
+from workbench.cli import cli
+from workbench.cli.reference import commands as _commands
 from workbench.settings import Home
 
 from .conftest import ROOT, SEEDS

@@ -284,7 +284,7 @@ def test_flags_stay_quiet_on_a_good_translation():
 
 
 def test_heavy_imports_are_lazy(home, tiny_dir):
-    code = ("import sys; from workbench.app.cli import main; sys.argv=['workbench','list']; "
+    code = ("import sys; from workbench.cli import main; sys.argv=['workbench','list']; "
             "import contextlib\nwith contextlib.suppress(SystemExit): main()\n"
             "print('HEAVY', sorted(m for m in ('torch','transformers','gradio') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=subprocess_env(home, tiny_dir))

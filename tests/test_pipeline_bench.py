@@ -20,7 +20,7 @@ def test_the_pipeline_articles_repeat_no_sentence(tmp_path):
 def test_bench_has_the_pipeline_switches():
     from click.testing import CliRunner
 
-    from workbench.app.cli import cli
+    from workbench.cli import cli
 
     out = CliRunner().invoke(cli, ["bench", "--help"]).output
     for option in ("--pipeline", "--articles", "--today", "--compute", "--summary-batch", "--batch-new-tokens"):

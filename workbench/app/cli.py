@@ -29,7 +29,7 @@ from .cli_base import (
 )
 from .render import MEANINGLESS_MARK, MEANINGLESS_NOTE, echo_lines, emit
 
-__all__ = ["INTERRUPTED", "MEANINGLESS_MARK", "MEANINGLESS_NOTE", "cli", "main"]
+__all__ = ["INTERRUPTED", "MEANINGLESS_MARK", "MEANINGLESS_NOTE", "add_home_option", "cli"]
 
 
 @cli.command("import")
@@ -526,82 +526,6 @@ def backup_cmd(ctx: click.Context, dest: str) -> None:
     click.echo(f"backed up {path} to {target} ({target.stat().st_size} bytes, integrity checked)")
 
 
-def _ints(value: str) -> list[int]:
-    try:
-        numbers = [int(v) for v in value.split(",") if v.strip()]
-    except ValueError:
-        numbers = []
-    if not numbers or min(numbers) < 1:
-        raise click.BadParameter(f"use positive numbers separated by commas, e.g. 1,4 (got {value!r})")
-    return numbers
-
-
-@cli.command("bench")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="cpu", show_default=True,
-              help="Where to run the engines.")
-@click.option("--engine", type=click.Choice(["auto", "transformers", "ct2"]), default="auto", show_default=True,
-              help="The engine the ratios are for (auto: what `translate` would pick on this device).")
-@click.option("--beams", default="4", show_default=True, help="Beam sizes to measure, e.g. 1,4 (the last one is the headline).")
-@click.option("--sentences", type=click.IntRange(min=2), default=64, show_default=True, help="Seed sentences per engine.")
-@click.option("--output-tokens", type=click.IntRange(min=1), default=48, show_default=True,
-              help="Tokens generated per sentence by every engine (fixed, so all do the same work).")
-@click.option("--batch-size", type=click.IntRange(min=1), default=16, show_default=True, help="Sentences per batch on CPU.")
-@click.option("--batch-tokens", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Padded input tokens per batch (0: the engine's choice; GPUs use a token budget).")
-@click.option("--baseline-sentences", type=click.IntRange(min=1), default=16, show_default=True,
-              help="Sentences for the one-at-a-time baseline (it is slow).")
-@click.option("--summarizer/--no-summarizer", default=True, show_default=True,
-              help="Also measure a Qwen2.5-0.5B-shaped summarizer (prefill and decode).")
-@click.option("--prompt-tokens", type=click.IntRange(min=64), default=1500, show_default=True, help="Summarizer prompt length.")
-@click.option("--decode-tokens", type=click.IntRange(min=2), default=32, show_default=True, help="Summary tokens generated.")
-@click.option("--threads", type=click.IntRange(min=1), default=None, help="CPU threads (default: the usable cores).")
-@click.option("--confidence/--no-confidence", default=True, show_default=True,
-              help="Score each output as translate does (one teacher-forced pass); --no-confidence measures without it.")
-@click.option("--compute/--no-compute", default=True, show_default=True,
-              help="Measure each compute type per stage on this CPU (and cache the fastest as `auto`'s choice).")
-@click.option("--llm/--no-llm", default=False, show_default=True,
-              help="Also measure an LLM translator (Qwen3-1.7B shape on CPU) on each engine (long: 20+ minutes on 2 cores).")
-@click.option("--summary-batch", type=click.IntRange(min=1), default=16, show_default=True,
-              help="Article-languages in the batched-summaries measurement.")
-@click.option("--batch-new-tokens", type=click.IntRange(min=2), default=120, show_default=True,
-              help="Tokens per summary in the batch measurement and in --pipeline.")
-@click.option("--pipeline", is_flag=True, help="Measure the whole pipeline instead: import, translate en and ru, "
-              "summarize both, on generated articles with the fast profile's model shapes.")
-@click.option("--articles", type=click.IntRange(min=1), default=8, show_default=True, help="Articles for --pipeline.")
-@click.option("--today/--no-today", default=True, show_default=True,
-              help="--pipeline: also run it as before issue 22 (summaries one at a time, a scoring pass) for the ratio.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: engines, ratios, summarizer, machine, settings.")
-@click.pass_context
-@handle_errors
-def bench_cmd(ctx: click.Context, device: str, engine: str, beams: str, sentences: int, output_tokens: int,
-              batch_size: int, batch_tokens: int, baseline_sentences: int, summarizer: bool, prompt_tokens: int, decode_tokens: int,
-              threads: int | None, confidence: bool, compute: bool, llm: bool, summary_batch: int,
-              batch_new_tokens: int, pipeline: bool, articles: int, today: bool, as_json: bool) -> None:
-    """Measure the engines on the real opus-mt-ar-en architecture (random weights, fixed output lengths) and a
-    Qwen2.5-0.5B-shaped summarizer, in one process: tokens per second, peak memory and ratios; with --pipeline,
-    articles per minute through the whole pipeline."""
-    from ..bench.models import Settings, run
-    from ..choice.threads import apply_threads
-    from .render import BenchText
-
-    apply_threads(threads)
-    home = ctx.obj["home"].ensure()
-    progress = (lambda what: None) if as_json else (lambda what: click.echo(f"measuring {what} …", err=True))
-    if pipeline:
-        from ..bench.pipeline import PipelineSettings, PipelineText
-        from ..bench.pipeline import run as run_pipeline
-
-        emit(PipelineText(run_pipeline(PipelineSettings(articles=articles, segment_tokens=output_tokens,
-                                                        summary_tokens=batch_new_tokens, today=today, home=home),
-                                       progress)), as_json)
-        return
-    settings = Settings(device=device, engine=engine, beams=_ints(beams), sentences=sentences, output_tokens=output_tokens,
-                        batch_size=batch_size, batch_tokens=batch_tokens, baseline_sentences=min(baseline_sentences, sentences), summarizer=summarizer,
-                        prompt_tokens=prompt_tokens, decode_tokens=decode_tokens, home=home, confidence=confidence,
-                        compute=compute, llm=llm, summary_batch=summary_batch, batch_new_tokens=batch_new_tokens)
-    emit(BenchText(run(settings, progress=progress)), as_json)
-
-
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -680,25 +604,17 @@ def _serve_banner(wb: Any, url: str, origin: str) -> None:
                        f"will download it (or fail offline); `workbench models pull {pull}` fetches it", err=True)
 
 
-def _add_home_option(group: click.Group) -> None:
+def add_home_option(command: click.Command) -> None:
     """`--home DIR` after the command name too (`workbench list --home X`); it overrides the one before it."""
-    for command in group.commands.values():
-        if isinstance(command, click.Group):
-            _add_home_option(command)
-        if not any(p.name == "home" for p in command.params):
-            command.params.append(click.Option(["--home"], default=None, metavar="DIR", expose_value=False,
-                                               is_eager=True, callback=_set_home,
-                                               help="Data folder (as `workbench --home DIR COMMAND`)."))
+    for sub in command.commands.values() if isinstance(command, click.Group) else ():
+        add_home_option(sub)
+    if command is not cli and not any(p.name == "home" for p in command.params):
+        command.params.append(click.Option(["--home"], default=None, metavar="DIR", expose_value=False,
+                                           is_eager=True, callback=_set_home,
+                                           help="Data folder (as `workbench --home DIR COMMAND`)."))
 
 
 from . import cli_checks, cli_newsroom, cli_ops  # noqa: E402, F401  (register ledger, queue; feeds, watch, publish; `op`)
 
-_add_home_option(cli)
+add_home_option(cli)
 
-
-def main() -> None:
-    cli(obj={})
-
-
-if __name__ == "__main__":
-    main()

@@ -16,7 +16,7 @@ def commands(group: click.Group | None = None, prefix: tuple[str, ...] = ()) -> 
                                                                                                click.Command]]:
     """Every command of the CLI (groups and their commands), depth first in the order `--help` lists them."""
     if group is None:
-        from .cli import cli
+        from . import cli
 
         group = cli
     ctx = click.Context(group)
@@ -30,7 +30,7 @@ def commands(group: click.Group | None = None, prefix: tuple[str, ...] = ()) -> 
 
 def help_text(path: tuple[str, ...]) -> str:
     """`workbench PATH --help` as printed on a terminal WIDTH columns wide."""
-    from .cli import cli
+    from . import cli
 
     # the group's own context settings (its -h), as `workbench` itself makes them: a command's help option is
     # made once and kept, so a context without them would print whichever the first caller happened to give
@@ -84,8 +84,8 @@ def config_table() -> str:
 def json_shapes() -> str:
     """Markdown: one line per command that takes `--json`, its shape in short form, the shapes named in it, and
     what its values mean; then each `workbench op` command's, generated from its result type."""
-    from .catalog import registry
-    from .shapes import NOTES, SCHEMAS, brief, generated
+    from ..app.catalog import registry
+    from ..app.shapes import NOTES, SCHEMAS, brief, generated
 
     lines = []
     for label, shape in SCHEMAS.items():
