@@ -107,6 +107,22 @@ def test_a_summary_claim_with_a_number_not_in_the_article_is_flagged_and_traced(
     assert summary[unsupported[0].start:unsupported[0].end] == "40"
 
 
+def test_unsupported_claims_join_the_summary_flags_each_once():
+    from workbench.review.summary_checks import check_summary
+
+    segments = [("s1", VISIT), ("s2", BORDER)]
+    summary = 'Tokayev visits Russia on November 12 with 40 aides; Putin said: "we will open forty new crossings soon".'
+    unsupported = unsupported_claims(segments, summary, "en")
+    assert [(c.kind, summary[c.start:c.end]) for c in unsupported] == [
+        ("number", "40"), ("name", "Putin"), ("quote", '"we will open forty new crossings soon"'), ("number", "forty")]
+    flags, details = check_summary(VISIT + "\n\n" + BORDER, summary, "en", None, unsupported)
+    assert flags == ["summary_numbers", "summary_names", "summary_quotes"]
+    assert details[:2] == ["numbers not in the article: 40", "names not in the article: Putin"]
+    assert '"we will open forty new crossings soon"' in details[2]
+    assert check_summary(VISIT, "Tokayev visits Russia on November 12.", "en", None,
+                         unsupported_claims(segments, "Tokayev visits Russia on November 12.", "en")) == ([], [])
+
+
 def test_thresholds_are_shown_and_learned():
     thresholds = Thresholds()
     shown = thresholds.to_dict()

@@ -68,6 +68,34 @@ def test_the_view_ranks_each_translation_and_says_why_with_its_names_and_fact_fl
     assert any("name not confirmed in the ledger: ألكسندر غروشكو" in r for r in risk[segs[NEW]]["reasons"])
 
 
+def test_the_summary_carries_its_claims_traced_to_segments_and_flags_an_unsupported_number_once(wb, story):
+    from workbench.review.model import Claim
+
+    article, segs = story
+    text = "President Tokayev will visit Russia on 12 November with 40 ministers, forty of them new."
+    assert op("save_unit", wb, article_id=article, unit="summary", language="en", text=text, author="mona")["ok"]
+    summary = wb.article(article).summaries["en"]
+    assert summary is not None and all(isinstance(c, Claim) for c in summary.claims)
+    traced = {(c.kind, text[c.start:c.end]): c.segments for c in summary.claims}
+    assert traced[("name", "Tokayev")] == (segs[VISIT],) and traced[("number", "12")] == (segs[VISIT],)
+    assert traced[("number", "40")] == () and traced[("number", "forty")] == ()  # no segment says forty
+    # the view's JSON carries them; the unsupported number is one flag with one mention (digits and words alike)
+    shown = op("review_view", wb, article_id=article, author="mona")["article"]["summaries"]["en"]
+    assert {"kind": "number", "text": "12", "start": 39, "end": 41, "segments": [segs[VISIT]],
+            "supported": True} in shown["claims"]
+    assert shown["flags"].count("summary_numbers") == 1 and "numbers not in the article: 40" in shown["qa"]
+    # an edit traces the new text: nothing unsupported, no flag
+    rev = summary.revision_id
+    fixed = "President Tokayev will visit Russia on 12 November."
+    assert op("save_unit", wb, article_id=article, unit="summary", language="en", text=fixed, base_revision_id=rev,
+              author="mona")["ok"]
+    after = wb.article(article).summaries["en"]
+    assert after is not None and [fixed[c.start:c.end] for c in after.claims] == ["Tokayev", "12"]
+    assert all(c.supported for c in after.claims) and "summary_numbers" not in after.flags
+    assert all("claims" not in (u or {}) for row in wb.article(article).to_dict()["segments"]
+               for u in row["targets"].values())  # a segment's unit has none
+
+
 def test_show_lists_each_translations_fact_flags_with_their_reasons(wb, story):
     from click.testing import CliRunner
 

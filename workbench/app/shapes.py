@@ -94,8 +94,9 @@ def _form(node: Schema, defs: dict[str, Schema]) -> Schema:
 
 CONFIDENCE = obj("score mean_logprob tokens", title="CONFIDENCE", low_tokens=each(obj("token logprob")))
 MACHINE = obj("id text flags provenance created", title="MACHINE")
+CLAIM = obj("kind text start end segments supported", title="CLAIM")
 UNIT = obj("text revision_id author origin updated edited reviewed flags qa", title="UNIT", machine=MACHINE,
-           confidence=CONFIDENCE, state=ANY, match=ANY, blocking=ANY)
+           confidence=CONFIDENCE, state=ANY, match=ANY, blocking=ANY, claims=maybe(each(CLAIM)))
 METRIC_SCORES = per("METRIC", obj("score signature"))
 SCORES = {**METRIC_SCORES, "title": "SCORES"}
 FAILURE = obj("article_id lang segment_id reason")
@@ -166,7 +167,9 @@ NOTES: dict[str, str] = {
             "where there is no text yet: `text` is the current text (the latest revision), `state` one of "
             "`machine`, `edited`, `reviewed`, `approved`, `flags` the QA flags of that text and `qa` their details, "
             "`confidence` the model's own while the text is still the machine's, `match` where the text came from "
-            "(`machine`, `memory`: a 100 % memory match, `human`), `blocking` the flags that block approval; "
+            "(`machine`, `memory`: a 100 % memory match, `human`), `blocking` the flags that block approval, "
+            "`claims` (a summary's only) each number, ledger name and quotation of the text at `start`…`end` with "
+            "the ids of the `segments` it is traced to (none: not `supported`, flagged); "
             "`MACHINE` is the latest model output, its `provenance` the open object the engines record (model, "
             "revision, licence, profile, device, settings, versions, pivot, confidence, …).",
     "status": "with state `done`, `pending` or `failed`; `override`: the reason of an override approval; "

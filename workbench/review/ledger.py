@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from ..errors import WorkbenchError
@@ -60,6 +61,10 @@ def ensure_starter(store: Store) -> None:
 def entities(store: Store) -> list[Entity]:
     """The ledger's entities as the checks use them."""
     ensure_starter(store)
+    return _stored(store)
+
+
+def _stored(store: Store) -> list[Entity]:
     return [Entity(tuple(r.ar.split("|")), r.en, r.ru, r.kind, confirmed=r.status == "confirmed")
             for r in table.all_entities(store)]
 
@@ -67,6 +72,19 @@ def entities(store: Store) -> list[Entity]:
 def book(store: Store, glossary: Glossary | None = None) -> NameBook:
     """The names the checks know for this store: its ledger, then the glossary's terms it lacks."""
     return name_book(entities(store), glossary, starter=False)
+
+
+def read_book(store: Store, glossary: Glossary | None = None) -> NameBook:
+    """`book` without writing: an empty ledger reads as the packaged starter list it would be filled with (for
+    the read model, which a read-only store or `show` builds too)."""
+    return _read_book(tuple(_stored(store)), glossary)
+
+
+@lru_cache(maxsize=8)
+def _read_book(stored: tuple[Entity, ...], glossary: Glossary | None) -> NameBook:
+    """One book per ledger and glossary (a `Glossary` is compared by identity: the Workbench makes a new one per
+    version), so the names it found in an article's segments are found once, not at every view."""
+    return name_book(stored, glossary, starter=not stored)
 
 
 def confirm(store: Store, ar: str, en: str, ru: str, kind: str = "name", author: str = "reviewer") -> EntityRow:

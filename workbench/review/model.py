@@ -7,7 +7,9 @@ its `Provenance` and the model's `ModelConfidence`). Every object is frozen; `to
 API (`/get_article`, `/review_view`), `show --json` and the page receive (the shapes the README documents), a
 fresh copy each time. `ArticleSummary` is one row of the article list.
 
-Each unit also says where its current text came from (`match`: `machine`, `memory` for a 100 % memory match
+Each language's summary unit also carries its `claims` (`Claim`: every number, ledger name and quotation of its
+current text with the segments of the article it is traced to; `review.summary_checks.trace_claims`), in `to_dict()`
+too; a segment's unit has none. Each unit also says where its current text came from (`match`: `machine`, `memory` for a 100 % memory match
 pre-filled at translation, `human`) and which of its flags block approval (`blocking`); each row carries the grid's
 `number` (translatable rows from 1, meta lines none); the article and each list row say which approvals were
 overrides (`status_override`: lang → the recorded reason, or null) and which languages must be reviewed again
@@ -32,6 +34,26 @@ from .comments import Comment, Dismissal
 
 UnitState = Literal["machine", "edited", "reviewed", "approved"]
 Match = Literal["machine", "memory", "human"]  # where the current text came from: a model, a 100 % memory match, a person
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A number, name or quotation of a summary, where it is, and the segments of the article it comes from
+    (none: the article does not support it)."""
+
+    kind: str  # number | name | quote
+    text: str  # a number's value ("7591" for "7,591"), a name or quotation as written
+    start: int
+    end: int
+    segments: tuple[str, ...]
+
+    @property
+    def supported(self) -> bool:
+        return bool(self.segments)
+
+    def to_dict(self) -> JSON:
+        return {"kind": self.kind, "text": self.text, "start": self.start, "end": self.end,
+                "segments": list(self.segments), "supported": self.supported}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +100,7 @@ class Unit:
     blocking: tuple[str, ...] = ()  # the flags that block approval (stale_pivot is only a warning once reviewed)
     dismissed: tuple[Dismissal, ...] = ()  # flags dismissed as false positives on this text (not in `flags`)
     propagated: bool = False  # the text was given from a repeated segment (review.propagation)
+    claims: tuple[Claim, ...] = ()  # a summary's numbers, names and quotations traced to the article's segments
 
     @property
     def touched(self) -> bool:
@@ -93,7 +116,8 @@ class Unit:
                 "revision_id": self.revision_id, "author": self.author, "origin": self.origin, "updated": self.updated,
                 "edited": self.edited, "reviewed": self.reviewed, "flags": list(self.flags), "qa": list(self.qa),
                 "confidence": self.confidence.to_dict() if self.confidence else None, "state": self.state,
-                "match": self.match, "blocking": list(self.blocking)}
+                "match": self.match, "blocking": list(self.blocking),
+                **({"claims": [c.to_dict() for c in self.claims]} if self.ref.segment_id is None else {})}
 
 
 @dataclass(frozen=True, slots=True)

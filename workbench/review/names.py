@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -136,11 +136,7 @@ class NameBook:
 
     def in_source(self, text: str) -> list[Mention]:
         """The entities named in Arabic `text` (and a place's nisba adjective), in order."""
-        if (text, "ar") not in self._found:
-            if len(self._found) > 4096:
-                self._found.clear()
-            self._found[(text, "ar")] = self._in_source(text)
-        return list(self._found[(text, "ar")])
+        return list(self._kept((text, "ar"), self._in_source))
 
     def _in_source(self, text: str) -> list[Mention]:
         words = [(m, _candidates(normalise_arabic(m.group()))) for m in _AR_WORD.finditer(text)]
@@ -165,11 +161,17 @@ class NameBook:
 
     def in_target(self, text: str, lang: str) -> list[Mention]:
         """The entities named in English or Russian `text` (any case of a Russian form; a place's adjective)."""
-        if (text, lang) not in self._found:  # the checks ask several times about the same text
+        return list(self._kept((text, lang), lambda t: self._in_target(t, lang)))
+
+    def _kept(self, key: tuple[str, str], find: Callable[[str], list[Mention]]) -> list[Mention]:
+        """The mentions found in a text, kept: the checks ask several times about the same text, and a book kept
+        across views (`ledger.read_book`) about the same segments (one lookup and one store: safe in threads)."""
+        found = self._found.get(key)
+        if found is None:
             if len(self._found) > 4096:
                 self._found.clear()
-            self._found[(text, lang)] = self._in_target(text, lang)
-        return list(self._found[(text, lang)])
+            found = self._found[key] = find(key[0])
+        return found
 
     def _in_target(self, text: str, lang: str) -> list[Mention]:
         tokens = list(_WORD.finditer(text))

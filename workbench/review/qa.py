@@ -42,6 +42,7 @@ FLAG_HELP = {
     "stale_pivot": "made from an English text that has changed since",
     "summary_numbers": "the summary has a number the article does not",
     "summary_names": "the summary names someone or something the article does not",
+    "summary_quotes": "the summary quotes words the article does not have, or gives them to another speaker",
     "wrong_language": "the summary is not written in its language",
     "cut_off": "the summary stops mid-sentence",
     "low_confidence": "the model was unsure of this output (geometric-mean token probability below 50%)",

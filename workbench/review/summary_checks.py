@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..text.cleaning import has_arabic
 from .glossary import Glossary
+from .model import Claim
 from .qa import bidi_controls, flag_repetition, numbers_in
 from .quotes import source_quotes, target_quotes
 
@@ -52,20 +52,37 @@ def cut_off(summary: str) -> bool:
     return bool(summary.strip()) and not SENTENCE_END.search(summary.strip())
 
 
-def check_summary(article: str, summary: str, lang: str, glossary: Glossary | None = None) -> tuple[list[str], list[str]]:
-    """Flags and their human-readable details for a summary of `article` (the Arabic text) in `lang`."""
+def _same_name(a: str, b: str) -> bool:
+    """The same name, one of them in another case ("Токаеву", "Токаев"; "Захаровой", "Захарова")."""
+    a, b = a.lower(), b.lower()
+    return a.startswith(b[:max(3, len(b) - 1)]) or b.startswith(a[:max(3, len(a) - 1)])
+
+
+def check_summary(article: str, summary: str, lang: str, glossary: Glossary | None = None,
+                  unsupported: Sequence[Claim] = ()) -> tuple[list[str], list[str]]:
+    """Flags and their human-readable details for a summary of `article` (the Arabic text) in `lang`; the
+    `unsupported` claims of the summary (`unsupported_claims`) join the number and name flags (each number or name
+    once), and a quotation no segment has raises `summary_quotes`."""
     if not summary.strip():
         return ["empty"], ["the summary is empty"]
     flags: list[str] = []
     details: list[str] = []
-    numbers = numbers_not_in_article(article, summary)
+    numbers = list(dict.fromkeys([*numbers_not_in_article(article, summary),
+                                  *(c.text for c in unsupported if c.kind == "number")]))
     if numbers:
         flags.append("summary_numbers")
         details.append("numbers not in the article: " + ", ".join(numbers))
     names = names_not_in_article(article, summary, lang, glossary)
+    for claim in unsupported:
+        if claim.kind == "name" and not any(_same_name(claim.text, n) for n in names):
+            names.append(claim.text)
     if names:
         flags.append("summary_names")
         details.append("names not in the article: " + ", ".join(names))
+    quotes = [c.text for c in unsupported if c.kind == "quote"]
+    if quotes:
+        flags.append("summary_quotes")
+        details.append("quotations the article does not have (or gives to another speaker): " + "; ".join(quotes))
     if wrong_language(summary, lang):
         flags.append("wrong_language")
         details.append(f"not written in {'English' if lang == 'en' else 'Russian' if lang == 'ru' else lang}")
@@ -82,26 +99,6 @@ def check_summary(article: str, summary: str, lang: str, glossary: Glossary | No
 
 
 # ---------------------------------------------------------------------- claims traced to their segments
-@dataclass(frozen=True)
-class Claim:
-    """A number, name or quotation of a summary, where it is, and the segments of the article it comes from
-    (none: the article does not support it)."""
-
-    kind: str  # number | name | quote
-    text: str
-    start: int
-    end: int
-    segments: tuple[str, ...]
-
-    @property
-    def supported(self) -> bool:
-        return bool(self.segments)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "text": self.text, "start": self.start, "end": self.end,
-                "segments": list(self.segments), "supported": self.supported}
-
-
 def trace_claims(segments: Sequence[tuple[str, str]], summary: str, lang: str, book: NameBook | None = None) -> list[Claim]:
     """Every number, ledger name and quotation of `summary` (in `lang`) with the ids of the segments (id, Arabic
     text) that hold it; a claim without segments is one the article does not support."""

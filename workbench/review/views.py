@@ -15,13 +15,15 @@ from ..store import Store
 from ..store import comments as cat_records
 from ..text.articles import label_for, rebuild
 from ..units import UnitRef
+from . import ledger
 from .comments import DismissalIndex, article_comments, dismissal_index, dismissed_flags
 from .confidence import is_low, unit_confidence
 from .glossary import Glossary, Term
 from .model import ArticleMeta, ArticleSummary, ArticleView, LanguageProgress, MachineOutput, Match, SegmentRow, Unit
+from .names import NameBook
 from .qa import MODEL_FLAGS, review, unique
 from .states import blocking, pivot_is_stale, unit_state
-from .summary_checks import check_summary
+from .summary_checks import check_summary, trace_claims
 
 Record = Mapping[str, Any]  # a row the store returned
 Units = Mapping[tuple[str, str | None, str], dict[str, Any]]  # the store's records by (target, segment id, lang)
@@ -110,14 +112,34 @@ def _row(article_id: str, seg: Record, langs: Sequence[str], units: tuple[Units,
                       seg["start"], seg["end"], targets, number)
 
 
+@dataclass(frozen=True)
+class Article:
+    """What a summary is checked against: the article's translatable rows, their Arabic joined back into paragraphs
+    (`source`), and the names the checks know (the ledger's and the glossary's, read once per view)."""
+
+    rows: Sequence[SegmentRow]
+    source: str
+    glossary: Glossary | None
+    book: NameBook
+
+
+def _summary(unit: Unit, article: Article, marks: Marks) -> Unit:
+    """A summary unit with the claims of its current text traced to the article's segments, flagged by the summary
+    checks (a claim no segment supports among them)."""
+    claims = trace_claims([(r.id, r.source_text) for r in article.rows], unit.text, unit.ref.lang, article.book)
+    unsupported = [c for c in claims if not c.supported]
+    checked = _checked(unit, *check_summary(article.source, unit.text, unit.ref.lang, article.glossary, unsupported))
+    return _finished(replace(checked, claims=tuple(claims)), marks)
+
+
 def _summaries(article_id: str, langs: Sequence[str], machine: Units, current: Units, approved: set[str],
-               source: str, glossary: Glossary | None, marks: Marks) -> dict[str, Unit | None]:
+               article: Article, marks: Marks) -> dict[str, Unit | None]:
     """Each language's summary unit, flagged by the summary checks on its current text."""
     out: dict[str, Unit | None] = {}
     for lang in langs:
         key = ("summary", None, lang)
         unit = _unit(UnitRef(article_id, None, lang), machine.get(key), current.get(key), lang in approved)
-        out[lang] = _finished(_checked(unit, *check_summary(source, unit.text, lang, glossary)), marks) if unit else None
+        out[lang] = _summary(unit, article, marks) if unit else None
     return out
 
 
@@ -150,8 +172,9 @@ def article_view(store: Store, article_id: str, langs: tuple[str, ...] = TARGETS
     numbers = _numbers(segments)
     marks = Marks(dismissal_index(store, article_id), frozenset(cat_records.propagated(store, article_id)))
     rows = [_row(article_id, seg, langs, units, approved, glossary, numbers.get(seg["id"]), marks) for seg in segments]
-    source = _rebuild([r for r in rows if r.translatable])
-    summaries = _summaries(article_id, langs, machine, current, approved, source, glossary, marks)
+    translatable = [r for r in rows if r.translatable]
+    checked = Article(translatable, _rebuild(translatable), glossary, ledger.read_book(store, glossary))
+    summaries = _summaries(article_id, langs, machine, current, approved, checked, marks)
     every = [u for r in rows for u in r.targets.values()] + list(summaries.values())
     return ArticleView(meta=_meta(article), status={lang: statuses.get(lang, "new") for lang in langs},
                        progress={lang: _progress(rows, lang) for lang in langs},
