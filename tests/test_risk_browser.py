@@ -1,6 +1,7 @@
 """Issue 30 in Chromium against `workbench serve`: the grid's default order is the risk order and each row says
 why; a flagged name in the open row shows the entity ledger's forms, and one key (Alt+K) fixes a misspelling in
-the editor or confirms a new name's forms in the ledger."""
+the editor or confirms a new name's forms in the ledger; each name and number of the summary shows, on hover or
+focus, the rows of the article it comes from, and one the article does not have is marked."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from .test_editor_browser import ROWS, AppServer, running, unit, wait_editor, wait_until
+from .test_editor_browser import ROWS, AppServer, _contrast, running, unit, wait_editor, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -23,6 +24,8 @@ MADE = {CLEAN: ("Both sides stressed the importance of continuing cooperation be
                 "areas of common interest.", 0.55),
         NEW: ("Russian Deputy Foreign Minister Alexander Grushko said the talks had been very useful.", 0.9),
         MISSPELLED: ("President Tokaev is to pay a state visit to Russia on 12 November.", 0.9)}
+# Tokayev and 12 are in the third row, Alexander Grushko in the second; no row has 40
+SUMMARY = "Alexander Grushko said President Tokayev will visit on 12 November with 40 ministers."
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +45,8 @@ def site(tiny_dir, tmp_path_factory, chromium) -> Iterator[tuple[AppServer, str,
             article, segs[src], "segment", "en", src, text, [],
             {"model": "test", "confidence": {"score": score, "mean_logprob": -0.1, "tokens": 20,  # its least sure words
                                              "low_tokens": [{"token": "▁the", "logprob": -1.5}]}})  # (no model asked)
-            for src, (text, score) in MADE.items()])
+            for src, (text, score) in MADE.items()] + [MachineOutputRecord(
+            article, None, "summary", "en", "", SUMMARY, [], {"model": "test"})])
         ledger.import_rows(wb.store, [ledger.row("ألكسندر غروشكو|غروشكو", "Alexander Grushko", "Александр Грушко",
                                                  "person", "new")], "test")
     with running(home, tiny_dir) as server:
@@ -134,3 +138,53 @@ def test_axe_finds_no_serious_violation_with_the_names_panel_open(page, site):
     page.locator(f"tr[data-seg='{seg['new']}'] td.wb-cell[data-lang=en]").click()
     page.locator("section[data-section=names]").wait_for(timeout=15_000)
     assert axe_serious(page) == []
+
+
+def highlighted(pg) -> list[str]:
+    return pg.evaluate("[...document.querySelectorAll('tr.wb-claim-source')].map(r => r.dataset.seg)")
+
+
+def test_a_summary_claim_shows_its_source_rows_and_an_unsupported_one_is_marked(page, site):
+    server, article, seg = site
+    page.goto(f"{server.url}?article={article}")
+    page.wait_for_selector(f"{ROWS} td.wb-cell", timeout=60_000)
+    summary = page.locator("tr.wb-summary td.wb-cell[data-lang=en]")
+    claim = {text: summary.locator(".wb-claim", has_text=text) for text in ("Tokayev", "Alexander Grushko", "40")}
+    claim["Tokayev"].wait_for(timeout=15_000)
+    assert summary.locator(".wb-text").inner_text() == SUMMARY  # the spans keep the text as it is
+    # hovering a name: its row is highlighted, and its title says which
+    claim["Tokayev"].hover()
+    assert highlighted(page) == [seg["misspelled"]]
+    assert _contrast(page, "tr.wb-claim-source td.wb-ar") >= 4.5
+    assert claim["Tokayev"].get_attribute("title") == "Name “Tokayev”: from row 3 of the article"
+    page.mouse.move(1, 1)
+    assert highlighted(page) == []
+    # the keyboard reaches each claim (a tab stop) and focusing one highlights its row too
+    claim["Alexander Grushko"].focus()
+    assert page.evaluate("document.activeElement.textContent") == "Alexander Grushko"
+    assert highlighted(page) == [seg["new"]]
+    page.keyboard.press("Tab")  # the next claim: Tokayev
+    assert highlighted(page) == [seg["misspelled"]]
+    # the number no row has: marked with a ✗ and a line (not colour alone), legible, said in its title
+    unsupported = claim["40"]
+    assert "wb-claim-unsupported" in unsupported.get_attribute("class")
+    assert "✗" in unsupported.evaluate("e => getComputedStyle(e, '::after').content")
+    assert "line-through" in unsupported.evaluate("e => getComputedStyle(e).textDecorationLine")
+    assert "not in the article" in unsupported.get_attribute("title")
+    assert _contrast(page, "tr.wb-summary .wb-claim-unsupported") >= 4.5
+    unsupported.hover()
+    assert highlighted(page) == []
+    # the summary's flag says it too
+    assert "summary_numbers" in summary.locator(".wb-flags").get_attribute("title")
+    # while its editor is open the summary is plain text; an edit is traced anew once saved
+    summary.click()
+    page.wait_for_function("() => document.activeElement?.id === 'wb-editor'", timeout=10_000)
+    assert summary.locator(".wb-claim").count() == 0
+    page.wait_for_timeout(350)
+    page.keyboard.press("Control+a")
+    page.keyboard.type("President Tokayev will visit on 12 November with 50 ministers.")
+    page.keyboard.press("Control+s")
+    page.wait_for_function("() => /saved/i.test(document.querySelector('#wb-message')?.innerText)", timeout=15_000)
+    page.keyboard.press("Escape")
+    summary.locator(".wb-claim-unsupported", has_text="50").wait_for(timeout=15_000)
+    assert summary.locator(".wb-claim", has_text="Tokayev").get_attribute("title").endswith("from row 3 of the article")

@@ -187,6 +187,7 @@ export class Grid {
     td.outerHTML = R.cell(this, unit, lang, unit === "summary" ? 0 : this.numberOf(unit));
     const conflict = this.core.conflicts.get(keyOf(this.article, unit, lang));
     if (conflict) fillConflictDiff(this.cellEl(unit, lang), conflict);
+    this.emit("cell", { unit, lang });  // the event "cell": one closed cell was drawn again (claims.js marks it)
     if (this.box) this.keepOpenRowInView();  // a row above grew or shrank: the open one stays out from under the header
     if (!focused) return;
     const fresh = this.cellEl(unit, lang), same = at >= 0 ? controls(fresh)[at] : null;

@@ -7,6 +7,7 @@ import { makeTransport } from "./transport.js";
 import { plugSuggestions } from "./suggestions.js";
 import { plugCat } from "./cat_grid.js";
 import { plugLedger } from "./ledger.js";
+import { plugClaims } from "./claims.js";
 
 // The article list (a Gradio Dataframe, redrawn as it scrolls or refreshes): Arabic titles are marked Arabic,
 // and the open article's row is highlighted (aria-current), found by its label. Drawn again after the grid draws
@@ -33,6 +34,7 @@ export function mount({ element, trigger, props, server, watch }) {
   plugSuggestions(grid);
   plugCat(grid);
   plugLedger(grid);
+  plugClaims(grid);
   window.workbenchGrid = grid;  // for the browser tests, the article list's change event and the console
   let frame = 0;
   const mark = () => { cancelAnimationFrame(frame); frame = requestAnimationFrame(() => markList(grid)); };
