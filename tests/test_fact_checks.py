@@ -121,6 +121,10 @@ def test_unsupported_claims_join_the_summary_flags_each_once():
     assert '"we will open forty new crossings soon"' in details[2]
     assert check_summary(VISIT, "Tokayev visits Russia on November 12.", "en", None,
                          unsupported_claims(segments, "Tokayev visits Russia on November 12.", "en")) == ([], [])
+    # a number the article writes in words is in the article: traced, the summary's digits are not flagged
+    schools, said = "وافتتحت روسيا ثلاث مدارس جديدة في طشقند.", "Russia opened 3 new schools."
+    assert check_summary(schools, said, "en")[0] == ["summary_numbers"]  # untraced: digits only
+    assert check_summary(schools, said, "en", None, unsupported_claims([("s9", schools)], said, "en")) == ([], [])
 
 
 def test_thresholds_are_shown_and_learned():

@@ -59,16 +59,18 @@ def _same_name(a: str, b: str) -> bool:
 
 
 def check_summary(article: str, summary: str, lang: str, glossary: Glossary | None = None,
-                  unsupported: Sequence[Claim] = ()) -> tuple[list[str], list[str]]:
-    """Flags and their human-readable details for a summary of `article` (the Arabic text) in `lang`; the
-    `unsupported` claims of the summary (`unsupported_claims`) join the number and name flags (each number or name
-    once), and a quotation no segment has raises `summary_quotes`."""
+                  unsupported: Sequence[Claim] | None = None) -> tuple[list[str], list[str]]:
+    """Flags and their human-readable details for a summary of `article` (the Arabic text) in `lang`. With the
+    summary's `unsupported` claims (`unsupported_claims`: traced to the segments), they say which numbers the article
+    lacks (digits or words: each value once) and join the names the glossary finds missing; a quotation no segment
+    has raises `summary_quotes`. Without them, the numbers are the digits the article's text lacks."""
     if not summary.strip():
         return ["empty"], ["the summary is empty"]
     flags: list[str] = []
     details: list[str] = []
-    numbers = list(dict.fromkeys([*numbers_not_in_article(article, summary),
-                                  *(c.text for c in unsupported if c.kind == "number")]))
+    numbers = (list(dict.fromkeys(c.text for c in unsupported if c.kind == "number")) if unsupported is not None
+               else numbers_not_in_article(article, summary))
+    unsupported = unsupported or []
     if numbers:
         flags.append("summary_numbers")
         details.append("numbers not in the article: " + ", ".join(numbers))
