@@ -70,8 +70,10 @@ def _stored(store: Store) -> list[Entity]:
 
 
 def book(store: Store, glossary: Glossary | None = None) -> NameBook:
-    """The names the checks know for this store: its ledger, then the glossary's terms it lacks."""
-    return name_book(entities(store), glossary, starter=False)
+    """The names the checks know for this store: its ledger, then the glossary's terms it lacks (one book per
+    ledger and glossary, shared with the read model's: `read_book`)."""
+    ensure_starter(store)
+    return read_book(store, glossary)
 
 
 def read_book(store: Store, glossary: Glossary | None = None) -> NameBook:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..text.cleaning import has_arabic
@@ -105,20 +106,29 @@ def trace_claims(segments: Sequence[tuple[str, str]], summary: str, lang: str, b
     """Every number, ledger name and quotation of `summary` (in `lang`) with the ids of the segments (id, Arabic
     text) that hold it; a claim without segments is one the article does not support."""
     from .names import name_book
-    from .numbers import numbers, values
+    from .numbers import numbers
 
     book = book if book is not None else name_book()
-    seg_numbers = [(sid, values(text, "ar")) for sid, text in segments]
+    seg_numbers = [(sid, _arabic_values(text)) for sid, text in segments]
     seg_names = [(sid, {m.key for m in book.in_source(text)}) for sid, text in segments]
     claims = [Claim("number", n.value, n.start, n.end, tuple(sid for sid, vals in seg_numbers if n.value in vals))
               for n in numbers(summary, lang)]
     claims += [Claim("name", m.text, m.start, m.end, tuple(sid for sid, keys in seg_names if m.key in keys))
                for m in book.in_target(summary, lang)]
-    for quote in target_quotes(summary, lang, book):
-        speakers = [sid for sid, text in segments if quote.speaker in {q.speaker for q in source_quotes(text, book)}]
-        claims.append(Claim("quote", summary[quote.start:quote.end], quote.start, quote.end,
-                            tuple(speakers if quote.speaker else [sid for sid, text in segments if source_quotes(text, book)])))
+    quotes = target_quotes(summary, lang, book)
+    seg_quotes = [(sid, {q.speaker for q in source_quotes(text, book)}) for sid, text in segments] if quotes else []
+    for quote in quotes:  # said by the same person in the article; unnamed: any quotation of it
+        held = [sid for sid, speakers in seg_quotes if (quote.speaker in speakers if quote.speaker else speakers)]
+        claims.append(Claim("quote", summary[quote.start:quote.end], quote.start, quote.end, tuple(held)))
     return sorted(claims, key=lambda c: c.start)
+
+
+@lru_cache(maxsize=8192)
+def _arabic_values(text: str) -> frozenset[str]:
+    """The numbers of an Arabic segment (kept: every view of an article traces its summaries to the same segments)."""
+    from .numbers import values
+
+    return frozenset(values(text, "ar"))
 
 
 def unsupported_claims(segments: Sequence[tuple[str, str]], summary: str, lang: str,
