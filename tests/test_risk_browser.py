@@ -177,9 +177,9 @@ def test_a_summary_claim_shows_its_source_rows_and_an_unsupported_one_is_marked(
     # the summary's flag says it too
     assert "summary_numbers" in summary.locator(".wb-flags").get_attribute("title")
     # while its editor is open the summary is plain text; an edit is traced anew once saved
-    summary.click()
+    claim["Tokayev"].click()  # the hovered claim opens the summary: its rows are no longer highlighted
     page.wait_for_function("() => document.activeElement?.id === 'wb-editor'", timeout=10_000)
-    assert summary.locator(".wb-claim").count() == 0
+    assert summary.locator(".wb-claim").count() == 0 and highlighted(page) == []
     page.wait_for_timeout(350)
     page.keyboard.press("Control+a")
     page.keyboard.type("President Tokayev will visit on 12 November with 50 ministers.")

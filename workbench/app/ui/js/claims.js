@@ -99,9 +99,13 @@ const STYLE = `
 .wb-grid tr.wb-claim-source > td:first-child { box-shadow: inset 4px 0 0 #1d4ed8; }`;
 
 export function plugClaims(g) {
-  const all = () => { if (g.data) for (const l of g.langs) decorate(g, l); };
+  // a span gone from under the pointer (redrawn, or its cell opened as the editor) gets no mouseout: its rows are
+  // cleared here
+  const clear = () => highlight(g, null, false);
+  const all = () => { clear(); if (g.data) for (const l of g.langs) decorate(g, l); };
   g.on("rendered", all);
-  g.on("cell", ({ unit, lang }) => { if (unit === "summary") decorate(g, lang); });
+  g.on("cell", ({ unit, lang }) => { if (unit === "summary") { clear(); decorate(g, lang); } });
+  g.on("opened", clear);
   g.el.addEventListener("change", (e) => { if (e.target && e.target.id === "wb-order") all(); });  // the rows were rebuilt
   const span = (e) => (e.target && e.target.closest ? e.target.closest(".wb-claim") : null);
   g.el.addEventListener("mouseover", (e) => { const s = span(e); if (s) highlight(g, s, true); });
