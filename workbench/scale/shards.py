@@ -130,10 +130,15 @@ class ShardWriter:
                 buffer = pa.BufferOutputStream()
                 pq.write_table(pa.table(_columns(self.pending)), buffer)
                 data = buffer.getvalue().to_pybytes()
-            atomic_write(path, data)
+            batch, self.pending = self.pending, []
+            try:
+                atomic_write(path, data)
+            except BaseException:  # a Ctrl-C or SIGTERM during the write: the batch is written on close, once
+                if not path.exists():
+                    self.pending = batch + self.pending
+                raise
             self.written.append(path)
-            self.records += len(self.pending)
-            self.pending = []
+            self.records += len(batch)
 
     def close(self) -> None:
         self._stop.set()
