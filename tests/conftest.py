@@ -118,14 +118,6 @@ def translated(translated_template: Path, home: Path):
 
 
 # --------------------------------------------------------------------------- one Chromium for the browser tests
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The modules with browser tests run last, together: the one Chromium of the session is started by the first
-    of them and lives until the end, and while Playwright's sync API is open no other test may run an event loop
-    of its own (`asyncio.run` refuses)."""
-    browser_modules = {item.module for item in items if item.get_closest_marker("browser")}
-    items.sort(key=lambda item: item.module in browser_modules)  # stable: each module keeps its order
-
-
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 

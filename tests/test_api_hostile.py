@@ -347,6 +347,7 @@ def test_every_event_called_by_hand_with_wrong_values_answers_without_a_tracebac
 def test_a_malformed_event_is_one_quiet_error(translated):
     """In process: the same refusals, as the quiet gr.Error Gradio sends to the caller and does not print."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     import gradio as gr
 
@@ -359,6 +360,6 @@ def test_a_malformed_event_is_one_quiet_error(translated):
                                       (select, [None, None], "on_select takes 1 value(s), got 2"),
                                       (select, [["a"]], "on_select needs the event's data (index, value)"),
                                       (glossary_save, [None, None, ""], "save: Could not preprocess input component")):
-        with pytest.raises(gr.Error) as err:
-            asyncio.run(app.process_api(fn_index, inputs, event_data=gr.EventData(None, None)))
+        with pytest.raises(gr.Error) as err, ThreadPoolExecutor(1) as thread:  # its own loop, beside Playwright's
+            thread.submit(asyncio.run, app.process_api(fn_index, inputs, event_data=gr.EventData(None, None))).result()
         assert str(err.value.message).startswith(message) and err.value.print_exception is False

@@ -184,13 +184,16 @@ def test_double_ctrl_enter_never_touches_the_next_segment(page, site, client, ga
     before = unit(client, SHORT, second)
     open_cell(page, first)
     replace_text(page, f"Row text saved by the first press ({gap_ms} ms).")
+    page.evaluate("window.wbPresses = []; addEventListener('keydown', e => e.key === 'Enter' && wbPresses.push(performance.now()), true)")
     page.keyboard.down("Control")
     page.keyboard.press("Enter")
     page.wait_for_timeout(gap_ms)
     page.keyboard.press("Enter")
     page.keyboard.up("Control")
     wait_editor(page, second)
-    assert "Not saved: this segment opened" in page.inner_text("#wb-row-message")  # the bounce, said where it happened
+    first_press, second_press = page.evaluate("wbPresses")
+    if second_press - first_press < 300:  # the guard's window (state.js PRESS_GUARD_MS); a loaded machine can stretch the gap
+        assert "Not saved: this segment opened" in page.inner_text("#wb-row-message")  # the bounce, said where it happened
     wait_note(page, first, "Saved as revision")
     after = unit(client, SHORT, second)
     assert (after["text"], after["state"], after["revision_id"]) == (before["text"], before["state"], before["revision_id"])

@@ -1,4 +1,4 @@
-"""The Ray runner: a local Ray with 2 CPUs translates the seeds and 145 generated articles (a full shard of 100 and
+"""The Ray runner: a local Ray with 2 CPUs translates the seeds and 35 generated articles (a full shard of 25 and
 a partial one) exactly as the local runner does, a rerun does no model work, and `workbench ingest` is idempotent."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .conftest import SEEDS, subprocess_env
 pytestmark = pytest.mark.slow
 pytest.importorskip("ray", reason="the [ray] extra is not installed")
 
-GENERATED = 145  # with the 5 seeds: a full shard (shard_size 100) and a partial one; 500 took ~8 min under load
+GENERATED = 35  # with the 5 seeds: a full shard (--shard-size 25) and a partial one
 ARTICLES = GENERATED + len(list(SEEDS.glob("*.txt")))
 BAD_LINE = f"archive.jsonl:{GENERATED + 1}"
 WORDS = ("روسيا كازاخستان لافروف موسكو أستانا التعاون العلاقات الثنائية الوزير الخارجية الرئيس الاتحاد الاقتصادي "
@@ -62,7 +62,7 @@ def test_ray_runner_matches_the_local_runner_resumes_and_ingests(tmp_path, tiny_
     assert local.returncode == 1 and BAD_LINE in local.stdout  # the bad line is reported; the rest is done
     out = tmp_path / "shards"
     ray_args = ["translate", *inputs, "--to", "en,ru", "--summarize", "--profile", "tiny", "--runner", "ray",
-                "--ray-local-cpus", "2", "--out", str(out), "--json"]
+                "--ray-local-cpus", "2", "--shard-size", "25", "--out", str(out), "--json"]
     first = workbench(homes["ray"], tiny_dir, *ray_args)
     report = json.loads(first.stdout)
     assert first.returncode == 1 and report["written"] == ARTICLES and report["failures"] == []
@@ -73,6 +73,8 @@ def test_ray_runner_matches_the_local_runner_resumes_and_ingests(tmp_path, tiny_
     expected = {json.loads(line)["id"]: json.loads(line) for line in (tmp_path / "local.jsonl").read_text().splitlines()}
     got = shard_records(out)
     assert sorted(got) == sorted(expected) and len(got) == ARTICLES
+    sizes = [len(s.read_text().splitlines()) for s in out.glob("shard-*.jsonl")]  # also one a minute: not exact
+    assert len(sizes) >= 2 and max(sizes) <= 25 and sum(sizes) == ARTICLES
     different = [k for k in expected if {**got[k], "_ingest": None} != {**expected[k], "_ingest": None}]
     assert different == []
 

@@ -122,7 +122,7 @@ def translate_cmd(ctx: click.Context, items: tuple[str, ...], to: str, summarize
 
     targets = _targets(to)
     _check_split_targets(to, items)
-    ray_kw = {k: kw.pop(k) for k in list(kw) if k.startswith("ray_") or k in ("address", "shards")}
+    ray_kw = {k: kw.pop(k) for k in list(kw) if k.startswith("ray_") or k in ("address", "shards", "shard_size")}
     if runner == "ray" and suggest:
         raise click.UsageError("--suggest runs with --runner local (the store keeps the suggestions)")
     if runner == "ray":
@@ -183,7 +183,7 @@ def _translate_on_ray(ctx: click.Context, items: list[str], targets: list[str], 
         raise click.UsageError("--runner ray needs files or folders to translate and --out FOLDER for the shards")
     options = RayOptions(address=ray_kw["address"], actors=ray_kw["ray_actors"], cpus_per_actor=ray_kw["ray_cpus"],
                          gpus_per_actor=ray_kw["ray_gpus"], shard_format=ray_kw["shards"],
-                         local_cpus=ray_kw["ray_local_cpus"])
+                         shard_size=ray_kw["shard_size"], local_cpus=ray_kw["ray_local_cpus"])
     with _workbench(ctx, **_model_args(**model_kw)) as wb:
         if wb.selection().meaningless and not as_json:
             click.echo(MEANINGLESS_NOTE, err=True)

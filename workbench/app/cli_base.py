@@ -89,6 +89,8 @@ def ray_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--runner and the Ray settings of `translate`."""
     fn = click.option("--shards", type=click.Choice(["jsonl", "parquet"]), default="jsonl", show_default=True,
                       help="Shard format of a Ray run's --out folder.")(fn)
+    fn = click.option("--shard-size", type=click.IntRange(min=1), default=100, show_default=True,
+                      help="Articles per shard of a Ray run (one is also written at least every minute).")(fn)
     fn = click.option("--ray-gpus", type=click.FloatRange(min=0), default=0.0,
                       help="GPUs per model actor (1: one actor per GPU).")(fn)
     fn = click.option("--ray-cpus", type=click.FloatRange(min=0), default=0.0,
