@@ -96,6 +96,24 @@ def test_conversion_is_cached_and_an_interrupted_one_leaves_nothing(home, monkey
     assert ct2.converted(located, "float32", root) != first and len(calls) == 2  # quantization is part of the key
 
 
+def test_one_int8_conversion_serves_every_int8_compute_type_with_the_same_outputs(home, monkeypatch):
+    """int8_float32 loaded from the int8 conversion translates exactly as a conversion made for int8_float32."""
+    from workbench.choice.plan import build_translator
+    from workbench.models import ct2
+
+    monkeypatch.setenv("WORKBENCH_CT2_DIR", str(home / "ct2"))
+    texts = _inputs("arabic")[:20]
+    made = {c: build_translator("ct2", "tiny:marian-ar-en", "ar", "en", TranslationOptions(num_beams=1, compute_type=c),
+                                home=Home(home)) for c in ("int8", "int8_float32")}
+    assert made["int8"].folder == made["int8_float32"].folder and made["int8_float32"].info.dtype == "int8_float32"
+    shared = made["int8_float32"].translate_texts(texts)
+    own = ct2.converted(made["int8"].located, "int8_float32", home / "own")  # as every compute type was converted
+    monkeypatch.setattr(ct2, "converted", lambda located, quantization, root: own)
+    direct = build_translator("ct2", "tiny:marian-ar-en", "ar", "en", TranslationOptions(num_beams=1, compute_type="int8_float32"),
+                              home=Home(home))
+    assert direct.folder == own and direct.translate_texts(texts) == shared
+
+
 PARITY = {  # model, source, target, inputs
     "marian-ar-en": ("tiny:marian-ar-en", "ar", "en", "arabic"),
     "marian-en-zle": ("tiny:marian-en-zle", "en", "ru", "english"),

@@ -159,6 +159,14 @@ def _fix_m2m100_vocabulary() -> None:
     conv._MODEL_LOADERS["M2M100Config"] = M2M100ById()
 
 
+def stored_as(compute_type: str) -> str:
+    """The weights a conversion keeps for `compute_type`: CTranslate2 converts stored weights to the compute type as
+    it loads them, so one int8 conversion (int8 weights, float32 for the rest) serves int8, int8_float32,
+    int8_float16 and int8_bfloat16 alike, with the same values as a conversion to each (the compute probe, which
+    loads each in turn, converts a model once for them all)."""
+    return "int8" if compute_type.startswith("int8") else compute_type
+
+
 def converted(located: Located, quantization: str, root: Path) -> Path:
     """The CTranslate2 conversion of a model, made once and cached (atomically) in `root` (the data home's)."""
     folder = root / f"{_safe(located.model_id)}--{_safe(located.revision or 'unknown')[:40]}--{quantization}"
@@ -217,7 +225,7 @@ class _Ct2Model:
                               else f"{self.device}:{self.device_index}", dtype=self.compute_type)
         self.counters = Counters()
         self.tokenizer = AutoTokenizer.from_pretrained(self.located.path, local_files_only=True)
-        self.folder = converted(self.located, self.compute_type, conversions)
+        self.folder = converted(self.located, stored_as(self.compute_type), conversions)
         self.threads = threads
         self.fixed_length: int | None = None  # benchmarks: every output exactly this many tokens
         self._model: Any = None  # loaded on first use, like the transformers engine
